@@ -1,0 +1,155 @@
+import { type BookPrices, additiveError, consensusOfImplied, impliedRows } from "./consensus";
+import { DEFAULT_MARGIN_METHOD, type MarginMethod } from "./margin-method";
+import { LADDER_MAX, LADDER_MIN, type PriceLadder, roundDownClamped } from "./ladder";
+import { assertInRange, assertLadder, assertMethod, assertStakes } from "./validation";
+import { OddsInputError, describeValue } from "./errors";
+
+/** Inputs of {@link hybridOdds} (DESIGN.md, "Hybrid odds"). */
+export interface HybridOddsInput {
+  /** Bookmakers with a complete set of prices (may be empty: the pool alone then sets the price). */
+  books: readonly BookPrices[];
+  /** Money staked on our own site per outcome (≥ 0, currency units); its length fixes n. */
+  stakes: readonly number[];
+  /** House margin m as a fraction in [0, 1): 0.05 offers prices summing to ≥ 105%. */
+  margin: number;
+  /** Liquidity constant L ≥ 0 in stake currency units: the pool weighs ΣS/(ΣS + L). */
+  liquidity: number;
+  /** Margin removal for the bookmakers; defaults to {@link DEFAULT_MARGIN_METHOD}. */
+  method?: MarginMethod;
+  /** `standard` (default) rounds down to the exchange ladder; `none` only clamps. */
+  ladder?: PriceLadder;
+}
+
+/**
+ * Which clamp, if any, set the offered price: `min` when the formula asked for less than 1.01 (so
+ * the offer is slightly MORE generous than the formula — the one exception to "never offer more"),
+ * `max` when it asked for more than 1000 (including p = 0).
+ */
+export type PriceClamp = "min" | "max" | null;
+
+/** One outcome of {@link hybridOdds}. */
+export interface HybridOutcome {
+  /** Offered decimal odds: 1/(p·(1 + m)) clamped to [1.01, 1000], then rounded down to the ladder. */
+  price: number;
+  /** Bookmaker consensus probability f_i, or null when there were no books (never NaN). */
+  fair: number | null;
+  /** Pool share q_i = S_i/ΣS, or 0 when nothing has been staked. */
+  pool: number;
+  /** Blended probability p_i that the price is made from; the p_i sum to 1. */
+  blended: number;
+  /** See {@link PriceClamp}. */
+  clamped: PriceClamp;
+}
+
+/**
+ * The price we offer per outcome, exactly as DESIGN.md "Hybrid odds" defines it:
+ * 1. f = consensus of the books (median of per-book fair probabilities, renormalised);
+ * 2. q_i = S_i/ΣS;
+ * 3. w = ΣS/(ΣS + L), p_i = (1 − w)·f_i + w·q_i — pool only without books, uniform with neither
+ *    books nor stakes, f alone when ΣS = 0 (w = 0); renormalised;
+ * 4. price_i = 1/(p_i·(1 + m)), clamped to [1.01, 1000], rounded down to the ladder.
+ *
+ * @throws OddsInputError for any bad input (see docs/odds.md); use priceMarket for live feed data
+ * @example
+ * hybridOdds({ books: [{ book: "a", prices: [1.95, 1.95] }], stakes: [300, 100], margin: 0.05, liquidity: 1000 })
+ * // f = [0.5, 0.5], q = [0.75, 0.25], w = 400/1400 → p ≈ [0.5714, 0.4286] → prices [1.66, 2.22]
+ */
+export function hybridOdds(input: HybridOddsInput): HybridOutcome[] {
+  const { books, stakes, margin, liquidity } = input;
+  const method = input.method ?? DEFAULT_MARGIN_METHOD;
+  const ladder = input.ladder ?? "standard";
+  const total = assertPricingArguments(stakes, margin, liquidity, method, ladder);
+  if (!Array.isArray(books)) {
+    throw new OddsInputError(`books must be an array of { book, prices }, got ${describeValue(books)}`, books);
+  }
+  const n = stakes.length;
+  reserve(n);
+  let fair: Float64Array | null = null;
+  if (books.length > 0) {
+    const implied = impliedRows(books, n);
+    fair = fairScratch;
+    if (consensusOfImplied(implied, books.length, n, method, fair) < books.length) {
+      throw additiveError(books, implied, n, method);
+    }
+  }
+  const blended = blendedScratch;
+  blendInto(fair, stakes, total, liquidity, blended);
+  const outcomes: HybridOutcome[] = [];
+  for (let i = 0; i < n; i++) {
+    const p = blended[i]!;
+    outcomes.push({
+      price: offeredPrice(p, margin, ladder),
+      fair: fair === null ? null : fair[i]!,
+      pool: total > 0 ? stakes[i]! / total : 0,
+      blended: p,
+      clamped: clampOf(p, margin),
+    });
+  }
+  return outcomes;
+}
+
+// Scratch reused across calls; results are copied into the returned objects before returning.
+let fairScratch = new Float64Array(16);
+let blendedScratch = new Float64Array(16);
+
+function reserve(n: number): void {
+  if (fairScratch.length >= n) return;
+  fairScratch = new Float64Array(n * 2);
+  blendedScratch = new Float64Array(n * 2);
+}
+
+/** Validates the arguments hybridOdds and priceMarket share; returns ΣS. */
+export function assertPricingArguments(
+  stakes: unknown,
+  margin: unknown,
+  liquidity: unknown,
+  method: unknown,
+  ladder: unknown,
+): number {
+  const total = assertStakes(stakes);
+  assertInRange(margin, "margin", 0, 1, " (a fraction: 0.05 = 5%)");
+  assertInRange(liquidity, "liquidity", 0, Infinity);
+  assertMethod(method);
+  assertLadder(ladder);
+  return total;
+}
+
+/**
+ * Step 3 of the hybrid formula: writes p_i into out[0..n) for n = stakes.length.
+ * `fair` is the consensus (null without books), `total` is ΣS ≥ 0, `liquidity` is L ≥ 0.
+ */
+export function blendInto(
+  fair: Float64Array | null,
+  stakes: readonly number[],
+  total: number,
+  liquidity: number,
+  out: Float64Array,
+): void {
+  const n = stakes.length;
+  // ΣS = 0 means w = 0 whatever L is (0/(0 + 0) included): no stakes, no pool signal.
+  const w = fair === null ? 1 : total > 0 ? total / (total + liquidity) : 0;
+  let sum = 0;
+  for (let i = 0; i < n; i++) {
+    const q = total > 0 ? stakes[i]! / total : 1 / n;
+    const f = fair === null ? 0 : fair[i]!;
+    out[i] = (1 - w) * f + w * q;
+    sum += out[i]!;
+  }
+  for (let i = 0; i < n; i++) out[i] = out[i]! / sum;
+}
+
+/**
+ * Step 4: 1/(p·(1 + m)) clamped to [1.01, 1000] and, on the standard ladder, rounded down.
+ * p = 0 gives 1/0 = Infinity, which the clamp turns into 1000 — never NaN.
+ */
+export function offeredPrice(probability: number, margin: number, ladder: PriceLadder): number {
+  const formula = 1 / (probability * (1 + margin));
+  const clamped = formula < LADDER_MIN ? LADDER_MIN : formula > LADDER_MAX ? LADDER_MAX : formula;
+  return ladder === "standard" ? roundDownClamped(clamped) : clamped;
+}
+
+/** Which clamp {@link offeredPrice} applies for this probability, if any. */
+export function clampOf(probability: number, margin: number): PriceClamp {
+  const formula = 1 / (probability * (1 + margin));
+  return formula < LADDER_MIN ? "min" : formula > LADDER_MAX ? "max" : null;
+}
