@@ -1,0 +1,26 @@
+import { describe, expect, it } from "vitest";
+import { StartupError } from "./errors";
+import { parseEnv } from "./env";
+
+const base = { DATABASE_URL: "postgresql://u@h:5432/d", REDIS_URL: "redis://h:6379" };
+
+describe("parseEnv", () => {
+  it("applies documented defaults", () => {
+    expect(parseEnv(base)).toMatchObject({ PUBLISHER_INTERVAL_MS: 500, PUBLISHER_AUTOSTART: true, HOUSE_MARGIN: 0.05, SIMULATOR_ENABLED: true });
+    expect(parseEnv({ ...base, PUBLISHER_AUTOSTART: "false", SIMULATOR_ENABLED: "0" })).toMatchObject({ PUBLISHER_AUTOSTART: false, SIMULATOR_ENABLED: false });
+  });
+
+  it("lists every bad variable in one error", () => {
+    try {
+      parseEnv({ DATABASE_URL: "mysql://x", PUBLISHER_INTERVAL_MS: "10", ADMIN_TOKEN: "short" });
+      expect.unreachable();
+    } catch (error) {
+      expect(error).toBeInstanceOf(StartupError);
+      const message = (error as Error).message;
+      expect(message).toContain("DATABASE_URL: must be a URL starting with postgres:// or postgresql://");
+      expect(message).toContain("REDIS_URL: is not set");
+      expect(message).toContain("PUBLISHER_INTERVAL_MS:");
+      expect(message).toContain("ADMIN_TOKEN: must be at least 16 characters");
+    }
+  });
+});

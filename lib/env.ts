@@ -1,0 +1,71 @@
+import os from "node:os";
+import { z } from "zod";
+import { StartupError } from "./errors";
+
+const connectionUrl = (protocols: string[]) =>
+  z.string().refine((value) => {
+    try {
+      return protocols.includes(new URL(value).protocol);
+    } catch {
+      return false;
+    }
+  }, `must be a URL starting with ${protocols.map((p) => `${p}//`).join(" or ")}`);
+
+const int = (fallback: number, min: number, max: number) =>
+  z.coerce.number().int().min(min).max(max).default(fallback);
+
+const flag = (fallback: boolean) => z.stringbool().default(fallback);
+
+/**
+ * Every environment variable the web app, publisher, feed and scripts read (the relay has its own,
+ * smaller module in vps/env.ts). README "Configuration" documents each one; keep them in step.
+ */
+const schema = z.object({
+  DATABASE_URL: connectionUrl(["postgres:", "postgresql:"]),
+  REDIS_URL: connectionUrl(["redis:", "rediss:"]),
+  /** Bearer token for POST/DELETE /api/sports/ws-publisher. Unset: admin routes answer 503. */
+  ADMIN_TOKEN: z.string().min(16, "must be at least 16 characters").optional(),
+  /** HS256 secret shared with the relay for the short-lived tokens the web app signs. */
+  RELAY_JWT_SECRET: z.string().min(32, "must be at least 32 characters").optional(),
+  /** Where browsers reach the relay. Unset: same host as the page, port 3001. */
+  RELAY_PUBLIC_URL: connectionUrl(["http:", "https:", "ws:", "wss:"]).optional(),
+  PUBLISHER_INTERVAL_MS: int(500, 50, 60_000),
+  /** With no start/stop recorded in Redis yet, does the publisher run? */
+  PUBLISHER_AUTOSTART: flag(true),
+  PUBLISHER_INSTANCE_ID: z.string().min(1).default(`${os.hostname()}:${process.pid}`),
+  PUBLISHER_LEADER_TTL_MS: int(3_000, 500, 60_000),
+  /** Deltas kept per sport for replay (a Redis stream, trimmed approximately). */
+  ODDS_HISTORY_LENGTH: int(5_000, 100, 1_000_000),
+  HOUSE_MARGIN: z.coerce.number().min(0).max(0.5).default(0.05),
+  /** L in DESIGN.md's blend w = ΣS / (ΣS + L), in stake currency units. */
+  POOL_LIQUIDITY: z.coerce.number().min(0).default(5_000),
+  MARGIN_METHOD: z.enum(["multiplicative", "additive", "power", "shin", "odds-ratio"]).optional(),
+  SIMULATOR_ENABLED: flag(true),
+  SIMULATOR_PRICE_UPDATES_PER_SEC: z.coerce.number().min(0).max(10_000).default(6),
+  SIMULATOR_BETS_PER_SEC: z.coerce.number().min(0).max(10_000).default(1),
+});
+
+export type Env = z.infer<typeof schema>;
+
+let cached: Env | undefined;
+
+/**
+ * The validated environment, parsed on first use and then cached for the life of the process.
+ * Throws a StartupError listing every bad variable, one per line.
+ */
+export function env(): Env {
+  cached ??= parseEnv(process.env);
+  return cached;
+}
+
+/** Parses an environment object; exported for tests. */
+export function parseEnv(source: Record<string, string | undefined>): Env {
+  const result = schema.safeParse(source);
+  if (result.success) return result.data;
+  const lines = result.error.issues.map((issue) => {
+    const name = issue.path.join(".");
+    const missing = source[name] === undefined;
+    return `  ${name}: ${missing ? "is not set" : issue.message}`;
+  });
+  throw new StartupError(`Invalid environment:\n${lines.join("\n")}`);
+}
