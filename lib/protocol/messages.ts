@@ -1,0 +1,161 @@
+import { z } from "zod";
+import { type Change, ChangeSchema } from "./changes";
+import { EventOdds, EventPhase, EventStatus, Id, Score, SportKey } from "./odds";
+
+/** Limits a client may not exceed (the relay answers with an error code when it does). */
+export const LIMITS = {
+  maxSportsPerSubscribe: 20,
+  maxEventsPerSubscribe: 200,
+  /** Bytes of one client message as JSON. */
+  maxMessageBytes: 16 * 1024,
+} as const;
+
+/** The closed set of error codes in acks and `error` events (docs/protocol.md). */
+export const ERROR_CODES = [
+  "invalid_payload",
+  "payload_too_large",
+  "unknown_sport",
+  "too_many_subscriptions",
+  "rate_limited",
+  "unauthorized",
+  "unavailable",
+  "internal",
+] as const;
+export type ErrorCode = (typeof ERROR_CODES)[number];
+
+export const ErrorPayload = z.object({ code: z.enum(ERROR_CODES), message: z.string() });
+export type ErrorPayload = z.infer<typeof ErrorPayload>;
+
+// ── client → relay ──────────────────────────────────────────────────────────────────────────────
+
+export const SubscribeRequest = z.strictObject({
+  sports: z.array(SportKey).min(1).max(LIMITS.maxSportsPerSubscribe),
+  events: z.array(Id).max(LIMITS.maxEventsPerSubscribe).optional(),
+  /** Last seq the client holds per sport; the relay replays from there when it can. */
+  resume: z.record(SportKey, z.number().int().min(0)).optional(),
+});
+export type SubscribeRequest = z.infer<typeof SubscribeRequest>;
+
+export const UnsubscribeRequest = z.strictObject({
+  /** Omitted or empty: leave every sport. */
+  sports: z.array(SportKey).max(LIMITS.maxSportsPerSubscribe).optional(),
+  events: z.array(Id).max(LIMITS.maxEventsPerSubscribe).optional(),
+});
+export type UnsubscribeRequest = z.infer<typeof UnsubscribeRequest>;
+
+export type Ack<T extends object = object> = ({ ok: true } & T) | { ok: false; error: ErrorPayload };
+
+export interface SubscribeResult {
+  /** The sports now subscribed, with the seq of the snapshot or replay about to follow. */
+  sports: Record<string, { seq: number }>;
+  events: string[];
+}
+
+export interface PingResult {
+  /** Relay clock, ms since epoch. */
+  serverTime: number;
+  connectedAt: number;
+  messagesSent: number;
+  messagesReceived: number;
+  rooms: string[];
+}
+
+// ── relay → client ──────────────────────────────────────────────────────────────────────────────
+
+export interface OddsSnapshot {
+  sport: string;
+  seq: number;
+  /** Publisher clock when this state was committed, ms since epoch. */
+  ts: number;
+  events: EventOdds[];
+}
+
+export interface OddsDelta {
+  sport: string;
+  seq: number;
+  prevSeq: number;
+  ts: number;
+  changes: Change[];
+}
+
+export const OddsSnapshotSchema = z.object({
+  sport: SportKey,
+  seq: z.number().int().min(0),
+  ts: z.number(),
+  events: z.array(EventOdds),
+});
+
+export const OddsDeltaSchema = z.object({
+  sport: SportKey,
+  seq: z.number().int().min(1),
+  prevSeq: z.number().int().min(0),
+  ts: z.number(),
+  changes: z.array(ChangeSchema),
+});
+
+export const FEED_STATES = ["live", "stale", "stopped"] as const;
+export type FeedState = (typeof FEED_STATES)[number];
+
+export const FeedStatus = z.object({
+  status: z.enum(FEED_STATES),
+  /** When the feed entered this status, ms since epoch. */
+  since: z.number(),
+  reason: z.string().optional(),
+});
+export type FeedStatus = z.infer<typeof FeedStatus>;
+
+export const EventUpdate = z.object({
+  eventId: Id,
+  sport: SportKey.nullable(),
+  status: EventStatus.optional(),
+  phase: EventPhase.optional(),
+  score: Score.nullable().optional(),
+  ts: z.number(),
+});
+export type EventUpdate = z.infer<typeof EventUpdate>;
+
+export const ChatMessage = z.object({
+  id: z.string().min(1).max(64),
+  eventId: Id,
+  userId: z.string().min(1).max(64),
+  author: z.string().min(1).max(64),
+  text: z.string().min(1).max(500),
+  ts: z.number(),
+});
+export type ChatMessage = z.infer<typeof ChatMessage>;
+
+export const UserUpdate = z.object({
+  userId: z.string().min(1).max(64),
+  kind: z.string().min(1).max(64),
+  data: z.record(z.string(), z.unknown()),
+  ts: z.number(),
+});
+export type UserUpdate = z.infer<typeof UserUpdate>;
+
+export const AdminEvent = z.object({
+  kind: z.string().min(1).max(64),
+  data: z.record(z.string(), z.unknown()),
+  ts: z.number(),
+});
+export type AdminEvent = z.infer<typeof AdminEvent>;
+
+/** Socket.IO event map, client → relay. */
+export interface ClientToServerEvents {
+  // Acks are typed as required so `socket.timeout(ms).emitWithAck(...)` types well; the relay
+  // still checks that a client really sent one.
+  subscribe: (request: unknown, ack: (result: Ack<SubscribeResult>) => void) => void;
+  unsubscribe: (request: unknown, ack: (result: Ack<{ sports: string[] }>) => void) => void;
+  ping: (ack: (result: Ack<PingResult>) => void) => void;
+}
+
+/** Socket.IO event map, relay → client. */
+export interface ServerToClientEvents {
+  "odds:snapshot": (snapshot: OddsSnapshot) => void;
+  "odds:delta": (delta: OddsDelta) => void;
+  "event:update": (update: EventUpdate) => void;
+  "feed:status": (status: FeedStatus) => void;
+  "chat:message": (message: ChatMessage) => void;
+  "user:update": (update: UserUpdate) => void;
+  "admin:event": (event: AdminEvent) => void;
+  error: (error: ErrorPayload) => void;
+}

@@ -1,0 +1,49 @@
+/**
+ * Names shared by every process: Redis pub/sub channels, Socket.IO rooms and Redis keys.
+ * Changing one is a protocol change (docs/protocol.md).
+ */
+
+/** Redis pub/sub channels the relay subscribes to. */
+export const CHANNELS = {
+  sportsOdds: "sports-odds",
+  eventUpdates: "event-updates",
+  chatMessages: "chat-messages",
+  adminEvents: "admin-events",
+  userUpdates: "user-updates",
+} as const;
+
+export type Channel = (typeof CHANNELS)[keyof typeof CHANNELS];
+
+export const ROOMS = {
+  sport: (sport: string) => `sport:${sport}`,
+  event: (eventId: string) => `event:${eventId}`,
+  user: (userId: string) => `user:${userId}`,
+  chat: (eventId: string) => `chat:${eventId}`,
+  admins: "admins",
+} as const;
+
+/** Redis keys. Per-sport keys share a `{sport}` hash tag so one Lua script may touch them all. */
+export const KEYS = {
+  /** Hash eventId → EventOdds JSON: the canonical state of one sport. */
+  sportState: (sport: string) => `odds:{${sport}}:state`,
+  /** Integer: the seq the state reflects; rises by one per delta. */
+  sportSeq: (sport: string) => `odds:{${sport}}:seq`,
+  /** Stream of recent deltas (field `m`: the bus message) for replay. */
+  sportHistory: (sport: string) => `odds:{${sport}}:history`,
+  /** Set of sport keys that have state. */
+  sports: "odds:sports",
+  /** Hash: desired publisher state (running|stopped), interval, who and when. */
+  publisherDesired: "publisher:desired",
+  /** String: the current leader's fencing token; expires unless renewed. */
+  publisherLeader: "publisher:leader",
+  /** Hash: the leader's counters and timings, written every tick. */
+  publisherStatus: "publisher:status",
+  /** Pub/sub channel telling publisher processes that the desired state changed. */
+  publisherControl: "publisher:control",
+} as const;
+
+/** Sport keys look like The Odds API's: lower-case words joined by underscores. */
+export const SPORT_KEY_PATTERN = /^[a-z0-9_]{1,64}$/;
+
+/** Ids that may appear in rooms and delta paths: no dots, no spaces. */
+export const ID_PATTERN = /^[A-Za-z0-9_:-]{1,64}$/;
