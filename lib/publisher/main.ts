@@ -1,0 +1,40 @@
+import { assertDbReachable, createDb } from "../db";
+import { env } from "../env";
+import { createLogger } from "../log";
+import { DEFAULT_MARGIN_METHOD } from "../odds";
+import { onShutdown, runMain } from "../process";
+import { assertRedisReachable, createRedis } from "../redis";
+import { PublisherRunner } from "./runner";
+
+/** The `publisher` PM2 app: one candidate for the publisher lease (run as many as you like). */
+runMain(async () => {
+  const config = env();
+  const log = createLogger("publisher");
+  await assertRedisReachable(config.REDIS_URL);
+  const db = createDb(config.DATABASE_URL, { poolSize: 3 });
+  await assertDbReachable(db, config.DATABASE_URL);
+  const redis = createRedis(config.REDIS_URL, { name: "publisher", maxRetriesPerRequest: 1 });
+  const subscriber = createRedis(config.REDIS_URL, { name: "publisher-control", maxRetriesPerRequest: null });
+  const runner = new PublisherRunner({
+    db,
+    redis,
+    subscriber,
+    log,
+    config: {
+      instanceId: config.PUBLISHER_INSTANCE_ID,
+      leaderTtlMs: config.PUBLISHER_LEADER_TTL_MS,
+      defaultIntervalMs: config.PUBLISHER_INTERVAL_MS,
+      autostart: config.PUBLISHER_AUTOSTART,
+      historyLength: config.ODDS_HISTORY_LENGTH,
+      pricing: { margin: config.HOUSE_MARGIN, liquidity: config.POOL_LIQUIDITY, method: config.MARGIN_METHOD ?? DEFAULT_MARGIN_METHOD },
+    },
+  });
+  await runner.start();
+  log.info({ instanceId: config.PUBLISHER_INSTANCE_ID }, "publisher process ready");
+  onShutdown(log, async () => {
+    await runner.stop();
+    await db.$disconnect();
+    subscriber.disconnect();
+    await redis.quit();
+  });
+});

@@ -1,0 +1,74 @@
+import { Prisma } from "../generated/prisma/client";
+import { describe, expect, it } from "vitest";
+import { type EventRow, boardSport, isOnBoard, toEventOdds } from "./pricing";
+
+const CONFIG = { margin: 0.05, liquidity: 5_000, method: "multiplicative" as const };
+
+function row(extra: Partial<EventRow> = {}): EventRow {
+  const prices = (home: number, draw: number, away: number) => [
+    { key: "away", name: "Away", point: null, stakeTotal: new Prisma.Decimal(0), prices: [{ bookmaker: "a", price: away }, { bookmaker: "b", price: away }] },
+    { key: "home", name: "Home", point: null, stakeTotal: new Prisma.Decimal(0), prices: [{ bookmaker: "a", price: home }, { bookmaker: "b", price: home }] },
+    { key: "draw", name: "Draw", point: null, stakeTotal: new Prisma.Decimal(0), prices: [{ bookmaker: "a", price: draw }, { bookmaker: "b", price: draw }] },
+  ];
+  return {
+    id: "e1", sport: "soccer_epl", isEsports: false, league: "Premier League", homeTeam: "A", awayTeam: "B", title: "A vs B",
+    startsAt: new Date("2026-11-23T15:00:00Z"), status: "ACTIVE", phase: "PREMATCH", homeScore: null, awayScore: null,
+    sportRef: { active: true },
+    markets: [{ key: "h2h", line: null, status: "OPEN", outcomes: prices(2.0, 3.6, 4.0) }],
+    ...extra,
+  };
+}
+
+describe("board membership", () => {
+  it("shows ACTIVE and SUSPENDED events with a sport or flagged esports, of an active sport", () => {
+    expect(isOnBoard(row())).toBe(true);
+    expect(isOnBoard(row({ status: "SUSPENDED" }))).toBe(true);
+    expect(isOnBoard(row({ status: "ENDED" }))).toBe(false);
+    expect(isOnBoard(row({ status: "CANCELLED" }))).toBe(false);
+    expect(isOnBoard(row({ sport: null }))).toBe(false);
+    expect(isOnBoard(row({ sport: null, isEsports: true, sportRef: null }))).toBe(true);
+    expect(isOnBoard(row({ sportRef: { active: false } }))).toBe(false);
+    expect(boardSport({ sport: null, isEsports: true })).toBe("esports");
+  });
+});
+
+describe("toEventOdds", () => {
+  it("orders outcomes home, draw, away and prices from the consensus with the house margin", () => {
+    const odds = toEventOdds(row(), CONFIG);
+    const h2h = odds.markets.h2h;
+    expect(Object.keys(h2h?.outcomes ?? {})).toEqual(["home", "draw", "away"]);
+    // Books: 1/2 + 1/3.6 + 1/4 = 1.0278 overround; multiplicative fair home = 0.5 / 1.0278 = 0.4865.
+    expect(h2h?.outcomes.home?.fair).toBeCloseTo(0.4865, 4);
+    // Offered: 1 / (0.4865 · 1.05) = 1.9576, rounded down to the ladder: 1.95.
+    expect(h2h?.outcomes.home?.price).toBe(1.95);
+    expect(h2h?.outcomes.home?.best).toEqual({ book: "a", price: 2 });
+    expect(h2h?.outcomes.home?.pool).toBe(0);
+    expect(h2h?.arb).toBe(false);
+  });
+
+  it("maps statuses, phase and score, and skips markets with fewer than two outcomes", () => {
+    const base = row();
+    const odds = toEventOdds(
+      row({
+        status: "SUSPENDED",
+        phase: "LIVE",
+        homeScore: 2,
+        awayScore: 1,
+        markets: [...base.markets, { key: "totals", line: 2.5, status: "SUSPENDED", outcomes: [] }],
+      }),
+      CONFIG,
+    );
+    expect(odds).toMatchObject({ status: "suspended", phase: "live", score: { home: 2, away: 1 }, startsAt: "2026-11-23T15:00:00.000Z" });
+    expect(Object.keys(odds.markets)).toEqual(["h2h"]);
+  });
+
+  it("blends in the pool as stakes arrive and rounds probabilities to 4 places", () => {
+    const outcomes = (row().markets[0]?.outcomes ?? []).map((o) => (o.key === "home" ? { ...o, stakeTotal: new Prisma.Decimal(5_000) } : o));
+    const staked = row({ markets: [{ key: "h2h", line: null, status: "OPEN", outcomes }] });
+    const odds = toEventOdds(staked, CONFIG).markets.h2h?.outcomes.home;
+    expect(odds?.pool).toBe(1);
+    // w = 5000 / (5000 + 5000) = 0.5; p = 0.5 · 0.4865 + 0.5 · 1 = 0.7432 → 1 / (0.7432 · 1.05) = 1.281 → 1.28.
+    expect(odds?.price).toBe(1.28);
+    expect(String(odds?.fair).split(".")[1]?.length ?? 0).toBeLessThanOrEqual(4);
+  });
+});

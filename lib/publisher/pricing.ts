@@ -1,0 +1,134 @@
+import type { Prisma } from "../generated/prisma/client";
+import { type MarginMethod, priceMarket } from "../odds";
+import type { EventOdds, MarketOdds, OutcomeOdds } from "../protocol";
+
+/** What the publisher reads for one event: explicit select, one round trip for all changed events. */
+export const eventOddsSelect = {
+  id: true,
+  sport: true,
+  isEsports: true,
+  league: true,
+  homeTeam: true,
+  awayTeam: true,
+  title: true,
+  startsAt: true,
+  status: true,
+  phase: true,
+  homeScore: true,
+  awayScore: true,
+  sportRef: { select: { active: true } },
+  markets: {
+    where: { status: { in: ["OPEN", "SUSPENDED"] } },
+    select: {
+      key: true,
+      line: true,
+      status: true,
+      outcomes: {
+        select: { key: true, name: true, point: true, stakeTotal: true, prices: { select: { bookmaker: true, price: true } } },
+      },
+    },
+  },
+} satisfies Prisma.EventSelect;
+
+export type EventRow = Prisma.EventGetPayload<{ select: typeof eventOddsSelect }>;
+
+export interface PricingConfig {
+  /** House margin m, e.g. 0.05. */
+  margin: number;
+  /** Liquidity constant L of the pool blend, in stake units. */
+  liquidity: number;
+  method?: MarginMethod;
+}
+
+/** Events with a null sport that are esports are published under this sport key. */
+export const ESPORTS_SPORT_KEY = "esports";
+
+/** The sport room an event belongs to, or null when it is not on the live board at all. */
+export function boardSport(row: Pick<EventRow, "sport" | "isEsports">): string | null {
+  return row.sport ?? (row.isEsports ? ESPORTS_SPORT_KEY : null);
+}
+
+/**
+ * Whether an event is on the live board: ACTIVE (tradable) or SUSPENDED (shown, not tradable),
+ * with a sport or flagged esports (as the original publisher's query), and its sport switched on.
+ */
+export function isOnBoard(row: EventRow): boolean {
+  if (row.status !== "ACTIVE" && row.status !== "SUSPENDED") return false;
+  if (boardSport(row) === null) return false;
+  return row.sportRef?.active !== false;
+}
+
+const OUTCOME_ORDER = ["home", "draw", "away", "over", "under"];
+
+/** Builds the wire form of one event, pricing every open or suspended market. */
+export function toEventOdds(row: EventRow, config: PricingConfig): EventOdds {
+  const markets: Record<string, MarketOdds> = {};
+  for (const market of [...row.markets].sort((a, b) => a.key.localeCompare(b.key))) {
+    if (market.outcomes.length < 2) continue; // not a market yet: nothing to price
+    markets[market.key] = toMarketOdds(market, config);
+  }
+  const score = row.homeScore !== null && row.awayScore !== null ? { home: row.homeScore, away: row.awayScore } : null;
+  return {
+    id: row.id,
+    sport: boardSport(row) ?? ESPORTS_SPORT_KEY,
+    league: row.league,
+    home: row.homeTeam,
+    away: row.awayTeam,
+    title: row.title,
+    startsAt: row.startsAt.toISOString(),
+    status: row.status === "SUSPENDED" ? "suspended" : "active",
+    phase: row.phase === "LIVE" ? "live" : "prematch",
+    score,
+    markets,
+  };
+}
+
+type MarketRow = EventRow["markets"][number];
+
+function toMarketOdds(market: MarketRow, config: PricingConfig): MarketOdds {
+  const outcomes = [...market.outcomes].sort(byOutcomeOrder);
+  // A price without a bookmaker key cannot be attributed as "best at …": leave it out.
+  const bookKeys = [...new Set(outcomes.flatMap((o) => o.prices.map((p) => p.bookmaker)))].filter((key) => key.trim() !== "").sort();
+  const books = bookKeys.map((book) => ({
+    book,
+    prices: outcomes.map((o) => o.prices.find((p) => p.bookmaker === book)?.price ?? null),
+  }));
+  const priced = priceMarket({
+    books,
+    stakes: outcomes.map((o) => Number(o.stakeTotal)),
+    margin: config.margin,
+    liquidity: config.liquidity,
+    method: config.method,
+  });
+  const result: Record<string, OutcomeOdds> = {};
+  outcomes.forEach((outcome, i) => {
+    const p = priced.outcomes[i];
+    if (!p) return;
+    result[outcome.key] = {
+      name: outcome.name,
+      point: outcome.point,
+      price: p.price,
+      fair: p.fair === null ? null : round(p.fair, 4),
+      pool: round(p.pool, 4),
+      best: p.best,
+      edge: p.edge === null ? null : round(p.edge, 4),
+    };
+  });
+  return { key: market.key, line: market.line, status: market.status === "SUSPENDED" ? "suspended" : "open", arb: priced.arb, outcomes: result };
+}
+
+function byOutcomeOrder(a: { key: string }, b: { key: string }): number {
+  const ia = OUTCOME_ORDER.indexOf(a.key);
+  const ib = OUTCOME_ORDER.indexOf(b.key);
+  if (ia !== -1 || ib !== -1) return (ia === -1 ? 99 : ia) - (ib === -1 ? 99 : ib);
+  return a.key.localeCompare(b.key);
+}
+
+/**
+ * Wire precision for probabilities and edges: 4 decimal places. Finer digits are noise to a
+ * bettor, and rounding keeps a recomputation with unchanged inputs from emitting a delta.
+ */
+function round(value: number, places: number): number {
+  const factor = 10 ** places;
+  return Math.round(value * factor) / factor;
+}
