@@ -1,0 +1,195 @@
+import type { Socket } from "socket.io";
+import type { Logger } from "../lib/log";
+import {
+  type Ack,
+  type ClientToServerEvents,
+  type ErrorCode,
+  LIMITS,
+  type PingResult,
+  ROOMS,
+  type ServerToClientEvents,
+  SubscribeRequest,
+  type SubscribeResult,
+  UnsubscribeRequest,
+} from "../lib/protocol";
+import type { Identity } from "./auth";
+import type { RelayMetrics } from "./metrics";
+import { TokenBucket } from "./rate-limit";
+import { type SportCache, UnavailableError } from "./sport-cache";
+
+export interface SocketData {
+  identity: Identity;
+  connectedAt: number;
+  limiter: TokenBucket;
+  received: number;
+  sent: number;
+  /** Refusals in the current 10 s window, to cut off a client that keeps flooding. */
+  refusals: { count: number; windowStart: number };
+}
+
+export type RelaySocket = Socket<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
+
+export interface ConnectionContext {
+  cache: SportCache;
+  metrics: RelayMetrics;
+  log: Logger;
+  maxSubscriptions: number;
+  rate: { perSec: number; burst: number };
+}
+
+class ClientError extends Error {
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+const KNOWN_EVENTS = new Set(["subscribe", "unsubscribe", "ping"]);
+/** Refusals per 10 s after which a flooding client is disconnected. */
+const FLOOD_DISCONNECT_AFTER = 100;
+
+export function initSocketData(socket: RelaySocket, identity: Identity, ctx: ConnectionContext): void {
+  const now = Date.now();
+  socket.data = {
+    identity,
+    connectedAt: now,
+    limiter: new TokenBucket(ctx.rate.perSec, ctx.rate.burst, now),
+    received: 0,
+    sent: 0,
+    refusals: { count: 0, windowStart: now },
+  };
+}
+
+/** Wires one connection: guards every incoming message, then the three client events. */
+export function handleConnection(socket: RelaySocket, ctx: ConnectionContext): void {
+  const { identity } = socket.data;
+  if (identity) socket.join(ROOMS.user(identity.sub));
+  if (identity?.role === "admin") socket.join(ROOMS.admins);
+  socket.conn.on("packetCreate", (packet: { type: string }) => {
+    if (packet.type === "message") socket.data.sent += 1;
+  });
+  socket.use((packet, next) => guard(socket, ctx, packet, next));
+  socket.on("subscribe", (raw, ack) => respond(socket, ctx, ack, () => subscribe(socket, ctx, raw)));
+  socket.on("unsubscribe", (raw, ack) => respond(socket, ctx, ack, async () => unsubscribe(socket, raw)));
+  socket.on("ping", (ack) => respond(socket, ctx, typeof ack === "function" ? ack : undefined, async () => ping(socket)));
+}
+
+/** Middleware for every client packet: rate limit, size limit, known event names. */
+function guard(socket: RelaySocket, ctx: ConnectionContext, packet: unknown[], next: (err?: Error) => void): void {
+  socket.data.received += 1;
+  const [event] = packet;
+  const ack = packet.length > 1 && typeof packet[packet.length - 1] === "function" ? (packet[packet.length - 1] as (r: unknown) => void) : undefined;
+  const refuse = (code: ErrorCode, message: string) => {
+    sendError(socket, ctx, ack, code, message);
+    countRefusal(socket, ctx);
+  };
+  if (!socket.data.limiter.take(Date.now())) return refuse("rate_limited", "too many messages; slow down");
+  if (typeof event !== "string" || !KNOWN_EVENTS.has(event)) return refuse("invalid_payload", `unknown event ${JSON.stringify(String(event)).slice(0, 80)}`);
+  if (payloadBytes(packet) > LIMITS.maxMessageBytes) return refuse("payload_too_large", `messages are limited to ${LIMITS.maxMessageBytes} bytes`);
+  next();
+}
+
+function payloadBytes(packet: unknown[]): number {
+  try {
+    return Buffer.byteLength(JSON.stringify(packet.filter((p) => typeof p !== "function")));
+  } catch {
+    return Number.POSITIVE_INFINITY; // cyclic or unserialisable: not from a well-behaved client
+  }
+}
+
+function countRefusal(socket: RelaySocket, ctx: ConnectionContext): void {
+  const now = Date.now();
+  const window = socket.data.refusals;
+  if (now - window.windowStart > 10_000) {
+    window.count = 0;
+    window.windowStart = now;
+  }
+  window.count += 1;
+  if (window.count === FLOOD_DISCONNECT_AFTER) {
+    ctx.log.warn({ socket: socket.id, ip: socket.handshake.address }, "disconnecting a flooding client");
+    socket.disconnect(true);
+  }
+}
+
+/** Runs a handler and answers through the ack (if any) and, on failure, an `error` event too. */
+async function respond<T extends object>(socket: RelaySocket, ctx: ConnectionContext, ack: ((r: Ack<T>) => void) | undefined, work: () => Promise<T>): Promise<void> {
+  try {
+    const result = await work();
+    if (typeof ack === "function") ack({ ok: true, ...result });
+  } catch (error) {
+    if (error instanceof ClientError) return sendError(socket, ctx, ack, error.code, error.message);
+    if (error instanceof UnavailableError) return sendError(socket, ctx, ack, "unavailable", error.message);
+    ctx.log.error({ err: error instanceof Error ? error.stack : String(error) }, "handler failed");
+    sendError(socket, ctx, ack, "internal", "internal error");
+  }
+}
+
+function sendError(socket: RelaySocket, ctx: ConnectionContext, ack: ((r: never) => void) | undefined, code: ErrorCode, message: string): void {
+  ctx.metrics.clientErrors.inc({ code });
+  const error = { code, message };
+  socket.emit("error", error);
+  if (typeof ack === "function") (ack as (r: Ack) => void)({ ok: false, error });
+}
+
+function describe(issues: { path: PropertyKey[]; message: string }[]): string {
+  const issue = issues[0];
+  if (!issue) return "invalid payload";
+  return issue.path.length ? `${issue.path.map(String).join(".")}: ${issue.message}` : issue.message;
+}
+
+function heldSubscriptions(socket: RelaySocket): number {
+  let count = 0;
+  for (const room of socket.rooms) if (room.startsWith("sport:") || room.startsWith("event:")) count += 1;
+  return count;
+}
+
+async function subscribe(socket: RelaySocket, ctx: ConnectionContext, raw: unknown): Promise<SubscribeResult> {
+  const parsed = SubscribeRequest.safeParse(raw);
+  if (!parsed.success) throw new ClientError("invalid_payload", `subscribe: ${describe(parsed.error.issues)}`);
+  const sports = [...new Set(parsed.data.sports)];
+  const events = [...new Set(parsed.data.events ?? [])];
+  const adding = [...sports.map(ROOMS.sport), ...events.map(ROOMS.event)].filter((room) => !socket.rooms.has(room)).length;
+  if (heldSubscriptions(socket) + adding > ctx.maxSubscriptions) {
+    throw new ClientError("too_many_subscriptions", `at most ${ctx.maxSubscriptions} sports and events per connection`);
+  }
+  const known = await Promise.all(sports.map((sport) => ctx.cache.exists(sport)));
+  const unknown = sports.filter((_, i) => !known[i]);
+  if (unknown.length) throw new ClientError("unknown_sport", `unknown sport: ${unknown.join(", ")}`);
+  await Promise.all(sports.map((sport) => ctx.cache.ensure(sport)));
+  const result: SubscribeResult = { sports: {}, events };
+  if (!socket.connected) return result;
+  // One synchronous block per sport: the snapshot and the room join happen between two deltas.
+  for (const sport of sports) {
+    const snapshot = ctx.cache.snapshot(sport);
+    socket.emit("odds:snapshot", snapshot);
+    socket.join(ROOMS.sport(sport));
+    result.sports[sport] = { seq: snapshot.seq };
+  }
+  for (const eventId of events) socket.join([ROOMS.event(eventId), ROOMS.chat(eventId)]);
+  return result;
+}
+
+function unsubscribe(socket: RelaySocket, raw: unknown): { sports: string[] } {
+  const parsed = UnsubscribeRequest.safeParse(raw ?? {});
+  if (!parsed.success) throw new ClientError("invalid_payload", `unsubscribe: ${describe(parsed.error.issues)}`);
+  const held = [...socket.rooms].filter((room) => room.startsWith("sport:")).map((room) => room.slice("sport:".length));
+  const sports = parsed.data.sports?.length ? parsed.data.sports : parsed.data.events?.length ? [] : held;
+  for (const sport of sports) socket.leave(ROOMS.sport(sport));
+  for (const eventId of parsed.data.events ?? []) {
+    socket.leave(ROOMS.event(eventId));
+    socket.leave(ROOMS.chat(eventId));
+  }
+  return { sports: [...socket.rooms].filter((room) => room.startsWith("sport:")).map((room) => room.slice("sport:".length)) };
+}
+
+function ping(socket: RelaySocket): PingResult {
+  return {
+    serverTime: Date.now(),
+    connectedAt: socket.data.connectedAt,
+    messagesSent: socket.data.sent,
+    messagesReceived: socket.data.received,
+    rooms: [...socket.rooms].filter((room) => room !== socket.id),
+  };
+}

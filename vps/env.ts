@@ -1,0 +1,35 @@
+import os from "node:os";
+import { z } from "zod";
+import { StartupError } from "../lib/errors";
+
+/** The relay's environment (it needs neither Postgres nor Next.js). README "Configuration". */
+const schema = z.object({
+  REDIS_URL: z.string().refine((v) => /^rediss?:\/\//.test(v), "must be a URL starting with redis:// or rediss://"),
+  RELAY_PORT: z.coerce.number().int().min(0).max(65_535).default(3001),
+  RELAY_HOST: z.string().default("0.0.0.0"),
+  /** HS256 secret shared with the web app. Unset: every client is anonymous (public rooms only). */
+  RELAY_JWT_SECRET: z.string().min(32, "must be at least 32 characters").optional(),
+  /** Comma-separated browser origins allowed to connect; "*" allows any. */
+  RELAY_ALLOWED_ORIGINS: z
+    .string()
+    .default("http://localhost:3000,http://127.0.0.1:3000")
+    .transform((v) => v.split(",").map((s) => s.trim()).filter(Boolean)),
+  RELAY_INSTANCE_ID: z.string().min(1).default(`${os.hostname()}:${process.pid}`),
+  /** Rooms one connection may hold (sports + events). */
+  RELAY_MAX_SUBSCRIPTIONS: z.coerce.number().int().min(1).max(10_000).default(100),
+  /** Client messages per second per connection (sustained), and the burst allowed above it. */
+  RELAY_RATE_PER_SEC: z.coerce.number().min(0.1).max(10_000).default(10),
+  RELAY_RATE_BURST: z.coerce.number().int().min(1).max(10_000).default(30),
+});
+
+export type RelayEnv = z.infer<typeof schema>;
+
+export function parseRelayEnv(source: Record<string, string | undefined>): RelayEnv {
+  const result = schema.safeParse(source);
+  if (result.success) return result.data;
+  const lines = result.error.issues.map((issue) => {
+    const name = issue.path.join(".");
+    return `  ${name}: ${source[name] === undefined ? "is not set" : issue.message}`;
+  });
+  throw new StartupError(`Invalid environment:\n${lines.join("\n")}`);
+}

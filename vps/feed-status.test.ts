@@ -1,0 +1,35 @@
+import { describe, expect, it } from "vitest";
+import type { FeedStatus } from "../lib/protocol";
+import { FeedStatusTracker, HEARTBEAT_GRACE_MS } from "./feed-status";
+
+describe("FeedStatusTracker", () => {
+  it("starts stale, follows heartbeats, and goes stale on silence or a lost bus", () => {
+    const seen: FeedStatus[] = [];
+    const tracker = new FeedStatusTracker((s) => seen.push(s), 0);
+    expect(tracker.current().status).toBe("stale");
+    tracker.heartbeat("live", 1_000);
+    tracker.heartbeat("live", 2_000); // no change, no broadcast
+    tracker.check(2_000 + HEARTBEAT_GRACE_MS - 1);
+    expect(seen.map((s) => s.status)).toEqual(["live"]);
+    tracker.check(2_000 + HEARTBEAT_GRACE_MS + 1);
+    expect(tracker.current()).toMatchObject({ status: "stale", reason: "no heartbeat from the publisher" });
+    tracker.heartbeat("stopped", 9_000);
+    expect(tracker.current().status).toBe("stopped");
+    tracker.check(9_000 + HEARTBEAT_GRACE_MS - 1); // stopped, and the publisher still says so each second
+    expect(tracker.current().status).toBe("stopped");
+    tracker.check(60_000); // stopped, but nobody has said anything for a minute: we do not know
+    expect(tracker.current().status).toBe("stale");
+    tracker.busLost(61_000);
+    tracker.heartbeat("live", 61_500); // a beat that slipped through before the close is not believed
+    expect(tracker.current()).toMatchObject({ status: "stale", reason: "the relay lost its connection to Redis" });
+    tracker.busRestored();
+    tracker.heartbeat("live", 62_000);
+    expect(tracker.current().status).toBe("live");
+  });
+
+  it("reports a publisher that says it is failing as stale", () => {
+    const tracker = new FeedStatusTracker(() => {}, 0);
+    tracker.heartbeat("stale", 1);
+    expect(tracker.current()).toMatchObject({ status: "stale", reason: expect.stringContaining("cannot read or write") });
+  });
+});

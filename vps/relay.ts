@@ -1,0 +1,173 @@
+import type { Server as HttpServer, IncomingMessage } from "node:http";
+import { createAdapter } from "@socket.io/redis-adapter";
+import type { Redis } from "ioredis";
+import { Server } from "socket.io";
+import type { Logger } from "../lib/log";
+import { type ClientToServerEvents, type FeedStatus, LIMITS, ROOMS, type ServerToClientEvents, type SportsOddsMessage } from "../lib/protocol";
+import { AuthError, authenticate } from "./auth";
+import { subscribeBus } from "./bus";
+import { type ConnectionContext, type SocketData, handleConnection, initSocketData } from "./connection";
+import { FeedStatusTracker } from "./feed-status";
+import { type RelayMetrics, createMetrics } from "./metrics";
+import { SportCache } from "./sport-cache";
+
+export interface RelayConfig {
+  instanceId: string;
+  allowedOrigins: string[];
+  jwtSecret: string | null;
+  maxSubscriptions: number;
+  rate: { perSec: number; burst: number };
+}
+
+export interface RelayDeps {
+  /** Commands: state reads. */
+  redis: Redis;
+  /** Subscriber connection for the five channels. */
+  subscriber: Redis;
+  /** Pub and sub connections for the Socket.IO Redis adapter. */
+  adapterPub: Redis;
+  adapterSub: Redis;
+  config: RelayConfig;
+  log: Logger;
+}
+
+export interface Relay {
+  io: Server<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
+  metrics: RelayMetrics;
+  health(): RelayHealth;
+  /** Tells clients to reconnect elsewhere, closes every connection and the bus subscription. */
+  close(): Promise<void>;
+}
+
+export interface RelayHealth {
+  status: "ok" | "degraded";
+  instanceId: string;
+  uptimeSec: number;
+  connections: number;
+  redis: { commands: string; subscriber: string };
+  feed: FeedStatus;
+  sports: Array<{ sport: string; seq: number; events: number }>;
+}
+
+/**
+ * The Socket.IO relay: authenticates handshakes, checks Origin, relays the five Redis channels to
+ * their rooms and serves snapshots from its in-memory copy of each subscribed sport.
+ *
+ * Each instance subscribes to the channels itself, so it emits to local sockets only
+ * (`io.local`): emitting through the adapter as well would deliver every message once per
+ * instance. The adapter is there for what spans instances (fetchSockets, serverSideEmit,
+ * disconnecting a user everywhere).
+ */
+export async function createRelay(httpServer: HttpServer, deps: RelayDeps): Promise<Relay> {
+  const { config, log } = deps;
+  const startedAt = Date.now();
+  const metrics = createMetrics();
+  const io = new Server<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>(httpServer, {
+    path: "/socket.io",
+    cors: { origin: config.allowedOrigins.includes("*") ? true : config.allowedOrigins },
+    allowRequest: (req, callback) => callback(originAllowed(req, config.allowedOrigins) ? null : "origin not allowed", originAllowed(req, config.allowedOrigins)),
+    maxHttpBufferSize: LIMITS.maxMessageBytes * 4,
+    pingInterval: 10_000,
+    pingTimeout: 5_000,
+  });
+  io.adapter(createAdapter(deps.adapterPub, deps.adapterSub, { key: "relay" }));
+  const local = io.local;
+
+  const feed = new FeedStatusTracker((status) => local.emit("feed:status", status), Date.now());
+  const cache = new SportCache(deps.redis, log.child({ part: "cache" }), (sport) => {
+    metrics.resyncs.inc({ sport });
+    local.to(ROOMS.sport(sport)).emit("odds:snapshot", cache.snapshot(sport, true));
+  });
+  const ctx: ConnectionContext = { cache, metrics, log, maxSubscriptions: config.maxSubscriptions, rate: config.rate };
+  const secret = config.jwtSecret ? new TextEncoder().encode(config.jwtSecret) : null;
+
+  io.use((socket, next) => {
+    authenticate(socket.handshake.auth?.token, secret).then(
+      (identity) => {
+        initSocketData(socket, identity, ctx);
+        next();
+      },
+      (error: unknown) => {
+        metrics.clientErrors.inc({ code: "unauthorized" });
+        const message = error instanceof AuthError ? error.message : "unauthorized";
+        next(Object.assign(new Error("unauthorized"), { data: { code: "unauthorized", message } }));
+      },
+    );
+  });
+  io.on("connection", (socket) => {
+    metrics.connections.inc();
+    socket.once("disconnect", () => metrics.connections.dec());
+    handleConnection(socket, ctx);
+    socket.emit("feed:status", feed.current());
+  });
+
+  const onSportsOdds = (message: SportsOddsMessage) => {
+    const now = Date.now();
+    if (message.type === "feed:status") return feed.heartbeat(message.status, now);
+    feed.delta(now);
+    metrics.deltaLag.observe(Math.max(0, now - message.ts) / 1000);
+    if (cache.apply(message) !== "applied") return;
+    metrics.emitted.inc({ event: "odds:delta" });
+    local.to(ROOMS.sport(message.sport)).emit("odds:delta", { sport: message.sport, seq: message.seq, prevSeq: message.prevSeq, ts: message.ts, changes: message.changes });
+  };
+  await subscribeBus(
+    deps.subscriber,
+    {
+      sportsOdds: onSportsOdds,
+      eventUpdate: ({ v, type, ...update }) => {
+        const rooms = [ROOMS.event(update.eventId), ...(update.sport ? [ROOMS.sport(update.sport)] : [])];
+        local.to(rooms).emit("event:update", update);
+      },
+      chatMessage: ({ v, type, ...message }) => local.to(ROOMS.chat(message.eventId)).emit("chat:message", message),
+      adminEvent: ({ v, type, ...event }) => local.to(ROOMS.admins).emit("admin:event", event),
+      userUpdate: ({ v, type, ...update }) => local.to(ROOMS.user(update.userId)).emit("user:update", update),
+    },
+    log.child({ part: "bus" }),
+    metrics,
+  );
+  watchBus(deps.subscriber, feed, cache, log);
+  const timer = setInterval(() => feed.check(Date.now()), 1_000);
+
+  return {
+    io,
+    metrics,
+    health: () => ({
+      status: deps.subscriber.status === "ready" && deps.redis.status === "ready" ? "ok" : "degraded",
+      instanceId: config.instanceId,
+      uptimeSec: Math.round((Date.now() - startedAt) / 1000),
+      connections: io.engine.clientsCount,
+      redis: { commands: deps.redis.status, subscriber: deps.subscriber.status },
+      feed: feed.current(),
+      sports: cache.sports(),
+    }),
+    close: async () => {
+      clearInterval(timer);
+      // Closing the transports (not a server-side "disconnect") makes clients reconnect on their own.
+      await new Promise<void>((resolve) => io.close(() => resolve()));
+      deps.subscriber.removeAllListeners("message");
+    },
+  };
+}
+
+/** Requests without an Origin header come from servers and tools, not browsers: allowed. */
+function originAllowed(req: IncomingMessage, allowed: string[]): boolean {
+  const origin = req.headers.origin;
+  return origin === undefined || allowed.includes("*") || allowed.includes(origin);
+}
+
+/** While the bus is down the feed is stale; when it is back, held sports reload (deltas may be lost). */
+function watchBus(subscriber: Redis, feed: FeedStatusTracker, cache: SportCache, log: Logger): void {
+  let lost = false;
+  subscriber.on("close", () => {
+    if (lost) return;
+    lost = true;
+    feed.busLost(Date.now());
+  });
+  subscriber.on("ready", () => {
+    if (!lost) return;
+    lost = false;
+    log.info("bus connection restored; reloading held sports");
+    feed.busRestored();
+    cache.reloadAll();
+  });
+}

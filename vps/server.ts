@@ -1,0 +1,49 @@
+import { createServer } from "node:http";
+import { createLogger } from "../lib/log";
+import { onShutdown, runMain } from "../lib/process";
+import { assertRedisReachable, createRedis } from "../lib/redis";
+import { parseRelayEnv } from "./env";
+import { createHttpHandler } from "./http";
+import { type Relay, createRelay } from "./relay";
+
+/** The `ws-server` PM2 app: env, Redis clients, HTTP server, createRelay, listen. */
+runMain(async () => {
+  const env = parseRelayEnv(process.env);
+  const log = createLogger("relay");
+  await assertRedisReachable(env.REDIS_URL);
+  const redis = createRedis(env.REDIS_URL, { name: "relay", maxRetriesPerRequest: 1 });
+  const subscriber = createRedis(env.REDIS_URL, { name: "relay-bus", maxRetriesPerRequest: null });
+  const adapterPub = createRedis(env.REDIS_URL, { name: "relay-adapter-pub", maxRetriesPerRequest: null });
+  const adapterSub = createRedis(env.REDIS_URL, { name: "relay-adapter-sub", maxRetriesPerRequest: null });
+
+  let relay: Relay | null = null;
+  const httpServer = createServer(createHttpHandler(() => relay));
+  relay = await createRelay(httpServer, {
+    redis,
+    subscriber,
+    adapterPub,
+    adapterSub,
+    log,
+    config: {
+      instanceId: env.RELAY_INSTANCE_ID,
+      allowedOrigins: env.RELAY_ALLOWED_ORIGINS,
+      jwtSecret: env.RELAY_JWT_SECRET ?? null,
+      maxSubscriptions: env.RELAY_MAX_SUBSCRIPTIONS,
+      rate: { perSec: env.RELAY_RATE_PER_SEC, burst: env.RELAY_RATE_BURST },
+    },
+  });
+  await new Promise<void>((resolve, reject) => {
+    httpServer.once("error", reject);
+    httpServer.listen(env.RELAY_PORT, env.RELAY_HOST, resolve);
+  });
+  const address = httpServer.address();
+  const port = typeof address === "object" && address ? address.port : env.RELAY_PORT;
+  log.info({ port, instanceId: env.RELAY_INSTANCE_ID, origins: env.RELAY_ALLOWED_ORIGINS }, "relay listening");
+
+  process.on("unhandledRejection", (reason) => log.error({ err: reason instanceof Error ? reason.stack : String(reason) }, "unhandled rejection"));
+  onShutdown(log, async () => {
+    httpServer.close();
+    await relay?.close();
+    for (const client of [subscriber, adapterPub, adapterSub, redis]) client.disconnect();
+  });
+});
