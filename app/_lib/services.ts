@@ -1,0 +1,21 @@
+import type { Redis } from "ioredis";
+import { type Db, createDb } from "../../lib/db";
+import { env } from "../../lib/env";
+import { createRedis } from "../../lib/redis";
+
+interface Services {
+  db: Db;
+  redis: Redis;
+}
+
+// One Prisma client and one Redis connection per web process, kept on globalThis because Next.js
+// may evaluate a module once per route bundle (and again on every dev reload).
+const holder = globalThis as typeof globalThis & { __liveOddsServices?: Services };
+
+export function services(): Services {
+  holder.__liveOddsServices ??= {
+    db: createDb(env().DATABASE_URL, { poolSize: 5 }),
+    redis: createRedis(env().REDIS_URL, { name: "web", maxRetriesPerRequest: 1 }),
+  };
+  return holder.__liveOddsServices;
+}

@@ -1,0 +1,27 @@
+import { env } from "../../../../lib/env";
+import { RelayTokenClaims } from "../../../../lib/protocol";
+import { apiError, json, requireAdmin } from "../../../_lib/http";
+import { signRelayToken } from "../../../_lib/relay-token";
+
+export const dynamic = "force-dynamic";
+
+/**
+ * POST /api/auth/relay-token `{ sub, role }` → `{ token, expiresAt }` (admin only).
+ * The site has no bettor accounts yet, so only admins (and tools acting for a user) mint tokens;
+ * a login flow would call `signRelayToken` for the signed-in user the same way.
+ */
+export async function POST(request: Request): Promise<Response> {
+  const denied = requireAdmin(request);
+  if (denied) return denied;
+  const secret = env().RELAY_JWT_SECRET;
+  if (!secret) return apiError(503, "admin_disabled", "RELAY_JWT_SECRET is not set on this server");
+  let body: unknown;
+  try {
+    body = await request.json();
+  } catch {
+    return apiError(400, "invalid_request", 'body must be JSON: { "sub": "user-1", "role": "user" }');
+  }
+  const claims = RelayTokenClaims.safeParse(body);
+  if (!claims.success) return apiError(400, "invalid_request", claims.error.issues[0]?.message ?? "invalid claims");
+  return json(await signRelayToken(claims.data, secret));
+}

@@ -1,0 +1,95 @@
+"use client";
+
+import { memo, useRef } from "react";
+import { useEvent } from "../../lib/live/hooks";
+import type { OddsStore } from "../../lib/live/odds-store";
+import { type OddsFormat, formatOdds } from "../../lib/odds";
+import type { MarketOdds, OutcomeOdds } from "../../lib/protocol";
+import { StartTime } from "./time";
+
+/** One event. Re-renders only when this event's object changes (a delta touched it). */
+export const EventRow = memo(function EventRow({ store, sport, id, format }: { store: OddsStore; sport: string; id: string; format: OddsFormat }) {
+  const event = useEvent(store, sport, id);
+  if (!event) return null;
+  const suspended = event.status === "suspended";
+  return (
+    <div className={`event${suspended ? " suspended" : ""}`} data-event-id={event.id} data-status={event.status} data-phase={event.phase}>
+      <div className="when">
+        {event.phase === "live" ? <span className="badge live">Live</span> : <StartTime iso={event.startsAt} />}
+        {suspended && <span className="badge suspended">Suspended</span>}
+      </div>
+      <div className="teams">
+        <span className="team">{event.home}</span>
+        <span className="team">{event.away}</span>
+        {event.score && (
+          <span className="score" data-score={`${event.score.home}-${event.score.away}`}>
+            {event.score.home} – {event.score.away}
+          </span>
+        )}
+      </div>
+      <Market market={event.markets.h2h} labels={{ home: "1", draw: "X", away: "2" }} format={format} closed={suspended} />
+      <Market market={event.markets.spreads} labels={{ home: "", away: "" }} format={format} closed={suspended} showPoint />
+      <Market market={event.markets.totals} labels={{ over: "O", under: "U" }} format={format} closed={suspended} showPoint />
+    </div>
+  );
+});
+
+interface MarketProps {
+  market: MarketOdds | undefined;
+  labels: Record<string, string>;
+  format: OddsFormat;
+  closed: boolean;
+  showPoint?: boolean;
+}
+
+const Market = memo(function Market({ market, labels, format, closed, showPoint }: MarketProps) {
+  if (!market) return <div className="market empty">—</div>;
+  const unavailable = closed || market.status === "suspended";
+  return (
+    <div className={`market${unavailable ? " unavailable" : ""}`} data-market={market.key}>
+      {Object.keys(labels).map((key) => {
+        const outcome = market.outcomes[key];
+        return outcome ? <Outcome key={key} outcomeKey={key} outcome={outcome} label={labels[key] ?? ""} format={format} showPoint={showPoint} /> : null;
+      })}
+      {market.arb && (
+        <span className="badge arb" title="Backing every outcome at its best bookmaker price guarantees a profit">
+          Arb
+        </span>
+      )}
+    </div>
+  );
+});
+
+const Outcome = memo(function Outcome({ outcomeKey, outcome, label, format, showPoint }: { outcomeKey: string; outcome: OutcomeOdds; label: string; format: OddsFormat; showPoint?: boolean }) {
+  const value = outcome.edge !== null && outcome.edge > 0 && outcome.best;
+  const point = showPoint && outcome.point !== null ? `${label}${label ? " " : ""}${outcome.point > 0 && !label ? "+" : ""}${outcome.point}` : label;
+  const bestNote = outcome.best ? `Best bookmaker price ${outcome.best.price.toFixed(2)} at ${outcome.best.book}` : "No bookmaker prices";
+  const edgeNote = outcome.edge !== null ? ` (edge ${(outcome.edge * 100).toFixed(1)}%)` : "";
+  return (
+    <div className={`outcome${value ? " value" : ""}`} data-outcome={outcomeKey} title={`${outcome.name}: ${bestNote}${edgeNote}`}>
+      <span className="label">{point}</span>
+      <Price price={outcome.price} format={format} />
+      {value && <span className="badge value-tag">+{((outcome.edge ?? 0) * 100).toFixed(1)}%</span>}
+    </div>
+  );
+});
+
+/**
+ * A price that flashes up or down when it moves. The inner span is keyed by the price, so a move
+ * remounts it and restarts the CSS animation in the same paint as the new text: no flicker.
+ */
+const Price = memo(function Price({ price, format }: { price: number; format: OddsFormat }) {
+  const previous = useRef(price);
+  const direction = useRef<"up" | "down" | null>(null);
+  if (previous.current !== price) {
+    direction.current = price > previous.current ? "up" : "down";
+    previous.current = price;
+  }
+  return (
+    <span className="price" data-price={price}>
+      <span key={price} className={direction.current ? `flash-${direction.current}` : undefined}>
+        {formatOdds(price, format)}
+      </span>
+    </span>
+  );
+});

@@ -1,0 +1,107 @@
+"use client";
+
+import { useEffect, useState } from "react";
+import { LiveConnection } from "../../lib/live/connection";
+import { useLeagueGroups } from "../../lib/live/hooks";
+import { OddsStore } from "../../lib/live/odds-store";
+import type { OddsFormat } from "../../lib/odds";
+import type { OddsSnapshot } from "../../lib/protocol";
+import type { SportSummary } from "../_lib/sports";
+import { EventRow } from "./event-row";
+import { LiveStatus } from "./live-status";
+import { FORMATS, useOddsFormat } from "./odds-format";
+
+export interface SportsBoardProps {
+  sports: SportSummary[];
+  initialSport: string | null;
+  initialSnapshot: OddsSnapshot | null;
+  relayUrl: string | null;
+  notice: string | null;
+  problem: string | null;
+}
+
+/** Where the relay is: configured, or the page's own host on port 3001. */
+function relayAddress(configured: string | null): string {
+  return configured ?? `${window.location.protocol}//${window.location.hostname}:3001`;
+}
+
+export function SportsBoard({ sports, initialSport, initialSnapshot, relayUrl, notice, problem }: SportsBoardProps) {
+  const [store] = useState(() => {
+    const created = new OddsStore();
+    if (initialSnapshot) created.applySnapshot(initialSnapshot);
+    return created;
+  });
+  const [connection, setConnection] = useState<LiveConnection | null>(null);
+  const [sport, setSport] = useState(initialSport);
+  const [format, setFormat] = useOddsFormat();
+
+  useEffect(() => {
+    const live = new LiveConnection(relayAddress(relayUrl), store);
+    live.connect();
+    setConnection(live);
+    return () => live.close();
+  }, [relayUrl, store]);
+
+  useEffect(() => {
+    if (sport) connection?.follow(sport);
+  }, [sport, connection]);
+
+  const choose = (key: string) => {
+    setSport(key);
+    window.history.replaceState(null, "", `/sports?sport=${encodeURIComponent(key)}`);
+  };
+
+  return (
+    <main className="board">
+      <header className="board-header">
+        <h1>Live Odds</h1>
+        <label className="format">
+          Odds
+          <select value={format} onChange={(e) => setFormat(e.target.value as OddsFormat)} aria-label="Odds format">
+            {FORMATS.map((f) => (
+              <option key={f} value={f}>
+                {f[0]?.toUpperCase() + f.slice(1)}
+              </option>
+            ))}
+          </select>
+        </label>
+        <LiveStatus connection={connection} />
+      </header>
+      <nav className="tabs" role="tablist" aria-label="Sports">
+        {sports.map((s) => (
+          <button key={s.key} role="tab" aria-selected={s.key === sport} className="tab" data-sport={s.key} onClick={() => choose(s.key)}>
+            {s.title}
+            <span className="count">{s.activeEvents}</span>
+            {s.liveEvents > 0 && <span className="live-dot" title={`${s.liveEvents} in play`} />}
+          </button>
+        ))}
+      </nav>
+      {notice && <p className="notice">{notice}</p>}
+      {problem && <p className="notice problem">{problem}</p>}
+      {sport ? <EventList store={store} sport={sport} format={format} /> : <p className="empty">No sports are available yet.</p>}
+    </main>
+  );
+}
+
+function EventList({ store, sport, format }: { store: OddsStore; sport: string; format: OddsFormat }) {
+  const groups = useLeagueGroups(store, sport);
+  if (!groups) return <p className="empty">Loading prices…</p>;
+  if (groups.length === 0) return <p className="empty">No events on the board for this sport right now.</p>;
+  return (
+    <div className="events" data-sport={sport}>
+      {groups.map((group) => (
+        <section key={group.league} className="league">
+          <div className="league-header">
+            <h2>{group.league}</h2>
+            <span className="col">1 · X · 2</span>
+            <span className="col">Spread</span>
+            <span className="col">Total</span>
+          </div>
+          {group.ids.map((id) => (
+            <EventRow key={id} store={store} sport={sport} id={id} format={format} />
+          ))}
+        </section>
+      ))}
+    </div>
+  );
+}

@@ -1,0 +1,34 @@
+"use client";
+
+import { useEffect, useState, useSyncExternalStore } from "react";
+
+const noop = () => () => {};
+
+/** False during server render and hydration, true afterwards (so SSR and first client render match). */
+export function useHydrated(): boolean {
+  return useSyncExternalStore(noop, () => true, () => false);
+}
+
+/** A start time in the bettor's timezone (UTC until hydrated, so the server HTML matches). */
+export function StartTime({ iso }: { iso: string }) {
+  const hydrated = useHydrated();
+  const date = new Date(iso);
+  const text = date.toLocaleString("en-GB", {
+    weekday: "short",
+    hour: "2-digit",
+    minute: "2-digit",
+    timeZone: hydrated ? undefined : "UTC",
+  });
+  return <time dateTime={iso}>{text}</time>;
+}
+
+/** "3 s ago", ticking once a second. */
+export function Ago({ at }: { at: number }) {
+  const [now, setNow] = useState(() => Date.now());
+  useEffect(() => {
+    const timer = setInterval(() => setNow(Date.now()), 1_000);
+    return () => clearInterval(timer);
+  }, []);
+  const seconds = Math.max(0, Math.round((now - at) / 1000));
+  return <span>{seconds < 60 ? `${seconds} s ago` : `${Math.round(seconds / 60)} min ago`}</span>;
+}

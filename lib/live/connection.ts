@@ -1,0 +1,153 @@
+import { type Socket, io } from "socket.io-client";
+import type { ClientToServerEvents, ErrorPayload, FeedStatus, ServerToClientEvents } from "../protocol";
+import type { OddsStore } from "./odds-store";
+
+export type ConnectionState = "connecting" | "live" | "reconnecting" | "offline";
+
+export interface ConnectionStatus {
+  state: ConnectionState;
+  /** Failed connection attempts since the last success. */
+  attempts: number;
+  /** When the last snapshot or delta arrived (browser clock, ms). */
+  lastUpdateAt: number | null;
+  /** Median of recent publisher-commit → browser-receipt times, ms (assumes synced clocks). */
+  latencyMs: number | null;
+  /** Round trip of the last ping, ms. */
+  rttMs: number | null;
+  feed: FeedStatus | null;
+  /** The last error the relay sent, or why we cannot connect. */
+  error: string | null;
+}
+
+/** After this many failed attempts in a row the page says "offline" (it keeps retrying). */
+const OFFLINE_AFTER_ATTEMPTS = 3;
+const LATENCY_SAMPLES = 50;
+const PING_EVERY_MS = 10_000;
+
+/**
+ * The page's one connection to the relay. Keeps every sport it was asked for subscribed (so tab
+ * switches are instant and stay current), resubscribes with `resume` after a reconnect, asks for
+ * a resync when the store reports a gap, and publishes a status for the indicator.
+ */
+export class LiveConnection {
+  private readonly socket: Socket<ServerToClientEvents, ClientToServerEvents>;
+  private readonly sports = new Set<string>();
+  private readonly listeners = new Set<() => void>();
+  private readonly latencies: number[] = [];
+  private pingTimer: ReturnType<typeof setInterval> | null = null;
+  private current: ConnectionStatus = { state: "connecting", attempts: 0, lastUpdateAt: null, latencyMs: null, rttMs: null, feed: null, error: null };
+
+  constructor(
+    url: string,
+    private readonly store: OddsStore,
+    options: { token?: string } = {},
+  ) {
+    this.socket = io(url, {
+      transports: ["websocket"],
+      auth: options.token ? { token: options.token } : {},
+      reconnectionDelay: 500,
+      reconnectionDelayMax: 5_000,
+      autoConnect: false,
+    });
+    store.onGap = (sport, seq) => void this.subscribe([sport], { [sport]: seq });
+    this.wire();
+  }
+
+  connect(): void {
+    this.socket.connect();
+    this.pingTimer = setInterval(() => this.ping(), PING_EVERY_MS);
+  }
+
+  close(): void {
+    if (this.pingTimer) clearInterval(this.pingTimer);
+    this.socket.close();
+  }
+
+  /** Adds a sport to what this connection follows (subscribing now if connected). */
+  follow(sport: string): void {
+    if (this.sports.has(sport)) return;
+    this.sports.add(sport);
+    if (this.socket.connected) void this.subscribe([sport], this.resumeFor([sport]));
+  }
+
+  status(): ConnectionStatus {
+    return this.current;
+  }
+
+  onStatus(listener: () => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  private wire(): void {
+    const socket = this.socket;
+    socket.on("connect", () => {
+      this.update({ state: "live", attempts: 0, error: null });
+      if (this.sports.size) void this.subscribe([...this.sports], this.resumeFor([...this.sports]));
+      this.ping();
+    });
+    socket.on("disconnect", (reason) => {
+      this.update({ state: "reconnecting" });
+      if (reason === "io server disconnect") socket.connect(); // the server hung up on purpose: come back anyway
+    });
+    socket.on("connect_error", (error) => {
+      const attempts = this.current.attempts + 1;
+      const state: ConnectionState = attempts >= OFFLINE_AFTER_ATTEMPTS ? "offline" : "reconnecting";
+      this.update({ state, attempts, error: `cannot reach the live server (${error.message})` });
+    });
+    socket.on("odds:snapshot", (snapshot) => {
+      this.store.applySnapshot(snapshot);
+      this.update({ lastUpdateAt: Date.now() });
+    });
+    socket.on("odds:delta", (delta) => {
+      this.store.applyDelta(delta);
+      this.sample(Date.now() - delta.ts);
+      this.update({ lastUpdateAt: Date.now() });
+    });
+    socket.on("feed:status", (feed) => this.update({ feed }));
+    socket.on("error", (error: ErrorPayload) => this.update({ error: `${error.code}: ${error.message}` }));
+  }
+
+  private resumeFor(sports: string[]): Record<string, number> {
+    const resume: Record<string, number> = {};
+    for (const sport of sports) {
+      const seq = this.store.seq(sport);
+      if (seq !== null) resume[sport] = seq;
+    }
+    return resume;
+  }
+
+  private async subscribe(sports: string[], resume: Record<string, number>): Promise<void> {
+    const request = Object.keys(resume).length ? { sports, resume } : { sports };
+    try {
+      const result = await this.socket.timeout(10_000).emitWithAck("subscribe", request);
+      if (!result.ok) this.update({ error: `${result.error.code}: ${result.error.message}` });
+    } catch {
+      this.update({ error: "the live server did not answer a subscription in time" });
+    }
+  }
+
+  private ping(): void {
+    if (!this.socket.connected) return;
+    const sent = performance.now();
+    this.socket
+      .timeout(5_000)
+      .emitWithAck("ping")
+      .then(
+        (ack) => ack.ok && this.update({ rttMs: Math.round(performance.now() - sent) }),
+        () => {},
+      );
+  }
+
+  private sample(latencyMs: number): void {
+    this.latencies.push(Math.max(0, latencyMs));
+    if (this.latencies.length > LATENCY_SAMPLES) this.latencies.shift();
+    const sorted = [...this.latencies].sort((a, b) => a - b);
+    this.update({ latencyMs: sorted[Math.floor(sorted.length / 2)] ?? null });
+  }
+
+  private update(patch: Partial<ConnectionStatus>): void {
+    this.current = { ...this.current, ...patch };
+    for (const listener of this.listeners) listener();
+  }
+}

@@ -1,0 +1,28 @@
+import { useCallback, useSyncExternalStore } from "react";
+import type { EventOdds } from "../protocol";
+import type { ConnectionStatus, LiveConnection } from "./connection";
+import type { LeagueGroup, OddsStore } from "./odds-store";
+
+/** React bindings: each hook subscribes to exactly the slice it renders. */
+
+const NO_GROUPS: LeagueGroup[] = [];
+
+/** One event; the component re-renders only when this event changes. */
+export function useEvent(store: OddsStore, sport: string, id: string): EventOdds | undefined {
+  const subscribe = useCallback((listener: () => void) => store.subscribeEvent(sport, id, listener), [store, sport, id]);
+  const get = () => store.event(sport, id);
+  return useSyncExternalStore(subscribe, get, get);
+}
+
+/** The league groups of a sport; changes only when events are added, removed or reordered. */
+export function useLeagueGroups(store: OddsStore, sport: string): LeagueGroup[] | undefined {
+  const subscribe = useCallback((listener: () => void) => store.subscribeList(sport, listener), [store, sport]);
+  const get = () => store.groups(sport) ?? (store.has(sport) ? NO_GROUPS : undefined);
+  return useSyncExternalStore(subscribe, get, get);
+}
+
+export function useConnectionStatus(connection: LiveConnection): ConnectionStatus {
+  const subscribe = useCallback((listener: () => void) => connection.onStatus(listener), [connection]);
+  const get = () => connection.status();
+  return useSyncExternalStore(subscribe, get, get);
+}

@@ -1,0 +1,11 @@
+import type { NextConfig } from "next";
+
+const config: NextConfig = {
+  // Tests build into their own folder so they never disturb a running `npm start`.
+  distDir: process.env.NEXT_DIST_DIR || ".next",
+  poweredByHeader: false,
+  reactStrictMode: true,
+  serverExternalPackages: ["pino", "pg", "@prisma/adapter-pg", "ioredis"],
+};
+
+export default config;
