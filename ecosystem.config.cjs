@@ -1,0 +1,59 @@
+// PM2 apps of Live Odds. `npm start` uses this file with a project-local PM2_HOME; on a VPS run
+// `pm2 start ecosystem.config.cjs` with the variables of README "Configuration" in the environment.
+//
+//   web        Next.js (the /sports page and /api routes)
+//   ws-server  the Socket.IO relay (vps/server.ts); RELAY_INSTANCES > 1 runs it in cluster mode
+//   publisher  a publisher candidate (one leader writes; extra instances are hot standbys)
+//   feed       the built-in simulator (omitted when SIMULATOR_ENABLED=false)
+
+const ts = { interpreter: "node", interpreter_args: "--import tsx" };
+const common = { cwd: __dirname, time: false, merge_logs: true, kill_timeout: 8000, max_restarts: 50, exp_backoff_restart_delay: 200 };
+
+// Only the variables our processes read, so nothing unrelated leaks into the apps.
+const pass = (names) => Object.fromEntries(names.filter((n) => process.env[n] !== undefined).map((n) => [n, process.env[n]]));
+const shared = pass(["REDIS_URL", "LOG_LEVEL", "NODE_ENV"]);
+const server = pass([
+  "DATABASE_URL", "ADMIN_TOKEN", "RELAY_JWT_SECRET", "RELAY_PUBLIC_URL",
+  "PUBLISHER_INTERVAL_MS", "PUBLISHER_AUTOSTART", "PUBLISHER_LEADER_TTL_MS", "ODDS_HISTORY_LENGTH",
+  "HOUSE_MARGIN", "POOL_LIQUIDITY", "MARGIN_METHOD",
+  "SIMULATOR_ENABLED", "SIMULATOR_PRICE_UPDATES_PER_SEC", "SIMULATOR_BETS_PER_SEC",
+]);
+const relay = pass([
+  "RELAY_PORT", "RELAY_HOST", "RELAY_JWT_SECRET", "RELAY_ALLOWED_ORIGINS",
+  "RELAY_MAX_SUBSCRIPTIONS", "RELAY_RATE_PER_SEC", "RELAY_RATE_BURST",
+]);
+const relayInstances = Number(process.env.RELAY_INSTANCES || 1);
+const simulator = process.env.SIMULATOR_ENABLED !== "false";
+
+module.exports = {
+  apps: [
+    {
+      name: "web",
+      script: "node_modules/next/dist/bin/next",
+      args: `start -p ${process.env.PORT || 3000} -H ${process.env.HOST || "0.0.0.0"}`,
+      env: { ...shared, ...server, NODE_ENV: "production" },
+      ...common,
+    },
+    {
+      name: "ws-server",
+      script: "vps/server.ts",
+      ...ts,
+      instances: relayInstances,
+      exec_mode: relayInstances > 1 ? "cluster" : "fork",
+      env: { ...shared, ...relay, NODE_ENV: "production" },
+      ...common,
+    },
+    {
+      name: "publisher",
+      script: "lib/publisher/main.ts",
+      ...ts,
+      instances: Number(process.env.PUBLISHER_INSTANCES || 1),
+      exec_mode: "fork",
+      env: { ...shared, ...server, NODE_ENV: "production" },
+      ...common,
+    },
+    ...(simulator
+      ? [{ name: "feed", script: "lib/feed/main.ts", ...ts, env: { ...shared, ...server, NODE_ENV: "production" }, ...common }]
+      : []),
+  ],
+};

@@ -1,0 +1,125 @@
+import { spawn } from "node:child_process";
+import { existsSync } from "node:fs";
+import path from "node:path";
+import { assertDbReachable, createDb } from "../lib/db";
+import { StartupError, errorMessage, urlAddress } from "../lib/errors";
+import { runMain } from "../lib/process";
+import { assertRedisReachable } from "../lib/redis";
+import { isEmpty, seedDemoData } from "../prisma/seed";
+import { PM2_HOME, ROOT, ensureLocalPostgres, ensureLocalRedis, localOrigins, localSecrets, pm2, stopStack } from "./local-stack";
+import { migrate } from "./migrations";
+import { buildWebIfStale } from "./next-build";
+import { waitFor } from "./services/ports";
+
+/**
+ * `npm start`: services (unless DATABASE_URL / REDIS_URL are given), migrations, demo data, a
+ * production build when sources changed, then web + ws-server + publisher + feed under PM2.
+ * Stays in the foreground streaming logs; Ctrl-C stops everything it started. `--detach` returns
+ * once the URL is printed (then `npm stop`).
+ */
+
+const say = (line: string) => console.log(`» ${line}`);
+
+runMain(async () => {
+  const detach = process.argv.includes("--detach");
+  if (existsSync(path.join(ROOT, ".env"))) process.loadEnvFile(path.join(ROOT, ".env"));
+  const env: NodeJS.ProcessEnv = { ...process.env };
+  env.DATABASE_URL ??= await step("Postgres", ensureLocalPostgres);
+  env.REDIS_URL ??= await step("Redis", ensureLocalRedis);
+  await assertRedisReachable(env.REDIS_URL);
+  await prepareDatabase(env.DATABASE_URL);
+  const secrets = await localSecrets();
+  env.ADMIN_TOKEN ??= secrets.ADMIN_TOKEN;
+  env.RELAY_JWT_SECRET ??= secrets.RELAY_JWT_SECRET;
+  const webPort = Number(env.PORT ?? 3000);
+  const relayPort = Number(env.RELAY_PORT ?? 3001);
+  env.RELAY_ALLOWED_ORIGINS ??= localOrigins(webPort).join(",");
+  await buildIfStale(env);
+  say("starting web, ws-server, publisher and feed under PM2");
+  const started = await pm2(["startOrRestart", "ecosystem.config.cjs", "--update-env"], env);
+  if (started.code !== 0) throw new StartupError(`pm2 could not start the apps:\n${started.stderr || started.stdout}`);
+  await waitHealthy(`http://127.0.0.1:${webPort}/api/health`, "web");
+  await waitHealthy(`http://127.0.0.1:${relayPort}/health`, "ws-server");
+  printReady(webPort, relayPort, env.ADMIN_TOKEN);
+  if (detach) return;
+  await followLogs();
+});
+
+async function step<T>(name: string, work: () => Promise<T>): Promise<T> {
+  say(`${name}: starting a local server (set ${name === "Redis" ? "REDIS_URL" : "DATABASE_URL"} to use your own)`);
+  try {
+    return await work();
+  } catch (error) {
+    throw new StartupError(`${name} could not be started: ${errorMessage(error)}`);
+  }
+}
+
+async function prepareDatabase(databaseUrl: string): Promise<void> {
+  const db = createDb(databaseUrl, { poolSize: 2 });
+  try {
+    await assertDbReachable(db, databaseUrl);
+    const result = await migrate(databaseUrl).catch((error: Error) => {
+      throw new StartupError(`Migrations failed on ${urlAddress(databaseUrl)}: ${error.message}`);
+    });
+    say(result.applied.length ? `applied migrations: ${result.applied.join(", ")}` : "database schema is up to date");
+    if (await isEmpty(db)) {
+      const counts = await seedDemoData(db);
+      say(`seeded demo data: ${counts.sports} sports, ${counts.events} events, ${counts.prices} bookmaker prices`);
+    }
+  } finally {
+    await db.$disconnect();
+  }
+}
+
+/** Runs `next build` when there is no build or any web source is newer than it. */
+async function buildIfStale(env: NodeJS.ProcessEnv): Promise<void> {
+  say("checking the web build (next build runs when sources changed; about a minute)");
+  try {
+    if (await buildWebIfStale(".next", env)) say("built the web app");
+  } catch (error) {
+    throw new StartupError(errorMessage(error));
+  }
+}
+
+async function waitHealthy(url: string, app: string): Promise<void> {
+  try {
+    await waitFor(async () => (await fetch(url).catch(() => null))?.ok === true, 90_000, `${app} at ${url}`, 250);
+  } catch {
+    const logs = await pm2(["logs", app, "--nostream", "--lines", "30"]);
+    throw new StartupError(`${app} did not become healthy at ${url}. Its last log lines:\n${logs.stdout}`);
+  }
+}
+
+function printReady(webPort: number, relayPort: number, adminToken: string | undefined): void {
+  console.log(`
+  Live Odds is running.
+
+    Open          http://localhost:${webPort}/sports
+    Relay         http://localhost:${relayPort}/health
+    Publisher     curl http://localhost:${webPort}/api/sports/ws-publisher
+    Admin token   ${adminToken}   (Authorization: Bearer … for POST/DELETE)
+    Logs          npm run logs            Processes   npm run status
+    Stop          npm stop   (or Ctrl-C here)
+`);
+}
+
+/** Streams the apps' logs until Ctrl-C, then stops everything this checkout started. */
+async function followLogs(): Promise<void> {
+  const logs = spawn(process.execPath, [path.join(ROOT, "node_modules", "pm2", "bin", "pm2"), "logs", "--lines", "0"], {
+    cwd: ROOT,
+    env: { ...process.env, PM2_HOME },
+    stdio: ["ignore", "inherit", "inherit"],
+  });
+  await new Promise<void>((resolve) => {
+    const stop = () => {
+      logs.kill("SIGTERM");
+      console.log("\n» stopping…");
+      stopStack(say).then(resolve, (error: unknown) => {
+        console.error(errorMessage(error));
+        resolve();
+      });
+    };
+    process.once("SIGINT", stop);
+    process.once("SIGTERM", stop);
+  });
+}
