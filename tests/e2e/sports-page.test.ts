@@ -1,0 +1,136 @@
+import type { Browser, Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { DEFAULT_MARGIN_METHOD } from "../../lib/odds";
+import { eventOddsSelect, toEventOdds } from "../../lib/publisher/pricing";
+import { freePort } from "../../scripts/services/ports";
+import { launchBrowser } from "../support/browser";
+import { type FullStack, startFullStack } from "../support/full-stack";
+import { publisherEnv } from "../support/stack";
+import { startWeb } from "../support/web";
+
+/** /sports in real Chromium against the whole stack. */
+describe("/sports in the browser", () => {
+  let stack: FullStack;
+  let browser: Browser;
+
+  beforeAll(async () => {
+    stack = await startFullStack(inject("pgServerUrl"), "page");
+    browser = await launchBrowser();
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await stack?.stop();
+  });
+
+  const open = async (path: string): Promise<Page> => {
+    const page = await browser.newPage();
+    await page.goto(`${stack.web.url}${path}`);
+    return page;
+  };
+
+  /** The h2h home price we expect to show for an event, computed from the database as the publisher does. */
+  const expectedHomePrice = async (eventId: string) => {
+    const row = await stack.db.event.findUniqueOrThrow({ where: { id: eventId }, select: eventOddsSelect });
+    return toEventOdds(row, { margin: 0.05, liquidity: 5_000, method: DEFAULT_MARGIN_METHOD }).markets.h2h?.outcomes.home?.price;
+  };
+
+  it("is server-rendered with prices, before any socket connects", async () => {
+    const html = await (await fetch(`${stack.web.url}/sports?sport=basketball_nba`)).text();
+    expect(html.match(/data-event-id=/g)?.length).toBe(12);
+    expect(html).toMatch(/data-price="\d+(\.\d+)?"/);
+  });
+
+  it("shows the board and goes live", async () => {
+    const page = await open("/sports?sport=basketball_nba");
+    await page.locator('.live-status[data-connection="live"][data-feed="live"]').waitFor();
+    expect(await page.locator(".event").count()).toBe(12);
+    expect(await page.locator('[data-market="h2h"] .price').count()).toBe(24);
+    await page.close();
+  });
+
+  it("moves a price committed in the database into two open pages, without reload, touching only that row", async () => {
+    const pages = await Promise.all([open("/sports?sport=basketball_nba"), open("/sports?sport=basketball_nba")]);
+    for (const page of pages) {
+      await page.locator('.live-status[data-connection="live"]').waitFor();
+      // Mark the document (a reload would lose it) and record every DOM mutation from now on.
+      await page.evaluate(() => {
+        const w = window as unknown as { __marker: number; __mutated: Element[] };
+        w.__marker = 42;
+        w.__mutated = [];
+        new MutationObserver((records) => {
+          for (const r of records) w.__mutated.push(r.target instanceof Element ? r.target : (r.target.parentElement as Element));
+        }).observe(document.body, { subtree: true, childList: true, characterData: true, attributes: true });
+      });
+    }
+    const target = await stack.db.event.findFirstOrThrow({ where: { sport: "basketball_nba", phase: "PREMATCH" }, select: { id: true } });
+    const before = await expectedHomePrice(target.id);
+    await stack.db.$executeRaw`
+      UPDATE "BookPrice" bp SET price = bp.price * 1.5, "lastUpdate" = now()
+      FROM "Outcome" o JOIN "Market" m ON m.id = o."marketId"
+      WHERE bp."outcomeId" = o.id AND m."eventId" = ${target.id}::uuid AND m.key = 'h2h' AND o.key = 'home'`;
+    const after = await expectedHomePrice(target.id);
+    expect(after).toBeGreaterThan(before ?? Infinity);
+
+    for (const page of pages) {
+      const cell = page.locator(`[data-event-id="${target.id}"] [data-market="h2h"] [data-outcome="home"] .price`);
+      await page.locator(`[data-event-id="${target.id}"] [data-market="h2h"] [data-outcome="home"] .price[data-price="${after}"]`).waitFor({ timeout: 10_000 });
+      expect(await cell.locator("span").getAttribute("class")).toBe("flash-up");
+      const report = await page.evaluate((id) => {
+        const w = window as unknown as { __marker: number; __mutated: Element[] };
+        const row = document.querySelector(`[data-event-id="${id}"]`);
+        const outside = w.__mutated.filter((el) => !row?.contains(el) && !el.closest(".live-status"));
+        return { marker: w.__marker, outside: outside.map((el) => el.outerHTML.slice(0, 120)) };
+      }, target.id);
+      expect(report.marker).toBe(42); // same document: no reload
+      expect(report.outside).toEqual([]); // nothing outside the changed row was re-rendered into the DOM
+    }
+    await Promise.all(pages.map((page) => page.close()));
+  });
+
+  it("switches sports in place and shows the sport's events", async () => {
+    const page = await open("/sports?sport=basketball_nba");
+    await page.locator('.live-status[data-connection="live"]').waitFor();
+    await page.evaluate(() => ((window as unknown as { __marker: number }).__marker = 7));
+    await page.locator('.tab[data-sport="icehockey_nhl"]').click();
+    await page.locator('.events[data-sport="icehockey_nhl"] .event').first().waitFor();
+    expect(await page.locator(".event").count()).toBe(12);
+    expect(page.url()).toContain("sport=icehockey_nhl");
+    expect(await page.evaluate(() => (window as unknown as { __marker: number }).__marker)).toBe(7);
+    await page.close();
+  });
+
+  it("remembers the bettor's odds format", async () => {
+    const page = await open("/sports?sport=soccer_epl");
+    await page.selectOption('select[aria-label="Odds format"]', "american");
+    const first = page.locator('[data-market="h2h"] .price').first();
+    expect(await first.innerText()).toMatch(/^[+-]\d+$/);
+    await page.reload();
+    await page.locator('.live-status[data-connection="live"]').waitFor();
+    expect(await page.locator('select[aria-label="Odds format"]').inputValue()).toBe("american");
+    expect(await page.locator('[data-market="h2h"] .price').first().innerText()).toMatch(/^[+-]\d+$/);
+    await page.close();
+  });
+
+  it("still shows prices, and says so, when it cannot reach the relay", async () => {
+    const deadRelay = `http://127.0.0.1:${await freePort()}`;
+    const web = await startWeb({ ...publisherEnv(stack.dbUrl, stack.redis.url), RELAY_PUBLIC_URL: deadRelay });
+    try {
+      const page = await browser.newPage();
+      await page.goto(`${web.url}/sports?sport=soccer_epl`);
+      expect(await page.locator(".event").count()).toBe(12);
+      await page.locator('.live-status[data-connection="offline"]').waitFor({ timeout: 20_000 });
+      expect(await page.locator(".live-status").innerText()).toContain("Cannot reach the live server");
+      await page.close();
+    } finally {
+      await web.stop();
+    }
+  });
+
+  it("tells the bettor about an unknown sport instead of failing", async () => {
+    const page = await open("/sports?sport=curling_mars");
+    expect(await page.locator(".notice").innerText()).toContain("There is no sport “curling_mars”");
+    expect(await page.locator(".event").count()).toBeGreaterThan(0);
+    await page.close();
+  });
+});

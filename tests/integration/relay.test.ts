@@ -1,0 +1,186 @@
+import { SignJWT } from "jose";
+import { Redis } from "ioredis";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { CHANNELS, KEYS, RELAY_TOKEN_AUDIENCE, RELAY_TOKEN_ISSUER } from "../../lib/protocol";
+import { type TestClient, connectClient } from "../support/client";
+import { type RedisService, startRedisServer } from "../support/services";
+import { type RelayProc, TEST_JWT_SECRET, startRelay } from "../support/stack";
+
+/** The relay process on a real Redis, driven by real socket.io clients. No publisher: we publish by hand. */
+describe("relay", () => {
+  let redis: RedisService;
+  let bus: Redis;
+  let relay: RelayProc;
+  const clients: TestClient[] = [];
+
+  const connect = async (options: Parameters<typeof connectClient>[1] = {}) => {
+    const client = await connectClient(relay.url, options);
+    clients.push(client);
+    return client;
+  };
+
+  beforeAll(async () => {
+    redis = await startRedisServer();
+    bus = new Redis(redis.url);
+    // A sport with one event, as the publisher would have left it.
+    await bus.sadd(KEYS.sports, "soccer_epl", "basketball_nba");
+    await bus.set(KEYS.sportSeq("soccer_epl"), 7);
+    await bus.hset(KEYS.sportState("soccer_epl"), "e1", JSON.stringify(event("e1")));
+    relay = await startRelay(redis.url, { RELAY_RATE_PER_SEC: "5", RELAY_RATE_BURST: "10", RELAY_MAX_SUBSCRIPTIONS: "3" });
+  });
+
+  afterAll(async () => {
+    for (const client of clients) client.close();
+    await relay?.stop();
+    bus?.disconnect();
+    await redis?.stop();
+  });
+
+  it("answers a malformed subscribe with an error event and keeps the connection", async () => {
+    const client = await connect();
+    const ack = await client.emit("subscribe", { sport: "soccer_epl" });
+    expect(ack).toMatchObject({ ok: false, error: { code: "invalid_payload" } });
+    expect((await client.waitFor("error")).code).toBe("invalid_payload");
+    for (const bad of ["not an object", null, { sports: [] }, { sports: ["Soccer EPL!"] }, { sports: ["soccer_epl"], extra: 1 }]) {
+      expect(await client.emit("subscribe", bad)).toMatchObject({ ok: false, error: { code: "invalid_payload" } });
+    }
+    expect(client.socket.connected).toBe(true);
+    expect(await client.emit("ping")).toMatchObject({ ok: true });
+  });
+
+  it("rejects unknown sports with unknown_sport and joins nothing", async () => {
+    const client = await connect();
+    const ack = await client.emit("subscribe", { sports: ["soccer_epl", "curling_mars"] });
+    expect(ack).toMatchObject({ ok: false, error: { code: "unknown_sport", message: expect.stringContaining("curling_mars") } });
+    const ping = await client.emit<{ rooms: string[] }>("ping");
+    expect(ping.ok && ping.rooms).toEqual([]);
+  });
+
+  it("sends the snapshot with its seq, then only the next deltas", async () => {
+    const client = await connect();
+    const ack = await client.emit("subscribe", { sports: ["soccer_epl"] });
+    expect(ack).toMatchObject({ ok: true, sports: { soccer_epl: { seq: 7 } } });
+    const snapshot = await client.waitFor("odds:snapshot");
+    expect(snapshot).toMatchObject({ sport: "soccer_epl", seq: 7, events: [{ id: "e1" }] });
+    await publishDelta(8, [{ eventId: "e1", path: "markets.h2h.outcomes.home.price", value: 2.3 }]);
+    const delta = await client.waitFor("odds:delta");
+    expect(delta).toMatchObject({ sport: "soccer_epl", seq: 8, prevSeq: 7, changes: [{ eventId: "e1", path: "markets.h2h.outcomes.home.price", value: 2.3 }] });
+  });
+
+  it("drops malformed bus messages and keeps relaying good ones", async () => {
+    const client = await connect();
+    await client.emit("subscribe", { sports: ["soccer_epl"] });
+    const { seq } = await client.waitFor("odds:snapshot");
+    await bus.publish(CHANNELS.sportsOdds, "{not json");
+    await bus.publish(CHANNELS.sportsOdds, JSON.stringify({ v: 1, type: "odds:delta", sport: "soccer_epl", seq: seq + 1, prevSeq: seq, ts: Date.now(), changes: [{ eventId: "e1", path: "markets.h2h.outcomes.home.price", value: "a lot" }] }));
+    await bus.publish(CHANNELS.userUpdates, JSON.stringify({ v: 2, type: "user:update" }));
+    await publishDelta(seq + 1, [{ eventId: "e1", path: "status", value: "suspended" }]);
+    const delta = await client.waitFor("odds:delta", (d) => d.seq === seq + 1);
+    expect(delta.changes).toEqual([{ eventId: "e1", path: "status", value: "suspended" }]);
+    const health = await (await fetch(`${relay.url}/health`)).json();
+    expect(health).toMatchObject({ status: "ok", sports: expect.arrayContaining([{ sport: "soccer_epl", seq: seq + 1, events: 1 }]) });
+  });
+
+  it("rate-limits a flood with rate_limited errors, without crashing", async () => {
+    const client = await connect();
+    const acks = await Promise.all(Array.from({ length: 40 }, () => client.emit("ping")));
+    const limited = acks.filter((a) => !a.ok && a.error.code === "rate_limited");
+    expect(limited.length).toBeGreaterThan(20);
+    expect(acks.filter((a) => a.ok).length).toBeGreaterThanOrEqual(10);
+    await new Promise((resolve) => setTimeout(resolve, 1_000));
+    expect(await client.emit("ping")).toMatchObject({ ok: true });
+  });
+
+  it("refuses oversized messages and unknown events with an error code", async () => {
+    const client = await connect();
+    expect(await client.emit("subscribe", { sports: ["soccer_epl"], padding: "x".repeat(20_000) })).toMatchObject({ ok: false, error: { code: "payload_too_large" } });
+    client.socket.emit("drop_tables" as "ping", () => {});
+    expect((await client.waitFor("error", (e) => e.message.includes("drop_tables"))).code).toBe("invalid_payload");
+    expect(client.socket.connected).toBe(true);
+  });
+
+  it("caps subscriptions per connection", async () => {
+    const client = await connect();
+    const events = ["a1", "a2", "a3"];
+    expect(await client.emit("subscribe", { sports: ["soccer_epl"], events })).toMatchObject({ ok: false, error: { code: "too_many_subscriptions" } });
+  });
+
+  it("refuses bad tokens and foreign origins at the handshake", async () => {
+    await expect(connectClient(relay.url, { token: "not-a-jwt" })).rejects.toMatchObject({ message: "unauthorized" });
+    await expect(connectClient(relay.url, { token: await token("u1", "user", "a-different-secret-of-enough-length!!") })).rejects.toMatchObject({ message: "unauthorized" });
+    await expect(connectClient(relay.url, { origin: "http://evil.test" })).rejects.toBeDefined();
+    const allowed = await connect({ origin: "http://allowed.test" });
+    expect(allowed.socket.connected).toBe(true);
+  });
+
+  it("puts a socket only in its own user room, and admins in the admins room", async () => {
+    const alice = await connect({ token: await token("alice", "user") });
+    const bob = await connect({ token: await token("bob", "user") });
+    const admin = await connect({ token: await token("root", "admin") });
+    const anonymous = await connect();
+    await bus.publish(CHANNELS.userUpdates, JSON.stringify({ v: 1, type: "user:update", userId: "alice", kind: "balance", data: { balance: 10 }, ts: Date.now() }));
+    await bus.publish(CHANNELS.adminEvents, JSON.stringify({ v: 1, type: "admin:event", kind: "publisher", data: { state: "running" }, ts: Date.now() }));
+    expect(await alice.waitFor("user:update")).toMatchObject({ userId: "alice", data: { balance: 10 } });
+    expect(await admin.waitFor("admin:event")).toMatchObject({ kind: "publisher" });
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(bob.of("user:update")).toEqual([]);
+    expect(anonymous.of("user:update")).toEqual([]);
+    expect(alice.of("admin:event")).toEqual([]);
+    expect(anonymous.of("admin:event")).toEqual([]);
+  });
+
+  it("relays event updates to event and sport rooms, chat to chat rooms", async () => {
+    const watcher = await connect();
+    const other = await connect();
+    await watcher.emit("subscribe", { sports: ["soccer_epl"], events: ["e1"] });
+    await other.emit("subscribe", { sports: ["basketball_nba"] });
+    await bus.publish(CHANNELS.eventUpdates, JSON.stringify({ v: 1, type: "event:update", eventId: "e1", sport: "soccer_epl", status: "active", phase: "live", score: { home: 1, away: 0 }, ts: Date.now() }));
+    await bus.publish(CHANNELS.chatMessages, JSON.stringify({ v: 1, type: "chat:message", id: "m1", eventId: "e1", userId: "u1", author: "Ann", text: "Goal!", ts: Date.now() }));
+    expect(await watcher.waitFor("event:update")).toMatchObject({ eventId: "e1", phase: "live", score: { home: 1, away: 0 } });
+    expect(await watcher.waitFor("chat:message")).toMatchObject({ text: "Goal!" });
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(other.of("event:update")).toEqual([]);
+    expect(other.of("chat:message")).toEqual([]);
+  });
+
+  it("serves /health and /metrics", async () => {
+    const health = await fetch(`${relay.url}/health`);
+    expect(health.status).toBe(200);
+    expect(await health.json()).toMatchObject({ status: "ok", redis: { commands: "ready", subscriber: "ready" } });
+    const metrics = await (await fetch(`${relay.url}/metrics`)).text();
+    expect(metrics).toContain("relay_connections");
+    expect(metrics).toMatch(/relay_client_errors_total\{code="invalid_payload"\} \d+/);
+    expect((await fetch(`${relay.url}/nope`)).status).toBe(404);
+  });
+
+  async function publishDelta(seq: number, changes: unknown[]) {
+    await bus.set(KEYS.sportSeq("soccer_epl"), seq);
+    await bus.publish(CHANNELS.sportsOdds, JSON.stringify({ v: 1, type: "odds:delta", sport: "soccer_epl", seq, prevSeq: seq - 1, ts: Date.now(), changes }));
+  }
+});
+
+function token(sub: string, role: "user" | "admin", secret = TEST_JWT_SECRET): Promise<string> {
+  return new SignJWT({ role })
+    .setProtectedHeader({ alg: "HS256" })
+    .setSubject(sub)
+    .setIssuer(RELAY_TOKEN_ISSUER)
+    .setAudience(RELAY_TOKEN_AUDIENCE)
+    .setExpirationTime("5m")
+    .sign(new TextEncoder().encode(secret));
+}
+
+function event(id: string) {
+  return {
+    id, sport: "soccer_epl", league: "Premier League", home: "A", away: "B", title: "A vs B",
+    startsAt: "2026-11-23T15:00:00.000Z", status: "active", phase: "prematch", score: null,
+    markets: {
+      h2h: {
+        key: "h2h", line: null, status: "open", arb: false,
+        outcomes: {
+          home: { name: "Home", point: null, price: 2.1, fair: 0.45, pool: 0.5, best: { book: "pinnacle", price: 2.15 }, edge: -0.03 },
+          away: { name: "Away", point: null, price: 1.8, fair: 0.55, pool: 0.5, best: { book: "bet365", price: 1.85 }, edge: 0.02 },
+        },
+      },
+    },
+  };
+}

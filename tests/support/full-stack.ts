@@ -1,0 +1,48 @@
+import { type Db, createDb } from "../../lib/db";
+import { seedDemoData } from "../../prisma/seed";
+import type { Proc } from "./processes";
+import { createTestDatabase, type RedisService, startRedisServer } from "./services";
+import { type RelayProc, publisherEnv, startPublisher, startRelay } from "./stack";
+import { type WebProc, startWeb } from "./web";
+
+export interface FullStack {
+  db: Db;
+  dbUrl: string;
+  redis: RedisService;
+  relay: RelayProc;
+  publisher: Proc;
+  web: WebProc;
+  stop(): Promise<void>;
+}
+
+/** Seeded Postgres database, Redis, relay, one publisher and `next start`, wired as in production. */
+export async function startFullStack(pgServerUrl: string, label: string): Promise<FullStack> {
+  const dbUrl = await createTestDatabase(pgServerUrl, label);
+  const db = createDb(dbUrl);
+  await seedDemoData(db);
+  const redis = await startRedisServer();
+  const relay = await startRelay(redis.url, { RELAY_ALLOWED_ORIGINS: "*" });
+  const publisher = await startPublisher(dbUrl, redis.url);
+  const web = await startWeb({ ...publisherEnv(dbUrl, redis.url), RELAY_PUBLIC_URL: relay.url });
+  return {
+    db,
+    dbUrl,
+    redis,
+    relay,
+    publisher,
+    web,
+    stop: async () => {
+      await Promise.all([web.stop(), publisher.stop(), relay.stop()]);
+      await redis.stop();
+      await db.$disconnect();
+    },
+  };
+}
+
+export async function until(check: () => Promise<boolean>, timeoutMs = 20_000, what = "condition"): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`${what} not met within ${timeoutMs} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}

@@ -1,0 +1,42 @@
+import { freePort } from "../../scripts/services/ports";
+import { type Proc, spawnTs } from "./processes";
+
+/** Starting our own processes for tests, each on free ports and with its own env. */
+
+export const TEST_JWT_SECRET = "test-secret-test-secret-test-secret-0123";
+export const TEST_ADMIN_TOKEN = "test-admin-token-0123456789";
+
+export interface RelayProc extends Proc {
+  port: number;
+  url: string;
+}
+
+export async function startRelay(redisUrl: string, env: Record<string, string> = {}): Promise<RelayProc> {
+  const port = await freePort();
+  const proc = spawnTs("relay", "vps/server.ts", {
+    REDIS_URL: redisUrl,
+    RELAY_PORT: String(port),
+    RELAY_HOST: "127.0.0.1",
+    RELAY_JWT_SECRET: TEST_JWT_SECRET,
+    RELAY_ALLOWED_ORIGINS: "http://allowed.test",
+    ...env,
+  });
+  await proc.waitForOutput(/relay listening/);
+  return Object.assign(proc, { port, url: `http://127.0.0.1:${port}` });
+}
+
+export function publisherEnv(databaseUrl: string, redisUrl: string, env: Record<string, string> = {}): Record<string, string> {
+  return {
+    DATABASE_URL: databaseUrl,
+    REDIS_URL: redisUrl,
+    PUBLISHER_INTERVAL_MS: "100",
+    PUBLISHER_LEADER_TTL_MS: "1500",
+    ...env,
+  };
+}
+
+export async function startPublisher(databaseUrl: string, redisUrl: string, env: Record<string, string> = {}): Promise<Proc> {
+  const proc = spawnTs(`publisher ${env.PUBLISHER_INSTANCE_ID ?? ""}`.trim(), "lib/publisher/main.ts", publisherEnv(databaseUrl, redisUrl, env));
+  await proc.waitForOutput(/publisher process ready/);
+  return proc;
+}
