@@ -16,14 +16,14 @@ export interface FullStack {
 }
 
 /** Seeded Postgres database, Redis, relay, one publisher and `next start`, wired as in production. */
-export async function startFullStack(pgServerUrl: string, label: string): Promise<FullStack> {
+export async function startFullStack(pgServerUrl: string, label: string, extraEnv: Record<string, string> = {}): Promise<FullStack> {
   const dbUrl = await createTestDatabase(pgServerUrl, label);
   const db = createDb(dbUrl);
   await seedDemoData(db);
   const redis = await startRedisServer();
   const relay = await startRelay(redis.url, { RELAY_ALLOWED_ORIGINS: "*" });
-  const publisher = await startPublisher(dbUrl, redis.url);
-  const web = await startWeb({ ...publisherEnv(dbUrl, redis.url), RELAY_PUBLIC_URL: relay.url });
+  const publisher = await startPublisher(dbUrl, redis.url, extraEnv);
+  const web = await startWeb({ ...publisherEnv(dbUrl, redis.url, extraEnv), RELAY_PUBLIC_URL: relay.url });
   return {
     db,
     dbUrl,
