@@ -11,7 +11,7 @@ const common = { cwd: __dirname, time: false, merge_logs: true, kill_timeout: 80
 
 // Only the variables our processes read, so nothing unrelated leaks into the apps.
 const pass = (names) => Object.fromEntries(names.filter((n) => process.env[n] !== undefined).map((n) => [n, process.env[n]]));
-const shared = pass(["REDIS_URL", "LOG_LEVEL", "NODE_ENV"]);
+const shared = pass(["REDIS_URL", "LOG_LEVEL", "LOG_FORMAT", "NODE_ENV"]);
 const server = pass([
   "DATABASE_URL", "ADMIN_TOKEN", "RELAY_JWT_SECRET", "RELAY_PUBLIC_URL",
   "PUBLISHER_INTERVAL_MS", "PUBLISHER_AUTOSTART", "PUBLISHER_LEADER_TTL_MS", "ODDS_HISTORY_LENGTH",

@@ -105,7 +105,7 @@ function printReady(webPort: number, relayPort: number, adminToken: string | und
 
 /** Streams the apps' logs until Ctrl-C, then stops everything this checkout started. */
 async function followLogs(): Promise<void> {
-  const logs = spawn(process.execPath, [path.join(ROOT, "node_modules", "pm2", "bin", "pm2"), "logs", "--lines", "0"], {
+  const logs = spawn(process.execPath, [path.join(ROOT, "node_modules", "pm2", "bin", "pm2"), "logs", "--lines", "5"], {
     cwd: ROOT,
     env: { ...process.env, PM2_HOME },
     stdio: ["ignore", "inherit", "inherit"],

@@ -2,7 +2,7 @@
 
 import type { ConnectionStatus, LiveConnection } from "../../lib/live/connection";
 import { useConnectionStatus } from "../../lib/live/hooks";
-import { Ago } from "./time";
+import { Ago, ClockTime } from "./time";
 
 /** The live / reconnecting / offline indicator, with feed freshness, last update and latency. */
 export function LiveStatus({ connection }: { connection: LiveConnection | null }) {
@@ -39,7 +39,7 @@ function StatusView({ status }: { status: ConnectionStatus | null }) {
       <strong>{label}</strong>
       {status?.lastUpdateAt && (
         <span className="meta">
-          updated <Ago at={status.lastUpdateAt} />
+          updated <ClockTime at={status.lastUpdateAt} /> (<Ago at={status.lastUpdateAt} />)
         </span>
       )}
       {status?.latencyMs !== null && status?.latencyMs !== undefined && <span className="meta" data-latency={status.latencyMs}>latency {status.latencyMs} ms</span>}

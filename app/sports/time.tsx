@@ -32,3 +32,8 @@ export function Ago({ at }: { at: number }) {
   const seconds = Math.max(0, Math.round((now - at) / 1000));
   return <span>{seconds < 60 ? `${seconds} s ago` : `${Math.round(seconds / 60)} min ago`}</span>;
 }
+
+/** HH:MM:SS in the bettor's timezone (rendered only after hydration, so no mismatch). */
+export function ClockTime({ at }: { at: number }) {
+  return <time dateTime={new Date(at).toISOString()}>{new Date(at).toLocaleTimeString("en-GB", { hour12: false })}</time>;
+}

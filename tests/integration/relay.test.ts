@@ -153,6 +153,14 @@ describe("relay", () => {
     expect((await fetch(`${relay.url}/nope`)).status).toBe(404);
   });
 
+  it("shuts down cleanly on SIGTERM: exit 0, clients see the transport close and retry", async () => {
+    const client = await connect({ reconnection: true });
+    const closed = new Promise<string>((resolve) => client.socket.once("disconnect", resolve));
+    expect(await relay.stop()).toBe(0);
+    expect(await closed).toBe("transport close"); // not "io server disconnect": the client reconnects by itself
+    expect(relay.output()).toMatch(/"msg":"stopped"/);
+  });
+
   async function publishDelta(seq: number, changes: unknown[]) {
     await bus.set(KEYS.sportSeq("soccer_epl"), seq);
     await bus.publish(CHANNELS.sportsOdds, JSON.stringify({ v: 1, type: "odds:delta", sport: "soccer_epl", seq, prevSeq: seq - 1, ts: Date.now(), changes }));

@@ -25,7 +25,7 @@ export function spawnTs(name: string, entry: string, env: Record<string, string>
 export function spawnProcess(name: string, command: string, args: string[], env: Record<string, string>): Proc {
   const child = spawn(command, args, {
     cwd: ROOT,
-    env: { ...process.env, LOG_LEVEL: "info", NODE_ENV: "production", ...env },
+    env: { ...process.env, LOG_LEVEL: "info", LOG_FORMAT: "json", NODE_ENV: "production", ...env },
     stdio: ["ignore", "pipe", "pipe"],
   });
   let output = "";
