@@ -127,6 +127,30 @@ describe("/sports in the browser", () => {
     }
   });
 
+  it("marks arbitrage and value when bookmakers disagree enough", async () => {
+    const page = await open("/sports?sport=icehockey_nhl");
+    await page.locator('.live-status[data-connection="live"]').waitFor();
+    const target = await stack.db.event.findFirstOrThrow({ where: { sport: "icehockey_nhl", phase: "PREMATCH" }, select: { id: true } });
+    const row = page.locator(`[data-event-id="${target.id}"] [data-market="h2h"]`);
+    expect(await row.locator(".badge.arb").count()).toBe(0);
+    // pinnacle now offers 2.40 on home and fanduel 2.40 on away: 1/2.4 + 1/2.4 = 0.83 < 1.
+    await stack.db.$executeRaw`
+      UPDATE "BookPrice" bp SET price = 2.4
+      FROM "Outcome" o JOIN "Market" m ON m.id = o."marketId"
+      WHERE bp."outcomeId" = o.id AND m."eventId" = ${target.id}::uuid AND m.key = 'h2h'
+        AND ((o.key = 'home' AND bp.bookmaker = 'pinnacle') OR (o.key = 'away' AND bp.bookmaker = 'fanduel'))`;
+    await row.locator(".badge.arb").waitFor();
+    // An arbitrage means Σ 1/best < 1 = Σ fair, so at least one best price beats the consensus.
+    const priced = toEventOdds(await stack.db.event.findUniqueOrThrow({ where: { id: target.id }, select: eventOddsSelect }), { margin: 0.05, liquidity: 5_000, method: DEFAULT_MARGIN_METHOD });
+    const valueOutcomes = Object.values(priced.markets.h2h?.outcomes ?? {}).filter((o) => (o.edge ?? 0) > 0).length;
+    expect(valueOutcomes).toBeGreaterThanOrEqual(1);
+    expect(await row.locator(".outcome.value").count()).toBe(valueOutcomes);
+    const best = priced.markets.h2h?.outcomes.home?.best;
+    expect(best?.price).toBeGreaterThanOrEqual(2.4);
+    expect(await row.locator('[data-outcome="home"]').getAttribute("title")).toContain(`Best bookmaker price ${best?.price.toFixed(2)} at ${best?.book}`);
+    await page.close();
+  });
+
   it("tells the bettor about an unknown sport instead of failing", async () => {
     const page = await open("/sports?sport=curling_mars");
     expect(await page.locator(".notice").innerText()).toContain("There is no sport “curling_mars”");
