@@ -35,7 +35,11 @@ const schema = z.object({
   PUBLISHER_INSTANCE_ID: z.string().min(1).default(`${os.hostname()}:${process.pid}`),
   PUBLISHER_LEADER_TTL_MS: int(3_000, 500, 60_000),
   /** Deltas kept per sport for replay (a Redis stream, trimmed approximately). */
-  ODDS_HISTORY_LENGTH: int(5_000, 100, 1_000_000),
+  ODDS_HISTORY_LENGTH: int(5_000, 10, 1_000_000),
+  /** Deltas older than this leave the history, ms. Clients away longer get a snapshot. */
+  ODDS_HISTORY_MAX_AGE_MS: int(600_000, 1_000, 86_400_000),
+  /** A delta larger than this is published as a resync marker (relays reload the state), bytes. */
+  ODDS_MAX_DELTA_BYTES: int(262_144, 1_024, 64 * 1024 * 1024),
   HOUSE_MARGIN: z.coerce.number().min(0).max(0.5).default(0.05),
   /** L in DESIGN.md's blend w = ΣS / (ΣS + L), in stake currency units. */
   POOL_LIQUIDITY: z.coerce.number().min(0).default(5_000),

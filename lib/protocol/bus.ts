@@ -20,6 +20,21 @@ export const OddsDeltaMessage = z.object({
   changes: z.array(ChangeSchema),
 });
 
+/**
+ * "Take the whole state again at this seq": published instead of a delta when the delta would be
+ * too large, or when the publisher had to rewrite a sport (Redis lost data). It moves seq by one
+ * like a delta; receivers reload the sport's state from Redis instead of patching.
+ */
+export const OddsResyncMessage = z.object({
+  ...v1,
+  type: z.literal("odds:resync"),
+  sport: SportKey,
+  seq: z.number().int().min(1),
+  prevSeq: z.number().int().min(0),
+  ts: z.number(),
+  reason: z.enum(["large_delta", "state_rebuilt"]),
+});
+
 /** Publisher heartbeat: sent every second while running, and once when it stops. */
 export const FeedStatusMessage = z.object({
   ...v1,
@@ -30,7 +45,10 @@ export const FeedStatusMessage = z.object({
   intervalMs: z.number().int().positive(),
 });
 
-export const SportsOddsMessage = z.discriminatedUnion("type", [OddsDeltaMessage, FeedStatusMessage]);
+export const SportsOddsMessage = z.discriminatedUnion("type", [OddsDeltaMessage, OddsResyncMessage, FeedStatusMessage]);
+
+/** What the per-sport history stream holds: the seq-bearing messages, in seq order. */
+export const HistoryMessage = z.discriminatedUnion("type", [OddsDeltaMessage, OddsResyncMessage]);
 
 export const EventUpdateMessage = EventUpdate.extend({ ...v1, type: z.literal("event:update") });
 export const ChatMessageMessage = ChatMessage.extend({ ...v1, type: z.literal("chat:message") });
@@ -38,6 +56,8 @@ export const AdminEventMessage = AdminEvent.extend({ ...v1, type: z.literal("adm
 export const UserUpdateMessage = UserUpdate.extend({ ...v1, type: z.literal("user:update") });
 
 export type OddsDeltaMessage = z.infer<typeof OddsDeltaMessage>;
+export type OddsResyncMessage = z.infer<typeof OddsResyncMessage>;
+export type HistoryMessage = z.infer<typeof HistoryMessage>;
 export type FeedStatusMessage = z.infer<typeof FeedStatusMessage>;
 export type SportsOddsMessage = z.infer<typeof SportsOddsMessage>;
 export type EventUpdateMessage = z.infer<typeof EventUpdateMessage>;

@@ -45,9 +45,16 @@ export type UnsubscribeRequest = z.infer<typeof UnsubscribeRequest>;
 
 export type Ack<T extends object = object> = ({ ok: true } & T) | { ok: false; error: ErrorPayload };
 
+/**
+ * How the relay brought a subscriber up to date: `snapshot` (the whole state was sent),
+ * `replay` (only the deltas after the client's `resume` seq were sent) or `current` (the client
+ * already held the latest seq; nothing was sent).
+ */
+export type CatchUpMode = "snapshot" | "replay" | "current";
+
 export interface SubscribeResult {
-  /** The sports now subscribed, with the seq of the snapshot or replay about to follow. */
-  sports: Record<string, { seq: number }>;
+  /** Per sport: the seq the client holds once the messages sent before this ack are applied. */
+  sports: Record<string, { seq: number; mode: CatchUpMode; replayed: number }>;
   events: string[];
 }
 
@@ -68,6 +75,11 @@ export interface OddsSnapshot {
   /** Publisher clock when this state was committed, ms since epoch. */
   ts: number;
   events: EventOdds[];
+  /**
+   * Set when this snapshot replaces state the client may hold (history did not reach back, or
+   * the server rebuilt the sport): apply it even if its seq is not above the one held.
+   */
+  resync?: boolean;
 }
 
 export interface OddsDelta {
@@ -83,6 +95,7 @@ export const OddsSnapshotSchema = z.object({
   seq: z.number().int().min(0),
   ts: z.number(),
   events: z.array(EventOdds),
+  resync: z.boolean().optional(),
 });
 
 export const OddsDeltaSchema = z.object({

@@ -1,5 +1,6 @@
-import { EventOdds } from "./odds";
+import { HistoryMessage, type OddsDeltaMessage, parseBusMessage } from "./bus";
 import { KEYS } from "./names";
+import { EventOdds } from "./odds";
 
 /** The one ioredis method this module needs, so lib/protocol stays free of a client dependency. */
 export interface RedisEval {
@@ -42,4 +43,41 @@ function parseEvent(json: string): EventOdds | null {
 /** Board order: start time, then id, identical in every process. */
 export function sortEvents(events: EventOdds[]): EventOdds[] {
   return events.sort((a, b) => (a.startsAt === b.startsAt ? a.id.localeCompare(b.id) : a.startsAt < b.startsAt ? -1 : 1));
+}
+
+// Seq and every history entry after a given seq, in one script.
+const HISTORY_SCRIPT = "return {redis.call('GET', KEYS[1]) or '0', redis.call('XRANGE', KEYS[2], ARGV[1], '+', 'COUNT', ARGV[2])}";
+
+type StreamEntry = [id: string, fields: string[]];
+
+export interface HistoryRead {
+  /** The sport's seq when the history was read. */
+  seq: number;
+  /** The deltas and resync markers after `afterSeq`, in seq order (possibly with holes if trimmed). */
+  entries: HistoryMessage[];
+}
+
+/**
+ * The messages after `afterSeq` from a sport's history stream, with the current seq, atomically.
+ * The caller checks continuity (entries[0].seq === afterSeq + 1, consecutive, ending at `seq`).
+ */
+export async function readHistory(redis: RedisEval, sport: string, afterSeq: number, limit = 100_000): Promise<HistoryRead> {
+  const reply = (await redis.eval(HISTORY_SCRIPT, 2, KEYS.sportSeq(sport), KEYS.sportHistory(sport), `${afterSeq + 1}-0`, limit)) as [string, StreamEntry[]];
+  const [seq, raw] = reply;
+  const entries: HistoryMessage[] = [];
+  for (const [, fields] of raw) {
+    const index = fields.indexOf("m");
+    const parsed = index === -1 ? null : parseBusMessage(HistoryMessage, fields[index + 1] ?? "");
+    if (parsed?.ok) entries.push(parsed.message);
+  }
+  return { seq: Number(seq), entries };
+}
+
+/**
+ * Whether `entries` are exactly the deltas afterSeq+1 … upTo, with no resync marker among them:
+ * then replaying them is equivalent to taking a snapshot at `upTo`.
+ */
+export function isReplayable(entries: readonly HistoryMessage[], afterSeq: number, upTo: number): entries is OddsDeltaMessage[] {
+  if (entries.length !== upTo - afterSeq) return false;
+  return entries.every((entry, i) => entry.type === "odds:delta" && entry.seq === afterSeq + 1 + i && entry.prevSeq === afterSeq + i);
 }

@@ -1,7 +1,7 @@
 import type { Prisma } from "../generated/prisma/client";
 import { eventOddsSelect, type EventRow } from "./pricing";
 
-type Tx = Prisma.TransactionClient;
+export type Tx = Prisma.TransactionClient;
 
 /**
  * Takes every committed change out of the queue and returns the distinct event ids. Runs inside

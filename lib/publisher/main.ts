@@ -17,6 +17,7 @@ runMain(async () => {
   const subscriber = createRedis(config.REDIS_URL, { name: "publisher-control", maxRetriesPerRequest: null });
   const runner = new PublisherRunner({
     db,
+    databaseUrl: config.DATABASE_URL,
     redis,
     subscriber,
     log,
@@ -25,7 +26,7 @@ runMain(async () => {
       leaderTtlMs: config.PUBLISHER_LEADER_TTL_MS,
       defaultIntervalMs: config.PUBLISHER_INTERVAL_MS,
       autostart: config.PUBLISHER_AUTOSTART,
-      historyLength: config.ODDS_HISTORY_LENGTH,
+      history: { length: config.ODDS_HISTORY_LENGTH, maxAgeMs: config.ODDS_HISTORY_MAX_AGE_MS, maxDeltaBytes: config.ODDS_MAX_DELTA_BYTES },
       pricing: { margin: config.HOUSE_MARGIN, liquidity: config.POOL_LIQUIDITY, method: config.MARGIN_METHOD ?? DEFAULT_MARGIN_METHOD },
     },
   });

@@ -2,17 +2,17 @@ import type { Redis } from "ioredis";
 import type { Db } from "../db";
 import type { Logger } from "../log";
 import { CHANNELS, type Change, EventOdds, type EventUpdateMessage } from "../protocol";
-import { drainChanges, loadBoardEvents, loadEvents } from "./change-capture";
+import { drainChanges, loadBoardEvents, loadEvents, type Tx } from "./change-capture";
 import { diffEvent } from "./diff";
 import { type EventRow, isOnBoard, type PricingConfig, toEventOdds } from "./pricing";
-import type { EventWrite, SportState, StateStore } from "./state-store";
+import type { CommitResult, EventWrite, SportState, StateStore } from "./state-store";
 
 /** Thrown when a commit finds another instance's fencing token: this process must stop writing. */
 export class LeadershipLostError extends Error {
   override name = "LeadershipLostError";
 }
 
-/** Thrown when Redis holds a seq we did not expect; the sport is reloaded and the tick retried. */
+/** Thrown when Redis holds a seq we did not expect; the next step reconciles. */
 export class SeqConflictError extends Error {
   override name = "SeqConflictError";
 }
@@ -22,9 +22,9 @@ export interface TickResult {
   events: number;
   /** Leaf changes published. */
   changes: number;
-  /** Deltas published (one per sport that changed). */
+  /** Messages published (one per sport that changed). */
   messages: number;
-  /** Bytes of the published deltas. */
+  /** Bytes of the published messages. */
   bytes: number;
 }
 
@@ -47,15 +47,26 @@ interface SportBatch {
 /**
  * The single writer of live odds. Holds the canonical state in memory (loaded from Redis when it
  * becomes leader), reads only changed events each tick, and commits one delta per changed sport.
- * Not safe to call concurrently: the runner serialises ticks.
+ * Each sport's seq is also kept in Postgres (SportSeq), advanced in the tick's transaction, so a
+ * Redis that lost writes is noticed and the sport is republished above every seq already sent.
+ * Not safe to call concurrently: the runner serialises steps.
  */
 export class Publisher {
   private readonly sports = new Map<string, SportState>();
   /** eventId → the sport whose state holds it, to remove events that move or leave the board. */
   private readonly eventSport = new Map<string, string>();
+  /** Sports whose Redis state fell behind: the next reconcile rewrites them at a higher seq. */
+  private readonly rebuild = new Set<string>();
   private loaded = false;
+  /** True until the first reconcile, and again after anything that makes memory doubtful. */
+  reconcileNeeded = true;
 
   constructor(private readonly deps: PublisherDeps) {}
+
+  /** One step: a full reconcile when needed, otherwise a tick of what changed. */
+  step(): Promise<TickResult> {
+    return this.reconcileNeeded ? this.reconcile() : this.tick();
+  }
 
   /** Publishes what changed since the last tick. */
   tick(): Promise<TickResult> {
@@ -64,25 +75,44 @@ export class Publisher {
       const rows = await loadEvents(tx, ids);
       const next = new Map<string, EventOdds | null>(ids.map((id) => [id, null]));
       for (const row of rows) if (isOnBoard(row)) next.set(row.id, this.price(row));
-      return this.publish(next, rows.length);
+      return this.publish(tx, next, rows.length, false);
     });
   }
 
   /**
    * Recomputes every event on the board and publishes whatever differs from Redis (first start,
-   * failover, changed pricing config). The queue is drained in the same snapshot: everything in it
-   * is already reflected in the full read.
+   * failover, changed pricing config, Redis that lost writes). The queue is drained in the same
+   * snapshot: everything in it is already reflected in the full read.
    */
-  reconcile(): Promise<TickResult> {
-    return this.inSnapshot(async (tx) => {
+  async reconcile(): Promise<TickResult> {
+    const result = await this.inSnapshot(async (tx) => {
       await drainChanges(tx);
       const rows = await loadBoardEvents(tx);
       const next = new Map<string, EventOdds | null>([...this.eventSport.keys()].map((id) => [id, null]));
       for (const row of rows) if (isOnBoard(row)) next.set(row.id, this.price(row));
       const sports = await tx.sport.findMany({ where: { active: true }, select: { key: true } });
       await this.deps.store.registerSports(sports.map((sport) => sport.key));
-      return this.publish(next, rows.length);
+      return this.publish(tx, next, rows.length, true);
     });
+    this.reconcileNeeded = false;
+    return result;
+  }
+
+  /**
+   * Compares the seq Redis holds with ours; if Redis is behind (restarted and lost writes), the
+   * next step reconciles and rewrites those sports. Cheap (one MGET); the runner calls it each second.
+   */
+  async verifyRedis(): Promise<void> {
+    if (!this.loaded) return;
+    const held = await this.deps.store.seqs([...this.sports.keys()]);
+    for (const [sport, state] of this.sports) {
+      if ((held.get(sport) ?? 0) < state.seq) this.markForRebuild(sport, `Redis holds seq ${held.get(sport) ?? 0}, we published ${state.seq}`);
+    }
+  }
+
+  /** Sports and their seq as this publisher holds them. */
+  seqs(): Record<string, number> {
+    return Object.fromEntries([...this.sports].map(([sport, state]) => [sport, state.seq]));
   }
 
   /**
@@ -99,22 +129,38 @@ export class Publisher {
     return null;
   }
 
-  /** Sports and their seq as this publisher holds them. */
-  seqs(): Record<string, number> {
-    return Object.fromEntries([...this.sports].map(([sport, state]) => [sport, state.seq]));
-  }
-
-  private async inSnapshot(work: (tx: Parameters<Parameters<Db["$transaction"]>[0]>[0]) => Promise<TickResult>): Promise<TickResult> {
+  private async inSnapshot(work: (tx: Tx) => Promise<TickResult>): Promise<TickResult> {
     await this.ensureLoaded();
     // Repeatable read: the drained ids and the rows we price come from one snapshot, so a tick
     // never mixes a price from before a commit with a stake from after it.
     return this.deps.db.$transaction((tx) => work(tx), { isolationLevel: "RepeatableRead", timeout: 30_000, maxWait: 5_000 });
   }
 
+  /** Loads the state from Redis and checks it against the seqs Postgres says we published. */
   private async ensureLoaded(): Promise<void> {
     if (this.loaded) return;
-    for (const sport of await this.deps.store.sports()) await this.reload(sport);
+    this.sports.clear();
+    this.eventSport.clear();
+    const durable = await this.deps.db.sportSeq.findMany();
+    const sports = new Set([...(await this.deps.store.sports()), ...durable.map((row) => row.sport)]);
+    for (const sport of sports) await this.reload(sport);
+    for (const row of durable) {
+      const state = this.sports.get(row.sport);
+      const published = Number(row.seq);
+      if (state && state.seq < published) {
+        this.markForRebuild(row.sport, `Redis holds seq ${state.seq}, Postgres recorded ${published}`);
+        // Never reuse a seq clients may hold. Postgres can trail what went out by the one tick
+        // whose Redis commit landed just before its Postgres commit, so step one beyond it.
+        state.seq = published + 1;
+      }
+    }
     this.loaded = true;
+  }
+
+  private markForRebuild(sport: string, why: string): void {
+    if (!this.rebuild.has(sport)) this.deps.log.warn({ sport, why }, "Redis is behind; the sport will be republished whole");
+    this.rebuild.add(sport);
+    this.reconcileNeeded = true;
   }
 
   private async reload(sport: string): Promise<void> {
@@ -124,14 +170,27 @@ export class Publisher {
     for (const id of state.events.keys()) this.eventSport.set(id, sport);
   }
 
-  private async publish(next: Map<string, EventOdds | null>, eventsRead: number): Promise<TickResult> {
+  /**
+   * Commits the diffs of `next` per sport and records the new seqs in Postgres. `full` means `next`
+   * covers the whole board (a reconcile): only then can a sport be rebuilt from memory.
+   */
+  private async publish(tx: Tx, next: Map<string, EventOdds | null>, eventsRead: number, full: boolean): Promise<TickResult> {
     const batches = this.batch(next);
+    if (full) for (const sport of this.rebuild) if (!batches.has(sport)) batches.set(sport, { writes: [], changes: [], updates: [] });
     const result: TickResult = { events: eventsRead, changes: 0, messages: 0, bytes: 0 };
+    const committed = new Map<string, number>();
     for (const [sport, batch] of batches) {
-      if (batch.changes.length === 0) continue;
-      result.bytes += await this.commit(sport, batch);
+      const rebuilding = full && this.rebuild.has(sport);
+      if (batch.changes.length === 0 && !rebuilding) continue;
+      const seq = rebuilding ? await this.commitRebuild(sport, batch) : await this.commit(sport, batch, result);
+      committed.set(sport, seq);
       result.changes += batch.changes.length;
       result.messages += 1;
+    }
+    for (const [sport, seq] of committed) {
+      await tx.$executeRaw`
+        INSERT INTO "SportSeq" ("sport", "seq") VALUES (${sport}, ${seq})
+        ON CONFLICT ("sport") DO UPDATE SET "seq" = GREATEST("SportSeq"."seq", EXCLUDED."seq")`;
     }
     return result;
   }
@@ -163,19 +222,57 @@ export class Publisher {
     if (update) batch.updates.push(update);
   }
 
-  private async commit(sport: string, batch: SportBatch): Promise<number> {
+  private leaderToken(): string {
     const token = this.deps.token();
     if (!token) throw new LeadershipLostError("not the leader");
+    return token;
+  }
+
+  private async commit(sport: string, batch: SportBatch, result: TickResult): Promise<number> {
     const state = this.sports.get(sport) ?? { seq: 0, events: new Map() };
-    const result = await this.deps.store.commit({ sport, token, expectedSeq: state.seq, writes: batch.writes, changes: batch.changes, ts: Date.now() });
-    if (!result.ok) {
-      if (result.reason === "not_leader") throw new LeadershipLostError("another instance holds the lease");
-      this.deps.log.warn({ sport, expected: state.seq, found: result.seq }, "seq moved underneath us; reloading sport");
-      await this.reload(sport);
-      throw new SeqConflictError(`seq of ${sport} is ${result.seq}, expected ${state.seq}`);
-    }
-    state.seq = result.seq;
+    const outcome = await this.deps.store.commit({ sport, token: this.leaderToken(), expectedSeq: state.seq, writes: batch.writes, changes: batch.changes, ts: Date.now() });
+    this.check(sport, state.seq, outcome);
+    if (!outcome.ok) throw new Error("unreachable");
+    result.bytes += outcome.bytes;
+    this.applyWrites(sport, state, batch.writes, outcome.seq);
+    await this.publishUpdates(batch.updates);
+    return outcome.seq;
+  }
+
+  /** Rewrites a sport whose Redis state fell behind: the whole state, one seq above anything sent. */
+  private async commitRebuild(sport: string, batch: SportBatch): Promise<number> {
+    const state = this.sports.get(sport) ?? { seq: 0, events: new Map() };
+    const events = new Map(state.events);
     for (const write of batch.writes) {
+      if (write.event) events.set(write.eventId, write.event);
+      else events.delete(write.eventId);
+    }
+    const held = (await this.deps.store.seqs([sport])).get(sport) ?? 0;
+    const seq = Math.max(state.seq, held) + 1;
+    const outcome = await this.deps.store.reset({ sport, token: this.leaderToken(), seq, events: [...events.values()], ts: Date.now() });
+    this.check(sport, state.seq, outcome);
+    this.applyWrites(sport, state, batch.writes, seq);
+    this.rebuild.delete(sport);
+    this.deps.log.info({ sport, seq, events: events.size }, "republished the sport whole");
+    return seq;
+  }
+
+  private check(sport: string, expected: number, outcome: CommitResult): void {
+    if (outcome.ok) return;
+    if (outcome.reason === "not_leader") throw new LeadershipLostError("another instance holds the lease");
+    // Redis behind us: it lost writes. Ahead of us: someone wrote behind our back. Either way,
+    // reload and reconcile before publishing anything more for this sport.
+    if (outcome.seq < expected) this.markForRebuild(sport, `Redis holds seq ${outcome.seq}, expected ${expected}`);
+    else {
+      this.reconcileNeeded = true;
+      this.loaded = false;
+    }
+    throw new SeqConflictError(`seq of ${sport} is ${outcome.seq} in Redis, expected ${expected}`);
+  }
+
+  private applyWrites(sport: string, state: SportState, writes: EventWrite[], seq: number): void {
+    state.seq = seq;
+    for (const write of writes) {
       if (write.event) {
         state.events.set(write.eventId, write.event);
         this.eventSport.set(write.eventId, sport);
@@ -185,8 +282,6 @@ export class Publisher {
       }
     }
     this.sports.set(sport, state);
-    await this.publishUpdates(batch.updates);
-    return result.bytes;
   }
 
   /** event:update for status, phase and score moves (after the delta, on the same connection, so in order). */

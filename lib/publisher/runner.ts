@@ -6,8 +6,9 @@ import { CHANNELS, type FeedState, type FeedStatusMessage, KEYS } from "../proto
 import { type Desired, readDesired, writeStatus } from "./control";
 import { LeaderLease } from "./leader";
 import type { PricingConfig } from "./pricing";
-import { LeadershipLostError, Publisher, type TickResult } from "./publisher";
-import { StateStore } from "./state-store";
+import { LeadershipLostError, Publisher, SeqConflictError, type TickResult } from "./publisher";
+import { PriorityListener } from "./priority-listener";
+import { type HistoryLimits, StateStore } from "./state-store";
 import { TickStats } from "./tick-stats";
 
 export interface RunnerConfig {
@@ -17,12 +18,14 @@ export interface RunnerConfig {
   defaultIntervalMs: number;
   /** Run when nothing is recorded in Redis yet. */
   autostart: boolean;
-  historyLength: number;
+  history: HistoryLimits;
   pricing: PricingConfig;
 }
 
 export interface RunnerDeps {
   db: Db;
+  /** For the LISTEN connection of priority events (null: no early ticks, e.g. in unit tests). */
+  databaseUrl: string | null;
   /** Commands (fail fast: a failed tick rolls back and retries). */
   redis: Redis;
   /** A second connection in subscriber mode for the control channel. */
@@ -42,6 +45,9 @@ export class PublisherRunner {
   private readonly store: StateStore;
   private readonly stats = new TickStats();
   private publisher: Publisher | null = null;
+  private readonly priority: PriorityListener | null;
+  /** A priority commit arrived while a tick was running: tick again at once after it. */
+  private wokenDuringTick = false;
   private controlTimer: NodeJS.Timeout | null = null;
   private controlRun: Promise<void> | null = null;
   private controlAgain = false;
@@ -51,14 +57,14 @@ export class PublisherRunner {
   private intervalMs: number;
   private leaderSince: number | null = null;
   private lastSuccessAt: number | null = null;
-  private needsReconcile = true;
   private desired: Desired["state"] = "stopped";
   private stopped = false;
 
   constructor(private readonly deps: RunnerDeps) {
     this.lease = new LeaderLease(deps.redis, deps.config.instanceId, deps.config.leaderTtlMs);
-    this.store = new StateStore(deps.redis, deps.config.historyLength);
+    this.store = new StateStore(deps.redis, deps.config.history);
     this.intervalMs = deps.config.defaultIntervalMs;
+    this.priority = deps.databaseUrl ? new PriorityListener(deps.databaseUrl, () => this.tickNow(), deps.log) : null;
   }
 
   async start(): Promise<void> {
@@ -66,6 +72,7 @@ export class PublisherRunner {
       if (channel === KEYS.publisherControl) this.requestControl();
     });
     await this.deps.subscriber.subscribe(KEYS.publisherControl);
+    await this.priority?.start();
     const every = Math.max(100, Math.floor(this.deps.config.leaderTtlMs / 3));
     this.controlTimer = setInterval(() => this.requestControl(), every);
     this.requestControl();
@@ -78,12 +85,20 @@ export class PublisherRunner {
     if (this.controlTimer) clearInterval(this.controlTimer);
     await this.controlRun;
     await this.stopTicking();
+    await this.priority?.stop();
     await this.lease.release().catch(() => {});
     await this.deps.subscriber.unsubscribe(KEYS.publisherControl).catch(() => {});
   }
 
   get isLeader(): boolean {
     return this.lease.token !== null;
+  }
+
+  /** A priority commit: tick now rather than at the end of the interval (no-op unless ticking). */
+  tickNow(): void {
+    if (!this.ticking) return;
+    if (this.wake) this.wake();
+    else this.wokenDuringTick = true;
   }
 
   /** Runs the control step now (or right after the one in flight). */
@@ -119,15 +134,17 @@ export class PublisherRunner {
     if (this.leaderSince === null) this.becomeLeader();
     const desired = await readDesired(this.deps.redis);
     this.desired = desired?.state ?? (this.deps.config.autostart ? "running" : "stopped");
-    this.intervalMs = desired?.intervalMs ?? this.deps.config.defaultIntervalMs;
-    if (this.desired === "running") this.startTicking();
+    const intervalMs = desired?.intervalMs ?? this.deps.config.defaultIntervalMs;
+    const intervalChanged = intervalMs !== this.intervalMs;
+    this.intervalMs = intervalMs;
+    if (this.desired === "running") this.startTicking(intervalChanged);
     else await this.stopTicking();
+    if (this.ticking) await this.publisher?.verifyRedis().catch(() => {});
     await this.heartbeat();
   }
 
   private becomeLeader(): void {
     this.leaderSince = Date.now();
-    this.needsReconcile = true;
     this.publisher = new Publisher({
       db: this.deps.db,
       redis: this.deps.redis,
@@ -139,9 +156,9 @@ export class PublisherRunner {
     this.deps.log.info({ instanceId: this.deps.config.instanceId }, "became the leader");
   }
 
-  private startTicking(): void {
+  private startTicking(intervalChanged: boolean): void {
     if (this.ticking) {
-      this.wake?.(); // interval may have changed: start the next sleep afresh
+      if (intervalChanged) this.wake?.(); // start the next sleep afresh with the new interval
       return;
     }
     this.ticking = true;
@@ -164,14 +181,11 @@ export class PublisherRunner {
       const started = performance.now();
       let result: TickResult | null = null;
       let failure: Error | null = null;
+      this.wokenDuringTick = false;
       try {
-        if (this.needsReconcile) {
-          result = await this.publisher.reconcile();
-          this.needsReconcile = false;
-          this.deps.log.info({ events: result.events, changes: result.changes }, "reconciled board with Redis");
-        } else {
-          result = await this.publisher.tick();
-        }
+        const reconciling = this.publisher.reconcileNeeded;
+        result = await this.publisher.step();
+        if (reconciling) this.deps.log.info({ events: result.events, changes: result.changes }, "reconciled the board with Redis");
         this.lastSuccessAt = Date.now();
       } catch (error) {
         failure = error instanceof Error ? error : new Error(String(error));
@@ -185,23 +199,23 @@ export class PublisherRunner {
         this.requestControl();
         break;
       }
-      if (failure) this.deps.log.error({ err: failure.message }, "tick failed; its changes stay queued for the next tick");
+      if (failure instanceof SeqConflictError) this.deps.log.warn({ err: failure.message }, "seq conflict; reconciling on the next step");
+      else if (failure) this.deps.log.error({ err: failure.message }, "tick failed; its changes stay queued for the next tick");
       await this.reportStatus(result, failure, duration).catch(() => {});
-      await this.sleep(Math.max(0, this.intervalMs - duration));
+      if (!this.wokenDuringTick) await this.sleep(Math.max(0, this.intervalMs - duration));
     }
   }
 
+  /** Sleeps `ms`, or until `wake` is called (stop, a priority commit, a new interval). */
   private sleep(ms: number): Promise<void> {
     return new Promise((resolve) => {
-      const timer = setTimeout(done, ms);
-      function done() {
+      const done = () => {
         clearTimeout(timer);
-        resolve();
-      }
-      this.wake = () => {
         this.wake = null;
-        done();
+        resolve();
       };
+      const timer = setTimeout(done, ms);
+      this.wake = done;
     });
   }
 

@@ -1,10 +1,19 @@
 import type { Redis } from "ioredis";
-import { CHANNELS, type Change, type EventOdds, KEYS, type OddsDeltaMessage, type OddsSnapshot, readSportState, sortEvents } from "../protocol";
+import {
+  CHANNELS,
+  type Change,
+  type EventOdds,
+  type HistoryMessage,
+  KEYS,
+  type OddsDeltaMessage,
+  type OddsResyncMessage,
+  readSportState,
+} from "../protocol";
 
 /**
  * The canonical live state in Redis, per sport: a hash of events, the seq it reflects, and a
- * capped stream of the deltas that led there. `commit` moves all three and publishes the delta in
- * one Lua script, so no reader ever sees a seq without its state, or a delta without its state.
+ * bounded stream of the deltas that led there. Every write moves all three and publishes in one
+ * Lua script, so no reader ever sees a seq without its state, or a delta without its state.
  */
 
 export interface SportState {
@@ -12,7 +21,9 @@ export interface SportState {
   events: Map<string, EventOdds>;
 }
 
-export type CommitResult = { ok: true; seq: number; bytes: number } | { ok: false; reason: "not_leader" | "seq_mismatch"; seq: number };
+export type CommitResult =
+  | { ok: true; seq: number; bytes: number; kind: "delta" | "resync" }
+  | { ok: false; reason: "not_leader" | "seq_mismatch"; seq: number };
 
 /** A whole-event write: the event's new JSON, or null to remove it from the sport. */
 export interface EventWrite {
@@ -20,34 +31,88 @@ export interface EventWrite {
   event: EventOdds | null;
 }
 
-// KEYS: state, seq, history, leader, sports set
-// ARGV: token, expectedSeq, message, historyMaxLen, sport, channel, then eventId/json pairs ('' deletes)
-const COMMIT_SCRIPT = `
-if redis.call('GET', KEYS[4]) ~= ARGV[1] then return {-1, 0} end
-local seq = tonumber(redis.call('GET', KEYS[2]) or '0')
-if seq ~= tonumber(ARGV[2]) then return {-2, seq} end
-for i = 7, #ARGV, 2 do
-  if ARGV[i + 1] == '' then redis.call('HDEL', KEYS[1], ARGV[i]) else redis.call('HSET', KEYS[1], ARGV[i], ARGV[i + 1]) end
+export interface HistoryLimits {
+  /** Entries kept per sport (trimmed approximately, in whole stream nodes). */
+  length: number;
+  /** Entries older than this are trimmed, ms. */
+  maxAgeMs: number;
+  /** A delta whose JSON is larger than this is published as a resync marker instead, bytes. */
+  maxDeltaBytes: number;
+}
+
+// Shared by both scripts. KEYS: state, seq, history, leader, sports.
+// ARGV: token, seq (expected for commit, new for reset), message, maxlen, sport, channel, ts, age
+// cutoff (ms since epoch, 0 = none), then eventId / JSON pairs ('' deletes the event).
+const APPEND_AND_PUBLISH = `
+local function write_events()
+  for i = 9, #ARGV, 2 do
+    if ARGV[i + 1] == '' then redis.call('HDEL', KEYS[1], ARGV[i]) else redis.call('HSET', KEYS[1], ARGV[i], ARGV[i + 1]) end
+  end
 end
-seq = seq + 1
-redis.call('SET', KEYS[2], seq)
-redis.call('SADD', KEYS[5], ARGV[5])
-redis.call('XADD', KEYS[3], 'MAXLEN', '~', ARGV[4], seq .. '-0', 'm', ARGV[3])
-redis.call('PUBLISH', ARGV[6], ARGV[3])
+local function trim_by_age(cutoff)
+  if cutoff <= 0 then return end
+  local entries = redis.call('XRANGE', KEYS[3], '-', '+', 'COUNT', 64)
+  for _, entry in ipairs(entries) do
+    local fields = entry[2]
+    for i = 1, #fields, 2 do
+      if fields[i] == 't' and tonumber(fields[i + 1]) >= cutoff then
+        redis.call('XTRIM', KEYS[3], 'MINID', entry[1])
+        return
+      end
+    end
+  end
+  if #entries > 0 then
+    local last = entries[#entries][1]
+    redis.call('XTRIM', KEYS[3], 'MINID', (tonumber(string.sub(last, 1, string.find(last, '-') - 1)) + 1) .. '-0')
+  end
+end
+local function append_and_publish(seq)
+  redis.call('SET', KEYS[2], seq)
+  redis.call('SADD', KEYS[5], ARGV[5])
+  redis.call('XADD', KEYS[3], 'MAXLEN', '~', ARGV[4], seq .. '-0', 'm', ARGV[3], 't', ARGV[7])
+  redis.call('PUBLISH', ARGV[6], ARGV[3])
+  trim_by_age(tonumber(ARGV[8]))
+end
+if redis.call('GET', KEYS[4]) ~= ARGV[1] then return {-1, 0} end
+local current = tonumber(redis.call('GET', KEYS[2]) or '0')
+`;
+
+// Apply a delta on top of the expected seq.
+const COMMIT_SCRIPT = `${APPEND_AND_PUBLISH}
+if current ~= tonumber(ARGV[2]) then return {-2, current} end
+-- A history without its seq (state lost, stream kept) cannot continue: start it afresh.
+if current == 0 then redis.call('DEL', KEYS[3]) end
+write_events()
+append_and_publish(current + 1)
+return {current + 1, 0}
+`;
+
+// Replace the whole sport at a seq above the current one (Redis lost writes, or a rebuild).
+const RESET_SCRIPT = `${APPEND_AND_PUBLISH}
+local seq = tonumber(ARGV[2])
+if seq <= current then return {-2, current} end
+redis.call('DEL', KEYS[1])
+if seq ~= current + 1 then redis.call('DEL', KEYS[3]) end
+write_events()
+append_and_publish(seq)
 return {seq, 0}
 `;
 
-type CommitFn = (...args: (string | number)[]) => Promise<[number, number]>;
+type ScriptFn = (...args: (string | number)[]) => Promise<[number, number]>;
 
 export class StateStore {
-  private readonly commitFn: CommitFn;
+  private readonly commitFn: ScriptFn;
+  private readonly resetFn: ScriptFn;
 
   constructor(
     private readonly redis: Redis,
-    private readonly historyLength: number,
+    private readonly limits: HistoryLimits,
   ) {
     redis.defineCommand("oddsCommit", { numberOfKeys: 5, lua: COMMIT_SCRIPT });
-    this.commitFn = (redis as unknown as { oddsCommit: CommitFn }).oddsCommit.bind(redis);
+    redis.defineCommand("oddsReset", { numberOfKeys: 5, lua: RESET_SCRIPT });
+    const commands = redis as unknown as { oddsCommit: ScriptFn; oddsReset: ScriptFn };
+    this.commitFn = commands.oddsCommit.bind(redis);
+    this.resetFn = commands.oddsReset.bind(redis);
   }
 
   /** Sports that have state in Redis. */
@@ -64,39 +129,59 @@ export class StateStore {
     return { seq, events };
   }
 
+  /** The seq Redis holds for each sport (0 where it holds none). */
+  async seqs(sports: string[]): Promise<Map<string, number>> {
+    if (sports.length === 0) return new Map();
+    const values = await this.redis.mget(...sports.map((sport) => KEYS.sportSeq(sport)));
+    return new Map(sports.map((sport, i) => [sport, Number(values[i] ?? 0)]));
+  }
+
   /** Makes sports known to relays before they have events (an empty tab is not an unknown sport). */
   async registerSports(sports: string[]): Promise<void> {
     if (sports.length > 0) await this.redis.sadd(KEYS.sports, ...sports);
   }
 
-  /** The wire snapshot of one sport, events ordered by start time then id. */
-  async snapshot(sport: string): Promise<OddsSnapshot> {
-    const state = await this.load(sport);
-    return { sport, seq: state.seq, ts: Date.now(), events: sortEvents([...state.events.values()]) };
-  }
-
   /**
    * Applies one delta atomically: checks the fencing token and the expected seq, writes the changed
-   * events, bumps seq, appends to history and publishes on `sports-odds`.
+   * events, bumps seq, appends to history and publishes on `sports-odds`. A delta over the size
+   * limit goes out as an `odds:resync` marker instead (receivers reload the state).
    */
   async commit(input: { sport: string; token: string; expectedSeq: number; writes: EventWrite[]; changes: Change[]; ts: number }): Promise<CommitResult> {
-    const message: OddsDeltaMessage = {
-      v: 1,
-      type: "odds:delta",
-      sport: input.sport,
-      seq: input.expectedSeq + 1,
-      prevSeq: input.expectedSeq,
-      ts: input.ts,
-      changes: input.changes,
-    };
-    const json = JSON.stringify(message);
-    const pairs = input.writes.flatMap((w) => [w.eventId, w.event ? JSON.stringify(w.event) : ""]);
-    const [seq, current] = await this.commitFn(
-      KEYS.sportState(input.sport), KEYS.sportSeq(input.sport), KEYS.sportHistory(input.sport), KEYS.publisherLeader, KEYS.sports,
-      input.token, input.expectedSeq, json, this.historyLength, input.sport, CHANNELS.sportsOdds, ...pairs,
-    );
-    if (seq === -1) return { ok: false, reason: "not_leader", seq: 0 };
-    if (seq === -2) return { ok: false, reason: "seq_mismatch", seq: current };
-    return { ok: true, seq, bytes: Buffer.byteLength(json) };
+    const seq = input.expectedSeq + 1;
+    let message: HistoryMessage = { v: 1, type: "odds:delta", sport: input.sport, seq, prevSeq: input.expectedSeq, ts: input.ts, changes: input.changes } satisfies OddsDeltaMessage;
+    let json = JSON.stringify(message);
+    let kind: "delta" | "resync" = "delta";
+    if (Buffer.byteLength(json) > this.limits.maxDeltaBytes) {
+      message = resyncMarker(input.sport, seq, input.ts, "large_delta");
+      json = JSON.stringify(message);
+      kind = "resync";
+    }
+    const [result, current] = await this.commitFn(...this.args(input.sport, input.token, input.expectedSeq, json, input.ts, input.writes));
+    if (result === -1) return { ok: false, reason: "not_leader", seq: 0 };
+    if (result === -2) return { ok: false, reason: "seq_mismatch", seq: current };
+    return { ok: true, seq: result, bytes: Buffer.byteLength(json), kind };
   }
+
+  /** Replaces a sport's whole state at `seq` (above what Redis holds) and publishes a resync marker. */
+  async reset(input: { sport: string; token: string; seq: number; events: EventOdds[]; ts: number }): Promise<CommitResult> {
+    const json = JSON.stringify(resyncMarker(input.sport, input.seq, input.ts, "state_rebuilt"));
+    const writes = input.events.map((event) => ({ eventId: event.id, event }));
+    const [result, current] = await this.resetFn(...this.args(input.sport, input.token, input.seq, json, input.ts, writes));
+    if (result === -1) return { ok: false, reason: "not_leader", seq: 0 };
+    if (result === -2) return { ok: false, reason: "seq_mismatch", seq: current };
+    return { ok: true, seq: result, bytes: Buffer.byteLength(json), kind: "resync" };
+  }
+
+  private args(sport: string, token: string, seq: number, message: string, ts: number, writes: EventWrite[]): (string | number)[] {
+    const cutoff = this.limits.maxAgeMs > 0 ? ts - this.limits.maxAgeMs : 0;
+    const pairs = writes.flatMap((w) => [w.eventId, w.event ? JSON.stringify(w.event) : ""]);
+    return [
+      KEYS.sportState(sport), KEYS.sportSeq(sport), KEYS.sportHistory(sport), KEYS.publisherLeader, KEYS.sports,
+      token, seq, message, this.limits.length, sport, CHANNELS.sportsOdds, ts, cutoff, ...pairs,
+    ];
+  }
+}
+
+function resyncMarker(sport: string, seq: number, ts: number, reason: OddsResyncMessage["reason"]): OddsResyncMessage {
+  return { v: 1, type: "odds:resync", sport, seq, prevSeq: seq - 1, ts, reason };
 }
