@@ -15,7 +15,7 @@ import {
 import type { Identity } from "./auth";
 import type { RelayMetrics } from "./metrics";
 import { TokenBucket } from "./rate-limit";
-import { type SportCache, UnavailableError } from "./sport-cache";
+import { type ResumePlan, type SportCache, UnavailableError, toClientDelta } from "./sport-cache";
 
 export interface SocketData {
   identity: Identity;
@@ -157,15 +157,23 @@ async function subscribe(socket: RelaySocket, ctx: ConnectionContext, raw: unkno
   const known = await Promise.all(sports.map((sport) => ctx.cache.exists(sport)));
   const unknown = sports.filter((_, i) => !known[i]);
   if (unknown.length) throw new ClientError("unknown_sport", `unknown sport: ${unknown.join(", ")}`);
+  const resume = parsed.data.resume ?? {};
   await Promise.all(sports.map((sport) => ctx.cache.ensure(sport)));
+  const older = new Map(await Promise.all(sports.map(async (sport) => [sport, resume[sport] === undefined ? [] : await ctx.cache.historyBefore(sport, resume[sport])] as const)));
+  for (let tries = 0; tries < 5 && sports.some((sport) => ctx.cache.isBusy(sport)); tries += 1) {
+    await Promise.all(sports.map((sport) => ctx.cache.ensure(sport)));
+  }
   const result: SubscribeResult = { sports: {}, events };
   if (!socket.connected) return result;
-  // One synchronous block per sport: the snapshot and the room join happen between two deltas.
+  // One synchronous block: what each sport's subscriber needs is sent and the room joined
+  // between two deltas, so nothing is missed or doubled.
   for (const sport of sports) {
-    const snapshot = ctx.cache.snapshot(sport);
-    socket.emit("odds:snapshot", snapshot);
+    const since = resume[sport];
+    const plan: ResumePlan = since === undefined ? { mode: "snapshot" } : ctx.cache.resumePlan(sport, since, older.get(sport) ?? []);
+    if (plan.mode === "snapshot") socket.emit("odds:snapshot", ctx.cache.snapshot(sport, since !== undefined));
+    if (plan.mode === "replay") for (const delta of plan.deltas) socket.emit("odds:delta", toClientDelta(delta));
     socket.join(ROOMS.sport(sport));
-    result.sports[sport] = { seq: snapshot.seq };
+    result.sports[sport] = { seq: ctx.cache.seq(sport) ?? 0, mode: plan.mode, replayed: plan.mode === "replay" ? plan.deltas.length : 0 };
   }
   for (const eventId of events) socket.join([ROOMS.event(eventId), ROOMS.chat(eventId)]);
   return result;

@@ -20,6 +20,9 @@ const schema = z.object({
   /** Client messages per second per connection (sustained), and the burst allowed above it. */
   RELAY_RATE_PER_SEC: z.coerce.number().min(0.1).max(10_000).default(10),
   RELAY_RATE_BURST: z.coerce.number().int().min(1).max(10_000).default(30),
+  /** Recent deltas kept in memory per sport to answer `resume`; older ones come from Redis history. */
+  RELAY_REPLAY_DELTAS: z.coerce.number().int().min(0).max(1_000_000).default(1_000),
+  RELAY_REPLAY_MAX_AGE_MS: z.coerce.number().int().min(0).default(600_000),
 });
 
 export type RelayEnv = z.infer<typeof schema>;

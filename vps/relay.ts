@@ -9,7 +9,7 @@ import { subscribeBus } from "./bus";
 import { type ConnectionContext, type SocketData, handleConnection, initSocketData } from "./connection";
 import { FeedStatusTracker } from "./feed-status";
 import { type RelayMetrics, createMetrics } from "./metrics";
-import { SportCache } from "./sport-cache";
+import { type RingLimits, SportCache, toClientDelta } from "./sport-cache";
 
 export interface RelayConfig {
   instanceId: string;
@@ -17,6 +17,8 @@ export interface RelayConfig {
   jwtSecret: string | null;
   maxSubscriptions: number;
   rate: { perSec: number; burst: number };
+  /** Recent deltas held in memory per sport to answer `resume` without Redis. */
+  replay: RingLimits;
 }
 
 export interface RelayDeps {
@@ -46,7 +48,7 @@ export interface RelayHealth {
   connections: number;
   redis: { commands: string; subscriber: string };
   feed: FeedStatus;
-  sports: Array<{ sport: string; seq: number; events: number }>;
+  sports: Array<{ sport: string; seq: number; events: number; recent: number }>;
 }
 
 /**
@@ -74,10 +76,21 @@ export async function createRelay(httpServer: HttpServer, deps: RelayDeps): Prom
   const local = io.local;
 
   const feed = new FeedStatusTracker((status) => local.emit("feed:status", status), Date.now());
-  const cache = new SportCache(deps.redis, log.child({ part: "cache" }), (sport) => {
-    metrics.resyncs.inc({ sport });
-    local.to(ROOMS.sport(sport)).emit("odds:snapshot", cache.snapshot(sport, true));
-  });
+  const cache = new SportCache(
+    deps.redis,
+    log.child({ part: "cache" }),
+    {
+      replay: (sport, deltas) => {
+        for (const delta of deltas) local.to(ROOMS.sport(sport)).emit("odds:delta", toClientDelta(delta));
+        metrics.emitted.inc({ event: "odds:delta" }, deltas.length);
+      },
+      reloaded: (sport) => {
+        metrics.resyncs.inc({ sport });
+        local.to(ROOMS.sport(sport)).emit("odds:snapshot", cache.snapshot(sport, true));
+      },
+    },
+    config.replay,
+  );
   const ctx: ConnectionContext = { cache, metrics, log, maxSubscriptions: config.maxSubscriptions, rate: config.rate };
   const secret = config.jwtSecret ? new TextEncoder().encode(config.jwtSecret) : null;
 
@@ -106,9 +119,9 @@ export async function createRelay(httpServer: HttpServer, deps: RelayDeps): Prom
     if (message.type === "feed:status") return feed.heartbeat(message.status, now);
     feed.delta(now);
     metrics.deltaLag.observe(Math.max(0, now - message.ts) / 1000);
-    if (cache.apply(message) !== "applied") return;
+    if (cache.apply(message) !== "applied" || message.type !== "odds:delta") return;
     metrics.emitted.inc({ event: "odds:delta" });
-    local.to(ROOMS.sport(message.sport)).emit("odds:delta", { sport: message.sport, seq: message.seq, prevSeq: message.prevSeq, ts: message.ts, changes: message.changes });
+    local.to(ROOMS.sport(message.sport)).emit("odds:delta", toClientDelta(message));
   };
   await subscribeBus(
     deps.subscriber,
@@ -155,7 +168,7 @@ function originAllowed(req: IncomingMessage, allowed: string[]): boolean {
   return origin === undefined || allowed.includes("*") || allowed.includes(origin);
 }
 
-/** While the bus is down the feed is stale; when it is back, held sports reload (deltas may be lost). */
+/** While the bus is down the feed is stale; when it is back, held sports catch up from history. */
 function watchBus(subscriber: Redis, feed: FeedStatusTracker, cache: SportCache, log: Logger): void {
   let lost = false;
   subscriber.on("close", () => {
@@ -166,8 +179,8 @@ function watchBus(subscriber: Redis, feed: FeedStatusTracker, cache: SportCache,
   subscriber.on("ready", () => {
     if (!lost) return;
     lost = false;
-    log.info("bus connection restored; reloading held sports");
+    log.info("bus connection restored; catching up from history");
     feed.busRestored();
-    cache.reloadAll();
+    cache.catchUpAll();
   });
 }

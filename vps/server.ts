@@ -30,6 +30,7 @@ runMain(async () => {
       jwtSecret: env.RELAY_JWT_SECRET ?? null,
       maxSubscriptions: env.RELAY_MAX_SUBSCRIPTIONS,
       rate: { perSec: env.RELAY_RATE_PER_SEC, burst: env.RELAY_RATE_BURST },
+      replay: { deltas: env.RELAY_REPLAY_DELTAS, maxAgeMs: env.RELAY_REPLAY_MAX_AGE_MS },
     },
   });
   await new Promise<void>((resolve, reject) => {

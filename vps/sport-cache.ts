@@ -1,21 +1,54 @@
 import type { Redis } from "ioredis";
 import type { Logger } from "../lib/log";
-import { type EventOdds, KEYS, type OddsDeltaMessage, type OddsSnapshot, applyChanges, readSportState, sortEvents } from "../lib/protocol";
+import {
+  type EventOdds,
+  type HistoryMessage,
+  KEYS,
+  type OddsDelta,
+  type OddsDeltaMessage,
+  type OddsSnapshot,
+  applyChanges,
+  isReplayable,
+  readHistory,
+  readSportState,
+  sortEvents,
+} from "../lib/protocol";
 
 /**
  * The relay's copy of each subscribed sport's canonical state, kept current by applying every delta
- * in seq order. A delta is applied and broadcast in the same synchronous step, and a socket is sent
- * its snapshot and joined to the room in one synchronous step, so every socket sees
- * "snapshot at seq N, then N+1, N+2, …" with nothing missing or doubled.
+ * in seq order, plus a ring of the most recent deltas for `resume`.
+ *
+ * Ordering guarantee: a delta is applied and broadcast in the same synchronous step, and a socket
+ * is sent its snapshot (or replay) and joined to the room in one synchronous step, so every socket
+ * sees "state at seq N, then N+1, N+2, …" with nothing missing or doubled. When a seq is missing
+ * (a lost pub/sub message, a Redis reconnect) the sport catches up from the Redis history stream
+ * and broadcasts what the room missed, before anything newer; only when the history no longer
+ * reaches back does it reload the state and send the room a snapshot flagged `resync`.
  */
 
 interface Entry {
   seq: number;
   ts: number;
   events: Map<string, EventOdds>;
-  /** Set while (re)loading from Redis; deltas that arrive meanwhile wait in `pending`. */
-  loading: Promise<void> | null;
-  pending: OddsDeltaMessage[];
+  /** The last deltas, contiguous and ending at `seq` (empty after a reload until new ones arrive). */
+  recent: OddsDeltaMessage[];
+  /** Set while loading or catching up; messages that arrive meanwhile wait in `pending`. */
+  busy: Promise<void> | null;
+  pending: HistoryMessage[];
+}
+
+export interface CacheHooks {
+  /** Deltas the room missed, replayed from history in order. */
+  replay(sport: string, deltas: OddsDeltaMessage[]): void;
+  /** The state was reloaded: the room needs a fresh snapshot (flagged resync). */
+  reloaded(sport: string): void;
+}
+
+export interface RingLimits {
+  /** Deltas kept per sport in memory. */
+  deltas: number;
+  /** Deltas older than this are dropped from memory, ms. */
+  maxAgeMs: number;
 }
 
 export class UnavailableError extends Error {
@@ -25,14 +58,15 @@ export class UnavailableError extends Error {
 export type ApplyOutcome =
   /** Applied: broadcast it. */
   | "applied"
-  /** Older than what we hold (a duplicate): drop it. */
+  /** Not newer than what we hold: drop it. */
   | "duplicate"
   /** Nobody subscribes to this sport here: nothing to do. */
   | "untracked"
-  /** Held until the load in progress finishes (it will be part of the snapshot sent then). */
-  | "pending"
-  /** A seq is missing: the sport is being reloaded; subscribers get a fresh snapshot. */
-  | "gap";
+  /** Held until the load or catch-up in progress finishes, which will deliver it. */
+  | "pending";
+
+/** How to bring one subscriber up to date (see `resumePlan`). */
+export type ResumePlan = { mode: "current" } | { mode: "replay"; deltas: OddsDeltaMessage[] } | { mode: "snapshot" };
 
 export class SportCache {
   private readonly entries = new Map<string, Entry>();
@@ -40,8 +74,8 @@ export class SportCache {
   constructor(
     private readonly redis: Redis,
     private readonly log: Logger,
-    /** Called after a gap forced a reload: the room must get the fresh snapshot. */
-    private readonly onResync: (sport: string) => void,
+    private readonly hooks: CacheHooks,
+    private readonly ring: RingLimits,
   ) {}
 
   /** Whether the publisher has ever registered this sport. */
@@ -51,99 +85,191 @@ export class SportCache {
   }
 
   /**
-   * Resolves once the sport's state is held (loading it on first use); rejects with
-   * UnavailableError when Redis cannot provide it within `timeoutMs`.
+   * Resolves once the sport's state is held and no catch-up is running (loading it on first use);
+   * rejects with UnavailableError when Redis cannot provide it within `timeoutMs`.
    */
   async ensure(sport: string, timeoutMs = 5_000): Promise<void> {
     let entry = this.entries.get(sport);
     if (!entry) {
-      entry = { seq: 0, ts: Date.now(), events: new Map(), loading: null, pending: [] };
+      entry = { seq: 0, ts: Date.now(), events: new Map(), recent: [], busy: null, pending: [] };
       this.entries.set(sport, entry);
-      this.reload(sport, entry);
+      this.run(sport, entry, () => this.load(sport, entry as Entry, false));
     }
     const deadline = Date.now() + timeoutMs;
-    while (entry.loading) {
+    while (entry.busy) {
       const left = deadline - Date.now();
       if (left <= 0) throw new UnavailableError(`state of ${sport} is not available right now`);
       let timer: NodeJS.Timeout | undefined;
-      await Promise.race([entry.loading, new Promise((resolve) => (timer = setTimeout(resolve, left)))]);
+      await Promise.race([entry.busy, new Promise((resolve) => (timer = setTimeout(resolve, left)))]);
       clearTimeout(timer);
     }
+  }
+
+  isBusy(sport: string): boolean {
+    return this.entries.get(sport)?.busy != null;
   }
 
   seq(sport: string): number | null {
     return this.entries.get(sport)?.seq ?? null;
   }
 
-  snapshot(sport: string, resync = false): OddsSnapshot & { resync?: boolean } {
+  snapshot(sport: string, resync = false): OddsSnapshot {
     const entry = this.entries.get(sport);
     const events = entry ? sortEvents([...entry.events.values()]) : [];
     return { sport, seq: entry?.seq ?? 0, ts: entry?.ts ?? Date.now(), events, ...(resync ? { resync: true } : {}) };
   }
 
-  /** Applies a delta from the bus, if it is the next one. See ApplyOutcome. */
-  apply(delta: OddsDeltaMessage): ApplyOutcome {
-    const entry = this.entries.get(delta.sport);
+  /** Applies a seq-bearing message from the bus if it is the next one. See ApplyOutcome. */
+  apply(message: HistoryMessage): ApplyOutcome {
+    const entry = this.entries.get(message.sport);
     if (!entry) return "untracked";
-    if (entry.loading) {
-      entry.pending.push(delta);
+    if (entry.busy) {
+      entry.pending.push(message);
       return "pending";
     }
-    if (delta.seq <= entry.seq) return "duplicate";
-    if (delta.prevSeq !== entry.seq) {
-      this.log.warn({ sport: delta.sport, held: entry.seq, got: delta.seq }, "seq gap; reloading sport from Redis");
-      entry.pending.push(delta);
-      this.reload(delta.sport, entry, true);
-      return "gap";
+    if (message.seq <= entry.seq) return "duplicate";
+    if (message.prevSeq !== entry.seq || message.type === "odds:resync") {
+      if (message.type === "odds:delta") this.log.warn({ sport: message.sport, held: entry.seq, got: message.seq }, "seq gap; catching up from history");
+      entry.pending.push(message);
+      this.run(message.sport, entry, () => this.catchUp(message.sport, entry));
+      return "pending";
     }
-    applyChanges(entry.events, delta.changes);
-    entry.seq = delta.seq;
-    entry.ts = delta.ts;
+    this.applyDelta(entry, message);
     return "applied";
   }
 
-  /** Reloads every held sport (after the bus reconnects, deltas may have been missed). */
-  reloadAll(): void {
-    for (const [sport, entry] of this.entries) if (!entry.loading) this.reload(sport, entry, true);
+  /** Catches every held sport up from history (after the bus reconnects, messages may be lost). */
+  catchUpAll(): void {
+    for (const [sport, entry] of this.entries) if (!entry.busy) this.run(sport, entry, () => this.catchUp(sport, entry));
   }
 
-  sports(): Array<{ sport: string; seq: number; events: number }> {
-    return [...this.entries].map(([sport, entry]) => ({ sport, seq: entry.seq, events: entry.events.size }));
+  /**
+   * The history a `resume` from `since` needs that the in-memory ring does not have, from Redis
+   * (empty when the ring suffices or nothing can help). Call before `resumePlan`.
+   */
+  async historyBefore(sport: string, since: number): Promise<OddsDeltaMessage[]> {
+    const entry = this.entries.get(sport);
+    if (!entry || since >= entry.seq) return [];
+    const ringStart = entry.recent[0]?.seq ?? entry.seq + 1;
+    if (since + 1 >= ringStart) return [];
+    try {
+      const read = await readHistory(this.redis, sport, since, ringStart - since - 1);
+      return read.entries.filter((m): m is OddsDeltaMessage => m.type === "odds:delta" && m.seq < ringStart);
+    } catch {
+      return []; // Redis unreachable: the plan falls back to a snapshot
+    }
   }
 
-  /** Loads until it succeeds: an unreadable sport stays "loading" (subscribers time out), never empty. */
-  private reload(sport: string, entry: Entry, resync = false): void {
-    if (entry.loading) return;
-    entry.loading = (async () => {
-      for (let attempt = 0; ; attempt += 1) {
+  /**
+   * How to bring a client that holds `since` up to date, decided synchronously against what the
+   * cache holds now: nothing (it is current), the deltas it missed (contiguous, no resync marker in
+   * between), or a snapshot flagged resync (history too short, or the client is ahead of us).
+   */
+  resumePlan(sport: string, since: number, older: OddsDeltaMessage[]): ResumePlan {
+    const entry = this.entries.get(sport);
+    if (!entry) return { mode: "snapshot" };
+    if (since === entry.seq) return { mode: "current" };
+    if (since > entry.seq) return { mode: "snapshot" };
+    const deltas = [...older, ...entry.recent].filter((d) => d.seq > since);
+    return isReplayable(deltas, since, entry.seq) ? { mode: "replay", deltas } : { mode: "snapshot" };
+  }
+
+  sports(): Array<{ sport: string; seq: number; events: number; recent: number }> {
+    return [...this.entries].map(([sport, entry]) => ({ sport, seq: entry.seq, events: entry.events.size, recent: entry.recent.length }));
+  }
+
+  private applyDelta(entry: Entry, delta: OddsDeltaMessage): void {
+    applyChanges(entry.events, delta.changes);
+    entry.seq = delta.seq;
+    entry.ts = delta.ts;
+    entry.recent.push(delta);
+    const cutoff = Date.now() - this.ring.maxAgeMs;
+    let drop = Math.max(0, entry.recent.length - this.ring.deltas);
+    while (drop < entry.recent.length && (entry.recent[drop]?.ts ?? 0) < cutoff) drop += 1;
+    if (drop > 0) entry.recent.splice(0, drop);
+  }
+
+  /** Runs `work` as the entry's one busy task, retrying until it succeeds, then drains `pending`. */
+  private run(sport: string, entry: Entry, work: () => Promise<void>): void {
+    if (entry.busy) return;
+    entry.busy = (async () => {
+      for (let attempt = 0, rounds = 0; ; attempt += 1) {
         try {
-          await this.load(sport, entry);
-          return;
+          await work();
+          if (this.drain(sport, entry)) return;
+          rounds += 1;
+          if (rounds > 2) {
+            // Still unplaceable after catching up and reloading: Redis no longer has what these
+            // messages follow (it restarted and lost writes). The publisher republishes the sport
+            // above them; until then we keep the state we have.
+            this.log.warn({ sport, held: entry.seq, dropped: entry.pending.map((m) => m.seq) }, "messages from ahead of Redis dropped");
+            entry.pending = [];
+            return;
+          }
+          work = () => this.catchUp(sport, entry);
         } catch (error) {
-          if (attempt === 0) this.log.error({ sport, err: error instanceof Error ? error.message : String(error) }, "cannot load sport state; retrying");
+          if (attempt === 0) this.log.error({ sport, err: error instanceof Error ? error.message : String(error) }, "cannot read sport state from Redis; retrying");
           await new Promise((resolve) => setTimeout(resolve, Math.min(5_000, 250 * 2 ** attempt)));
         }
       }
     })().finally(() => {
-      entry.loading = null;
-      if (resync) this.onResync(sport);
+      entry.busy = null;
     });
   }
 
-  private async load(sport: string, entry: Entry): Promise<void> {
+  /**
+   * Applies pending messages in seq order; each applied delta is broadcast. Returns false when
+   * they still have a hole or a resync marker is next (the caller catches up again).
+   */
+  private drain(sport: string, entry: Entry): boolean {
+    const pending = entry.pending.filter((m) => m.seq > entry.seq).sort((a, b) => a.seq - b.seq);
+    entry.pending = [];
+    for (const [i, message] of pending.entries()) {
+      if (message.seq <= entry.seq) continue;
+      if (message.prevSeq !== entry.seq || message.type === "odds:resync") {
+        entry.pending = pending.slice(i);
+        return false;
+      }
+      this.applyDelta(entry, message);
+      this.hooks.replay(sport, [message]);
+    }
+    return true;
+  }
+
+  /** Replays what history has after our seq; reloads the state if it has a marker or a hole. */
+  private async catchUp(sport: string, entry: Entry): Promise<void> {
+    const read = await readHistory(this.redis, sport, entry.seq);
+    const replayed: OddsDeltaMessage[] = [];
+    for (const message of read.entries) {
+      if (message.seq <= entry.seq) continue;
+      if (message.seq !== entry.seq + 1 || message.type === "odds:resync") break;
+      this.applyDelta(entry, message);
+      replayed.push(message);
+    }
+    if (replayed.length) this.hooks.replay(sport, replayed);
+    if (entry.seq < read.seq) await this.load(sport, entry, true);
+  }
+
+  /** Loads state and seq atomically, then the history tail into the ring. */
+  private async load(sport: string, entry: Entry, resync: boolean): Promise<void> {
     const state = await readSportState(this.redis, sport);
     if (state.invalid > 0) this.log.error({ sport, invalid: state.invalid }, "invalid events in Redis state were skipped");
+    const tail = await readHistory(this.redis, sport, Math.max(0, state.seq - this.ring.deltas), this.ring.deltas + 1_000).catch(() => null);
     entry.events = state.events;
     entry.seq = state.seq;
     entry.ts = Date.now();
-    // Deltas that arrived during the load: keep those after the loaded seq, in order.
-    const later = entry.pending.filter((d) => d.seq > state.seq).sort((a, b) => a.seq - b.seq);
-    entry.pending = [];
-    for (const delta of later) {
-      if (delta.prevSeq !== entry.seq) break; // still a hole: the stream will bring the rest
-      applyChanges(entry.events, delta.changes);
-      entry.seq = delta.seq;
-      entry.ts = delta.ts;
-    }
+    entry.recent = [];
+    const upToSeq = (tail?.entries ?? []).filter((m): m is OddsDeltaMessage => m.type === "odds:delta" && m.seq <= state.seq);
+    // Keep the longest contiguous run of deltas that ends exactly at the loaded seq.
+    let start = upToSeq.length;
+    while (start > 0 && upToSeq[start - 1]?.seq === state.seq - (upToSeq.length - start)) start -= 1;
+    entry.recent = upToSeq.slice(start);
+    for (const message of tail?.entries ?? []) if (message.seq > state.seq) entry.pending.push(message);
+    if (resync) this.hooks.reloaded(sport);
   }
+}
+
+/** The client form of a bus delta (without the bus envelope). */
+export function toClientDelta(message: OddsDeltaMessage): OddsDelta {
+  return { sport: message.sport, seq: message.seq, prevSeq: message.prevSeq, ts: message.ts, changes: message.changes };
 }
