@@ -94,7 +94,7 @@ describe("publisher control routes", () => {
   });
 
   it("answers 503 with a clear error while Redis is down, and recovers", async () => {
-    await stack.redis.stop();
+    await stack.redis.halt();
     try {
       const response = await fetch(route());
       expect(response.status).toBe(503);

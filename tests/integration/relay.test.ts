@@ -78,7 +78,7 @@ describe("relay", () => {
     const delta = await client.waitFor("odds:delta", (d) => d.seq === seq + 1);
     expect(delta.changes).toEqual([{ eventId: "e1", path: "status", value: "suspended" }]);
     const health = await (await fetch(`${relay.url}/health`)).json();
-    expect(health).toMatchObject({ status: "ok", sports: expect.arrayContaining([{ sport: "soccer_epl", seq: seq + 1, events: 1 }]) });
+    expect(health).toMatchObject({ status: "ok", sports: expect.arrayContaining([{ sport: "soccer_epl", seq: seq + 1, events: 1, recent: expect.any(Number) }]) });
   });
 
   it("rate-limits a flood with rate_limited errors, without crashing", async () => {

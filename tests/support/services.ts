@@ -46,7 +46,9 @@ export function createTestDatabase(serverUrl: string, label = "t"): Promise<stri
 export interface RedisService extends Service {
   port: number;
   dir: string;
-  /** Starts it again on the same port and directory (after stop), e.g. to test a Redis restart. */
+  /** Stops the server but keeps its data directory (then `restart`). */
+  halt(): Promise<void>;
+  /** Starts it again on the same port and directory (after `halt`), e.g. to test a Redis restart. */
   restart(): Promise<void>;
 }
 
@@ -59,6 +61,7 @@ export async function startRedisServer(options: { durable?: boolean } = {}): Pro
     url,
     port,
     dir,
+    halt: () => stopRedis(dir),
     restart: async () => {
       await start();
     },

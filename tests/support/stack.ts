@@ -12,7 +12,7 @@ export interface RelayProc extends Proc {
 }
 
 export async function startRelay(redisUrl: string, env: Record<string, string> = {}): Promise<RelayProc> {
-  const port = await freePort();
+  const port = env.RELAY_PORT ? Number(env.RELAY_PORT) : await freePort();
   const proc = spawnTs("relay", "vps/server.ts", {
     REDIS_URL: redisUrl,
     RELAY_PORT: String(port),

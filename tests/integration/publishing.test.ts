@@ -1,0 +1,144 @@
+import { Redis } from "ioredis";
+import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { type Db, createDb } from "../../lib/db";
+import { CHANNELS, type HistoryMessage, KEYS, type OddsDeltaMessage } from "../../lib/protocol";
+import { setDesired } from "../../lib/publisher/control";
+import { seedDemoData } from "../../prisma/seed";
+import { type TestClient, connectClient } from "../support/client";
+import { until } from "../support/full-stack";
+import { boardFromDatabase } from "../support/live-client";
+import type { Proc } from "../support/processes";
+import { createTestDatabase, type RedisService, startRedisServer } from "../support/services";
+import { type RelayProc, startPublisher, startRelay } from "../support/stack";
+import { sleep } from "../support/writers";
+
+interface Stack {
+  db: Db;
+  redis: RedisService;
+  client: Redis;
+  bus: Redis;
+  seen: HistoryMessage[];
+  relay: RelayProc;
+  publisher: Proc;
+}
+
+async function startStack(label: string, env: Record<string, string>): Promise<Stack> {
+  const dbUrl = await createTestDatabase(inject("pgServerUrl"), label);
+  const db = createDb(dbUrl);
+  await seedDemoData(db);
+  const redis = await startRedisServer();
+  const client = new Redis(redis.url);
+  const bus = new Redis(redis.url);
+  const seen: HistoryMessage[] = [];
+  bus.on("message", (_c: string, raw: string) => {
+    const message = JSON.parse(raw) as HistoryMessage | { type: "feed:status" };
+    if (message.type !== "feed:status") seen.push(message);
+  });
+  await bus.subscribe(CHANNELS.sportsOdds);
+  const relay = await startRelay(redis.url);
+  const publisher = await startPublisher(dbUrl, redis.url, env);
+  await until(async () => (await client.scard(KEYS.sports)) === 5);
+  return { db, redis, client, bus, seen, relay, publisher };
+}
+
+async function stopStack(stack: Stack | undefined): Promise<void> {
+  if (!stack) return;
+  await stack.publisher.stop();
+  await stack.relay.stop();
+  stack.bus.disconnect();
+  stack.client.disconnect();
+  await stack.redis.stop();
+  await stack.db.$disconnect();
+}
+
+const touches = (message: HistoryMessage, eventId: string, path?: string) =>
+  message.type === "odds:delta" && message.changes.some((c) => c.eventId === eventId && (path === undefined || c.path === path));
+
+/** With a 30 s tick, only a priority commit can publish within seconds. */
+describe("priority events", () => {
+  let stack: Stack;
+  let watcher: TestClient;
+
+  beforeAll(async () => {
+    stack = await startStack("priority", { PUBLISHER_INTERVAL_MS: "30000" });
+    watcher = await connectClient(stack.relay.url);
+    await watcher.emit("subscribe", { sports: ["soccer_epl"] });
+    await sleep(500); // the reconcile at leadership is done; the next regular tick is 30 s away
+  });
+  afterAll(async () => {
+    watcher?.close();
+    await stopStack(stack);
+  });
+
+  it("a price waits for the tick, a suspension goes out at once and carries the waiting price with it", async () => {
+    const [event] = await stack.db.event.findMany({ where: { sport: "soccer_epl", phase: "PREMATCH" }, select: { id: true }, take: 1 });
+    const id = event?.id ?? "";
+    const from = stack.seen.length;
+    await stack.db.$executeRaw`UPDATE "BookPrice" bp SET price = bp.price * 1.5 FROM "Outcome" o JOIN "Market" m ON m.id = o."marketId" WHERE bp."outcomeId" = o.id AND m."eventId" = ${id}::uuid AND o.key = 'home' AND m.key = 'h2h'`;
+    await sleep(2_000);
+    expect(stack.seen.slice(from).filter((m) => touches(m, id))).toEqual([]);
+    await stack.db.event.update({ where: { id }, data: { status: "SUSPENDED" } });
+    const delta = await watcher.waitFor("odds:delta", (d) => d.changes.some((c) => c.eventId === id && c.path === "status"), 10_000);
+    expect(delta.changes).toContainEqual({ eventId: id, path: "status", value: "suspended" });
+    expect(delta.changes.some((c) => c.eventId === id && c.path === "markets.h2h.outcomes.home.price")).toBe(true);
+  });
+
+  it("goals, going live, ending and market suspensions are priority too", async () => {
+    const events = await stack.db.event.findMany({ where: { sport: "soccer_epl", status: "ACTIVE" }, select: { id: true, markets: { select: { id: true }, take: 1 } }, take: 4 });
+    const [goal, kickoff, ended, market] = events;
+    const waitFor = (id: string, path: string) => watcher.waitFor("odds:delta", (d) => d.changes.some((c) => c.eventId === id && c.path.startsWith(path)), 10_000);
+    await stack.db.event.update({ where: { id: goal?.id }, data: { homeScore: 5, awayScore: 4 } });
+    await waitFor(goal?.id ?? "", "score");
+    await stack.db.event.update({ where: { id: kickoff?.id }, data: { phase: "LIVE" } });
+    await waitFor(kickoff?.id ?? "", "phase");
+    await stack.db.event.update({ where: { id: ended?.id }, data: { status: "ENDED" } });
+    await waitFor(ended?.id ?? "", "");
+    await stack.db.market.update({ where: { id: market?.markets[0]?.id }, data: { status: "SUSPENDED" } });
+    await waitFor(market?.id ?? "", "markets.");
+  });
+});
+
+describe("coalescing and large deltas", () => {
+  let stack: Stack;
+
+  beforeAll(async () => {
+    stack = await startStack("coalesce", { ODDS_MAX_DELTA_BYTES: "4096" });
+  });
+  afterAll(async () => stopStack(stack));
+
+  it("several commits to one price while paused publish as one change with the last value", async () => {
+    await setDesired(stack.client, { state: "stopped", intervalMs: 100, updatedBy: "test" });
+    await until(async () => (await stack.client.hget(KEYS.publisherStatus, "running")) === "false");
+    const outcome = await stack.db.outcome.findFirstOrThrow({ where: { key: "home", market: { key: "h2h", event: { sport: "basketball_nba" } } }, select: { id: true, market: { select: { eventId: true } } } });
+    for (const price of [3.1, 5.7, 9.9]) {
+      await stack.db.bookPrice.updateMany({ where: { outcomeId: outcome.id }, data: { price } });
+    }
+    const from = stack.seen.length;
+    await setDesired(stack.client, { state: "running", intervalMs: 100, updatedBy: "test" });
+    await until(async () => stack.seen.slice(from).some((m) => touches(m, outcome.market.eventId)));
+    const deltas = stack.seen.slice(from).filter((m): m is OddsDeltaMessage => touches(m, outcome.market.eventId, "markets.h2h.outcomes.home.price"));
+    expect(deltas).toHaveLength(1);
+    const changes = deltas[0]?.changes.filter((c) => c.eventId === outcome.market.eventId && c.path === "markets.h2h.outcomes.home.price");
+    expect(changes).toHaveLength(1);
+    const expected = (await boardFromDatabase(stack.db)).get("basketball_nba")?.get(outcome.market.eventId)?.markets.h2h?.outcomes.home?.price;
+    expect(changes?.[0]?.value).toBe(expected); // priced from 9.9, the last commit
+  });
+
+  it("a delta over the size limit goes out as a resync; clients get the whole state", async () => {
+    const watcher = await connectClient(stack.relay.url);
+    try {
+      await watcher.emit("subscribe", { sports: ["americanfootball_nfl"] });
+      const first = await watcher.waitFor("odds:snapshot");
+      const from = stack.seen.length;
+      await stack.db.$executeRaw`UPDATE "BookPrice" bp SET price = bp.price * 1.3 FROM "Outcome" o JOIN "Market" m ON m.id = o."marketId" JOIN "Event" e ON e.id = m."eventId" WHERE bp."outcomeId" = o.id AND e.sport = 'americanfootball_nfl'`;
+      const resync = await watcher.waitFor("odds:snapshot", (s) => s.resync === true && s.seq > first.seq);
+      const marker = stack.seen.slice(from).find((m) => m.sport === "americanfootball_nfl");
+      expect(marker).toMatchObject({ type: "odds:resync", reason: "large_delta", seq: first.seq + 1 });
+      await until(async () => Number((await stack.db.$queryRaw<{ n: bigint }[]>`SELECT count(*) AS n FROM "OddsChange"`)[0]?.n) === 0);
+      const expected = (await boardFromDatabase(stack.db)).get("americanfootball_nfl");
+      expect(new Map(resync.events.map((e) => [e.id, e]))).toEqual(expected);
+    } finally {
+      watcher.close();
+    }
+  });
+});

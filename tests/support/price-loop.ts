@@ -1,0 +1,24 @@
+import pg from "pg";
+
+/** Moves random bookmaker prices every `everyMs` until stopped: steady publishing for tests. */
+export function priceLoop(databaseUrl: string, everyMs = 40): { stop(): Promise<number> } {
+  const pool = new pg.Pool({ connectionString: databaseUrl, max: 2 });
+  let running = true;
+  let count = 0;
+  const done = (async () => {
+    while (running) {
+      await pool
+        .query(`UPDATE "BookPrice" SET price = round((1.05 + random() * 6)::numeric, 2)::float8 WHERE id = (SELECT id FROM "BookPrice" ORDER BY random() LIMIT 1)`)
+        .then(() => (count += 1), () => {});
+      await new Promise((resolve) => setTimeout(resolve, everyMs));
+    }
+  })();
+  return {
+    stop: async () => {
+      running = false;
+      await done;
+      await pool.end();
+      return count;
+    },
+  };
+}
