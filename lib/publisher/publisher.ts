@@ -63,8 +63,18 @@ export class Publisher {
 
   constructor(private readonly deps: PublisherDeps) {}
 
-  /** One step: a full reconcile when needed, otherwise a tick of what changed. */
-  step(): Promise<TickResult> {
+  private verifiedAt = 0;
+
+  /**
+   * One step: a full reconcile when needed, otherwise a tick of what changed. At most once a second
+   * it first checks that Redis still holds what we published (in the step, so the check never
+   * races a commit of our own).
+   */
+  async step(): Promise<TickResult> {
+    if (!this.reconcileNeeded && Date.now() - this.verifiedAt >= 1_000) {
+      this.verifiedAt = Date.now();
+      await this.verifyRedis();
+    }
     return this.reconcileNeeded ? this.reconcile() : this.tick();
   }
 
@@ -100,9 +110,9 @@ export class Publisher {
 
   /**
    * Compares the seq Redis holds with ours; if Redis is behind (restarted and lost writes), the
-   * next step reconciles and rewrites those sports. Cheap (one MGET); the runner calls it each second.
+   * step reconciles and rewrites those sports. One MGET. Only call between commits (see `step`).
    */
-  async verifyRedis(): Promise<void> {
+  private async verifyRedis(): Promise<void> {
     if (!this.loaded) return;
     const held = await this.deps.store.seqs([...this.sports.keys()]);
     for (const [sport, state] of this.sports) {

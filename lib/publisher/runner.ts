@@ -139,7 +139,6 @@ export class PublisherRunner {
     this.intervalMs = intervalMs;
     if (this.desired === "running") this.startTicking(intervalChanged);
     else await this.stopTicking();
-    if (this.ticking) await this.publisher?.verifyRedis().catch(() => {});
     await this.heartbeat();
   }
 
