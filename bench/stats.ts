@@ -15,6 +15,7 @@ export function table(headers: string[], rows: (string | number)[][]): string {
 
 function format(value: number): string {
   if (!Number.isFinite(value)) return "—";
+  if (Number.isInteger(value)) return String(value);
   return Math.abs(value) >= 100 ? value.toFixed(0) : value.toFixed(1);
 }
 

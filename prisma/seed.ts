@@ -71,25 +71,34 @@ export async function isEmpty(db: Db): Promise<boolean> {
   return (await db.sport.count()) === 0;
 }
 
+export interface SeedOptions {
+  seed?: number;
+  now?: Date;
+  /** Benches seed bigger boards; the demo has twelve. */
+  eventsPerSport?: number;
+}
+
 /** Writes the demo board in one transaction; refuses to run on a database that has sports. */
-export async function seedDemoData(db: Db, seed = 20261122, now = new Date()): Promise<SeedCounts> {
-  const rng = seededRng(seed);
+export async function seedDemoData(db: Db, options: SeedOptions = {}): Promise<SeedCounts> {
+  const rng = seededRng(options.seed ?? 20261122);
+  const now = options.now ?? new Date();
+  const perSport = options.eventsPerSport ?? EVENTS_PER_SPORT;
   return db.$transaction(
     async (tx) => {
       if ((await tx.sport.count()) > 0) throw new Error("The database already has sports; the demo seed only fills an empty database");
       const counts: SeedCounts = { sports: 0, events: 0, markets: 0, outcomes: 0, prices: 0, bets: 0 };
-      for (const sport of DEMO_SPORTS) await seedSport(tx, sport, rng, now, counts);
+      for (const sport of DEMO_SPORTS) await seedSport(tx, sport, rng, now, perSport, counts);
       return counts;
     },
-    { timeout: 60_000 },
+    { timeout: 600_000 },
   );
 }
 
-async function seedSport(tx: Tx, sport: SportSpec, rng: Rng, now: Date, counts: SeedCounts): Promise<void> {
+async function seedSport(tx: Tx, sport: SportSpec, rng: Rng, now: Date, perSport: number, counts: SeedCounts): Promise<void> {
   await tx.sport.create({ data: { key: sport.key, title: sport.title, group: sport.group, isEsports: sport.isEsports } });
   counts.sports += 1;
   const teams = shuffle([...sport.teams], rng);
-  for (let i = 0; i < EVENTS_PER_SPORT; i += 1) {
+  for (let i = 0; i < perSport; i += 1) {
     const home = teams[(2 * i) % teams.length] ?? "Home";
     const away = teams[(2 * i + 1) % teams.length] ?? "Away";
     const live = i < 2; // the first two of each sport are in play
