@@ -48,6 +48,8 @@ export class PublisherRunner {
   private readonly priority: PriorityListener | null;
   /** A priority commit arrived while a tick was running: tick again at once after it. */
   private wokenDuringTick = false;
+  /** Consecutive failed steps (0 after a success). */
+  private failures = 0;
   private controlTimer: NodeJS.Timeout | null = null;
   private controlRun: Promise<void> | null = null;
   private controlAgain = false;
@@ -199,13 +201,24 @@ export class PublisherRunner {
         break;
       }
       if (failure instanceof SeqConflictError) this.deps.log.warn({ err: failure.message }, "seq conflict; reconciling on the next step");
-      else if (failure) this.deps.log.error({ err: failure.message }, "tick failed; its changes stay queued for the next tick");
+      else if (failure) this.deps.log.error({ err: failure.message }, "tick failed; its changes stay queued and are retried");
+      this.failures = failure ? this.failures + 1 : 0;
       await this.reportStatus(result, failure, duration).catch(() => {});
-      if (!this.wokenDuringTick) await this.sleep(Math.max(0, this.intervalMs - duration));
+      if (!this.wokenDuringTick) await this.sleep(this.nextDelay(duration));
     }
   }
 
   /** Sleeps `ms`, or until `wake` is called (stop, a priority commit, a new interval). */
+  /**
+   * The wait before the next step: the rest of the interval; after failures, a quick retry that
+   * backs off (100 ms, 200 ms, … up to the interval), so one transient error does not hold queued
+   * changes (priority ones included) for a whole interval.
+   */
+  private nextDelay(durationMs: number): number {
+    const rest = Math.max(0, this.intervalMs - durationMs);
+    return this.failures === 0 ? rest : Math.min(rest, 100 * 2 ** Math.min(this.failures - 1, 10));
+  }
+
   private sleep(ms: number): Promise<void> {
     return new Promise((resolve) => {
       const done = () => {
