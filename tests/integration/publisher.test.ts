@@ -1,9 +1,9 @@
 import { Redis } from "ioredis";
-import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { afterAll, beforeAll, beforeEach, describe, expect, inject, it, onTestFailed } from "vitest";
 import { type Db, createDb } from "../../lib/db";
 import { CHANNELS, KEYS, type OddsDeltaMessage } from "../../lib/protocol";
 import { seedDemoData } from "../../prisma/seed";
-import type { Proc } from "../support/processes";
+import { type Proc, logsOnFailure } from "../support/processes";
 import { createTestDatabase, type RedisService, startRedisServer } from "../support/services";
 import { startPublisher } from "../support/stack";
 
@@ -40,6 +40,8 @@ describe("publisher leadership", () => {
     await db?.$disconnect();
   });
 
+  beforeEach(() => logsOnFailure(onTestFailed, () => procs));
+
   const leader = async () => (await client.get(KEYS.publisherLeader))?.split("#")[0] ?? null;
 
   it("elects one leader; every change is published once, with consecutive seqs", async () => {
@@ -74,7 +76,7 @@ describe("publisher leadership", () => {
     expect(survivor?.output()).toContain("became the leader");
 
     const event = await db.event.findFirstOrThrow({ where: { sport: "icehockey_nhl", status: "ACTIVE" }, select: { id: true } });
-    await db.event.update({ where: { id: event.id }, data: { homeScore: 99 } });
+    await db.event.update({ where: { id: event.id }, data: { homeScore: 99, awayScore: 0 } }); // both: a half score publishes as no score
     await until(async () => deltas.some((d) => d.changes.some((c) => c.eventId === event.id && homeScore(c) === 99)));
     const after = deltas.filter((d) => d.sport === "icehockey_nhl" && d.seq > seqBefore);
     expect(after.map((d) => d.seq)).toEqual(after.map((_, i) => seqBefore + 1 + i));

@@ -1,5 +1,5 @@
 import { Redis } from "ioredis";
-import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, inject, it, onTestFailed } from "vitest";
 import { type Db, createDb } from "../../lib/db";
 import { CHANNELS, type HistoryMessage, KEYS, type OddsDeltaMessage } from "../../lib/protocol";
 import { setDesired } from "../../lib/publisher/control";
@@ -7,7 +7,7 @@ import { seedDemoData } from "../../prisma/seed";
 import { type TestClient, connectClient } from "../support/client";
 import { until } from "../support/full-stack";
 import { boardFromDatabase } from "../support/live-client";
-import type { Proc } from "../support/processes";
+import { type Proc, logsOnFailure } from "../support/processes";
 import { createTestDatabase, type RedisService, startRedisServer } from "../support/services";
 import { type RelayProc, startPublisher, startRelay } from "../support/stack";
 import { sleep } from "../support/writers";
@@ -84,6 +84,7 @@ describe("priority events", () => {
   });
 
   it("goals, going live, ending and market suspensions are priority too", async () => {
+    logsOnFailure(onTestFailed, () => [stack.publisher, stack.relay]);
     const events = await stack.db.event.findMany({ where: { sport: "soccer_epl", status: "ACTIVE" }, select: { id: true, markets: { select: { id: true }, take: 1 } }, take: 4 });
     const [goal, kickoff, ended, market] = events;
     const waitFor = (id: string, path: string) => watcher.waitFor("odds:delta", (d) => d.changes.some((c) => c.eventId === id && c.path.startsWith(path)), 10_000);

@@ -83,3 +83,12 @@ export function spawnProcess(name: string, command: string, args: string[], env:
   };
   return proc;
 }
+
+/** On a failing test, print the last lines of each process's output (what it did is the evidence). */
+export function logsOnFailure(onTestFailed: (fn: () => void) => void, procs: () => (Proc | undefined)[], lines = 40): void {
+  onTestFailed(() => {
+    for (const proc of procs()) {
+      if (proc) console.log(`── ${proc.name} (last ${lines} lines) ──\n${proc.output().split("\n").slice(-lines).join("\n")}`);
+    }
+  });
+}
