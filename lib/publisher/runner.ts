@@ -98,6 +98,7 @@ export class PublisherRunner {
 
   /** A priority commit: tick now rather than at the end of the interval (no-op unless ticking). */
   tickNow(): void {
+    this.deps.log.debug({ ticking: this.ticking, sleeping: this.wake !== null }, "priority commit");
     if (!this.ticking) return;
     if (this.wake) this.wake();
     else this.wokenDuringTick = true;
@@ -187,6 +188,7 @@ export class PublisherRunner {
         const reconciling = this.publisher.reconcileNeeded;
         result = await this.publisher.step();
         if (reconciling) this.deps.log.info({ events: result.events, changes: result.changes }, "reconciled the board with Redis");
+        else this.deps.log.debug({ events: result.events, changes: result.changes, messages: result.messages }, "tick");
         this.lastSuccessAt = Date.now();
       } catch (error) {
         failure = error instanceof Error ? error : new Error(String(error));
@@ -208,7 +210,6 @@ export class PublisherRunner {
     }
   }
 
-  /** Sleeps `ms`, or until `wake` is called (stop, a priority commit, a new interval). */
   /**
    * The wait before the next step: the rest of the interval; after failures, a quick retry that
    * backs off (100 ms, 200 ms, … up to the interval), so one transient error does not hold queued
@@ -219,6 +220,7 @@ export class PublisherRunner {
     return this.failures === 0 ? rest : Math.min(rest, 100 * 2 ** Math.min(this.failures - 1, 10));
   }
 
+  /** Sleeps `ms`, or until `wake` is called (stop, a priority commit, a new interval). */
   private sleep(ms: number): Promise<void> {
     return new Promise((resolve) => {
       const done = () => {

@@ -60,7 +60,7 @@ describe("priority events", () => {
   let watcher: TestClient;
 
   beforeAll(async () => {
-    stack = await startStack("priority", { PUBLISHER_INTERVAL_MS: "30000" });
+    stack = await startStack("priority", { PUBLISHER_INTERVAL_MS: "30000", LOG_LEVEL: "debug" }); // debug: priority wake-ups and ticks in the log
     watcher = await connectClient(stack.relay.url);
     await watcher.emit("subscribe", { sports: ["soccer_epl"] });
     await sleep(500); // the reconcile at leadership is done; the next regular tick is 30 s away
@@ -85,8 +85,14 @@ describe("priority events", () => {
 
   it("goals, going live, ending and market suspensions are priority too", async () => {
     logsOnFailure(onTestFailed, () => [stack.publisher, stack.relay]);
-    const events = await stack.db.event.findMany({ where: { sport: "soccer_epl", status: "ACTIVE" }, select: { id: true, markets: { select: { id: true }, take: 1 } }, take: 4 });
-    const [goal, kickoff, ended, market] = events;
+    onTestFailed(async () => {
+      const history = await stack.client.xrange(KEYS.sportHistory("soccer_epl"), "-", "+");
+      console.log("HISTORY", history.slice(-4).map(([id, fields]) => `${id} ${String(fields[1]).slice(0, 300)}`).join("\n"));
+    });
+    // Chosen by phase: setting LIVE on an event already in play changes nothing, and publishes nothing.
+    const prematch = await stack.db.event.findMany({ where: { sport: "soccer_epl", status: "ACTIVE", phase: "PREMATCH" }, select: { id: true, markets: { select: { id: true }, take: 1 } }, orderBy: { id: "asc" }, take: 3 });
+    const goal = await stack.db.event.findFirstOrThrow({ where: { sport: "soccer_epl", status: "ACTIVE", phase: "LIVE" }, select: { id: true } });
+    const [kickoff, ended, market] = prematch;
     const waitFor = (id: string, path: string) => watcher.waitFor("odds:delta", (d) => d.changes.some((c) => c.eventId === id && c.path.startsWith(path)), 10_000);
     await stack.db.event.update({ where: { id: goal?.id }, data: { homeScore: 5, awayScore: 4 } });
     await waitFor(goal?.id ?? "", "score");
