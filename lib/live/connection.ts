@@ -1,5 +1,5 @@
 import { type Socket, io } from "socket.io-client";
-import type { ClientToServerEvents, ErrorPayload, FeedStatus, ServerToClientEvents } from "../protocol";
+import { type ClientToServerEvents, type ErrorPayload, type FeedStatus, OddsDeltaSchema, OddsSnapshotSchema, type ServerToClientEvents } from "../protocol";
 import type { OddsStore } from "./odds-store";
 
 export type ConnectionState = "connecting" | "live" | "reconnecting" | "offline";
@@ -95,17 +95,29 @@ export class LiveConnection {
       const state: ConnectionState = attempts >= OFFLINE_AFTER_ATTEMPTS ? "offline" : "reconnecting";
       this.update({ state, attempts, error: `cannot reach the live server (${error.message})` });
     });
-    socket.on("odds:snapshot", (snapshot) => {
-      this.store.applySnapshot(snapshot);
+    // Validated before use: a malformed message is never applied. Its sport is fetched whole
+    // again (a replay could hand back the same bad delta).
+    socket.on("odds:snapshot", (raw) => {
+      const snapshot = OddsSnapshotSchema.safeParse(raw);
+      if (!snapshot.success) return this.rejected("snapshot", raw);
+      this.store.applySnapshot(snapshot.data);
       this.update({ lastUpdateAt: Date.now() });
     });
-    socket.on("odds:delta", (delta) => {
-      this.store.applyDelta(delta);
-      this.sample(Date.now() - delta.ts);
+    socket.on("odds:delta", (raw) => {
+      const delta = OddsDeltaSchema.safeParse(raw);
+      if (!delta.success) return this.rejected("delta", raw);
+      this.store.applyDelta(delta.data);
+      this.sample(Date.now() - delta.data.ts);
       this.update({ lastUpdateAt: Date.now() });
     });
     socket.on("feed:status", (feed) => this.update({ feed }));
     socket.on("error", (error: ErrorPayload) => this.update({ error: `${error.code}: ${error.message}` }));
+  }
+
+  private rejected(kind: string, raw: unknown): void {
+    const sport = typeof raw === "object" && raw !== null && "sport" in raw ? String((raw as { sport: unknown }).sport) : null;
+    this.update({ error: `ignored a malformed ${kind}${sport ? ` for ${sport}` : ""}; reloading it` });
+    if (sport && this.sports.has(sport)) void this.subscribe([sport], {});
   }
 
   private resumeFor(sports: string[]): Record<string, number> {

@@ -38,11 +38,6 @@ export class OddsStore {
     return this.sports.get(sport)?.seq ?? null;
   }
 
-  /** Held seqs, for `resume` on reconnect. */
-  seqs(): Record<string, number> {
-    return Object.fromEntries([...this.sports].map(([sport, entry]) => [sport, entry.seq]));
-  }
-
   event(sport: string, id: string): EventOdds | undefined {
     return this.sports.get(sport)?.events.get(id);
   }

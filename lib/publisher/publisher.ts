@@ -120,11 +120,6 @@ export class Publisher {
     }
   }
 
-  /** Sports and their seq as this publisher holds them. */
-  seqs(): Record<string, number> {
-    return Object.fromEntries([...this.sports].map(([sport, state]) => [sport, state.seq]));
-  }
-
   /**
    * Prices one event and checks it against the wire schema. An event that fails (a feed row with
    * an empty bookmaker key, a 300-character team name) stays off the board with an error in the

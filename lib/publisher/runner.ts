@@ -92,10 +92,6 @@ export class PublisherRunner {
     await this.deps.subscriber.unsubscribe(KEYS.publisherControl).catch(() => {});
   }
 
-  get isLeader(): boolean {
-    return this.lease.token !== null;
-  }
-
   /** A priority commit: tick now rather than at the end of the interval (no-op unless ticking). */
   tickNow(): void {
     this.deps.log.debug({ ticking: this.ticking, sleeping: this.wake !== null }, "priority commit");

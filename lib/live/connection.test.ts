@@ -1,0 +1,76 @@
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
+import { Server } from "socket.io";
+import { afterEach, describe, expect, it } from "vitest";
+import { eventOdds } from "../protocol/test-events";
+import { LiveConnection } from "./connection";
+import { OddsStore } from "./odds-store";
+
+/** The browser connection against an in-process Socket.IO server playing a misbehaving relay. */
+describe("LiveConnection", () => {
+  const cleanups: (() => void)[] = [];
+  afterEach(() => {
+    for (const cleanup of cleanups.splice(0)) cleanup();
+  });
+
+  async function relayDouble() {
+    const http = createServer();
+    const io = new Server(http);
+    await new Promise<void>((resolve) => http.listen(0, "127.0.0.1", resolve));
+    cleanups.push(() => {
+      io.close();
+      http.close();
+    });
+    return { io, url: `http://127.0.0.1:${(http.address() as AddressInfo).port}` };
+  }
+
+  const until = async (check: () => boolean) => {
+    for (let i = 0; i < 200 && !check(); i += 1) await new Promise((resolve) => setTimeout(resolve, 10));
+    expect(check()).toBe(true);
+  };
+
+  it("applies valid messages, ignores a malformed delta, says so, and asks for the whole sport again", async () => {
+    const { io, url } = await relayDouble();
+    const requests: unknown[] = [];
+    io.on("connection", (socket) => {
+      socket.on("subscribe", (request: unknown, ack: (r: unknown) => void) => {
+        requests.push(request);
+        socket.emit("odds:snapshot", { sport: "soccer_epl", seq: 5, ts: Date.now(), events: [eventOdds("e1")] });
+        ack({ ok: true, sports: { soccer_epl: { seq: 5, mode: "snapshot", replayed: 0 } }, events: [] });
+        if (requests.length === 1) {
+          socket.emit("odds:delta", { sport: "soccer_epl", seq: 6, prevSeq: 5, ts: Date.now(), changes: [{ eventId: "e1", path: "markets.h2h.outcomes.home.price", value: "lots" }] });
+        }
+      });
+    });
+    const store = new OddsStore();
+    const connection = new LiveConnection(url, store);
+    cleanups.push(() => connection.close());
+    connection.follow("soccer_epl");
+    connection.connect();
+    await until(() => requests.length === 2);
+    expect(requests).toEqual([{ sports: ["soccer_epl"] }, { sports: ["soccer_epl"] }]); // the second: no resume, a fresh snapshot
+    expect(store.seq("soccer_epl")).toBe(5);
+    expect(store.event("soccer_epl", "e1")?.markets.h2h?.outcomes.home?.price).toBe(2.1);
+    expect(connection.status().error).toContain("ignored a malformed delta for soccer_epl");
+  });
+
+  it("resumes from the seq it holds after the server drops it", async () => {
+    const { io, url } = await relayDouble();
+    const requests: unknown[] = [];
+    io.on("connection", (socket) => {
+      socket.on("subscribe", (request: unknown, ack: (r: unknown) => void) => {
+        requests.push(request);
+        if (requests.length === 1) socket.emit("odds:snapshot", { sport: "soccer_epl", seq: 9, ts: Date.now(), events: [eventOdds("e1")] });
+        ack({ ok: true, sports: {}, events: [] });
+        if (requests.length === 1) setTimeout(() => socket.conn.close(), 20); // a dropped transport, not a server "disconnect"
+      });
+    });
+    const connection = new LiveConnection(url, new OddsStore());
+    cleanups.push(() => connection.close());
+    connection.follow("soccer_epl");
+    connection.connect();
+    await until(() => requests.length === 2);
+    expect(requests[1]).toEqual({ sports: ["soccer_epl"], resume: { soccer_epl: 9 } });
+    expect(connection.status().state).toBe("live");
+  });
+});
