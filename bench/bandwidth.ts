@@ -22,7 +22,7 @@ import { StateStore } from "../lib/publisher/state-store";
 import { connectClient } from "../tests/support/client";
 import { startRedisServer } from "../tests/support/services";
 import { startRelay } from "../tests/support/stack";
-import { arg, table } from "./stats";
+import { arg, runBench, table } from "./stats";
 
 const EVENTS = arg("events", 1_000);
 const CHANGE = arg("change", 0.05);
@@ -138,10 +138,4 @@ async function main(): Promise<void> {
   }
 }
 
-main().then(
-  () => process.exit(0),
-  (error: unknown) => {
-    console.error(error);
-    process.exit(1);
-  },
-);
+runBench(main);

@@ -17,7 +17,7 @@ import { buildWebIfStale } from "../scripts/next-build";
 import { connectClient } from "../tests/support/client";
 import { launchBrowser } from "../tests/support/browser";
 import { startFullStackWith } from "./stack";
-import { arg, percentile, table } from "./stats";
+import { arg, percentile, runBench, table } from "./stats";
 
 const samples = arg("samples", 200);
 const intervalMs = arg("interval", 500);
@@ -113,10 +113,4 @@ async function main(): Promise<void> {
   }
 }
 
-main().then(
-  () => process.exit(0),
-  (error: unknown) => {
-    console.error(error);
-    process.exit(1);
-  },
-);
+runBench(main);

@@ -11,6 +11,7 @@
  * onto long shots), rounds its prices down to 2 dp; half the markets have stakes on our site.
  */
 import os from "node:os";
+import { seededRng } from "../lib/feed/market-model";
 import {
   DEFAULT_MARGIN_METHOD,
   MARGIN_METHODS,
@@ -35,20 +36,8 @@ interface Market {
   stakes: number[];
 }
 
-/** mulberry32: tiny, fast, good enough to make the same markets on every machine. */
-function prng(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 function generateMarkets(count: number, seed: number): Market[] {
-  const random = prng(seed);
+  const random = seededRng(seed);
   const between = (lo: number, hi: number) => lo + (hi - lo) * random();
   const markets: Market[] = [];
   for (let m = 0; m < count; m++) {

@@ -15,7 +15,7 @@ import { seedDemoData } from "../prisma/seed";
 import { connectClient } from "../tests/support/client";
 import { createTestDatabase, startPostgresServer, startRedisServer } from "../tests/support/services";
 import { startPublisher, startRelay } from "../tests/support/stack";
-import { arg, percentile, table } from "./stats";
+import { arg, percentile, runBench, table } from "./stats";
 
 const PRIORITY = arg("priority", 1_000);
 const PRICES = arg("prices", 200);
@@ -107,10 +107,4 @@ async function main(): Promise<void> {
   }
 }
 
-main().then(
-  () => process.exit(0),
-  (error: unknown) => {
-    console.error(error);
-    process.exit(1);
-  },
-);
+runBench(main);

@@ -24,3 +24,14 @@ export function arg(name: string, fallback: number): number {
   const value = index === -1 ? undefined : Number(process.argv[index + 1]);
   return value !== undefined && Number.isFinite(value) ? value : fallback;
 }
+
+/** Runs a bench's main and exits with its outcome (benches start servers that would keep Node alive). */
+export function runBench(main: () => Promise<void>): void {
+  main().then(
+    () => process.exit(0),
+    (error: unknown) => {
+      console.error(error);
+      process.exit(1);
+    },
+  );
+}

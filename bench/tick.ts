@@ -19,7 +19,7 @@ import { Publisher } from "../lib/publisher/publisher";
 import { StateStore } from "../lib/publisher/state-store";
 import { seedDemoData } from "../prisma/seed";
 import { createTestDatabase, startPostgresServer, startRedisServer } from "../tests/support/services";
-import { arg, percentile, table } from "./stats";
+import { arg, percentile, runBench, table } from "./stats";
 
 const PER_SPORT = arg("events-per-sport", 2_000);
 const RUNS = arg("runs", 15);
@@ -93,10 +93,4 @@ async function main(): Promise<void> {
   }
 }
 
-main().then(
-  () => process.exit(0),
-  (error: unknown) => {
-    console.error(error);
-    process.exit(1);
-  },
-);
+runBench(main);

@@ -56,12 +56,7 @@ export interface HybridOutcome {
  */
 export function hybridOdds(input: HybridOddsInput): HybridOutcome[] {
   const { books, stakes, margin, liquidity } = input;
-  const method = input.method ?? DEFAULT_MARGIN_METHOD;
-  const ladder = input.ladder ?? "standard";
-  const total = assertPricingArguments(stakes, margin, liquidity, method, ladder);
-  if (!Array.isArray(books)) {
-    throw new OddsInputError(`books must be an array of { book, prices }, got ${describeValue(books)}`, books);
-  }
+  const { method, ladder, total } = pricingArguments(input);
   const n = stakes.length;
   reserve(n);
   let fair: Float64Array | null = null;
@@ -98,8 +93,29 @@ function reserve(n: number): void {
   blendedScratch = new Float64Array(n * 2);
 }
 
-/** Validates the arguments hybridOdds and priceMarket share; returns ΣS. */
-export function assertPricingArguments(
+/**
+ * Validates what hybridOdds and priceMarket share and fills in the defaults: the margin method,
+ * the ladder, and ΣS (total stake).
+ */
+export function pricingArguments(input: {
+  books: unknown;
+  stakes: readonly number[];
+  margin: number;
+  liquidity: number;
+  method?: MarginMethod;
+  ladder?: PriceLadder;
+}): { method: MarginMethod; ladder: PriceLadder; total: number } {
+  const method = input.method ?? DEFAULT_MARGIN_METHOD;
+  const ladder = input.ladder ?? "standard";
+  const total = assertPricingArguments(input.stakes, input.margin, input.liquidity, method, ladder);
+  if (!Array.isArray(input.books)) {
+    throw new OddsInputError(`books must be an array of { book, prices }, got ${describeValue(input.books)}`, input.books);
+  }
+  return { method, ladder, total };
+}
+
+/** Validates the numeric arguments hybridOdds and priceMarket share; returns ΣS. */
+function assertPricingArguments(
   stakes: unknown,
   margin: unknown,
   liquidity: unknown,

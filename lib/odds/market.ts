@@ -1,9 +1,9 @@
 import type { BestPrice } from "./best-price";
 import { consensusOfImplied } from "./consensus";
 import { OddsInputError, describeValue } from "./errors";
-import { assertPricingArguments, blendInto, offeredPrice } from "./hybrid";
+import { blendInto, offeredPrice, pricingArguments } from "./hybrid";
 import type { PriceLadder } from "./ladder";
-import { DEFAULT_MARGIN_METHOD, type MarginMethod } from "./margin-method";
+import type { MarginMethod } from "./margin-method";
 import { isValidPrice } from "./validation";
 
 /** One bookmaker's prices for a market as the feed delivers them: null where it has no price. */
@@ -80,12 +80,7 @@ let bestBook = new Int32Array(16);
  */
 export function priceMarket(input: PriceMarketInput): PricedMarket {
   const { books, stakes, margin, liquidity } = input;
-  const method = input.method ?? DEFAULT_MARGIN_METHOD;
-  const ladder = input.ladder ?? "standard";
-  const total = assertPricingArguments(stakes, margin, liquidity, method, ladder);
-  if (!Array.isArray(books)) {
-    throw new OddsInputError(`books must be an array of { book, prices }, got ${describeValue(books)}`, books);
-  }
+  const { method, ladder, total } = pricingArguments(input);
   const n = stakes.length;
   reserve(books.length, n);
   const complete = collectBooks(books, n);

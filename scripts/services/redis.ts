@@ -2,7 +2,7 @@ import { existsSync } from "node:fs";
 import { mkdir, readFile } from "node:fs/promises";
 import path from "node:path";
 import { Redis } from "ioredis";
-import { run, which } from "./run";
+import { ensureDebianPackage, run, which } from "./run";
 import { waitFor } from "./ports";
 
 /**
@@ -21,19 +21,12 @@ const INSTALL_HINT =
   "redis-server is not installed. Install it with `sudo apt-get install -y redis-server`, or set REDIS_URL to a running Redis.";
 
 export async function redisServerBinary(options: { install: boolean }): Promise<string> {
-  const found = await findRedisServer();
-  if (found) return found;
-  if (!options.install || process.getuid?.() !== 0 || !(await which("apt-get"))) throw new Error(INSTALL_HINT);
-  process.stderr.write("redis-server is missing: installing it with apt-get (one time)...\n");
-  const env = { ...process.env, DEBIAN_FRONTEND: "noninteractive" };
-  let result = await run("apt-get", ["install", "-y", "-q", "redis-server"], { env });
-  if (result.code !== 0) {
-    await run("apt-get", ["update", "-q"], { env });
-    result = await run("apt-get", ["install", "-y", "-q", "redis-server"], { env });
+  if (!options.install) {
+    const found = await findRedisServer();
+    if (!found) throw new Error(INSTALL_HINT);
+    return found;
   }
-  const installed = await findRedisServer();
-  if (!installed) throw new Error(`apt-get install redis-server failed: ${result.stderr.trim().split("\n").pop() ?? ""}. ${INSTALL_HINT}`);
-  return installed;
+  return ensureDebianPackage("redis-server", findRedisServer, INSTALL_HINT);
 }
 
 async function findRedisServer(): Promise<string | null> {
