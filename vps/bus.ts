@@ -9,7 +9,7 @@ import {
   EventUpdateMessage,
   SportsOddsMessage,
   UserUpdateMessage,
-  parseBusMessage,
+  parseJson,
 } from "../lib/protocol";
 import type { RelayMetrics } from "./metrics";
 
@@ -40,7 +40,7 @@ export async function subscribeBus(subscriber: Redis, handlers: BusHandlers, log
     const route = routes[channel as Channel];
     if (!route) return;
     metrics.busMessages.inc({ channel });
-    const parsed = parseBusMessage(route.schema, raw);
+    const parsed = parseJson(route.schema, raw);
     if (!parsed.ok) {
       metrics.busRejected.inc({ channel });
       if (Date.now() - lastRejectLog > 5_000) {

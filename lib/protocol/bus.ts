@@ -66,10 +66,11 @@ export type AdminEventMessage = z.infer<typeof AdminEventMessage>;
 export type UserUpdateMessage = z.infer<typeof UserUpdateMessage>;
 
 /**
- * Parses a raw pub/sub payload with a schema. Never throws: malformed JSON and schema mismatches
- * come back as `{ ok: false, error }` for the receiver to log and drop.
+ * Parses raw JSON text with a schema, at any trust boundary (a pub/sub payload, a request body).
+ * Never throws: malformed JSON and schema mismatches come back as `{ ok: false, error }` naming
+ * the first problem, for the receiver to log and drop or to answer with.
  */
-export function parseBusMessage<T>(schema: z.ZodType<T>, raw: string): { ok: true; message: T } | { ok: false; error: string } {
+export function parseJson<T>(schema: z.ZodType<T>, raw: string): { ok: true; message: T } | { ok: false; error: string } {
   let json: unknown;
   try {
     json = JSON.parse(raw);

@@ -1,4 +1,4 @@
-import { HistoryMessage, type OddsDeltaMessage, parseBusMessage } from "./bus";
+import { HistoryMessage, type OddsDeltaMessage, parseJson } from "./bus";
 import { KEYS } from "./names";
 import { EventOdds } from "./odds";
 
@@ -67,7 +67,7 @@ export async function readHistory(redis: RedisEval, sport: string, afterSeq: num
   const entries: HistoryMessage[] = [];
   for (const [, fields] of raw) {
     const index = fields.indexOf("m");
-    const parsed = index === -1 ? null : parseBusMessage(HistoryMessage, fields[index + 1] ?? "");
+    const parsed = index === -1 ? null : parseJson(HistoryMessage, fields[index + 1] ?? "");
     if (parsed?.ok) entries.push(parsed.message);
   }
   return { seq: Number(seq), entries };

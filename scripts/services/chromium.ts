@@ -4,13 +4,8 @@ import { ensureDebianPackage, which } from "./run";
 const HINT = "Chromium is not installed. Install Debian's package with `sudo apt-get install -y chromium` (Playwright's own browser download does not work here).";
 
 /** Debian's Chromium for Playwright: found on PATH, or installed with apt-get when running as root. */
-export async function chromiumPath(options: { install: boolean }): Promise<string> {
-  if (!options.install) {
-    const found = await findChromium();
-    if (!found) throw new Error(HINT);
-    return found;
-  }
-  return ensureDebianPackage("chromium", findChromium, HINT);
+export function chromiumPath(options: { install: boolean }): Promise<string> {
+  return ensureDebianPackage("chromium", findChromium, HINT, options.install);
 }
 
 async function findChromium(): Promise<string | null> {

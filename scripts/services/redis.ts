@@ -20,13 +20,8 @@ export interface RedisServerOptions {
 const INSTALL_HINT =
   "redis-server is not installed. Install it with `sudo apt-get install -y redis-server`, or set REDIS_URL to a running Redis.";
 
-export async function redisServerBinary(options: { install: boolean }): Promise<string> {
-  if (!options.install) {
-    const found = await findRedisServer();
-    if (!found) throw new Error(INSTALL_HINT);
-    return found;
-  }
-  return ensureDebianPackage("redis-server", findRedisServer, INSTALL_HINT);
+export function redisServerBinary(options: { install: boolean }): Promise<string> {
+  return ensureDebianPackage("redis-server", findRedisServer, INSTALL_HINT, options.install);
 }
 
 async function findRedisServer(): Promise<string | null> {

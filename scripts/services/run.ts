@@ -36,14 +36,14 @@ export async function which(name: string): Promise<string | null> {
 }
 
 /**
- * Returns the path `find` resolves; when it resolves nothing and we are root on a Debian-like
- * machine, installs `pkg` with apt-get (retrying after `apt-get update`) and looks again.
+ * Returns the path `find` resolves; when it resolves nothing, `install` is set and we are root on a
+ * Debian-like machine, installs `pkg` with apt-get (retrying after `apt-get update`) and looks again.
  * Otherwise throws `hint`, one line saying what to install.
  */
-export async function ensureDebianPackage(pkg: string, find: () => Promise<string | null>, hint: string): Promise<string> {
+export async function ensureDebianPackage(pkg: string, find: () => Promise<string | null>, hint: string, install = true): Promise<string> {
   const found = await find();
   if (found) return found;
-  if (process.getuid?.() !== 0 || !(await which("apt-get"))) throw new Error(hint);
+  if (!install || process.getuid?.() !== 0 || !(await which("apt-get"))) throw new Error(hint);
   process.stderr.write(`${pkg} is missing: installing it with apt-get (one time)...\n`);
   const env = { ...process.env, DEBIAN_FRONTEND: "noninteractive" };
   let result = await run("apt-get", ["install", "-y", "-q", pkg], { env });

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { env } from "../../../../lib/env";
+import { parseJson } from "../../../../lib/protocol";
 import { type PublisherStatus, readDesired, readStatus, setDesired } from "../../../../lib/publisher/control";
 import { apiError, json, requireAdmin, unavailable } from "../../../_lib/http";
 import { services } from "../../../_lib/services";
@@ -77,16 +78,8 @@ async function confirm(done: (status: PublisherStatus) => boolean): Promise<Publ
 async function readBody(request: Request): Promise<{ ok: true; value: z.infer<typeof StartBody> } | { ok: false; message: string }> {
   const text = await request.text();
   if (text.trim() === "") return { ok: true, value: {} };
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(text);
-  } catch {
-    return { ok: false, message: "body must be JSON, e.g. {\"intervalMs\": 500}" };
-  }
-  const result = StartBody.safeParse(parsed);
-  if (result.success) return { ok: true, value: result.data };
-  const issue = result.error.issues[0];
-  return { ok: false, message: `${issue?.path.join(".") || "body"}: ${issue?.message ?? "invalid"}` };
+  const parsed = parseJson(StartBody, text);
+  return parsed.ok ? { ok: true, value: parsed.message } : { ok: false, message: `body: ${parsed.error} (e.g. {"intervalMs": 500})` };
 }
 
 function actor(request: Request): string {
