@@ -34,7 +34,7 @@ const schema = z.object({
   PUBLISHER_AUTOSTART: flag(true),
   PUBLISHER_INSTANCE_ID: z.string().min(1).default(`${os.hostname()}:${process.pid}`),
   PUBLISHER_LEADER_TTL_MS: int(3_000, 500, 60_000),
-  /** Deltas kept per sport for replay (a Redis stream, trimmed approximately). */
+  /** Deltas kept per sport for replay (a Redis stream, trimmed exactly). */
   ODDS_HISTORY_LENGTH: int(5_000, 10, 1_000_000),
   /** Deltas older than this leave the history, ms. Clients away longer get a snapshot. */
   ODDS_HISTORY_MAX_AGE_MS: int(600_000, 1_000, 86_400_000),

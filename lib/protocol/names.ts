@@ -30,6 +30,8 @@ export const KEYS = {
   sportSeq: (sport: string) => `odds:{${sport}}:seq`,
   /** Stream of recent deltas (field `m`: the bus message) for replay. */
   sportHistory: (sport: string) => `odds:{${sport}}:history`,
+  /** List of "<seq>:<ts>", one per history entry, oldest first: trims the history without reading it. */
+  sportHistoryTimes: (sport: string) => `odds:{${sport}}:history-times`,
   /** Set of sport keys that have state. */
   sports: "odds:sports",
   /** Hash: desired publisher state (running|stopped), interval, who and when. */

@@ -3,7 +3,6 @@ import {
   CHANNELS,
   type Change,
   type EventOdds,
-  type HistoryMessage,
   KEYS,
   type OddsDeltaMessage,
   type OddsResyncMessage,
@@ -25,6 +24,15 @@ export type CommitResult =
   | { ok: true; seq: number; bytes: number; kind: "delta" | "resync" }
   | { ok: false; reason: "not_leader" | "seq_mismatch"; seq: number };
 
+export interface CommitInput {
+  sport: string;
+  token: string;
+  expectedSeq: number;
+  writes: EventWrite[];
+  changes: Change[];
+  ts: number;
+}
+
 /** A whole-event write: the event's new JSON, or null to remove it from the sport. */
 export interface EventWrite {
   eventId: string;
@@ -32,7 +40,7 @@ export interface EventWrite {
 }
 
 export interface HistoryLimits {
-  /** Entries kept per sport (trimmed approximately, in whole stream nodes). */
+  /** Entries kept per sport. */
   length: number;
   /** Entries older than this are trimmed, ms. */
   maxAgeMs: number;
@@ -40,7 +48,7 @@ export interface HistoryLimits {
   maxDeltaBytes: number;
 }
 
-// Shared by both scripts. KEYS: state, seq, history, leader, sports.
+// Shared by both scripts. KEYS: state, seq, history, leader, sports, history times.
 // ARGV: token, seq (expected for commit, new for reset), message, maxlen, sport, channel, ts, age
 // cutoff (ms since epoch, 0 = none), then eventId / JSON pairs ('' deletes the event).
 const APPEND_AND_PUBLISH = `
@@ -49,29 +57,33 @@ local function write_events()
     if ARGV[i + 1] == '' then redis.call('HDEL', KEYS[1], ARGV[i]) else redis.call('HSET', KEYS[1], ARGV[i], ARGV[i + 1]) end
   end
 end
-local function trim_by_age(cutoff)
-  if cutoff <= 0 then return end
-  local entries = redis.call('XRANGE', KEYS[3], '-', '+', 'COUNT', 64)
-  for _, entry in ipairs(entries) do
-    local fields = entry[2]
-    for i = 1, #fields, 2 do
-      if fields[i] == 't' and tonumber(fields[i + 1]) >= cutoff then
-        redis.call('XTRIM', KEYS[3], 'MINID', entry[1])
-        return
-      end
-    end
+local function clear_history()
+  redis.call('DEL', KEYS[3], KEYS[6])
+end
+-- Trims the history to maxlen entries and to the age cutoff, reading only the small times list
+-- (never the deltas themselves), then cuts the stream in one XTRIM.
+local function trim_history(maxlen, cutoff)
+  local cut = nil
+  for _ = 1, 1000 do
+    local oldest = redis.call('LINDEX', KEYS[6], 0)
+    if not oldest then break end
+    local sep = string.find(oldest, ':')
+    local seq, t = tonumber(string.sub(oldest, 1, sep - 1)), tonumber(string.sub(oldest, sep + 1))
+    if redis.call('LLEN', KEYS[6]) <= maxlen and (cutoff <= 0 or t >= cutoff) then break end
+    redis.call('LPOP', KEYS[6])
+    cut = seq
   end
-  if #entries > 0 then
-    local last = entries[#entries][1]
-    redis.call('XTRIM', KEYS[3], 'MINID', (tonumber(string.sub(last, 1, string.find(last, '-') - 1)) + 1) .. '-0')
-  end
+  if cut then redis.call('XTRIM', KEYS[3], 'MINID', (cut + 1) .. '-0') end
 end
 local function append_and_publish(seq)
   redis.call('SET', KEYS[2], seq)
   redis.call('SADD', KEYS[5], ARGV[5])
-  redis.call('XADD', KEYS[3], 'MAXLEN', '~', ARGV[4], seq .. '-0', 'm', ARGV[3], 't', ARGV[7])
+  -- A stream without its times list (the list was lost) would never be trimmed: start it afresh.
+  if redis.call('LLEN', KEYS[6]) == 0 then redis.call('DEL', KEYS[3]) end
+  redis.call('XADD', KEYS[3], seq .. '-0', 'm', ARGV[3], 't', ARGV[7])
+  redis.call('RPUSH', KEYS[6], seq .. ':' .. ARGV[7])
   redis.call('PUBLISH', ARGV[6], ARGV[3])
-  trim_by_age(tonumber(ARGV[8]))
+  trim_history(tonumber(ARGV[4]), tonumber(ARGV[8]))
 end
 if redis.call('GET', KEYS[4]) ~= ARGV[1] then return {-1, 0} end
 local current = tonumber(redis.call('GET', KEYS[2]) or '0')
@@ -81,7 +93,7 @@ local current = tonumber(redis.call('GET', KEYS[2]) or '0')
 const COMMIT_SCRIPT = `${APPEND_AND_PUBLISH}
 if current ~= tonumber(ARGV[2]) then return {-2, current} end
 -- A history without its seq (state lost, stream kept) cannot continue: start it afresh.
-if current == 0 then redis.call('DEL', KEYS[3]) end
+if current == 0 then clear_history() end
 write_events()
 append_and_publish(current + 1)
 return {current + 1, 0}
@@ -92,7 +104,7 @@ const RESET_SCRIPT = `${APPEND_AND_PUBLISH}
 local seq = tonumber(ARGV[2])
 if seq <= current then return {-2, current} end
 redis.call('DEL', KEYS[1])
-if seq ~= current + 1 then redis.call('DEL', KEYS[3]) end
+if seq ~= current + 1 then clear_history() end
 write_events()
 append_and_publish(seq)
 return {seq, 0}
@@ -108,8 +120,8 @@ export class StateStore {
     private readonly redis: Redis,
     private readonly limits: HistoryLimits,
   ) {
-    redis.defineCommand("oddsCommit", { numberOfKeys: 5, lua: COMMIT_SCRIPT });
-    redis.defineCommand("oddsReset", { numberOfKeys: 5, lua: RESET_SCRIPT });
+    redis.defineCommand("oddsCommit", { numberOfKeys: 6, lua: COMMIT_SCRIPT });
+    redis.defineCommand("oddsReset", { numberOfKeys: 6, lua: RESET_SCRIPT });
     const commands = redis as unknown as { oddsCommit: ScriptFn; oddsReset: ScriptFn };
     this.commitFn = commands.oddsCommit.bind(redis);
     this.resetFn = commands.oddsReset.bind(redis);
@@ -146,40 +158,59 @@ export class StateStore {
    * events, bumps seq, appends to history and publishes on `sports-odds`. A delta over the size
    * limit goes out as an `odds:resync` marker instead (receivers reload the state).
    */
-  async commit(input: { sport: string; token: string; expectedSeq: number; writes: EventWrite[]; changes: Change[]; ts: number }): Promise<CommitResult> {
+  async commit(input: CommitInput): Promise<CommitResult> {
+    const [result] = await this.commitMany([input]);
+    if (!result) throw new Error("no commit result");
+    return result;
+  }
+
+  /**
+   * Commits several sports' deltas in one round trip (a pipeline of `commit`s). Each stays atomic
+   * on its own; the results come back in input order.
+   */
+  async commitMany(inputs: CommitInput[]): Promise<CommitResult[]> {
+    if (inputs.length === 0) return [];
+    const pipeline = this.redis.pipeline() as unknown as { oddsCommit: (...args: (string | number)[]) => void; exec: () => Promise<[Error | null, [number, number]][] | null> };
+    const messages = inputs.map((input) => this.deltaMessage(input));
+    inputs.forEach((input, i) => pipeline.oddsCommit(...this.args(input.sport, input.token, input.expectedSeq, messages[i]?.json ?? "", input.ts, input.writes)));
+    const replies = (await pipeline.exec()) ?? [];
+    return inputs.map((_, i) => {
+      const [error, reply] = replies[i] ?? [new Error("no reply"), [0, 0]];
+      if (error) throw error;
+      return outcome(reply, messages[i]?.json ?? "", messages[i]?.kind ?? "delta");
+    });
+  }
+
+  private deltaMessage(input: CommitInput): { json: string; kind: "delta" | "resync" } {
     const seq = input.expectedSeq + 1;
-    let message: HistoryMessage = { v: 1, type: "odds:delta", sport: input.sport, seq, prevSeq: input.expectedSeq, ts: input.ts, changes: input.changes } satisfies OddsDeltaMessage;
-    let json = JSON.stringify(message);
-    let kind: "delta" | "resync" = "delta";
-    if (Buffer.byteLength(json) > this.limits.maxDeltaBytes) {
-      message = resyncMarker(input.sport, seq, input.ts, "large_delta");
-      json = JSON.stringify(message);
-      kind = "resync";
-    }
-    const [result, current] = await this.commitFn(...this.args(input.sport, input.token, input.expectedSeq, json, input.ts, input.writes));
-    if (result === -1) return { ok: false, reason: "not_leader", seq: 0 };
-    if (result === -2) return { ok: false, reason: "seq_mismatch", seq: current };
-    return { ok: true, seq: result, bytes: Buffer.byteLength(json), kind };
+    const message: OddsDeltaMessage = { v: 1, type: "odds:delta", sport: input.sport, seq, prevSeq: input.expectedSeq, ts: input.ts, changes: input.changes };
+    const json = JSON.stringify(message);
+    if (Buffer.byteLength(json) <= this.limits.maxDeltaBytes) return { json, kind: "delta" };
+    return { json: JSON.stringify(resyncMarker(input.sport, seq, input.ts, "large_delta")), kind: "resync" };
   }
 
   /** Replaces a sport's whole state at `seq` (above what Redis holds) and publishes a resync marker. */
   async reset(input: { sport: string; token: string; seq: number; events: EventOdds[]; ts: number }): Promise<CommitResult> {
     const json = JSON.stringify(resyncMarker(input.sport, input.seq, input.ts, "state_rebuilt"));
     const writes = input.events.map((event) => ({ eventId: event.id, event }));
-    const [result, current] = await this.resetFn(...this.args(input.sport, input.token, input.seq, json, input.ts, writes));
-    if (result === -1) return { ok: false, reason: "not_leader", seq: 0 };
-    if (result === -2) return { ok: false, reason: "seq_mismatch", seq: current };
-    return { ok: true, seq: result, bytes: Buffer.byteLength(json), kind: "resync" };
+    return outcome(await this.resetFn(...this.args(input.sport, input.token, input.seq, json, input.ts, writes)), json, "resync");
   }
 
   private args(sport: string, token: string, seq: number, message: string, ts: number, writes: EventWrite[]): (string | number)[] {
     const cutoff = this.limits.maxAgeMs > 0 ? ts - this.limits.maxAgeMs : 0;
     const pairs = writes.flatMap((w) => [w.eventId, w.event ? JSON.stringify(w.event) : ""]);
     return [
-      KEYS.sportState(sport), KEYS.sportSeq(sport), KEYS.sportHistory(sport), KEYS.publisherLeader, KEYS.sports,
+      KEYS.sportState(sport), KEYS.sportSeq(sport), KEYS.sportHistory(sport), KEYS.publisherLeader, KEYS.sports, KEYS.sportHistoryTimes(sport),
       token, seq, message, this.limits.length, sport, CHANNELS.sportsOdds, ts, cutoff, ...pairs,
     ];
   }
+}
+
+/** Reads a script's `{seq, current}` reply: -1 not the leader, -2 seq mismatch (current = Redis's). */
+function outcome([result, current]: [number, number], json: string, kind: "delta" | "resync"): CommitResult {
+  if (result === -1) return { ok: false, reason: "not_leader", seq: 0 };
+  if (result === -2) return { ok: false, reason: "seq_mismatch", seq: current };
+  return { ok: true, seq: result, bytes: Buffer.byteLength(json), kind };
 }
 
 function resyncMarker(sport: string, seq: number, ts: number, reason: OddsResyncMessage["reason"]): OddsResyncMessage {

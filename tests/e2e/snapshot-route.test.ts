@@ -55,8 +55,9 @@ describe("GET /api/sports/snapshot", () => {
 
   it("answers with a snapshot flagged resync when history no longer reaches back", async () => {
     const start = await get("sport=soccer_epl");
-    await moveSomePrices(12); // beyond ODDS_HISTORY_LENGTH (trimmed in whole stream nodes, so push well past it)
-    await redis.xtrim(KEYS.sportHistory("soccer_epl"), "MAXLEN", 10); // exact trim, as Redis would in time
+    await moveSomePrices(12); // beyond ODDS_HISTORY_LENGTH=10
+    expect(await redis.xlen(KEYS.sportHistory("soccer_epl"))).toBe(10); // trimmed exactly
+    expect(await redis.llen(KEYS.sportHistoryTimes("soccer_epl"))).toBe(10);
     const { body } = await get(`sport=soccer_epl&since=${start.body.seq}`);
     expect(body).toMatchObject({ resync: true, snapshot: { sport: "soccer_epl", seq: expect.any(Number) } });
     expect((await get(`sport=soccer_epl&since=${999_999}`)).body).toMatchObject({ resync: true });
