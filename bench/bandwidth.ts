@@ -37,11 +37,12 @@ function makeRow(i: number): EventRow {
     line,
     status: "OPEN" as const,
     outcomes: outcomes.map((o) => ({
+      id: `${i}-${key}-${o.key}`,
       key: o.key,
       name: o.name,
       point: o.point,
       stakeTotal: new Prisma.Decimal(Math.round(rng() * 2_000)),
-      prices: DEMO_BOOKS.map((book) => ({ bookmaker: book.key, price: bookPrices([o.p, 1 - o.p], book, rng)[0] ?? 2 })),
+      prices: DEMO_BOOKS.map((book) => ({ id: `${i}-${key}-${o.key}-${book.key}`, bookmaker: book.key, price: bookPrices([o.p, 1 - o.p], book, rng)[0] ?? 2 })),
     })),
   });
   const [h, d, a] = threeWay((rng() * 2 - 1) * 1.5);

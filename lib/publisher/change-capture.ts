@@ -3,14 +3,32 @@ import { eventOddsSelect, type EventRow } from "./pricing";
 
 export type Tx = Prisma.TransactionClient;
 
+/** One captured change: the event, and for the hot paths the single row that moved with its value now. */
+export interface CapturedChange {
+  eventId: string;
+  /** null: reread the whole event; "price": one BookPrice's price; "stake": one Outcome's pool total. */
+  rowKind: "price" | "stake" | null;
+  rowId: string | null;
+  /** For "price": the row's price in this snapshot (null when the row is gone). */
+  price: number | null;
+  /** For "stake": the row's pool total in this snapshot (null when the row is gone). */
+  stakeTotal: Prisma.Decimal | null;
+}
+
 /**
- * Takes every committed change out of the queue and returns the distinct event ids. Runs inside
+ * Takes every committed change out of the queue, with the current value of each row a hot-path
+ * change names, in one statement: one round trip, one snapshot. The lookups are subqueries in
+ * RETURNING so they stay primary-key probes (as a join, the planner scans the tables). Runs inside
  * the tick's transaction: if the tick fails, the rows come back; rows committed after this
- * statement's snapshot (a long writer finishing late) stay for the next tick. docs/publisher.md.
+ * statement's snapshot (a long writer finishing late) stay for the next tick. docs/data.md,
+ * "Change capture".
  */
-export async function drainChanges(tx: Tx): Promise<string[]> {
-  const rows = await tx.$queryRaw<{ eventId: string }[]>`DELETE FROM "OddsChange" RETURNING "eventId"::text AS "eventId"`;
-  return [...new Set(rows.map((row) => row.eventId))];
+export function drainChanges(tx: Tx): Promise<CapturedChange[]> {
+  return tx.$queryRaw<CapturedChange[]>`
+    DELETE FROM "OddsChange" c
+    RETURNING c."eventId"::text AS "eventId", c."rowKind", c."rowId"::text AS "rowId",
+      CASE WHEN c."rowKind" = 'price' THEN (SELECT b."price" FROM "BookPrice" b WHERE b."id" = c."rowId") END AS "price",
+      CASE WHEN c."rowKind" = 'stake' THEN (SELECT o."stakeTotal" FROM "Outcome" o WHERE o."id" = c."rowId") END AS "stakeTotal"`;
 }
 
 /** The rows of the given events (any status: the caller decides what is on the board). */

@@ -5,11 +5,15 @@ import { type EventRow, boardSport, isOnBoard, toEventOdds } from "./pricing";
 const CONFIG = { margin: 0.05, liquidity: 5_000, method: "multiplicative" as const };
 
 function row(extra: Partial<EventRow> = {}): EventRow {
-  const prices = (home: number, draw: number, away: number) => [
-    { key: "away", name: "Away", point: null, stakeTotal: new Prisma.Decimal(0), prices: [{ bookmaker: "a", price: away }, { bookmaker: "b", price: away }] },
-    { key: "home", name: "Home", point: null, stakeTotal: new Prisma.Decimal(0), prices: [{ bookmaker: "a", price: home }, { bookmaker: "b", price: home }] },
-    { key: "draw", name: "Draw", point: null, stakeTotal: new Prisma.Decimal(0), prices: [{ bookmaker: "a", price: draw }, { bookmaker: "b", price: draw }] },
-  ];
+  const outcome = (key: string, name: string, price: number) => ({
+    id: `o-${key}`,
+    key,
+    name,
+    point: null,
+    stakeTotal: new Prisma.Decimal(0),
+    prices: ["a", "b"].map((bookmaker) => ({ id: `p-${key}-${bookmaker}`, bookmaker, price })),
+  });
+  const prices = (home: number, draw: number, away: number) => [outcome("away", "Away", away), outcome("home", "Home", home), outcome("draw", "Draw", draw)];
   return {
     id: "e1", sport: "soccer_epl", isEsports: false, league: "Premier League", homeTeam: "A", awayTeam: "B", title: "A vs B",
     startsAt: new Date("2026-11-23T15:00:00Z"), status: "ACTIVE", phase: "PREMATCH", homeScore: null, awayScore: null,

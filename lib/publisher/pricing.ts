@@ -24,7 +24,7 @@ export const eventOddsSelect = {
       line: true,
       status: true,
       outcomes: {
-        select: { key: true, name: true, point: true, stakeTotal: true, prices: { select: { bookmaker: true, price: true } } },
+        select: { id: true, key: true, name: true, point: true, stakeTotal: true, prices: { select: { id: true, bookmaker: true, price: true } } },
       },
     },
   },
@@ -83,9 +83,10 @@ export function toEventOdds(row: EventRow, config: PricingConfig): EventOdds {
   };
 }
 
-type MarketRow = EventRow["markets"][number];
+export type MarketRow = EventRow["markets"][number];
 
-function toMarketOdds(market: MarketRow, config: PricingConfig): MarketOdds {
+/** Prices one market (what a patched price or pool total needs, without the rest of its event). */
+export function toMarketOdds(market: MarketRow, config: PricingConfig): MarketOdds {
   const outcomes = [...market.outcomes].sort(byOutcomeOrder);
   // A price without a bookmaker key cannot be attributed as "best at …": leave it out.
   const bookKeys = [...new Set(outcomes.flatMap((o) => o.prices.map((p) => p.bookmaker)))].filter((key) => key.trim() !== "").sort();

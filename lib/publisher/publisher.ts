@@ -1,10 +1,11 @@
 import type { Redis } from "ioredis";
 import type { Db } from "../db";
 import type { Logger } from "../log";
-import { CHANNELS, type Change, EventOdds, type EventUpdateMessage } from "../protocol";
-import { drainChanges, loadBoardEvents, loadEvents, type Tx } from "./change-capture";
+import { CHANNELS, type Change, EventOdds, type EventUpdateMessage, MarketOdds } from "../protocol";
+import { type CapturedChange, drainChanges, loadBoardEvents, loadEvents, type Tx } from "./change-capture";
 import { diffEvent } from "./diff";
-import { type EventRow, isOnBoard, type PricingConfig, toEventOdds } from "./pricing";
+import { type EventRow, isOnBoard, type PricingConfig, toEventOdds, toMarketOdds } from "./pricing";
+import { RowCache, type RowPlace } from "./row-cache";
 import type { CommitResult, EventWrite, SportState, StateStore } from "./state-store";
 
 /** Thrown when a commit finds another instance's fencing token: this process must stop writing. */
@@ -57,6 +58,8 @@ export class Publisher {
   private readonly eventSport = new Map<string, string>();
   /** Sports whose Redis state fell behind: the next reconcile rewrites them at a higher seq. */
   private readonly rebuild = new Set<string>();
+  /** The rows behind every event on the board (filled by reconcile, patched by ticks). */
+  private readonly rows = new RowCache();
   private loaded = false;
   /** True until the first reconcile, and again after anything that makes memory doubtful. */
   reconcileNeeded = true;
@@ -78,15 +81,74 @@ export class Publisher {
     return this.reconcileNeeded ? this.reconcile() : this.tick();
   }
 
-  /** Publishes what changed since the last tick. */
+  /**
+   * Publishes what changed since the last tick, reading only what changed: a price or pool row
+   * that moved comes back with the drain and is patched into the held rows; an event is reread whole only when
+   * something structural changed (or it is not held).
+   */
   tick(): Promise<TickResult> {
     return this.inSnapshot(async (tx) => {
-      const ids = await drainChanges(tx);
-      const rows = await loadEvents(tx, ids);
-      const next = new Map<string, EventOdds | null>(ids.map((id) => [id, null]));
-      for (const row of rows) if (isOnBoard(row)) next.set(row.id, this.price(row));
-      return this.publish(tx, next, rows.length, false);
+      const { reread, patches } = this.plan(await drainChanges(tx));
+      const dirty = new Map<string, Set<string>>(); // patched event → its markets that moved
+      for (const change of patches) this.patch(change, dirty, reread);
+      const rows = await loadEvents(tx, [...reread]);
+      for (const id of reread) this.rows.remove(id);
+      for (const row of rows) if (isOnBoard(row)) this.rows.put(row);
+      const next = new Map<string, EventOdds | null>();
+      for (const id of reread) {
+        const row = this.rows.get(id);
+        next.set(id, row ? this.price(row) : null);
+      }
+      for (const [id, markets] of dirty) if (!reread.has(id)) next.set(id, this.repriced(id, markets));
+      return this.publish(tx, next, rows.length + dirty.size, false);
     });
+  }
+
+  /** Sorts captured changes into events to reread whole and single rows to patch. */
+  private plan(changes: CapturedChange[]): { reread: Set<string>; patches: CapturedChange[] } {
+    const reread = new Set<string>();
+    for (const change of changes) if (change.rowKind === null || change.rowId === null || !this.rows.has(change.eventId)) reread.add(change.eventId);
+    return { reread, patches: changes.filter((change) => !reread.has(change.eventId)) };
+  }
+
+  /**
+   * Applies one row change to the held rows and marks its market for pricing; a row that is not
+   * held (or is gone) has its event reread whole instead.
+   */
+  private patch(change: CapturedChange, dirty: Map<string, Set<string>>, reread: Set<string>): void {
+    const { rowId, price, stakeTotal } = change;
+    let place: RowPlace | null = null;
+    if (rowId !== null && change.rowKind === "price" && price !== null) place = this.rows.patchPrice(rowId, price);
+    if (rowId !== null && change.rowKind === "stake" && stakeTotal !== null) place = this.rows.patchStake(rowId, stakeTotal);
+    if (!place) {
+      reread.add(change.eventId);
+      return;
+    }
+    const markets = dirty.get(place.eventId) ?? new Set<string>();
+    markets.add(place.market);
+    dirty.set(place.eventId, markets);
+  }
+
+  /**
+   * The event as last published with only `markets` priced again from the patched rows (every
+   * other market's rows are unchanged since). Falls back to pricing the whole event when it was
+   * not published yet or a market no longer has the shape to price.
+   */
+  private repriced(eventId: string, markets: Set<string>): EventOdds | null {
+    const row = this.rows.get(eventId);
+    if (!row) return null;
+    const sport = this.eventSport.get(eventId);
+    const prev = sport === undefined ? undefined : this.sports.get(sport)?.events.get(eventId);
+    if (!prev) return this.price(row);
+    const next: EventOdds = { ...prev, markets: { ...prev.markets } };
+    for (const key of markets) {
+      const market = row.markets.find((m) => m.key === key);
+      if (!market || market.outcomes.length < 2) return this.price(row);
+      const odds = toMarketOdds(market, this.deps.pricing);
+      if (!MarketOdds.safeParse(odds).success) return this.price(row); // price() logs why and keeps it off
+      next.markets[key] = odds;
+    }
+    return next;
   }
 
   /**
@@ -99,7 +161,12 @@ export class Publisher {
       await drainChanges(tx);
       const rows = await loadBoardEvents(tx);
       const next = new Map<string, EventOdds | null>([...this.eventSport.keys()].map((id) => [id, null]));
-      for (const row of rows) if (isOnBoard(row)) next.set(row.id, this.price(row));
+      this.rows.clear();
+      for (const row of rows) {
+        if (!isOnBoard(row)) continue;
+        this.rows.put(row);
+        next.set(row.id, this.price(row));
+      }
       const sports = await tx.sport.findMany({ where: { active: true }, select: { key: true } });
       await this.deps.store.registerSports(sports.map((sport) => sport.key));
       return this.publish(tx, next, rows.length, true);
@@ -184,20 +251,61 @@ export class Publisher {
     if (full) for (const sport of this.rebuild) if (!batches.has(sport)) batches.set(sport, { writes: [], changes: [], updates: [] });
     const result: TickResult = { events: eventsRead, changes: 0, messages: 0, bytes: 0 };
     const committed = new Map<string, number>();
+    const deltas: [string, SportBatch][] = [];
     for (const [sport, batch] of batches) {
-      const rebuilding = full && this.rebuild.has(sport);
-      if (batch.changes.length === 0 && !rebuilding) continue;
-      const seq = rebuilding ? await this.commitRebuild(sport, batch) : await this.commit(sport, batch, result);
-      committed.set(sport, seq);
+      if (full && this.rebuild.has(sport)) committed.set(sport, await this.commitRebuild(sport, batch));
+      else if (batch.changes.length > 0) deltas.push([sport, batch]);
+    }
+    for (const [sport, seq] of await this.commitDeltas(deltas, result)) committed.set(sport, seq);
+    for (const [sport, batch] of batches) {
+      if (!committed.has(sport)) continue;
       result.changes += batch.changes.length;
       result.messages += 1;
     }
-    for (const [sport, seq] of committed) {
+    if (committed.size > 0) {
       await tx.$executeRaw`
-        INSERT INTO "SportSeq" ("sport", "seq") VALUES (${sport}, ${seq})
+        INSERT INTO "SportSeq" ("sport", "seq")
+        SELECT * FROM unnest(${[...committed.keys()]}::text[], ${[...committed.values()]}::bigint[])
         ON CONFLICT ("sport") DO UPDATE SET "seq" = GREATEST("SportSeq"."seq", EXCLUDED."seq")`;
     }
     return result;
+  }
+
+  /**
+   * Commits the sports' deltas in one Redis round trip. Sports that committed are applied to
+   * memory even when another failed (Redis has them); then the first failure is raised.
+   */
+  private async commitDeltas(deltas: [string, SportBatch][], result: TickResult): Promise<Map<string, number>> {
+    const committed = new Map<string, number>();
+    if (deltas.length === 0) return committed;
+    const token = this.leaderToken();
+    const ts = Date.now();
+    const states = deltas.map(([sport]) => this.sports.get(sport) ?? { seq: 0, events: new Map<string, EventOdds>() });
+    const outcomes = await this.deps.store.commitMany(
+      deltas.map(([sport, batch], i) => ({ sport, token, expectedSeq: states[i]?.seq ?? 0, writes: batch.writes, changes: batch.changes, ts })),
+    );
+    let failure: unknown = null;
+    const updates: EventUpdateMessage[] = [];
+    deltas.forEach(([sport, batch], i) => {
+      const outcome = outcomes[i];
+      const state = states[i];
+      if (!outcome || !state) return;
+      if (!outcome.ok) {
+        try {
+          this.check(sport, state.seq, outcome);
+        } catch (error) {
+          failure ??= error;
+        }
+        return;
+      }
+      result.bytes += outcome.bytes;
+      this.applyWrites(sport, state, batch.writes, outcome.seq);
+      committed.set(sport, outcome.seq);
+      updates.push(...batch.updates);
+    });
+    await this.publishUpdates(updates);
+    if (failure) throw failure;
+    return committed;
   }
 
   /** Groups the diffs by sport; an event that moved sport is removed from the old one. */
@@ -231,17 +339,6 @@ export class Publisher {
     const token = this.deps.token();
     if (!token) throw new LeadershipLostError("not the leader");
     return token;
-  }
-
-  private async commit(sport: string, batch: SportBatch, result: TickResult): Promise<number> {
-    const state = this.sports.get(sport) ?? { seq: 0, events: new Map() };
-    const outcome = await this.deps.store.commit({ sport, token: this.leaderToken(), expectedSeq: state.seq, writes: batch.writes, changes: batch.changes, ts: Date.now() });
-    this.check(sport, state.seq, outcome);
-    if (!outcome.ok) throw new Error("unreachable");
-    result.bytes += outcome.bytes;
-    this.applyWrites(sport, state, batch.writes, outcome.seq);
-    await this.publishUpdates(batch.updates);
-    return outcome.seq;
   }
 
   /** Rewrites a sport whose Redis state fell behind: the whole state, one seq above anything sent. */
