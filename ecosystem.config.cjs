@@ -6,7 +6,8 @@
 //   publisher  a publisher candidate (one leader writes; extra instances are hot standbys)
 //   feed       the built-in simulator (omitted when SIMULATOR_ENABLED=false)
 
-const ts = { interpreter: "node", interpreter_args: "--import tsx" };
+// TypeScript apps run through tsx, started by a small launcher (PM2 itself would try ts-node).
+const ts = (app) => ({ script: "scripts/pm2-ts.mjs", args: app, interpreter: "node", interpreter_args: "--import tsx" });
 const common = { cwd: __dirname, time: false, merge_logs: true, kill_timeout: 8000, max_restarts: 50, exp_backoff_restart_delay: 200 };
 
 // Only the variables our processes read, so nothing unrelated leaks into the apps.
@@ -38,8 +39,7 @@ module.exports = {
     },
     {
       name: "ws-server",
-      script: "vps/server.ts",
-      ...ts,
+      ...ts("vps/server.ts"),
       instances: relayInstances,
       exec_mode: relayInstances > 1 ? "cluster" : "fork",
       env: { ...shared, ...relay, NODE_ENV: "production" },
@@ -47,15 +47,14 @@ module.exports = {
     },
     {
       name: "publisher",
-      script: "lib/publisher/main.ts",
-      ...ts,
+      ...ts("lib/publisher/main.ts"),
       instances: Number(process.env.PUBLISHER_INSTANCES || 1),
       exec_mode: "fork",
       env: { ...shared, ...server, NODE_ENV: "production" },
       ...common,
     },
     ...(simulator
-      ? [{ name: "feed", script: "lib/feed/main.ts", ...ts, env: { ...shared, ...server, NODE_ENV: "production" }, ...common }]
+      ? [{ name: "feed", ...ts("lib/feed/main.ts"), env: { ...shared, ...server, NODE_ENV: "production" }, ...common }]
       : []),
   ],
 };
