@@ -12,9 +12,14 @@ import pretty from "pino-pretty";
  */
 const json = process.env.LOG_FORMAT === "json";
 
-const destination: DestinationStream | undefined = json
-  ? undefined
+// Through process.stdout, never straight to fd 1: PM2's cluster mode (RELAY_INSTANCES > 1)
+// captures an app's output by wrapping process.stdout.write, and direct writes to the descriptor
+// end up in PM2's own log instead of `pm2 logs ws-server`. (Writes to files and pipes are
+// synchronous in Node on Linux, so nothing is lost at exit.)
+const destination: DestinationStream = json
+  ? process.stdout
   : pretty({
+      destination: process.stdout,
       colorize: false,
       singleLine: true,
       errorLikeObjectKeys: ["error"],
