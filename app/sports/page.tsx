@@ -1,5 +1,5 @@
 import { env } from "../../lib/env";
-import { type OddsSnapshot, readSportState, sortEvents } from "../../lib/protocol";
+import { type OddsSnapshot, readSnapshot } from "../../lib/protocol";
 import { services } from "../_lib/services";
 import { type SportSummary, listSports } from "../_lib/sports";
 import { SportsBoard } from "./sports-board";
@@ -27,8 +27,7 @@ export default async function SportsPage({ searchParams }: { searchParams: Promi
   let snapshot: OddsSnapshot | null = null;
   if (selected) {
     try {
-      const state = await readSportState(redis, selected.key);
-      snapshot = { sport: selected.key, seq: state.seq, ts: Date.now(), events: sortEvents([...state.events.values()]) };
+      snapshot = await readSnapshot(redis, selected.key);
     } catch {
       problem ??= "Prices could not be loaded from the server; waiting for the live connection.";
     }

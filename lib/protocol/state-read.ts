@@ -1,4 +1,5 @@
 import { HistoryMessage, type OddsDeltaMessage, parseJson } from "./bus";
+import type { OddsSnapshot } from "./messages";
 import { KEYS } from "./names";
 import { EventOdds } from "./odds";
 
@@ -29,6 +30,12 @@ export async function readSportState(redis: RedisEval, sport: string): Promise<S
     else invalid += 1;
   }
   return { seq: Number(seq), events, invalid };
+}
+
+/** A sport's state as the snapshot a client is handed first: its seq and the events in board order. */
+export async function readSnapshot(redis: RedisEval, sport: string): Promise<OddsSnapshot> {
+  const state = await readSportState(redis, sport);
+  return { sport, seq: state.seq, ts: Date.now(), events: sortEvents([...state.events.values()]) };
 }
 
 function parseEvent(json: string): EventOdds | null {

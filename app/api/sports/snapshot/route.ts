@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { KEYS, type OddsSnapshot, SportKey, isReplayable, readHistory, readSportState, sortEvents } from "../../../../lib/protocol";
+import { KEYS, SportKey, isReplayable, readHistory, readSnapshot } from "../../../../lib/protocol";
 import { apiError, json, unavailable } from "../../../_lib/http";
 import { services } from "../../../_lib/services";
 
@@ -27,19 +27,14 @@ export async function GET(request: Request): Promise<Response> {
   try {
     const { redis } = services();
     if ((await redis.sismember(KEYS.sports, sport)) !== 1) return apiError(404, "unknown_sport", `unknown sport: ${sport}`);
-    if (since === undefined) return json(await snapshot(sport));
+    if (since === undefined) return json(await readSnapshot(redis, sport));
     const history = await readHistory(redis, sport, since);
     if (since === history.seq) return json({ sport, seq: history.seq, deltas: [] });
     if (since < history.seq && isReplayable(history.entries, since, history.seq)) {
       return json({ sport, seq: history.seq, deltas: history.entries.map(({ v, type, ...delta }) => delta) });
     }
-    return json({ resync: true, snapshot: await snapshot(sport) });
+    return json({ resync: true, snapshot: await readSnapshot(redis, sport) });
   } catch (error) {
     return unavailable(error, "Redis");
   }
-}
-
-async function snapshot(sport: string): Promise<OddsSnapshot> {
-  const state = await readSportState(services().redis, sport);
-  return { sport, seq: state.seq, ts: Date.now(), events: sortEvents([...state.events.values()]) };
 }
