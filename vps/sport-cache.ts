@@ -30,6 +30,8 @@ interface Entry {
   seq: number;
   ts: number;
   events: Map<string, EventOdds>;
+  /** `events` in board order, built by the first snapshot after a change and shared by the next ones. */
+  ordered: EventOdds[] | null;
   /** The last deltas, contiguous and ending at `seq` (empty after a reload until new ones arrive). */
   recent: OddsDeltaMessage[];
   /** Set while loading or catching up; messages that arrive meanwhile wait in `pending`. */
@@ -91,7 +93,7 @@ export class SportCache {
   async ensure(sport: string, timeoutMs = 5_000): Promise<void> {
     let entry = this.entries.get(sport);
     if (!entry) {
-      entry = { seq: 0, ts: Date.now(), events: new Map(), recent: [], busy: null, pending: [] };
+      entry = { seq: 0, ts: Date.now(), events: new Map(), ordered: null, recent: [], busy: null, pending: [] };
       this.entries.set(sport, entry);
       this.run(sport, entry, () => this.load(sport, entry as Entry, false));
     }
@@ -113,9 +115,10 @@ export class SportCache {
     return this.entries.get(sport)?.seq ?? null;
   }
 
+  /** The held state as a snapshot. Sorted once per change, not once per subscriber. */
   snapshot(sport: string, resync = false): OddsSnapshot {
     const entry = this.entries.get(sport);
-    const events = entry ? sortEvents([...entry.events.values()]) : [];
+    const events = entry ? (entry.ordered ??= sortEvents([...entry.events.values()])) : [];
     return { sport, seq: entry?.seq ?? 0, ts: entry?.ts ?? Date.now(), events, ...(resync ? { resync: true } : {}) };
   }
 
@@ -180,6 +183,7 @@ export class SportCache {
 
   private applyDelta(entry: Entry, delta: OddsDeltaMessage): void {
     applyChanges(entry.events, delta.changes);
+    entry.ordered = null;
     entry.seq = delta.seq;
     entry.ts = delta.ts;
     entry.recent.push(delta);
@@ -256,9 +260,9 @@ export class SportCache {
     if (state.invalid > 0) this.log.error({ sport, invalid: state.invalid }, "invalid events in Redis state were skipped");
     const tail = await readHistory(this.redis, sport, Math.max(0, state.seq - this.ring.deltas), this.ring.deltas + 1_000).catch(() => null);
     entry.events = state.events;
+    entry.ordered = null;
     entry.seq = state.seq;
     entry.ts = Date.now();
-    entry.recent = [];
     const upToSeq = (tail?.entries ?? []).filter((m): m is OddsDeltaMessage => m.type === "odds:delta" && m.seq <= state.seq);
     // Keep the longest contiguous run of deltas that ends exactly at the loaded seq.
     let start = upToSeq.length;
