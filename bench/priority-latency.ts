@@ -8,11 +8,14 @@
  * Priority path: the status change NOTIFYs at commit and wakes the publisher at once. Tick path (the
  * baseline): a bookmaker price change, published by the next regular tick.
  */
+import { setTimeout as sleep } from "node:timers/promises";
+import { Redis } from "ioredis";
 import pg from "pg";
 import { createDb } from "../lib/db";
 import { KEYS } from "../lib/protocol";
-import { seedDemoData } from "../prisma/seed";
+import { DEMO_SPORTS, seedDemoData } from "../prisma/seed";
 import { connectClient } from "../tests/support/client";
+import { until } from "../tests/support/full-stack";
 import { createTestDatabase, startPostgresServer, startRedisServer } from "../tests/support/services";
 import { startPublisher, startRelay } from "../tests/support/stack";
 import { arg, percentile, runBench, table } from "./stats";
@@ -20,7 +23,7 @@ import { arg, percentile, runBench, table } from "./stats";
 const PRIORITY = arg("priority", 1_000);
 const PRICES = arg("prices", 200);
 const PER_SPORT = arg("events-per-sport", 200);
-const SPORTS = ["americanfootball_nfl", "basketball_nba", "esports", "icehockey_nhl", "soccer_epl"];
+const SPORTS = DEMO_SPORTS.map((sport) => sport.key);
 
 async function main(): Promise<void> {
   const postgres = await startPostgresServer();
@@ -41,20 +44,20 @@ async function main(): Promise<void> {
         if (change.path === "" && change.value === null) arrivals.set(`${change.eventId}|removed`, now);
       }
     });
-    const registered = new (await import("ioredis")).Redis(redis.url);
-    while ((await registered.scard(KEYS.sports)) < SPORTS.length) await new Promise((resolve) => setTimeout(resolve, 100));
+    const registered = new Redis(redis.url);
+    await until(async () => (await registered.scard(KEYS.sports)) === SPORTS.length, 30_000, "every sport registered");
     registered.disconnect();
     const ack = await client.emit("subscribe", { sports: SPORTS });
     if (!ack.ok) throw new Error(`subscribe failed: ${ack.error.message}`);
     const ids = (await pool.query<{ id: string }>(`SELECT id FROM "Event" WHERE status = 'ACTIVE' ORDER BY id`)).rows.map((r) => r.id);
     const status = new Map(ids.map((id) => [id, "ACTIVE"]));
-    await new Promise((resolve) => setTimeout(resolve, 1_500)); // past the leader's first reconcile
+    await sleep(1_500); // past the leader's first reconcile
 
     const waitFor = async (key: string, committedAt: number): Promise<number> => {
       const deadline = committedAt + 10_000;
       while (!arrivals.has(key)) {
         if (Date.now() > deadline) throw new Error(`never arrived: ${key}`);
-        await new Promise((resolve) => setTimeout(resolve, 1));
+        await sleep(1);
       }
       return (arrivals.get(key) ?? 0) - committedAt;
     };
@@ -64,7 +67,7 @@ async function main(): Promise<void> {
       const id = ids[i % ids.length] ?? "";
       const next = status.get(id) === "ACTIVE" ? "SUSPENDED" : "ACTIVE";
       status.set(id, next);
-      await new Promise((resolve) => setTimeout(resolve, Math.random() * 40));
+      await sleep(Math.random() * 40);
       await pool.query(`UPDATE "Event" SET status = $2::"EventStatus" WHERE id = $1`, [id, next]);
       priority.push(await waitFor(`${id}|status|${next.toLowerCase()}`, Date.now()));
     }
@@ -72,7 +75,7 @@ async function main(): Promise<void> {
     const tick: number[] = [];
     for (let i = 0; i < PRICES; i += 1) {
       const id = ids[(i * 7) % ids.length] ?? "";
-      await new Promise((resolve) => setTimeout(resolve, Math.random() * 500));
+      await sleep(Math.random() * 500);
       await pool.query(`UPDATE "BookPrice" bp SET price = round((bp.price * $2)::numeric, 3)::float8 FROM "Outcome" o JOIN "Market" m ON m.id = o."marketId" WHERE bp."outcomeId" = o.id AND m."eventId" = $1 AND m.key = 'h2h' AND o.key = 'home'`, [id, i % 2 === 0 ? 1.25 : 0.8]);
       const committedAt = Date.now();
       const before = arrivals.size;
@@ -81,7 +84,7 @@ async function main(): Promise<void> {
       let seen: number | undefined;
       while (seen === undefined && Date.now() < deadline) {
         for (const [key, at] of arrivals) if (at >= committedAt && key.startsWith(`${id}|markets.h2h.outcomes.home.price|`)) seen = at;
-        if (seen === undefined) await new Promise((resolve) => setTimeout(resolve, 2));
+        if (seen === undefined) await sleep(2);
       }
       if (seen === undefined) throw new Error(`price change of ${id} never arrived (${arrivals.size - before} other arrivals)`);
       tick.push(seen - committedAt);

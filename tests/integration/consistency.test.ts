@@ -1,16 +1,17 @@
+import { setTimeout as sleep } from "node:timers/promises";
 import { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { type Db, createDb } from "../../lib/db";
 import { KEYS, readSportState } from "../../lib/protocol";
-import { seedDemoData } from "../../prisma/seed";
+import { DEMO_SPORTS, seedDemoData } from "../../prisma/seed";
 import { until } from "../support/full-stack";
 import { type LiveClient, boardFromDatabase, liveClient, sequenceReport } from "../support/live-client";
 import type { Proc } from "../support/processes";
 import { createTestDatabase, type RedisService, startRedisServer } from "../support/services";
 import { type RelayProc, startPublisher, startRelay } from "../support/stack";
-import { runWriters, sleep } from "../support/writers";
+import { runWriters } from "../support/writers";
 
-const SPORTS = ["americanfootball_nfl", "basketball_nba", "esports", "icehockey_nhl", "soccer_epl"];
+const SPORTS = DEMO_SPORTS.map((sport) => sport.key);
 
 /**
  * Many writers (long transactions that commit after later ones, rollbacks, status flips, new and

@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from "node:timers/promises";
 import { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, inject, it, onTestFailed } from "vitest";
 import { type Db, createDb } from "../../lib/db";
@@ -10,7 +11,6 @@ import { boardFromDatabase } from "../support/live-client";
 import { type Proc, logsOnFailure } from "../support/processes";
 import { createTestDatabase, type RedisService, startRedisServer } from "../support/services";
 import { type RelayProc, startPublisher, startRelay } from "../support/stack";
-import { sleep } from "../support/writers";
 
 interface Stack {
   db: Db;

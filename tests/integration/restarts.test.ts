@@ -1,17 +1,17 @@
+import { setTimeout as sleep } from "node:timers/promises";
 import { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { type Db, createDb } from "../../lib/db";
 import { KEYS } from "../../lib/protocol";
-import { seedDemoData } from "../../prisma/seed";
+import { DEMO_SPORTS, seedDemoData } from "../../prisma/seed";
 import { until } from "../support/full-stack";
 import { type LiveClient, boardFromDatabase, liveClient, sequenceReport } from "../support/live-client";
 import { priceLoop } from "../support/price-loop";
 import type { Proc } from "../support/processes";
 import { createTestDatabase, type RedisService, startRedisServer } from "../support/services";
 import { type RelayProc, startPublisher, startRelay } from "../support/stack";
-import { sleep } from "../support/writers";
 
-const SPORTS = ["americanfootball_nfl", "basketball_nba", "esports", "icehockey_nhl", "soccer_epl"];
+const SPORTS = DEMO_SPORTS.map((sport) => sport.key);
 
 /** Relay and Redis restarts while prices keep moving: clients converge, with zero gaps. */
 describe("restarts during publishing", () => {

@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from "node:timers/promises";
 import { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { type Db, createDb } from "../../lib/db";
@@ -9,7 +10,6 @@ import { priceLoop } from "../support/price-loop";
 import type { Proc } from "../support/processes";
 import { createTestDatabase, type RedisService, startRedisServer } from "../support/services";
 import { type RelayProc, startPublisher, startRelay } from "../support/stack";
-import { sleep } from "../support/writers";
 
 const SPORTS = ["basketball_nba", "soccer_epl"];
 

@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from "node:timers/promises";
 import pg from "pg";
 
 /** Moves random bookmaker prices every `everyMs` until stopped: steady publishing for tests. */
@@ -10,7 +11,7 @@ export function priceLoop(databaseUrl: string, everyMs = 40): { stop(): Promise<
       await pool
         .query(`UPDATE "BookPrice" SET price = round((1.05 + random() * 6)::numeric, 2)::float8 WHERE id = (SELECT id FROM "BookPrice" ORDER BY random() LIMIT 1)`)
         .then(() => (count += 1), () => {});
-      await new Promise((resolve) => setTimeout(resolve, everyMs));
+      await sleep(everyMs);
     }
   })();
   return {

@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from "node:timers/promises";
 import pg from "pg";
 import { type Rng, seededRng } from "../../lib/feed/market-model";
 
@@ -116,8 +117,4 @@ async function insertEvent(pool: pg.Pool, rng: Rng): Promise<string> {
   } finally {
     client.release();
   }
-}
-
-export function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
 }
