@@ -61,12 +61,12 @@ export class Publisher {
   /** The rows behind every event on the board (filled by reconcile, patched by ticks). */
   private readonly rows = new RowCache();
   private loaded = false;
+  /** When verifyRedis last ran, ms since epoch. */
+  private verifiedAt = 0;
   /** True until the first reconcile, and again after anything that makes memory doubtful. */
   reconcileNeeded = true;
 
   constructor(private readonly deps: PublisherDeps) {}
-
-  private verifiedAt = 0;
 
   /**
    * One step: a full reconcile when needed, otherwise a tick of what changed. At most once a second

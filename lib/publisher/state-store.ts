@@ -62,15 +62,17 @@ local function clear_history()
 end
 -- Trims the history to maxlen entries and to the age cutoff, reading only the small times list
 -- (never the deltas themselves), then cuts the stream in one XTRIM.
+-- At most 1000 entries go per commit, so lowering the limits never blocks Redis for long.
 local function trim_history(maxlen, cutoff)
   local cut = nil
-  for _ = 1, 1000 do
+  local len = redis.call('LLEN', KEYS[6])
+  for _ = 1, math.min(len, 1000) do
     local oldest = redis.call('LINDEX', KEYS[6], 0)
-    if not oldest then break end
     local sep = string.find(oldest, ':')
     local seq, t = tonumber(string.sub(oldest, 1, sep - 1)), tonumber(string.sub(oldest, sep + 1))
-    if redis.call('LLEN', KEYS[6]) <= maxlen and (cutoff <= 0 or t >= cutoff) then break end
+    if len <= maxlen and (cutoff <= 0 or t >= cutoff) then break end
     redis.call('LPOP', KEYS[6])
+    len = len - 1
     cut = seq
   end
   if cut then redis.call('XTRIM', KEYS[3], 'MINID', (cut + 1) .. '-0') end
