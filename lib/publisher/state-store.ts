@@ -174,12 +174,12 @@ export class StateStore {
     if (inputs.length === 0) return [];
     const pipeline = this.redis.pipeline() as unknown as { oddsCommit: (...args: (string | number)[]) => void; exec: () => Promise<[Error | null, [number, number]][] | null> };
     const messages = inputs.map((input) => this.deltaMessage(input));
-    inputs.forEach((input, i) => pipeline.oddsCommit(...this.args(input.sport, input.token, input.expectedSeq, messages[i]?.json ?? "", input.ts, input.writes)));
+    for (const [i, input] of inputs.entries()) pipeline.oddsCommit(...this.args(input.sport, input.token, input.expectedSeq, messages[i]?.json ?? "", input.ts, input.writes));
     const replies = (await pipeline.exec()) ?? [];
-    return inputs.map((_, i) => {
+    return messages.map((message, i) => {
       const [error, reply] = replies[i] ?? [new Error("no reply"), [0, 0]];
       if (error) throw error;
-      return outcome(reply, messages[i]?.json ?? "", messages[i]?.kind ?? "delta");
+      return outcome(reply, message.json, message.kind);
     });
   }
 
