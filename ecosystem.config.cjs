@@ -4,7 +4,9 @@
 //   web        Next.js (the /sports page and /api routes)
 //   ws-server  the Socket.IO relay (vps/server.ts); RELAY_INSTANCES > 1 runs it in cluster mode
 //   publisher  a publisher candidate (one leader writes; extra instances are hot standbys)
-//   feed       the built-in simulator (omitted when SIMULATOR_ENABLED=false)
+//   feed       the odds source: the built-in simulator. The process itself reads SIMULATOR_ENABLED
+//              (lib/env.ts, the one flag parser); when it is off, it says so and exits 0, and PM2
+//              leaves it stopped (stop_exit_codes) instead of restarting it.
 
 // TypeScript apps run through tsx, started by a small launcher (PM2 itself would try ts-node).
 const ts = (app) => ({ script: "scripts/pm2-ts.mjs", args: app, interpreter: "node", interpreter_args: "--import tsx" });
@@ -14,7 +16,7 @@ const common = { cwd: __dirname, time: false, merge_logs: true, kill_timeout: 80
 const pass = (names) => Object.fromEntries(names.filter((n) => process.env[n] !== undefined).map((n) => [n, process.env[n]]));
 const shared = pass(["REDIS_URL", "LOG_LEVEL", "LOG_FORMAT", "NODE_ENV"]);
 const server = pass([
-  "DATABASE_URL", "ADMIN_TOKEN", "RELAY_JWT_SECRET", "RELAY_PUBLIC_URL",
+  "DATABASE_URL", "ADMIN_TOKEN", "RELAY_JWT_SECRET", "RELAY_PUBLIC_URL", "RELAY_PORT",
   "PUBLISHER_INTERVAL_MS", "PUBLISHER_AUTOSTART", "PUBLISHER_LEADER_TTL_MS",
   "ODDS_HISTORY_LENGTH", "ODDS_HISTORY_MAX_AGE_MS", "ODDS_MAX_DELTA_BYTES",
   "HOUSE_MARGIN", "POOL_LIQUIDITY", "MARGIN_METHOD",
@@ -25,15 +27,20 @@ const relay = pass([
   "RELAY_MAX_SUBSCRIPTIONS", "RELAY_RATE_PER_SEC", "RELAY_RATE_BURST",
   "RELAY_REPLAY_DELTAS", "RELAY_REPLAY_MAX_AGE_MS",
 ]);
-const relayInstances = Number(process.env.RELAY_INSTANCES || 1);
-const simulator = process.env.SIMULATOR_ENABLED !== "false";
+// Counts and ports are checked here, where PM2 reads them, so a typo fails with its name.
+const whole = (name, fallback, max) => {
+  const text = process.env[name] || String(fallback);
+  if (!/^\d+$/.test(text) || Number(text) < 1 || Number(text) > max) throw new Error(`${name} must be a whole number from 1 to ${max}, got "${text}"`);
+  return Number(text);
+};
+const relayInstances = whole("RELAY_INSTANCES", 1, 64);
 
 module.exports = {
   apps: [
     {
       name: "web",
       script: "node_modules/next/dist/bin/next",
-      args: `start -p ${process.env.PORT || 3000} -H ${process.env.HOST || "0.0.0.0"}`,
+      args: `start -p ${whole("PORT", 3000, 65535)} -H ${process.env.HOST || "0.0.0.0"}`,
       env: { ...shared, ...server, NODE_ENV: "production" },
       ...common,
     },
@@ -48,13 +55,11 @@ module.exports = {
     {
       name: "publisher",
       ...ts("lib/publisher/main.ts"),
-      instances: Number(process.env.PUBLISHER_INSTANCES || 1),
+      instances: whole("PUBLISHER_INSTANCES", 1, 16),
       exec_mode: "fork",
       env: { ...shared, ...server, NODE_ENV: "production" },
       ...common,
     },
-    ...(simulator
-      ? [{ name: "feed", ...ts("lib/feed/main.ts"), env: { ...shared, ...server, NODE_ENV: "production" }, ...common }]
-      : []),
+    { name: "feed", ...ts("lib/feed/main.ts"), env: { ...shared, ...server, NODE_ENV: "production" }, ...common, stop_exit_codes: [0] },
   ],
 };

@@ -1,6 +1,6 @@
 import os from "node:os";
 import { z } from "zod";
-import { StartupError } from "./errors";
+import { flag, parseEnvironment } from "./env-parse";
 
 const connectionUrl = (protocols: string[]) =>
   z.string().refine((value) => {
@@ -14,8 +14,6 @@ const connectionUrl = (protocols: string[]) =>
 const int = (fallback: number, min: number, max: number) =>
   z.coerce.number().int().min(min).max(max).default(fallback);
 
-const flag = (fallback: boolean) => z.stringbool().default(fallback);
-
 /**
  * Every environment variable the web app, publisher, feed and scripts read (the relay has its own,
  * smaller module in vps/env.ts). README "Configuration" documents each one; keep them in step.
@@ -27,8 +25,10 @@ const schema = z.object({
   ADMIN_TOKEN: z.string().min(16, "must be at least 16 characters").optional(),
   /** HS256 secret shared with the relay for the short-lived tokens the web app signs. */
   RELAY_JWT_SECRET: z.string().min(32, "must be at least 32 characters").optional(),
-  /** Where browsers reach the relay. Unset: same host as the page, port 3001. */
+  /** Where browsers reach the relay. Unset: same host as the page, port RELAY_PORT. */
   RELAY_PUBLIC_URL: connectionUrl(["http:", "https:", "ws:", "wss:"]).optional(),
+  /** The relay's port, for pages when RELAY_PUBLIC_URL is unset (the relay reads it too). */
+  RELAY_PORT: int(3001, 1, 65_535),
   PUBLISHER_INTERVAL_MS: int(500, 50, 60_000),
   /** With no start/stop recorded in Redis yet, does the publisher run? */
   PUBLISHER_AUTOSTART: flag(true),
@@ -64,12 +64,5 @@ export function env(): Env {
 
 /** Parses an environment object; exported for tests. */
 export function parseEnv(source: Record<string, string | undefined>): Env {
-  const result = schema.safeParse(source);
-  if (result.success) return result.data;
-  const lines = result.error.issues.map((issue) => {
-    const name = issue.path.join(".");
-    const missing = source[name] === undefined;
-    return `  ${name}: ${missing ? "is not set" : issue.message}`;
-  });
-  throw new StartupError(`Invalid environment:\n${lines.join("\n")}`);
+  return parseEnvironment(schema, source);
 }

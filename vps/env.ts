@@ -1,6 +1,6 @@
 import os from "node:os";
 import { z } from "zod";
-import { StartupError } from "../lib/errors";
+import { parseEnvironment } from "../lib/env-parse";
 
 /** The relay's environment (it needs neither Postgres nor Next.js). README "Configuration". */
 const schema = z.object({
@@ -28,11 +28,5 @@ const schema = z.object({
 export type RelayEnv = z.infer<typeof schema>;
 
 export function parseRelayEnv(source: Record<string, string | undefined>): RelayEnv {
-  const result = schema.safeParse(source);
-  if (result.success) return result.data;
-  const lines = result.error.issues.map((issue) => {
-    const name = issue.path.join(".");
-    return `  ${name}: ${source[name] === undefined ? "is not set" : issue.message}`;
-  });
-  throw new StartupError(`Invalid environment:\n${lines.join("\n")}`);
+  return parseEnvironment(schema, source);
 }

@@ -5,10 +5,17 @@ import { onShutdown, runMain } from "../process";
 import { seededRng } from "./market-model";
 import { DEFAULT_SIMULATOR_CONFIG, Simulator } from "./simulator";
 
-/** The `feed` PM2 app: the built-in simulator (The Odds API poller is a separate source). */
+/**
+ * The `feed` PM2 app: the built-in simulator (The Odds API poller is a separate source). With
+ * SIMULATOR_ENABLED off it exits 0 at once, which PM2 (stop_exit_codes) leaves stopped.
+ */
 runMain(async () => {
   const config = env();
   const log = createLogger("feed.simulator");
+  if (!config.SIMULATOR_ENABLED) {
+    log.info("the simulator is off (SIMULATOR_ENABLED); this process has nothing to run and exits");
+    return;
+  }
   const db = createDb(config.DATABASE_URL, { poolSize: 2 });
   await assertDbReachable(db, config.DATABASE_URL);
   const simulator = new Simulator(
