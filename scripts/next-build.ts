@@ -4,7 +4,7 @@ import path from "node:path";
 import { run } from "./services/run";
 
 const ROOT = path.resolve(import.meta.dirname, "..");
-const SOURCES = ["app", "lib", "next.config.ts", "package-lock.json", "instrumentation.ts", "tsconfig.json"];
+const SOURCES = ["app", "lib", "next.config.mjs", "package-lock.json", "instrumentation.ts", "tsconfig.json"];
 
 /**
  * Runs `next build` into `distDir` when there is no build there or any web source is newer than

@@ -1,4 +1,4 @@
-import type { Browser, Page } from "playwright-core";
+import type { Browser, Page } from "playwright";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { DEFAULT_MARGIN_METHOD } from "../../lib/odds";
 import { eventOddsSelect, toEventOdds } from "../../lib/publisher/pricing";

@@ -1,7 +1,7 @@
-import { type Browser, chromium } from "playwright-core";
+import { type Browser, chromium } from "playwright";
 import { CHROMIUM_ARGS, chromiumPath } from "../../scripts/services/chromium";
 
-/** Debian's Chromium, headless, driven by playwright-core. */
+/** Debian's Chromium, headless, driven by Playwright (the `playwright` package, which downloads no browser of its own). */
 export async function launchBrowser(): Promise<Browser> {
   return chromium.launch({ executablePath: await chromiumPath({ install: false }), args: CHROMIUM_ARGS });
 }
