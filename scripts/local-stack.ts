@@ -1,17 +1,18 @@
 import { randomBytes } from "node:crypto";
 import { existsSync } from "node:fs";
-import { mkdir, readFile, rm, writeFile } from "node:fs/promises";
+import { lstat, mkdir, readFile, rm, symlink, writeFile } from "node:fs/promises";
+import net from "node:net";
 import os from "node:os";
 import path from "node:path";
-import { createDatabase, postgresRunning, postgresUrl, startPostgres, stopPostgres } from "./services/postgres";
-import { isListening } from "./services/ports";
+import { clusterDirFor, createDatabase, postgresRunning, postgresUrl, startPostgres, stopPostgres } from "./services/postgres";
 import { redisRunning, startRedis, stopRedis } from "./services/redis";
 import { run } from "./services/run";
 
 /**
  * What `npm start` provisions on this machine and `npm stop` takes down again: Postgres and Redis
- * under .data/ (kept between runs), the PM2 daemon under .run/pm2 (private to this checkout, so
- * `npm stop` never touches anyone else's PM2 apps). `.run/state.json` records what we started.
+ * (data kept between runs: under .data/, or for root's Postgres under /var/lib/live-odds, see
+ * services/postgres.ts), the PM2 daemon under .run/pm2 (private to this checkout, so `npm stop`
+ * never touches anyone else's PM2 apps). `.run/state.json` records what we started.
  */
 
 export const ROOT = path.resolve(import.meta.dirname, "..");
@@ -20,9 +21,10 @@ export const RUN_DIR = path.join(ROOT, ".run");
 export const PM2_HOME = path.join(RUN_DIR, "pm2");
 const STATE_FILE = path.join(RUN_DIR, "state.json");
 const SECRETS_FILE = path.join(DATA_DIR, "secrets.json");
+/** The local cluster's data directory (see clusterDirFor); `.data/postgres` points there as root. */
+export const PG_DATA_DIR = clusterDirFor(ROOT);
+export const REDIS_DIR = path.join(DATA_DIR, "redis");
 
-export const LOCAL_PG_PORT = 54329;
-export const LOCAL_REDIS_PORT = 63799;
 export const LOCAL_DATABASE = "liveodds";
 
 interface StackState {
@@ -43,27 +45,74 @@ async function writeState(state: StackState): Promise<void> {
   await writeFile(STATE_FILE, JSON.stringify(state, null, 2));
 }
 
-/** Starts (or reuses) the local Postgres and returns the app database's URL. */
-export async function ensureLocalPostgres(): Promise<string> {
-  const dataDir = path.join(DATA_DIR, "postgres");
-  if (!(await postgresRunning(dataDir))) {
-    if (await isListening(LOCAL_PG_PORT)) throw new Error(`Port ${LOCAL_PG_PORT} is taken by another program; stop it or set DATABASE_URL`);
+/**
+ * Starts (or reuses) the local Postgres on `port` and returns the app database's URL, and whether
+ * this call started the server.
+ */
+export async function ensureLocalPostgres(port: number): Promise<{ url: string; started: boolean }> {
+  const dataDir = PG_DATA_DIR;
+  const started = !(await postgresRunning(dataDir));
+  if (started) {
     await mkdir(DATA_DIR, { recursive: true });
-    await startPostgres({ dataDir, port: LOCAL_PG_PORT, durable: true });
+    await startPostgres({ dataDir, port, durable: true });
+    await pointToData(dataDir);
   }
   await writeState({ ...(await readState()), postgres: { dataDir } });
-  return createDatabase(postgresUrl(LOCAL_PG_PORT), LOCAL_DATABASE);
+  return { url: await createDatabase(postgresUrl(port), LOCAL_DATABASE), started };
 }
 
-/** Starts (or reuses) the local Redis (installing redis-server with apt-get when root and missing). */
-export async function ensureLocalRedis(): Promise<string> {
-  const dir = path.join(DATA_DIR, "redis");
-  if (!(await redisRunning(dir))) {
-    if (await isListening(LOCAL_REDIS_PORT)) throw new Error(`Port ${LOCAL_REDIS_PORT} is taken by another program; stop it or set REDIS_URL`);
-    await startRedis({ dir, port: LOCAL_REDIS_PORT, durable: true });
+/** As root the cluster lives outside the checkout; `.data/postgres` says where (a symlink). */
+async function pointToData(dataDir: string): Promise<void> {
+  const link = path.join(DATA_DIR, "postgres");
+  if (dataDir === link) return;
+  const existing = await lstat(link).catch(() => null);
+  if (!existing) await symlink(dataDir, link);
+}
+
+/**
+ * Starts (or reuses) the local Redis on `port` (installing redis-server with apt-get when root and
+ * missing); returns its URL and whether this call started it.
+ */
+export async function ensureLocalRedis(port: number): Promise<{ url: string; started: boolean }> {
+  const started = !(await redisRunning(REDIS_DIR));
+  if (started) await startRedis({ dir: REDIS_DIR, port, durable: true });
+  await writeState({ ...(await readState()), redis: { dir: REDIS_DIR } });
+  return { url: `redis://127.0.0.1:${port}`, started };
+}
+
+/** Whether this checkout's PM2 daemon (and so, normally, its apps) is running. */
+export async function appsRunning(): Promise<boolean> {
+  try {
+    const pid = Number((await readFile(path.join(PM2_HOME, "pm2.pid"), "utf8")).trim());
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
   }
-  await writeState({ ...(await readState()), redis: { dir } });
-  return `redis://127.0.0.1:${LOCAL_REDIS_PORT}`;
+}
+
+export interface PortUse {
+  port: number;
+  host: string;
+  /** What would listen there, and the variable that moves it, e.g. "web (PORT)". */
+  what: string;
+}
+
+/**
+ * The ports of `wanted` another program already holds, found by binding each on its host as the
+ * app would (which also catches a listener on a more specific address).
+ */
+export async function portsTaken(wanted: PortUse[]): Promise<PortUse[]> {
+  const taken = await Promise.all(wanted.map((use) => canBind(use.port, use.host).then((free) => (free ? null : use))));
+  return taken.filter((use): use is PortUse => use !== null);
+}
+
+function canBind(port: number, host: string): Promise<boolean> {
+  return new Promise((resolve) => {
+    const server = net.createServer();
+    server.once("error", () => resolve(false));
+    server.listen({ port, host, exclusive: true }, () => server.close(() => resolve(true)));
+  });
 }
 
 /** ADMIN_TOKEN and RELAY_JWT_SECRET for a local run: generated once, kept in .data/secrets.json. */
@@ -91,18 +140,27 @@ export function pm2(args: string[], env: NodeJS.ProcessEnv = process.env) {
 
 /** Stops the PM2 apps and daemon, then the services this checkout started. Idempotent. */
 export async function stopStack(log: (line: string) => void): Promise<void> {
-  if (existsSync(path.join(PM2_HOME, "pm2.pid"))) {
-    await pm2(["kill"]);
-    log("stopped web, ws-server, publisher and feed");
-  }
+  await stopApps(log);
   const state = await readState();
-  if (state.redis && (await redisRunning(state.redis.dir))) {
-    await stopRedis(state.redis.dir);
-    log("stopped Redis");
-  }
-  if (state.postgres && (await postgresRunning(state.postgres.dataDir))) {
-    await stopPostgres(state.postgres.dataDir);
-    log("stopped Postgres");
-  }
+  if (state.redis) await stopLocalRedis(state.redis.dir, log);
+  if (state.postgres) await stopLocalPostgres(state.postgres.dataDir, log);
   await rm(STATE_FILE, { force: true });
+}
+
+export async function stopApps(log: (line: string) => void): Promise<void> {
+  if (!existsSync(path.join(PM2_HOME, "pm2.pid"))) return;
+  await pm2(["kill"]);
+  log("stopped web, ws-server, publisher and feed");
+}
+
+export async function stopLocalRedis(dir: string, log: (line: string) => void): Promise<void> {
+  if (!(await redisRunning(dir))) return;
+  await stopRedis(dir);
+  log("stopped Redis");
+}
+
+export async function stopLocalPostgres(dataDir: string, log: (line: string) => void): Promise<void> {
+  if (!(await postgresRunning(dataDir))) return;
+  await stopPostgres(dataDir);
+  log("stopped Postgres");
 }

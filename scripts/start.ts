@@ -6,10 +6,30 @@ import { StartupError, errorMessage, urlAddress } from "../lib/errors";
 import { runMain } from "../lib/process";
 import { assertRedisReachable } from "../lib/redis";
 import { isEmpty, seedDemoData } from "../prisma/seed";
-import { PM2_HOME, ROOT, ensureLocalPostgres, ensureLocalRedis, localOrigins, localSecrets, pm2, stopStack } from "./local-stack";
+import {
+  PG_DATA_DIR,
+  PM2_HOME,
+  type PortUse,
+  REDIS_DIR,
+  ROOT,
+  appsRunning,
+  ensureLocalPostgres,
+  ensureLocalRedis,
+  localOrigins,
+  localSecrets,
+  pm2,
+  portsTaken,
+  stopApps,
+  stopLocalPostgres,
+  stopLocalRedis,
+  stopStack,
+} from "./local-stack";
 import { migrate } from "./migrations";
 import { buildWebIfStale } from "./next-build";
 import { waitFor } from "./services/ports";
+import { postgresRunning } from "./services/postgres";
+import { redisRunning } from "./services/redis";
+import { type StackEnv, parseStackEnv } from "./stack-env";
 
 /**
  * `npm start`: services (unless DATABASE_URL / REDIS_URL are given), migrations, demo data, a
@@ -20,33 +40,78 @@ import { waitFor } from "./services/ports";
 
 const say = (line: string) => console.log(`» ${line}`);
 
+type Undo = () => Promise<void>;
+
 runMain(async () => {
   const detach = process.argv.includes("--detach");
   if (existsSync(path.join(ROOT, ".env"))) process.loadEnvFile(path.join(ROOT, ".env"));
-  const env: NodeJS.ProcessEnv = { ...process.env };
-  env.DATABASE_URL ??= await step("Postgres", ensureLocalPostgres);
-  env.REDIS_URL ??= await step("Redis", ensureLocalRedis);
+  const stack = parseStackEnv(process.env);
+  const env: NodeJS.ProcessEnv = { ...process.env, PORT: String(stack.PORT), RELAY_PORT: String(stack.RELAY_PORT) };
+  await refuseTakenPorts(stack);
+  // What this run started, undone in reverse if a later step fails: nothing is left half-started.
+  const undo: Undo[] = [];
+  try {
+    await startEverything(stack, env, undo);
+  } catch (error) {
+    if (undo.length) say("stopping what this run started");
+    for (const step of undo.reverse()) await step().catch(() => {});
+    throw error;
+  }
+  printReady(stack.PORT, stack.RELAY_PORT, env.ADMIN_TOKEN);
+  if (detach) return;
+  await followLogs();
+});
+
+async function startEverything(stack: StackEnv, env: NodeJS.ProcessEnv, undo: Undo[]): Promise<void> {
+  if (!env.DATABASE_URL) {
+    const postgres = await step("Postgres", "DATABASE_URL", () => ensureLocalPostgres(stack.POSTGRES_PORT));
+    if (postgres.started) undo.push(() => stopLocalPostgres(PG_DATA_DIR, say));
+    env.DATABASE_URL = postgres.url;
+  }
+  if (!env.REDIS_URL) {
+    const redis = await step("Redis", "REDIS_URL", () => ensureLocalRedis(stack.REDIS_PORT));
+    if (redis.started) undo.push(() => stopLocalRedis(REDIS_DIR, say));
+    env.REDIS_URL = redis.url;
+  }
   await assertRedisReachable(env.REDIS_URL);
   await prepareDatabase(env.DATABASE_URL);
   const secrets = await localSecrets();
   env.ADMIN_TOKEN ??= secrets.ADMIN_TOKEN;
   env.RELAY_JWT_SECRET ??= secrets.RELAY_JWT_SECRET;
-  const webPort = Number(env.PORT ?? 3000);
-  const relayPort = Number(env.RELAY_PORT ?? 3001);
-  env.RELAY_ALLOWED_ORIGINS ??= localOrigins(webPort).join(",");
+  env.RELAY_ALLOWED_ORIGINS ??= localOrigins(stack.PORT).join(",");
   await buildIfStale(env);
   say("starting web, ws-server, publisher and feed under PM2");
+  if (!(await appsRunning())) undo.push(() => stopApps(say));
   const started = await pm2(["startOrRestart", "ecosystem.config.cjs", "--update-env"], env);
   if (started.code !== 0) throw new StartupError(`pm2 could not start the apps:\n${started.stderr || started.stdout}`);
-  await waitHealthy(`http://127.0.0.1:${webPort}/api/health`, "web");
-  await waitHealthy(`http://127.0.0.1:${relayPort}/health`, "ws-server");
-  printReady(webPort, relayPort, env.ADMIN_TOKEN);
-  if (detach) return;
-  await followLogs();
-});
+  await waitHealthy(`http://127.0.0.1:${stack.PORT}/api/health`, "web");
+  await waitHealthy(`http://127.0.0.1:${stack.RELAY_PORT}/health`, "ws-server");
+}
 
-async function step<T>(name: string, work: () => Promise<T>): Promise<T> {
-  say(`${name}: starting a local server (set ${name === "Redis" ? "REDIS_URL" : "DATABASE_URL"} to use your own)`);
+/**
+ * Before starting anything: every port this run would listen on must be free (ports held by this
+ * checkout's own running services are fine; they are reused). Otherwise one line names them.
+ */
+async function refuseTakenPorts(stack: StackEnv): Promise<void> {
+  const wanted: PortUse[] = [];
+  if (!(await appsRunning())) {
+    wanted.push({ port: stack.PORT, host: stack.HOST, what: "the web app; set PORT to use another" });
+    wanted.push({ port: stack.RELAY_PORT, host: stack.RELAY_HOST, what: "the relay; set RELAY_PORT to use another" });
+  }
+  if (!stack.DATABASE_URL && !(await postgresRunning(PG_DATA_DIR))) {
+    wanted.push({ port: stack.POSTGRES_PORT, host: "127.0.0.1", what: "Postgres; set POSTGRES_PORT, or DATABASE_URL to use your own" });
+  }
+  if (!stack.REDIS_URL && !(await redisRunning(REDIS_DIR))) {
+    wanted.push({ port: stack.REDIS_PORT, host: "127.0.0.1", what: "Redis; set REDIS_PORT, or REDIS_URL to use your own" });
+  }
+  const taken = await portsTaken(wanted);
+  if (taken.length === 0) return;
+  const list = taken.map((use) => `${use.port} (${use.what})`).join(" and ");
+  throw new StartupError(`Cannot start: port ${list} ${taken.length > 1 ? "are" : "is"} already in use by another program. Nothing was started.`);
+}
+
+async function step<T>(name: string, variable: string, work: () => Promise<T>): Promise<T> {
+  say(`${name}: starting a local server (set ${variable} to use your own)`);
   try {
     return await work();
   } catch (error) {

@@ -37,7 +37,7 @@ export default async function SportsPage({ searchParams }: { searchParams: Promi
       sports={sports}
       initialSport={selected?.key ?? null}
       initialSnapshot={snapshot}
-      relayUrl={env().RELAY_PUBLIC_URL ?? null}
+      relay={{ url: env().RELAY_PUBLIC_URL ?? null, port: env().RELAY_PORT }}
       notice={notice}
       problem={problem}
     />

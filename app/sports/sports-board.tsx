@@ -15,17 +15,18 @@ export interface SportsBoardProps {
   sports: SportSummary[];
   initialSport: string | null;
   initialSnapshot: OddsSnapshot | null;
-  relayUrl: string | null;
+  /** The configured public URL of the relay, else its port on the page's own host. */
+  relay: { url: string | null; port: number };
   notice: string | null;
   problem: string | null;
 }
 
-/** Where the relay is: configured, or the page's own host on port 3001. */
-function relayAddress(configured: string | null): string {
-  return configured ?? `${window.location.protocol}//${window.location.hostname}:3001`;
+/** Where the relay is: configured, or the page's own host on the relay's port. */
+function relayAddress(relay: SportsBoardProps["relay"]): string {
+  return relay.url ?? `${window.location.protocol}//${window.location.hostname}:${relay.port}`;
 }
 
-export function SportsBoard({ sports, initialSport, initialSnapshot, relayUrl, notice, problem }: SportsBoardProps) {
+export function SportsBoard({ sports, initialSport, initialSnapshot, relay, notice, problem }: SportsBoardProps) {
   const [store] = useState(() => {
     const created = new OddsStore();
     if (initialSnapshot) created.applySnapshot(initialSnapshot);
@@ -36,11 +37,11 @@ export function SportsBoard({ sports, initialSport, initialSnapshot, relayUrl, n
   const [format, setFormat] = useOddsFormat();
 
   useEffect(() => {
-    const live = new LiveConnection(relayAddress(relayUrl), store);
+    const live = new LiveConnection(relayAddress(relay), store);
     live.connect();
     setConnection(live);
     return () => live.close();
-  }, [relayUrl, store]);
+  }, [relay.url, relay.port, store]);
 
   useEffect(() => {
     if (sport) connection?.follow(sport);

