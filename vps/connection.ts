@@ -71,9 +71,28 @@ export function handleConnection(socket: RelaySocket, ctx: ConnectionContext): v
     if (packet.type === "message") socket.data.sent += 1;
   });
   socket.use((packet, next) => guard(socket, ctx, packet, next));
-  socket.on("subscribe", (raw, ack) => respond(socket, ctx, ack, () => subscribe(socket, ctx, raw)));
-  socket.on("unsubscribe", (raw, ack) => respond(socket, ctx, ack, async () => unsubscribe(socket, raw)));
-  socket.on("ping", (ack) => respond(socket, ctx, typeof ack === "function" ? ack : undefined, async () => ping(socket)));
+  on(socket, ctx, "subscribe", 1, ([raw]) => subscribe(socket, ctx, raw));
+  on(socket, ctx, "unsubscribe", 1, ([raw]) => unsubscribe(socket, raw));
+  on(socket, ctx, "ping", 0, () => ping(socket));
+}
+
+/**
+ * Listens for a client event whose acknowledgement (if any) is its last argument and that takes
+ * at most `maxArgs` other arguments. Every call is answered: the result through the ack, and any
+ * refusal, stray arguments included, through the ack and an `error` event.
+ */
+function on<T extends object>(socket: RelaySocket, ctx: ConnectionContext, event: keyof ClientToServerEvents, maxArgs: number, handle: (args: unknown[]) => T | Promise<T>): void {
+  (socket.on as (event: string, listener: (...args: unknown[]) => void) => void)(event, (...args) => {
+    const last = args[args.length - 1];
+    const ack = typeof last === "function" ? (last as (result: Ack<T>) => void) : undefined;
+    const payload = ack ? args.slice(0, -1) : args;
+    void respond(socket, ctx, ack, async () => {
+      if (payload.length > maxArgs) {
+        throw new ClientError("invalid_payload", maxArgs === 0 ? `${event} takes no payload` : `${event} takes one payload object, got ${payload.length} arguments`);
+      }
+      return handle(payload);
+    });
+  });
 }
 
 /** Middleware for every client packet: rate limit, size limit, known event names. */

@@ -1,6 +1,7 @@
 import os from "node:os";
 import { z } from "zod";
 import { parseEnvironment } from "../lib/env-parse";
+import { LIMITS } from "../lib/protocol";
 
 /** The relay's environment (it needs neither Postgres nor Next.js). README "Configuration". */
 const schema = z.object({
@@ -16,7 +17,7 @@ const schema = z.object({
     .transform((v) => v.split(",").map((s) => s.trim()).filter(Boolean)),
   RELAY_INSTANCE_ID: z.string().min(1).default(`${os.hostname()}:${process.pid}`),
   /** Rooms one connection may hold (sports + events). */
-  RELAY_MAX_SUBSCRIPTIONS: z.coerce.number().int().min(1).max(10_000).default(100),
+  RELAY_MAX_SUBSCRIPTIONS: z.coerce.number().int().min(1).max(10_000).default(LIMITS.defaultMaxSubscriptions),
   /** Client messages per second per connection (sustained), and the burst allowed above it. */
   RELAY_RATE_PER_SEC: z.coerce.number().min(0.1).max(10_000).default(10),
   RELAY_RATE_BURST: z.coerce.number().int().min(1).max(10_000).default(30),

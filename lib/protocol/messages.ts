@@ -2,10 +2,18 @@ import { z } from "zod";
 import { type Change, ChangeSchema } from "./changes";
 import { EventOdds, EventPhase, EventStatus, Id, Score, SportKey } from "./odds";
 
+const maxSportsPerSubscribe = 20;
+const maxEventsPerSubscribe = 100;
+
 /** Limits a client may not exceed (the relay answers with an error code when it does). */
 export const LIMITS = {
-  maxSportsPerSubscribe: 20,
-  maxEventsPerSubscribe: 200,
+  maxSportsPerSubscribe,
+  maxEventsPerSubscribe,
+  /**
+   * Default of RELAY_MAX_SUBSCRIPTIONS (sports + events held by one connection): the most one valid
+   * `subscribe` can ask for, so any request the schema accepts fits a fresh connection.
+   */
+  defaultMaxSubscriptions: maxSportsPerSubscribe + maxEventsPerSubscribe,
   /** Bytes of one client message as JSON. */
   maxMessageBytes: 16 * 1024,
 } as const;

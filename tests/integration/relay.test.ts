@@ -1,8 +1,9 @@
 import { SignJWT } from "jose";
 import { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { CHANNELS, KEYS, RELAY_TOKEN_AUDIENCE, RELAY_TOKEN_ISSUER } from "../../lib/protocol";
+import { CHANNELS, KEYS, LIMITS, RELAY_TOKEN_AUDIENCE, RELAY_TOKEN_ISSUER } from "../../lib/protocol";
 import { type TestClient, connectClient } from "../support/client";
+import { until } from "../support/full-stack";
 import { type RedisService, startRedisServer } from "../support/services";
 import { type RelayProc, TEST_JWT_SECRET, startRelay } from "../support/stack";
 
@@ -118,11 +119,14 @@ describe("relay", () => {
     const bob = await connect({ token: await token("bob", "user") });
     const admin = await connect({ token: await token("root", "admin") });
     const anonymous = await connect();
+    for (const client of [alice, bob, admin, anonymous]) await client.emit("subscribe", { sports: ["soccer_epl"], events: ["e1"] });
     await bus.publish(CHANNELS.userUpdates, JSON.stringify({ v: 1, type: "user:update", userId: "alice", kind: "balance", data: { balance: 10 }, ts: Date.now() }));
     await bus.publish(CHANNELS.adminEvents, JSON.stringify({ v: 1, type: "admin:event", kind: "publisher", data: { state: "running" }, ts: Date.now() }));
     expect(await alice.waitFor("user:update")).toMatchObject({ userId: "alice", data: { balance: 10 } });
     expect(await admin.waitFor("admin:event")).toMatchObject({ kind: "publisher" });
-    await new Promise((resolve) => setTimeout(resolve, 300));
+    // A later message every one of them receives: whatever was meant for them has arrived by then.
+    await publishMarker("after-private");
+    for (const client of [alice, bob, admin, anonymous]) await client.waitFor("chat:message", (m) => m.text === "after-private");
     expect(bob.of("user:update")).toEqual([]);
     expect(anonymous.of("user:update")).toEqual([]);
     expect(alice.of("admin:event")).toEqual([]);
@@ -138,9 +142,42 @@ describe("relay", () => {
     await bus.publish(CHANNELS.chatMessages, JSON.stringify({ v: 1, type: "chat:message", id: "m1", eventId: "e1", userId: "u1", author: "Ann", text: "Goal!", ts: Date.now() }));
     expect(await watcher.waitFor("event:update")).toMatchObject({ eventId: "e1", phase: "live", score: { home: 1, away: 0 } });
     expect(await watcher.waitFor("chat:message")).toMatchObject({ text: "Goal!" });
-    await new Promise((resolve) => setTimeout(resolve, 300));
+    // `other` holds basketball_nba: a later delta there proves the earlier messages had their chance.
+    const nbaSeq = Number((await bus.get(KEYS.sportSeq("basketball_nba"))) ?? 0);
+    await bus.set(KEYS.sportSeq("basketball_nba"), nbaSeq + 1);
+    await bus.publish(CHANNELS.sportsOdds, JSON.stringify({ v: 1, type: "odds:delta", sport: "basketball_nba", seq: nbaSeq + 1, prevSeq: nbaSeq, ts: Date.now(), changes: [] }));
+    await other.waitFor("odds:delta", (d) => d.sport === "basketball_nba" && d.seq === nbaSeq + 1);
     expect(other.of("event:update")).toEqual([]);
     expect(other.of("chat:message")).toEqual([]);
+  });
+
+  it("answers every call, also one with stray arguments", async () => {
+    const client = await connect();
+    const raw = (...args: unknown[]) => (client.socket.emit as (...a: unknown[]) => void)(...args);
+    const pingWithPayload = await new Promise((resolve) => raw("ping", { hello: 1 }, resolve));
+    expect(pingWithPayload).toMatchObject({ ok: false, error: { code: "invalid_payload", message: "ping takes no payload" } });
+    const twoPayloads = await new Promise((resolve) => raw("subscribe", { sports: ["soccer_epl"] }, "extra", resolve));
+    expect(twoPayloads).toMatchObject({ ok: false, error: { code: "invalid_payload", message: expect.stringContaining("one payload") } });
+    // Without an ack the refusal still arrives, as an `error` event (the first call sent one too).
+    raw("ping", "stray");
+    await until(async () => client.of("error").filter((e) => e.message === "ping takes no payload").length === 2, 5_000, "the second refusal");
+    expect(await client.emit("ping")).toMatchObject({ ok: true });
+  });
+
+  it("with default limits, the largest subscribe the schema accepts fits a fresh connection", async () => {
+    const sports = Array.from({ length: LIMITS.maxSportsPerSubscribe }, (_, i) => `limits_${i}`);
+    await bus.sadd(KEYS.sports, ...sports);
+    const defaults = await startRelay(redis.url);
+    const client = await connectClient(defaults.url);
+    try {
+      const events = Array.from({ length: LIMITS.maxEventsPerSubscribe }, (_, i) => `ev${i}`);
+      expect(await client.emit("subscribe", { sports, events })).toMatchObject({ ok: true });
+      const tooMany = await client.emit("subscribe", { sports: ["soccer_epl"], events: [...events, "one-more"] });
+      expect(tooMany).toMatchObject({ ok: false, error: { code: "invalid_payload", message: expect.stringContaining("events") } });
+    } finally {
+      client.close();
+      await defaults.stop();
+    }
   });
 
   it("serves /health and /metrics", async () => {
@@ -160,6 +197,10 @@ describe("relay", () => {
     expect(await closed).toBe("transport close"); // not "io server disconnect": the client reconnects by itself
     expect(relay.output()).toMatch(/"msg":"stopped"/);
   });
+
+  async function publishMarker(text: string) {
+    await bus.publish(CHANNELS.chatMessages, JSON.stringify({ v: 1, type: "chat:message", id: text, eventId: "e1", userId: "test", author: "test", text, ts: Date.now() }));
+  }
 
   async function publishDelta(seq: number, changes: unknown[]) {
     await bus.set(KEYS.sportSeq("soccer_epl"), seq);
