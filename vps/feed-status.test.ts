@@ -1,6 +1,8 @@
 import { describe, expect, it } from "vitest";
-import type { FeedStatus } from "../lib/protocol";
-import { FeedStatusTracker, HEARTBEAT_GRACE_MS } from "./feed-status";
+import { type FeedStatus, silenceLimitMs } from "../lib/protocol";
+import { FeedStatusTracker } from "./feed-status";
+
+const HEARTBEAT_GRACE_MS = silenceLimitMs(1_000);
 
 describe("FeedStatusTracker", () => {
   it("starts stale, follows heartbeats, and goes stale on silence or a lost bus", () => {
@@ -31,5 +33,17 @@ describe("FeedStatusTracker", () => {
     const tracker = new FeedStatusTracker(() => {}, 0);
     tracker.heartbeat("stale", 1);
     expect(tracker.current()).toMatchObject({ status: "stale", reason: expect.stringContaining("cannot read or write") });
+  });
+
+  it("allows the silence the last heartbeat announced: slow heartbeats do not flip a healthy feed to stale", () => {
+    const tracker = new FeedStatusTracker(() => {}, 0);
+    tracker.heartbeat("live", 1_000, 10_000);
+    tracker.check(1_000 + 30_000);
+    expect(tracker.current().status).toBe("live");
+    tracker.check(1_000 + silenceLimitMs(10_000) + 1);
+    expect(tracker.current()).toMatchObject({ status: "stale", reason: "no heartbeat from the publisher" });
+    tracker.heartbeat("live", 50_000); // an older publisher that states no period: one second
+    tracker.check(50_000 + 3_501);
+    expect(tracker.current().status).toBe("stale");
   });
 });

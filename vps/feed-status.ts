@@ -1,7 +1,4 @@
-import type { FeedState, FeedStatus } from "../lib/protocol";
-
-/** How long without a heartbeat or delta before the feed counts as stale (heartbeats come each second). */
-export const HEARTBEAT_GRACE_MS = 3_500;
+import { type FeedState, type FeedStatus, silenceLimitMs } from "../lib/protocol";
 
 /**
  * What the relay tells clients about freshness: "live" while the publisher's heartbeats say so,
@@ -11,6 +8,8 @@ export const HEARTBEAT_GRACE_MS = 3_500;
 export class FeedStatusTracker {
   private status: FeedStatus;
   private lastBeatAt = 0;
+  /** Silence allowed before "stale", from the period the last heartbeat announced. */
+  private silenceLimitMs = silenceLimitMs();
   private busDown = false;
 
   constructor(
@@ -24,9 +23,10 @@ export class FeedStatusTracker {
     return this.status;
   }
 
-  /** A heartbeat from the publisher (its own view: live, stale or stopped). */
-  heartbeat(reported: FeedState, now: number): void {
+  /** A heartbeat from the publisher (its own view: live, stale or stopped) and its period, ms. */
+  heartbeat(reported: FeedState, now: number, heartbeatMs?: number): void {
     this.lastBeatAt = now;
+    this.silenceLimitMs = silenceLimitMs(heartbeatMs);
     if (this.busDown) return;
     if (reported === "live") this.set("live", now);
     else if (reported === "stopped") this.set("stopped", now, "the publisher was stopped by an admin");
@@ -47,9 +47,9 @@ export class FeedStatusTracker {
     this.busDown = false; // the next heartbeat decides the status
   }
 
-  /** Called every second: silence longer than the grace period means stale. */
+  /** Called every second: silence longer than the heartbeat's limit means stale. */
   check(now: number): void {
-    if (this.status.status !== "stale" && now - this.lastBeatAt > HEARTBEAT_GRACE_MS) {
+    if (this.status.status !== "stale" && now - this.lastBeatAt > this.silenceLimitMs) {
       this.set("stale", now, "no heartbeat from the publisher");
     }
   }

@@ -116,7 +116,7 @@ export async function createRelay(httpServer: HttpServer, deps: RelayDeps): Prom
 
   const onSportsOdds = (message: SportsOddsMessage) => {
     const now = Date.now();
-    if (message.type === "feed:status") return feed.heartbeat(message.status, now);
+    if (message.type === "feed:status") return feed.heartbeat(message.status, now, message.heartbeatMs);
     feed.delta(now);
     metrics.deltaLag.observe(Math.max(0, now - message.ts) / 1000);
     if (cache.apply(message) !== "applied" || message.type !== "odds:delta") return;

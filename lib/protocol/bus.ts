@@ -35,15 +35,32 @@ export const OddsResyncMessage = z.object({
   reason: z.enum(["large_delta", "state_rebuilt"]),
 });
 
-/** Publisher heartbeat: sent every second while running, and once when it stops. */
+/** Publisher heartbeat: sent by the leader every `heartbeatMs` (at most a second), running or not. */
 export const FeedStatusMessage = z.object({
   ...v1,
   type: z.literal("feed:status"),
   status: z.enum(FEED_STATES),
   ts: z.number(),
-  /** Publisher tick interval, so the relay knows how long silence may last before "stale". */
+  /** Publisher tick interval, ms. */
   intervalMs: z.number().int().positive(),
+  /**
+   * How often the leader sends this heartbeat, ms: relays call the feed stale after
+   * `silenceLimitMs(heartbeatMs)` without one. Absent (an older publisher): 1000.
+   */
+  heartbeatMs: z.number().int().positive().optional(),
 });
+
+/** Heartbeat period assumed when a heartbeat does not state one, ms. */
+export const DEFAULT_HEARTBEAT_MS = 1_000;
+
+/**
+ * How long a relay waits without a heartbeat or delta before it calls the feed stale, ms: three
+ * and a half heartbeats, and never under 3.5 s.
+ * @example silenceLimitMs(1_000) // 3_500
+ */
+export function silenceLimitMs(heartbeatMs = DEFAULT_HEARTBEAT_MS): number {
+  return Math.max(3_500, Math.ceil(3.5 * heartbeatMs));
+}
 
 export const SportsOddsMessage = z.discriminatedUnion("type", [OddsDeltaMessage, OddsResyncMessage, FeedStatusMessage]);
 

@@ -2,7 +2,7 @@ import type { Redis } from "ioredis";
 import type { Db } from "../db";
 import { errorMessage } from "../errors";
 import type { Logger } from "../log";
-import { CHANNELS, type FeedState, type FeedStatusMessage, KEYS } from "../protocol";
+import { CHANNELS, DEFAULT_HEARTBEAT_MS, type FeedState, type FeedStatusMessage, KEYS } from "../protocol";
 import { type Desired, readDesired, writeStatus } from "./control";
 import { LeaderLease } from "./leader";
 import type { PricingConfig } from "./pricing";
@@ -75,8 +75,7 @@ export class PublisherRunner {
     });
     await this.deps.subscriber.subscribe(KEYS.publisherControl);
     await this.priority?.start();
-    const every = Math.max(100, Math.floor(this.deps.config.leaderTtlMs / 3));
-    this.controlTimer = setInterval(() => this.requestControl(), every);
+    this.controlTimer = setInterval(() => this.requestControl(), this.controlEveryMs);
     this.requestControl();
     await this.controlRun;
   }
@@ -90,6 +89,14 @@ export class PublisherRunner {
     await this.priority?.stop();
     await this.lease.release().catch(() => {});
     await this.deps.subscriber.unsubscribe(KEYS.publisherControl).catch(() => {});
+  }
+
+  /**
+   * The control step's period, ms: renews the lease (three times per TTL) and sends the heartbeat,
+   * so never slower than a second, whatever the lease, or relays would call a healthy feed stale.
+   */
+  private get controlEveryMs(): number {
+    return Math.max(100, Math.min(DEFAULT_HEARTBEAT_MS, Math.floor(this.deps.config.leaderTtlMs / 3)));
   }
 
   /** A priority commit: tick now rather than at the end of the interval (no-op unless ticking). */
@@ -259,7 +266,7 @@ export class PublisherRunner {
 
   /** Tells relays the feed is alive (or deliberately stopped), so they can flag silence as stale. */
   private async heartbeat(): Promise<void> {
-    const message: FeedStatusMessage = { v: 1, type: "feed:status", status: this.feedState(), ts: Date.now(), intervalMs: this.intervalMs };
+    const message: FeedStatusMessage = { v: 1, type: "feed:status", status: this.feedState(), ts: Date.now(), intervalMs: this.intervalMs, heartbeatMs: this.controlEveryMs };
     await this.deps.redis.publish(CHANNELS.sportsOdds, JSON.stringify(message)).catch(() => {});
   }
 

@@ -2,7 +2,7 @@ import { setTimeout as sleep } from "node:timers/promises";
 import { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, inject, it, onTestFailed } from "vitest";
 import { type Db, createDb } from "../../lib/db";
-import { CHANNELS, type HistoryMessage, KEYS, type OddsDeltaMessage } from "../../lib/protocol";
+import { CHANNELS, type FeedStatusMessage, type HistoryMessage, KEYS, type OddsDeltaMessage, silenceLimitMs } from "../../lib/protocol";
 import { setDesired } from "../../lib/publisher/control";
 import { seedDemoData } from "../../prisma/seed";
 import { type TestClient, connectClient } from "../support/client";
@@ -146,6 +146,43 @@ describe("coalescing and large deltas", () => {
       expect(new Map(resync.events.map((e) => [e.id, e]))).toEqual(expected);
     } finally {
       watcher.close();
+    }
+  });
+});
+
+describe("feed status with a long leader lease", () => {
+  let stack: Stack;
+
+  beforeAll(async () => {
+    stack = await startStack("longlease", { PUBLISHER_LEADER_TTL_MS: "30000" });
+  });
+  afterAll(async () => stopStack(stack));
+
+  it("heartbeats still come every second, and relays keep a healthy feed live", async () => {
+    const heartbeats: FeedStatusMessage[] = [];
+    const listener = new Redis(stack.redis.url);
+    listener.on("message", (_channel: string, raw: string) => {
+      const message = JSON.parse(raw) as { type: string };
+      if (message.type === "feed:status") heartbeats.push(message as FeedStatusMessage);
+    });
+    await listener.subscribe(CHANNELS.sportsOdds);
+    const watcher = await connectClient(stack.relay.url);
+    try {
+      await watcher.emit("subscribe", { sports: ["soccer_epl"] });
+      const { seq } = await watcher.waitFor("odds:snapshot");
+      await watcher.waitFor("feed:status", (s) => s.status === "live");
+      // Let more than the relays' shortest silence limit pass, then commit a price: once its
+      // delta has arrived, any "stale" the relay sent in the meantime has arrived too.
+      await sleep(silenceLimitMs() + 1_500);
+      await stack.db.$executeRaw`UPDATE "BookPrice" SET price = price + 0.01 WHERE id = (SELECT bp.id FROM "BookPrice" bp JOIN "Outcome" o ON o.id = bp."outcomeId" JOIN "Market" m ON m.id = o."marketId" JOIN "Event" e ON e.id = m."eventId" WHERE e.sport = 'soccer_epl' LIMIT 1)`;
+      await watcher.waitFor("odds:delta", (d) => d.seq > seq);
+      const statuses = watcher.of("feed:status").map((s) => s.status);
+      expect(statuses.slice(statuses.indexOf("live"))).toEqual(["live"]);
+      expect(heartbeats.length).toBeGreaterThan(0);
+      expect(new Set(heartbeats.map((h) => h.heartbeatMs))).toEqual(new Set([1_000]));
+    } finally {
+      watcher.close();
+      listener.disconnect();
     }
   });
 });
