@@ -15,7 +15,9 @@ const holder = globalThis as typeof globalThis & { __liveOddsServices?: Services
 export function services(): Services {
   holder.__liveOddsServices ??= {
     db: createDb(env().DATABASE_URL, { poolSize: 5 }),
-    redis: createRedis(env().REDIS_URL, { name: "web", maxRetriesPerRequest: 1 }),
+    // Every web request reads Redis: while it is down, answer 503 within half a second, not
+    // after the reconnect backoff (up to 2 s per retry).
+    redis: createRedis(env().REDIS_URL, { name: "web", maxRetriesPerRequest: 1, commandTimeoutMs: 500 }),
   };
   return holder.__liveOddsServices;
 }
