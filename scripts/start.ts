@@ -86,6 +86,11 @@ async function startEverything(stack: StackEnv, env: NodeJS.ProcessEnv, undo: Un
   if (started.code !== 0) throw new StartupError(`pm2 could not start the apps:\n${started.stderr || started.stdout}`);
   await waitHealthy(`http://127.0.0.1:${stack.PORT}/api/health`, "web");
   await waitHealthy(`http://127.0.0.1:${stack.RELAY_PORT}/health`, "ws-server");
+  // The board is on the page once the publisher has ticked (or it is stopped on purpose).
+  await waitHealthy(`http://127.0.0.1:${stack.PORT}/api/sports/ws-publisher`, "publisher", async (response) => {
+    const status = (await response.json()) as { health?: { status?: string } };
+    return status.health?.status === "ok" || status.health?.status === "stopped";
+  });
 }
 
 /**
@@ -146,9 +151,14 @@ async function buildIfStale(env: NodeJS.ProcessEnv): Promise<void> {
   }
 }
 
-async function waitHealthy(url: string, app: string): Promise<void> {
+/** Waits until `url` answers and `healthy` accepts the answer (by default: any 2xx). */
+async function waitHealthy(url: string, app: string, healthy = async (response: Response) => response.ok): Promise<void> {
+  const check = async () => {
+    const response = await fetch(url).catch(() => null);
+    return response !== null && (await healthy(response).catch(() => false));
+  };
   try {
-    await waitFor(async () => (await fetch(url).catch(() => null))?.ok === true, 90_000, `${app} at ${url}`, 250);
+    await waitFor(check, 90_000, `${app} at ${url}`, 250);
   } catch {
     const logs = await pm2(["logs", app, "--nostream", "--lines", "30"]);
     throw new StartupError(`${app} did not become healthy at ${url}. Its last log lines:\n${logs.stdout}`);

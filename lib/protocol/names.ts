@@ -34,13 +34,11 @@ export const KEYS = {
   sportHistoryTimes: (sport: string) => `odds:{${sport}}:history-times`,
   /** Set of sport keys that have state. */
   sports: "odds:sports",
-  /** Hash: desired publisher state (running|stopped), interval, who and when. */
-  publisherDesired: "publisher:desired",
   /** String: the current leader's fencing token; expires unless renewed. */
   publisherLeader: "publisher:leader",
   /** Hash: the leader's counters and timings, written every tick. */
   publisherStatus: "publisher:status",
-  /** Pub/sub channel telling publisher processes that the desired state changed. */
+  /** Pub/sub channel telling publisher processes that the desired state (in Postgres) changed. */
   publisherControl: "publisher:control",
 } as const;
 

@@ -1,12 +1,15 @@
 import type { Redis } from "ioredis";
-import { z } from "zod";
+import type { Db } from "../db";
 import { KEYS } from "../protocol";
 import { leaderInstance } from "./leader";
 
 /**
- * Start/stop/status of the publisher through Redis. Route handlers only write the desired state
- * and read status; publisher processes (any number, one leader) act on it. That is why the admin
- * routes work where the web app runs serverless, and why a standby knows what to do on failover.
+ * Start/stop/status of the publisher. An admin's decision is recorded in Postgres (durable, like
+ * the seq), so a Redis that loses its data cannot undo a stop; a message on Redis wakes the
+ * publisher processes at once (they also read the decision every control step). The leader
+ * reports what it does to Redis, which the status route reads. Route handlers never run the
+ * publisher themselves, which is why they work on any number of web instances, serverless ones
+ * included, and why a standby knows what to do on failover.
  */
 
 export type DesiredState = "running" | "stopped";
@@ -18,36 +21,37 @@ export interface Desired {
   updatedBy: string;
 }
 
-const DesiredSchema = z.object({
-  state: z.enum(["running", "stopped"]),
-  intervalMs: z.coerce.number().int().positive(),
-  updatedAt: z.coerce.number(),
-  updatedBy: z.string(),
-});
-
-export async function readDesired(redis: Redis): Promise<Desired | null> {
-  const raw = await redis.hgetall(KEYS.publisherDesired);
-  const parsed = DesiredSchema.safeParse(raw);
-  return parsed.success ? parsed.data : null;
+/** The recorded decision, or null when nobody has started or stopped the publisher yet. */
+export async function readDesired(db: Db): Promise<Desired | null> {
+  const row = await db.publisherControl.findUnique({ where: { id: 1 }, select: { state: true, intervalMs: true, updatedAt: true, updatedBy: true } });
+  if (!row) return null;
+  return { state: row.state === "RUNNING" ? "running" : "stopped", intervalMs: row.intervalMs, updatedAt: row.updatedAt.getTime(), updatedBy: row.updatedBy };
 }
 
-/** Records the desired state and wakes every publisher process. Idempotent. */
-export async function setDesired(redis: Redis, desired: Omit<Desired, "updatedAt">): Promise<Desired> {
-  const record: Desired = { ...desired, updatedAt: Date.now() };
-  await redis
-    .multi()
-    .hset(KEYS.publisherDesired, { ...record })
-    .publish(KEYS.publisherControl, JSON.stringify({ v: 1, type: "control:changed" }))
-    .exec();
-  return record;
+/**
+ * Records the decision in Postgres, then wakes every publisher process. Idempotent. The wake-up
+ * is best effort: a process that misses it reads the decision within a second anyway.
+ */
+export async function setDesired(db: Db, redis: Redis, desired: Omit<Desired, "updatedAt">): Promise<Desired> {
+  const state = desired.state === "running" ? "RUNNING" : "STOPPED";
+  const data = { state, intervalMs: desired.intervalMs, updatedBy: desired.updatedBy, updatedAt: new Date() } as const;
+  await db.publisherControl.upsert({ where: { id: 1 }, create: { id: 1, ...data }, update: data });
+  await redis.publish(KEYS.publisherControl, JSON.stringify({ v: 1, type: "control:changed" })).catch(() => {});
+  return { ...desired, updatedAt: data.updatedAt.getTime() };
 }
 
-/** What the leader reports each tick (a Redis hash; counters are HINCRBY so they survive failover). */
+/** What the leader reports (a Redis hash; counters are HINCRBY so they survive failover). */
 export interface StatusReport {
   instanceId: string;
   leaderSince: number;
+  /** The decision the leader follows ("" when it cannot read it). */
+  desired: DesiredState | "";
   intervalMs: number;
+  /** Ticking now. */
   running: boolean;
+  /** When the report was written, ms since epoch. */
+  reportedAt: number;
+  /** The last successful tick: when it ended and how long it took. Failed ticks are not ticks. */
   lastTickAt: number | null;
   lastTickMs: number | null;
   tickP50Ms: number | null;
@@ -55,6 +59,10 @@ export interface StatusReport {
   tickP99Ms: number | null;
   tickMaxMs: number | null;
   tickCount: number;
+  /** Consecutive failed steps (0: healthy), since when, and why (a sanitised reason). */
+  failures: number;
+  failingSince: number | null;
+  failure: string | null;
 }
 
 export interface CounterIncrements {
@@ -65,25 +73,41 @@ export interface CounterIncrements {
   errors: number;
 }
 
-export async function writeStatus(redis: Redis, report: StatusReport, add: CounterIncrements, lastError?: { message: string; at: number }): Promise<void> {
+const NO_COUNTS: CounterIncrements = { ticks: 0, messages: 0, bytes: 0, changes: 0, errors: 0 };
+
+export async function writeStatus(redis: Redis, report: StatusReport, add: CounterIncrements = NO_COUNTS): Promise<void> {
   const fields: Record<string, string> = {};
   for (const [key, value] of Object.entries(report)) fields[key] = value === null ? "" : String(value);
-  if (lastError) {
-    fields.lastError = lastError.message;
-    fields.lastErrorAt = String(lastError.at);
+  if (report.failure) {
+    fields.lastError = report.failure;
+    fields.lastErrorAt = String(report.reportedAt);
   }
   const tx = redis.multi().hset(KEYS.publisherStatus, fields);
   for (const [key, value] of Object.entries(add)) if (value) tx.hincrby(KEYS.publisherStatus, `total_${key}`, value);
   await tx.exec();
 }
 
+/**
+ * `ok`: running and ticking successfully; `stopped`: an admin (or PUBLISHER_AUTOSTART) stopped it;
+ * `failing`: it should run but does not, with the reason (Postgres or Redis unreachable, no
+ * publisher process, no successful tick lately).
+ */
+export interface PublisherHealth {
+  status: "ok" | "stopped" | "failing";
+  reason?: string;
+  /** Since when it has been failing, ISO time (when known). */
+  since?: string;
+}
+
 /** GET /api/sports/ws-publisher's body. */
 export interface PublisherStatus {
   desired: DesiredState;
-  /** Desired running, a leader holds the lease, and it ticked within the last few intervals. */
+  /** Desired running, a leader holds the lease, its last tick succeeded and is recent. */
   running: boolean;
+  health: PublisherHealth;
   intervalMs: number;
   leader: { instanceId: string; since: string | null } | null;
+  /** The last successful tick. */
   lastTick: { at: string; ageMs: number; durationMs: number | null } | null;
   tickDurationMs: { p50: number | null; p95: number | null; p99: number | null; max: number | null; samples: number };
   published: { ticks: number; messages: number; bytes: number; changes: number };
@@ -91,19 +115,31 @@ export interface PublisherStatus {
   updatedBy: string | null;
 }
 
-/** Combines desired state, lease and the leader's report into one status. */
-export async function readStatus(redis: Redis, defaults: { intervalMs: number; autostart: boolean }): Promise<PublisherStatus> {
-  const [desired, token, raw] = await Promise.all([readDesired(redis), redis.get(KEYS.publisherLeader), redis.hgetall(KEYS.publisherStatus)]);
-  const state: DesiredState = desired?.state ?? (defaults.autostart ? "running" : "stopped");
-  const intervalMs = desired?.intervalMs ?? defaults.intervalMs;
+/** The recorded decision as the status route could read it: "unreachable" when Postgres is down. */
+export type RecordedDesired = Desired | null | "unreachable";
+
+/** A tick counts as recent within three intervals (at least 2 s). */
+export function freshWithinMs(intervalMs: number): number {
+  return Math.max(3 * intervalMs, 2_000);
+}
+
+/** Combines the recorded decision, the lease and the leader's report into one status. */
+export async function readStatus(redis: Redis, recorded: RecordedDesired, defaults: { intervalMs: number; autostart: boolean }): Promise<PublisherStatus> {
+  const [token, raw] = await Promise.all([redis.get(KEYS.publisherLeader), redis.hgetall(KEYS.publisherStatus)]);
   const num = (key: string) => (raw[key] ? Number(raw[key]) : null);
-  const lastTickAt = num("lastTickAt");
   const instanceId = leaderInstance(token);
-  const fresh = lastTickAt !== null && Date.now() - lastTickAt < Math.max(3 * intervalMs, 2_000);
-  const reporter = raw.instanceId === instanceId;
+  const reporter = instanceId !== null && raw.instanceId === instanceId;
+  const known = recorded === "unreachable" ? null : recorded;
+  const reported = reporter && (raw.desired === "running" || raw.desired === "stopped") ? raw.desired : null;
+  const state: DesiredState = known?.state ?? (recorded === "unreachable" ? reported : null) ?? (defaults.autostart ? "running" : "stopped");
+  const intervalMs = known?.intervalMs ?? (reporter ? num("intervalMs") : null) ?? defaults.intervalMs;
+  const lastTickAt = num("lastTickAt");
+  const fresh = lastTickAt !== null && Date.now() - lastTickAt < freshWithinMs(intervalMs);
+  const running = state === "running" && reporter && fresh && raw.running === "true" && Number(raw.failures || 0) === 0;
   return {
     desired: state,
-    running: state === "running" && instanceId !== null && reporter && fresh && raw.running === "true",
+    running,
+    health: health({ state, running, instanceId, reporter, raw, lastTickAt, updatedBy: known?.updatedBy ?? null, recorded }),
     intervalMs,
     leader: instanceId ? { instanceId, since: reporter && num("leaderSince") ? new Date(num("leaderSince") ?? 0).toISOString() : null } : null,
     lastTick: lastTickAt ? { at: new Date(lastTickAt).toISOString(), ageMs: Date.now() - lastTickAt, durationMs: num("lastTickMs") } : null,
@@ -113,6 +149,28 @@ export async function readStatus(redis: Redis, defaults: { intervalMs: number; a
       count: num("total_errors") ?? 0,
       last: raw.lastError ? { message: raw.lastError, at: new Date(num("lastErrorAt") ?? 0).toISOString() } : null,
     },
-    updatedBy: desired?.updatedBy ?? null,
+    updatedBy: known?.updatedBy ?? null,
   };
+}
+
+interface HealthInput {
+  state: DesiredState;
+  running: boolean;
+  instanceId: string | null;
+  reporter: boolean;
+  raw: Record<string, string>;
+  lastTickAt: number | null;
+  updatedBy: string | null;
+  recorded: RecordedDesired;
+}
+
+function health({ state, running, instanceId, reporter, raw, lastTickAt, updatedBy, recorded }: HealthInput): PublisherHealth {
+  if (state === "stopped") return { status: "stopped", reason: updatedBy ? `stopped by ${updatedBy}` : "not started (PUBLISHER_AUTOSTART is off)" };
+  if (!instanceId) return { status: "failing", reason: "no publisher process holds the leader lease; is one running?" };
+  const since = raw.failingSince ? { since: new Date(Number(raw.failingSince)).toISOString() } : {};
+  if (reporter && Number(raw.failures || 0) > 0) return { status: "failing", reason: raw.failure || "ticks are failing", ...since };
+  if (recorded === "unreachable") return { status: "failing", reason: "Postgres is unreachable" };
+  if (running) return { status: "ok" };
+  if (!reporter) return { status: "failing", reason: `the leader (${instanceId}) has not reported yet` };
+  return { status: "failing", reason: lastTickAt ? `no successful tick since ${new Date(lastTickAt).toISOString()}` : "no successful tick yet" };
 }

@@ -3,7 +3,8 @@ import type { Db } from "../db";
 import { errorMessage } from "../errors";
 import type { Logger } from "../log";
 import { CHANNELS, DEFAULT_HEARTBEAT_MS, type FeedState, type FeedStatusMessage, KEYS } from "../protocol";
-import { type Desired, readDesired, writeStatus } from "./control";
+import { type DesiredState, freshWithinMs, readDesired, writeStatus } from "./control";
+import { FailureStreak, failureReason } from "./failures";
 import { LeaderLease } from "./leader";
 import type { PricingConfig } from "./pricing";
 import { LeadershipLostError, Publisher, SeqConflictError, type TickResult } from "./publisher";
@@ -14,9 +15,9 @@ import { TickStats } from "./tick-stats";
 export interface RunnerConfig {
   instanceId: string;
   leaderTtlMs: number;
-  /** Interval when nothing is recorded in Redis yet. */
+  /** Interval when no admin has set one yet. */
   defaultIntervalMs: number;
-  /** Run when nothing is recorded in Redis yet. */
+  /** Run when no admin has started or stopped the publisher yet. */
   autostart: boolean;
   history: HistoryLimits;
   pricing: PricingConfig;
@@ -48,8 +49,8 @@ export class PublisherRunner {
   private readonly priority: PriorityListener | null;
   /** A priority commit arrived while a tick was running: tick again at once after it. */
   private wokenDuringTick = false;
-  /** Consecutive failed steps (0 after a success). */
-  private failures = 0;
+  /** Consecutive failed ticks or reads of the desired state (empty after a success). */
+  private readonly failures = new FailureStreak();
   private controlTimer: NodeJS.Timeout | null = null;
   private controlRun: Promise<void> | null = null;
   private controlAgain = false;
@@ -59,7 +60,9 @@ export class PublisherRunner {
   private intervalMs: number;
   private leaderSince: number | null = null;
   private lastSuccessAt: number | null = null;
-  private desired: Desired["state"] = "stopped";
+  private lastSuccessMs: number | null = null;
+  /** The admin's decision as last read from Postgres; null until it could be read. */
+  private desired: DesiredState | null = null;
   private stopped = false;
 
   constructor(private readonly deps: RunnerDeps) {
@@ -138,14 +141,45 @@ export class PublisherRunner {
       return;
     }
     if (this.leaderSince === null) this.becomeLeader();
-    const desired = await readDesired(this.deps.redis);
-    this.desired = desired?.state ?? (this.deps.config.autostart ? "running" : "stopped");
-    const intervalMs = desired?.intervalMs ?? this.deps.config.defaultIntervalMs;
-    const intervalChanged = intervalMs !== this.intervalMs;
-    this.intervalMs = intervalMs;
+    const intervalChanged = await this.followDesired();
     if (this.desired === "running") this.startTicking(intervalChanged);
     else await this.stopTicking();
     await this.heartbeat();
+    await this.reportStatus().catch(() => {});
+  }
+
+  /**
+   * Reads the admin's decision from Postgres. When it cannot, the last one read stays in force
+   * (none yet: nothing runs, and the feed reads stale). Returns whether the interval changed.
+   */
+  private async followDesired(): Promise<boolean> {
+    let recorded: Awaited<ReturnType<typeof readDesired>>;
+    try {
+      recorded = await readDesired(this.deps.db);
+    } catch (error) {
+      this.failed(error, "cannot read the desired state; keeping the last one read");
+      return false;
+    }
+    this.desired = recorded?.state ?? (this.deps.config.autostart ? "running" : "stopped");
+    // While running, a streak ends with a successful tick; while stopped, a read is all we do.
+    if (this.desired === "stopped") this.succeeded("the desired state can be read again");
+    const intervalMs = recorded?.intervalMs ?? this.deps.config.defaultIntervalMs;
+    const changed = intervalMs !== this.intervalMs;
+    this.intervalMs = intervalMs;
+    return changed;
+  }
+
+  /** Counts a failure and logs it when the streak starts or its reason changes (and every 30 s). */
+  private failed(error: unknown, what: string): void {
+    const reason = failureReason(error);
+    if (this.failures.fail(reason, Date.now())) {
+      this.deps.log.error({ err: errorMessage(error), reason, failures: this.failures.count }, what);
+    }
+  }
+
+  private succeeded(what: string): void {
+    const ended = this.failures.succeed(Date.now());
+    if (ended) this.deps.log.info({ failures: ended.failures, ms: ended.ms }, what);
   }
 
   private becomeLeader(): void {
@@ -178,7 +212,7 @@ export class PublisherRunner {
     await this.tickLoop;
     this.tickLoop = null;
     this.deps.log.info("publisher stopped");
-    await this.reportStatus(null, null).catch(() => {});
+    await this.reportStatus().catch(() => {});
   }
 
   private async loop(): Promise<void> {
@@ -192,12 +226,10 @@ export class PublisherRunner {
         result = await this.publisher.step();
         if (reconciling) this.deps.log.info({ events: result.events, changes: result.changes }, "reconciled the board with Redis");
         else this.deps.log.debug({ events: result.events, changes: result.changes, messages: result.messages }, "tick");
-        this.lastSuccessAt = Date.now();
       } catch (error) {
         failure = error instanceof Error ? error : new Error(String(error));
       }
       const duration = performance.now() - started;
-      this.stats.record(duration);
       if (failure instanceof LeadershipLostError) {
         this.deps.log.warn({ err: failure.message }, "lost the lease mid-tick; nothing was written");
         this.lease.drop();
@@ -206,11 +238,19 @@ export class PublisherRunner {
         break;
       }
       if (failure instanceof SeqConflictError) this.deps.log.warn({ err: failure.message }, "seq conflict; reconciling on the next step");
-      else if (failure) this.deps.log.error({ err: failure.message }, "tick failed; its changes stay queued and are retried");
-      this.failures = failure ? this.failures + 1 : 0;
-      await this.reportStatus(result, failure, duration).catch(() => {});
+      if (failure) this.failed(failure, "tick failed; its changes stay queued and are retried");
+      else this.ticked(duration);
+      await this.reportStatus(result, failure !== null).catch(() => {});
       if (!this.wokenDuringTick) await this.sleep(this.nextDelay(duration));
     }
+  }
+
+  /** A successful step: its time, and the end of any failure streak. */
+  private ticked(durationMs: number): void {
+    this.stats.record(durationMs);
+    this.lastSuccessAt = Date.now();
+    this.lastSuccessMs = durationMs;
+    this.succeeded("ticks succeed again");
   }
 
   /**
@@ -220,7 +260,7 @@ export class PublisherRunner {
    */
   private nextDelay(durationMs: number): number {
     const rest = Math.max(0, this.intervalMs - durationMs);
-    return this.failures === 0 ? rest : Math.min(rest, 100 * 2 ** Math.min(this.failures - 1, 10));
+    return this.failures.count === 0 ? rest : Math.min(rest, 100 * 2 ** Math.min(this.failures.count - 1, 10));
   }
 
   /** Sleeps `ms`, or until `wake` is called (stop, a priority commit, a new interval). */
@@ -236,31 +276,36 @@ export class PublisherRunner {
     });
   }
 
-  private async reportStatus(result: TickResult | null, failure: Error | null, durationMs?: number): Promise<void> {
+  /** Writes the leader's report: after each step (with its counts) and each control step. */
+  private async reportStatus(result: TickResult | null = null, failed = false): Promise<void> {
     if (this.leaderSince === null) return;
     await writeStatus(
       this.deps.redis,
       {
         instanceId: this.deps.config.instanceId,
         leaderSince: this.leaderSince,
+        desired: this.desired ?? "",
         intervalMs: this.intervalMs,
         running: this.ticking,
-        lastTickAt: durationMs === undefined ? null : Date.now(),
-        lastTickMs: durationMs === undefined ? null : round(durationMs),
+        reportedAt: Date.now(),
+        lastTickAt: this.lastSuccessAt,
+        lastTickMs: round(this.lastSuccessMs),
         tickP50Ms: round(this.stats.percentile(50)),
         tickP95Ms: round(this.stats.percentile(95)),
         tickP99Ms: round(this.stats.percentile(99)),
         tickMaxMs: round(this.stats.percentile(100)),
         tickCount: this.stats.count,
+        failures: this.failures.count,
+        failingSince: this.failures.since,
+        failure: this.failures.reason,
       },
       {
-        ticks: durationMs === undefined ? 0 : 1,
+        ticks: result ? 1 : 0,
         messages: result?.messages ?? 0,
         bytes: result?.bytes ?? 0,
         changes: result?.changes ?? 0,
-        errors: failure ? 1 : 0,
+        errors: failed ? 1 : 0,
       },
-      failure ? { message: failure.message.slice(0, 500), at: Date.now() } : undefined,
     );
   }
 
@@ -272,8 +317,8 @@ export class PublisherRunner {
 
   private feedState(): FeedState {
     if (this.desired === "stopped") return "stopped";
-    const healthyWithin = Math.max(3 * this.intervalMs, 2_000);
-    return this.lastSuccessAt !== null && Date.now() - this.lastSuccessAt < healthyWithin ? "live" : "stale";
+    if (this.desired === null || this.failures.count > 0) return "stale";
+    return this.lastSuccessAt !== null && Date.now() - this.lastSuccessAt < freshWithinMs(this.intervalMs) ? "live" : "stale";
   }
 }
 

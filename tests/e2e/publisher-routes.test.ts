@@ -1,6 +1,7 @@
+import { Readable } from "node:stream";
 import { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import { KEYS } from "../../lib/protocol";
+import { CHANNELS, type FeedStatusMessage, KEYS } from "../../lib/protocol";
 import type { PublisherStatus } from "../../lib/publisher/control";
 import { type TestClient, connectClient } from "../support/client";
 import { type FullStack, startFullStack, until } from "../support/full-stack";
@@ -23,6 +24,24 @@ describe("publisher control routes", () => {
     await watcher.emit("subscribe", { sports: ["soccer_epl"] });
     await until(async () => (await status()).running, 20_000, "publisher running");
   });
+
+  /** The next `count` publisher heartbeats, read straight off the bus. */
+  async function heartbeats(count: number): Promise<FeedStatusMessage[]> {
+    const listener = new Redis(stack.redis.url);
+    const seen: FeedStatusMessage[] = [];
+    try {
+      await new Promise<void>((resolve, reject) => {
+        listener.on("message", (_channel: string, raw: string) => {
+          const message = JSON.parse(raw) as FeedStatusMessage;
+          if (message.type === "feed:status" && seen.push(message) === count) resolve();
+        });
+        listener.subscribe(CHANNELS.sportsOdds).catch(reject);
+      });
+    } finally {
+      listener.disconnect();
+    }
+    return seen;
+  }
 
   afterAll(async () => {
     watcher?.close();
@@ -61,8 +80,10 @@ describe("publisher control routes", () => {
     await watcher.waitFor("feed:status", (s) => s.status === "stopped");
     const seq = Number(await redis.get(KEYS.sportSeq("soccer_epl")));
     await stack.db.event.updateMany({ where: { sport: "soccer_epl", phase: "LIVE" }, data: { homeScore: 42 } });
-    await new Promise((resolve) => setTimeout(resolve, 800));
+    // Two heartbeats later the leader has looked at its decision again since the commit.
+    expect((await heartbeats(2)).map((h) => h.status)).toEqual(["stopped", "stopped"]);
     expect(Number(await redis.get(KEYS.sportSeq("soccer_epl")))).toBe(seq);
+    expect(await status()).toMatchObject({ desired: "stopped", running: false, health: { status: "stopped", reason: expect.stringContaining("stopped by admin@") } });
   });
 
   it("POST starts it again (idempotently) and the change made while stopped is published, not lost", async () => {
@@ -85,6 +106,39 @@ describe("publisher control routes", () => {
     expect(tooFast.status).toBe(400);
     const slower = await fetch(route(), { method: "POST", headers: admin, body: JSON.stringify({ intervalMs: 250 }) });
     expect(await slower.json()).toMatchObject({ running: true, intervalMs: 250, confirmed: true });
+  });
+
+  it("refuses bodies over the limit with 413, without reading them whole", async () => {
+    const declared = await fetch(route(), { method: "POST", headers: { ...admin, "content-type": "application/json" }, body: JSON.stringify({ intervalMs: 500, pad: "x".repeat(4_000) }) });
+    expect(declared.status).toBe(413);
+    expect(await declared.json()).toMatchObject({ error: { code: "payload_too_large" } });
+    // 200 MB streamed without a length: the route stops reading at the limit and closes.
+    let pulled = 0;
+    const chunk = Buffer.alloc(64 * 1024, 0x20);
+    const stream = Readable.from((function* () {
+      for (let i = 0; i < 3_200; i += 1) {
+        pulled += chunk.length;
+        yield chunk;
+      }
+    })());
+    const streamed = await fetch(route(), { method: "POST", headers: admin, body: Readable.toWeb(stream) as ReadableStream, duplex: "half" } as RequestInit);
+    expect(streamed.status).toBe(413);
+    expect(pulled).toBeLessThan(50 * 1024 * 1024);
+    const token = await fetch(`${stack.web.url}/api/auth/relay-token`, { method: "POST", headers: admin, body: JSON.stringify({ sub: "x".repeat(2_000), role: "user" }) });
+    expect(token.status).toBe(413);
+    expect((await status()).intervalMs).toBe(250); // nothing was applied
+  });
+
+  it("an admin's stop survives Redis losing everything", async () => {
+    expect((await fetch(route(), { method: "DELETE", headers: admin })).status).toBe(200);
+    await redis.flushall();
+    // Once the leader has sent two heartbeats after the flush, it has read its decision again.
+    expect((await heartbeats(2)).map((h) => h.status)).toEqual(["stopped", "stopped"]);
+    expect(await status()).toMatchObject({ desired: "stopped", running: false, health: { status: "stopped" } });
+    expect(await redis.exists(KEYS.sportSeq("soccer_epl"))).toBe(0); // nothing was republished
+    const started = await fetch(route(), { method: "POST", headers: admin });
+    expect(await started.json()).toMatchObject({ desired: "running", running: true, confirmed: true, intervalMs: 250 });
+    await until(async () => (await redis.exists(KEYS.sportSeq("soccer_epl"))) === 1, 20_000, "soccer_epl republished");
   });
 
   it("GET /api/sports lists sports with their board event counts", async () => {

@@ -114,14 +114,14 @@ describe("coalescing and large deltas", () => {
   afterAll(async () => stopStack(stack));
 
   it("several commits to one price while paused publish as one change with the last value", async () => {
-    await setDesired(stack.client, { state: "stopped", intervalMs: 100, updatedBy: "test" });
+    await setDesired(stack.db, stack.client, { state: "stopped", intervalMs: 100, updatedBy: "test" });
     await until(async () => (await stack.client.hget(KEYS.publisherStatus, "running")) === "false");
     const outcome = await stack.db.outcome.findFirstOrThrow({ where: { key: "home", market: { key: "h2h", event: { sport: "basketball_nba" } } }, select: { id: true, market: { select: { eventId: true } } } });
     for (const price of [3.1, 5.7, 9.9]) {
       await stack.db.bookPrice.updateMany({ where: { outcomeId: outcome.id }, data: { price } });
     }
     const from = stack.seen.length;
-    await setDesired(stack.client, { state: "running", intervalMs: 100, updatedBy: "test" });
+    await setDesired(stack.db, stack.client, { state: "running", intervalMs: 100, updatedBy: "test" });
     await until(async () => stack.seen.slice(from).some((m) => touches(m, outcome.market.eventId)));
     const deltas = stack.seen.slice(from).filter((m): m is OddsDeltaMessage => touches(m, outcome.market.eventId, "markets.h2h.outcomes.home.price"));
     expect(deltas).toHaveLength(1);

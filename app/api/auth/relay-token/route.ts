@@ -1,6 +1,6 @@
 import { env } from "../../../../lib/env";
 import { RelayTokenClaims } from "../../../../lib/protocol";
-import { apiError, json, requireAdmin } from "../../../_lib/http";
+import { apiError, json, readJsonBody, requireAdmin } from "../../../_lib/http";
 import { signRelayToken } from "../../../_lib/relay-token";
 
 export const dynamic = "force-dynamic";
@@ -15,13 +15,7 @@ export async function POST(request: Request): Promise<Response> {
   if (denied) return denied;
   const secret = env().RELAY_JWT_SECRET;
   if (!secret) return apiError(503, "admin_disabled", "RELAY_JWT_SECRET is not set on this server");
-  let body: unknown;
-  try {
-    body = await request.json();
-  } catch {
-    return apiError(400, "invalid_request", 'body must be JSON: { "sub": "user-1", "role": "user" }');
-  }
-  const claims = RelayTokenClaims.safeParse(body);
-  if (!claims.success) return apiError(400, "invalid_request", claims.error.issues[0]?.message ?? "invalid claims");
-  return json(await signRelayToken(claims.data, secret));
+  const claims = await readJsonBody(request, RelayTokenClaims, '{ "sub": "user-1", "role": "user" }', 1_024);
+  if (!claims.ok) return claims.response;
+  return json(await signRelayToken(claims.value, secret));
 }

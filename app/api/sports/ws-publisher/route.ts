@@ -1,26 +1,33 @@
 import { z } from "zod";
 import { env } from "../../../../lib/env";
-import { parseJson } from "../../../../lib/protocol";
-import { type PublisherStatus, readDesired, readStatus, setDesired } from "../../../../lib/publisher/control";
-import { apiError, json, requireAdmin, unavailable } from "../../../_lib/http";
+import { type DesiredState, type PublisherStatus, readDesired, readStatus, setDesired } from "../../../../lib/publisher/control";
+import { json, readJsonBody, requireAdmin, unavailable } from "../../../_lib/http";
 import { services } from "../../../_lib/services";
 
 export const dynamic = "force-dynamic";
 
 /**
  * The publisher's control: POST starts, DELETE stops (admin only, idempotent), GET reports.
- * These handlers only record the desired state in Redis and read the leader's report, so they work
- * on any number of web instances, serverless included; publisher processes do the work.
+ * POST and DELETE record the admin's decision in Postgres and wake the publisher processes
+ * through Redis; GET reads the decision and the leader's report. The handlers never run the
+ * publisher, so they work on any number of web instances, serverless included.
+ *
+ * GET answers 200 while the publisher is `ok` or `stopped`, and 503 (with the same body) while it
+ * is `failing`, so a load balancer or a health check reads it without parsing.
  */
 
 const StartBody = z.strictObject({ intervalMs: z.number().int().min(50).max(60_000).optional() });
+const StopBody = z.strictObject({});
+/** The control bodies are a few bytes; nothing larger is read. */
+const MAX_CONTROL_BODY_BYTES = 1_024;
 
 /** How long POST/DELETE wait for the leader to confirm before answering with what they see. */
 const CONFIRM_WITHIN_MS = 3_000;
 
 export async function GET(): Promise<Response> {
   try {
-    return json(await status());
+    const current = await status();
+    return json(current, current.health.status === "failing" ? 503 : 200);
   } catch (error) {
     return unavailable(error, "Redis");
   }
@@ -29,35 +36,41 @@ export async function GET(): Promise<Response> {
 export async function POST(request: Request): Promise<Response> {
   const denied = requireAdmin(request);
   if (denied) return denied;
-  const body = await readBody(request);
-  if (!body.ok) return apiError(400, "invalid_request", body.message);
-  try {
-    const { redis } = services();
-    const previous = await readDesired(redis);
-    const intervalMs = body.value.intervalMs ?? previous?.intervalMs ?? env().PUBLISHER_INTERVAL_MS;
-    await setDesired(redis, { state: "running", intervalMs, updatedBy: actor(request) });
-    return json(await confirm((s) => s.running && s.intervalMs === intervalMs));
-  } catch (error) {
-    return unavailable(error, "Redis");
-  }
+  const body = await readJsonBody(request, StartBody, '{"intervalMs": 500}', MAX_CONTROL_BODY_BYTES);
+  if (!body.ok) return body.response;
+  return decide(request, "running", body.value.intervalMs);
 }
 
 export async function DELETE(request: Request): Promise<Response> {
   const denied = requireAdmin(request);
   if (denied) return denied;
+  const body = await readJsonBody(request, StopBody, "no body", MAX_CONTROL_BODY_BYTES);
+  if (!body.ok) return body.response;
+  return decide(request, "stopped");
+}
+
+/** Records the decision (keeping the interval unless one is given), then waits for the leader. */
+async function decide(request: Request, state: DesiredState, intervalMs?: number): Promise<Response> {
+  const { db, redis } = services();
   try {
-    const { redis } = services();
-    const previous = await readDesired(redis);
-    await setDesired(redis, { state: "stopped", intervalMs: previous?.intervalMs ?? env().PUBLISHER_INTERVAL_MS, updatedBy: actor(request) });
-    return json(await confirm((s) => !s.running));
+    const previous = await readDesired(db);
+    await setDesired(db, redis, { state, intervalMs: intervalMs ?? previous?.intervalMs ?? env().PUBLISHER_INTERVAL_MS, updatedBy: actor(request) });
   } catch (error) {
-    return unavailable(error, "Redis");
+    return unavailable(error, "Postgres", "nothing was changed; try again shortly");
+  }
+  try {
+    const wanted = intervalMs;
+    return json(await confirm((s) => (state === "running" ? s.running && (wanted === undefined || s.intervalMs === wanted) : !s.running)));
+  } catch (error) {
+    return unavailable(error, "Redis", "the decision is recorded, and the publisher follows it once Redis is back");
   }
 }
 
-function status(): Promise<PublisherStatus> {
+async function status(): Promise<PublisherStatus> {
   const config = env();
-  return readStatus(services().redis, { intervalMs: config.PUBLISHER_INTERVAL_MS, autostart: config.PUBLISHER_AUTOSTART });
+  const { db, redis } = services();
+  const recorded = await readDesired(db).catch(() => "unreachable" as const);
+  return readStatus(redis, recorded, { intervalMs: config.PUBLISHER_INTERVAL_MS, autostart: config.PUBLISHER_AUTOSTART });
 }
 
 /** Polls the status until `done` holds or time runs out; says why when it did not converge. */
@@ -70,16 +83,9 @@ async function confirm(done: (status: PublisherStatus) => boolean): Promise<Publ
   }
   if (done(current)) return { ...current, confirmed: true };
   const warning = current.leader
-    ? `the leader (${current.leader.instanceId}) has not confirmed yet; check GET again`
+    ? `the leader (${current.leader.instanceId}) has not confirmed yet${current.health.reason ? ` (${current.health.reason})` : ""}; check GET again`
     : "no publisher process holds the lease: start one (pm2 start ecosystem.config.cjs --only publisher)";
   return { ...current, confirmed: false, warning };
-}
-
-async function readBody(request: Request): Promise<{ ok: true; value: z.infer<typeof StartBody> } | { ok: false; message: string }> {
-  const text = await request.text();
-  if (text.trim() === "") return { ok: true, value: {} };
-  const parsed = parseJson(StartBody, text);
-  return parsed.ok ? { ok: true, value: parsed.message } : { ok: false, message: `body: ${parsed.error} (e.g. {"intervalMs": 500})` };
 }
 
 function actor(request: Request): string {
