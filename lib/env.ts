@@ -41,7 +41,7 @@ const schema = z.object({
   /** A delta larger than this is published as a resync marker (relays reload the state), bytes. */
   ODDS_MAX_DELTA_BYTES: int(262_144, 1_024, 64 * 1024 * 1024),
   HOUSE_MARGIN: z.coerce.number().min(0).max(0.5).default(0.05),
-  /** L in DESIGN.md's blend w = ΣS / (ΣS + L), in stake currency units. */
+  /** L in the pool blend w = ΣS / (ΣS + L) (docs/odds.md, "Hybrid odds"), in stake currency units. */
   POOL_LIQUIDITY: z.coerce.number().min(0).default(5_000),
   MARGIN_METHOD: z.enum(["multiplicative", "additive", "power", "shin", "odds-ratio"]).optional(),
   SIMULATOR_ENABLED: flag(true),

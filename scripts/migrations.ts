@@ -7,7 +7,7 @@ import pg from "pg";
 /**
  * Applies prisma/migrations/<timestamp>_<name>/migration.sql in order and records each in Prisma's
  * own `_prisma_migrations` table, exactly where `prisma migrate deploy` would. That command needs
- * Prisma's native schema engine, which cannot be downloaded on our machines (DESIGN.md), so this
+ * Prisma's native schema engine, which cannot be downloaded on our machines (docs/data.md), so this
  * is how every environment here migrates; where the engine exists, `prisma migrate deploy` reads
  * the same history and finds nothing to do.
  */

@@ -6,7 +6,7 @@ import { books, market, stakes } from "./test-arbitraries";
 /** Books quoting fair probabilities `fair` with a 5% multiplicative margin. */
 const booksFrom = (rows: number[][]) => rows.map((row, i) => ({ book: `b${i}`, prices: row.map((p) => 1 / (p * 1.05)) }));
 
-describe("hybridOdds: worked examples (own computation, following DESIGN.md step by step)", () => {
+describe("hybridOdds: worked examples (own computation, following docs/odds.md step by step)", () => {
   it("three-way market, three books, a pool a quarter the weight of the books", () => {
     // 1. Fair rows [.5,.3,.2], [.45,.3,.25], [.55,.25,.2] → medians f = [0.5, 0.3, 0.2].
     // 2. Stakes [100, 100, 800] → q = [0.1, 0.1, 0.8].

@@ -4,7 +4,7 @@ import { LADDER_MAX, LADDER_MIN, type PriceLadder, roundDownClamped } from "./la
 import { assertInRange, assertLadder, assertMethod, assertStakes } from "./validation";
 import { OddsInputError, describeValue } from "./errors";
 
-/** Inputs of {@link hybridOdds} (DESIGN.md, "Hybrid odds"). */
+/** Inputs of {@link hybridOdds} (docs/odds.md, "Hybrid odds"). */
 export interface HybridOddsInput {
   /** Bookmakers with a complete set of prices (may be empty: the pool alone then sets the price). */
   books: readonly BookPrices[];
@@ -42,7 +42,7 @@ export interface HybridOutcome {
 }
 
 /**
- * The price we offer per outcome, exactly as DESIGN.md "Hybrid odds" defines it:
+ * The price we offer per outcome, as docs/odds.md "Hybrid odds" defines it:
  * 1. f = consensus of the books (median of per-book fair probabilities, renormalised);
  * 2. q_i = S_i/ΣS;
  * 3. w = ΣS/(ΣS + L), p_i = (1 − w)·f_i + w·q_i — pool only without books, uniform with neither

@@ -62,7 +62,7 @@ let bestBook = new Int32Array(16);
 
 /**
  * Prices one market from live feed data: hybrid odds plus best bookmaker price, edge and an
- * arbitrage flag per DESIGN.md. The single call the publisher makes per changed market.
+ * arbitrage flag (docs/odds.md). The single call the publisher makes per changed market.
  *
  * Feed data never makes it throw: a price that is null, NaN, ±Infinity, ≤ 1 or not a number counts
  * as "no price" — it is skipped for the best price, and makes that book incomplete, so the book is
