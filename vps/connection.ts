@@ -13,6 +13,7 @@ import {
   UnsubscribeRequest,
 } from "../lib/protocol";
 import type { Identity } from "./auth";
+import type { InterServerEvents } from "./cluster";
 import type { RelayMetrics } from "./metrics";
 import { TokenBucket } from "./rate-limit";
 import { type ResumePlan, type SportCache, UnavailableError, toClientDelta } from "./sport-cache";
@@ -27,7 +28,7 @@ export interface SocketData {
   refusals: { count: number; windowStart: number };
 }
 
-export type RelaySocket = Socket<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
+export type RelaySocket = Socket<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>;
 
 export interface ConnectionContext {
   cache: SportCache;

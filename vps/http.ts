@@ -10,8 +10,11 @@ export function createHttpHandler(relay: () => Relay | null) {
     const current = relay();
     const url = new URL(req.url ?? "/", "http://relay");
     if (req.method === "GET" && url.pathname === "/health") {
-      const health = current?.health() ?? { status: "starting" };
-      send(res, health.status === "ok" ? 200 : 503, "application/json", JSON.stringify(health));
+      if (!current) return send(res, 503, "application/json", JSON.stringify({ status: "starting" }));
+      current.health().then(
+        (health) => send(res, health.status === "ok" ? 200 : 503, "application/json", JSON.stringify(health)),
+        () => send(res, 500, "application/json", JSON.stringify({ status: "error" })),
+      );
       return;
     }
     if (req.method === "GET" && url.pathname === "/metrics" && current) {

@@ -6,6 +6,7 @@ import type { Logger } from "../lib/log";
 import { type ClientToServerEvents, type FeedStatus, LIMITS, ROOMS, type ServerToClientEvents, type SportsOddsMessage } from "../lib/protocol";
 import { AuthError, authenticate } from "./auth";
 import { subscribeBus } from "./bus";
+import { type ClusterView, type InterServerEvents, type PeerSummary, answerPeers, askPeers } from "./cluster";
 import { type ConnectionContext, type SocketData, handleConnection, initSocketData } from "./connection";
 import { FeedStatusTracker } from "./feed-status";
 import { type RelayMetrics, createMetrics } from "./metrics";
@@ -34,9 +35,10 @@ export interface RelayDeps {
 }
 
 export interface Relay {
-  io: Server<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
+  io: Server<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>;
   metrics: RelayMetrics;
-  health(): RelayHealth;
+  /** This instance's health, with the cluster as the other instances report it. */
+  health(): Promise<RelayHealth>;
   /** Tells clients to reconnect elsewhere, closes every connection and the bus subscription. */
   close(): Promise<void>;
 }
@@ -49,7 +51,12 @@ export interface RelayHealth {
   redis: { commands: string; subscriber: string };
   feed: FeedStatus;
   sports: Array<{ sport: string; seq: number; events: number; recent: number }>;
+  /** Every relay instance on this Redis (through the adapter), this one first. */
+  cluster: ClusterView;
 }
+
+/** How long /health waits for the other instances' answers, ms. */
+const CLUSTER_TIMEOUT_MS = 1_000;
 
 /**
  * The Socket.IO relay: authenticates handshakes, checks Origin, relays the five Redis channels to
@@ -57,14 +64,13 @@ export interface RelayHealth {
  *
  * Each instance subscribes to the channels itself, so it emits to local sockets only
  * (`io.local`): emitting through the adapter as well would deliver every message once per
- * instance. The adapter is there for what spans instances (fetchSockets, serverSideEmit,
- * disconnecting a user everywhere).
+ * instance. The adapter carries what spans instances: the cluster view in /health (cluster.ts).
  */
 export async function createRelay(httpServer: HttpServer, deps: RelayDeps): Promise<Relay> {
   const { config, log } = deps;
   const startedAt = Date.now();
   const metrics = createMetrics();
-  const io = new Server<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>(httpServer, {
+  const io = new Server<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>(httpServer, {
     path: "/socket.io",
     cors: { origin: config.allowedOrigins.includes("*") ? true : config.allowedOrigins },
     allowRequest: (req, callback) => callback(originAllowed(req, config.allowedOrigins) ? null : "origin not allowed", originAllowed(req, config.allowedOrigins)),
@@ -72,7 +78,7 @@ export async function createRelay(httpServer: HttpServer, deps: RelayDeps): Prom
     pingInterval: 10_000,
     pingTimeout: 5_000,
   });
-  io.adapter(createAdapter(deps.adapterPub, deps.adapterSub, { key: "relay" }));
+  io.adapter(createAdapter(deps.adapterPub, deps.adapterSub, { key: "relay", requestsTimeout: CLUSTER_TIMEOUT_MS }));
   const local = io.local;
 
   const feed = new FeedStatusTracker((status) => local.emit("feed:status", status), Date.now());
@@ -141,18 +147,28 @@ export async function createRelay(httpServer: HttpServer, deps: RelayDeps): Prom
   watchBus(deps.subscriber, feed, cache, log);
   const timer = setInterval(() => feed.check(Date.now()), 1_000);
 
+  const summary = (): PeerSummary => ({
+    instanceId: config.instanceId,
+    status: deps.subscriber.status === "ready" && deps.redis.status === "ready" ? "ok" : "degraded",
+    connections: io.engine.clientsCount,
+    uptimeSec: Math.round((Date.now() - startedAt) / 1000),
+  });
+  answerPeers(io, summary);
+
   return {
     io,
     metrics,
-    health: () => ({
-      status: deps.subscriber.status === "ready" && deps.redis.status === "ready" ? "ok" : "degraded",
-      instanceId: config.instanceId,
-      uptimeSec: Math.round((Date.now() - startedAt) / 1000),
-      connections: io.engine.clientsCount,
-      redis: { commands: deps.redis.status, subscriber: deps.subscriber.status },
-      feed: feed.current(),
-      sports: cache.sports(),
-    }),
+    health: async () => {
+      const self = summary();
+      return {
+        ...self,
+        redis: { commands: deps.redis.status, subscriber: deps.subscriber.status },
+        feed: feed.current(),
+        sports: cache.sports(),
+        // Without the adapter's Redis nobody can be asked: say so at once instead of waiting.
+        cluster: deps.adapterPub.status === "ready" ? await askPeers(io, self, CLUSTER_TIMEOUT_MS) : { instances: [self], connections: self.connections, complete: false },
+      };
+    },
     close: async () => {
       clearInterval(timer);
       // Closing the transports (not a server-side "disconnect") makes clients reconnect on their own.

@@ -180,6 +180,25 @@ describe("relay", () => {
     }
   });
 
+  it("lists every relay instance on the same Redis in /health, through the adapter", async () => {
+    const second = await startRelay(redis.url, { RELAY_INSTANCE_ID: "relay-b" });
+    const onSecond = [await connectClient(second.url), await connectClient(second.url)];
+    try {
+      const health = await (await fetch(`${relay.url}/health`)).json();
+      expect(health.cluster.complete).toBe(true);
+      expect(health.cluster.instances.map((i: { instanceId: string }) => i.instanceId)).toEqual([health.instanceId, "relay-b"]);
+      expect(health.cluster.instances[1]).toMatchObject({ status: "ok", connections: 2 });
+      expect(health.cluster.connections).toBe(health.connections + 2);
+      const fromSecond = await (await fetch(`${second.url}/health`)).json();
+      expect(fromSecond.cluster.instances.map((i: { instanceId: string }) => i.instanceId)).toEqual(["relay-b", health.instanceId]);
+    } finally {
+      for (const client of onSecond) client.close();
+      await second.stop();
+    }
+    const alone = await (await fetch(`${relay.url}/health`)).json();
+    expect(alone.cluster).toMatchObject({ complete: true, instances: [{ instanceId: alone.instanceId }] });
+  });
+
   it("serves /health and /metrics", async () => {
     const health = await fetch(`${relay.url}/health`);
     expect(health.status).toBe(200);
