@@ -5,6 +5,7 @@ import { Server } from "socket.io";
 import type { Logger } from "../lib/log";
 import { type ClientToServerEvents, type FeedStatus, LIMITS, ROOMS, type ServerToClientEvents, type SportsOddsMessage } from "../lib/protocol";
 import { AuthError, authenticate } from "./auth";
+import { BoardSummary } from "./board-summary";
 import { subscribeBus } from "./bus";
 import { type ClusterView, type InterServerEvents, type PeerSummary, answerPeers, askPeers } from "./cluster";
 import { type ConnectionContext, type SocketData, handleConnection, initSocketData } from "./connection";
@@ -82,6 +83,7 @@ export async function createRelay(httpServer: HttpServer, deps: RelayDeps): Prom
   const local = io.local;
 
   const feed = new FeedStatusTracker((status) => local.emit("feed:status", status), Date.now());
+  const board = new BoardSummary((counts) => local.emit("sports:summary", counts));
   const cache = new SportCache(
     deps.redis,
     log.child({ part: "cache" }),
@@ -118,11 +120,18 @@ export async function createRelay(httpServer: HttpServer, deps: RelayDeps): Prom
     socket.once("disconnect", () => metrics.connections.dec());
     handleConnection(socket, ctx);
     socket.emit("feed:status", feed.current());
+    const counts = board.current();
+    if (counts) socket.emit("sports:summary", counts);
   });
 
   const onSportsOdds = (message: SportsOddsMessage) => {
     const now = Date.now();
     if (message.type === "feed:status") return feed.heartbeat(message.status, now, message.heartbeatMs);
+    if (message.type === "sports:summary") {
+      const { v, type, ...counts } = message;
+      board.offer(counts);
+      return;
+    }
     feed.delta(now);
     metrics.deltaLag.observe(Math.max(0, now - message.ts) / 1000);
     if (cache.apply(message) !== "applied" || message.type !== "odds:delta") return;
@@ -144,7 +153,8 @@ export async function createRelay(httpServer: HttpServer, deps: RelayDeps): Prom
     log.child({ part: "bus" }),
     metrics,
   );
-  watchBus(deps.subscriber, feed, cache, log);
+  watchBus(deps.subscriber, feed, cache, log, () => board.load(deps.redis));
+  await board.load(deps.redis);
   const timer = setInterval(() => feed.check(Date.now()), 1_000);
 
   const summary = (): PeerSummary => ({
@@ -184,8 +194,11 @@ function originAllowed(req: IncomingMessage, allowed: string[]): boolean {
   return origin === undefined || allowed.includes("*") || allowed.includes(origin);
 }
 
-/** While the bus is down the feed is stale; when it is back, held sports catch up from history. */
-function watchBus(subscriber: Redis, feed: FeedStatusTracker, cache: SportCache, log: Logger): void {
+/**
+ * While the bus is down the feed is stale; when it is back, held sports catch up from history and
+ * the board summary is read again.
+ */
+function watchBus(subscriber: Redis, feed: FeedStatusTracker, cache: SportCache, log: Logger, reloadSummary: () => Promise<void>): void {
   let lost = false;
   subscriber.on("close", () => {
     if (lost) return;
@@ -198,5 +211,6 @@ function watchBus(subscriber: Redis, feed: FeedStatusTracker, cache: SportCache,
     log.info("bus connection restored; catching up from history");
     feed.busRestored();
     cache.catchUpAll();
+    void reloadSummary();
   });
 }

@@ -1,5 +1,5 @@
 import { env } from "../../lib/env";
-import { type OddsSnapshot, readSnapshot } from "../../lib/protocol";
+import { type OddsSnapshot, type SportsSummary, readSnapshot, readSummary } from "../../lib/protocol";
 import { services } from "../_lib/services";
 import { type SportSummary, listSports } from "../_lib/sports";
 import { SportsBoard } from "./sports-board";
@@ -25,9 +25,10 @@ export default async function SportsPage({ searchParams }: { searchParams: Promi
   const selected = known ?? sports.find((sport) => sport.activeEvents > 0) ?? sports[0] ?? null;
   const notice = requested && !known && selected ? `There is no sport “${requested}”. Showing ${selected.title} instead.` : null;
   let snapshot: OddsSnapshot | null = null;
+  let summary: SportsSummary | null = null;
   if (selected) {
     try {
-      snapshot = await readSnapshot(redis, selected.key);
+      [snapshot, summary] = await Promise.all([readSnapshot(redis, selected.key), readSummary(redis)]);
     } catch {
       problem ??= "Prices could not be loaded from the server; waiting for the live connection.";
     }
@@ -37,6 +38,7 @@ export default async function SportsPage({ searchParams }: { searchParams: Promi
       sports={sports}
       initialSport={selected?.key ?? null}
       initialSnapshot={snapshot}
+      initialSummary={summary}
       relay={{ url: env().RELAY_PUBLIC_URL ?? null, port: env().RELAY_PORT }}
       notice={notice}
       problem={problem}

@@ -5,16 +5,19 @@ import { LiveConnection } from "../../lib/live/connection";
 import { useLeagueGroups } from "../../lib/live/hooks";
 import { OddsStore } from "../../lib/live/odds-store";
 import type { OddsFormat } from "../../lib/odds";
-import type { OddsSnapshot } from "../../lib/protocol";
+import type { OddsSnapshot, SportsSummary } from "../../lib/protocol";
 import type { SportSummary } from "../_lib/sports";
 import { EventRow } from "./event-row";
 import { LiveStatus } from "./live-status";
+import { SportTabs } from "./sport-tabs";
 import { FORMATS, useOddsFormat } from "./odds-format";
 
 export interface SportsBoardProps {
   sports: SportSummary[];
   initialSport: string | null;
   initialSnapshot: OddsSnapshot | null;
+  /** The board's event counts per sport when the page was rendered (null: none published yet). */
+  initialSummary: SportsSummary | null;
   /** The configured public URL of the relay, else its port on the page's own host. */
   relay: { url: string | null; port: number };
   notice: string | null;
@@ -26,10 +29,11 @@ function relayAddress(relay: SportsBoardProps["relay"]): string {
   return relay.url ?? `${window.location.protocol}//${window.location.hostname}:${relay.port}`;
 }
 
-export function SportsBoard({ sports, initialSport, initialSnapshot, relay, notice, problem }: SportsBoardProps) {
+export function SportsBoard({ sports, initialSport, initialSnapshot, initialSummary, relay, notice, problem }: SportsBoardProps) {
   const [store] = useState(() => {
     const created = new OddsStore();
     if (initialSnapshot) created.applySnapshot(initialSnapshot);
+    if (initialSummary) created.applySummary(initialSummary);
     return created;
   });
   const [connection, setConnection] = useState<LiveConnection | null>(null);
@@ -68,15 +72,7 @@ export function SportsBoard({ sports, initialSport, initialSnapshot, relay, noti
         </label>
         <LiveStatus connection={connection} />
       </header>
-      <nav className="tabs" role="tablist" aria-label="Sports">
-        {sports.map((s) => (
-          <button key={s.key} role="tab" aria-selected={s.key === sport} className="tab" data-sport={s.key} onClick={() => choose(s.key)}>
-            {s.title}
-            <span className="count">{s.activeEvents}</span>
-            {s.liveEvents > 0 && <span className="live-dot" title={`${s.liveEvents} in play`} />}
-          </button>
-        ))}
-      </nav>
+      <SportTabs sports={sports} store={store} selected={sport} onChoose={choose} />
       {notice && <p className="notice">{notice}</p>}
       {problem && <p className="notice problem">{problem}</p>}
       {sport ? <EventList store={store} sport={sport} format={format} /> : <p className="empty">No sports are available yet.</p>}

@@ -1,5 +1,5 @@
 import { type Socket, io } from "socket.io-client";
-import { type ClientToServerEvents, type ErrorPayload, type FeedStatus, OddsDeltaSchema, OddsSnapshotSchema, type ServerToClientEvents } from "../protocol";
+import { type ClientToServerEvents, type ErrorPayload, type FeedStatus, OddsDeltaSchema, OddsSnapshotSchema, type ServerToClientEvents, SportsSummary } from "../protocol";
 import type { OddsStore } from "./odds-store";
 
 export type ConnectionState = "connecting" | "live" | "reconnecting" | "offline";
@@ -111,6 +111,10 @@ export class LiveConnection {
       this.update({ lastUpdateAt: Date.now() });
     });
     socket.on("feed:status", (feed) => this.update({ feed }));
+    socket.on("sports:summary", (raw) => {
+      const summary = SportsSummary.safeParse(raw);
+      if (summary.success) this.store.applySummary(summary.data);
+    });
     socket.on("error", (error: ErrorPayload) => this.update({ error: `${error.code}: ${error.message}` }));
   }
 

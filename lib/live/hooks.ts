@@ -1,5 +1,5 @@
 import { useCallback, useSyncExternalStore } from "react";
-import type { EventOdds } from "../protocol";
+import type { EventOdds, SportsSummary } from "../protocol";
 import type { ConnectionStatus, LiveConnection } from "./connection";
 import type { LeagueGroup, OddsStore } from "./odds-store";
 
@@ -24,5 +24,12 @@ export function useLeagueGroups(store: OddsStore, sport: string): LeagueGroup[] 
 export function useConnectionStatus(connection: LiveConnection): ConnectionStatus {
   const subscribe = useCallback((listener: () => void) => connection.onStatus(listener), [connection]);
   const get = () => connection.status();
+  return useSyncExternalStore(subscribe, get, get);
+}
+
+/** The board's event counts per sport; re-renders when a newer summary arrives. */
+export function useSportsSummary(store: OddsStore): SportsSummary | null {
+  const subscribe = useCallback((listener: () => void) => store.subscribeSummary(listener), [store]);
+  const get = () => store.summary();
   return useSyncExternalStore(subscribe, get, get);
 }

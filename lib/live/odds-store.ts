@@ -1,4 +1,4 @@
-import { type EventOdds, type OddsDelta, type OddsSnapshot, applyChanges, sortEvents } from "../protocol";
+import { type EventOdds, type OddsDelta, type OddsSnapshot, type SportsSummary, applyChanges, sortEvents } from "../protocol";
 
 /**
  * The browser's live odds: per sport, a snapshot plus every delta applied strictly in seq order.
@@ -27,6 +27,8 @@ export class OddsStore {
   private readonly sports = new Map<string, SportEntry>();
   private readonly eventListeners = new Map<string, Set<() => void>>();
   private readonly listListeners = new Map<string, Set<() => void>>();
+  private counts: SportsSummary | null = null;
+  private readonly summaryListeners = new Set<() => void>();
   /** Called when a gap needs filling: the connection asks the relay to resume from `seq`. */
   onGap: (sport: string, seq: number) => void = () => {};
 
@@ -44,6 +46,24 @@ export class OddsStore {
 
   groups(sport: string): LeagueGroup[] | undefined {
     return this.sports.get(sport)?.groups;
+  }
+
+  /** Event counts of every sport on the board (held or not), or null before any arrived. */
+  summary(): SportsSummary | null {
+    return this.counts;
+  }
+
+  /** Takes the board summary unless an equal or newer one is held; tells summary listeners. */
+  applySummary(summary: SportsSummary): boolean {
+    if (this.counts && this.counts.ts >= summary.ts) return false;
+    this.counts = summary;
+    for (const listener of this.summaryListeners) listener();
+    return true;
+  }
+
+  subscribeSummary(listener: () => void): () => void {
+    this.summaryListeners.add(listener);
+    return () => this.summaryListeners.delete(listener);
   }
 
   /** Replaces a sport's state, unless we already hold a newer seq (a late snapshot). */

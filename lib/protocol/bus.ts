@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { ChangeSchema } from "./changes";
-import { AdminEvent, ChatMessage, EventUpdate, FEED_STATES, UserUpdate } from "./messages";
+import { AdminEvent, ChatMessage, EventUpdate, FEED_STATES, SportsSummary, UserUpdate } from "./messages";
 import { SportKey } from "./odds";
 
 /**
@@ -62,7 +62,10 @@ export function silenceLimitMs(heartbeatMs = DEFAULT_HEARTBEAT_MS): number {
   return Math.max(3_500, Math.ceil(3.5 * heartbeatMs));
 }
 
-export const SportsOddsMessage = z.discriminatedUnion("type", [OddsDeltaMessage, OddsResyncMessage, FeedStatusMessage]);
+/** The board's event counts per sport, published by the leader when they change (also kept in Redis). */
+export const SportsSummaryMessage = SportsSummary.extend({ ...v1, type: z.literal("sports:summary") });
+
+export const SportsOddsMessage = z.discriminatedUnion("type", [OddsDeltaMessage, OddsResyncMessage, FeedStatusMessage, SportsSummaryMessage]);
 
 /** What the per-sport history stream holds: the seq-bearing messages, in seq order. */
 export const HistoryMessage = z.discriminatedUnion("type", [OddsDeltaMessage, OddsResyncMessage]);
@@ -76,6 +79,7 @@ export type OddsDeltaMessage = z.infer<typeof OddsDeltaMessage>;
 export type OddsResyncMessage = z.infer<typeof OddsResyncMessage>;
 export type HistoryMessage = z.infer<typeof HistoryMessage>;
 export type FeedStatusMessage = z.infer<typeof FeedStatusMessage>;
+export type SportsSummaryMessage = z.infer<typeof SportsSummaryMessage>;
 export type SportsOddsMessage = z.infer<typeof SportsOddsMessage>;
 export type EventUpdateMessage = z.infer<typeof EventUpdateMessage>;
 export type ChatMessageMessage = z.infer<typeof ChatMessageMessage>;

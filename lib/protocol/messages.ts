@@ -125,6 +125,25 @@ export const FeedStatus = z.object({
 });
 export type FeedStatus = z.infer<typeof FeedStatus>;
 
+/** One sport's line in the board summary: events on the board and, of those, events in play. */
+export const SportCount = z.object({
+  sport: SportKey,
+  events: z.number().int().min(0),
+  live: z.number().int().min(0),
+});
+export type SportCount = z.infer<typeof SportCount>;
+
+/**
+ * Event counts of every sport on the board, so a page's sport tabs follow the board for sports it
+ * does not hold. Sent to every socket on connect and whenever a count changes.
+ */
+export const SportsSummary = z.object({
+  /** Publisher clock when the counts were taken, ms since epoch. */
+  ts: z.number(),
+  sports: z.array(SportCount),
+});
+export type SportsSummary = z.infer<typeof SportsSummary>;
+
 export const EventUpdate = z.object({
   eventId: Id,
   sport: SportKey.nullable(),
@@ -175,6 +194,7 @@ export interface ServerToClientEvents {
   "odds:delta": (delta: OddsDelta) => void;
   "event:update": (update: EventUpdate) => void;
   "feed:status": (status: FeedStatus) => void;
+  "sports:summary": (summary: SportsSummary) => void;
   "chat:message": (message: ChatMessage) => void;
   "user:update": (update: UserUpdate) => void;
   "admin:event": (event: AdminEvent) => void;

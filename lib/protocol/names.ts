@@ -34,6 +34,8 @@ export const KEYS = {
   sportHistoryTimes: (sport: string) => `odds:{${sport}}:history-times`,
   /** Set of sport keys that have state. */
   sports: "odds:sports",
+  /** String: the last `sports:summary` bus message (event counts per sport), for late joiners. */
+  sportsSummary: "odds:summary",
   /** String: the current leader's fencing token; expires unless renewed. */
   publisherLeader: "publisher:leader",
   /** Hash: the leader's counters and timings, written every tick. */

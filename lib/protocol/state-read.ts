@@ -1,11 +1,25 @@
-import { HistoryMessage, type OddsDeltaMessage, parseJson } from "./bus";
-import type { OddsSnapshot } from "./messages";
+import { HistoryMessage, type OddsDeltaMessage, SportsSummaryMessage, parseJson } from "./bus";
+import type { OddsSnapshot, SportsSummary } from "./messages";
 import { KEYS } from "./names";
 import { EventOdds } from "./odds";
 
-/** The one ioredis method this module needs, so lib/protocol stays free of a client dependency. */
+/** The ioredis methods this module needs, so lib/protocol stays free of a client dependency. */
 export interface RedisEval {
   eval(script: string, numKeys: number, ...args: (string | number)[]): Promise<unknown>;
+}
+
+export interface RedisGet {
+  get(key: string): Promise<string | null>;
+}
+
+/** The board's last summary (event counts per sport), or null when none was published or it does not parse. */
+export async function readSummary(redis: RedisGet): Promise<SportsSummary | null> {
+  const raw = await redis.get(KEYS.sportsSummary);
+  if (raw === null) return null;
+  const parsed = parseJson(SportsSummaryMessage, raw);
+  if (!parsed.ok) return null;
+  const { v, type, ...summary } = parsed.message;
+  return summary;
 }
 
 export interface SportStateRead {

@@ -1,7 +1,7 @@
 import type { Redis } from "ioredis";
 import type { Db } from "../db";
 import type { Logger } from "../log";
-import { CHANNELS, type Change, EventOdds, type EventUpdateMessage, MarketOdds } from "../protocol";
+import { CHANNELS, type Change, EventOdds, type EventUpdateMessage, MarketOdds, type SportCount } from "../protocol";
 import { type CapturedChange, drainChanges, loadBoardEvents, loadEvents, type Tx } from "./change-capture";
 import { diffEvent } from "./diff";
 import { type EventRow, isOnBoard, type PricingConfig, toEventOdds, toMarketOdds } from "./pricing";
@@ -79,6 +79,20 @@ export class Publisher {
       await this.verifyRedis();
     }
     return this.reconcileNeeded ? this.reconcile() : this.tick();
+  }
+
+  /**
+   * Events on the board and events in play, per sport, as last committed (what pages' sport tabs
+   * show). One pass over the held events; sports in key order.
+   */
+  summary(): SportCount[] {
+    return [...this.sports]
+      .sort(([a], [b]) => a.localeCompare(b))
+      .map(([sport, state]) => {
+        let live = 0;
+        for (const event of state.events.values()) if (event.phase === "live") live += 1;
+        return { sport, events: state.events.size, live };
+      });
   }
 
   /**

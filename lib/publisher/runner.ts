@@ -63,6 +63,8 @@ export class PublisherRunner {
   private lastSuccessMs: number | null = null;
   /** The admin's decision as last read from Postgres; null until it could be read. */
   private desired: DesiredState | null = null;
+  /** The board summary last published (JSON), to publish only changes; null after a reconcile. */
+  private summarySent: string | null = null;
   private stopped = false;
 
   constructor(private readonly deps: RunnerDeps) {
@@ -224,6 +226,7 @@ export class PublisherRunner {
       try {
         const reconciling = this.publisher.reconcileNeeded;
         result = await this.publisher.step();
+        await this.publishSummary(reconciling);
         if (reconciling) this.deps.log.info({ events: result.events, changes: result.changes }, "reconciled the board with Redis");
         else this.deps.log.debug({ events: result.events, changes: result.changes, messages: result.messages }, "tick");
       } catch (error) {
@@ -243,6 +246,19 @@ export class PublisherRunner {
       await this.reportStatus(result, failure !== null).catch(() => {});
       if (!this.wokenDuringTick) await this.sleep(this.nextDelay(duration));
     }
+  }
+
+  /**
+   * Publishes the board's event counts when they changed (and after every reconcile, which also
+   * follows a Redis that lost its data), so sport tabs follow the board.
+   */
+  private async publishSummary(force: boolean): Promise<void> {
+    if (!this.publisher) return;
+    const sports = this.publisher.summary();
+    const json = JSON.stringify(sports);
+    if (!force && json === this.summarySent) return;
+    await this.store.publishSummary(sports, Date.now());
+    this.summarySent = json;
   }
 
   /** A successful step: its time, and the end of any failure streak. */

@@ -6,6 +6,8 @@ import {
   KEYS,
   type OddsDeltaMessage,
   type OddsResyncMessage,
+  type SportCount,
+  type SportsSummaryMessage,
   readSportState,
 } from "../protocol";
 
@@ -148,6 +150,13 @@ export class StateStore {
     if (sports.length === 0) return new Map();
     const values = await this.redis.mget(...sports.map((sport) => KEYS.sportSeq(sport)));
     return new Map(sports.map((sport, i) => [sport, Number(values[i] ?? 0)]));
+  }
+
+  /** Stores the board's event counts for late joiners and publishes them to relays, together. */
+  async publishSummary(sports: SportCount[], ts: number): Promise<void> {
+    const message: SportsSummaryMessage = { v: 1, type: "sports:summary", ts, sports };
+    const json = JSON.stringify(message);
+    await this.redis.multi().set(KEYS.sportsSummary, json).publish(CHANNELS.sportsOdds, json).exec();
   }
 
   /** Makes sports known to relays before they have events (an empty tab is not an unknown sport). */

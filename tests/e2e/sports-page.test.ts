@@ -100,6 +100,33 @@ describe("/sports in the browser", () => {
     await page.close();
   });
 
+  it("keeps every sport tab's count and live dot following the board, also for sports the page does not hold", async () => {
+    const page = await open("/sports?sport=basketball_nba");
+    await page.locator('.live-status[data-connection="live"]').waitFor();
+    await page.evaluate(() => ((window as unknown as { __marker: number }).__marker = 9));
+    const tab = page.locator('.tab[data-sport="americanfootball_nfl"]');
+    expect(await tab.locator(".count").innerText()).toBe("12");
+    expect(await tab.locator(".live-dot").count()).toBe(1);
+    const nfl = await stack.db.event.findMany({ where: { sport: "americanfootball_nfl" }, select: { id: true, phase: true }, orderBy: { startsAt: "asc" } });
+    const live = nfl.filter((e) => e.phase === "LIVE").map((e) => e.id);
+    const ending = nfl.find((e) => e.phase === "PREMATCH")?.id ?? "";
+    expect(live).toHaveLength(2);
+    try {
+      await stack.db.event.updateMany({ where: { id: { in: live } }, data: { phase: "PREMATCH" } });
+      await stack.db.event.update({ where: { id: ending }, data: { status: "ENDED" } });
+      await tab.locator(".count", { hasText: /^11$/ }).waitFor();
+      await tab.locator(".live-dot").waitFor({ state: "detached" });
+      await stack.db.event.update({ where: { id: live[0] }, data: { phase: "LIVE" } });
+      await tab.locator('.live-dot[title="1 in play"]').waitFor();
+      expect(await page.evaluate(() => (window as unknown as { __marker: number }).__marker)).toBe(9); // no reload
+    } finally {
+      await stack.db.event.updateMany({ where: { id: { in: live } }, data: { phase: "LIVE" } });
+      await stack.db.event.update({ where: { id: ending }, data: { status: "ACTIVE" } });
+    }
+    await tab.locator('.live-dot[title="2 in play"]').waitFor();
+    await page.close();
+  });
+
   it("remembers the bettor's odds format", async () => {
     const page = await open("/sports?sport=soccer_epl");
     await page.selectOption('select[aria-label="Odds format"]', "american");
