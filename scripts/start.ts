@@ -64,12 +64,12 @@ runMain(async () => {
 
 async function startEverything(stack: StackEnv, env: NodeJS.ProcessEnv, undo: Undo[]): Promise<void> {
   if (!env.DATABASE_URL) {
-    const postgres = await step("Postgres", "DATABASE_URL", () => ensureLocalPostgres(stack.POSTGRES_PORT));
+    const postgres = await provision("Postgres", "DATABASE_URL", stack.POSTGRES_PORT, PG_DATA_DIR, () => ensureLocalPostgres(stack.POSTGRES_PORT));
     if (postgres.started) undo.push(() => stopLocalPostgres(PG_DATA_DIR, say));
     env.DATABASE_URL = postgres.url;
   }
   if (!env.REDIS_URL) {
-    const redis = await step("Redis", "REDIS_URL", () => ensureLocalRedis(stack.REDIS_PORT));
+    const redis = await provision("Redis", "REDIS_URL", stack.REDIS_PORT, REDIS_DIR, () => ensureLocalRedis(stack.REDIS_PORT));
     if (redis.started) undo.push(() => stopLocalRedis(REDIS_DIR, say));
     env.REDIS_URL = redis.url;
   }
@@ -115,13 +115,17 @@ async function refuseTakenPorts(stack: StackEnv): Promise<void> {
   throw new StartupError(`Cannot start: port ${list} ${taken.length > 1 ? "are" : "is"} already in use by another program. Nothing was started.`);
 }
 
-async function step<T>(name: string, variable: string, work: () => Promise<T>): Promise<T> {
-  say(`${name}: starting a local server (set ${variable} to use your own)`);
+/** Starts (or reuses) a local service and says which, where it listens and where its data is. */
+async function provision<T extends { started: boolean }>(name: string, variable: string, port: number, dataDir: string, work: () => Promise<T>): Promise<T> {
+  let result: T;
   try {
-    return await work();
+    result = await work();
   } catch (error) {
     throw new StartupError(`${name} could not be started: ${errorMessage(error)}`);
   }
+  const how = result.started ? "started a local server" : "the local server is already running";
+  say(`${name}: ${how} on port ${port}, data in ${dataDir} (set ${variable} to use your own)`);
+  return result;
 }
 
 async function prepareDatabase(databaseUrl: string): Promise<void> {
