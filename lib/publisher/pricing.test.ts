@@ -75,4 +75,16 @@ describe("toEventOdds", () => {
     expect(odds?.price).toBe(1.28);
     expect(String(odds?.fair).split(".")[1]?.length ?? 0).toBeLessThanOrEqual(4);
   });
+
+  it("never puts -0 on the wire: the state survives a JSON round trip unchanged", () => {
+    // Books at 1.09 / 12.11 (a margin of about 0.003 %): best · fair − 1 is a hair below 0 for both.
+    const outcome = (key: string, name: string, price: number) => ({
+      id: `o-${key}`, key, name, point: null, stakeTotal: new Prisma.Decimal(0),
+      prices: ["a", "b"].map((bookmaker) => ({ id: `p-${key}-${bookmaker}`, bookmaker, price })),
+    });
+    const market = { key: "h2h", line: null, status: "OPEN" as const, outcomes: [outcome("home", "Home", 1.09), outcome("away", "Away", 12.11)] };
+    const odds = toEventOdds(row({ markets: [market] }), CONFIG);
+    expect(Object.is(odds.markets.h2h?.outcomes.away?.edge, 0)).toBe(true);
+    expect(JSON.parse(JSON.stringify(odds))).toEqual(odds);
+  });
 });

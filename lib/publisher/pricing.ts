@@ -127,9 +127,11 @@ function byOutcomeOrder(a: { key: string }, b: { key: string }): number {
 
 /**
  * Wire precision for probabilities and edges: 4 decimal places. Finer digits are noise to a
- * bettor, and rounding keeps a recomputation with unchanged inputs from emitting a delta.
+ * bettor, and rounding keeps a recomputation with unchanged inputs from emitting a delta. A tiny
+ * negative edge rounds to 0, never -0: JSON has no -0, so a -0 held in memory would differ from
+ * the same state read back from Redis.
  */
 function round(value: number, places: number): number {
   const factor = 10 ** places;
-  return Math.round(value * factor) / factor;
+  return Math.round(value * factor) / factor || 0;
 }
