@@ -5,8 +5,8 @@
 //   ws-server  the Socket.IO relay (vps/server.ts); RELAY_INSTANCES > 1 runs it in cluster mode
 //   publisher  a publisher candidate (one leader writes; extra instances are hot standbys)
 //   feed       the odds source: the built-in simulator. The process itself reads SIMULATOR_ENABLED
-//              (lib/env.ts, the one flag parser); when it is off, it says so and exits 0, and PM2
-//              leaves it stopped (stop_exit_codes) instead of restarting it.
+//              through the one flag parser (lib/env-parse.ts); when it is off, it says so and
+//              exits 0, and PM2 leaves it stopped (stop_exit_codes) instead of restarting it.
 
 // TypeScript apps run through tsx, started by a small launcher (PM2 itself would try ts-node).
 const ts = (app) => ({ script: "scripts/pm2-ts.mjs", args: app, interpreter: "node", interpreter_args: "--import tsx" });

@@ -30,7 +30,7 @@ const schema = z.object({
   /** The relay's port, for pages when RELAY_PUBLIC_URL is unset (the relay reads it too). */
   RELAY_PORT: int(3001, 1, 65_535),
   PUBLISHER_INTERVAL_MS: int(500, 50, 60_000),
-  /** With no start/stop recorded in Redis yet, does the publisher run? */
+  /** With no start/stop decision recorded yet (in Postgres), does the publisher run? */
   PUBLISHER_AUTOSTART: flag(true),
   PUBLISHER_INSTANCE_ID: z.string().min(1).default(`${os.hostname()}:${process.pid}`),
   PUBLISHER_LEADER_TTL_MS: int(3_000, 500, 60_000),

@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import type { SportsSummary } from "../lib/protocol";
 import { BoardSummary } from "./board-summary";
 
-const summary = (ts: number, events: number): SportsSummary => ({ ts, sports: [{ sport: "soccer_epl", events, live: 0 }] });
+const summary = (ts: number, events: number, leader = "term-1"): SportsSummary => ({ ts, leader, sports: [{ sport: "soccer_epl", events, live: 0 }] });
 
 describe("BoardSummary", () => {
   it("holds the newest summary, from the bus or from Redis, whichever comes first", async () => {

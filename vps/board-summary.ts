@@ -1,9 +1,9 @@
-import { type RedisGet, type SportsSummary, readSummary } from "../lib/protocol";
+import { type RedisGet, type SportsSummary, readSummary, supersedes } from "../lib/protocol";
 
 /**
  * The board's event counts per sport as the publisher last published them: loaded from Redis at
  * start and after the bus reconnects (a relay that joins late or missed a message), then kept by
- * the `sports:summary` messages. Only a newer summary replaces the held one.
+ * the `sports:summary` messages. Only a newer summary replaces the held one (`supersedes`).
  */
 export class BoardSummary {
   private held: SportsSummary | null = null;
@@ -14,9 +14,9 @@ export class BoardSummary {
     return this.held;
   }
 
-  /** Takes `summary` if it is newer than the one held; tells `onChange` when it does. */
+  /** Takes `summary` if it supersedes the one held; tells `onChange` when it does. */
   offer(summary: SportsSummary): boolean {
-    if (this.held && this.held.ts >= summary.ts) return false;
+    if (!supersedes(summary, this.held)) return false;
     this.held = summary;
     this.onChange(summary);
     return true;

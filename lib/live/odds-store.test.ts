@@ -77,15 +77,17 @@ describe("OddsStore", () => {
     expect(store.event("soccer_epl", "e2")).not.toBe(e2);
   });
 
-  it("takes only a newer board summary, and tells its listeners", () => {
+  it("takes only a board summary that supersedes the held one, and tells its listeners", () => {
     const store = new OddsStore();
     const heard = vi.fn();
     store.subscribeSummary(heard);
     expect(store.summary()).toBeNull();
-    expect(store.applySummary({ ts: 10, sports: [{ sport: "soccer_epl", events: 12, live: 2 }] })).toBe(true);
-    expect(store.applySummary({ ts: 9, sports: [{ sport: "soccer_epl", events: 99, live: 9 }] })).toBe(false); // late
-    expect(store.applySummary({ ts: 10, sports: [] })).toBe(false);
+    expect(store.applySummary({ ts: 10, leader: "a", sports: [{ sport: "soccer_epl", events: 12, live: 2 }] })).toBe(true);
+    expect(store.applySummary({ ts: 9, leader: "a", sports: [{ sport: "soccer_epl", events: 99, live: 9 }] })).toBe(false); // late
+    expect(store.applySummary({ ts: 10, leader: "a", sports: [] })).toBe(false);
     expect(store.summary()?.sports).toEqual([{ sport: "soccer_epl", events: 12, live: 2 }]);
-    expect(heard).toHaveBeenCalledTimes(1);
+    // A new leader whose clock is behind: its summary still replaces the old leader's.
+    expect(store.applySummary({ ts: 5, leader: "b", sports: [{ sport: "soccer_epl", events: 11, live: 2 }] })).toBe(true);
+    expect(heard).toHaveBeenCalledTimes(2);
   });
 });

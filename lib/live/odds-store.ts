@@ -1,4 +1,4 @@
-import { type EventOdds, type OddsDelta, type OddsSnapshot, type SportsSummary, applyChanges, sortEvents } from "../protocol";
+import { type EventOdds, type OddsDelta, type OddsSnapshot, type SportsSummary, applyChanges, sortEvents, supersedes } from "../protocol";
 
 /**
  * The browser's live odds: per sport, a snapshot plus every delta applied strictly in seq order.
@@ -53,9 +53,9 @@ export class OddsStore {
     return this.counts;
   }
 
-  /** Takes the board summary unless an equal or newer one is held; tells summary listeners. */
+  /** Takes the board summary if it supersedes the one held; tells summary listeners. */
   applySummary(summary: SportsSummary): boolean {
-    if (this.counts && this.counts.ts >= summary.ts) return false;
+    if (!supersedes(summary, this.counts)) return false;
     this.counts = summary;
     for (const listener of this.summaryListeners) listener();
     return true;

@@ -140,9 +140,19 @@ export type SportCount = z.infer<typeof SportCount>;
 export const SportsSummary = z.object({
   /** Publisher clock when the counts were taken, ms since epoch. */
   ts: z.number(),
+  /** Opaque id of the publisher's term as leader: `ts` orders summaries within one term only. */
+  leader: z.string().min(1).max(64),
   sports: z.array(SportCount),
 });
 export type SportsSummary = z.infer<typeof SportsSummary>;
+
+/**
+ * Whether `next` replaces `held`: a later summary of the same leader, or any summary of another
+ * leader (after a failover, whose clock may be behind), since only the current leader publishes.
+ */
+export function supersedes(next: SportsSummary, held: SportsSummary | null): boolean {
+  return held === null || next.leader !== held.leader || next.ts > held.ts;
+}
 
 export const EventUpdate = z.object({
   eventId: Id,

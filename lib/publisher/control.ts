@@ -1,4 +1,5 @@
 import type { Redis } from "ioredis";
+import { z } from "zod";
 import type { Db } from "../db";
 import { KEYS } from "../protocol";
 import { leaderInstance } from "./leader";
@@ -38,6 +39,25 @@ export async function setDesired(db: Db, redis: Redis, desired: Omit<Desired, "u
   await db.publisherControl.upsert({ where: { id: 1 }, create: { id: 1, ...data }, update: data });
   await redis.publish(KEYS.publisherControl, JSON.stringify({ v: 1, type: "control:changed" })).catch(() => {});
   return { ...desired, updatedAt: data.updatedAt.getTime() };
+}
+
+/** Where versions before the Postgres record kept the decision (a Redis hash). */
+const LEGACY_DESIRED_KEY = "publisher:desired";
+const LegacyDesired = z.object({ state: z.enum(["running", "stopped"]), intervalMs: z.coerce.number().int().min(50).max(60_000), updatedBy: z.string().max(200) });
+
+/**
+ * Carries a decision recorded by an older version (in Redis) into Postgres, once, so an admin's
+ * stop survives the upgrade; a decision already in Postgres wins. Returns whether it imported one.
+ */
+export async function importLegacyDesired(db: Db, redis: Redis): Promise<boolean> {
+  const legacy = LegacyDesired.safeParse(await redis.hgetall(LEGACY_DESIRED_KEY));
+  let imported = false;
+  if (legacy.success && (await readDesired(db)) === null) {
+    await setDesired(db, redis, legacy.data);
+    imported = true;
+  }
+  await redis.del(LEGACY_DESIRED_KEY);
+  return imported;
 }
 
 /** What the leader reports (a Redis hash; counters are HINCRBY so they survive failover). */
@@ -102,11 +122,15 @@ export interface PublisherHealth {
 /** GET /api/sports/ws-publisher's body. */
 export interface PublisherStatus {
   desired: DesiredState;
-  /** Desired running, a leader holds the lease, its last tick succeeded and is recent. */
+  /** Exactly when `health.status` is `ok`: desired running, a leader holds the lease, its last tick succeeded and is recent. */
   running: boolean;
   health: PublisherHealth;
   intervalMs: number;
-  leader: { instanceId: string; since: string | null } | null;
+  /**
+   * The lease holder and, once it has reported, the decision it follows and whether it is ticking
+   * now (what POST and DELETE wait for).
+   */
+  leader: { instanceId: string; since: string | null; following: DesiredState | null; intervalMs: number | null; ticking: boolean } | null;
   /** The last successful tick. */
   lastTick: { at: string; ageMs: number; durationMs: number | null } | null;
   tickDurationMs: { p50: number | null; p95: number | null; p99: number | null; max: number | null; samples: number };
@@ -135,13 +159,13 @@ export async function readStatus(redis: Redis, recorded: RecordedDesired, defaul
   const intervalMs = known?.intervalMs ?? (reporter ? num("intervalMs") : null) ?? defaults.intervalMs;
   const lastTickAt = num("lastTickAt");
   const fresh = lastTickAt !== null && Date.now() - lastTickAt < freshWithinMs(intervalMs);
-  const running = state === "running" && reporter && fresh && raw.running === "true" && Number(raw.failures || 0) === 0;
+  const running = state === "running" && recorded !== "unreachable" && reporter && fresh && raw.running === "true" && Number(raw.failures || 0) === 0;
   return {
     desired: state,
     running,
     health: health({ state, running, instanceId, reporter, raw, lastTickAt, updatedBy: known?.updatedBy ?? null, recorded }),
     intervalMs,
-    leader: instanceId ? { instanceId, since: reporter && num("leaderSince") ? new Date(num("leaderSince") ?? 0).toISOString() : null } : null,
+    leader: instanceId ? { instanceId, since: reporter && num("leaderSince") ? new Date(num("leaderSince") ?? 0).toISOString() : null, following: reported, intervalMs: reporter ? num("intervalMs") : null, ticking: reporter && raw.running === "true" } : null,
     lastTick: lastTickAt ? { at: new Date(lastTickAt).toISOString(), ageMs: Date.now() - lastTickAt, durationMs: num("lastTickMs") } : null,
     tickDurationMs: { p50: num("tickP50Ms"), p95: num("tickP95Ms"), p99: num("tickP99Ms"), max: num("tickMaxMs"), samples: num("tickCount") ?? 0 },
     published: { ticks: num("total_ticks") ?? 0, messages: num("total_messages") ?? 0, bytes: num("total_bytes") ?? 0, changes: num("total_changes") ?? 0 },
@@ -165,7 +189,7 @@ interface HealthInput {
 }
 
 function health({ state, running, instanceId, reporter, raw, lastTickAt, updatedBy, recorded }: HealthInput): PublisherHealth {
-  if (state === "stopped") return { status: "stopped", reason: updatedBy ? `stopped by ${updatedBy}` : "not started (PUBLISHER_AUTOSTART is off)" };
+  if (state === "stopped") return { status: "stopped", reason: updatedBy ? `stopped by ${updatedBy}` : "never started (PUBLISHER_AUTOSTART is off)" };
   if (!instanceId) return { status: "failing", reason: "no publisher process holds the leader lease; is one running?" };
   const since = raw.failingSince ? { since: new Date(Number(raw.failingSince)).toISOString() } : {};
   if (reporter && Number(raw.failures || 0) > 0) return { status: "failing", reason: raw.failure || "ticks are failing", ...since };

@@ -27,6 +27,8 @@ export interface TickResult {
   messages: number;
   /** Bytes of the published messages. */
   bytes: number;
+  /** The step was a full reconcile (first start, failover, Redis that lost data). */
+  reconciled: boolean;
 }
 
 export interface PublisherDeps {
@@ -263,7 +265,7 @@ export class Publisher {
   private async publish(tx: Tx, next: Map<string, EventOdds | null>, eventsRead: number, full: boolean): Promise<TickResult> {
     const batches = this.batch(next);
     if (full) for (const sport of this.rebuild) if (!batches.has(sport)) batches.set(sport, { writes: [], changes: [], updates: [] });
-    const result: TickResult = { events: eventsRead, changes: 0, messages: 0, bytes: 0 };
+    const result: TickResult = { events: eventsRead, changes: 0, messages: 0, bytes: 0, reconciled: full };
     const committed = new Map<string, number>();
     const deltas: [string, SportBatch][] = [];
     for (const [sport, batch] of batches) {

@@ -1,9 +1,11 @@
+import { randomUUID } from "node:crypto";
 import type { Redis } from "ioredis";
 import type { Db } from "../db";
 import { errorMessage } from "../errors";
 import type { Logger } from "../log";
 import { CHANNELS, DEFAULT_HEARTBEAT_MS, type FeedState, type FeedStatusMessage, KEYS } from "../protocol";
-import { type DesiredState, freshWithinMs, readDesired, writeStatus } from "./control";
+import { freshWithinMs, importLegacyDesired, writeStatus } from "./control";
+import { DesiredFollower } from "./desired";
 import { FailureStreak, failureReason } from "./failures";
 import { LeaderLease } from "./leader";
 import type { PricingConfig } from "./pricing";
@@ -36,8 +38,8 @@ export interface RunnerDeps {
 }
 
 /**
- * One publisher process: competes for the leader lease, follows the desired state in Redis and,
- * while it leads and the state says running, ticks every interval. Any number may run; exactly one
+ * One publisher process: competes for the leader lease, follows the admin's decision (recorded in
+ * Postgres) and, while it leads and the decision says running, ticks every interval. Any number may run; exactly one
  * writes. A standby takes over when the leader's lease lapses (≤ leaderTtlMs) or at once when the
  * leader shuts down cleanly and releases it.
  */
@@ -59,11 +61,16 @@ export class PublisherRunner {
   private wake: (() => void) | null = null;
   private intervalMs: number;
   private leaderSince: number | null = null;
+  /**
+   * An opaque id of this term as leader, on every board summary: receivers order one leader's
+   * summaries by time, and take a new leader's first one whatever its clock says.
+   */
+  private leadership = "";
   private lastSuccessAt: number | null = null;
   private lastSuccessMs: number | null = null;
-  /** The admin's decision as last read from Postgres; null until it could be read. */
-  private desired: DesiredState | null = null;
-  /** The board summary last published (JSON), to publish only changes; null after a reconcile. */
+  /** The admin's decision as last read from Postgres (read in the background while leading). */
+  private readonly desired: DesiredFollower;
+  /** The board summary last published (JSON), to publish only changes; null: publish the next one. */
   private summarySent: string | null = null;
   private stopped = false;
 
@@ -72,9 +79,20 @@ export class PublisherRunner {
     this.store = new StateStore(deps.redis, deps.config.history);
     this.intervalMs = deps.config.defaultIntervalMs;
     this.priority = deps.databaseUrl ? new PriorityListener(deps.databaseUrl, () => this.tickNow(), deps.log) : null;
+    this.desired = new DesiredFollower(deps.db, { intervalMs: deps.config.defaultIntervalMs, autostart: deps.config.autostart }, {
+      changed: () => this.requestControl(),
+      // While running, a failure streak ends with a successful tick; while stopped, reading is all we do.
+      read: () => {
+        if (this.desired.state === "stopped") this.succeeded("the desired state can be read again");
+      },
+      failed: (error) => this.failed(error, "cannot read the desired state; keeping the last one read"),
+    });
   }
 
   async start(): Promise<void> {
+    if (await importLegacyDesired(this.deps.db, this.deps.redis).catch(() => false)) {
+      this.deps.log.info("carried the start/stop decision an older version kept in Redis over to Postgres");
+    }
     this.deps.subscriber.on("message", (channel: string) => {
       if (channel === KEYS.publisherControl) this.requestControl();
     });
@@ -91,6 +109,7 @@ export class PublisherRunner {
     if (this.controlTimer) clearInterval(this.controlTimer);
     await this.controlRun;
     await this.stopTicking();
+    await this.desired.settled();
     await this.priority?.stop();
     await this.lease.release().catch(() => {});
     await this.deps.subscriber.unsubscribe(KEYS.publisherControl).catch(() => {});
@@ -143,32 +162,13 @@ export class PublisherRunner {
       return;
     }
     if (this.leaderSince === null) this.becomeLeader();
-    const intervalChanged = await this.followDesired();
-    if (this.desired === "running") this.startTicking(intervalChanged);
+    this.desired.refresh(); // acts through `changed` when the decision moved
+    const intervalChanged = this.desired.intervalMs !== this.intervalMs;
+    this.intervalMs = this.desired.intervalMs;
+    if (this.desired.state === "running") this.startTicking(intervalChanged);
     else await this.stopTicking();
     await this.heartbeat();
     await this.reportStatus().catch(() => {});
-  }
-
-  /**
-   * Reads the admin's decision from Postgres. When it cannot, the last one read stays in force
-   * (none yet: nothing runs, and the feed reads stale). Returns whether the interval changed.
-   */
-  private async followDesired(): Promise<boolean> {
-    let recorded: Awaited<ReturnType<typeof readDesired>>;
-    try {
-      recorded = await readDesired(this.deps.db);
-    } catch (error) {
-      this.failed(error, "cannot read the desired state; keeping the last one read");
-      return false;
-    }
-    this.desired = recorded?.state ?? (this.deps.config.autostart ? "running" : "stopped");
-    // While running, a streak ends with a successful tick; while stopped, a read is all we do.
-    if (this.desired === "stopped") this.succeeded("the desired state can be read again");
-    const intervalMs = recorded?.intervalMs ?? this.deps.config.defaultIntervalMs;
-    const changed = intervalMs !== this.intervalMs;
-    this.intervalMs = intervalMs;
-    return changed;
   }
 
   /** Counts a failure and logs it when the streak starts or its reason changes (and every 30 s). */
@@ -186,6 +186,7 @@ export class PublisherRunner {
 
   private becomeLeader(): void {
     this.leaderSince = Date.now();
+    this.leadership = randomUUID();
     this.publisher = new Publisher({
       db: this.deps.db,
       redis: this.deps.redis,
@@ -224,10 +225,8 @@ export class PublisherRunner {
       let failure: Error | null = null;
       this.wokenDuringTick = false;
       try {
-        const reconciling = this.publisher.reconcileNeeded;
         result = await this.publisher.step();
-        await this.publishSummary(reconciling);
-        if (reconciling) this.deps.log.info({ events: result.events, changes: result.changes }, "reconciled the board with Redis");
+        if (result.reconciled) this.deps.log.info({ events: result.events, changes: result.changes }, "reconciled the board with Redis");
         else this.deps.log.debug({ events: result.events, changes: result.changes, messages: result.messages }, "tick");
       } catch (error) {
         failure = error instanceof Error ? error : new Error(String(error));
@@ -240,9 +239,13 @@ export class PublisherRunner {
         this.requestControl();
         break;
       }
+      // A seq conflict is Redis and memory disagreeing, which the next step reconciles: no outage.
       if (failure instanceof SeqConflictError) this.deps.log.warn({ err: failure.message }, "seq conflict; reconciling on the next step");
-      if (failure) this.failed(failure, "tick failed; its changes stay queued and are retried");
-      else this.ticked(duration);
+      else if (failure) this.failed(failure, "tick failed; its changes stay queued and are retried");
+      if (result) {
+        this.ticked(duration);
+        await this.publishSummary(result.reconciled);
+      }
       await this.reportStatus(result, failure !== null).catch(() => {});
       if (!this.wokenDuringTick) await this.sleep(this.nextDelay(duration));
     }
@@ -257,9 +260,17 @@ export class PublisherRunner {
     const sports = this.publisher.summary();
     const json = JSON.stringify(sports);
     if (!force && json === this.summarySent) return;
-    await this.store.publishSummary(sports, Date.now());
-    this.summarySent = json;
+    try {
+      await this.store.publishSummary(sports, Date.now(), this.leadership);
+      this.summarySent = json;
+    } catch (error) {
+      // The tick itself is committed; the counts go out after the next one.
+      this.summarySent = null;
+      this.deps.log.warn({ err: errorMessage(error) }, "could not publish the board summary; retrying after the next tick");
+    }
   }
+
+
 
   /** A successful step: its time, and the end of any failure streak. */
   private ticked(durationMs: number): void {
@@ -300,7 +311,7 @@ export class PublisherRunner {
       {
         instanceId: this.deps.config.instanceId,
         leaderSince: this.leaderSince,
-        desired: this.desired ?? "",
+        desired: this.desired.state ?? "",
         intervalMs: this.intervalMs,
         running: this.ticking,
         reportedAt: Date.now(),
@@ -332,8 +343,8 @@ export class PublisherRunner {
   }
 
   private feedState(): FeedState {
-    if (this.desired === "stopped") return "stopped";
-    if (this.desired === null || this.failures.count > 0) return "stale";
+    if (this.desired.state === "stopped") return "stopped";
+    if (this.desired.state === null || this.failures.count > 0) return "stale";
     return this.lastSuccessAt !== null && Date.now() - this.lastSuccessAt < freshWithinMs(this.intervalMs) ? "live" : "stale";
   }
 }

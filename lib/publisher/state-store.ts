@@ -153,8 +153,8 @@ export class StateStore {
   }
 
   /** Stores the board's event counts for late joiners and publishes them to relays, together. */
-  async publishSummary(sports: SportCount[], ts: number): Promise<void> {
-    const message: SportsSummaryMessage = { v: 1, type: "sports:summary", ts, sports };
+  async publishSummary(sports: SportCount[], ts: number, leader: string): Promise<void> {
+    const message: SportsSummaryMessage = { v: 1, type: "sports:summary", ts, leader, sports };
     const json = JSON.stringify(message);
     await this.redis.multi().set(KEYS.sportsSummary, json).publish(CHANNELS.sportsOdds, json).exec();
   }

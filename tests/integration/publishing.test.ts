@@ -2,7 +2,7 @@ import { setTimeout as sleep } from "node:timers/promises";
 import { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, inject, it, onTestFailed } from "vitest";
 import { type Db, createDb } from "../../lib/db";
-import { CHANNELS, type FeedStatusMessage, type HistoryMessage, KEYS, type OddsDeltaMessage, silenceLimitMs } from "../../lib/protocol";
+import { CHANNELS, FeedStatusMessage, HistoryMessage, KEYS, type OddsDeltaMessage, parseJson, silenceLimitMs } from "../../lib/protocol";
 import { setDesired } from "../../lib/publisher/control";
 import { seedDemoData } from "../../prisma/seed";
 import { type TestClient, connectClient } from "../support/client";
@@ -31,8 +31,8 @@ async function startStack(label: string, env: Record<string, string>): Promise<S
   const bus = new Redis(redis.url);
   const seen: HistoryMessage[] = [];
   bus.on("message", (_c: string, raw: string) => {
-    const message = JSON.parse(raw) as HistoryMessage | { type: "feed:status" };
-    if (message.type !== "feed:status") seen.push(message);
+    const message = parseJson(HistoryMessage, raw);
+    if (message.ok) seen.push(message.message); // deltas and resync markers; not heartbeats or summaries
   });
   await bus.subscribe(CHANNELS.sportsOdds);
   const relay = await startRelay(redis.url);
@@ -162,8 +162,8 @@ describe("feed status with a long leader lease", () => {
     const heartbeats: FeedStatusMessage[] = [];
     const listener = new Redis(stack.redis.url);
     listener.on("message", (_channel: string, raw: string) => {
-      const message = JSON.parse(raw) as { type: string };
-      if (message.type === "feed:status") heartbeats.push(message as FeedStatusMessage);
+      const message = parseJson(FeedStatusMessage, raw);
+      if (message.ok) heartbeats.push(message.message);
     });
     await listener.subscribe(CHANNELS.sportsOdds);
     const watcher = await connectClient(stack.relay.url);

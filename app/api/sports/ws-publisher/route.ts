@@ -21,6 +21,12 @@ const StopBody = z.strictObject({});
 /** The control bodies are a few bytes; nothing larger is read. */
 const MAX_CONTROL_BODY_BYTES = 1_024;
 
+/**
+ * Who decided, as the public status shows it: the bearer token names no person (admin accounts
+ * will), and a client-supplied address does not belong on a public route.
+ */
+const ACTOR = "the admin token";
+
 /** How long POST/DELETE wait for the leader to confirm before answering with what they see. */
 const CONFIRM_WITHIN_MS = 3_000;
 
@@ -38,7 +44,7 @@ export async function POST(request: Request): Promise<Response> {
   if (denied) return denied;
   const body = await readJsonBody(request, StartBody, '{"intervalMs": 500}', MAX_CONTROL_BODY_BYTES);
   if (!body.ok) return body.response;
-  return decide(request, "running", body.value.intervalMs);
+  return decide("running", body.value.intervalMs);
 }
 
 export async function DELETE(request: Request): Promise<Response> {
@@ -46,25 +52,29 @@ export async function DELETE(request: Request): Promise<Response> {
   if (denied) return denied;
   const body = await readJsonBody(request, StopBody, "no body", MAX_CONTROL_BODY_BYTES);
   if (!body.ok) return body.response;
-  return decide(request, "stopped");
+  return decide("stopped");
 }
 
 /** Records the decision (keeping the interval unless one is given), then waits for the leader. */
-async function decide(request: Request, state: DesiredState, intervalMs?: number): Promise<Response> {
+async function decide(state: DesiredState, intervalMs?: number): Promise<Response> {
   const { db, redis } = services();
   try {
     const previous = await readDesired(db);
-    await setDesired(db, redis, { state, intervalMs: intervalMs ?? previous?.intervalMs ?? env().PUBLISHER_INTERVAL_MS, updatedBy: actor(request) });
+    await setDesired(db, redis, { state, intervalMs: intervalMs ?? previous?.intervalMs ?? env().PUBLISHER_INTERVAL_MS, updatedBy: ACTOR });
   } catch (error) {
     return unavailable(error, "Postgres", "nothing was changed; try again shortly");
   }
   try {
-    const wanted = intervalMs;
-    return json(await confirm((s) => (state === "running" ? s.running && (wanted === undefined || s.intervalMs === wanted) : !s.running)));
+    return json(await confirm(state === "running" ? leaderRuns : leaderStopped));
   } catch (error) {
     return unavailable(error, "Redis", "the decision is recorded, and the publisher follows it once Redis is back");
   }
 }
+
+/** The leader reports ticking successfully at the recorded interval. */
+const leaderRuns = (s: PublisherStatus) => s.running && s.leader?.intervalMs === s.intervalMs;
+/** The leader reports following the stop and no longer ticking. */
+const leaderStopped = (s: PublisherStatus) => s.leader?.following === "stopped" && !s.leader.ticking;
 
 async function status(): Promise<PublisherStatus> {
   const config = env();
@@ -86,8 +96,4 @@ async function confirm(done: (status: PublisherStatus) => boolean): Promise<Publ
     ? `the leader (${current.leader.instanceId}) has not confirmed yet${current.health.reason ? ` (${current.health.reason})` : ""}; check GET again`
     : "no publisher process holds the lease: start one (pm2 start ecosystem.config.cjs --only publisher)";
   return { ...current, confirmed: false, warning };
-}
-
-function actor(request: Request): string {
-  return `admin@${request.headers.get("x-forwarded-for")?.split(",")[0]?.trim() || "local"}`;
 }
