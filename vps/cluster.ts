@@ -58,3 +58,32 @@ export function askPeers(io: ClusterServer, self: PeerSummary, timeoutMs: number
     io.serverSideEmit("relay:summary", (error: Error | null, answers: unknown[]) => done(answers ?? [], error === null));
   });
 }
+
+/**
+ * The cluster view for /health, asked for at most once per `maxAgeMs` however often /health is
+ * hit (one question in flight at a time), so polling it never floods the other instances. This
+ * instance's own line is always current. Without the adapter's Redis nobody can be asked: that
+ * is said at once instead of after a timeout.
+ */
+export function clusterViewer(io: ClusterServer, adapterReady: () => boolean, timeoutMs: number, maxAgeMs = 1_000): (self: PeerSummary) => Promise<ClusterView> {
+  let last: { at: number; peers: PeerSummary[]; complete: boolean } | null = null;
+  let asking: Promise<void> | null = null;
+  const view = (self: PeerSummary, peers: PeerSummary[], complete: boolean): ClusterView => {
+    const instances = [self, ...peers];
+    return { instances, connections: instances.reduce((sum, i) => sum + i.connections, 0), complete };
+  };
+  return async (self) => {
+    if (!adapterReady()) return view(self, [], false);
+    if (!last || Date.now() - last.at >= maxAgeMs) {
+      asking ??= askPeers(io, self, timeoutMs)
+        .then((answer) => {
+          last = { at: Date.now(), peers: answer.instances.slice(1), complete: answer.complete };
+        })
+        .finally(() => {
+          asking = null;
+        });
+      await asking;
+    }
+    return view(self, last?.peers ?? [], last?.complete ?? false);
+  };
+}

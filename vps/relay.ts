@@ -7,7 +7,7 @@ import { type ClientToServerEvents, type FeedStatus, LIMITS, ROOMS, type ServerT
 import { AuthError, authenticate } from "./auth";
 import { BoardSummary } from "./board-summary";
 import { subscribeBus } from "./bus";
-import { type ClusterView, type InterServerEvents, type PeerSummary, answerPeers, askPeers } from "./cluster";
+import { type ClusterView, type InterServerEvents, type PeerSummary, answerPeers, clusterViewer } from "./cluster";
 import { type ConnectionContext, type SocketData, handleConnection, initSocketData } from "./connection";
 import { FeedStatusTracker } from "./feed-status";
 import { type RelayMetrics, createMetrics } from "./metrics";
@@ -69,24 +69,61 @@ const CLUSTER_TIMEOUT_MS = 1_000;
  */
 export async function createRelay(httpServer: HttpServer, deps: RelayDeps): Promise<Relay> {
   const { config, log } = deps;
-  const startedAt = Date.now();
   const metrics = createMetrics();
-  const io = new Server<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>(httpServer, {
+  const io = createServer(httpServer, deps);
+  const local = io.local;
+  const feed = new FeedStatusTracker((status) => local.emit("feed:status", status), Date.now());
+  const board = new BoardSummary((counts) => local.emit("sports:summary", counts));
+  const cache = createCache(deps, local, metrics);
+  const ctx: ConnectionContext = { cache, metrics, log, maxSubscriptions: config.maxSubscriptions, rate: config.rate };
+  authenticateHandshakes(io, config.jwtSecret, ctx);
+  io.on("connection", (socket) => {
+    metrics.connections.inc();
+    socket.once("disconnect", () => metrics.connections.dec());
+    handleConnection(socket, ctx);
+    socket.emit("feed:status", feed.current());
+    const counts = board.current();
+    if (counts) socket.emit("sports:summary", counts);
+  });
+  await relayBus(deps, { local, feed, board, cache, metrics });
+  watchBus(deps.subscriber, feed, cache, log, () => board.load(deps.redis));
+  await board.load(deps.redis);
+  const timer = setInterval(() => feed.check(Date.now()), 1_000);
+  return {
+    io,
+    metrics,
+    health: healthOf(io, deps, { feed, cache }),
+    close: async () => {
+      clearInterval(timer);
+      // Closing the transports (not a server-side "disconnect") makes clients reconnect on their own.
+      await new Promise<void>((resolve) => io.close(() => resolve()));
+      deps.subscriber.removeAllListeners("message");
+    },
+  };
+}
+
+type RelayServer = Relay["io"];
+type LocalEmitter = RelayServer["local"];
+
+function createServer(httpServer: HttpServer, deps: RelayDeps): RelayServer {
+  const { allowedOrigins } = deps.config;
+  const io: RelayServer = new Server(httpServer, {
     path: "/socket.io",
-    cors: { origin: config.allowedOrigins.includes("*") ? true : config.allowedOrigins },
-    allowRequest: (req, callback) => callback(originAllowed(req, config.allowedOrigins) ? null : "origin not allowed", originAllowed(req, config.allowedOrigins)),
+    cors: { origin: allowedOrigins.includes("*") ? true : allowedOrigins },
+    allowRequest: (req, callback) => callback(originAllowed(req, allowedOrigins) ? null : "origin not allowed", originAllowed(req, allowedOrigins)),
     maxHttpBufferSize: LIMITS.maxMessageBytes * 4,
     pingInterval: 10_000,
     pingTimeout: 5_000,
   });
   io.adapter(createAdapter(deps.adapterPub, deps.adapterSub, { key: "relay", requestsTimeout: CLUSTER_TIMEOUT_MS }));
-  const local = io.local;
+  return io;
+}
 
-  const feed = new FeedStatusTracker((status) => local.emit("feed:status", status), Date.now());
-  const board = new BoardSummary((counts) => local.emit("sports:summary", counts));
-  const cache = new SportCache(
+/** The sport cache, whose catch-ups and reloads go straight to the sport's room. */
+function createCache(deps: RelayDeps, local: LocalEmitter, metrics: RelayMetrics): SportCache {
+  const cache: SportCache = new SportCache(
     deps.redis,
-    log.child({ part: "cache" }),
+    deps.log.child({ part: "cache" }),
     {
       replay: (sport, deltas) => {
         for (const delta of deltas) local.to(ROOMS.sport(sport)).emit("odds:delta", toClientDelta(delta));
@@ -97,11 +134,14 @@ export async function createRelay(httpServer: HttpServer, deps: RelayDeps): Prom
         local.to(ROOMS.sport(sport)).emit("odds:snapshot", cache.snapshot(sport, true));
       },
     },
-    config.replay,
+    deps.config.replay,
   );
-  const ctx: ConnectionContext = { cache, metrics, log, maxSubscriptions: config.maxSubscriptions, rate: config.rate };
-  const secret = config.jwtSecret ? new TextEncoder().encode(config.jwtSecret) : null;
+  return cache;
+}
 
+/** Checks each handshake's token: a bad one is refused with a reason, none means anonymous. */
+function authenticateHandshakes(io: RelayServer, jwtSecret: string | null, ctx: ConnectionContext): void {
+  const secret = jwtSecret ? new TextEncoder().encode(jwtSecret) : null;
   io.use((socket, next) => {
     authenticate(socket.handshake.auth?.token, secret).then(
       (identity) => {
@@ -109,21 +149,24 @@ export async function createRelay(httpServer: HttpServer, deps: RelayDeps): Prom
         next();
       },
       (error: unknown) => {
-        metrics.clientErrors.inc({ code: "unauthorized" });
+        ctx.metrics.clientErrors.inc({ code: "unauthorized" });
         const message = error instanceof AuthError ? error.message : "unauthorized";
         next(Object.assign(new Error("unauthorized"), { data: { code: "unauthorized", message } }));
       },
     );
   });
-  io.on("connection", (socket) => {
-    metrics.connections.inc();
-    socket.once("disconnect", () => metrics.connections.dec());
-    handleConnection(socket, ctx);
-    socket.emit("feed:status", feed.current());
-    const counts = board.current();
-    if (counts) socket.emit("sports:summary", counts);
-  });
+}
 
+interface BusTargets {
+  local: LocalEmitter;
+  feed: FeedStatusTracker;
+  board: BoardSummary;
+  cache: SportCache;
+  metrics: RelayMetrics;
+}
+
+/** Relays the five Redis channels to this instance's sockets, each to its rooms. */
+async function relayBus(deps: RelayDeps, { local, feed, board, cache, metrics }: BusTargets): Promise<void> {
   const onSportsOdds = (message: SportsOddsMessage) => {
     const now = Date.now();
     if (message.type === "feed:status") return feed.heartbeat(message.status, now, message.heartbeatMs);
@@ -150,41 +193,26 @@ export async function createRelay(httpServer: HttpServer, deps: RelayDeps): Prom
       adminEvent: ({ v, type, ...event }) => local.to(ROOMS.admins).emit("admin:event", event),
       userUpdate: ({ v, type, ...update }) => local.to(ROOMS.user(update.userId)).emit("user:update", update),
     },
-    log.child({ part: "bus" }),
+    deps.log.child({ part: "bus" }),
     metrics,
   );
-  watchBus(deps.subscriber, feed, cache, log, () => board.load(deps.redis));
-  await board.load(deps.redis);
-  const timer = setInterval(() => feed.check(Date.now()), 1_000);
+}
 
+/** /health: this instance, and the cluster as the other instances answer (see cluster.ts). */
+function healthOf(io: RelayServer, deps: RelayDeps, { feed, cache }: { feed: FeedStatusTracker; cache: SportCache }): () => Promise<RelayHealth> {
+  const startedAt = Date.now();
   const summary = (): PeerSummary => ({
-    instanceId: config.instanceId,
+    instanceId: deps.config.instanceId,
     status: deps.subscriber.status === "ready" && deps.redis.status === "ready" ? "ok" : "degraded",
     connections: io.engine.clientsCount,
     uptimeSec: Math.round((Date.now() - startedAt) / 1000),
   });
   answerPeers(io, summary);
-
-  return {
-    io,
-    metrics,
-    health: async () => {
-      const self = summary();
-      return {
-        ...self,
-        redis: { commands: deps.redis.status, subscriber: deps.subscriber.status },
-        feed: feed.current(),
-        sports: cache.sports(),
-        // Without the adapter's Redis nobody can be asked: say so at once instead of waiting.
-        cluster: deps.adapterPub.status === "ready" ? await askPeers(io, self, CLUSTER_TIMEOUT_MS) : { instances: [self], connections: self.connections, complete: false },
-      };
-    },
-    close: async () => {
-      clearInterval(timer);
-      // Closing the transports (not a server-side "disconnect") makes clients reconnect on their own.
-      await new Promise<void>((resolve) => io.close(() => resolve()));
-      deps.subscriber.removeAllListeners("message");
-    },
+  const clusterView = clusterViewer(io, () => deps.adapterPub.status === "ready", CLUSTER_TIMEOUT_MS);
+  return async () => {
+    const self = summary();
+    const redis = { commands: deps.redis.status, subscriber: deps.subscriber.status };
+    return { ...self, redis, feed: feed.current(), sports: cache.sports(), cluster: await clusterView(self) };
   };
 }
 

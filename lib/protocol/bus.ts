@@ -47,7 +47,7 @@ export const FeedStatusMessage = z.object({
    * How often the leader sends this heartbeat, ms: relays call the feed stale after
    * `silenceLimitMs(heartbeatMs)` without one. Absent (an older publisher): 1000.
    */
-  heartbeatMs: z.number().int().positive().optional(),
+  heartbeatMs: z.number().int().positive().max(60_000).optional(),
 });
 
 /** Heartbeat period assumed when a heartbeat does not state one, ms. */

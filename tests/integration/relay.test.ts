@@ -3,6 +3,7 @@ import { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { CHANNELS, KEYS, LIMITS, RELAY_TOKEN_AUDIENCE, RELAY_TOKEN_ISSUER } from "../../lib/protocol";
 import { type TestClient, connectClient } from "../support/client";
+import type { ClusterView } from "../../vps/cluster";
 import { until } from "../support/full-stack";
 import { type RedisService, startRedisServer } from "../support/services";
 import { type RelayProc, TEST_JWT_SECRET, startRelay } from "../support/stack";
@@ -177,26 +178,32 @@ describe("relay", () => {
     } finally {
       client.close();
       await defaults.stop();
+      await bus.srem(KEYS.sports, ...sports);
     }
   });
 
   it("lists every relay instance on the same Redis in /health, through the adapter", async () => {
     const second = await startRelay(redis.url, { RELAY_INSTANCE_ID: "relay-b" });
     const onSecond = [await connectClient(second.url), await connectClient(second.url)];
+    const health = async (url: string) => (await (await fetch(`${url}/health`)).json()) as { instanceId: string; connections: number; cluster: ClusterView };
+    const ids = (view: ClusterView) => view.instances.map((i) => i.instanceId);
     try {
-      const health = await (await fetch(`${relay.url}/health`)).json();
-      expect(health.cluster.complete).toBe(true);
-      expect(health.cluster.instances.map((i: { instanceId: string }) => i.instanceId)).toEqual([health.instanceId, "relay-b"]);
-      expect(health.cluster.instances[1]).toMatchObject({ status: "ok", connections: 2 });
-      expect(health.cluster.connections).toBe(health.connections + 2);
-      const fromSecond = await (await fetch(`${second.url}/health`)).json();
-      expect(fromSecond.cluster.instances.map((i: { instanceId: string }) => i.instanceId)).toEqual(["relay-b", health.instanceId]);
+      // The view is cached for a second: wait for one asked after relay-b came up.
+      await until(async () => ids((await health(relay.url)).cluster).includes("relay-b"), 10_000, "relay-b in the cluster view");
+      const first = await health(relay.url);
+      expect(first.cluster.complete).toBe(true);
+      expect(ids(first.cluster)).toEqual([first.instanceId, "relay-b"]);
+      expect(first.cluster.instances[1]).toMatchObject({ status: "ok", connections: 2 });
+      expect(first.cluster.connections).toBe(first.connections + 2);
+      await until(async () => ids((await health(second.url)).cluster).join() === ["relay-b", first.instanceId].join(), 10_000, "the first relay in relay-b's view");
     } finally {
       for (const client of onSecond) client.close();
       await second.stop();
     }
-    const alone = await (await fetch(`${relay.url}/health`)).json();
-    expect(alone.cluster).toMatchObject({ complete: true, instances: [{ instanceId: alone.instanceId }] });
+    await until(async () => {
+      const alone = await health(relay.url);
+      return alone.cluster.complete && ids(alone.cluster).join() === alone.instanceId;
+    }, 10_000, "the view without relay-b");
   });
 
   it("serves /health and /metrics", async () => {
