@@ -60,13 +60,20 @@ export async function readBody(request: Request, maxBytes = MAX_BODY_BYTES): Pro
   const reader = request.body.getReader();
   const chunks: Uint8Array[] = [];
   let size = 0;
-  for (let read = await reader.read(); !read.done; read = await reader.read()) {
-    size += read.value.byteLength;
-    if (size > maxBytes) {
-      await reader.cancel().catch(() => {});
-      return tooLarge();
+  try {
+    for (let read = await reader.read(); !read.done; read = await reader.read()) {
+      size += read.value.byteLength;
+      if (size > maxBytes) {
+        await reader.cancel().catch(() => {});
+        return tooLarge();
+      }
+      chunks.push(read.value);
     }
-    chunks.push(read.value);
+  } catch {
+    // The client went away mid-body: nothing to act on, and nobody left to read a detailed answer.
+    return { ok: false, response: apiError(400, "invalid_request", "the request body ended early") };
+  } finally {
+    reader.releaseLock();
   }
   return { ok: true, value: Buffer.concat(chunks).toString("utf8") };
 }
