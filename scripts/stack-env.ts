@@ -19,8 +19,17 @@ const schema = z.object({
   POSTGRES_PORT: port(54329),
   /** The local Redis `npm start` provisions (unused when REDIS_URL is set). */
   REDIS_PORT: port(63799),
+  /** Set: that service is used as it is, and none is provisioned. */
   DATABASE_URL: z.string().min(1).optional(),
   REDIS_URL: z.string().min(1).optional(),
+  /** Unset: generated once for this checkout and kept in .data/secrets.json. */
+  ADMIN_TOKEN: z.string().min(16, "must be at least 16 characters").optional(),
+  RELAY_JWT_SECRET: z.string().min(32, "must be at least 32 characters").optional(),
+  /** Unset: this machine's own addresses on PORT. */
+  RELAY_ALLOWED_ORIGINS: z.string().min(1).optional(),
+  // Read by ecosystem.config.cjs; checked here too, so a typo fails before anything starts.
+  RELAY_INSTANCES: z.coerce.number().int().min(1).max(64).default(1),
+  PUBLISHER_INSTANCES: z.coerce.number().int().min(1).max(16).default(1),
 });
 
 export type StackEnv = z.infer<typeof schema>;

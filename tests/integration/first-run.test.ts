@@ -6,6 +6,7 @@ import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { MIGRATIONS_DIR } from "../../scripts/migrations";
 import { freePort, isListening, waitFor } from "../../scripts/services/ports";
+import { SYSTEM_DIR, clusterDirFor } from "../../scripts/services/postgres";
 import { runOrThrow } from "../../scripts/services/run";
 import { type User, cloneCheckout, ownLines, processesUnder, runIn } from "../support/checkout";
 
@@ -56,7 +57,7 @@ describe("first run: npm install, npm start, npm stop from a fresh clone in a pr
 
   afterAll(async () => {
     if (checkout) await runIn(checkout, "npm", ["stop"], {}, lastUser).catch(() => {});
-    if (root && pgData.startsWith("/var/lib/live-odds/")) await rm(pgData, { recursive: true, force: true });
+    if (root && checkout) await rm(clusterDirFor(checkout), { recursive: true, force: true }); // root's cluster lives outside the checkout
     if (home) await rm(home, { recursive: true, force: true });
   }, 120_000);
 
@@ -73,7 +74,8 @@ describe("first run: npm install, npm start, npm stop from a fresh clone in a pr
     expect(start.output).toMatch(/seeded demo data: 5 sports/);
     adminToken = /Admin token\s+(\S+)/.exec(start.output)?.[1] ?? "";
     pgData = await dataDirectory(checkout);
-    if (root) expect(pgData.startsWith("/var/lib/live-odds/clusters/")).toBe(true); // not in the private home
+    if (root) expect(pgData).toBe(clusterDirFor(checkout)); // under /var/lib/live-odds, not in the private home
+    if (root) expect(pgData.startsWith(`${SYSTEM_DIR}/clusters/`)).toBe(true);
     await expectRunning(ports);
   }, START_TIMEOUT);
 
