@@ -52,13 +52,24 @@ runMain(async () => {
   // What this run starts, undone in reverse if a later step fails or Ctrl-C comes first: nothing
   // is left half-started.
   const undo: Undo[] = [];
-  const interrupted = () => void rollBack(undo).finally(() => process.exit(130));
-  process.once("SIGINT", interrupted);
-  process.once("SIGTERM", interrupted);
+  let rollingBack: Promise<void> | null = null;
+  const rollBackOnce = () => (rollingBack ??= rollBack(undo));
+  let signalled = false;
+  // Ctrl-C reaches us more than once (from the terminal, and relayed by npm and tsx): every one
+  // must be handled, or the second would kill us half-way through the rollback.
+  const interrupted = () => {
+    if (signalled) return;
+    signalled = true;
+    void rollBackOnce().finally(() => process.exit(130));
+  };
+  process.on("SIGINT", interrupted);
+  process.on("SIGTERM", interrupted);
   try {
     await startEverything(stack, env, undo);
   } catch (error) {
-    await rollBack(undo);
+    // A step that failed because of Ctrl-C (the build got the signal too) is no error to report.
+    await rollBackOnce();
+    if (signalled) process.exit(130);
     throw error;
   } finally {
     process.off("SIGINT", interrupted);
@@ -71,7 +82,7 @@ runMain(async () => {
 
 async function rollBack(undo: Undo[]): Promise<void> {
   if (undo.length) say("stopping what this run started");
-  for (const step of undo.splice(0).reverse()) await step().catch(() => {});
+  for (const step of [...undo].reverse()) await step().catch(() => {});
 }
 
 /**
@@ -213,7 +224,10 @@ async function followLogs(): Promise<void> {
     stdio: ["ignore", "inherit", "inherit"],
   });
   await new Promise<void>((resolve) => {
+    let stopping = false;
     const stop = () => {
+      if (stopping) return; // Ctrl-C arrives more than once; each must be caught, one acts
+      stopping = true;
       logs.kill("SIGTERM");
       console.log("\n» stopping…");
       stopStack(say).then(resolve, (error: unknown) => {
@@ -221,7 +235,7 @@ async function followLogs(): Promise<void> {
         resolve();
       });
     };
-    process.once("SIGINT", stop);
-    process.once("SIGTERM", stop);
+    process.on("SIGINT", stop);
+    process.on("SIGTERM", stop);
   });
 }
