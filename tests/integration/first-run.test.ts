@@ -1,3 +1,4 @@
+import { spawn } from "node:child_process";
 import { chmod, lstat, mkdtemp, readdir, readlink, rm } from "node:fs/promises";
 import net from "node:net";
 import os from "node:os";
@@ -8,7 +9,7 @@ import { MIGRATIONS_DIR } from "../../scripts/migrations";
 import { freePort, isListening, waitFor } from "../../scripts/services/ports";
 import { SYSTEM_DIR, clusterDirFor } from "../../scripts/services/postgres";
 import { runOrThrow } from "../../scripts/services/run";
-import { type User, cloneCheckout, ownLines, processesUnder, runIn } from "../support/checkout";
+import { type User, cleanEnv, cloneCheckout, ownLines, processesUnder, runIn } from "../support/checkout";
 
 /**
  * The README's quick start, run exactly as written, from a fresh clone inside a private (mode 700)
@@ -123,6 +124,20 @@ describe("first run: npm install, npm start, npm stop from a fresh clone in a pr
       await new Promise((resolve) => squatter.close(resolve));
     }
   }, 60_000);
+
+  it("npm start in the foreground: Ctrl-C stops everything it started", async () => {
+    // A terminal's Ctrl-C goes to the whole process group: npm, tsx and the start script.
+    const start = spawn("npm", ["start"], { cwd: checkout, env: cleanEnv({ ...ports }), detached: true, stdio: ["ignore", "pipe", "pipe"] });
+    let output = "";
+    for (const stream of [start.stdout, start.stderr]) stream.on("data", (chunk: Buffer) => (output += chunk.toString()));
+    const exited = new Promise<void>((resolve) => start.once("exit", () => resolve()));
+    await waitFor(async () => output.includes("Live Odds is running"), START_TIMEOUT / 2, "npm start to be ready");
+    await expectRunning(ports);
+    process.kill(-(start.pid ?? 0), "SIGINT");
+    await exited;
+    expect(output).toContain("stopped Postgres");
+    await expectStopped(ports, ours);
+  }, START_TIMEOUT);
 
   it.runIf(root)("as an unprivileged user too, from a private home of their own", async () => {
     const user = await nobody(home);

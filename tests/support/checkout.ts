@@ -32,10 +32,15 @@ export interface User {
  * plus `env`), as `user` when given. Never throws on a non-zero exit.
  */
 export function runIn(cwd: string, command: string, args: string[], env: Record<string, string>, user?: User): Promise<RunResult & { output: string }> {
-  const clean = Object.fromEntries(Object.entries(process.env).filter(([name]) => !OURS.test(name))) as Record<string, string>;
   const identity = user ? { uid: user.uid, gid: user.gid } : {};
+  return run(command, args, { cwd, env: cleanEnv(env, user), ...identity }).then((result) => ({ ...result, output: result.stdout + result.stderr }));
+}
+
+/** This process's environment without the test runner's and our own variables, plus `env`. */
+export function cleanEnv(env: Record<string, string>, user?: User): NodeJS.ProcessEnv {
+  const clean = Object.fromEntries(Object.entries(process.env).filter(([name]) => !OURS.test(name))) as Record<string, string>;
   const home: Record<string, string> = user ? { HOME: user.home, USER: user.name, LOGNAME: user.name, npm_config_cache: path.join(user.home, ".npm") } : {};
-  return run(command, args, { cwd, env: { ...clean, ...home, ...env } as NodeJS.ProcessEnv, ...identity }).then((result) => ({ ...result, output: result.stdout + result.stderr }));
+  return { ...clean, ...home, ...env } as NodeJS.ProcessEnv;
 }
 
 /** Variables a test runner or a developer's shell may hold that must not reach the checkout. */
