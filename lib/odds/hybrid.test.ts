@@ -11,7 +11,10 @@ describe("hybridOdds: worked examples (own computation, following docs/odds.md s
     // 1. Fair rows [.5,.3,.2], [.45,.3,.25], [.55,.25,.2] → medians f = [0.5, 0.3, 0.2].
     // 2. Stakes [100, 100, 800] → q = [0.1, 0.1, 0.8].
     // 3. w = 1000/(1000 + 3000) = 0.25 → p = 0.75·f + 0.25·q = [0.4, 0.25, 0.35].
-    // 4. 1/(p·1.05) = [2.3810, 3.8095, 2.7211] → ladder [2.38, 3.8, 2.72].
+    // 4. 1/(p·1.05) = [2.3810, 3.8095, 2.7211]; caps 1/(f·1.05) = [1.9048, 3.1746, 4.7619] and best
+    //    prices 1/(min fair row·1.05) = [2.1164, 3.8095, 4.7619]. The two outcomes the pool under-backs
+    //    would lengthen past the consensus, so they take their caps: [1.9048, 3.1746, 2.7211]
+    //    → ladder [1.9, 3.15, 2.72].
     const input = {
       books: booksFrom([
         [0.5, 0.3, 0.2],
@@ -24,19 +27,20 @@ describe("hybridOdds: worked examples (own computation, following docs/odds.md s
       method: "multiplicative" as const,
     };
     const result = hybridOdds(input);
-    expect(result.map((o) => o.price)).toEqual([2.38, 3.8, 2.72]);
+    expect(result.map((o) => o.price)).toEqual([1.9, 3.15, 2.72]);
     [0.5, 0.3, 0.2].forEach((f, i) => expect(result[i]!.fair).toBeCloseTo(f, 12));
     [0.1, 0.1, 0.8].forEach((q, i) => expect(result[i]!.pool).toBeCloseTo(q, 15));
     [0.4, 0.25, 0.35].forEach((p, i) => expect(result[i]!.blended).toBeCloseTo(p, 12));
     expect(result.every((o) => o.clamped === null)).toBe(true);
 
     const unrounded = hybridOdds({ ...input, ladder: "none" });
-    [1 / 0.42, 1 / 0.2625, 1 / 0.3675].forEach((price, i) => expect(unrounded[i]!.price).toBeCloseTo(price, 10));
+    [1 / 0.525, 1 / 0.315, 1 / 0.3675].forEach((price, i) => expect(unrounded[i]!.price).toBeCloseTo(price, 10));
   });
 
-  it("two-way example from the JSDoc: prices [1.66, 2.22]", () => {
+  it("two-way example from the JSDoc: prices [1.66, 1.9]", () => {
+    // p ≈ [0.5714, 0.4286] → 1/(p·1.05) ≈ [1.667, 2.222]; the second is capped at 1/(0.5·1.05) ≈ 1.905.
     const result = hybridOdds({ books: [{ book: "a", prices: [1.95, 1.95] }], stakes: [300, 100], margin: 0.05, liquidity: 1000 });
-    expect(result.map((o) => o.price)).toEqual([1.66, 2.22]);
+    expect(result.map((o) => o.price)).toEqual([1.66, 1.9]);
     expect(result[0]!.blended).toBeCloseTo(4 / 7, 14);
     expect(result[0]!.fair).toBeCloseTo(0.5, 14);
   });

@@ -1,3 +1,4 @@
+import { bestPrices } from "./best-price";
 import { type BookPrices, additiveError, consensusOfImplied, impliedRows } from "./consensus";
 import { DEFAULT_MARGIN_METHOD, type MarginMethod } from "./margin-method";
 import { LADDER_MAX, LADDER_MIN, type PriceLadder, roundDownClamped } from "./ladder";
@@ -21,15 +22,18 @@ export interface HybridOddsInput {
 }
 
 /**
- * Which clamp, if any, set the offered price: `min` when the formula asked for less than 1.01 (so
- * the offer is slightly MORE generous than the formula — the one exception to "never offer more"),
- * `max` when it asked for more than 1000 (including p = 0).
+ * Which clamp, if any, set the offered price: `min` when the formula (cap included) asked for less
+ * than 1.01 (so the offer is slightly MORE generous than the formula — the one exception to "never
+ * offer more"), `max` when it asked for more than 1000 (including p = 0 with no cap).
  */
 export type PriceClamp = "min" | "max" | null;
 
 /** One outcome of {@link hybridOdds}. */
 export interface HybridOutcome {
-  /** Offered decimal odds: 1/(p·(1 + m)) clamped to [1.01, 1000], then rounded down to the ladder. */
+  /**
+   * Offered decimal odds: min(1/(p·(1 + m)), cap) clamped to [1.01, 1000], then rounded down to the
+   * ladder; with books the cap is min(1/(f·(1 + m)), best bookmaker price), see {@link priceCap}.
+   */
   price: number;
   /** Bookmaker consensus probability f_i, or null when there were no books (never NaN). */
   fair: number | null;
@@ -47,12 +51,15 @@ export interface HybridOutcome {
  * 2. q_i = S_i/ΣS;
  * 3. w = ΣS/(ΣS + L), p_i = (1 − w)·f_i + w·q_i — pool only without books, uniform with neither
  *    books nor stakes, f alone when ΣS = 0 (w = 0); renormalised;
- * 4. price_i = 1/(p_i·(1 + m)), clamped to [1.01, 1000], rounded down to the ladder.
+ * 4. price_i = min(1/(p_i·(1 + m)), cap_i) in decimal odds, clamped to [1.01, 1000], rounded down
+ *    to the ladder. With books cap_i = min(1/(f_i·(1 + m)), best_i) ({@link priceCap}): the pool
+ *    may shorten a price but never lengthen it past the market; without books there is no cap.
  *
  * @throws OddsInputError for any bad input (see docs/odds.md); use priceMarket for live feed data
  * @example
  * hybridOdds({ books: [{ book: "a", prices: [1.95, 1.95] }], stakes: [300, 100], margin: 0.05, liquidity: 1000 })
- * // f = [0.5, 0.5], q = [0.75, 0.25], w = 400/1400 → p ≈ [0.5714, 0.4286] → prices [1.66, 2.22]
+ * // f = [0.5, 0.5], q = [0.75, 0.25], w = 400/1400 → p ≈ [0.5714, 0.4286] → uncapped [1.667, 2.222];
+ * // cap = min(1/(0.5·1.05), 1.95) ≈ 1.905 → prices [1.66, 1.9] (the under-backed side is capped)
  */
 export function hybridOdds(input: HybridOddsInput): HybridOutcome[] {
   const { books, stakes, margin, liquidity } = input;
@@ -60,24 +67,28 @@ export function hybridOdds(input: HybridOddsInput): HybridOutcome[] {
   const n = stakes.length;
   reserve(n);
   let fair: Float64Array | null = null;
+  let best: readonly { price: number }[] | null = null;
   if (books.length > 0) {
     const implied = impliedRows(books, n);
     fair = fairScratch;
     if (consensusOfImplied(implied, books.length, n, method, fair) < books.length) {
       throw additiveError(books, implied, n, method);
     }
+    best = bestPrices(books);
   }
   const blended = blendedScratch;
   blendInto(fair, stakes, total, liquidity, blended);
   const outcomes: HybridOutcome[] = [];
   for (let i = 0; i < n; i++) {
     const p = blended[i]!;
+    const f = fair === null ? null : fair[i]!;
+    const formula = formulaPrice(p, margin, priceCap(f, best === null ? null : best[i]!.price, margin));
     outcomes.push({
-      price: offeredPrice(p, margin, ladder),
-      fair: fair === null ? null : fair[i]!,
+      price: offeredPrice(formula, ladder),
+      fair: f,
       pool: total > 0 ? stakes[i]! / total : 0,
       blended: p,
-      clamped: clampOf(p, margin),
+      clamped: clampOf(formula),
     });
   }
   return outcomes;
@@ -151,21 +162,47 @@ export function blendInto(
     out[i] = (1 - w) * f + w * q;
     sum += out[i]!;
   }
+  // With w = 0, p is f itself (already normalised). Dividing again could move p_i an ulp above
+  // f_i, and the no-stake price would then sit an ulp below the cap instead of on it.
+  if (w === 0) return;
   for (let i = 0; i < n; i++) out[i] = out[i]! / sum;
 }
 
 /**
- * Step 4: 1/(p·(1 + m)) clamped to [1.01, 1000] and, on the standard ladder, rounded down.
- * p = 0 gives 1/0 = Infinity, which the clamp turns into 1000 — never NaN.
+ * The longest price the market allows for one outcome, in decimal odds: the consensus with our
+ * margin, 1/(f·(1 + m)), or the best bookmaker price if that is shorter. Infinity when neither
+ * exists (a pool-only outcome is not capped). Without it the pool blend would lengthen an outcome
+ * nobody backed past the market — a price sharp bettors would take at a positive expectation.
+ *
+ * @param fair consensus probability f, or null without a consensus
+ * @param best highest bookmaker price (decimal odds) for the outcome, or null when none quotes it
+ * @example priceCap(0.5, 1.95, 0.05) // min(1/(0.5·1.05), 1.95) = min(1.905, 1.95) ≈ 1.905
+ * @example priceCap(0.5, 1.85, 0.05) // 1.85: no book offers more
  */
-export function offeredPrice(probability: number, margin: number, ladder: PriceLadder): number {
-  const formula = 1 / (probability * (1 + margin));
+export function priceCap(fair: number | null, best: number | null, margin: number): number {
+  // f = 0 (an additive removal can reach it) gives Infinity, leaving best as the cap — never NaN.
+  const consensusPrice = fair === null ? Infinity : 1 / (fair * (1 + margin));
+  return best === null ? consensusPrice : Math.min(consensusPrice, best);
+}
+
+/**
+ * Step 4 before clamping and the ladder: min(1/(p·(1 + m)), cap) in decimal odds. Taking the min
+ * means the pool can only shorten the capped price. p = 0 with no cap gives Infinity, never NaN.
+ */
+export function formulaPrice(probability: number, margin: number, cap: number): number {
+  return Math.min(1 / (probability * (1 + margin)), cap);
+}
+
+/**
+ * The offered price for a {@link formulaPrice}: clamped to [1.01, 1000] and, on the standard
+ * ladder, rounded down, so it never exceeds the formula except by the 1.01 floor.
+ */
+export function offeredPrice(formula: number, ladder: PriceLadder): number {
   const clamped = formula < LADDER_MIN ? LADDER_MIN : formula > LADDER_MAX ? LADDER_MAX : formula;
   return ladder === "standard" ? roundDownClamped(clamped) : clamped;
 }
 
-/** Which clamp {@link offeredPrice} applies for this probability, if any. */
-export function clampOf(probability: number, margin: number): PriceClamp {
-  const formula = 1 / (probability * (1 + margin));
+/** Which clamp {@link offeredPrice} applies to this formula price, if any. */
+export function clampOf(formula: number): PriceClamp {
   return formula < LADDER_MIN ? "min" : formula > LADDER_MAX ? "max" : null;
 }

@@ -1,7 +1,7 @@
 import type { BestPrice } from "./best-price";
 import { consensusOfImplied } from "./consensus";
 import { OddsInputError, describeValue } from "./errors";
-import { blendInto, offeredPrice, pricingArguments } from "./hybrid";
+import { blendInto, formulaPrice, offeredPrice, priceCap, pricingArguments } from "./hybrid";
 import type { PriceLadder } from "./ladder";
 import type { MarginMethod } from "./margin-method";
 import { isValidPrice } from "./validation";
@@ -29,7 +29,7 @@ export interface PriceMarketInput {
 
 /** One priced outcome, as the publisher puts it on the wire. */
 export interface MarketOutcome {
-  /** Offered decimal odds (see hybridOdds step 4). */
+  /** Offered decimal odds (see hybridOdds step 4): never longer than `best` or 1/(fair·(1 + m)). */
   price: number;
   /** Bookmaker consensus probability f_i; null when no book has a complete, usable set. */
   fair: number | null;
@@ -64,6 +64,10 @@ let bestBook = new Int32Array(16);
  * Prices one market from live feed data: hybrid odds plus best bookmaker price, edge and an
  * arbitrage flag (docs/odds.md). The single call the publisher makes per changed market.
  *
+ * The price cap uses the same `best` the wire carries — the highest usable quote from ANY book,
+ * complete or not — so an offered price never exceeds the best price shown beside it. A book that
+ * quotes only some outcomes still caps those outcomes, even when no consensus exists.
+ *
  * Feed data never makes it throw: a price that is null, NaN, ±Infinity, ≤ 1 or not a number counts
  * as "no price" — it is skipped for the best price, and makes that book incomplete, so the book is
  * left out of the consensus (only books pricing every outcome count). A book whose `book` key is
@@ -76,7 +80,8 @@ let bestBook = new Int32Array(16);
  *   books: [{ book: "a", prices: [1.9, 1.9] }, { book: "b", prices: [1.95, null] }],
  *   stakes: [0, 0], margin: 0.05, liquidity: 1000,
  * }) // fair [0.5, 0.5] from "a" alone (b is incomplete); best = b's 1.95 and a's 1.9;
- *    // arb false (1/1.95 + 1/1.9 ≈ 1.039); prices 1.9 (1/(0.5·1.05) ≈ 1.905 rounded down)
+ *    // arb false (1/1.95 + 1/1.9 ≈ 1.039); prices 1.9 (1/(0.5·1.05) ≈ 1.905 rounded down; capping
+ *    // at min(1.905, best) gives the same 1.9)
  */
 export function priceMarket(input: PriceMarketInput): PricedMarket {
   const { books, stakes, margin, liquidity } = input;
@@ -148,13 +153,13 @@ function assemble(
   let everyOutcomeQuoted = true;
   for (let i = 0; i < stakes.length; i++) {
     const p = blended[i]!;
-    const price = offeredPrice(p, margin, ladder);
-    offered += 1 / price;
     const bookIndex = bestBook[i]!;
     const best = bookIndex >= 0 ? { book: books[bookIndex]!.book, price: bestPrice[i]! } : null;
     if (best === null) everyOutcomeQuoted = false;
     else bestSum += 1 / best.price;
     const f = hasFair ? fair[i]! : null;
+    const price = offeredPrice(formulaPrice(p, margin, priceCap(f, best === null ? null : best.price, margin)), ladder);
+    offered += 1 / price;
     outcomes.push({
       price,
       fair: f,

@@ -55,3 +55,14 @@ export const messyPrice: fc.Arbitrary<number | null> = fc.oneof(
   { weight: 1, arbitrary: fc.constantFrom(null, NaN, Infinity, -Infinity, 0, 1, -2.5, 1 + Number.EPSILON, 1e308) },
   { weight: 1, arbitrary: fc.double() },
 );
+
+/**
+ * Books for one n-outcome market as the feed delivers them: realistic prices with about one slot in
+ * five missing (null), so complete and incomplete books mix — and no books at all occurs too.
+ */
+export function feedBooks(n: number, maxBooks = 6): fc.Arbitrary<{ book: string; prices: (number | null)[] }[]> {
+  const missing = fc.array(fc.integer({ min: 0, max: 4 }).map((k) => k === 0), { minLength: n, maxLength: n });
+  return fc
+    .array(fc.tuple(bookPrices(n), missing), { maxLength: maxBooks })
+    .map((sets) => sets.map(([prices, gaps], b) => ({ book: `book${b}`, prices: prices.map((p, i) => (gaps[i] ? null : p)) })));
+}
