@@ -4,7 +4,8 @@ const config = {
   distDir: process.env.NEXT_DIST_DIR || ".next",
   poweredByHeader: false,
   reactStrictMode: true,
-  serverExternalPackages: ["pino", "pg", "@prisma/adapter-pg", "ioredis"],
+  // Native or Node-only packages stay out of the bundle (@node-rs/argon2 ships a binary).
+  serverExternalPackages: ["pino", "pg", "@prisma/adapter-pg", "ioredis", "@node-rs/argon2"],
 };
 
 export default config;

@@ -1,8 +1,11 @@
 import { PrismaPg } from "@prisma/adapter-pg";
-import { PrismaClient } from "./generated/prisma/client";
+import { type Prisma, PrismaClient } from "./generated/prisma/client";
 import { StartupError, urlAddress } from "./errors";
 
 export type Db = InstanceType<typeof PrismaClient>;
+
+/** The client inside `db.$transaction(async (tx) => …)`. */
+export type Tx = Prisma.TransactionClient;
 
 export interface DbOptions {
   /** Connections in the pool. The publisher needs few; the web app a few more. */

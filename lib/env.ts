@@ -44,6 +44,27 @@ const schema = z.object({
   /** L in the pool blend w = ΣS / (ΣS + L) (docs/odds.md, "Hybrid odds"), in stake currency units. */
   POOL_LIQUIDITY: z.coerce.number().min(0).default(5_000),
   MARGIN_METHOD: z.enum(["multiplicative", "additive", "power", "shin", "odds-ratio"]).optional(),
+  /**
+   * Seals the session cookie (iron-session), ≥ 32 characters. Unset: nobody can sign up or in
+   * (the account routes answer 503), and the board works as before.
+   */
+  SESSION_SECRET: z.string().min(32, "must be at least 32 characters").optional(),
+  /** What a new account starts with, in the site's currency. */
+  DEMO_BALANCE: z.coerce.number().min(0).max(1_000_000).default(1_000),
+  /** Failed sign-ins allowed per account, and per client address, within the window (ms). */
+  SIGNIN_MAX_FAILURES: int(5, 1, 1_000),
+  SIGNIN_MAX_FAILURES_PER_ADDRESS: int(30, 1, 100_000),
+  SIGNIN_WINDOW_MS: int(900_000, 1_000, 86_400_000),
+  /** The smallest and the largest stake one bet may have. */
+  BET_MIN_STAKE: z.coerce.number().min(0.01).default(1),
+  BET_MAX_STAKE: z.coerce.number().min(0.01).default(10_000),
+  /**
+   * The most the house may lose on one outcome (what winning bets on it would pay, minus every
+   * stake in its market). A bet that would go past it is refused and the market is suspended.
+   */
+  LIABILITY_LIMIT: z.coerce.number().min(0).default(50_000),
+  /** A stake at or above this raises an admin alert. */
+  LARGE_BET_ALERT: z.coerce.number().min(0).default(1_000),
   SIMULATOR_ENABLED: flag(true),
   SIMULATOR_PRICE_UPDATES_PER_SEC: z.coerce.number().min(0).max(10_000).default(6),
   SIMULATOR_BETS_PER_SEC: z.coerce.number().min(0).max(10_000).default(1),

@@ -1,13 +1,32 @@
 import { timingSafeEqual } from "node:crypto";
 import type { z } from "zod";
 import { env } from "../../lib/env";
+import { outageOf } from "../../lib/errors";
 import { parseJson } from "../../lib/protocol";
 
-export type ApiErrorCode = "unauthorized" | "admin_disabled" | "invalid_request" | "payload_too_large" | "unknown_sport" | "unavailable" | "internal";
+export type ApiErrorCode =
+  | "unauthorized"
+  | "forbidden"
+  | "cross_site"
+  | "admin_disabled"
+  | "accounts_disabled"
+  | "invalid_request"
+  | "invalid_input"
+  | "invalid_stake"
+  | "payload_too_large"
+  | "unknown_sport"
+  | "not_found"
+  | "email_taken"
+  | "invalid_credentials"
+  | "rate_limited"
+  | "idempotency_key_required"
+  | "idempotency_key_reused"
+  | "unavailable"
+  | "internal";
 
-/** The one error shape every route answers with: `{ error: { code, message } }`. */
-export function apiError(status: number, code: ApiErrorCode, message: string, headers: Record<string, string> = {}): Response {
-  return Response.json({ error: { code, message } }, { status, headers: { "cache-control": "no-store", ...headers } });
+/** The one error shape every route answers with: `{ error: { code, message, …details } }`. */
+export function apiError(status: number, code: ApiErrorCode, message: string, headers: Record<string, string> = {}, details: Record<string, unknown> = {}): Response {
+  return Response.json({ error: { code, message, ...details } }, { status, headers: { "cache-control": "no-store", ...headers } });
 }
 
 export function json(body: unknown, status = 200): Response {
@@ -15,10 +34,28 @@ export function json(body: unknown, status = 200): Response {
 }
 
 /**
+ * State-changing routes refuse requests a browser sent from another site: their `Origin` (which
+ * browsers always send on a POST) must be this site's. Requests without one (servers, curl) pass;
+ * they carry no one's cookies by accident.
+ */
+export function refuseCrossSite(request: Request): Response | null {
+  const origin = request.headers.get("origin");
+  if (origin === null) return null;
+  const host = request.headers.get("x-forwarded-host") ?? request.headers.get("host") ?? new URL(request.url).host;
+  let from: string | null = null;
+  try {
+    from = new URL(origin).host;
+  } catch {
+    from = null;
+  }
+  return from === host ? null : apiError(403, "cross_site", "requests from another site are refused");
+}
+
+/**
  * Checks `Authorization: Bearer <ADMIN_TOKEN>` in constant time. Returns an error response to send,
  * or null when the caller is an admin.
  */
-export function requireAdmin(request: Request): Response | null {
+export function requireAdminToken(request: Request): Response | null {
   const expected = env().ADMIN_TOKEN;
   if (!expected) return apiError(503, "admin_disabled", "ADMIN_TOKEN is not set on this server, so admin routes are off");
   const header = request.headers.get("authorization") ?? "";
@@ -32,12 +69,13 @@ export function requireAdmin(request: Request): Response | null {
 }
 
 /**
- * Maps infrastructure failures to 503 with a message that names the service, never internals.
- * `detail` replaces the default "try again shortly" when the caller knows more.
+ * Maps infrastructure failures to 503 with a message that names the service (the one the error
+ * says is out of reach, else `service`), never internals. `detail` replaces "try again shortly".
  */
 export function unavailable(error: unknown, service: "Redis" | "Postgres", detail = "try again shortly"): Response {
-  console.error(`[api] ${service} unavailable:`, error instanceof Error ? error.message : error);
-  return apiError(503, "unavailable", `${service} is unreachable right now; ${detail}`);
+  const named = outageOf(error) ?? service;
+  console.error(`[api] ${named} unavailable:`, error instanceof Error ? error.message : error);
+  return apiError(503, "unavailable", `${named} is unreachable right now; ${detail}`);
 }
 
 /** The largest request body any route here accepts unless it says otherwise, bytes. */
@@ -88,4 +126,35 @@ export async function readJsonBody<T>(request: Request, schema: z.ZodType<T>, ex
   const parsed = parseJson(schema, body.value.trim() === "" ? "{}" : body.value);
   if (parsed.ok) return { ok: true, value: parsed.message };
   return { ok: false, response: apiError(400, "invalid_request", `body: ${parsed.error} (e.g. ${example})`) };
+}
+
+/**
+ * A bounded JSON body for a form-like route: 413 when too large, 400 when it is not JSON, and 422
+ * `invalid_input` with a message per field (`fields: { email: "must be an email address" }`) when
+ * it does not fit `schema`.
+ */
+export async function readFields<T>(request: Request, schema: z.ZodType<T>, maxBytes = MAX_BODY_BYTES): Promise<BodyResult<T>> {
+  const body = await readBody(request, maxBytes);
+  if (!body.ok) return body;
+  let raw: unknown;
+  try {
+    raw = JSON.parse(body.value);
+  } catch {
+    return { ok: false, response: apiError(400, "invalid_request", "the body must be JSON") };
+  }
+  const parsed = schema.safeParse(raw);
+  if (parsed.success) return { ok: true, value: parsed.data };
+  const fields: Record<string, string> = {};
+  for (const issue of parsed.error.issues) fields[issue.path.join(".") || "body"] ??= issue.message;
+  const [first] = Object.entries(fields);
+  return { ok: false, response: apiError(422, "invalid_input", first ? `${first[0]}: ${first[1]}` : "invalid input", {}, { fields }) };
+}
+
+/**
+ * The client's address for per-address limits: the last `X-Forwarded-For` entry, which the
+ * nearest proxy (or Next.js itself, when there is none) wrote.
+ */
+export function clientAddress(request: Request): string {
+  const hops = (request.headers.get("x-forwarded-for") ?? "").split(",").map((hop) => hop.trim()).filter(Boolean);
+  return hops[hops.length - 1] ?? "unknown";
 }

@@ -1,12 +1,13 @@
 import { SignJWT } from "jose";
-import { RELAY_TOKEN_AUDIENCE, RELAY_TOKEN_ISSUER, type RelayTokenClaims } from "../../lib/protocol";
+import { RELAY_TOKEN_AUDIENCE, RELAY_TOKEN_ISSUER, RELAY_TOKEN_MAX_TTL_SEC, type RelayTokenClaims } from "../protocol";
 
-/** Lifetime of relay tokens: long enough for a reconnect storm, short enough to be harmless if leaked. */
-export const RELAY_TOKEN_TTL_SEC = 15 * 60;
-
-/** Signs the short-lived HS256 token the relay accepts in `auth: { token }`. */
-export async function signRelayToken(claims: RelayTokenClaims, secret: string, ttlSec = RELAY_TOKEN_TTL_SEC): Promise<{ token: string; expiresAt: string }> {
-  const expires = Math.floor(Date.now() / 1000) + ttlSec;
+/**
+ * Signs the short-lived HS256 token the relay accepts in `auth: { token }` or the `auth` event.
+ * It lives at most RELAY_TOKEN_MAX_TTL_SEC (5 minutes): a leaked token is soon worthless, and the
+ * page fetches a fresh one before it runs out.
+ */
+export async function signRelayToken(claims: RelayTokenClaims, secret: string, ttlSec = RELAY_TOKEN_MAX_TTL_SEC): Promise<{ token: string; expiresAt: string }> {
+  const expires = Math.floor(Date.now() / 1000) + Math.min(ttlSec, RELAY_TOKEN_MAX_TTL_SEC);
   const token = await new SignJWT({ role: claims.role })
     .setProtectedHeader({ alg: "HS256" })
     .setSubject(claims.sub)

@@ -5,6 +5,7 @@ import { type Proc, spawnTs } from "./processes";
 
 export const TEST_JWT_SECRET = "test-secret-test-secret-test-secret-0123";
 export const TEST_ADMIN_TOKEN = "test-admin-token-0123456789";
+export const TEST_SESSION_SECRET = "test-session-secret-test-session-secret-0123";
 
 export interface RelayProc extends Proc {
   port: number;

@@ -1,6 +1,6 @@
 import { freePort } from "../../scripts/services/ports";
 import { type Proc, ROOT, spawnProcess } from "./processes";
-import { TEST_ADMIN_TOKEN, TEST_JWT_SECRET } from "./stack";
+import { TEST_ADMIN_TOKEN, TEST_JWT_SECRET, TEST_SESSION_SECRET } from "./stack";
 import path from "node:path";
 
 /** The Next.js build tests use (never `.next`, which `npm start` serves). */
@@ -19,6 +19,7 @@ export async function startWeb(env: Record<string, string>): Promise<WebProc> {
     NEXT_TELEMETRY_DISABLED: "1",
     ADMIN_TOKEN: TEST_ADMIN_TOKEN,
     RELAY_JWT_SECRET: TEST_JWT_SECRET,
+    SESSION_SECRET: TEST_SESSION_SECRET,
     PUBLISHER_INTERVAL_MS: "100",
     ...env,
   });

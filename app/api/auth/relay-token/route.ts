@@ -1,21 +1,30 @@
+import { signRelayToken } from "../../../../lib/accounts/relay-token";
 import { env } from "../../../../lib/env";
 import { RelayTokenClaims } from "../../../../lib/protocol";
-import { apiError, json, readJsonBody, requireAdmin } from "../../../_lib/http";
-import { signRelayToken } from "../../../_lib/relay-token";
+import { apiError, json, readJsonBody, refuseCrossSite, requireAdminToken } from "../../../_lib/http";
+import { currentUser } from "../../../_lib/session";
 
 export const dynamic = "force-dynamic";
 
 /**
- * POST /api/auth/relay-token `{ sub, role }` → `{ token, expiresAt }` (admin only).
- * The site has no bettor accounts yet, so only admins (and tools acting for a user) mint tokens;
- * a login flow would call `signRelayToken` for the signed-in user the same way.
+ * POST /api/auth/relay-token → `{ token, expiresAt }`, a relay token that lives 5 minutes at most.
+ * - Signed in: a token for your own account (role `user`, or `admin` for admin accounts); no body.
+ * - With `Authorization: Bearer <ADMIN_TOKEN>`: a token for any `{ sub, role }` (tools, tests).
+ * The page asks again before its token runs out and hands the new one to its open socket.
  */
 export async function POST(request: Request): Promise<Response> {
-  const denied = requireAdmin(request);
-  if (denied) return denied;
   const secret = env().RELAY_JWT_SECRET;
   if (!secret) return apiError(503, "admin_disabled", "RELAY_JWT_SECRET is not set on this server");
-  const claims = await readJsonBody(request, RelayTokenClaims, '{ "sub": "user-1", "role": "user" }', 1_024);
-  if (!claims.ok) return claims.response;
-  return json(await signRelayToken(claims.value, secret));
+  if (request.headers.has("authorization")) {
+    const denied = requireAdminToken(request);
+    if (denied) return denied;
+    const claims = await readJsonBody(request, RelayTokenClaims, '{ "sub": "user-1", "role": "user" }', 1_024);
+    if (!claims.ok) return claims.response;
+    return json(await signRelayToken(claims.value, secret));
+  }
+  const crossSite = refuseCrossSite(request);
+  if (crossSite) return crossSite;
+  const user = await currentUser();
+  if (!user) return apiError(401, "unauthorized", "sign in first");
+  return json(await signRelayToken({ sub: user.id, role: user.role }, secret));
 }

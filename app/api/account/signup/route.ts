@@ -1,0 +1,28 @@
+import { AccountError, signUp } from "../../../../lib/accounts/accounts";
+import { Credentials } from "../../../../lib/accounts/credentials";
+import { env } from "../../../../lib/env";
+import { apiError, json, readFields, refuseCrossSite, unavailable } from "../../../_lib/http";
+import { services } from "../../../_lib/services";
+import { accountsDisabled, startSession } from "../../../_lib/session";
+
+export const dynamic = "force-dynamic";
+
+/**
+ * POST /api/account/signup `{ email, password }` → 201 `{ id, email, role, balance }` and a
+ * session cookie; the account starts with DEMO_BALANCE. 422 with `fields` for bad input, 409
+ * `email_taken`.
+ */
+export async function POST(request: Request): Promise<Response> {
+  const refused = accountsDisabled() ?? refuseCrossSite(request);
+  if (refused) return refused;
+  const credentials = await readFields(request, Credentials, 2_048);
+  if (!credentials.ok) return credentials.response;
+  try {
+    const account = await signUp(services().db, credentials.value, env().DEMO_BALANCE);
+    await startSession(request, account.id);
+    return json(account, 201);
+  } catch (error) {
+    if (error instanceof AccountError) return apiError(409, "email_taken", error.message);
+    return unavailable(error, "Postgres");
+  }
+}

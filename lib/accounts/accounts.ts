@@ -1,0 +1,75 @@
+import type { Db } from "../db";
+import type { AttemptLimiter } from "./attempts";
+import type { Credentials } from "./credentials";
+import { balanceOf, post } from "./ledger";
+import { hashPassword, verifyPassword } from "./passwords";
+import { type Role, roleOf } from "./sessions";
+
+/** What the account routes answer with (never the password hash). */
+export interface AccountView {
+  id: string;
+  email: string;
+  role: Role;
+  balance: number;
+  /** The ledger entry the balance stands after (see ledger.ts `Balance`). */
+  balanceEntry: number;
+}
+
+export type AccountErrorCode = "email_taken" | "invalid_credentials" | "rate_limited";
+
+export class AccountError extends Error {
+  override name = "AccountError";
+  constructor(
+    readonly code: AccountErrorCode,
+    message: string,
+    /** For rate_limited: when to try again, s. */
+    readonly retryAfterSec?: number,
+  ) {
+    super(message);
+  }
+}
+
+/**
+ * Creates an account with the demo balance, credited through the ledger in the same
+ * transaction. A taken email (compared lower-cased) is an AccountError("email_taken").
+ */
+export async function signUp(db: Db, credentials: Credentials, demoBalance: number, role: Role = "user"): Promise<AccountView> {
+  const passwordHash = await hashPassword(credentials.password);
+  try {
+    return await db.$transaction(async (tx) => {
+      const user = await tx.user.create({ data: { email: credentials.email, passwordHash, role: role === "admin" ? "ADMIN" : "USER" }, select: { id: true, email: true } });
+      const credited = demoBalance > 0 ? await post(tx, user.id, demoBalance, "DEPOSIT") : null;
+      return { id: user.id, email: user.email, role, balance: credited?.balance ?? 0, balanceEntry: credited?.entry ?? 0 };
+    });
+  } catch (error) {
+    if ((error as { code?: unknown }).code === "P2002") throw new AccountError("email_taken", "an account with this email already exists");
+    throw error;
+  }
+}
+
+/**
+ * Checks email and password, within the limits on failed attempts per account and per client
+ * address. Every refusal reads the same ("wrong email or password"), whether or not the account
+ * exists.
+ */
+export async function signIn(deps: { db: Db; limiter: AttemptLimiter }, credentials: Credentials, address: string): Promise<AccountView> {
+  const wait = await deps.limiter.retryAfterMs(credentials.email, address);
+  if (wait > 0) throw new AccountError("rate_limited", "too many failed sign-ins; try again later", Math.ceil(wait / 1000));
+  const user = await deps.db.user.findUnique({ where: { email: credentials.email }, select: { id: true, passwordHash: true } });
+  const account = (await verifyPassword(user?.passwordHash ?? null, credentials.password)) && user ? await accountOf(deps.db, user.id) : null;
+  if (!account) {
+    await deps.limiter.failed(credentials.email, address);
+    throw new AccountError("invalid_credentials", "wrong email or password");
+  }
+  await deps.limiter.succeeded(credentials.email);
+  return account;
+}
+
+/** The account as the routes show it, or null when it no longer exists. */
+export async function accountOf(db: Db, userId: string): Promise<AccountView | null> {
+  const user = await db.user.findUnique({ where: { id: userId }, select: { id: true, email: true, role: true } });
+  if (!user) return null;
+  const { balance, entry } = await balanceOf(db, user.id);
+  return { id: user.id, email: user.email, role: roleOf(user.role), balance, balanceEntry: entry };
+}
+

@@ -1,0 +1,8 @@
+import { z } from "zod";
+
+/** What sign-up and sign-in accept. Emails are compared lower-cased and trimmed. */
+export const Credentials = z.strictObject({
+  email: z.string().trim().toLowerCase().pipe(z.email("must be an email address").max(254, "must be at most 254 characters")),
+  password: z.string().min(8, "must be at least 8 characters").max(200, "must be at most 200 characters"),
+});
+export type Credentials = z.infer<typeof Credentials>;

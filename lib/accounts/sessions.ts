@@ -1,0 +1,66 @@
+import { randomBytes } from "node:crypto";
+import { sealData, unsealData } from "iron-session";
+import { z } from "zod";
+import type { Db } from "../db";
+
+/**
+ * Cookie sessions. The cookie holds only a session id, sealed (encrypted and signed) by
+ * iron-session with SESSION_SECRET; the session itself is a row in Postgres, so signing out
+ * revokes it for good (a copied cookie stops working too) and an admin can end it.
+ */
+
+export const SESSION_COOKIE = "lo_session";
+/** How long a session lasts after sign-in, s. */
+export const SESSION_TTL_SEC = 7 * 24 * 3600;
+
+const Sealed = z.object({ sid: z.string().min(20).max(100) });
+
+export type Role = "user" | "admin";
+
+/** The wire role of a stored one. */
+export function roleOf(stored: "USER" | "ADMIN"): Role {
+  return stored === "ADMIN" ? "admin" : "user";
+}
+
+/** The signed-in account behind a request (its balance is read where it is shown: accountOf). */
+export interface SessionUser {
+  id: string;
+  email: string;
+  role: Role;
+  sessionId: string;
+}
+
+/** Starts a session for `userId`; returns the cookie value to set and when it expires. */
+export async function openSession(db: Db, userId: string, secret: string): Promise<{ cookie: string; expiresAt: Date }> {
+  const id = randomBytes(32).toString("base64url");
+  const expiresAt = new Date(Date.now() + SESSION_TTL_SEC * 1000);
+  await db.session.create({ data: { id, userId, expiresAt } });
+  return { cookie: await sealData({ sid: id }, { password: secret, ttl: SESSION_TTL_SEC }), expiresAt };
+}
+
+/** The account of a session cookie, or null for a bad, expired or revoked one. */
+export async function readSession(db: Db, cookie: string | undefined, secret: string): Promise<SessionUser | null> {
+  const sessionId = await sessionIdOf(cookie, secret);
+  if (!sessionId) return null;
+  const row = await db.session.findUnique({
+    where: { id: sessionId },
+    select: { expiresAt: true, revokedAt: true, user: { select: { id: true, email: true, role: true } } },
+  });
+  if (!row || row.revokedAt || row.expiresAt.getTime() <= Date.now()) return null;
+  const { id, email, role } = row.user;
+  return { id, email, role: roleOf(role), sessionId };
+}
+
+/** Ends the session of a cookie (idempotent); returns its user id when there was one. */
+export async function revokeSession(db: Db, cookie: string | undefined, secret: string): Promise<string | null> {
+  const sessionId = await sessionIdOf(cookie, secret);
+  if (!sessionId) return null;
+  const ended = await db.session.updateManyAndReturn({ where: { id: sessionId, revokedAt: null }, data: { revokedAt: new Date() }, select: { userId: true } });
+  return ended[0]?.userId ?? null;
+}
+
+async function sessionIdOf(cookie: string | undefined, secret: string): Promise<string | null> {
+  if (!cookie) return null;
+  const sealed = Sealed.safeParse(await unsealData(cookie, { password: secret, ttl: SESSION_TTL_SEC }));
+  return sealed.success ? sealed.data.sid : null;
+}
