@@ -2,6 +2,8 @@ import type { Socket } from "socket.io";
 import type { Logger } from "../lib/log";
 import {
   type Ack,
+  AuthRequest,
+  type AuthResult,
   type ClientToServerEvents,
   type ErrorCode,
   LIMITS,
@@ -12,7 +14,8 @@ import {
   type SubscribeResult,
   UnsubscribeRequest,
 } from "../lib/protocol";
-import type { Identity } from "./auth";
+import { AuthError, type Identity } from "./auth";
+import { assume, forget } from "./identity";
 import type { InterServerEvents } from "./cluster";
 import type { RelayMetrics } from "./metrics";
 import { TokenBucket } from "./rate-limit";
@@ -20,6 +23,10 @@ import { type ResumePlan, type SportCache, UnavailableError, toClientDelta } fro
 
 export interface SocketData {
   identity: Identity;
+  /** The account this connection belongs to: set by its first token, never changed after. */
+  subject: string | null;
+  /** Ends the identity's private rooms when its token runs out. */
+  expiry: NodeJS.Timeout | null;
   connectedAt: number;
   limiter: TokenBucket;
   received: number;
@@ -36,6 +43,8 @@ export interface ConnectionContext {
   log: Logger;
   maxSubscriptions: number;
   rate: { perSec: number; burst: number };
+  /** Checks a relay token (auth.ts with the relay's secret). */
+  authenticate: (token: unknown) => Promise<Identity>;
 }
 
 class ClientError extends Error {
@@ -47,7 +56,7 @@ class ClientError extends Error {
   }
 }
 
-const KNOWN_EVENTS = new Set(["subscribe", "unsubscribe", "ping"]);
+const KNOWN_EVENTS = new Set(["subscribe", "unsubscribe", "ping", "auth"]);
 /** Refusals per 10 s after which a flooding client is disconnected. */
 const FLOOD_DISCONNECT_AFTER = 100;
 
@@ -55,6 +64,8 @@ export function initSocketData(socket: RelaySocket, identity: Identity, ctx: Con
   const now = Date.now();
   socket.data = {
     identity,
+    subject: identity?.sub ?? null,
+    expiry: null,
     connectedAt: now,
     limiter: new TokenBucket(ctx.rate.perSec, ctx.rate.burst, now),
     received: 0,
@@ -63,11 +74,10 @@ export function initSocketData(socket: RelaySocket, identity: Identity, ctx: Con
   };
 }
 
-/** Wires one connection: guards every incoming message, then the three client events. */
+/** Wires one connection: its identity from the handshake, a guard on every message, the client events. */
 export function handleConnection(socket: RelaySocket, ctx: ConnectionContext): void {
-  const { identity } = socket.data;
-  if (identity) socket.join(ROOMS.user(identity.sub));
-  if (identity?.role === "admin") socket.join(ROOMS.admins);
+  assume(socket, socket.data.identity);
+  socket.once("disconnect", () => forget(socket));
   socket.conn.on("packetCreate", (packet: { type: string }) => {
     if (packet.type === "message") socket.data.sent += 1;
   });
@@ -75,6 +85,7 @@ export function handleConnection(socket: RelaySocket, ctx: ConnectionContext): v
   on(socket, ctx, "subscribe", 1, ([raw]) => subscribe(socket, ctx, raw));
   on(socket, ctx, "unsubscribe", 1, ([raw]) => unsubscribe(socket, raw));
   on(socket, ctx, "ping", 0, () => ping(socket));
+  on(socket, ctx, "auth", 1, ([raw]) => reauthenticate(socket, ctx, raw));
 }
 
 /**
@@ -210,6 +221,28 @@ function unsubscribe(socket: RelaySocket, raw: unknown): { sports: string[] } {
     socket.leave(ROOMS.chat(eventId));
   }
   return { sports: [...socket.rooms].filter((room) => room.startsWith("sport:")).map((room) => room.slice("sport:".length)) };
+}
+
+/**
+ * A fresh token for the open connection (the page refreshes before the old one runs out, or signs
+ * in or out without reconnecting). A token for another account than the connection's first is
+ * refused: that is a new connection's job.
+ */
+async function reauthenticate(socket: RelaySocket, ctx: ConnectionContext, raw: unknown): Promise<AuthResult> {
+  const parsed = AuthRequest.safeParse(raw);
+  if (!parsed.success) throw new ClientError("invalid_payload", `auth: ${describe(parsed.error.issues)}`);
+  let identity: Identity;
+  try {
+    identity = await ctx.authenticate(parsed.data.token);
+  } catch (error) {
+    throw new ClientError("unauthorized", error instanceof AuthError ? error.message : "token rejected");
+  }
+  if (identity && socket.data.subject !== null && identity.sub !== socket.data.subject) {
+    throw new ClientError("unauthorized", "this connection belongs to another account; reconnect to switch");
+  }
+  socket.data.subject ??= identity?.sub ?? null;
+  assume(socket, identity);
+  return { sub: identity?.sub ?? null, role: identity?.role ?? null, expiresAt: identity ? new Date(identity.exp * 1000).toISOString() : null };
 }
 
 function ping(socket: RelaySocket): PingResult {

@@ -75,8 +75,9 @@ export async function createRelay(httpServer: HttpServer, deps: RelayDeps): Prom
   const feed = new FeedStatusTracker((status) => local.emit("feed:status", status), Date.now());
   const board = new BoardSummary((counts) => local.emit("sports:summary", counts));
   const cache = createCache(deps, local, metrics);
-  const ctx: ConnectionContext = { cache, metrics, log, maxSubscriptions: config.maxSubscriptions, rate: config.rate };
-  authenticateHandshakes(io, config.jwtSecret, ctx);
+  const secret = config.jwtSecret ? new TextEncoder().encode(config.jwtSecret) : null;
+  const ctx: ConnectionContext = { cache, metrics, log, maxSubscriptions: config.maxSubscriptions, rate: config.rate, authenticate: (token) => authenticate(token, secret) };
+  authenticateHandshakes(io, ctx);
   io.on("connection", (socket) => {
     metrics.connections.inc();
     socket.once("disconnect", () => metrics.connections.dec());
@@ -140,10 +141,9 @@ function createCache(deps: RelayDeps, local: LocalEmitter, metrics: RelayMetrics
 }
 
 /** Checks each handshake's token: a bad one is refused with a reason, none means anonymous. */
-function authenticateHandshakes(io: RelayServer, jwtSecret: string | null, ctx: ConnectionContext): void {
-  const secret = jwtSecret ? new TextEncoder().encode(jwtSecret) : null;
+function authenticateHandshakes(io: RelayServer, ctx: ConnectionContext): void {
   io.use((socket, next) => {
-    authenticate(socket.handshake.auth?.token, secret).then(
+    ctx.authenticate(socket.handshake.auth?.token).then(
       (identity) => {
         initSocketData(socket, identity, ctx);
         next();

@@ -11,4 +11,6 @@ export const RelayTokenClaims = z.object({
 export type RelayTokenClaims = z.infer<typeof RelayTokenClaims>;
 
 export const RELAY_TOKEN_ISSUER = "live-odds-web";
+/** The longest a relay token may live, s: the relay refuses tokens that expire later than this from now. */
+export const RELAY_TOKEN_MAX_TTL_SEC = 5 * 60;
 export const RELAY_TOKEN_AUDIENCE = "live-odds-relay";

@@ -121,9 +121,9 @@ describe("relay", () => {
     const admin = await connect({ token: await token("root", "admin") });
     const anonymous = await connect();
     for (const client of [alice, bob, admin, anonymous]) await client.emit("subscribe", { sports: ["soccer_epl"], events: ["e1"] });
-    await bus.publish(CHANNELS.userUpdates, JSON.stringify({ v: 1, type: "user:update", userId: "alice", kind: "balance", data: { balance: 10 }, ts: Date.now() }));
+    await bus.publish(CHANNELS.userUpdates, JSON.stringify({ v: 1, type: "user:update", userId: "alice", kind: "balance", balance: 10, balanceEntry: 1, ts: Date.now() }));
     await bus.publish(CHANNELS.adminEvents, JSON.stringify({ v: 1, type: "admin:event", kind: "publisher", data: { state: "running" }, ts: Date.now() }));
-    expect(await alice.waitFor("user:update")).toMatchObject({ userId: "alice", data: { balance: 10 } });
+    expect(await alice.waitFor("user:update")).toMatchObject({ userId: "alice", kind: "balance", balance: 10 });
     expect(await admin.waitFor("admin:event")).toMatchObject({ kind: "publisher" });
     // A later message every one of them receives: whatever was meant for them has arrived by then.
     await publishMarker("after-private");
@@ -132,6 +132,48 @@ describe("relay", () => {
     expect(anonymous.of("user:update")).toEqual([]);
     expect(alice.of("admin:event")).toEqual([]);
     expect(anonymous.of("admin:event")).toEqual([]);
+  });
+
+  it("refuses tokens without an expiry, or that would live longer than five minutes", async () => {
+    await expect(connectClient(relay.url, { token: await token("u1", "user", TEST_JWT_SECRET, null) })).rejects.toMatchObject({ message: "unauthorized" });
+    await expect(connectClient(relay.url, { token: await token("u1", "user", TEST_JWT_SECRET, 15 * 60) })).rejects.toMatchObject({ message: "unauthorized" });
+    const fine = await connect({ token: await token("u1", "user", TEST_JWT_SECRET, 5 * 60) });
+    expect(fine.socket.connected).toBe(true);
+  });
+
+  it("a token that runs out ends the private rooms; a fresh one sent with `auth` brings them back", async () => {
+    const bettor = await connect({ token: await token("carol", "admin", TEST_JWT_SECRET, 2) });
+    await bettor.emit("subscribe", { sports: ["soccer_epl"], events: ["e1"] });
+    await publishUserUpdate("carol", 1);
+    expect(await bettor.waitFor("user:update")).toMatchObject({ userId: "carol", balance: 1 });
+    expect((await bettor.waitFor("error", (e) => e.code === "token_expired", 5_000)).message).toContain("auth");
+    await publishUserUpdate("carol", 2);
+    await bus.publish(CHANNELS.adminEvents, JSON.stringify({ v: 1, type: "admin:event", kind: "after-expiry", data: {}, ts: Date.now() }));
+    await publishMarker("after-expiry");
+    await bettor.waitFor("chat:message", (m) => m.text === "after-expiry");
+    expect(bettor.of("user:update")).toHaveLength(1); // the second never came
+    expect(bettor.of("admin:event").filter((e) => e.kind === "after-expiry")).toEqual([]);
+
+    const refreshed = await bettor.emit<{ sub: string; expiresAt: string }>("auth", { token: await token("carol", "user") });
+    expect(refreshed).toMatchObject({ ok: true, sub: "carol", role: "user" });
+    await publishUserUpdate("carol", 3);
+    expect(await bettor.waitFor("user:update", (u) => u.kind === "balance" && u.balance === 3)).toBeDefined();
+    // Another account's token on this connection is refused; so is a bad one. Neither changes anything.
+    expect(await bettor.emit("auth", { token: await token("mallory", "user") })).toMatchObject({ ok: false, error: { code: "unauthorized" } });
+    expect(await bettor.emit("auth", { token: "not-a-jwt" })).toMatchObject({ ok: false, error: { code: "unauthorized" } });
+    const ping = await bettor.emit<{ rooms: string[] }>("ping");
+    expect(ping.ok && ping.rooms).toContain("user:carol");
+    expect(ping.ok && ping.rooms).not.toContain("user:mallory");
+  });
+
+  it("an anonymous connection signs in and out with `auth`, without reconnecting", async () => {
+    const page = await connect();
+    expect(await page.emit("auth", { token: await token("dave", "user") })).toMatchObject({ ok: true, sub: "dave" });
+    let ping = await page.emit<{ rooms: string[] }>("ping");
+    expect(ping.ok && ping.rooms).toEqual(["user:dave"]);
+    expect(await page.emit("auth", { token: null })).toMatchObject({ ok: true, sub: null });
+    ping = await page.emit<{ rooms: string[] }>("ping");
+    expect(ping.ok && ping.rooms).toEqual([]);
   });
 
   it("relays event updates to event and sport rooms, chat to chat rooms", async () => {
@@ -224,6 +266,10 @@ describe("relay", () => {
     expect(relay.output()).toMatch(/"msg":"stopped"/);
   });
 
+  async function publishUserUpdate(userId: string, balance: number) {
+    await bus.publish(CHANNELS.userUpdates, JSON.stringify({ v: 1, type: "user:update", kind: "balance", userId, balance, balanceEntry: balance, ts: Date.now() }));
+  }
+
   async function publishMarker(text: string) {
     await bus.publish(CHANNELS.chatMessages, JSON.stringify({ v: 1, type: "chat:message", id: text, eventId: "e1", userId: "test", author: "test", text, ts: Date.now() }));
   }
@@ -234,14 +280,11 @@ describe("relay", () => {
   }
 });
 
-function token(sub: string, role: "user" | "admin", secret = TEST_JWT_SECRET): Promise<string> {
-  return new SignJWT({ role })
-    .setProtectedHeader({ alg: "HS256" })
-    .setSubject(sub)
-    .setIssuer(RELAY_TOKEN_ISSUER)
-    .setAudience(RELAY_TOKEN_AUDIENCE)
-    .setExpirationTime("5m")
-    .sign(new TextEncoder().encode(secret));
+/** A relay token; `ttlSec` null leaves out `exp`. */
+function token(sub: string, role: "user" | "admin", secret = TEST_JWT_SECRET, ttlSec: number | null = 300): Promise<string> {
+  const jwt = new SignJWT({ role }).setProtectedHeader({ alg: "HS256" }).setSubject(sub).setIssuer(RELAY_TOKEN_ISSUER).setAudience(RELAY_TOKEN_AUDIENCE);
+  if (ttlSec !== null) jwt.setExpirationTime(Math.floor(Date.now() / 1000) + ttlSec);
+  return jwt.sign(new TextEncoder().encode(secret));
 }
 
 function event(id: string) {
