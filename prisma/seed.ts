@@ -122,7 +122,7 @@ async function seedSport(tx: Tx, sport: SportSpec, rng: Rng, now: Date, perSport
       },
     });
     counts.events += 1;
-    for (const market of marketsFor(sport, diff, rng)) await seedMarket(tx, eventId, market, rng, counts);
+    for (const market of marketsFor(sport, diff, rng, { home, away })) await seedMarket(tx, eventId, market, rng, counts);
   }
 }
 
@@ -133,17 +133,18 @@ interface MarketSpec {
   probabilities: number[];
 }
 
-function marketsFor(sport: SportSpec, diff: number, rng: Rng): MarketSpec[] {
+/** The event's markets; sides are named after the teams, as a bet slip shows them. */
+function marketsFor(sport: SportSpec, diff: number, rng: Rng, teams: { home: string; away: string }): MarketSpec[] {
   const h2h: MarketSpec = sport.draw
-    ? { key: "h2h", line: null, probabilities: threeWay(diff), outcomes: [o("home", "Home"), o("draw", "Draw"), o("away", "Away")] }
-    : { key: "h2h", line: null, probabilities: twoWay(diff * 1.2), outcomes: [o("home", "Home"), o("away", "Away")] };
+    ? { key: "h2h", line: null, probabilities: threeWay(diff), outcomes: [o("home", teams.home), o("draw", "Draw"), o("away", teams.away)] }
+    : { key: "h2h", line: null, probabilities: twoWay(diff * 1.2), outcomes: [o("home", teams.home), o("away", teams.away)] };
   const rawSpread = sport.spreadPerUnit === 0 ? (diff >= 0 ? -sport.spreadStep : sport.spreadStep) : -diff * sport.spreadPerUnit;
   const spread = Math.round(rawSpread / sport.spreadStep) * sport.spreadStep || -sport.spreadStep;
   const total = sport.total + Math.round(((rng() * 2 - 1) * 2) / sport.totalStep) * sport.totalStep * 0.5;
   const lean = (rng() * 2 - 1) * 0.12;
   return [
     h2h,
-    { key: "spreads", line: spread, probabilities: [0.5 + lean / 2, 0.5 - lean / 2], outcomes: [o("home", "Home", spread), o("away", "Away", -spread)] },
+    { key: "spreads", line: spread, probabilities: [0.5 + lean / 2, 0.5 - lean / 2], outcomes: [o("home", teams.home, spread), o("away", teams.away, -spread)] },
     { key: "totals", line: total, probabilities: [0.5 - lean / 3, 0.5 + lean / 3], outcomes: [o("over", "Over", total), o("under", "Under", total)] },
   ];
 }

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { ChangeSchema } from "./changes";
-import { AdminEvent, ChatMessage, EventUpdate, FEED_STATES, SportsSummary, UserUpdate } from "./messages";
+import { BalanceChanged, BetAccepted, BetSettled } from "./bets";
+import { AdminEvent, ChatMessage, EventUpdate, FEED_STATES, SportsSummary } from "./messages";
 import { SportKey } from "./odds";
 
 /**
@@ -73,7 +74,8 @@ export const HistoryMessage = z.discriminatedUnion("type", [OddsDeltaMessage, Od
 export const EventUpdateMessage = EventUpdate.extend({ ...v1, type: z.literal("event:update") });
 export const ChatMessageMessage = ChatMessage.extend({ ...v1, type: z.literal("chat:message") });
 export const AdminEventMessage = AdminEvent.extend({ ...v1, type: z.literal("admin:event") });
-export const UserUpdateMessage = UserUpdate.extend({ ...v1, type: z.literal("user:update") });
+const userUpdate = { ...v1, type: z.literal("user:update") };
+export const UserUpdateMessage = z.discriminatedUnion("kind", [BetAccepted.extend(userUpdate), BetSettled.extend(userUpdate), BalanceChanged.extend(userUpdate)]);
 
 export type OddsDeltaMessage = z.infer<typeof OddsDeltaMessage>;
 export type OddsResyncMessage = z.infer<typeof OddsResyncMessage>;

@@ -5,3 +5,4 @@ export * from "./messages";
 export * from "./bus";
 export * from "./auth";
 export * from "./state-read";
+export * from "./bets";

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { type Change, ChangeSchema } from "./changes";
+import type { UserUpdate } from "./bets";
 import { EventOdds, EventPhase, EventStatus, Id, Score, SportKey } from "./odds";
 
 const maxSportsPerSubscribe = 20;
@@ -26,6 +27,7 @@ export const ERROR_CODES = [
   "too_many_subscriptions",
   "rate_limited",
   "unauthorized",
+  "token_expired",
   "unavailable",
   "internal",
 ] as const;
@@ -64,6 +66,16 @@ export interface SubscribeResult {
   /** Per sport: the seq the client holds once the messages sent before this ack are applied. */
   sports: Record<string, { seq: number; mode: CatchUpMode; replayed: number }>;
   events: string[];
+}
+
+export const AuthRequest = z.strictObject({ token: z.string().min(1).max(4_096).nullable() });
+
+export interface AuthResult {
+  /** The account the connection now acts for, or null (anonymous). */
+  sub: string | null;
+  role: "user" | "admin" | null;
+  /** When its token runs out (ISO time), or null. */
+  expiresAt: string | null;
 }
 
 export interface PingResult {
@@ -174,14 +186,6 @@ export const ChatMessage = z.object({
 });
 export type ChatMessage = z.infer<typeof ChatMessage>;
 
-export const UserUpdate = z.object({
-  userId: z.string().min(1).max(64),
-  kind: z.string().min(1).max(64),
-  data: z.record(z.string(), z.unknown()),
-  ts: z.number(),
-});
-export type UserUpdate = z.infer<typeof UserUpdate>;
-
 export const AdminEvent = z.object({
   kind: z.string().min(1).max(64),
   data: z.record(z.string(), z.unknown()),
@@ -196,6 +200,8 @@ export interface ClientToServerEvents {
   subscribe: (request: unknown, ack: (result: Ack<SubscribeResult>) => void) => void;
   unsubscribe: (request: unknown, ack: (result: Ack<{ sports: string[] }>) => void) => void;
   ping: (ack: (result: Ack<PingResult>) => void) => void;
+  /** A fresh relay token for this connection (or null to drop it), without reconnecting. */
+  auth: (request: unknown, ack: (result: Ack<AuthResult>) => void) => void;
 }
 
 /** Socket.IO event map, relay → client. */

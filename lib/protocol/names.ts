@@ -44,6 +44,14 @@ export const KEYS = {
   publisherControl: "publisher:control",
 } as const;
 
+/** Events with a null sport that are esports are published under this sport key. */
+export const ESPORTS_SPORT_KEY = "esports";
+
+/** The sport an event is published under, or null when it is not on the live board at all. */
+export function boardSport(event: { sport: string | null; isEsports: boolean }): string | null {
+  return event.sport ?? (event.isEsports ? ESPORTS_SPORT_KEY : null);
+}
+
 /** Sport keys look like The Odds API's: lower-case words joined by underscores. */
 export const SPORT_KEY_PATTERN = /^[a-z0-9_]{1,64}$/;
 

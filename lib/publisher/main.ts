@@ -1,3 +1,4 @@
+import { SettlementSweeper } from "../bets/sweeper";
 import { assertDbReachable, createDb } from "../db";
 import { env } from "../env";
 import { createLogger } from "../log";
@@ -31,8 +32,13 @@ runMain(async () => {
     },
   });
   await runner.start();
+  // Beside the publisher: settling the bets of finished events (lib/bets; idempotent, so every
+  // publisher process may run it).
+  const sweeper = new SettlementSweeper(db, redis, createLogger("bets.settlement"));
+  sweeper.start();
   log.info({ instanceId: config.PUBLISHER_INSTANCE_ID }, "publisher process ready");
   onShutdown(log, async () => {
+    await sweeper.stop();
     await runner.stop();
     await db.$disconnect();
     subscriber.disconnect();

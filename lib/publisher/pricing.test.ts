@@ -1,6 +1,7 @@
 import { Prisma } from "../generated/prisma/client";
 import { describe, expect, it } from "vitest";
-import { type EventRow, boardSport, isOnBoard, toEventOdds } from "./pricing";
+import { boardSport } from "../protocol";
+import { type EventRow, isOnBoard, toEventOdds } from "./pricing";
 
 const CONFIG = { margin: 0.05, liquidity: 5_000, method: "multiplicative" as const };
 

@@ -1,6 +1,6 @@
 import type { Prisma } from "../generated/prisma/client";
 import { type MarginMethod, priceMarket } from "../odds";
-import type { EventOdds, MarketOdds, OutcomeOdds } from "../protocol";
+import { ESPORTS_SPORT_KEY, type EventOdds, type MarketOdds, type OutcomeOdds, boardSport } from "../protocol";
 
 /** What the publisher reads for one event: explicit select, one round trip for all changed events. */
 export const eventOddsSelect = {
@@ -40,13 +40,6 @@ export interface PricingConfig {
   method?: MarginMethod;
 }
 
-/** Events with a null sport that are esports are published under this sport key. */
-export const ESPORTS_SPORT_KEY = "esports";
-
-/** The sport room an event belongs to, or null when it is not on the live board at all. */
-export function boardSport(row: Pick<EventRow, "sport" | "isEsports">): string | null {
-  return row.sport ?? (row.isEsports ? ESPORTS_SPORT_KEY : null);
-}
 
 /**
  * Whether an event is on the live board: ACTIVE (tradable) or SUSPENDED (shown, not tradable),

@@ -1,13 +1,13 @@
 import { setTimeout as sleep } from "node:timers/promises";
 import { Redis } from "ioredis";
-import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, inject, it, onTestFailed } from "vitest";
 import { type Db, createDb } from "../../lib/db";
 import { KEYS } from "../../lib/protocol";
 import { seedDemoData } from "../../prisma/seed";
 import { until } from "../support/full-stack";
 import { type LiveClient, type Received, boardFromDatabase, liveClient, sequenceReport } from "../support/live-client";
 import { priceLoop } from "../support/price-loop";
-import type { Proc } from "../support/processes";
+import { type Proc, logsOnFailure } from "../support/processes";
 import { createTestDatabase, type RedisService, startRedisServer } from "../support/services";
 import { type RelayProc, startPublisher, startRelay } from "../support/stack";
 
@@ -82,6 +82,7 @@ describe("resume after a dropped connection", () => {
   });
 
   it("a client away for 30 s gets every missed delta, in order, and no snapshot", { timeout: 120_000 }, async () => {
+    logsOnFailure(onTestFailed, () => [stack.publisher, ...stack.relays]);
     const [memoryRelay, historyRelay] = stack.relays;
     const viaMemory = liveClient(memoryRelay?.url ?? "", SPORTS);
     const viaHistory = liveClient(historyRelay?.url ?? "", SPORTS);

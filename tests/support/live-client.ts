@@ -2,8 +2,8 @@ import type { Db } from "../../lib/db";
 import { LiveConnection } from "../../lib/live/connection";
 import { OddsStore } from "../../lib/live/odds-store";
 import { DEFAULT_MARGIN_METHOD } from "../../lib/odds";
-import type { EventOdds, OddsDelta, OddsSnapshot } from "../../lib/protocol";
-import { boardSport, eventOddsSelect, isOnBoard, toEventOdds } from "../../lib/publisher/pricing";
+import { type EventOdds, type OddsDelta, type OddsSnapshot, boardSport } from "../../lib/protocol";
+import { eventOddsSelect, isOnBoard, toEventOdds } from "../../lib/publisher/pricing";
 
 /** What one client was handed, per sport, in order. */
 export type Received = { kind: "snapshot"; seq: number; resync: boolean } | { kind: "delta"; seq: number; prevSeq: number };

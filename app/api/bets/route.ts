@@ -1,0 +1,61 @@
+import { balanceOf } from "../../../lib/accounts/ledger";
+import { tellAdmins, tellBettor } from "../../../lib/bets/notify";
+import { placeBet } from "../../../lib/bets/placement";
+import { BetRequest, IdempotencyKey, stakeProblem } from "../../../lib/bets/request";
+import { listBets } from "../../../lib/bets/views";
+import { env } from "../../../lib/env";
+import { apiError, json, readFields, refuseCrossSite, unavailable } from "../../_lib/http";
+import { services } from "../../_lib/services";
+import { accountsDisabled, requireUser } from "../../_lib/session";
+
+export const dynamic = "force-dynamic";
+
+/**
+ * POST /api/bets `{ eventId, market, outcome, stake, price, accept }` with an `Idempotency-Key`:
+ * 201 `{ bet, balance }` at the live price when `accept` allows it, else 409 `price_changed` with
+ * the price now (docs/bets.md lists every answer). The same key always gets the same answer.
+ */
+export async function POST(request: Request): Promise<Response> {
+  const refused = accountsDisabled() ?? refuseCrossSite(request);
+  if (refused) return refused;
+  const signedIn = await requireUser().catch(() => null);
+  if (!signedIn) return unavailable(null, "Postgres");
+  if ("response" in signedIn) return signedIn.response;
+  const key = IdempotencyKey.safeParse(request.headers.get("idempotency-key"));
+  if (!key.success) return apiError(400, "idempotency_key_required", `send an Idempotency-Key header: ${key.error.issues[0]?.message ?? "one per bet"}`);
+  const body = await readFields(request, BetRequest, 2_048);
+  if (!body.ok) return body.response;
+  const config = env();
+  const { stake } = body.value;
+  const problem = stakeProblem(stake, config.BET_MIN_STAKE, config.BET_MAX_STAKE);
+  if (problem) return apiError(422, "invalid_stake", `stake: ${problem}`, {}, { fields: { stake: problem } });
+  const { db, redis } = services();
+  try {
+    const placement = await placeBet({ db, redis }, signedIn.user.id, body.value, key.data, { liabilityLimit: config.LIABILITY_LIMIT, minStake: config.BET_MIN_STAKE });
+    if (placement.placed) {
+      await tellBettor(redis, signedIn.user.id, "bet_accepted", placement.placed.bet, placement.placed.balance);
+      if (stake >= config.LARGE_BET_ALERT) await tellAdmins(redis, "large_bet", { userId: signedIn.user.id, bet: placement.placed.bet });
+    }
+    if (placement.suspended) await tellAdmins(redis, "liability_limit", { ...placement.suspended, eventId: body.value.eventId, market: body.value.market, outcome: body.value.outcome });
+    const headers: Record<string, string> = { "cache-control": "no-store" };
+    if (!placement.fresh) headers["idempotent-replayed"] = "true";
+    return Response.json(placement.decision.body, { status: placement.decision.status, headers });
+  } catch (error) {
+    return unavailable(error, "Postgres", "no bet was placed; try again shortly");
+  }
+}
+
+/** GET /api/bets → `{ bets, balance, balanceEntry }`: the signed-in bettor's bets, newest first. */
+export async function GET(): Promise<Response> {
+  const refused = accountsDisabled();
+  if (refused) return refused;
+  try {
+    const signedIn = await requireUser();
+    if ("response" in signedIn) return signedIn.response;
+    const { db } = services();
+    const [bets, balance] = await Promise.all([listBets(db, signedIn.user.id), balanceOf(db, signedIn.user.id)]);
+    return json({ bets, balance: balance.balance, balanceEntry: balance.entry });
+  } catch (error) {
+    return unavailable(error, "Postgres");
+  }
+}

@@ -1,0 +1,141 @@
+import { type Balance, balanceOf, post } from "../accounts/ledger";
+import { toAmount } from "../accounts/money";
+import type { Db, Tx } from "../db";
+import { type BetView, potentialReturn } from "../protocol";
+import { type FinalScore, type Settlement, settle } from "./rules";
+import { betSelect, toBetView } from "./views";
+
+/**
+ * Settling bets (docs/bets.md). When an event is over (ENDED with a final score, or CANCELLED),
+ * each open bet is settled once: won pays stake × price, a push or a void pays the stake back,
+ * lost pays nothing. Payouts go through the ledger in the same transaction as the bet's new
+ * status. Locks are taken market first, then accounts, as bet placement does, so the two never
+ * deadlock.
+ */
+
+/** A settled bet of an account (pool bets of the simulator have none), and the balance it left. */
+export interface SettledBet {
+  userId: string;
+  bet: BetView;
+  balance: Balance;
+}
+
+interface OpenBet {
+  id: string;
+  userId: string;
+  stake: string;
+  price: number;
+  market: string;
+  outcome: string;
+  point: number | null;
+  hasDraw: boolean;
+}
+
+type Verdict = { status: "WON" | "LOST" | "VOID"; payout: number; voidReason: string | null };
+
+/** Settles every open bet of `eventId` if the event is over; otherwise does nothing. */
+export async function settleEvent(db: Db, eventId: string): Promise<SettledBet[]> {
+  return db.$transaction(
+    async (tx) => {
+      const events = await tx.$queryRaw<{ status: string; home: number | null; away: number | null }[]>`
+        SELECT "status"::text AS status, "homeScore" AS home, "awayScore" AS away FROM "Event" WHERE "id" = ${eventId}::uuid FOR UPDATE`;
+      const event = events[0];
+      if (!event) return [];
+      const cancelled = event.status === "CANCELLED";
+      const score = event.status === "ENDED" && event.home !== null && event.away !== null ? { home: event.home, away: event.away } : null;
+      if (!cancelled && !score) return [];
+      await tx.$queryRaw`SELECT "id" FROM "Market" WHERE "eventId" = ${eventId}::uuid ORDER BY "id" FOR UPDATE`;
+      const bets = await openBets(tx, eventId);
+      const settled = await settleAll(tx, bets, (bet) => (score ? verdict(settle(bet, score), bet) : voided(bet, "cancelled")));
+      await tx.market.updateMany({ where: { eventId, status: { in: ["OPEN", "SUSPENDED", "CLOSED"] } }, data: { status: "SETTLED" } });
+      return settled;
+    },
+    { maxWait: 10_000, timeout: 30_000 },
+  );
+}
+
+/** Ends an event with its final score (an admin's result), then settles its bets. */
+export async function setResult(db: Db, eventId: string, score: FinalScore): Promise<SettledBet[] | "not_found" | "over"> {
+  const ended = await db.event.updateMany({ where: { id: eventId, status: { in: ["ACTIVE", "SUSPENDED"] } }, data: { status: "ENDED", homeScore: score.home, awayScore: score.away } });
+  if (ended.count === 0) return (await db.event.count({ where: { id: eventId } })) === 0 ? "not_found" : "over";
+  return settleEvent(db, eventId);
+}
+
+/** Cancels an event (an admin's void): every open bet on it is voided and refunded. */
+export async function voidEvent(db: Db, eventId: string): Promise<SettledBet[] | "not_found" | "over"> {
+  const cancelled = await db.event.updateMany({ where: { id: eventId, status: { in: ["ACTIVE", "SUSPENDED"] } }, data: { status: "CANCELLED" } });
+  if (cancelled.count === 0) return (await db.event.count({ where: { id: eventId } })) === 0 ? "not_found" : "over";
+  return settleEvent(db, eventId);
+}
+
+/** Voids one open bet (an admin's decision) and refunds its stake. */
+export async function voidBet(db: Db, betId: string): Promise<SettledBet | "not_found" | "settled"> {
+  return db.$transaction(async (tx) => {
+    const market = await tx.$queryRaw<{ id: string }[]>`
+      SELECT m."id" FROM "Bet" b JOIN "Outcome" o ON o."id" = b."outcomeId" JOIN "Market" m ON m."id" = o."marketId"
+      WHERE b."id" = ${betId}::uuid FOR UPDATE OF m`;
+    if (market.length === 0) return "not_found";
+    const bets = await openBets(tx, null, betId);
+    if (bets.length === 0) return "settled";
+    const [settled] = await settleAll(tx, bets, (bet) => voided(bet, "admin"));
+    return settled ?? "settled";
+  });
+}
+
+/**
+ * Settles the bets of every event that is over but still has open bets (ended by the odds source,
+ * an admin or anything else), a few events at a time. Returns what it settled.
+ */
+export async function settlePending(db: Db, limit = 20): Promise<SettledBet[]> {
+  const events = await db.$queryRaw<{ eventId: string }[]>`
+    SELECT DISTINCT m."eventId" AS "eventId"
+    FROM "Bet" b JOIN "Outcome" o ON o."id" = b."outcomeId" JOIN "Market" m ON m."id" = o."marketId" JOIN "Event" e ON e."id" = m."eventId"
+    WHERE b."status" = 'OPEN' AND (e."status" = 'CANCELLED' OR (e."status" = 'ENDED' AND e."homeScore" IS NOT NULL AND e."awayScore" IS NOT NULL))
+    LIMIT ${limit}`;
+  const settled: SettledBet[] = [];
+  for (const { eventId } of events) settled.push(...(await settleEvent(db, eventId)));
+  return settled;
+}
+
+/** Open bets of an event (or the one bet `betId`), locked, with what settling them needs. */
+function openBets(tx: Tx, eventId: string | null, betId: string | null = null): Promise<OpenBet[]> {
+  return tx.$queryRaw<OpenBet[]>`
+    SELECT b."id", b."userId", b."stake"::text AS stake, b."price", m."key" AS market, o."key" AS outcome, o."point",
+           EXISTS (SELECT 1 FROM "Outcome" d WHERE d."marketId" = m."id" AND d."key" = 'draw') AS "hasDraw"
+    FROM "Bet" b JOIN "Outcome" o ON o."id" = b."outcomeId" JOIN "Market" m ON m."id" = o."marketId"
+    WHERE b."status" = 'OPEN' AND (m."eventId" = ${eventId}::uuid OR b."id" = ${betId}::uuid)
+    ORDER BY b."id" FOR UPDATE OF b`;
+}
+
+/** Applies each bet's verdict; accounts are paid through the ledger. Returns the accounts' bets. */
+async function settleAll(tx: Tx, bets: OpenBet[], judge: (bet: OpenBet) => Verdict): Promise<SettledBet[]> {
+  const accounts = await accountsAmong(tx, bets.map((bet) => bet.userId));
+  const settled: SettledBet[] = [];
+  for (const bet of bets) {
+    const { status, payout, voidReason } = judge(bet);
+    const row = await tx.bet.update({ where: { id: bet.id }, data: { status, payout: payout.toFixed(2), voidReason, settledAt: new Date() }, select: betSelect });
+    if (!accounts.has(bet.userId)) continue;
+    const balance = (payout > 0 ? await post(tx, bet.userId, payout, status === "WON" ? "PAYOUT" : "REFUND", bet.id) : null) ?? (await balanceOf(tx, bet.userId));
+    settled.push({ userId: bet.userId, bet: toBetView(row), balance });
+  }
+  return settled;
+}
+
+function verdict(result: Settlement, bet: OpenBet): Verdict {
+  if (result === "push") return voided(bet, "push");
+  if (result === "lost") return { status: "LOST", payout: 0, voidReason: null };
+  return { status: "WON", payout: potentialReturn(toAmount(bet.stake), bet.price), voidReason: null };
+}
+
+function voided(bet: OpenBet, reason: string): Verdict {
+  return { status: "VOID", payout: toAmount(bet.stake), voidReason: reason };
+}
+
+/** Which of these bet owners are accounts (the simulator's pool ids are not). */
+async function accountsAmong(tx: Tx, userIds: string[]): Promise<Set<string>> {
+  const uuids = [...new Set(userIds)].filter((id) => /^[0-9a-f-]{36}$/i.test(id));
+  if (uuids.length === 0) return new Set();
+  const rows = await tx.user.findMany({ where: { id: { in: uuids } }, select: { id: true } });
+  return new Set(rows.map((row) => row.id));
+}
+

@@ -1,0 +1,195 @@
+import { randomUUID } from "node:crypto";
+import { Redis } from "ioredis";
+import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { signUp } from "../../lib/accounts/accounts";
+import { balanceOf } from "../../lib/accounts/ledger";
+import { liveQuote } from "../../lib/bets/live-quote";
+import { type Placement, type PlacementRules, placeBet } from "../../lib/bets/placement";
+import type { BetRequest } from "../../lib/bets/request";
+import { setResult, voidBet, voidEvent } from "../../lib/bets/settlement";
+import { type Db, createDb } from "../../lib/db";
+import { KEYS } from "../../lib/protocol";
+import { seedDemoData } from "../../prisma/seed";
+import { until } from "../support/full-stack";
+import type { Proc } from "../support/processes";
+import { createTestDatabase, type RedisService, startRedisServer } from "../support/services";
+import { startPublisher } from "../support/stack";
+
+/**
+ * Bets on real Postgres and Redis, priced by the real publisher: the live price, idempotency,
+ * liability, the ledger under concurrency, and settlement.
+ */
+describe("bets", () => {
+  let db: Db;
+  let redis: RedisService;
+  let client: Redis;
+  let publisher: Proc;
+  const rules: PlacementRules = { liabilityLimit: 1_000_000, minStake: 1 };
+  const place = (userId: string, request: BetRequest, key = randomUUID(), limits = rules): Promise<Placement> => placeBet({ db, redis: client }, userId, request, key, limits);
+
+  beforeAll(async () => {
+    const dbUrl = await createTestDatabase(inject("pgServerUrl"), "bets");
+    db = createDb(dbUrl, { poolSize: 12 });
+    await seedDemoData(db);
+    redis = await startRedisServer();
+    client = new Redis(redis.url);
+    publisher = await startPublisher(dbUrl, redis.url);
+    await until(async () => Number(await client.get(KEYS.sportSeq("basketball_nba"))) > 0);
+  });
+
+  afterAll(async () => {
+    await publisher?.stop();
+    client?.disconnect();
+    await redis?.stop();
+    await db?.$disconnect();
+  });
+
+  /** A prematch NBA event and the live price of one of its outcomes, as the board shows it. */
+  async function selection(market = "h2h", outcome = "home", skip = 0) {
+    const event = await db.event.findFirstOrThrow({ where: { sport: "basketball_nba", phase: "PREMATCH", status: "ACTIVE" }, orderBy: { startsAt: "asc" }, skip, select: { id: true } });
+    const quote = await liveQuote(client, "basketball_nba", event.id, market, outcome);
+    if (!quote) throw new Error("not on the board");
+    return { eventId: event.id, market, outcome, price: quote.price };
+  }
+
+  const bettor = async (balance = 1_000) => (await signUp(db, { email: `${randomUUID()}@bets.test`, password: "long enough" }, balance)).id;
+
+  it("takes a bet at the live price, debits the stake through the ledger, and moves the pool", async () => {
+    const user = await bettor();
+    const pick = await selection();
+    const poolBefore = await stakeTotal(pick);
+    const liabilityBefore = await liability(pick);
+    const placed = await place(user, { ...pick, stake: 25, accept: "exact" });
+    expect(placed.decision.status).toBe(201);
+    expect(placed.placed?.bet).toMatchObject({ stake: 25, price: pick.price, status: "open", potentialReturn: Math.floor(2500 * pick.price + 1e-6) / 100 });
+    expect(placed.placed?.balance.balance).toBe(975);
+    expect(await stakeTotal(pick)).toBe(poolBefore + 25);
+    // The house now stands to lose what the bet would pay, less its stake.
+    expect(await liability(pick)).toBeCloseTo(liabilityBefore + (placed.placed?.bet.potentialReturn ?? 0) - 25, 2);
+    expect(await ledgerSum(user)).toBe(975);
+  });
+
+  it("a moved price: refused under `exact` with the price now, taken under `better` when it lengthened", async () => {
+    const user = await bettor();
+    const seen = await selection("h2h", "away", 1);
+    await db.$executeRaw`UPDATE "BookPrice" bp SET price = round((bp.price * 1.25)::numeric, 2)::float8 FROM "Outcome" o JOIN "Market" m ON m.id = o."marketId" WHERE bp."outcomeId" = o.id AND m."eventId" = ${seen.eventId}::uuid AND m.key = 'h2h' AND o.key = 'away'`;
+    await until(async () => ((await liveQuote(client, "basketball_nba", seen.eventId, "h2h", "away"))?.price ?? 0) > seen.price, 10_000, "a longer price");
+    const now = (await liveQuote(client, "basketball_nba", seen.eventId, "h2h", "away"))?.price;
+    const exact = await place(user, { ...seen, stake: 10, accept: "exact" });
+    expect(exact.decision).toEqual({ status: 409, body: { error: { code: "price_changed", message: `the price is now ${now}`, price: now } } });
+    const better = await place(user, { ...seen, stake: 10, accept: "better" });
+    expect(better.decision.status).toBe(201);
+    expect(better.placed?.bet.price).toBe(now);
+    // A shorter price than seen is not "better".
+    expect((await place(user, { ...seen, price: (now ?? 2) + 0.5, stake: 10, accept: "better" })).decision.body).toMatchObject({ error: { code: "price_changed" } });
+  });
+
+  it("the same Idempotency-Key twice places one bet and gives the same answer; with another body it is refused", async () => {
+    const user = await bettor();
+    const pick = await selection();
+    const key = randomUUID();
+    const [first, second] = await Promise.all([place(user, { ...pick, stake: 10, accept: "any" }, key), place(user, { ...pick, stake: 10, accept: "any" }, key)]);
+    expect(first.decision).toEqual(second.decision);
+    expect([first.fresh, second.fresh].sort()).toEqual([false, true]);
+    expect(await db.bet.count({ where: { userId: user } })).toBe(1);
+    const reused = await place(user, { ...pick, stake: 11, accept: "any" }, key);
+    expect(reused.decision).toMatchObject({ status: 422, body: { error: { code: "idempotency_key_reused" } } });
+    // A refusal is an answer too: the same key keeps getting it.
+    const poor = await bettor(5);
+    const refusalKey = randomUUID();
+    const refused = await place(poor, { ...pick, stake: 10, accept: "any" }, refusalKey);
+    expect(refused.decision).toMatchObject({ status: 422, body: { error: { code: "insufficient_funds" } } });
+    expect((await place(poor, { ...pick, stake: 10, accept: "any" }, refusalKey)).decision).toEqual(refused.decision);
+  });
+
+  it("200 concurrent bets from one account whose balance covers 37: exactly 37 taken, never below zero", async () => {
+    const user = await bettor(370);
+    const pick = await selection("totals", "over", 2);
+    const poolBefore = await stakeTotal(pick);
+    const placements = await Promise.all(Array.from({ length: 200 }, () => place(user, { ...pick, stake: 10, accept: "any" })));
+    const codes = placements.map((p) => p.decision.status);
+    expect(codes.filter((c) => c === 201)).toHaveLength(37);
+    expect(codes.filter((c) => c === 422)).toHaveLength(163);
+    const balance = await balanceOf(db, user);
+    expect(balance.balance).toBe(0);
+    expect(await ledgerSum(user)).toBe(0);
+    expect(await stakeTotal(pick)).toBe(poolBefore + 370);
+    expect(await db.bet.count({ where: { userId: user } })).toBe(37);
+  });
+
+  it("refuses a bet that would take the house past its liability, saying the most it can take; suspends a full market", async () => {
+    const user = await bettor();
+    const pick = await selection("spreads", "home", 3);
+    // Room for a loss of 50 more than the house can lose on this outcome now.
+    const tight = { liabilityLimit: (await liability(pick)) + 50, minStake: 1 };
+    const big = await place(user, { ...pick, stake: 500, accept: "exact" }, randomUUID(), tight);
+    expect(big.decision).toMatchObject({ status: 409, body: { error: { code: "liability_limit", maxStake: Math.floor((50 / (pick.price - 1)) * 100) / 100 } } });
+    const room = (big.decision.body.error as { maxStake: number }).maxStake;
+    expect((await place(user, { ...pick, stake: room, accept: "exact" }, randomUUID(), tight)).decision.status).toBe(201);
+    const full = await place(user, { ...pick, stake: 5, accept: "any" }, randomUUID(), tight);
+    expect(full.decision.body).toMatchObject({ error: { code: "liability_limit", message: expect.stringContaining("suspended") } });
+    expect(full.suspended).toMatchObject({ marketId: expect.any(String) });
+    const market = await db.market.findFirstOrThrow({ where: { eventId: pick.eventId, key: "spreads" }, select: { status: true } });
+    expect(market.status).toBe("SUSPENDED");
+    expect((await place(user, { ...pick, stake: 5, accept: "any" })).decision.body).toMatchObject({ error: { code: "market_suspended" } });
+  });
+
+  it("settles on the final score: won pays stake × price, lost nothing, push and void the stake, all through the ledger", async () => {
+    const user = await bettor();
+    const event = await selection("h2h", "home", 4);
+    // A whole-number spread, so a final score can land on it.
+    await db.$executeRaw`UPDATE "Outcome" o SET point = CASE o.key WHEN 'home' THEN -3 ELSE 3 END FROM "Market" m WHERE m.id = o."marketId" AND m."eventId" = ${event.eventId}::uuid AND m.key = 'spreads'`;
+    await until(async () => (await liveQuote(client, "basketball_nba", event.eventId, "spreads", "home"))?.point === -3, 10_000, "the new line on the board");
+    const won = await place(user, { ...event, stake: 10, accept: "any" });
+    const lost = await place(user, { ...(await quoteOf(event.eventId, "h2h", "away")), stake: 20, accept: "any" });
+    const pushed = await place(user, { ...(await quoteOf(event.eventId, "spreads", "home")), stake: 30, accept: "any" });
+    const voided = await place(user, { ...(await quoteOf(event.eventId, "totals", "over")), stake: 40, accept: "any" });
+    expect([won, lost, pushed, voided].map((p) => p.decision.status)).toEqual([201, 201, 201, 201]);
+    expect(await voidBet(db, voided.placed?.bet.id ?? "")).toMatchObject({ bet: { status: "void", payout: 40, voidReason: "admin" } });
+    expect(await voidBet(db, voided.placed?.bet.id ?? "")).toBe("settled");
+    const settled = await setResult(db, event.eventId, { home: 103, away: 100 }); // home by exactly the spread
+    if (!Array.isArray(settled)) throw new Error(String(settled));
+    const byId = new Map(settled.map((s) => [s.bet.id, s.bet]));
+    expect(byId.get(won.placed?.bet.id ?? "")).toMatchObject({ status: "won", payout: won.placed?.bet.potentialReturn });
+    expect(byId.get(lost.placed?.bet.id ?? "")).toMatchObject({ status: "lost", payout: 0 });
+    expect(byId.get(pushed.placed?.bet.id ?? "")).toMatchObject({ status: "void", payout: 30, voidReason: "push" });
+    const expected = 1_000 - 10 - 20 - 30 - 40 + 40 + (won.placed?.bet.potentialReturn ?? 0) + 30;
+    expect((await balanceOf(db, user)).balance).toBeCloseTo(expected, 2);
+    expect(await ledgerSum(user)).toBeCloseTo(expected, 2);
+    expect(await setResult(db, event.eventId, { home: 1, away: 0 })).toBe("over");
+    expect(await db.bet.count({ where: { outcome: { market: { eventId: event.eventId } }, status: "OPEN" } })).toBe(0);
+  });
+
+  it("voiding an event refunds every open bet on it, and then takes no bets", async () => {
+    const user = await bettor();
+    const pick = await selection("h2h", "home", 5);
+    await place(user, { ...pick, stake: 50, accept: "any" });
+    const settled = await voidEvent(db, pick.eventId);
+    expect(Array.isArray(settled) && settled.map((s) => s.bet)).toEqual([expect.objectContaining({ status: "void", voidReason: "cancelled", payout: 50 })]);
+    expect((await balanceOf(db, user)).balance).toBe(1_000);
+    expect((await place(user, { ...pick, stake: 5, accept: "any" })).decision.body).toMatchObject({ error: { code: "event_closed" } });
+  });
+
+  async function quoteOf(eventId: string, market: string, outcome: string) {
+    const quote = await liveQuote(client, "basketball_nba", eventId, market, outcome);
+    if (!quote) throw new Error("not on the board");
+    return { eventId, market, outcome, price: quote.price };
+  }
+
+  async function stakeTotal(pick: { eventId: string; market: string; outcome: string }): Promise<number> {
+    const row = await db.outcome.findFirstOrThrow({ where: { key: pick.outcome, market: { key: pick.market, eventId: pick.eventId } }, select: { stakeTotal: true } });
+    return Number(row.stakeTotal);
+  }
+
+  /** What the house loses on the outcome if it wins: its open bets' payouts minus every open stake in its market. */
+  async function liability(pick: { eventId: string; market: string; outcome: string }): Promise<number> {
+    const outcomes = await db.outcome.findMany({ where: { market: { key: pick.market, eventId: pick.eventId } }, select: { key: true, stakeTotal: true, payoutTotal: true } });
+    const stakes = outcomes.reduce((sum, o) => sum + Number(o.stakeTotal), 0);
+    return Number(outcomes.find((o) => o.key === pick.outcome)?.payoutTotal ?? 0) - stakes;
+  }
+
+  async function ledgerSum(userId: string): Promise<number> {
+    const sum = await db.ledgerEntry.aggregate({ where: { userId }, _sum: { amount: true } });
+    return Number(sum._sum.amount ?? 0);
+  }
+});
