@@ -5,10 +5,14 @@ import { useEvent } from "../../lib/live/hooks";
 import type { OddsStore } from "../../lib/live/odds-store";
 import { type OddsFormat, formatOdds } from "../../lib/odds";
 import type { MarketOdds, OutcomeOdds } from "../../lib/protocol";
+import type { Selection } from "./bet-slip";
 import { StartTime } from "./time";
 
+/** Opens the bet slip on an outcome (a stable function, so rows stay memoised). */
+export type Pick = (selection: Selection) => void;
+
 /** One event. Re-renders only when this event's object changes (a delta touched it). */
-export const EventRow = memo(function EventRow({ store, sport, id, format }: { store: OddsStore; sport: string; id: string; format: OddsFormat }) {
+export const EventRow = memo(function EventRow({ store, sport, id, format, onPick }: { store: OddsStore; sport: string; id: string; format: OddsFormat; onPick: Pick }) {
   const event = useEvent(store, sport, id);
   if (!event) return null;
   const suspended = event.status === "suspended";
@@ -27,12 +31,17 @@ export const EventRow = memo(function EventRow({ store, sport, id, format }: { s
           </span>
         )}
       </div>
-      <Market market={event.markets.h2h} labels={{ home: "1", draw: "X", away: "2" }} format={format} closed={suspended} />
-      <Market market={event.markets.spreads} labels={{ home: "", away: "" }} format={format} closed={suspended} showPoint />
-      <Market market={event.markets.totals} labels={{ over: "O", under: "U" }} format={format} closed={suspended} showPoint />
+      <Market market={event.markets.h2h} labels={H2H} format={format} closed={suspended} sport={sport} eventId={id} onPick={onPick} />
+      <Market market={event.markets.spreads} labels={SPREADS} format={format} closed={suspended} showPoint sport={sport} eventId={id} onPick={onPick} />
+      <Market market={event.markets.totals} labels={TOTALS} format={format} closed={suspended} showPoint sport={sport} eventId={id} onPick={onPick} />
     </div>
   );
 });
+
+// Module constants, so a market's props stay equal between renders and memo skips it.
+const H2H = { home: "1", draw: "X", away: "2" };
+const SPREADS = { home: "", away: "" };
+const TOTALS = { over: "O", under: "U" };
 
 interface MarketProps {
   market: MarketOdds | undefined;
@@ -40,16 +49,20 @@ interface MarketProps {
   format: OddsFormat;
   closed: boolean;
   showPoint?: boolean;
+  sport: string;
+  eventId: string;
+  onPick: Pick;
 }
 
-const Market = memo(function Market({ market, labels, format, closed, showPoint }: MarketProps) {
+const Market = memo(function Market({ market, labels, format, closed, showPoint, sport, eventId, onPick }: MarketProps) {
   if (!market) return <div className="market empty">—</div>;
   const unavailable = closed || market.status === "suspended";
   return (
     <div className={`market${unavailable ? " unavailable" : ""}`} data-market={market.key}>
       {Object.keys(labels).map((key) => {
         const outcome = market.outcomes[key];
-        return outcome ? <Outcome key={key} outcomeKey={key} outcome={outcome} label={labels[key] ?? ""} format={format} showPoint={showPoint} /> : null;
+        const pick = () => onPick({ sport, eventId, market: market.key, outcome: key });
+        return outcome ? <Outcome key={key} outcomeKey={key} outcome={outcome} label={labels[key] ?? ""} format={format} showPoint={showPoint} onClick={pick} /> : null;
       })}
       {market.arb && (
         <span className="badge arb" title="Backing every outcome at its best bookmaker price guarantees a profit">
@@ -60,17 +73,26 @@ const Market = memo(function Market({ market, labels, format, closed, showPoint 
   );
 });
 
-const Outcome = memo(function Outcome({ outcomeKey, outcome, label, format, showPoint }: { outcomeKey: string; outcome: OutcomeOdds; label: string; format: OddsFormat; showPoint?: boolean }) {
+interface OutcomeProps {
+  outcomeKey: string;
+  outcome: OutcomeOdds;
+  label: string;
+  format: OddsFormat;
+  showPoint?: boolean;
+  onClick: () => void;
+}
+
+const Outcome = memo(function Outcome({ outcomeKey, outcome, label, format, showPoint, onClick }: OutcomeProps) {
   const value = outcome.edge !== null && outcome.edge > 0 && outcome.best;
   const point = showPoint && outcome.point !== null ? `${label}${label ? " " : ""}${outcome.point > 0 && !label ? "+" : ""}${outcome.point}` : label;
   const bestNote = outcome.best ? `Best bookmaker price ${outcome.best.price.toFixed(2)} at ${outcome.best.book}` : "No bookmaker prices";
   const edgeNote = outcome.edge !== null ? ` (edge ${(outcome.edge * 100).toFixed(1)}%)` : "";
   return (
-    <div className={`outcome${value ? " value" : ""}`} data-outcome={outcomeKey} title={`${outcome.name}: ${bestNote}${edgeNote}`}>
+    <button type="button" className={`outcome${value ? " value" : ""}`} data-outcome={outcomeKey} title={`${outcome.name}: ${bestNote}${edgeNote}`} onClick={onClick}>
       <span className="label">{point}</span>
       <Price price={outcome.price} format={format} />
       {value && <span className="badge value-tag">+{((outcome.edge ?? 0) * 100).toFixed(1)}%</span>}
-    </div>
+    </button>
   );
 });
 

@@ -1,6 +1,10 @@
+import { accountOf } from "../../lib/accounts/accounts";
+import { listBets } from "../../lib/bets/views";
 import { env } from "../../lib/env";
-import { type OddsSnapshot, type SportsSummary, readSnapshot, readSummary } from "../../lib/protocol";
+import type { Account } from "../../lib/live/account-store";
+import { type BetView, type OddsSnapshot, type SportsSummary, readSnapshot, readSummary } from "../../lib/protocol";
 import { services } from "../_lib/services";
+import { currentUser } from "../_lib/session";
 import { type SportSummary, listSports } from "../_lib/sports";
 import { SportsBoard } from "./sports-board";
 
@@ -33,15 +37,31 @@ export default async function SportsPage({ searchParams }: { searchParams: Promi
       problem ??= "Prices could not be loaded from the server; waiting for the live connection.";
     }
   }
+  const { account, bets } = await bettorOf();
   return (
     <SportsBoard
       sports={sports}
       initialSport={selected?.key ?? null}
       initialSnapshot={snapshot}
       initialSummary={summary}
+      initialAccount={account}
+      initialBets={bets}
       relay={{ url: env().RELAY_PUBLIC_URL ?? null, port: env().RELAY_PORT }}
       notice={notice}
       problem={problem}
     />
   );
+}
+
+/** The signed-in bettor and their bets, for the first render (signed out, or unreadable: none). */
+async function bettorOf(): Promise<{ account: Account | null; bets: BetView[] }> {
+  try {
+    const user = await currentUser();
+    if (!user) return { account: null, bets: [] };
+    const { db } = services();
+    const [account, bets] = await Promise.all([accountOf(db, user.id), listBets(db, user.id)]);
+    return { account, bets: account ? bets : [] };
+  } catch {
+    return { account: null, bets: [] };
+  }
 }

@@ -1,13 +1,15 @@
 "use client";
 
-import { useEffect, useState } from "react";
+import { useEffect, useRef, useState } from "react";
+import { type Account, AccountStore } from "../../lib/live/account-store";
 import { LiveConnection } from "../../lib/live/connection";
 import { useLeagueGroups } from "../../lib/live/hooks";
 import { OddsStore } from "../../lib/live/odds-store";
 import type { OddsFormat } from "../../lib/odds";
-import type { OddsSnapshot, SportsSummary } from "../../lib/protocol";
+import type { BetView, OddsSnapshot, SportsSummary } from "../../lib/protocol";
 import type { SportSummary } from "../_lib/sports";
-import { EventRow } from "./event-row";
+import { useBettorPanels } from "./bettor";
+import { EventRow, type Pick } from "./event-row";
 import { LiveStatus } from "./live-status";
 import { SportTabs } from "./sport-tabs";
 import { FORMATS, useOddsFormat } from "./odds-format";
@@ -18,6 +20,9 @@ export interface SportsBoardProps {
   initialSnapshot: OddsSnapshot | null;
   /** The board's event counts per sport when the page was rendered (null: none published yet). */
   initialSummary: SportsSummary | null;
+  /** The signed-in bettor and their bets when the page was rendered (null: signed out). */
+  initialAccount: Account | null;
+  initialBets: BetView[];
   /** The configured public URL of the relay, else its port on the page's own host. */
   relay: { url: string | null; port: number };
   notice: string | null;
@@ -29,23 +34,31 @@ function relayAddress(relay: SportsBoardProps["relay"]): string {
   return relay.url ?? `${window.location.protocol}//${window.location.hostname}:${relay.port}`;
 }
 
-export function SportsBoard({ sports, initialSport, initialSnapshot, initialSummary, relay, notice, problem }: SportsBoardProps) {
+export function SportsBoard({ sports, initialSport, initialSnapshot, initialSummary, initialAccount, initialBets, relay, notice, problem }: SportsBoardProps) {
   const [store] = useState(() => {
     const created = new OddsStore();
     if (initialSnapshot) created.applySnapshot(initialSnapshot);
     if (initialSummary) created.applySummary(initialSummary);
     return created;
   });
+  const [account] = useState(() => {
+    const created = new AccountStore();
+    created.set(initialAccount, initialBets);
+    return created;
+  });
   const [connection, setConnection] = useState<LiveConnection | null>(null);
   const [sport, setSport] = useState(initialSport);
   const [format, setFormat] = useOddsFormat();
+  const bettor = useBettorPanels(connection, account, store, format);
+  const refreshToken = useRef(bettor.refreshToken);
+  refreshToken.current = bettor.refreshToken;
 
   useEffect(() => {
-    const live = new LiveConnection(relayAddress(relay), store);
+    const live = new LiveConnection(relayAddress(relay), store, { account, onTokenExpired: () => refreshToken.current() });
     live.connect();
     setConnection(live);
     return () => live.close();
-  }, [relay.url, relay.port, store]);
+  }, [relay.url, relay.port, store, account]);
 
   useEffect(() => {
     if (sport) connection?.follow(sport);
@@ -71,16 +84,18 @@ export function SportsBoard({ sports, initialSport, initialSnapshot, initialSumm
           </select>
         </label>
         <LiveStatus connection={connection} />
+        {bettor.bar}
       </header>
       <SportTabs sports={sports} store={store} selected={sport} onChoose={choose} />
       {notice && <p className="notice">{notice}</p>}
       {problem && <p className="notice problem">{problem}</p>}
-      {sport ? <EventList store={store} sport={sport} format={format} /> : <p className="empty">No sports are available yet.</p>}
+      {sport ? <EventList store={store} sport={sport} format={format} onPick={bettor.onPick} /> : <p className="empty">No sports are available yet.</p>}
+      {bettor.panels}
     </main>
   );
 }
 
-function EventList({ store, sport, format }: { store: OddsStore; sport: string; format: OddsFormat }) {
+function EventList({ store, sport, format, onPick }: { store: OddsStore; sport: string; format: OddsFormat; onPick: Pick }) {
   const groups = useLeagueGroups(store, sport);
   if (!groups) return <p className="empty">Loading prices…</p>;
   if (groups.length === 0) return <p className="empty">No events on the board for this sport right now.</p>;
@@ -95,7 +110,7 @@ function EventList({ store, sport, format }: { store: OddsStore; sport: string; 
             <span className="col">Total</span>
           </div>
           {group.ids.map((id) => (
-            <EventRow key={id} store={store} sport={sport} id={id} format={format} />
+            <EventRow key={id} store={store} sport={sport} id={id} format={format} onPick={onPick} />
           ))}
         </section>
       ))}

@@ -1,5 +1,6 @@
 import { type Socket, io } from "socket.io-client";
-import { type ClientToServerEvents, type ErrorPayload, type FeedStatus, OddsDeltaSchema, OddsSnapshotSchema, type ServerToClientEvents, SportsSummary } from "../protocol";
+import { type ClientToServerEvents, type ErrorPayload, type FeedStatus, OddsDeltaSchema, OddsSnapshotSchema, type ServerToClientEvents, SportsSummary, UserUpdate } from "../protocol";
+import type { AccountStore } from "./account-store";
 import type { OddsStore } from "./odds-store";
 
 export type ConnectionState = "connecting" | "live" | "reconnecting" | "offline";
@@ -15,6 +16,11 @@ export interface ConnectionStatus {
   /** Round trip of the last ping, ms. */
   rttMs: number | null;
   feed: FeedStatus | null;
+  /**
+   * Whether the relay has this connection in its account's private room (a token was taken and has
+   * not run out): only then do that account's `user:update`s arrive.
+   */
+  personal: boolean;
   /** The last error the relay sent, or why we cannot connect. */
   error: string | null;
 }
@@ -33,14 +39,22 @@ export class LiveConnection {
   private readonly socket: Socket<ServerToClientEvents, ClientToServerEvents>;
   private readonly sports = new Set<string>();
   private readonly listeners = new Set<() => void>();
+  private readonly reconnectListeners = new Set<() => void>();
+  private connectedBefore = false;
   private readonly latencies: number[] = [];
   private pingTimer: ReturnType<typeof setInterval> | null = null;
-  private current: ConnectionStatus = { state: "connecting", attempts: 0, lastUpdateAt: null, latencyMs: null, rttMs: null, feed: null, error: null };
+  private current: ConnectionStatus = { state: "connecting", attempts: 0, lastUpdateAt: null, latencyMs: null, rttMs: null, feed: null, personal: false, error: null };
 
   constructor(
     url: string,
     private readonly store: OddsStore,
-    options: { token?: string } = {},
+    private readonly options: {
+      token?: string;
+      /** Where this bettor's `user:update`s go. */
+      account?: AccountStore;
+      /** The relay refused or ran out the token: fetch a fresh one and call `setToken`. */
+      onTokenExpired?: () => void;
+    } = {},
   ) {
     this.socket = io(url, {
       transports: ["websocket"],
@@ -63,6 +77,22 @@ export class LiveConnection {
     this.socket.close();
   }
 
+  /**
+   * Hands the relay a fresh token (null: act anonymously) without reconnecting; later reconnects
+   * use it too. Returns whether the relay took it.
+   */
+  async setToken(token: string | null): Promise<boolean> {
+    this.socket.auth = token ? { token } : {};
+    if (!this.socket.connected) {
+      if (!this.socket.active) this.socket.connect(); // a refused handshake is not retried by itself
+      return true;
+    }
+    const result = await this.socket.timeout(5_000).emitWithAck("auth", { token }).catch(() => null);
+    const taken = result?.ok === true;
+    this.update({ personal: taken && token !== null });
+    return taken;
+  }
+
   /** Adds a sport to what this connection follows (subscribing now if connected). */
   follow(sport: string): void {
     if (this.sports.has(sport)) return;
@@ -79,18 +109,28 @@ export class LiveConnection {
     return () => this.listeners.delete(listener);
   }
 
+  /** Called after every reconnect (not the first connect): whatever was sent meanwhile was missed. */
+  onReconnect(listener: () => void): () => void {
+    this.reconnectListeners.add(listener);
+    return () => this.reconnectListeners.delete(listener);
+  }
+
   private wire(): void {
     const socket = this.socket;
     socket.on("connect", () => {
-      this.update({ state: "live", attempts: 0, error: null });
+      // The handshake carried the token, if any, and the relay took it (or refused the connection).
+      this.update({ state: "live", attempts: 0, error: null, personal: "token" in (socket.auth as object) });
+      if (this.connectedBefore) for (const listener of this.reconnectListeners) listener();
+      this.connectedBefore = true;
       if (this.sports.size) void this.subscribe([...this.sports], this.resumeFor([...this.sports]));
       this.ping();
     });
     socket.on("disconnect", (reason) => {
-      this.update({ state: "reconnecting" });
+      this.update({ state: "reconnecting", personal: false });
       if (reason === "io server disconnect") socket.connect(); // the server hung up on purpose: come back anyway
     });
     socket.on("connect_error", (error) => {
+      if (error.message === "unauthorized") this.options.onTokenExpired?.();
       const attempts = this.current.attempts + 1;
       const state: ConnectionState = attempts >= OFFLINE_AFTER_ATTEMPTS ? "offline" : "reconnecting";
       this.update({ state, attempts, error: `cannot reach the live server (${error.message})` });
@@ -115,7 +155,17 @@ export class LiveConnection {
       const summary = SportsSummary.safeParse(raw);
       if (summary.success) this.store.applySummary(summary.data);
     });
-    socket.on("error", (error: ErrorPayload) => this.update({ error: `${error.code}: ${error.message}` }));
+    socket.on("user:update", (raw) => {
+      const update = UserUpdate.safeParse(raw);
+      if (update.success) this.options.account?.apply(update.data);
+    });
+    socket.on("error", (error: ErrorPayload) => {
+      if (error.code === "token_expired") {
+        this.update({ personal: false });
+        this.options.onTokenExpired?.();
+      }
+      this.update({ error: `${error.code}: ${error.message}` });
+    });
   }
 
   private rejected(kind: string, raw: unknown): void {

@@ -1,5 +1,6 @@
 import { useCallback, useSyncExternalStore } from "react";
 import type { EventOdds, SportsSummary } from "../protocol";
+import type { AccountState, AccountStore } from "./account-store";
 import type { ConnectionStatus, LiveConnection } from "./connection";
 import type { LeagueGroup, OddsStore } from "./odds-store";
 
@@ -32,4 +33,18 @@ export function useSportsSummary(store: OddsStore): SportsSummary | null {
   const subscribe = useCallback((listener: () => void) => store.subscribeSummary(listener), [store]);
   const get = () => store.summary();
   return useSyncExternalStore(subscribe, get, get);
+}
+
+/** The bettor's account and bets; re-renders on sign-in/out and on every personal update. */
+export function useAccount(store: AccountStore): AccountState {
+  const subscribe = useCallback((listener: () => void) => store.subscribe(listener), [store]);
+  const get = () => store.current();
+  return useSyncExternalStore(subscribe, get, get);
+}
+
+/** Whether the connection receives its account's private updates (see ConnectionStatus.personal). */
+export function usePersonal(connection: LiveConnection | null): boolean {
+  const subscribe = useCallback((listener: () => void) => (connection ? connection.onStatus(listener) : () => {}), [connection]);
+  const get = () => connection?.status().personal ?? false;
+  return useSyncExternalStore(subscribe, get, () => false);
 }

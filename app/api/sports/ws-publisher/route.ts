@@ -1,8 +1,9 @@
 import { z } from "zod";
 import { env } from "../../../../lib/env";
 import { type DesiredState, type PublisherStatus, readDesired, readStatus, setDesired } from "../../../../lib/publisher/control";
-import { json, readJsonBody, requireAdmin, unavailable } from "../../../_lib/http";
+import { json, readJsonBody, unavailable } from "../../../_lib/http";
 import { services } from "../../../_lib/services";
+import { requireAdmin } from "../../../_lib/session";
 
 export const dynamic = "force-dynamic";
 
@@ -21,12 +22,6 @@ const StopBody = z.strictObject({});
 /** The control bodies are a few bytes; nothing larger is read. */
 const MAX_CONTROL_BODY_BYTES = 1_024;
 
-/**
- * Who decided, as the public status shows it: the bearer token names no person (admin accounts
- * will), and a client-supplied address does not belong on a public route.
- */
-const ACTOR = "the admin token";
-
 /** How long POST/DELETE wait for the leader to confirm before answering with what they see. */
 const CONFIRM_WITHIN_MS = 3_000;
 
@@ -40,27 +35,31 @@ export async function GET(): Promise<Response> {
 }
 
 export async function POST(request: Request): Promise<Response> {
-  const denied = requireAdmin(request);
-  if (denied) return denied;
+  const admin = await requireAdmin(request);
+  if ("response" in admin) return admin.response;
   const body = await readJsonBody(request, StartBody, '{"intervalMs": 500}', MAX_CONTROL_BODY_BYTES);
   if (!body.ok) return body.response;
-  return decide("running", body.value.intervalMs);
+  return decide("running", admin.actor, body.value.intervalMs);
 }
 
 export async function DELETE(request: Request): Promise<Response> {
-  const denied = requireAdmin(request);
-  if (denied) return denied;
+  const admin = await requireAdmin(request);
+  if ("response" in admin) return admin.response;
   const body = await readJsonBody(request, StopBody, "no body", MAX_CONTROL_BODY_BYTES);
   if (!body.ok) return body.response;
-  return decide("stopped");
+  return decide("stopped", admin.actor);
 }
 
-/** Records the decision (keeping the interval unless one is given), then waits for the leader. */
-async function decide(state: DesiredState, intervalMs?: number): Promise<Response> {
+/**
+ * Records the decision (keeping the interval unless one is given), then waits for the leader.
+ * `actor` says how the admin proved it ("the admin token", "an admin account"), never more: the
+ * status route is public.
+ */
+async function decide(state: DesiredState, actor: string, intervalMs?: number): Promise<Response> {
   const { db, redis } = services();
   try {
     const previous = await readDesired(db);
-    await setDesired(db, redis, { state, intervalMs: intervalMs ?? previous?.intervalMs ?? env().PUBLISHER_INTERVAL_MS, updatedBy: ACTOR });
+    await setDesired(db, redis, { state, intervalMs: intervalMs ?? previous?.intervalMs ?? env().PUBLISHER_INTERVAL_MS, updatedBy: actor });
   } catch (error) {
     return unavailable(error, "Postgres", "nothing was changed; try again shortly");
   }

@@ -1,0 +1,61 @@
+"use client";
+
+import { z } from "zod";
+import type { Account } from "../../lib/live/account-store";
+import type { RelayToken } from "../../lib/live/relay-tokens";
+import { BetView } from "../../lib/protocol";
+
+/**
+ * The page's calls to the account, bet and token routes. Answers are checked before use; an
+ * error answer comes back as `{ ok: false, code, message, … }` with the route's own words.
+ */
+
+export type Answer<T> = { ok: true; value: T } | { ok: false; status: number; code: string; message: string; fields?: Record<string, string>; price?: number; maxStake?: number };
+
+const ErrorBody = z.object({
+  error: z.object({ code: z.string(), message: z.string(), fields: z.record(z.string(), z.string()).optional(), price: z.number().optional(), maxStake: z.number().optional() }),
+});
+const AccountBody = z.object({ id: z.string(), email: z.string(), role: z.enum(["user", "admin"]), balance: z.number(), balanceEntry: z.number() });
+const BetsBody = z.object({ bets: z.array(BetView), balance: z.number(), balanceEntry: z.number() });
+const PlacedBody = z.object({ bet: BetView, balance: z.number(), balanceEntry: z.number() });
+const TokenBody = z.object({ token: z.string(), expiresAt: z.string() });
+
+async function call<T>(path: string, schema: z.ZodType<T>, init: RequestInit = {}): Promise<Answer<T>> {
+  let response: Response;
+  try {
+    response = await fetch(path, { ...init, headers: { "content-type": "application/json", ...init.headers } });
+  } catch {
+    return { ok: false, status: 0, code: "offline", message: "cannot reach the server; check your connection" };
+  }
+  const body: unknown = response.status === 204 ? {} : await response.json().catch(() => null);
+  if (response.ok) {
+    const parsed = schema.safeParse(body);
+    return parsed.success ? { ok: true, value: parsed.data } : { ok: false, status: response.status, code: "bad_answer", message: "the server answered something unexpected" };
+  }
+  const error = ErrorBody.safeParse(body);
+  if (!error.success) return { ok: false, status: response.status, code: "error", message: `the server answered ${response.status}` };
+  return { ok: false, status: response.status, ...error.data.error };
+}
+
+export const signIn = (email: string, password: string) => call<Account>("/api/account/login", AccountBody, { method: "POST", body: JSON.stringify({ email, password }) });
+export const signUp = (email: string, password: string) => call<Account>("/api/account/signup", AccountBody, { method: "POST", body: JSON.stringify({ email, password }) });
+export const signOut = () => call("/api/account/logout", z.unknown(), { method: "POST" });
+export const fetchAccount = () => call<Account>("/api/account", AccountBody);
+export const fetchBets = () => call("/api/bets", BetsBody);
+
+export interface BetSlipRequest {
+  eventId: string;
+  market: string;
+  outcome: string;
+  stake: number;
+  price: number;
+  accept: "exact" | "better" | "any";
+}
+
+/** Places a bet; `key` is this attempt's Idempotency-Key (a retry of the same attempt reuses it). */
+export const placeBet = (request: BetSlipRequest, key: string) => call("/api/bets", PlacedBody, { method: "POST", body: JSON.stringify(request), headers: { "idempotency-key": key } });
+
+export async function fetchRelayToken(): Promise<RelayToken | null> {
+  const answer = await call("/api/auth/relay-token", TokenBody, { method: "POST" });
+  return answer.ok ? answer.value : null;
+}

@@ -1,0 +1,120 @@
+"use client";
+
+import { useRef, useState } from "react";
+import type { AccountStore } from "../../lib/live/account-store";
+import { useEvent } from "../../lib/live/hooks";
+import type { OddsStore } from "../../lib/live/odds-store";
+import { type OddsFormat, formatOdds } from "../../lib/odds";
+import { type BetView, potentialReturn } from "../../lib/protocol";
+import { money } from "./account-bar";
+import { placeBet } from "./api";
+
+/** What the bettor clicked: one outcome of one market of one event. */
+export interface Selection {
+  sport: string;
+  eventId: string;
+  market: string;
+  outcome: string;
+}
+
+type Accept = "exact" | "better" | "any";
+type SlipState = { kind: "ready" } | { kind: "placing" } | { kind: "placed"; bet: BetView } | { kind: "refused"; message: string; retry: boolean };
+
+const ACCEPT_LABELS: Record<Accept, string> = { exact: "Only this price", better: "This price or better", any: "Any price" };
+
+/**
+ * The bet slip: the selection with its live price (it moves while the slip is open), a stake, the
+ * potential return, how to take a moved price, and the answer. Each attempt has its own
+ * Idempotency-Key; retrying after a network failure reuses it, so a bet is never placed twice.
+ */
+export function BetSlip({ selection, store, account, format, onClose }: { selection: Selection; store: OddsStore; account: AccountStore; format: OddsFormat; onClose: () => void }) {
+  const event = useEvent(store, selection.sport, selection.eventId);
+  const market = event?.markets[selection.market];
+  const odds = market?.outcomes[selection.outcome];
+  const [stake, setStake] = useState("10");
+  const [accept, setAccept] = useState<Accept>("better");
+  const [state, setState] = useState<SlipState>({ kind: "ready" });
+  const pendingKey = useRef<string | null>(null);
+  const open = event?.status === "active" && market?.status === "open" && odds !== undefined;
+  const amount = Number(stake);
+  const potential = odds && amount > 0 ? potentialReturn(amount, odds.price) : 0;
+
+  const place = async () => {
+    if (!odds) return;
+    pendingKey.current ??= crypto.randomUUID();
+    setState({ kind: "placing" });
+    const { eventId, market: marketKey, outcome } = selection;
+    const answer = await placeBet({ eventId, market: marketKey, outcome, stake: amount, price: odds.price, accept }, pendingKey.current);
+    const definitive = answer.ok || (answer.status >= 400 && answer.status < 500);
+    if (definitive) pendingKey.current = null;
+    if (answer.ok) {
+      const me = account.current().account;
+      if (me) account.apply({ kind: "bet_accepted", userId: me.id, bet: answer.value.bet, balance: answer.value.balance, balanceEntry: answer.value.balanceEntry, ts: Date.now() });
+      return setState({ kind: "placed", bet: answer.value.bet });
+    }
+    setState({ kind: "refused", message: answer.message, retry: !definitive });
+  };
+
+  return (
+    <aside className="panel bet-slip" aria-label="Bet slip" data-selection={`${selection.eventId}/${selection.market}/${selection.outcome}`}>
+      <header>
+        <h2>Bet slip</h2>
+        <button type="button" className="link" onClick={onClose}>
+          Close
+        </button>
+      </header>
+      {!event || !odds ? (
+        <p className="empty">This selection is no longer on the board.</p>
+      ) : (
+        <>
+          <div className="selection">
+            <strong>{odds.name}</strong>
+            {odds.point !== null && <span> {odds.point > 0 ? `+${odds.point}` : odds.point}</span>} <span className="muted">{selection.market}</span>
+            <div className="muted">{event.title}</div>
+          </div>
+          <div className="slip-price" data-price={odds.price}>
+            {formatOdds(odds.price, format)}
+            {!open && <span className="badge suspended">Suspended</span>}
+          </div>
+          <label>
+            Stake
+            <input name="stake" inputMode="decimal" value={stake} onChange={(e) => (setStake(e.target.value), setState({ kind: "ready" }), (pendingKey.current = null))} />
+          </label>
+          <label>
+            If the price moves
+            <select name="accept" value={accept} onChange={(e) => setAccept(e.target.value as Accept)}>
+              {(Object.keys(ACCEPT_LABELS) as Accept[]).map((key) => (
+                <option key={key} value={key}>
+                  {ACCEPT_LABELS[key]}
+                </option>
+              ))}
+            </select>
+          </label>
+          <p className="potential">Potential return {money.format(potential)}</p>
+          <button type="button" className="primary place" disabled={!open || !(amount > 0) || state.kind === "placing"} onClick={() => void place()}>
+            {state.kind === "placing" ? "Placing…" : state.kind === "refused" && state.retry ? "Try again" : "Place bet"}
+          </button>
+          <SlipAnswer state={state} />
+        </>
+      )}
+    </aside>
+  );
+}
+
+function SlipAnswer({ state }: { state: SlipState }) {
+  if (state.kind === "placed") {
+    return (
+      <p className="slip-answer placed" role="status" data-bet-id={state.bet.id}>
+        Bet placed: {money.format(state.bet.stake)} at {state.bet.price.toFixed(2)}, returns {money.format(state.bet.potentialReturn)}.
+      </p>
+    );
+  }
+  if (state.kind === "refused") {
+    return (
+      <p className="slip-answer refused" role="alert">
+        {state.message}
+      </p>
+    );
+  }
+  return null;
+}
