@@ -4,6 +4,7 @@ import { lstat, mkdir, readFile, rm, symlink, writeFile } from "node:fs/promises
 import net from "node:net";
 import os from "node:os";
 import path from "node:path";
+import { z } from "zod";
 import { clusterDirFor, createDatabase, postgresRunning, postgresUrl, startPostgres, stopPostgres } from "./services/postgres";
 import { redisRunning, startRedis, stopRedis } from "./services/redis";
 import { run } from "./services/run";
@@ -115,12 +116,29 @@ function canBind(port: number, host: string): Promise<boolean> {
   });
 }
 
-/** ADMIN_TOKEN and RELAY_JWT_SECRET for a local run: generated once, kept in .data/secrets.json. */
-export async function localSecrets(): Promise<{ ADMIN_TOKEN: string; RELAY_JWT_SECRET: string }> {
-  if (existsSync(SECRETS_FILE)) return JSON.parse(await readFile(SECRETS_FILE, "utf8"));
-  const secrets = { ADMIN_TOKEN: randomBytes(18).toString("base64url"), RELAY_JWT_SECRET: randomBytes(32).toString("base64url") };
-  await mkdir(DATA_DIR, { recursive: true });
-  await writeFile(SECRETS_FILE, JSON.stringify(secrets, null, 2), { mode: 0o600 });
+const LocalSecrets = z.object({
+  ADMIN_TOKEN: z.string().min(16),
+  RELAY_JWT_SECRET: z.string().min(32),
+  SESSION_SECRET: z.string().min(32),
+  DEMO_BETTOR_PASSWORD: z.string().min(8),
+  DEMO_ADMIN_PASSWORD: z.string().min(8),
+});
+export type LocalSecrets = z.infer<typeof LocalSecrets>;
+
+/**
+ * Secrets of a local run (the admin token, the relay and session secrets, the demo accounts'
+ * passwords): generated once, kept in .data/secrets.json (mode 600). Ones a newer version needs
+ * are added to an older file; existing ones never change.
+ */
+export async function localSecrets(): Promise<LocalSecrets> {
+  const stored: Record<string, unknown> = existsSync(SECRETS_FILE) ? JSON.parse(await readFile(SECRETS_FILE, "utf8")) : {};
+  const fresh = (bytes: number) => randomBytes(bytes).toString("base64url");
+  const generated = { ADMIN_TOKEN: fresh(18), RELAY_JWT_SECRET: fresh(32), SESSION_SECRET: fresh(32), DEMO_BETTOR_PASSWORD: fresh(9), DEMO_ADMIN_PASSWORD: fresh(9) };
+  const secrets = LocalSecrets.parse({ ...generated, ...stored });
+  if (Object.keys(generated).some((key) => !(key in stored))) {
+    await mkdir(DATA_DIR, { recursive: true });
+    await writeFile(SECRETS_FILE, JSON.stringify(secrets, null, 2), { mode: 0o600 });
+  }
   return secrets;
 }
 

@@ -25,6 +25,9 @@ const schema = z.object({
   /** Unset: generated once for this checkout and kept in .data/secrets.json. */
   ADMIN_TOKEN: z.string().min(16, "must be at least 16 characters").optional(),
   RELAY_JWT_SECRET: z.string().min(32, "must be at least 32 characters").optional(),
+  SESSION_SECRET: z.string().min(32, "must be at least 32 characters").optional(),
+  /** What the demo accounts start with. */
+  DEMO_BALANCE: z.coerce.number().min(0).max(1_000_000).default(1_000),
   /** Unset: this machine's own addresses on PORT. */
   RELAY_ALLOWED_ORIGINS: z.string().min(1).optional(),
   // Read by ecosystem.config.cjs; checked here too, so a typo fails before anything starts.

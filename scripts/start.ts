@@ -6,6 +6,7 @@ import { assertDbReachable, createDb } from "../lib/db";
 import { StartupError, errorMessage, urlAddress } from "../lib/errors";
 import { runMain } from "../lib/process";
 import { assertRedisReachable } from "../lib/redis";
+import { DEMO_ACCOUNTS, ensureDemoAccounts } from "../lib/accounts/demo";
 import { isEmpty, seedDemoData } from "../prisma/seed";
 import {
   PG_DATA_DIR,
@@ -17,6 +18,7 @@ import {
   ensureLocalPostgres,
   ensureLocalRedis,
   localOrigins,
+  type LocalSecrets,
   localSecrets,
   pm2,
   portsTaken,
@@ -49,6 +51,7 @@ runMain(async () => {
   const stack = parseStackEnv(process.env);
   const env: NodeJS.ProcessEnv = { ...process.env, PORT: String(stack.PORT), RELAY_PORT: String(stack.RELAY_PORT) };
   await refuseTakenPorts(stack);
+  const secrets = await localSecrets();
   // What this run starts, undone in reverse if a later step fails or Ctrl-C comes first: nothing
   // is left half-started.
   const undo: Undo[] = [];
@@ -65,7 +68,7 @@ runMain(async () => {
   process.on("SIGINT", interrupted);
   process.on("SIGTERM", interrupted);
   try {
-    await startEverything(stack, env, undo);
+    await startEverything(stack, env, secrets, undo);
   } catch (error) {
     // A step that failed because of Ctrl-C (the build got the signal too) is no error to report.
     await rollBackOnce();
@@ -75,7 +78,7 @@ runMain(async () => {
     process.off("SIGINT", interrupted);
     process.off("SIGTERM", interrupted);
   }
-  printReady(stack.PORT, stack.RELAY_PORT, env.ADMIN_TOKEN);
+  printReady(stack.PORT, stack.RELAY_PORT, env.ADMIN_TOKEN, secrets);
   if (detach) return;
   await followLogs();
 });
@@ -89,7 +92,7 @@ async function rollBack(undo: Undo[]): Promise<void> {
  * Services, database, build, apps, health. Each stop is registered before its start (the stops
  * are idempotent), so a failure half-way through a start is undone too.
  */
-async function startEverything(stack: StackEnv, env: NodeJS.ProcessEnv, undo: Undo[]): Promise<void> {
+async function startEverything(stack: StackEnv, env: NodeJS.ProcessEnv, secrets: LocalSecrets, undo: Undo[]): Promise<void> {
   let databaseUrl = stack.DATABASE_URL;
   if (!databaseUrl) {
     if (!(await postgresRunning(PG_DATA_DIR))) undo.push(() => stopLocalPostgres(PG_DATA_DIR, say));
@@ -101,13 +104,13 @@ async function startEverything(stack: StackEnv, env: NodeJS.ProcessEnv, undo: Un
     redisUrl = (await provision("Redis", "REDIS_URL", stack.REDIS_PORT, REDIS_DIR, () => ensureLocalRedis(stack.REDIS_PORT))).url;
   }
   await assertRedisReachable(redisUrl);
-  await prepareDatabase(databaseUrl);
-  const secrets = await localSecrets();
+  await prepareDatabase(databaseUrl, secrets, stack.DEMO_BALANCE);
   Object.assign(env, {
     DATABASE_URL: databaseUrl,
     REDIS_URL: redisUrl,
     ADMIN_TOKEN: stack.ADMIN_TOKEN ?? secrets.ADMIN_TOKEN,
     RELAY_JWT_SECRET: stack.RELAY_JWT_SECRET ?? secrets.RELAY_JWT_SECRET,
+    SESSION_SECRET: stack.SESSION_SECRET ?? secrets.SESSION_SECRET,
     RELAY_ALLOWED_ORIGINS: stack.RELAY_ALLOWED_ORIGINS ?? localOrigins(stack.PORT).join(","),
   });
   await buildIfStale(env);
@@ -162,7 +165,7 @@ async function provision<T extends { started: boolean }>(name: string, variable:
   return result;
 }
 
-async function prepareDatabase(databaseUrl: string): Promise<void> {
+async function prepareDatabase(databaseUrl: string, secrets: LocalSecrets, demoBalance: number): Promise<void> {
   const db = createDb(databaseUrl, { poolSize: 2 });
   try {
     await assertDbReachable(db, databaseUrl);
@@ -174,6 +177,7 @@ async function prepareDatabase(databaseUrl: string): Promise<void> {
       const counts = await seedDemoData(db);
       say(`seeded demo data: ${counts.sports} sports, ${counts.events} events, ${counts.prices} bookmaker prices`);
     }
+    await ensureDemoAccounts(db, { bettor: secrets.DEMO_BETTOR_PASSWORD, admin: secrets.DEMO_ADMIN_PASSWORD }, demoBalance);
   } finally {
     await db.$disconnect();
   }
@@ -203,7 +207,8 @@ async function waitHealthy(url: string, app: string, healthy = async (response: 
   }
 }
 
-function printReady(webPort: number, relayPort: number, adminToken: string | undefined): void {
+function printReady(webPort: number, relayPort: number, adminToken: string | undefined, secrets: LocalSecrets): void {
+  const [bettor, admin] = DEMO_ACCOUNTS;
   console.log(`
   Live Odds is running.
 
@@ -211,6 +216,8 @@ function printReady(webPort: number, relayPort: number, adminToken: string | und
     Relay         http://localhost:${relayPort}/health
     Publisher     curl http://localhost:${webPort}/api/sports/ws-publisher
     Admin token   ${adminToken}   (Authorization: Bearer … for POST/DELETE)
+    Demo bettor   ${bettor.email}   password ${secrets.DEMO_BETTOR_PASSWORD}
+    Demo admin    ${admin.email}   password ${secrets.DEMO_ADMIN_PASSWORD}
     Logs          npm run logs            Processes   npm run status
     Stop          npm stop   (or Ctrl-C here)
 `);
