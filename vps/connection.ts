@@ -23,8 +23,8 @@ import { type ResumePlan, type SportCache, UnavailableError, toClientDelta } fro
 
 export interface SocketData {
   identity: Identity;
-  /** The account this connection belongs to: set by its first token, never changed after. */
-  subject: string | null;
+  /** Counts `auth` messages: the answer of one that a later one overtook is dropped. */
+  authSeq: number;
   /** Ends the identity's private rooms when its token runs out. */
   expiry: NodeJS.Timeout | null;
   connectedAt: number;
@@ -64,7 +64,7 @@ export function initSocketData(socket: RelaySocket, identity: Identity, ctx: Con
   const now = Date.now();
   socket.data = {
     identity,
-    subject: identity?.sub ?? null,
+    authSeq: 0,
     expiry: null,
     connectedAt: now,
     limiter: new TokenBucket(ctx.rate.perSec, ctx.rate.burst, now),
@@ -224,24 +224,23 @@ function unsubscribe(socket: RelaySocket, raw: unknown): { sports: string[] } {
 }
 
 /**
- * A fresh token for the open connection (the page refreshes before the old one runs out, or signs
- * in or out without reconnecting). A token for another account than the connection's first is
- * refused: that is a new connection's job.
+ * A fresh token for the open connection: the page refreshes before the old one runs out, or signs
+ * in, out, or into another account without reconnecting. It counts exactly as a new handshake
+ * with that token would. `auth` messages answer in the order they were sent: one that a later one
+ * overtook (a slow verification, say) changes nothing.
  */
 async function reauthenticate(socket: RelaySocket, ctx: ConnectionContext, raw: unknown): Promise<AuthResult> {
   const parsed = AuthRequest.safeParse(raw);
   if (!parsed.success) throw new ClientError("invalid_payload", `auth: ${describe(parsed.error.issues)}`);
+  const seq = ++socket.data.authSeq;
   let identity: Identity;
   try {
     identity = await ctx.authenticate(parsed.data.token);
   } catch (error) {
     throw new ClientError("unauthorized", error instanceof AuthError ? error.message : "token rejected");
   }
-  if (identity && socket.data.subject !== null && identity.sub !== socket.data.subject) {
-    throw new ClientError("unauthorized", "this connection belongs to another account; reconnect to switch");
-  }
-  socket.data.subject ??= identity?.sub ?? null;
-  assume(socket, identity);
+  if (seq !== socket.data.authSeq) throw new ClientError("invalid_payload", "auth: a later auth message replaced this one");
+  if (socket.connected) assume(socket, identity);
   return { sub: identity?.sub ?? null, role: identity?.role ?? null, expiresAt: identity ? new Date(identity.exp * 1000).toISOString() : null };
 }
 

@@ -7,7 +7,7 @@ import type { OddsStore } from "../../lib/live/odds-store";
 import { type OddsFormat, formatOdds } from "../../lib/odds";
 import { type BetView, potentialReturn } from "../../lib/protocol";
 import { money } from "./account-bar";
-import { placeBet } from "./api";
+import { type BetSlipRequest, placeBet } from "./api";
 
 /** What the bettor clicked: one outcome of one market of one event. */
 export interface Selection {
@@ -25,7 +25,8 @@ const ACCEPT_LABELS: Record<Accept, string> = { exact: "Only this price", better
 /**
  * The bet slip: the selection with its live price (it moves while the slip is open), a stake, the
  * potential return, how to take a moved price, and the answer. Each attempt has its own
- * Idempotency-Key; retrying after a network failure reuses it, so a bet is never placed twice.
+ * Idempotency-Key; retrying after a network failure resends that attempt unchanged (key and body),
+ * so a bet is never placed twice.
  */
 export function BetSlip({ selection, store, account, format, onClose }: { selection: Selection; store: OddsStore; account: AccountStore; format: OddsFormat; onClose: () => void }) {
   const event = useEvent(store, selection.sport, selection.eventId);
@@ -34,19 +35,25 @@ export function BetSlip({ selection, store, account, format, onClose }: { select
   const [stake, setStake] = useState("10");
   const [accept, setAccept] = useState<Accept>("better");
   const [state, setState] = useState<SlipState>({ kind: "ready" });
-  const pendingKey = useRef<string | null>(null);
+  // An attempt whose answer never came (a network failure): retried as it was, same key and body,
+  // so the server can recognise it and never place it twice.
+  const pending = useRef<{ key: string; body: BetSlipRequest } | null>(null);
   const open = event?.status === "active" && market?.status === "open" && odds !== undefined;
   const amount = Number(stake);
   const potential = odds && amount > 0 ? potentialReturn(amount, odds.price) : 0;
+  const changed = () => {
+    pending.current = null;
+    setState({ kind: "ready" });
+  };
 
   const place = async () => {
     if (!odds) return;
-    pendingKey.current ??= crypto.randomUUID();
-    setState({ kind: "placing" });
     const { eventId, market: marketKey, outcome } = selection;
-    const answer = await placeBet({ eventId, market: marketKey, outcome, stake: amount, price: odds.price, accept }, pendingKey.current);
+    pending.current ??= { key: crypto.randomUUID(), body: { eventId, market: marketKey, outcome, stake: amount, price: odds.price, accept } };
+    setState({ kind: "placing" });
+    const answer = await placeBet(pending.current.body, pending.current.key);
     const definitive = answer.ok || (answer.status >= 400 && answer.status < 500);
-    if (definitive) pendingKey.current = null;
+    if (definitive) pending.current = null;
     if (answer.ok) {
       const me = account.current().account;
       if (me) account.apply({ kind: "bet_accepted", userId: me.id, bet: answer.value.bet, balance: answer.value.balance, balanceEntry: answer.value.balanceEntry, ts: Date.now() });
@@ -78,11 +85,11 @@ export function BetSlip({ selection, store, account, format, onClose }: { select
           </div>
           <label>
             Stake
-            <input name="stake" inputMode="decimal" value={stake} onChange={(e) => (setStake(e.target.value), setState({ kind: "ready" }), (pendingKey.current = null))} />
+            <input name="stake" inputMode="decimal" value={stake} onChange={(e) => (setStake(e.target.value), changed())} />
           </label>
           <label>
             If the price moves
-            <select name="accept" value={accept} onChange={(e) => setAccept(e.target.value as Accept)}>
+            <select name="accept" value={accept} onChange={(e) => (setAccept(e.target.value as Accept), changed())}>
               {(Object.keys(ACCEPT_LABELS) as Accept[]).map((key) => (
                 <option key={key} value={key}>
                   {ACCEPT_LABELS[key]}

@@ -53,15 +53,12 @@ export async function signUp(db: Db, credentials: Credentials, demoBalance: numb
  * exists.
  */
 export async function signIn(deps: { db: Db; limiter: AttemptLimiter }, credentials: Credentials, address: string): Promise<AccountView> {
-  const wait = await deps.limiter.retryAfterMs(credentials.email, address);
-  if (wait > 0) throw new AccountError("rate_limited", "too many failed sign-ins; try again later", Math.ceil(wait / 1000));
+  const attempt = await deps.limiter.begin(credentials.email, address);
+  if (attempt.retryAfterMs > 0) throw new AccountError("rate_limited", "too many failed sign-ins; try again later", Math.ceil(attempt.retryAfterMs / 1000));
   const user = await deps.db.user.findUnique({ where: { email: credentials.email }, select: { id: true, passwordHash: true } });
   const account = (await verifyPassword(user?.passwordHash ?? null, credentials.password)) && user ? await accountOf(deps.db, user.id) : null;
-  if (!account) {
-    await deps.limiter.failed(credentials.email, address);
-    throw new AccountError("invalid_credentials", "wrong email or password");
-  }
-  await deps.limiter.succeeded(credentials.email);
+  if (!account) throw new AccountError("invalid_credentials", "wrong email or password"); // counted already, by begin
+  await deps.limiter.succeeded(credentials.email, address, attempt);
   return account;
 }
 

@@ -16,48 +16,56 @@ export interface AttemptLimits {
 
 export const DEFAULT_ATTEMPT_LIMITS: AttemptLimits = { windowMs: 15 * 60_000, perAccount: 5, perAddress: 30 };
 
-// KEYS: one window per key. ARGV: now, window, then one limit per key. Returns the ms until the
-// first blocked key frees up (0: none is blocked).
-const CHECK = `
+// KEYS: one window per key. ARGV: now, window, attempt id, then one limit per key. When a key is
+// at its limit, returns the ms until its oldest entry ages out and records nothing; otherwise
+// records the attempt in every window (as a failure until it is known to be none) and returns 0.
+const BEGIN = `
 local now, window = tonumber(ARGV[1]), tonumber(ARGV[2])
 local wait = 0
 for i, key in ipairs(KEYS) do
   redis.call('ZREMRANGEBYSCORE', key, '-inf', now - window)
-  if redis.call('ZCARD', key) >= tonumber(ARGV[2 + i]) then
+  if redis.call('ZCARD', key) >= tonumber(ARGV[3 + i]) then
     local oldest = tonumber(redis.call('ZRANGE', key, 0, 0, 'WITHSCORES')[2])
     wait = math.max(wait, oldest + window - now)
   end
 end
-return wait
-`;
-
-const RECORD = `
+if wait > 0 then return wait end
 for _, key in ipairs(KEYS) do
-  redis.call('ZADD', key, ARGV[1], ARGV[3])
-  redis.call('PEXPIRE', key, ARGV[2])
+  redis.call('ZADD', key, now, ARGV[3])
+  redis.call('PEXPIRE', key, window)
 end
-return 1
+return 0
 `;
 
+/** A sign-in attempt under way: counted as a failure unless `succeeded` says otherwise. */
+export interface Attempt {
+  /** Ms until sign-in may be tried again (0: this attempt may go ahead). */
+  retryAfterMs: number;
+  id: string;
+}
+
+/**
+ * Check and count in one step: parallel attempts cannot all slip under the limit, because each
+ * counts before the password is even looked at.
+ */
 export class AttemptLimiter {
   constructor(
     private readonly redis: Redis,
     private readonly limits: AttemptLimits = DEFAULT_ATTEMPT_LIMITS,
   ) {}
 
-  /** Ms until sign-in may be tried again for this account from this address (0: now). */
-  async retryAfterMs(email: string, address: string): Promise<number> {
-    const wait = await this.redis.eval(CHECK, 2, key("account", email), key("address", address), Date.now(), this.limits.windowMs, this.limits.perAccount, this.limits.perAddress);
-    return Math.max(0, Math.ceil(Number(wait)));
+  async begin(email: string, address: string): Promise<Attempt> {
+    const id = randomUUID();
+    const wait = await this.redis.eval(BEGIN, 2, key("account", email), key("address", address), Date.now(), this.limits.windowMs, id, this.limits.perAccount, this.limits.perAddress);
+    return { retryAfterMs: Math.max(0, Math.ceil(Number(wait))), id };
   }
 
-  async failed(email: string, address: string): Promise<void> {
-    await this.redis.eval(RECORD, 2, key("account", email), key("address", address), Date.now(), this.limits.windowMs, randomUUID());
-  }
-
-  /** A successful sign-in forgets the account's failures (not the address's). */
-  async succeeded(email: string): Promise<void> {
-    await this.redis.del(key("account", email));
+  /**
+   * The attempt was right: the account's failures are forgotten, and the attempt no longer counts
+   * against the address.
+   */
+  async succeeded(email: string, address: string, attempt: Attempt): Promise<void> {
+    await this.redis.multi().del(key("account", email)).zrem(key("address", address), attempt.id).exec();
   }
 }
 

@@ -4,8 +4,9 @@ import { type Balance, post } from "../accounts/ledger";
 import { money, toAmount } from "../accounts/money";
 import type { Db, Tx } from "../db";
 import { type BetView, boardSport, potentialReturn } from "../protocol";
-import { type LiveQuote, liveQuote } from "./live-quote";
+import { liveQuote } from "./live-quote";
 import { type BetRequest, accepts } from "./request";
+import { retryOnDeadlock } from "./retry";
 
 /**
  * Taking a bet at the live price (docs/bets.md). One Postgres transaction claims the
@@ -52,15 +53,12 @@ export async function placeBet(deps: { db: Db; redis: Redis }, userId: string, r
   const target = await findTarget(deps.db, request);
   if (!target) return { decision: reject(404, "not_found", "no such event, market or outcome"), fresh: true, placed: null, suspended: null };
   const requestHash = createHash("sha256").update(JSON.stringify(request)).digest("hex");
-  // The price when the request came, read before any lock: the transaction holds the market's row
-  // for as short a time as it can.
-  const quote = await liveQuote(deps.redis, target.sport, target.eventId, request.market, request.outcome);
   return retryOnDeadlock(() =>
     deps.db.$transaction(
       async (tx) => {
         const earlier = await claimKey(tx, userId, key, requestHash);
         if (earlier) return { decision: earlier, fresh: false, placed: null, suspended: null };
-        const placement = await decide(tx, userId, request, target, quote, rules);
+        const placement = await decide(tx, deps.redis, userId, request, target, rules);
         await tx.idempotentRequest.update({ where: { userId_key: { userId, key } }, data: { status: placement.decision.status, response: placement.decision.body as object } });
         return placement;
       },
@@ -94,10 +92,12 @@ async function claimKey(tx: Tx, userId: string, key: string, requestHash: string
 }
 
 /** The decision itself, in the order a bettor would want to hear about problems. */
-async function decide(tx: Tx, userId: string, request: BetRequest, target: Target, quote: LiveQuote | null, rules: PlacementRules): Promise<Placement> {
+async function decide(tx: Tx, redis: Redis, userId: string, request: BetRequest, target: Target, rules: PlacementRules): Promise<Placement> {
   const refused = (decision: Decision): Placement => ({ decision, fresh: true, placed: null, suspended: null });
   const closed = await lockMarket(tx, target.marketId);
   if (closed) return refused(closed);
+  // Read under the market's lock: the price is the board's at the moment the bet is decided.
+  const quote = await liveQuote(redis, target.sport, target.eventId, request.market, request.outcome);
   if (!quote || !quote.open) return refused(reject(409, "market_suspended", "this market is not taking bets right now"));
   if (!accepts(request.accept, request.price, quote.price)) {
     return refused(reject(409, "price_changed", `the price is now ${quote.price}`, { price: quote.price }));
@@ -109,8 +109,8 @@ async function decide(tx: Tx, userId: string, request: BetRequest, target: Targe
   if (balance === null) return refused(reject(422, "insufficient_funds", "the balance does not cover this stake"));
   const placedAt = new Date();
   await tx.$executeRaw`
-    INSERT INTO "Bet" ("id", "userId", "outcomeId", "stake", "price", "createdAt")
-    VALUES (${betId}::uuid, ${userId}, ${target.outcomeId}::uuid, ${money(request.stake)}::numeric, ${quote.price}, ${placedAt})`;
+    INSERT INTO "Bet" ("id", "userId", "outcomeId", "stake", "price", "point", "createdAt")
+    VALUES (${betId}::uuid, ${userId}, ${target.outcomeId}::uuid, ${money(request.stake)}::numeric, ${quote.price}, ${quote.point}, ${placedAt})`;
   const bet: BetView = {
     id: betId,
     eventId: target.eventId,
@@ -166,15 +166,4 @@ async function overLiability(tx: Tx, target: Target, stake: number, price: numbe
   }
   await tx.market.update({ where: { id: target.marketId }, data: { status: "SUSPENDED" } });
   return { decision: reject(409, "liability_limit", "this market has taken all it can and is suspended"), suspended: { marketId: target.marketId, liability } };
-}
-
-/** Postgres may pick this transaction to break a deadlock (P2034): it rolled back, so try again. */
-async function retryOnDeadlock<T>(work: () => Promise<T>, attempts = 3): Promise<T> {
-  for (let attempt = 1; ; attempt += 1) {
-    try {
-      return await work();
-    } catch (error) {
-      if ((error as { code?: unknown }).code !== "P2034" || attempt >= attempts) throw error;
-    }
-  }
 }

@@ -2,6 +2,7 @@ import { type Balance, balanceOf, post } from "../accounts/ledger";
 import { toAmount } from "../accounts/money";
 import type { Db, Tx } from "../db";
 import { type BetView, potentialReturn } from "../protocol";
+import { retryOnDeadlock } from "./retry";
 import { type FinalScore, type Settlement, settle } from "./rules";
 import { betSelect, toBetView } from "./views";
 
@@ -9,8 +10,9 @@ import { betSelect, toBetView } from "./views";
  * Settling bets (docs/bets.md). When an event is over (ENDED with a final score, or CANCELLED),
  * each open bet is settled once: won pays stake × price, a push or a void pays the stake back,
  * lost pays nothing. Payouts go through the ledger in the same transaction as the bet's new
- * status. Locks are taken market first, then accounts, as bet placement does, so the two never
- * deadlock.
+ * status. Locks: the event, its markets (in id order), the open bets, then the bettors' accounts
+ * in id order; a placement locks one market, then one account. A deadlock Postgres still finds
+ * rolls the transaction back, and it is tried again.
  */
 
 /** A settled bet of an account (pool bets of the simulator have none), and the balance it left. */
@@ -33,44 +35,58 @@ interface OpenBet {
 
 type Verdict = { status: "WON" | "LOST" | "VOID"; payout: number; voidReason: string | null };
 
-/** Settles every open bet of `eventId` if the event is over; otherwise does nothing. */
-export async function settleEvent(db: Db, eventId: string): Promise<SettledBet[]> {
-  return db.$transaction(
-    async (tx) => {
-      const events = await tx.$queryRaw<{ status: string; home: number | null; away: number | null }[]>`
-        SELECT "status"::text AS status, "homeScore" AS home, "awayScore" AS away FROM "Event" WHERE "id" = ${eventId}::uuid FOR UPDATE`;
-      const event = events[0];
-      if (!event) return [];
-      const cancelled = event.status === "CANCELLED";
-      const score = event.status === "ENDED" && event.home !== null && event.away !== null ? { home: event.home, away: event.away } : null;
-      if (!cancelled && !score) return [];
-      await tx.$queryRaw`SELECT "id" FROM "Market" WHERE "eventId" = ${eventId}::uuid ORDER BY "id" FOR UPDATE`;
-      const bets = await openBets(tx, eventId);
-      const settled = await settleAll(tx, bets, (bet) => (score ? verdict(settle(bet, score), bet) : voided(bet, "cancelled")));
-      await tx.market.updateMany({ where: { eventId, status: { in: ["OPEN", "SUSPENDED", "CLOSED"] } }, data: { status: "SETTLED" } });
-      return settled;
-    },
-    { maxWait: 10_000, timeout: 30_000 },
+/** How an admin ends an event: with its final score, or cancelled. */
+export type Ending = { status: "ENDED"; score: FinalScore } | { status: "CANCELLED" };
+
+/**
+ * Settles every open bet of `eventId` if the event is over; otherwise does nothing. With `ending`,
+ * first ends an event still on the board that way, in the same transaction, so nobody else can
+ * settle it in between ("over" when it had already ended).
+ */
+export async function settleEvent(db: Db, eventId: string, ending?: Ending): Promise<SettledBet[] | "not_found" | "over"> {
+  return retryOnDeadlock(() =>
+    db.$transaction(
+      async (tx) => {
+        const events = await tx.$queryRaw<{ status: string; home: number | null; away: number | null }[]>`
+          SELECT "status"::text AS status, "homeScore" AS home, "awayScore" AS away FROM "Event" WHERE "id" = ${eventId}::uuid FOR UPDATE`;
+        let event = events[0];
+        if (!event) return "not_found";
+        if (ending) {
+          if (event.status !== "ACTIVE" && event.status !== "SUSPENDED") return "over";
+          event = await end(tx, eventId, ending);
+        }
+        const cancelled = event.status === "CANCELLED";
+        const score = event.status === "ENDED" && event.home !== null && event.away !== null ? { home: event.home, away: event.away } : null;
+        if (!cancelled && !score) return [];
+        await tx.$queryRaw`SELECT "id" FROM "Market" WHERE "eventId" = ${eventId}::uuid ORDER BY "id" FOR UPDATE`;
+        const settled = await settleAll(tx, await openBets(tx, eventId), (bet) => (score ? verdict(settle(bet, score), bet) : voided(bet, "cancelled")));
+        await tx.market.updateMany({ where: { eventId, status: { in: ["OPEN", "SUSPENDED", "CLOSED"] } }, data: { status: "SETTLED" } });
+        return settled;
+      },
+      { maxWait: 10_000, timeout: 30_000 },
+    ),
   );
 }
 
-/** Ends an event with its final score (an admin's result), then settles its bets. */
-export async function setResult(db: Db, eventId: string, score: FinalScore): Promise<SettledBet[] | "not_found" | "over"> {
-  const ended = await db.event.updateMany({ where: { id: eventId, status: { in: ["ACTIVE", "SUSPENDED"] } }, data: { status: "ENDED", homeScore: score.home, awayScore: score.away } });
-  if (ended.count === 0) return (await db.event.count({ where: { id: eventId } })) === 0 ? "not_found" : "over";
-  return settleEvent(db, eventId);
+async function end(tx: Tx, eventId: string, ending: Ending): Promise<{ status: string; home: number | null; away: number | null }> {
+  const score = ending.status === "ENDED" ? { homeScore: ending.score.home, awayScore: ending.score.away } : {};
+  const row = await tx.event.update({ where: { id: eventId }, data: { status: ending.status, ...score }, select: { status: true, homeScore: true, awayScore: true } });
+  return { status: row.status, home: row.homeScore, away: row.awayScore };
+}
+
+/** Ends an event with its final score (an admin's result) and settles its bets. */
+export function setResult(db: Db, eventId: string, score: FinalScore): Promise<SettledBet[] | "not_found" | "over"> {
+  return settleEvent(db, eventId, { status: "ENDED", score });
 }
 
 /** Cancels an event (an admin's void): every open bet on it is voided and refunded. */
-export async function voidEvent(db: Db, eventId: string): Promise<SettledBet[] | "not_found" | "over"> {
-  const cancelled = await db.event.updateMany({ where: { id: eventId, status: { in: ["ACTIVE", "SUSPENDED"] } }, data: { status: "CANCELLED" } });
-  if (cancelled.count === 0) return (await db.event.count({ where: { id: eventId } })) === 0 ? "not_found" : "over";
-  return settleEvent(db, eventId);
+export function voidEvent(db: Db, eventId: string): Promise<SettledBet[] | "not_found" | "over"> {
+  return settleEvent(db, eventId, { status: "CANCELLED" });
 }
 
 /** Voids one open bet (an admin's decision) and refunds its stake. */
 export async function voidBet(db: Db, betId: string): Promise<SettledBet | "not_found" | "settled"> {
-  return db.$transaction(async (tx) => {
+  return retryOnDeadlock(() => db.$transaction(async (tx) => {
     const market = await tx.$queryRaw<{ id: string }[]>`
       SELECT m."id" FROM "Bet" b JOIN "Outcome" o ON o."id" = b."outcomeId" JOIN "Market" m ON m."id" = o."marketId"
       WHERE b."id" = ${betId}::uuid FOR UPDATE OF m`;
@@ -79,7 +95,7 @@ export async function voidBet(db: Db, betId: string): Promise<SettledBet | "not_
     if (bets.length === 0) return "settled";
     const [settled] = await settleAll(tx, bets, (bet) => voided(bet, "admin"));
     return settled ?? "settled";
-  });
+  }));
 }
 
 /**
@@ -93,14 +109,17 @@ export async function settlePending(db: Db, limit = 20): Promise<SettledBet[]> {
     WHERE b."status" = 'OPEN' AND (e."status" = 'CANCELLED' OR (e."status" = 'ENDED' AND e."homeScore" IS NOT NULL AND e."awayScore" IS NOT NULL))
     LIMIT ${limit}`;
   const settled: SettledBet[] = [];
-  for (const { eventId } of events) settled.push(...(await settleEvent(db, eventId)));
+  for (const { eventId } of events) {
+    const done = await settleEvent(db, eventId);
+    if (Array.isArray(done)) settled.push(...done);
+  }
   return settled;
 }
 
 /** Open bets of an event (or the one bet `betId`), locked, with what settling them needs. */
 function openBets(tx: Tx, eventId: string | null, betId: string | null = null): Promise<OpenBet[]> {
   return tx.$queryRaw<OpenBet[]>`
-    SELECT b."id", b."userId", b."stake"::text AS stake, b."price", m."key" AS market, o."key" AS outcome, o."point",
+    SELECT b."id", b."userId", b."stake"::text AS stake, b."price", m."key" AS market, o."key" AS outcome, coalesce(b."point", o."point") AS point,
            EXISTS (SELECT 1 FROM "Outcome" d WHERE d."marketId" = m."id" AND d."key" = 'draw') AS "hasDraw"
     FROM "Bet" b JOIN "Outcome" o ON o."id" = b."outcomeId" JOIN "Market" m ON m."id" = o."marketId"
     WHERE b."status" = 'OPEN' AND (m."eventId" = ${eventId}::uuid OR b."id" = ${betId}::uuid)
@@ -131,11 +150,14 @@ function voided(bet: OpenBet, reason: string): Verdict {
   return { status: "VOID", payout: toAmount(bet.stake), voidReason: reason };
 }
 
-/** Which of these bet owners are accounts (the simulator's pool ids are not). */
+/**
+ * Which of these bet owners are accounts (the simulator's pool ids are not), locked in id order:
+ * two settlements paying the same bettors lock them in the same order and cannot deadlock.
+ */
 async function accountsAmong(tx: Tx, userIds: string[]): Promise<Set<string>> {
   const uuids = [...new Set(userIds)].filter((id) => /^[0-9a-f-]{36}$/i.test(id));
   if (uuids.length === 0) return new Set();
-  const rows = await tx.user.findMany({ where: { id: { in: uuids } }, select: { id: true } });
+  const rows = await tx.$queryRaw<{ id: string }[]>`SELECT "id"::text AS id FROM "User" WHERE "id" = ANY(${uuids}::uuid[]) ORDER BY "id" FOR UPDATE`;
   return new Set(rows.map((row) => row.id));
 }
 

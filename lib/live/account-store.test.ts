@@ -37,4 +37,15 @@ describe("AccountStore", () => {
     store.apply(update("bet_accepted", bet("new", "open", "2026-11-24T11:00:00.000Z"), 990, 2));
     expect(store.current().bets.map((b) => b.id)).toEqual(["new", "old"]);
   });
+
+  it("a reload that answers late keeps the newer balance and the settled bets", () => {
+    const store = new AccountStore();
+    store.set(account, [bet("b1", "open")]);
+    store.apply(update("bet_settled", bet("b1", "won"), 1020, 5));
+    store.set({ ...account, balance: 990, balanceEntry: 4 }, [bet("b1", "open"), bet("b2", "open", "2026-11-24T11:00:00.000Z")]);
+    expect(store.current().account).toMatchObject({ balance: 1020, balanceEntry: 5 });
+    expect(store.current().bets.map((b) => `${b.id}:${b.status}`)).toEqual(["b2:open", "b1:won"]);
+    store.set({ ...account, id: "u2" }, []); // another account: replaced whole
+    expect(store.current()).toEqual({ account: { ...account, id: "u2" }, bets: [] });
+  });
 });

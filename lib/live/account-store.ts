@@ -29,9 +29,15 @@ export class AccountStore {
     return this.state;
   }
 
-  /** After sign-in, sign-out or a reload from the routes. */
+  /**
+   * After sign-in, sign-out or a reload from the routes. A reload of the same account may answer
+   * after newer updates arrived: the newer balance and the settled views of bets are kept.
+   */
   set(account: Account | null, bets: BetView[] = []): void {
-    this.replace({ account, bets: account ? bets : [] });
+    const held = this.state;
+    if (!account || !held.account || held.account.id !== account.id) return this.replace({ account, bets: account ? bets : [] });
+    const newer = account.balanceEntry >= held.account.balanceEntry ? account : { ...account, balance: held.account.balance, balanceEntry: held.account.balanceEntry };
+    this.replace({ account: newer, bets: [...held.bets, ...bets].reduce(withBet, [] as BetView[]) });
   }
 
   /**

@@ -41,6 +41,9 @@ export class LiveConnection {
   private readonly listeners = new Set<() => void>();
   private readonly reconnectListeners = new Set<() => void>();
   private connectedBefore = false;
+  /** Handshakes refused in a row, and the timer that asks for a fresh token after the last one. */
+  private refusals = 0;
+  private refusalTimer: ReturnType<typeof setTimeout> | null = null;
   private readonly latencies: number[] = [];
   private pingTimer: ReturnType<typeof setInterval> | null = null;
   private current: ConnectionStatus = { state: "connecting", attempts: 0, lastUpdateAt: null, latencyMs: null, rttMs: null, feed: null, personal: false, error: null };
@@ -74,6 +77,7 @@ export class LiveConnection {
 
   close(): void {
     if (this.pingTimer) clearInterval(this.pingTimer);
+    if (this.refusalTimer) clearTimeout(this.refusalTimer);
     this.socket.close();
   }
 
@@ -118,8 +122,11 @@ export class LiveConnection {
   private wire(): void {
     const socket = this.socket;
     socket.on("connect", () => {
-      // The handshake carried the token, if any, and the relay took it (or refused the connection).
-      this.update({ state: "live", attempts: 0, error: null, personal: "token" in (socket.auth as object) });
+      this.update({ state: "live", attempts: 0, error: null, personal: false });
+      this.refusals = 0;
+      // The handshake may have left before the current token was set: hand it over explicitly.
+      const token = (socket.auth as { token?: string }).token;
+      if (token) void this.setToken(token);
       if (this.connectedBefore) for (const listener of this.reconnectListeners) listener();
       this.connectedBefore = true;
       if (this.sports.size) void this.subscribe([...this.sports], this.resumeFor([...this.sports]));
@@ -130,7 +137,7 @@ export class LiveConnection {
       if (reason === "io server disconnect") socket.connect(); // the server hung up on purpose: come back anyway
     });
     socket.on("connect_error", (error) => {
-      if (error.message === "unauthorized") this.options.onTokenExpired?.();
+      if (error.message === "unauthorized") this.refused();
       const attempts = this.current.attempts + 1;
       const state: ConnectionState = attempts >= OFFLINE_AFTER_ATTEMPTS ? "offline" : "reconnecting";
       this.update({ state, attempts, error: `cannot reach the live server (${error.message})` });
@@ -166,6 +173,17 @@ export class LiveConnection {
       }
       this.update({ error: `${error.code}: ${error.message}` });
     });
+  }
+
+  /**
+   * The relay refused the handshake's token: ask for a fresh one, at once the first time, then
+   * backing off (1 s, 2 s, … a minute), so a token the relay can never take does not spin.
+   */
+  private refused(): void {
+    this.refusals += 1;
+    if (this.refusalTimer) clearTimeout(this.refusalTimer);
+    const wait = this.refusals === 1 ? 0 : Math.min(60_000, 1_000 * 2 ** (this.refusals - 2));
+    this.refusalTimer = setTimeout(() => this.options.onTokenExpired?.(), wait);
   }
 
   private rejected(kind: string, raw: unknown): void {

@@ -65,6 +65,16 @@ describe("accounts", () => {
     expect(await locked.json()).toMatchObject({ error: { code: "rate_limited" } });
   });
 
+  it("parallel wrong passwords cannot slip under the limit: each is counted before it is checked", async () => {
+    const erin = user();
+    await erin.signUp();
+    const wrong = new WebUser(stack.web.url, erin.email, "not the password");
+    const answers = await Promise.all(Array.from({ length: 10 }, () => wrong.signIn()));
+    const codes = answers.map((a) => a.status).sort();
+    expect(codes.filter((c) => c === 401)).toHaveLength(3);
+    expect(codes.filter((c) => c === 429)).toHaveLength(7);
+  });
+
   it("refuses state changes sent from another site", async () => {
     const answer = await user().post("/api/account/signup", { email: "x@bettor.test", password: "long enough" }, { origin: "https://evil.example" });
     expect(answer.status).toBe(403);

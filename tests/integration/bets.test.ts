@@ -8,7 +8,7 @@ import { type Placement, type PlacementRules, placeBet } from "../../lib/bets/pl
 import type { BetRequest } from "../../lib/bets/request";
 import { setResult, voidBet, voidEvent } from "../../lib/bets/settlement";
 import { type Db, createDb } from "../../lib/db";
-import { KEYS } from "../../lib/protocol";
+import { KEYS, potentialReturn } from "../../lib/protocol";
 import { seedDemoData } from "../../prisma/seed";
 import { until } from "../support/full-stack";
 import type { Proc } from "../support/processes";
@@ -145,6 +145,9 @@ describe("bets", () => {
     const pushed = await place(user, { ...(await quoteOf(event.eventId, "spreads", "home")), stake: 30, accept: "any" });
     const voided = await place(user, { ...(await quoteOf(event.eventId, "totals", "over")), stake: 40, accept: "any" });
     expect([won, lost, pushed, voided].map((p) => p.decision.status)).toEqual([201, 201, 201, 201]);
+    expect(pushed.placed?.bet.point).toBe(-3);
+    // The line moves after the bet: the bet keeps the line it was taken at.
+    await db.$executeRaw`UPDATE "Outcome" o SET point = CASE o.key WHEN 'home' THEN -5 ELSE 5 END FROM "Market" m WHERE m.id = o."marketId" AND m."eventId" = ${event.eventId}::uuid AND m.key = 'spreads'`;
     expect(await voidBet(db, voided.placed?.bet.id ?? "")).toMatchObject({ bet: { status: "void", payout: 40, voidReason: "admin" } });
     expect(await voidBet(db, voided.placed?.bet.id ?? "")).toBe("settled");
     const settled = await setResult(db, event.eventId, { home: 103, away: 100 }); // home by exactly the spread
@@ -158,6 +161,20 @@ describe("bets", () => {
     expect(await ledgerSum(user)).toBeCloseTo(expected, 2);
     expect(await setResult(db, event.eventId, { home: 1, away: 0 })).toBe("over");
     expect(await db.bet.count({ where: { outcome: { market: { eventId: event.eventId } }, status: "OPEN" } })).toBe(0);
+  });
+
+  it("Postgres' bet_return and the page's potentialReturn round every stake and ladder price the same", async () => {
+    const stakes = [1, 2.5, 9.99, 10, 19.99, 25, 33.33, 100, 999.99];
+    const prices = [1.01, 1.05, 1.15, 1.33, 1.5, 1.87, 2, 2.15, 2.38, 3.1, 4.6, 7.4, 13.5, 29, 210, 1000];
+    const pairs = stakes.flatMap((stake) => prices.map((price) => ({ stake, price })));
+    const rows = await db.$queryRaw<{ i: number; r: string }[]>`
+      SELECT i::int AS i, "bet_return"(s::numeric, p)::text AS r
+      FROM unnest(${pairs.map((x) => x.stake.toFixed(2))}::text[], ${pairs.map((x) => x.price)}::float8[]) WITH ORDINALITY AS t(s, p, i)`;
+    for (const row of rows) {
+      const pair = pairs[row.i - 1];
+      if (pair) expect(Number(row.r), `${pair.stake} @ ${pair.price}`).toBe(potentialReturn(pair.stake, pair.price));
+    }
+    expect(rows).toHaveLength(pairs.length);
   });
 
   it("voiding an event refunds every open bet on it, and then takes no bets", async () => {

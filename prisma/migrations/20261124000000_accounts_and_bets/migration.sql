@@ -9,6 +9,7 @@ ALTER TABLE "Outcome" ADD COLUMN     "payoutTotal" DECIMAL(14,2) NOT NULL DEFAUL
 
 -- AlterTable
 ALTER TABLE "Bet" ADD COLUMN     "payout" DECIMAL(14,2),
+ADD COLUMN     "point" DOUBLE PRECISION,
 ADD COLUMN     "settledAt" TIMESTAMP(3),
 ADD COLUMN     "voidReason" TEXT;
 
@@ -79,7 +80,8 @@ ALTER TABLE "LedgerEntry" ADD CONSTRAINT "LedgerEntry_userId_fkey" FOREIGN KEY (
 ALTER TABLE "User" ADD CONSTRAINT "User_balance_not_negative" CHECK ("balance" >= 0);
 
 -- What a winning bet pays back, stake included, to the cent and rounded down (never more than its
--- price says). lib/bets/views.ts potentialReturn computes the same; settlement pays exactly this.
+-- price says): the liability totals below. potentialReturn (lib/protocol/bets.ts), which the bet
+-- view shows and settlement pays, rounds the same way (tests check both agree).
 CREATE FUNCTION "bet_return"("stake" numeric, "price" double precision) RETURNS numeric
   LANGUAGE sql IMMUTABLE STRICT AS $$ SELECT floor("stake" * "price"::numeric * 100) / 100 $$;
 

@@ -1,7 +1,7 @@
 import { signRelayToken } from "../../../../lib/accounts/relay-token";
 import { env } from "../../../../lib/env";
 import { RelayTokenClaims } from "../../../../lib/protocol";
-import { apiError, json, readJsonBody, refuseCrossSite, requireAdminToken } from "../../../_lib/http";
+import { apiError, json, readJsonBody, refuseCrossSite, requireAdminToken, unavailable } from "../../../_lib/http";
 import { currentUser } from "../../../_lib/session";
 
 export const dynamic = "force-dynamic";
@@ -24,7 +24,11 @@ export async function POST(request: Request): Promise<Response> {
   }
   const crossSite = refuseCrossSite(request);
   if (crossSite) return crossSite;
-  const user = await currentUser();
-  if (!user) return apiError(401, "unauthorized", "sign in first");
-  return json(await signRelayToken({ sub: user.id, role: user.role }, secret));
+  try {
+    const user = await currentUser();
+    if (!user) return apiError(401, "unauthorized", "sign in first");
+    return json(await signRelayToken({ sub: user.id, role: user.role }, secret));
+  } catch (error) {
+    return unavailable(error, "Postgres");
+  }
 }
