@@ -13,7 +13,7 @@ export interface DbOptions {
 }
 
 /**
- * One Prisma client per process (STYLE.md 7): callers create it in their entry point and pass it
+ * One Prisma client per process: callers create it in their entry point and pass it
  * down, so tests can point it at a throwaway database.
  */
 export function createDb(databaseUrl: string, options: DbOptions = {}): Db {

@@ -6,7 +6,7 @@ import { SportKey } from "./odds";
 
 /**
  * Messages between processes over Redis pub/sub: a discriminated union on `type`, versioned with
- * `v: 1`, validated on receipt (STYLE.md 6). A receiver logs and drops what does not parse.
+ * `v: 1`, validated on receipt. A receiver logs and drops what does not parse.
  */
 
 const v1 = { v: z.literal(1) };
