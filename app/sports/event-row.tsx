@@ -61,8 +61,8 @@ const Market = memo(function Market({ market, labels, format, closed, showPoint,
     <div className={`market${unavailable ? " unavailable" : ""}`} data-market={market.key}>
       {Object.keys(labels).map((key) => {
         const outcome = market.outcomes[key];
-        const pick = () => onPick({ sport, eventId, market: market.key, outcome: key });
-        return outcome ? <Outcome key={key} outcomeKey={key} outcome={outcome} label={labels[key] ?? ""} format={format} showPoint={showPoint} onClick={pick} /> : null;
+        const selection = { sport, eventId, market: market.key, outcome: key };
+        return outcome ? <Outcome key={key} {...selection} odds={outcome} label={labels[key] ?? ""} format={format} showPoint={showPoint} onPick={onPick} /> : null;
       })}
       {market.arb && (
         <span className="badge arb" title="Backing every outcome at its best bookmaker price guarantees a profit">
@@ -73,22 +73,25 @@ const Market = memo(function Market({ market, labels, format, closed, showPoint,
   );
 });
 
-interface OutcomeProps {
-  outcomeKey: string;
-  outcome: OutcomeOdds;
+/**
+ * One price. Its props are the selection's keys and the outcome's own odds, all equal between
+ * renders unless this outcome moved, so a move elsewhere in the market does not re-render it.
+ */
+interface OutcomeProps extends Selection {
+  odds: OutcomeOdds;
   label: string;
   format: OddsFormat;
   showPoint?: boolean;
-  onClick: () => void;
+  onPick: Pick;
 }
 
-const Outcome = memo(function Outcome({ outcomeKey, outcome, label, format, showPoint, onClick }: OutcomeProps) {
+const Outcome = memo(function Outcome({ odds: outcome, label, format, showPoint, onPick, ...selection }: OutcomeProps) {
   const value = outcome.edge !== null && outcome.edge > 0 && outcome.best;
   const point = showPoint && outcome.point !== null ? `${label}${label ? " " : ""}${outcome.point > 0 && !label ? "+" : ""}${outcome.point}` : label;
   const bestNote = outcome.best ? `Best bookmaker price ${outcome.best.price.toFixed(2)} at ${outcome.best.book}` : "No bookmaker prices";
   const edgeNote = outcome.edge !== null ? ` (edge ${(outcome.edge * 100).toFixed(1)}%)` : "";
   return (
-    <button type="button" className={`outcome${value ? " value" : ""}`} data-outcome={outcomeKey} title={`${outcome.name}: ${bestNote}${edgeNote}`} onClick={onClick}>
+    <button type="button" className={`outcome${value ? " value" : ""}`} data-outcome={selection.outcome} title={`${outcome.name}: ${bestNote}${edgeNote}`} onClick={() => onPick(selection)}>
       <span className="label">{point}</span>
       <Price price={outcome.price} format={format} />
       {value && <span className="badge value-tag">+{((outcome.edge ?? 0) * 100).toFixed(1)}%</span>}
