@@ -30,12 +30,11 @@ export interface SessionUser {
   sessionId: string;
 }
 
-/** Starts a session for `userId`; returns the cookie value to set and when it expires. */
-export async function openSession(db: Db, userId: string, secret: string): Promise<{ cookie: string; expiresAt: Date }> {
+/** Starts a session for `userId` (SESSION_TTL_SEC long); returns the cookie value to set. */
+export async function openSession(db: Db, userId: string, secret: string): Promise<string> {
   const id = randomBytes(32).toString("base64url");
-  const expiresAt = new Date(Date.now() + SESSION_TTL_SEC * 1000);
-  await db.session.create({ data: { id, userId, expiresAt } });
-  return { cookie: await sealData({ sid: id }, { password: secret, ttl: SESSION_TTL_SEC }), expiresAt };
+  await db.session.create({ data: { id, userId, expiresAt: new Date(Date.now() + SESSION_TTL_SEC * 1000) } });
+  return sealData({ sid: id }, { password: secret, ttl: SESSION_TTL_SEC });
 }
 
 /** The account of a session cookie, or null for a bad, expired or revoked one. */
@@ -51,12 +50,10 @@ export async function readSession(db: Db, cookie: string | undefined, secret: st
   return { id, email, role: roleOf(role), sessionId };
 }
 
-/** Ends the session of a cookie (idempotent); returns its user id when there was one. */
-export async function revokeSession(db: Db, cookie: string | undefined, secret: string): Promise<string | null> {
+/** Ends the session of a cookie (idempotent). */
+export async function revokeSession(db: Db, cookie: string | undefined, secret: string): Promise<void> {
   const sessionId = await sessionIdOf(cookie, secret);
-  if (!sessionId) return null;
-  const ended = await db.session.updateManyAndReturn({ where: { id: sessionId, revokedAt: null }, data: { revokedAt: new Date() }, select: { userId: true } });
-  return ended[0]?.userId ?? null;
+  if (sessionId) await db.session.updateMany({ where: { id: sessionId, revokedAt: null }, data: { revokedAt: new Date() } });
 }
 
 async function sessionIdOf(cookie: string | undefined, secret: string): Promise<string | null> {
