@@ -47,17 +47,19 @@ interface Target {
 }
 
 const reject = (status: number, code: string, message: string, extra: Record<string, unknown> = {}): Decision => ({ status, body: { error: { code, message, ...extra } } });
+/** An answer that placed no bet this time: a refusal, or (not fresh) an earlier answer replayed. */
+const nothingPlaced = (decision: Decision, fresh = true): Placement => ({ decision, fresh, placed: null, suspended: null });
 
 /** Places one bet for `userId`. Throws only on infrastructure failures (Postgres, Redis). */
 export async function placeBet(deps: { db: Db; redis: Redis }, userId: string, request: BetRequest, key: string, rules: PlacementRules): Promise<Placement> {
   const target = await findTarget(deps.db, request);
-  if (!target) return { decision: reject(404, "not_found", "no such event, market or outcome"), fresh: true, placed: null, suspended: null };
+  if (!target) return nothingPlaced(reject(404, "not_found", "no such event, market or outcome"));
   const requestHash = createHash("sha256").update(JSON.stringify(request)).digest("hex");
   return retryOnDeadlock(() =>
     deps.db.$transaction(
       async (tx) => {
         const earlier = await claimKey(tx, userId, key, requestHash);
-        if (earlier) return { decision: earlier, fresh: false, placed: null, suspended: null };
+        if (earlier) return nothingPlaced(earlier, false);
         const placement = await decide(tx, deps.redis, userId, request, target, rules);
         await tx.idempotentRequest.update({ where: { userId_key: { userId, key } }, data: { status: placement.decision.status, response: placement.decision.body as object } });
         return placement;
@@ -93,20 +95,19 @@ async function claimKey(tx: Tx, userId: string, key: string, requestHash: string
 
 /** The decision itself, in the order a bettor would want to hear about problems. */
 async function decide(tx: Tx, redis: Redis, userId: string, request: BetRequest, target: Target, rules: PlacementRules): Promise<Placement> {
-  const refused = (decision: Decision): Placement => ({ decision, fresh: true, placed: null, suspended: null });
   const closed = await lockMarket(tx, target.marketId);
-  if (closed) return refused(closed);
+  if (closed) return nothingPlaced(closed);
   // Read under the market's lock: the price is the board's at the moment the bet is decided.
   const quote = await liveQuote(redis, target.sport, target.eventId, request.market, request.outcome);
-  if (!quote || !quote.open) return refused(reject(409, "market_suspended", "this market is not taking bets right now"));
+  if (!quote || !quote.open) return nothingPlaced(reject(409, "market_suspended", "this market is not taking bets right now"));
   if (!accepts(request.accept, request.price, quote.price)) {
-    return refused(reject(409, "price_changed", `the price is now ${quote.price}`, { price: quote.price }));
+    return nothingPlaced(reject(409, "price_changed", `the price is now ${quote.price}`, { price: quote.price }));
   }
   const over = await overLiability(tx, target, request.stake, quote.price, rules);
-  if (over) return { ...refused(over.decision), suspended: over.suspended };
+  if (over) return { ...nothingPlaced(over.decision), suspended: over.suspended };
   const betId = randomUUID();
   const balance = await post(tx, userId, -request.stake, "STAKE", betId);
-  if (balance === null) return refused(reject(422, "insufficient_funds", "the balance does not cover this stake"));
+  if (balance === null) return nothingPlaced(reject(422, "insufficient_funds", "the balance does not cover this stake"));
   const placedAt = new Date();
   await tx.$executeRaw`
     INSERT INTO "Bet" ("id", "userId", "outcomeId", "stake", "price", "point", "createdAt")
