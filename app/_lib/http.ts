@@ -81,7 +81,7 @@ export function unavailable(error: unknown, service: "Redis" | "Postgres", detai
 /** The largest request body any route here accepts unless it says otherwise, bytes. */
 export const MAX_BODY_BYTES = 16 * 1024;
 
-type BodyResult<T> = { ok: true; value: T } | { ok: false; response: Response };
+export type BodyResult<T> = { ok: true; value: T } | { ok: false; response: Response };
 
 /**
  * Reads the body as text, at most `maxBytes` of it: a declared Content-Length over the limit is

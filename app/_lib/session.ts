@@ -1,7 +1,8 @@
 import { cookies } from "next/headers";
+import { Credentials } from "../../lib/accounts/credentials";
 import { SESSION_COOKIE, SESSION_TTL_SEC, type SessionUser, openSession, readSession, revokeSession } from "../../lib/accounts/sessions";
 import { env } from "../../lib/env";
-import { apiError, refuseCrossSite, requireAdminToken } from "./http";
+import { type BodyResult, apiError, readFields, refuseCrossSite, requireAdminToken, unavailable } from "./http";
 import { services } from "./services";
 
 /**
@@ -18,22 +19,41 @@ export async function currentUser(): Promise<SessionUser | null> {
 
 /** Signs `userId` in on this response. */
 export async function startSession(request: Request, userId: string): Promise<void> {
-  const { cookie } = await openSession(services().db, userId, sessionSecret());
+  const cookie = await openSession(services().db, userId, sessionSecret());
   (await cookies()).set(SESSION_COOKIE, cookie, { httpOnly: true, sameSite: "lax", secure: isHttps(request), path: "/", maxAge: SESSION_TTL_SEC });
 }
 
-/** Signs out: revokes the session and clears the cookie. Returns the user id it belonged to. */
-export async function endSession(): Promise<string | null> {
+/** Signs out: revokes the session and clears the cookie. */
+export async function endSession(): Promise<void> {
   const jar = await cookies();
-  const userId = await revokeSession(services().db, jar.get(SESSION_COOKIE)?.value, sessionSecret());
+  await revokeSession(services().db, jar.get(SESSION_COOKIE)?.value, sessionSecret());
   jar.delete(SESSION_COOKIE);
-  return userId;
 }
 
-/** The signed-in account, or the 401 to answer with. */
-export async function requireUser(): Promise<{ user: SessionUser } | { response: Response }> {
-  const user = await currentUser();
-  return user ? { user } : { response: apiError(401, "unauthorized", "sign in first") };
+/**
+ * The signed-in account of an account route, or the response to answer with: 503 when accounts
+ * are off, 403 when `request` (a state-changing one) came from another site, 401 when signed out,
+ * 503 when the session cannot be read.
+ */
+export async function requireUser(request?: Request): Promise<{ user: SessionUser } | { response: Response }> {
+  const refused = accountsDisabled() ?? (request ? refuseCrossSite(request) : null);
+  if (refused) return { response: refused };
+  try {
+    const user = await currentUser();
+    return user ? { user } : { response: apiError(401, "unauthorized", "sign in first") };
+  } catch (error) {
+    return { response: unavailable(error, "Postgres") };
+  }
+}
+
+/**
+ * What sign-up and sign-in check before anything else: accounts are on, the request comes from
+ * this site, and its body is a well-formed `{ email, password }` (422 naming the field otherwise).
+ */
+export async function readCredentials(request: Request): Promise<BodyResult<Credentials>> {
+  const refused = accountsDisabled() ?? refuseCrossSite(request);
+  if (refused) return { ok: false, response: refused };
+  return readFields(request, Credentials, 2_048);
 }
 
 /** 503 when accounts are off (no SESSION_SECRET), else null. */
@@ -63,7 +83,12 @@ export async function requireAdmin(request: Request): Promise<{ actor: string } 
   }
   const crossSite = refuseCrossSite(request);
   if (crossSite) return { response: crossSite };
-  const user = await currentUser();
+  let user: SessionUser | null;
+  try {
+    user = await currentUser();
+  } catch (error) {
+    return { response: unavailable(error, "Postgres") };
+  }
   if (user?.role === "admin") return { actor: "an admin account" };
   if (user) return { response: apiError(403, "forbidden", "this needs an admin account") };
   return { response: apiError(401, "unauthorized", "sign in as an admin, or send Authorization: Bearer <ADMIN_TOKEN>", { "www-authenticate": 'Bearer realm="admin"' }) };

@@ -1,17 +1,15 @@
 import { accountOf } from "../../../lib/accounts/accounts";
 import { apiError, json, unavailable } from "../../_lib/http";
 import { services } from "../../_lib/services";
-import { accountsDisabled, requireUser } from "../../_lib/session";
+import { requireUser } from "../../_lib/session";
 
 export const dynamic = "force-dynamic";
 
 /** GET /api/account → `{ id, email, role, balance, balanceEntry }` of the signed-in account, or 401. */
 export async function GET(): Promise<Response> {
-  const refused = accountsDisabled();
-  if (refused) return refused;
+  const signedIn = await requireUser();
+  if ("response" in signedIn) return signedIn.response;
   try {
-    const signedIn = await requireUser();
-    if ("response" in signedIn) return signedIn.response;
     const account = await accountOf(services().db, signedIn.user.id);
     return account ? json(account) : apiError(401, "unauthorized", "sign in first");
   } catch (error) {

@@ -4,9 +4,9 @@ import { placeBet } from "../../../lib/bets/placement";
 import { BetRequest, IdempotencyKey, stakeProblem } from "../../../lib/bets/request";
 import { listBets } from "../../../lib/bets/views";
 import { env } from "../../../lib/env";
-import { apiError, json, readFields, refuseCrossSite, unavailable } from "../../_lib/http";
+import { apiError, json, readFields, unavailable } from "../../_lib/http";
 import { services } from "../../_lib/services";
-import { accountsDisabled, requireUser } from "../../_lib/session";
+import { requireUser } from "../../_lib/session";
 
 export const dynamic = "force-dynamic";
 
@@ -16,10 +16,7 @@ export const dynamic = "force-dynamic";
  * the price now (docs/bets.md lists every answer). The same key always gets the same answer.
  */
 export async function POST(request: Request): Promise<Response> {
-  const refused = accountsDisabled() ?? refuseCrossSite(request);
-  if (refused) return refused;
-  const signedIn = await requireUser().catch(() => null);
-  if (!signedIn) return unavailable(null, "Postgres");
+  const signedIn = await requireUser(request);
   if ("response" in signedIn) return signedIn.response;
   const key = IdempotencyKey.safeParse(request.headers.get("idempotency-key"));
   if (!key.success) return apiError(400, "idempotency_key_required", `send an Idempotency-Key header: ${key.error.issues[0]?.message ?? "one per bet"}`);
@@ -47,11 +44,9 @@ export async function POST(request: Request): Promise<Response> {
 
 /** GET /api/bets → `{ bets, balance, balanceEntry }`: the signed-in bettor's bets, newest first. */
 export async function GET(): Promise<Response> {
-  const refused = accountsDisabled();
-  if (refused) return refused;
+  const signedIn = await requireUser();
+  if ("response" in signedIn) return signedIn.response;
   try {
-    const signedIn = await requireUser();
-    if ("response" in signedIn) return signedIn.response;
     const { db } = services();
     const [bets, balance] = await Promise.all([listBets(db, signedIn.user.id), balanceOf(db, signedIn.user.id)]);
     return json({ bets, balance: balance.balance, balanceEntry: balance.entry });

@@ -1,8 +1,7 @@
 import { AccountError, signIn } from "../../../../lib/accounts/accounts";
-import { Credentials } from "../../../../lib/accounts/credentials";
-import { apiError, clientAddress, json, readFields, refuseCrossSite, unavailable } from "../../../_lib/http";
+import { apiError, clientAddress, json, unavailable } from "../../../_lib/http";
 import { services } from "../../../_lib/services";
-import { accountsDisabled, startSession } from "../../../_lib/session";
+import { readCredentials, startSession } from "../../../_lib/session";
 
 export const dynamic = "force-dynamic";
 
@@ -12,9 +11,7 @@ export const dynamic = "force-dynamic";
  * Retry-After once an account or an address has failed too often (a sliding window in Redis).
  */
 export async function POST(request: Request): Promise<Response> {
-  const refused = accountsDisabled() ?? refuseCrossSite(request);
-  if (refused) return refused;
-  const credentials = await readFields(request, Credentials, 2_048);
+  const credentials = await readCredentials(request);
   if (!credentials.ok) return credentials.response;
   const { db, signins } = services();
   try {

@@ -1,9 +1,8 @@
 import { AccountError, signUp } from "../../../../lib/accounts/accounts";
-import { Credentials } from "../../../../lib/accounts/credentials";
 import { env } from "../../../../lib/env";
-import { apiError, json, readFields, refuseCrossSite, unavailable } from "../../../_lib/http";
+import { apiError, json, unavailable } from "../../../_lib/http";
 import { services } from "../../../_lib/services";
-import { accountsDisabled, startSession } from "../../../_lib/session";
+import { readCredentials, startSession } from "../../../_lib/session";
 
 export const dynamic = "force-dynamic";
 
@@ -13,9 +12,7 @@ export const dynamic = "force-dynamic";
  * `email_taken`.
  */
 export async function POST(request: Request): Promise<Response> {
-  const refused = accountsDisabled() ?? refuseCrossSite(request);
-  if (refused) return refused;
-  const credentials = await readFields(request, Credentials, 2_048);
+  const credentials = await readCredentials(request);
   if (!credentials.ok) return credentials.response;
   try {
     const account = await signUp(services().db, credentials.value, env().DEMO_BALANCE);

@@ -1,9 +1,8 @@
 import { z } from "zod";
 import { setResult } from "../../../../../../lib/bets/settlement";
-import { apiError, readFields, unavailable } from "../../../../../_lib/http";
+import { adminAction, settledAnswer } from "../../../../../_lib/admin";
+import { readFields } from "../../../../../_lib/http";
 import { services } from "../../../../../_lib/services";
-import { requireAdmin } from "../../../../../_lib/session";
-import { settledAnswer } from "../../../../../_lib/settlement";
 
 export const dynamic = "force-dynamic";
 
@@ -11,15 +10,10 @@ const Score = z.strictObject({ home: z.number().int().min(0).max(1_000), away: z
 
 /** POST /api/admin/events/{eventId}/result `{ home, away }` (admin): ends the event with this final score and settles its bets. */
 export async function POST(request: Request, { params }: { params: Promise<{ eventId: string }> }): Promise<Response> {
-  const admin = await requireAdmin(request);
-  if ("response" in admin) return admin.response;
   const { eventId } = await params;
-  if (!z.guid().safeParse(eventId).success) return apiError(404, "not_found", "no such event");
-  const score = await readFields(request, Score, 1_024);
-  if (!score.ok) return score.response;
-  try {
-    return await settledAnswer(await setResult(services().db, eventId, score.value), { kind: "event_settled", id: eventId, actor: admin.actor });
-  } catch (error) {
-    return unavailable(error, "Postgres");
-  }
+  return adminAction(request, eventId, "event", async (actor) => {
+    const score = await readFields(request, Score, 1_024);
+    if (!score.ok) return score.response;
+    return settledAnswer(await setResult(services().db, eventId, score.value), { noun: "event", kind: "event_settled", id: eventId, actor });
+  });
 }

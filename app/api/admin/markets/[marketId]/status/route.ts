@@ -1,8 +1,8 @@
 import { z } from "zod";
 import { tellAdmins } from "../../../../../../lib/bets/notify";
-import { apiError, json, readFields, unavailable } from "../../../../../_lib/http";
+import { adminAction } from "../../../../../_lib/admin";
+import { apiError, json, readFields } from "../../../../../_lib/http";
 import { services } from "../../../../../_lib/services";
-import { requireAdmin } from "../../../../../_lib/session";
 
 export const dynamic = "force-dynamic";
 
@@ -14,20 +14,15 @@ const Status = z.strictObject({ status: z.enum(["open", "suspended"]) });
  * still on the board; the change reaches the board like any other.
  */
 export async function POST(request: Request, { params }: { params: Promise<{ marketId: string }> }): Promise<Response> {
-  const admin = await requireAdmin(request);
-  if ("response" in admin) return admin.response;
   const { marketId } = await params;
-  if (!z.guid().safeParse(marketId).success) return apiError(404, "not_found", "no such market");
-  const body = await readFields(request, Status, 1_024);
-  if (!body.ok) return body.response;
-  const { db, redis } = services();
-  try {
+  return adminAction(request, marketId, "market", async (actor) => {
+    const body = await readFields(request, Status, 1_024);
+    if (!body.ok) return body.response;
+    const { db, redis } = services();
     const status = body.value.status === "open" ? "OPEN" : "SUSPENDED";
     const changed = await db.market.updateMany({ where: { id: marketId, status: { in: ["OPEN", "SUSPENDED"] }, event: { status: { in: ["ACTIVE", "SUSPENDED"] } } }, data: { status } });
     if (changed.count === 0) return apiError(404, "not_found", "no such market taking bets");
-    await tellAdmins(redis, "market_status", { id: marketId, status: body.value.status, by: admin.actor });
+    await tellAdmins(redis, "market_status", { id: marketId, status: body.value.status, by: actor });
     return json({ id: marketId, status: body.value.status });
-  } catch (error) {
-    return unavailable(error, "Postgres");
-  }
+  });
 }
