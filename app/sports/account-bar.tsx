@@ -1,8 +1,7 @@
 "use client";
 
 import type { AccountState } from "../../lib/live/account-store";
-
-const money = new Intl.NumberFormat("en-GB", { minimumFractionDigits: 2, maximumFractionDigits: 2 });
+import { money } from "./selection-label";
 
 /** The bettor in the header: balance and open bets (live), or the way to sign in. */
 export function AccountBar({ state, personal, onSignIn, onSignOut, onBets }: { state: AccountState; personal: boolean; onSignIn: () => void; onSignOut: () => void; onBets: () => void }) {
@@ -31,5 +30,3 @@ export function AccountBar({ state, personal, onSignIn, onSignOut, onBets }: { s
     </div>
   );
 }
-
-export { money };

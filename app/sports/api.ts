@@ -1,6 +1,7 @@
 "use client";
 
 import { z } from "zod";
+import type { BetRequest } from "../../lib/bets/request";
 import type { Account } from "../../lib/live/account-store";
 import type { RelayToken } from "../../lib/live/relay-tokens";
 import { BetView } from "../../lib/protocol";
@@ -43,17 +44,8 @@ export const signOut = () => call("/api/account/logout", z.unknown(), { method: 
 export const fetchAccount = () => call<Account>("/api/account", AccountBody);
 export const fetchBets = () => call("/api/bets", BetsBody);
 
-export interface BetSlipRequest {
-  eventId: string;
-  market: string;
-  outcome: string;
-  stake: number;
-  price: number;
-  accept: "exact" | "better" | "any";
-}
-
 /** Places a bet; `key` is this attempt's Idempotency-Key (a retry of the same attempt reuses it). */
-export const placeBet = (request: BetSlipRequest, key: string) => call("/api/bets", PlacedBody, { method: "POST", body: JSON.stringify(request), headers: { "idempotency-key": key } });
+export const placeBet = (request: BetRequest, key: string) => call("/api/bets", PlacedBody, { method: "POST", body: JSON.stringify(request), headers: { "idempotency-key": key } });
 
 export async function fetchRelayToken(): Promise<RelayToken | null> {
   const answer = await call("/api/auth/relay-token", TokenBody, { method: "POST" });

@@ -5,9 +5,10 @@ import type { AccountStore } from "../../lib/live/account-store";
 import { useEvent } from "../../lib/live/hooks";
 import type { OddsStore } from "../../lib/live/odds-store";
 import { type OddsFormat, formatOdds } from "../../lib/odds";
+import { ACCEPT_RULES, type AcceptRule, type BetRequest } from "../../lib/bets/request";
 import { type BetView, potentialReturn } from "../../lib/protocol";
-import { money } from "./account-bar";
-import { type BetSlipRequest, placeBet } from "./api";
+import { placeBet } from "./api";
+import { SelectionLabel, money } from "./selection-label";
 
 /** What the bettor clicked: one outcome of one market of one event. */
 export interface Selection {
@@ -17,10 +18,9 @@ export interface Selection {
   outcome: string;
 }
 
-type Accept = "exact" | "better" | "any";
 type SlipState = { kind: "ready" } | { kind: "placing" } | { kind: "placed"; bet: BetView } | { kind: "refused"; message: string; retry: boolean };
 
-const ACCEPT_LABELS: Record<Accept, string> = { exact: "Only this price", better: "This price or better", any: "Any price" };
+const ACCEPT_LABELS: Record<AcceptRule, string> = { exact: "Only this price", better: "This price or better", any: "Any price" };
 
 /**
  * The bet slip: the selection with its live price (it moves while the slip is open), a stake, the
@@ -33,11 +33,11 @@ export function BetSlip({ selection, store, account, format, onClose }: { select
   const market = event?.markets[selection.market];
   const odds = market?.outcomes[selection.outcome];
   const [stake, setStake] = useState("10");
-  const [accept, setAccept] = useState<Accept>("better");
+  const [accept, setAccept] = useState<AcceptRule>("better");
   const [state, setState] = useState<SlipState>({ kind: "ready" });
   // An attempt whose answer never came (a network failure): retried as it was, same key and body,
   // so the server can recognise it and never place it twice.
-  const pending = useRef<{ key: string; body: BetSlipRequest } | null>(null);
+  const pending = useRef<{ key: string; body: BetRequest } | null>(null);
   const open = event?.status === "active" && market?.status === "open" && odds !== undefined;
   const amount = Number(stake);
   const potential = odds && amount > 0 ? potentialReturn(amount, odds.price) : 0;
@@ -75,9 +75,7 @@ export function BetSlip({ selection, store, account, format, onClose }: { select
       ) : (
         <>
           <div className="selection">
-            <strong>{odds.name}</strong>
-            {odds.point !== null && <span> {odds.point > 0 ? `+${odds.point}` : odds.point}</span>} <span className="muted">{selection.market}</span>
-            <div className="muted">{event.title}</div>
+            <SelectionLabel name={odds.name} point={odds.point} market={selection.market} event={event.title} />
           </div>
           <div className="slip-price" data-price={odds.price}>
             {formatOdds(odds.price, format)}
@@ -89,8 +87,8 @@ export function BetSlip({ selection, store, account, format, onClose }: { select
           </label>
           <label>
             If the price moves
-            <select name="accept" value={accept} onChange={(e) => (setAccept(e.target.value as Accept), changed())}>
-              {(Object.keys(ACCEPT_LABELS) as Accept[]).map((key) => (
+            <select name="accept" value={accept} onChange={(e) => (setAccept(e.target.value as AcceptRule), changed())}>
+              {ACCEPT_RULES.map((key) => (
                 <option key={key} value={key}>
                   {ACCEPT_LABELS[key]}
                 </option>

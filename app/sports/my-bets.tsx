@@ -1,7 +1,7 @@
 "use client";
 
 import type { BetView } from "../../lib/protocol";
-import { money } from "./account-bar";
+import { SelectionLabel, money } from "./selection-label";
 
 const RESULT: Record<BetView["status"], string> = { open: "Open", won: "Won", lost: "Lost", void: "Void" };
 
@@ -20,9 +20,7 @@ export function MyBets({ bets, onClose }: { bets: BetView[]; onClose: () => void
         {bets.map((bet) => (
           <li key={bet.id} className={`bet ${bet.status}`} data-bet-id={bet.id} data-status={bet.status}>
             <div className="what">
-              <strong>{bet.selection}</strong>
-              {bet.point !== null && <span> {bet.point > 0 ? `+${bet.point}` : bet.point}</span>} <span className="muted">{bet.market}</span>
-              <div className="muted">{bet.event}</div>
+              <SelectionLabel name={bet.selection} point={bet.point} market={bet.market} event={bet.event} />
             </div>
             <div className="numbers">
               <span>
