@@ -41,18 +41,23 @@ export function answerPeers(io: ClusterServer, summary: () => PeerSummary): void
   });
 }
 
+/** What the other instances answered: their summaries, and whether every one did in time. */
+interface PeerAnswers {
+  peers: PeerSummary[];
+  complete: boolean;
+}
+
 /**
  * Asks every other instance for its summary and waits at most `timeoutMs` (the adapter's request
  * timeout, plus a margin for a Redis that cannot even count the subscribers). Answers that do not
- * parse are left out and make the view incomplete.
+ * parse are left out and make the answers incomplete.
  */
-export function askPeers(io: ClusterServer, self: PeerSummary, timeoutMs: number): Promise<ClusterView> {
+function askPeers(io: ClusterServer, timeoutMs: number): Promise<PeerAnswers> {
   return new Promise((resolve) => {
     const done = (answers: unknown[], complete: boolean) => {
       clearTimeout(timer);
       const peers = answers.map((answer) => PeerSummary.safeParse(answer)).flatMap((parsed) => (parsed.success ? [parsed.data] : []));
-      const instances = [self, ...peers.sort((a, b) => a.instanceId.localeCompare(b.instanceId))];
-      resolve({ instances, connections: instances.reduce((sum, i) => sum + i.connections, 0), complete: complete && peers.length === answers.length });
+      resolve({ peers: peers.sort((a, b) => a.instanceId.localeCompare(b.instanceId)), complete: complete && peers.length === answers.length });
     };
     const timer = setTimeout(() => done([], false), timeoutMs + 250);
     io.serverSideEmit("relay:summary", (error: Error | null, answers: unknown[]) => done(answers ?? [], error === null));
@@ -66,24 +71,24 @@ export function askPeers(io: ClusterServer, self: PeerSummary, timeoutMs: number
  * is said at once instead of after a timeout.
  */
 export function clusterViewer(io: ClusterServer, adapterReady: () => boolean, timeoutMs: number, maxAgeMs = 1_000): (self: PeerSummary) => Promise<ClusterView> {
-  let last: { at: number; peers: PeerSummary[]; complete: boolean } | null = null;
+  let last: (PeerAnswers & { at: number }) | null = null;
   let asking: Promise<void> | null = null;
-  const view = (self: PeerSummary, peers: PeerSummary[], complete: boolean): ClusterView => {
+  const view = (self: PeerSummary, { peers, complete }: PeerAnswers): ClusterView => {
     const instances = [self, ...peers];
     return { instances, connections: instances.reduce((sum, i) => sum + i.connections, 0), complete };
   };
   return async (self) => {
-    if (!adapterReady()) return view(self, [], false);
+    if (!adapterReady()) return view(self, { peers: [], complete: false });
     if (!last || Date.now() - last.at >= maxAgeMs) {
-      asking ??= askPeers(io, self, timeoutMs)
-        .then((answer) => {
-          last = { at: Date.now(), peers: answer.instances.slice(1), complete: answer.complete };
+      asking ??= askPeers(io, timeoutMs)
+        .then((answers) => {
+          last = { ...answers, at: Date.now() };
         })
         .finally(() => {
           asking = null;
         });
       await asking;
     }
-    return view(self, last?.peers ?? [], last?.complete ?? false);
+    return view(self, last ?? { peers: [], complete: false });
   };
 }
