@@ -18,7 +18,7 @@ const int = (fallback: number, min: number, max: number) =>
  * Every environment variable the web app, publisher, feed and scripts read (the relay has its own,
  * smaller module in vps/env.ts). README "Configuration" documents each one; keep them in step.
  */
-const schema = z.object({
+export const envSchema = z.object({
   DATABASE_URL: connectionUrl(["postgres:", "postgresql:"]),
   REDIS_URL: connectionUrl(["redis:", "rediss:"]),
   /** Bearer token for POST/DELETE /api/sports/ws-publisher. Unset: admin routes answer 503. */
@@ -70,7 +70,7 @@ const schema = z.object({
   SIMULATOR_BETS_PER_SEC: z.coerce.number().min(0).max(10_000).default(1),
 });
 
-export type Env = z.infer<typeof schema>;
+export type Env = z.infer<typeof envSchema>;
 
 let cached: Env | undefined;
 
@@ -85,5 +85,5 @@ export function env(): Env {
 
 /** Parses an environment object; exported for tests. */
 export function parseEnv(source: Record<string, string | undefined>): Env {
-  return parseEnvironment(schema, source);
+  return parseEnvironment(envSchema, source);
 }

@@ -1,33 +1,36 @@
 import { z } from "zod";
+import { envSchema } from "../lib/env";
 import { parseEnvironment } from "../lib/env-parse";
 
 /**
  * The variables `npm start` itself reads (the apps validate theirs in lib/env.ts and vps/env.ts):
- * where each part of a local run listens. Parsed once, failing with every bad one listed.
+ * where each part of a local run listens, and what it hands the apps. Those the apps read too are
+ * checked by the apps' own rules, so a bad value fails here, before anything starts.
  */
 
 const port = (fallback: number) => z.coerce.number().int().min(1).max(65_535).default(fallback);
+const app = envSchema.shape;
 
 const schema = z.object({
   /** The web app (`next start`). */
   PORT: port(3000),
   HOST: z.string().min(1).default("0.0.0.0"),
   /** The relay (ws-server). */
-  RELAY_PORT: port(3001),
+  RELAY_PORT: app.RELAY_PORT,
   RELAY_HOST: z.string().min(1).default("0.0.0.0"),
   /** The local Postgres `npm start` provisions (unused when DATABASE_URL is set). */
   POSTGRES_PORT: port(54329),
   /** The local Redis `npm start` provisions (unused when REDIS_URL is set). */
   REDIS_PORT: port(63799),
   /** Set: that service is used as it is, and none is provisioned. */
-  DATABASE_URL: z.string().min(1).optional(),
-  REDIS_URL: z.string().min(1).optional(),
+  DATABASE_URL: app.DATABASE_URL.optional(),
+  REDIS_URL: app.REDIS_URL.optional(),
   /** Unset: generated once for this checkout and kept in .data/secrets.json. */
-  ADMIN_TOKEN: z.string().min(16, "must be at least 16 characters").optional(),
-  RELAY_JWT_SECRET: z.string().min(32, "must be at least 32 characters").optional(),
-  SESSION_SECRET: z.string().min(32, "must be at least 32 characters").optional(),
+  ADMIN_TOKEN: app.ADMIN_TOKEN,
+  RELAY_JWT_SECRET: app.RELAY_JWT_SECRET,
+  SESSION_SECRET: app.SESSION_SECRET,
   /** What the demo accounts start with. */
-  DEMO_BALANCE: z.coerce.number().min(0).max(1_000_000).default(1_000),
+  DEMO_BALANCE: app.DEMO_BALANCE,
   /** Unset: this machine's own addresses on PORT. */
   RELAY_ALLOWED_ORIGINS: z.string().min(1).optional(),
   // Read by ecosystem.config.cjs; checked here too, so a typo fails before anything starts.
