@@ -5,6 +5,7 @@ import {
   LADDER_MIN,
   MARGIN_METHODS,
   type PriceLadder,
+  type HybridOutcome,
   bestPrices,
   hybridOdds,
   priceMarket,
@@ -100,7 +101,8 @@ const cleanMarket = market((n) => fc.record({ books: books(n), stakes: stakes(n)
 /** Feed books: complete, incomplete, or none at all, for priceMarket. */
 const feedMarket = market((n) => fc.record({ books: feedBooks(n), stakes: stakes(n), ...common }));
 
-type CleanInput = Parameters<typeof hybridOdds>[0];
+type CleanInput = typeof cleanMarket extends fc.Arbitrary<infer T> ? T : never;
+type FeedInput = typeof feedMarket extends fc.Arbitrary<infer T> ? T : never;
 
 /** hybridOdds, or null when the additive method rejects a book (it throws; priceMarket drops it). */
 function hybridOrNull(input: CleanInput) {
@@ -112,132 +114,110 @@ function hybridOrNull(input: CleanInput) {
   }
 }
 
+/** Runs `check` on hybridOdds of `numRuns` complete markets (skipping books the additive method rejects). */
+function forCleanMarkets(numRuns: number, check: (input: CleanInput, result: HybridOutcome[], best: { price: number }[]) => void): void {
+  fc.assert(
+    fc.property(cleanMarket, (input) => {
+      const result = hybridOrNull(input);
+      fc.pre(result !== null);
+      check(input, result, bestPrices(input.books));
+    }),
+    { numRuns },
+  );
+}
+
+/** Runs `check` on 1000 feed markets (complete, incomplete or no books). */
+function forFeedMarkets(check: (input: FeedInput) => void): void {
+  fc.assert(fc.property(feedMarket, check), { numRuns: 1000 });
+}
+
 describe("hybridOdds: the price cap (properties, every method, complete books)", () => {
   it("is exactly the documented formula: roundDown(clamp(min(1/(p(1+m)), 1/(f(1+m)), best)))", () => {
-    fc.assert(
-      fc.property(cleanMarket, (input) => {
-        const result = hybridOrNull(input);
-        fc.pre(result !== null);
-        const best = bestPrices(input.books);
-        result.forEach((o, i) => {
-          expect(o.price).toBe(specPrice(o.blended, o.fair, best[i]!.price, input.margin, input.ladder));
-          expect(o.clamped === "min").toBe(formula(o.blended, o.fair, best[i]!.price, input.margin) < LADDER_MIN);
-        });
-      }),
-      { numRuns: 500 },
-    );
+    forCleanMarkets(500, (input, result, best) => {
+      result.forEach((o, i) => {
+        expect(o.price).toBe(specPrice(o.blended, o.fair, best[i]!.price, input.margin, input.ladder));
+        expect(o.clamped === "min").toBe(formula(o.blended, o.fair, best[i]!.price, input.margin) < LADDER_MIN);
+      });
+    });
   });
 
   it("never offers positive expected value against the consensus: price·f ≤ 1/(1 + m)", () => {
-    fc.assert(
-      fc.property(cleanMarket, (input) => {
-        const result = hybridOrNull(input);
-        fc.pre(result !== null);
-        for (const o of result) {
-          if (o.clamped === "min") continue; // the documented 1.01 floor
-          expect(o.price * o.fair! * (1 + input.margin)).toBeLessThanOrEqual(1 + EPS);
-        }
-      }),
-      { numRuns: 1000 },
-    );
+    forCleanMarkets(1000, (input, result) => {
+      for (const o of result) {
+        if (o.clamped === "min") continue; // the documented 1.01 floor
+        expect(o.price * o.fair! * (1 + input.margin)).toBeLessThanOrEqual(1 + EPS);
+      }
+    });
   });
 
   it("never offers more than the best bookmaker price", () => {
-    fc.assert(
-      fc.property(cleanMarket, (input) => {
-        const result = hybridOrNull(input);
-        fc.pre(result !== null);
-        const best = bestPrices(input.books);
-        result.forEach((o, i) => {
-          if (o.clamped !== "min") expect(o.price).toBeLessThanOrEqual(best[i]!.price * (1 + EPS));
-        });
-      }),
-      { numRuns: 1000 },
-    );
+    forCleanMarkets(1000, (_input, result, best) => {
+      result.forEach((o, i) => {
+        if (o.clamped !== "min") expect(o.price).toBeLessThanOrEqual(best[i]!.price * (1 + EPS));
+      });
+    });
   });
 
   it("keeps the overround at least the margin: Σ 1/price ≥ 1 + m (no 1.01 floor)", () => {
-    fc.assert(
-      fc.property(cleanMarket, (input) => {
-        const result = hybridOrNull(input);
-        fc.pre(result !== null && result.every((o) => o.clamped !== "min"));
-        expect(result.reduce((s, o) => s + 1 / o.price, 0)).toBeGreaterThanOrEqual(1 + input.margin - 1e-9);
-      }),
-      { numRuns: 1000 },
-    );
+    forCleanMarkets(1000, (input, result) => {
+      fc.pre(result.every((o) => o.clamped !== "min"));
+      expect(result.reduce((s, o) => s + 1 / o.price, 0)).toBeGreaterThanOrEqual(1 + input.margin - 1e-9);
+    });
   });
 
   it("the pool only shortens: every price ≤ the same market's no-stake price, exactly", () => {
     // What holds: for ANY stakes and L, price_i ≤ price_i(no stakes) = roundDown(clamp(min(1/(f_i(1+m)),
     // best_i))). Stakes on other outcomes can lengthen price_i again, but only back up to that.
-    fc.assert(
-      fc.property(cleanMarket, (input) => {
-        const result = hybridOrNull(input);
-        fc.pre(result !== null);
-        const noPool = hybridOdds({ ...input, stakes: input.stakes.map(() => 0) });
-        const best = bestPrices(input.books);
-        result.forEach((o, i) => {
-          expect(noPool[i]!.price).toBe(specPrice(o.fair!, o.fair, best[i]!.price, input.margin, input.ladder));
-          expect(o.price).toBeLessThanOrEqual(noPool[i]!.price);
-        });
-      }),
-      { numRuns: 1000 },
-    );
+    forCleanMarkets(1000, (input, result, best) => {
+      const noPool = hybridOdds({ ...input, stakes: input.stakes.map(() => 0) });
+      result.forEach((o, i) => {
+        expect(noPool[i]!.price).toBe(specPrice(o.fair!, o.fair, best[i]!.price, input.margin, input.ladder));
+        expect(o.price).toBeLessThanOrEqual(noPool[i]!.price);
+      });
+    });
   });
 });
 
 describe("priceMarket: the price cap (properties, every method, complete and incomplete books)", () => {
   it("is exactly the documented formula, with the best price the wire carries", () => {
-    fc.assert(
-      fc.property(feedMarket, (input) => {
-        for (const o of priceMarket(input).outcomes) {
-          expect(o.price).toBe(specPrice(o.blended, o.fair, o.best?.price ?? null, input.margin, input.ladder));
-        }
-      }),
-      { numRuns: 1000 },
-    );
+    forFeedMarkets((input) => {
+      for (const o of priceMarket(input).outcomes) {
+        expect(o.price).toBe(specPrice(o.blended, o.fair, o.best?.price ?? null, input.margin, input.ladder));
+      }
+    });
   });
 
   it("never positive expected value against the consensus, never above the best price", () => {
-    fc.assert(
-      fc.property(feedMarket, (input) => {
-        for (const o of priceMarket(input).outcomes) {
-          if (o.best !== null && o.best.price >= LADDER_MIN) {
-            expect(o.price).toBeLessThanOrEqual(o.best.price * (1 + EPS));
-          }
-          if (o.fair === null) continue;
-          if (floored(o.fair, o.best!.price, input.margin)) expect(o.price).toBe(LADDER_MIN);
-          else expect(o.price * o.fair * (1 + input.margin)).toBeLessThanOrEqual(1 + EPS);
+    forFeedMarkets((input) => {
+      for (const o of priceMarket(input).outcomes) {
+        if (o.best !== null && o.best.price >= LADDER_MIN) {
+          expect(o.price).toBeLessThanOrEqual(o.best.price * (1 + EPS));
         }
-      }),
-      { numRuns: 1000 },
-    );
+        if (o.fair === null) continue;
+        if (floored(o.fair, o.best!.price, input.margin)) expect(o.price).toBe(LADDER_MIN);
+        else expect(o.price * o.fair * (1 + input.margin)).toBeLessThanOrEqual(1 + EPS);
+      }
+    });
   });
 
   it("keeps the overround at least the margin (no 1.01 floor)", () => {
-    fc.assert(
-      fc.property(feedMarket, (input) => {
-        const result = priceMarket(input);
-        const formulas = result.outcomes.map((o) => formula(o.blended, o.fair, o.best?.price ?? null, input.margin));
-        fc.pre(formulas.every((f) => f >= LADDER_MIN));
-        expect(result.overround).toBeGreaterThanOrEqual(input.margin - 1e-9);
-      }),
-      { numRuns: 1000 },
-    );
+    forFeedMarkets((input) => {
+      const result = priceMarket(input);
+      const formulas = result.outcomes.map((o) => formula(o.blended, o.fair, o.best?.price ?? null, input.margin));
+      fc.pre(formulas.every((f) => f >= LADDER_MIN));
+      expect(result.overround).toBeGreaterThanOrEqual(input.margin - 1e-9);
+    });
   });
 
   it("the pool only shortens where there is a consensus; pool-only markets keep the pool price", () => {
-    fc.assert(
-      fc.property(feedMarket, (input) => {
-        const result = priceMarket(input).outcomes;
-        const noPool = priceMarket({ ...input, stakes: input.stakes.map(() => 0) }).outcomes;
-        result.forEach((o, i) => {
-          if (o.fair !== null) expect(o.price).toBeLessThanOrEqual(noPool[i]!.price);
-          // No quotes at all for the outcome: exactly the uncapped pool (or uniform) price.
-          if (o.best === null) expect(o.price).toBe(specPrice(o.blended, null, null, input.margin, input.ladder));
-        });
-      }),
-      { numRuns: 1000 },
-    );
+    forFeedMarkets((input) => {
+      const result = priceMarket(input).outcomes;
+      const noPool = priceMarket({ ...input, stakes: input.stakes.map(() => 0) }).outcomes;
+      result.forEach((o, i) => {
+        if (o.fair !== null) expect(o.price).toBeLessThanOrEqual(noPool[i]!.price);
+        // No quotes at all for the outcome: exactly the uncapped pool (or uniform) price.
+        if (o.best === null) expect(o.price).toBe(specPrice(o.blended, null, null, input.margin, input.ladder));
+      });
+    });
   });
 });
