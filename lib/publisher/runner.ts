@@ -270,8 +270,6 @@ export class PublisherRunner {
     }
   }
 
-
-
   /** A successful step: its time, and the end of any failure streak. */
   private ticked(durationMs: number): void {
     this.stats.record(durationMs);
