@@ -59,8 +59,8 @@ async function bettorOf(): Promise<{ account: Account | null; bets: BetView[] }>
     const user = await currentUser();
     if (!user) return { account: null, bets: [] };
     const { db } = services();
-    const [account, bets] = await Promise.all([accountOf(db, user.id), listBets(db, user.id)]);
-    return { account, bets: account ? bets : [] };
+    const [account, bets] = await Promise.all([accountOf(db, user), listBets(db, user.id)]);
+    return { account, bets };
   } catch {
     return { account: null, bets: [] };
   }

@@ -55,23 +55,16 @@ export async function signUp(db: Db, credentials: Credentials, demoBalance: numb
 export async function signIn(deps: { db: Db; limiter: AttemptLimiter }, credentials: Credentials, address: string): Promise<AccountView> {
   const attempt = await deps.limiter.begin(credentials.email, address);
   if (attempt.retryAfterMs > 0) throw new AccountError("rate_limited", "too many failed sign-ins; try again later", Math.ceil(attempt.retryAfterMs / 1000));
-  const user = await deps.db.user.findUnique({ where: { email: credentials.email }, select: { ...accountSelect, passwordHash: true } });
+  const user = await deps.db.user.findUnique({ where: { email: credentials.email }, select: { id: true, email: true, role: true, passwordHash: true } });
   const matches = await verifyPassword(user?.passwordHash ?? null, credentials.password);
   if (!user || !matches) throw new AccountError("invalid_credentials", "wrong email or password"); // counted already, by begin
   await deps.limiter.succeeded(credentials.email, address, attempt);
-  return viewOf(deps.db, user);
+  return accountOf(deps.db, { id: user.id, email: user.email, role: roleOf(user.role) });
 }
 
-/** The account as the routes show it, or null when it no longer exists. */
-export async function accountOf(db: Db, userId: string): Promise<AccountView | null> {
-  const user = await db.user.findUnique({ where: { id: userId }, select: accountSelect });
-  return user ? viewOf(db, user) : null;
-}
-
-const accountSelect = { id: true, email: true, role: true } as const;
-
-async function viewOf(db: Db, user: { id: string; email: string; role: "USER" | "ADMIN" }): Promise<AccountView> {
+/** The account as the routes show it: who it is (as sign-in or the session read it) and its balance now. */
+export async function accountOf(db: Db, user: { id: string; email: string; role: Role }): Promise<AccountView> {
   const { balance, entry } = await balanceOf(db, user.id);
-  return { id: user.id, email: user.email, role: roleOf(user.role), balance, balanceEntry: entry };
+  return { id: user.id, email: user.email, role: user.role, balance, balanceEntry: entry };
 }
 

@@ -22,7 +22,7 @@ export function roleOf(stored: "USER" | "ADMIN"): Role {
   return stored === "ADMIN" ? "admin" : "user";
 }
 
-/** The signed-in account behind a request (its balance is read where it is shown: accountOf). */
+/** The signed-in account behind a request (its balance is read where it is shown: accounts.ts `accountOf`). */
 export interface SessionUser {
   id: string;
   email: string;

@@ -1,5 +1,5 @@
 import { accountOf } from "../../../lib/accounts/accounts";
-import { apiError, json, unavailable } from "../../_lib/http";
+import { json, unavailable } from "../../_lib/http";
 import { services } from "../../_lib/services";
 import { requireUser } from "../../_lib/session";
 
@@ -10,8 +10,7 @@ export async function GET(): Promise<Response> {
   const signedIn = await requireUser();
   if ("response" in signedIn) return signedIn.response;
   try {
-    const account = await accountOf(services().db, signedIn.user.id);
-    return account ? json(account) : apiError(401, "unauthorized", "sign in first");
+    return json(await accountOf(services().db, signedIn.user));
   } catch (error) {
     return unavailable(error, "Postgres");
   }
