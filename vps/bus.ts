@@ -5,8 +5,8 @@ import {
   AdminEventMessage,
   CHANNELS,
   type Channel,
-  ChatMessageMessage,
-  EventUpdateMessage,
+  ChatChannelMessage,
+  EventChannelMessage,
   SportsOddsMessage,
   UserUpdateMessage,
   parseJson,
@@ -15,8 +15,8 @@ import type { RelayMetrics } from "./metrics";
 
 export interface BusHandlers {
   sportsOdds: (message: SportsOddsMessage) => void;
-  eventUpdate: (message: EventUpdateMessage) => void;
-  chatMessage: (message: ChatMessageMessage) => void;
+  event: (message: EventChannelMessage) => void;
+  chat: (message: ChatChannelMessage) => void;
   adminEvent: (message: AdminEventMessage) => void;
   userUpdate: (message: UserUpdateMessage) => void;
 }
@@ -30,8 +30,8 @@ type Route = { [C in Channel]: { schema: z.ZodType<unknown>; handle: (message: n
 export async function subscribeBus(subscriber: Redis, handlers: BusHandlers, log: Logger, metrics: RelayMetrics): Promise<void> {
   const routes: Route = {
     [CHANNELS.sportsOdds]: { schema: SportsOddsMessage, handle: handlers.sportsOdds },
-    [CHANNELS.eventUpdates]: { schema: EventUpdateMessage, handle: handlers.eventUpdate },
-    [CHANNELS.chatMessages]: { schema: ChatMessageMessage, handle: handlers.chatMessage },
+    [CHANNELS.eventUpdates]: { schema: EventChannelMessage, handle: handlers.event },
+    [CHANNELS.chatMessages]: { schema: ChatChannelMessage, handle: handlers.chat },
     [CHANNELS.adminEvents]: { schema: AdminEventMessage, handle: handlers.adminEvent },
     [CHANNELS.userUpdates]: { schema: UserUpdateMessage, handle: handlers.userUpdate },
   };

@@ -185,11 +185,26 @@ async function relayBus(deps: RelayDeps, { local, feed, board, cache, metrics }:
     deps.subscriber,
     {
       sportsOdds: onSportsOdds,
-      eventUpdate: ({ v, type, ...update }) => {
+      event: (message) => {
+        if (message.type === "event:books") {
+          // Book-level detail goes to the event's own room only, never to the sport's.
+          const { v, type, ...books } = message;
+          return void local.to(ROOMS.event(books.eventId)).emit("event:books", books);
+        }
+        const { v, type, ...update } = message;
         const rooms = [ROOMS.event(update.eventId), ...(update.sport ? [ROOMS.sport(update.sport)] : [])];
         local.to(rooms).emit("event:update", update);
       },
-      chatMessage: ({ v, type, ...message }) => local.to(ROOMS.chat(message.eventId)).emit("chat:message", message),
+      chat: (message) => {
+        const room = local.to(ROOMS.chat(message.eventId));
+        if (message.type === "chat:delete") {
+          const { v, type, ...deleted } = message;
+          room.emit("chat:delete", deleted);
+        } else {
+          const { v, type, ...chat } = message;
+          room.emit("chat:message", chat);
+        }
+      },
       adminEvent: ({ v, type, ...event }) => local.to(ROOMS.admins).emit("admin:event", event),
       userUpdate: ({ v, type, ...update }) => local.to(ROOMS.user(update.userId)).emit("user:update", update),
     },

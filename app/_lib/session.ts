@@ -71,15 +71,21 @@ function isHttps(request: Request): boolean {
   return (request.headers.get("x-forwarded-proto") ?? new URL(request.url).protocol.replace(":", "")) === "https";
 }
 
+export interface Admin {
+  actor: string;
+  by: string;
+}
+
 /**
  * An admin: `Authorization: Bearer <ADMIN_TOKEN>` (tools, scripts), or a signed-in admin account
  * (the console; a cross-site request is refused). Returns how the caller proved it, for the
- * record ("the admin token", "an admin account"), or the response to answer with.
+ * public record ("the admin token", "an admin account"), and who it was, for the admins' own feed
+ * (the account's email, or "admin token"); or the response to answer with.
  */
-export async function requireAdmin(request: Request): Promise<{ actor: string } | { response: Response }> {
+export async function requireAdmin(request: Request): Promise<Admin | { response: Response }> {
   if (request.headers.has("authorization")) {
     const denied = requireAdminToken(request);
-    return denied ? { response: denied } : { actor: "the admin token" };
+    return denied ? { response: denied } : { actor: "the admin token", by: "admin token" };
   }
   const crossSite = refuseCrossSite(request);
   if (crossSite) return { response: crossSite };
@@ -89,7 +95,7 @@ export async function requireAdmin(request: Request): Promise<{ actor: string } 
   } catch (error) {
     return { response: unavailable(error, "Postgres") };
   }
-  if (user?.role === "admin") return { actor: "an admin account" };
+  if (user?.role === "admin") return { actor: "an admin account", by: user.email };
   if (user) return { response: apiError(403, "forbidden", "this needs an admin account") };
   return { response: apiError(401, "unauthorized", "sign in as an admin, or send Authorization: Bearer <ADMIN_TOKEN>", { "www-authenticate": 'Bearer realm="admin"' }) };
 }

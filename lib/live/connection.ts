@@ -1,5 +1,20 @@
 import { type Socket, io } from "socket.io-client";
-import { type ClientToServerEvents, type ErrorPayload, type FeedStatus, OddsDeltaSchema, OddsSnapshotSchema, type ServerToClientEvents, SportsSummary, UserUpdate } from "../protocol";
+import type { z } from "zod";
+import {
+  AdminEvent,
+  ChatDeleted,
+  ChatMessage,
+  type ClientToServerEvents,
+  type ErrorPayload,
+  EventBooks,
+  EventUpdate,
+  type FeedStatus,
+  OddsDeltaSchema,
+  OddsSnapshotSchema,
+  type ServerToClientEvents,
+  SportsSummary,
+  UserUpdate,
+} from "../protocol";
 import type { AccountStore } from "./account-store";
 import type { OddsStore } from "./odds-store";
 
@@ -30,6 +45,16 @@ const OFFLINE_AFTER_ATTEMPTS = 3;
 const LATENCY_SAMPLES = 50;
 const PING_EVERY_MS = 10_000;
 
+/** Relay messages a page may listen to through `LiveConnection.on`, each validated before it is handed over. */
+const LISTENABLE = {
+  "event:update": EventUpdate,
+  "event:books": EventBooks,
+  "chat:message": ChatMessage,
+  "chat:delete": ChatDeleted,
+  "admin:event": AdminEvent,
+} as const;
+export type Listenable = keyof typeof LISTENABLE;
+
 /**
  * The page's one connection to the relay. Keeps every sport it was asked for subscribed (so tab
  * switches are instant and stay current), resubscribes with `resume` after a reconnect, asks for
@@ -38,6 +63,7 @@ const PING_EVERY_MS = 10_000;
 export class LiveConnection {
   private readonly socket: Socket<ServerToClientEvents, ClientToServerEvents>;
   private readonly sports = new Set<string>();
+  private readonly events = new Set<string>();
   private readonly listeners = new Set<() => void>();
   private readonly reconnectListeners = new Set<() => void>();
   private connectedBefore = false;
@@ -102,6 +128,27 @@ export class LiveConnection {
     if (this.sports.has(sport)) return;
     this.sports.add(sport);
     if (this.socket.connected) void this.subscribe([sport], this.resumeFor([sport]));
+  }
+
+  /**
+   * Also follows one event's own room (its book-level prices, status updates and chat), with its
+   * sport, whose odds carry the event's prices.
+   */
+  followEvent(sport: string, eventId: string): void {
+    this.sports.add(sport);
+    this.events.add(eventId);
+    if (this.socket.connected) void this.subscribe([sport], this.resumeFor([sport]));
+  }
+
+  /** Listens to one kind of relay message; malformed ones are dropped. Returns the way to stop. */
+  on<E extends Listenable>(event: E, listener: (message: z.infer<(typeof LISTENABLE)[E]>) => void): () => void {
+    const schema = LISTENABLE[event] as z.ZodType<unknown>;
+    const handler = (raw: unknown) => {
+      const parsed = schema.safeParse(raw);
+      if (parsed.success) listener(parsed.data as z.infer<(typeof LISTENABLE)[E]>);
+    };
+    (this.socket.on as (event: string, handler: (raw: unknown) => void) => void)(event, handler);
+    return () => (this.socket.off as (event: string, handler: (raw: unknown) => void) => void)(event, handler);
   }
 
   status(): ConnectionStatus {
@@ -202,7 +249,7 @@ export class LiveConnection {
   }
 
   private async subscribe(sports: string[], resume: Record<string, number>): Promise<void> {
-    const request = Object.keys(resume).length ? { sports, resume } : { sports };
+    const request = { sports, ...(this.events.size ? { events: [...this.events] } : {}), ...(Object.keys(resume).length ? { resume } : {}) };
     try {
       const result = await this.socket.timeout(10_000).emitWithAck("subscribe", request);
       if (!result.ok) this.update({ error: `${result.error.code}: ${result.error.message}` });

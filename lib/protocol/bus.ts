@@ -1,7 +1,9 @@
 import { z } from "zod";
 import { ChangeSchema } from "./changes";
 import { BalanceChanged, BetAccepted, BetSettled } from "./bets";
-import { AdminEvent, ChatMessage, EventUpdate, FEED_STATES, SportsSummary } from "./messages";
+import { AdminEvent } from "./admin";
+import { EventBooks } from "./event-detail";
+import { ChatDeleted, ChatMessage, EventUpdate, FEED_STATES, SportsSummary } from "./messages";
 import { SportKey } from "./odds";
 
 /**
@@ -72,8 +74,19 @@ export const SportsOddsMessage = z.discriminatedUnion("type", [OddsDeltaMessage,
 export const HistoryMessage = z.discriminatedUnion("type", [OddsDeltaMessage, OddsResyncMessage]);
 
 export const EventUpdateMessage = EventUpdate.extend({ ...v1, type: z.literal("event:update") });
+export const EventBooksMessage = EventBooks.extend({ ...v1, type: z.literal("event:books") });
+/** The `event-updates` channel: status/score moves, and bookmaker prices for event pages. */
+export const EventChannelMessage = z.discriminatedUnion("type", [EventUpdateMessage, EventBooksMessage]);
 export const ChatMessageMessage = ChatMessage.extend({ ...v1, type: z.literal("chat:message") });
-export const AdminEventMessage = AdminEvent.extend({ ...v1, type: z.literal("admin:event") });
+export const ChatDeletedMessage = ChatDeleted.extend({ ...v1, type: z.literal("chat:delete") });
+/** The `chat-messages` channel: new messages and moderation. */
+export const ChatChannelMessage = z.discriminatedUnion("type", [ChatMessageMessage, ChatDeletedMessage]);
+/** `admin-events`: every AdminEvent kind, versioned for the bus. */
+export const AdminEventMessage = z.discriminatedUnion(
+  "kind",
+  AdminEvent.options.map((option) => option.extend({ ...v1, type: z.literal("admin:event") })) as unknown as [AdminEventOption, ...AdminEventOption[]],
+);
+type AdminEventOption = z.ZodObject<(typeof AdminEvent.options)[number]["shape"] & typeof v1 & { type: z.ZodLiteral<"admin:event"> }>;
 const userUpdate = { ...v1, type: z.literal("user:update") };
 export const UserUpdateMessage = z.discriminatedUnion("kind", [BetAccepted.extend(userUpdate), BetSettled.extend(userUpdate), BalanceChanged.extend(userUpdate)]);
 
@@ -84,8 +97,12 @@ export type FeedStatusMessage = z.infer<typeof FeedStatusMessage>;
 export type SportsSummaryMessage = z.infer<typeof SportsSummaryMessage>;
 export type SportsOddsMessage = z.infer<typeof SportsOddsMessage>;
 export type EventUpdateMessage = z.infer<typeof EventUpdateMessage>;
+export type EventBooksMessage = z.infer<typeof EventBooksMessage>;
+export type EventChannelMessage = z.infer<typeof EventChannelMessage>;
 export type ChatMessageMessage = z.infer<typeof ChatMessageMessage>;
-export type AdminEventMessage = z.infer<typeof AdminEventMessage>;
+export type ChatDeletedMessage = z.infer<typeof ChatDeletedMessage>;
+export type ChatChannelMessage = z.infer<typeof ChatChannelMessage>;
+export type AdminEventMessage = AdminEvent & { v: 1; type: "admin:event" };
 export type UserUpdateMessage = z.infer<typeof UserUpdateMessage>;
 
 /**

@@ -6,3 +6,5 @@ export * from "./bus";
 export * from "./auth";
 export * from "./state-read";
 export * from "./bets";
+export * from "./admin";
+export * from "./event-detail";

@@ -1,6 +1,8 @@
 import { z } from "zod";
 import { type Change, ChangeSchema } from "./changes";
 import type { UserUpdate } from "./bets";
+import type { AdminEvent } from "./admin";
+import type { EventBooks } from "./event-detail";
 import { EventOdds, EventPhase, EventStatus, Id, Score, SportKey } from "./odds";
 
 const maxSportsPerSubscribe = 20;
@@ -176,22 +178,26 @@ export const EventUpdate = z.object({
 });
 export type EventUpdate = z.infer<typeof EventUpdate>;
 
+/** Text of a chat message: 1–500 characters once trimmed, shown as plain text. */
+export const CHAT_TEXT_MAX = 500;
+
+export const ChatAuthor = z.object({ id: z.string().min(1).max(64), name: z.string().min(1).max(64) });
+export type ChatAuthor = z.infer<typeof ChatAuthor>;
+
+/** A message in an event's chat (`chat:<eventId>`), as stored. */
 export const ChatMessage = z.object({
   id: z.string().min(1).max(64),
   eventId: Id,
-  userId: z.string().min(1).max(64),
-  author: z.string().min(1).max(64),
-  text: z.string().min(1).max(500),
+  user: ChatAuthor,
+  text: z.string().min(1).max(CHAT_TEXT_MAX),
+  /** When it was stored, ms since epoch. */
   ts: z.number(),
 });
 export type ChatMessage = z.infer<typeof ChatMessage>;
 
-export const AdminEvent = z.object({
-  kind: z.string().min(1).max(64),
-  data: z.record(z.string(), z.unknown()),
-  ts: z.number(),
-});
-export type AdminEvent = z.infer<typeof AdminEvent>;
+/** An admin removed a message: every open page drops it. */
+export const ChatDeleted = z.object({ id: z.string().min(1).max(64), eventId: Id, ts: z.number() });
+export type ChatDeleted = z.infer<typeof ChatDeleted>;
 
 /** Socket.IO event map, client → relay. */
 export interface ClientToServerEvents {
@@ -211,7 +217,9 @@ export interface ServerToClientEvents {
   "event:update": (update: EventUpdate) => void;
   "feed:status": (status: FeedStatus) => void;
   "sports:summary": (summary: SportsSummary) => void;
+  "event:books": (books: EventBooks) => void;
   "chat:message": (message: ChatMessage) => void;
+  "chat:delete": (deleted: ChatDeleted) => void;
   "user:update": (update: UserUpdate) => void;
   "admin:event": (event: AdminEvent) => void;
   error: (error: ErrorPayload) => void;

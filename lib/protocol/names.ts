@@ -32,6 +32,8 @@ export const KEYS = {
   sportHistory: (sport: string) => `odds:{${sport}}:history`,
   /** List of "<seq>:<ts>", one per history entry, oldest first: trims the history without reading it. */
   sportHistoryTimes: (sport: string) => `odds:{${sport}}:history-times`,
+  /** List of PricePoint JSON, oldest first: one event's price history (bounded, expires). */
+  priceHistory: (eventId: string) => `history:event:${eventId}`,
   /** Set of sport keys that have state. */
   sports: "odds:sports",
   /** String: the last `sports:summary` bus message (event counts per sport), for late joiners. */

@@ -95,7 +95,7 @@ describe("betting", () => {
     expect(await bobSocket.waitFor("user:update")).toMatchObject({ kind: "bet_accepted", userId: bob.id, balance: 980 });
     // Published after both updates were delivered: once it arrives, anything meant for these sockets has.
     const bus = new Redis(stack.redis.url);
-    await bus.publish(CHANNELS.chatMessages, JSON.stringify({ v: 1, type: "chat:message", id: "m", eventId: "marker-room", userId: "t", author: "t", text: "marker", ts: Date.now() }));
+    await bus.publish(CHANNELS.chatMessages, JSON.stringify({ v: 1, type: "chat:message", id: "m", eventId: "marker-room", user: { id: "t", name: "t" }, text: "marker", ts: Date.now() }));
     bus.disconnect();
     await anonymous.waitFor("chat:message", (m) => m.text === "marker");
     expect(anonymous.of("user:update")).toEqual([]);

@@ -122,9 +122,9 @@ describe("relay", () => {
     const anonymous = await connect();
     for (const client of [alice, bob, admin, anonymous]) await client.emit("subscribe", { sports: ["soccer_epl"], events: ["e1"] });
     await bus.publish(CHANNELS.userUpdates, JSON.stringify({ v: 1, type: "user:update", userId: "alice", kind: "balance", balance: 10, balanceEntry: 1, ts: Date.now() }));
-    await bus.publish(CHANNELS.adminEvents, JSON.stringify({ v: 1, type: "admin:event", kind: "publisher", data: { state: "running" }, ts: Date.now() }));
+    await bus.publish(CHANNELS.adminEvents, JSON.stringify({ v: 1, type: "admin:event", kind: "publisher_started", data: { intervalMs: 500, by: "admin@example.test" }, ts: Date.now() }));
     expect(await alice.waitFor("user:update")).toMatchObject({ userId: "alice", kind: "balance", balance: 10 });
-    expect(await admin.waitFor("admin:event")).toMatchObject({ kind: "publisher" });
+    expect(await admin.waitFor("admin:event")).toMatchObject({ kind: "publisher_started" });
     // A later message every one of them receives: whatever was meant for them has arrived by then.
     await publishMarker("after-private");
     for (const client of [alice, bob, admin, anonymous]) await client.waitFor("chat:message", (m) => m.text === "after-private");
@@ -148,11 +148,11 @@ describe("relay", () => {
     expect(await bettor.waitFor("user:update")).toMatchObject({ userId: "carol", balance: 1 });
     expect((await bettor.waitFor("error", (e) => e.code === "token_expired", 5_000)).message).toContain("auth");
     await publishUserUpdate("carol", 2);
-    await bus.publish(CHANNELS.adminEvents, JSON.stringify({ v: 1, type: "admin:event", kind: "after-expiry", data: {}, ts: Date.now() }));
+    await bus.publish(CHANNELS.adminEvents, JSON.stringify({ v: 1, type: "admin:event", kind: "publisher_stopped", data: { by: "after-expiry" }, ts: Date.now() }));
     await publishMarker("after-expiry");
     await bettor.waitFor("chat:message", (m) => m.text === "after-expiry");
     expect(bettor.of("user:update")).toHaveLength(1); // the second never came
-    expect(bettor.of("admin:event").filter((e) => e.kind === "after-expiry")).toEqual([]);
+    expect(bettor.of("admin:event").filter((e) => e.kind === "publisher_stopped" && e.data.by === "after-expiry")).toEqual([]);
 
     const refreshed = await bettor.emit<{ sub: string; expiresAt: string }>("auth", { token: await token("carol", "user") });
     expect(refreshed).toMatchObject({ ok: true, sub: "carol", role: "user" });
@@ -184,7 +184,7 @@ describe("relay", () => {
     await watcher.emit("subscribe", { sports: ["soccer_epl"], events: ["e1"] });
     await other.emit("subscribe", { sports: ["basketball_nba"] });
     await bus.publish(CHANNELS.eventUpdates, JSON.stringify({ v: 1, type: "event:update", eventId: "e1", sport: "soccer_epl", status: "active", phase: "live", score: { home: 1, away: 0 }, ts: Date.now() }));
-    await bus.publish(CHANNELS.chatMessages, JSON.stringify({ v: 1, type: "chat:message", id: "m1", eventId: "e1", userId: "u1", author: "Ann", text: "Goal!", ts: Date.now() }));
+    await bus.publish(CHANNELS.chatMessages, JSON.stringify({ v: 1, type: "chat:message", id: "m1", eventId: "e1", user: { id: "u1", name: "Ann" }, text: "Goal!", ts: Date.now() }));
     expect(await watcher.waitFor("event:update")).toMatchObject({ eventId: "e1", phase: "live", score: { home: 1, away: 0 } });
     expect(await watcher.waitFor("chat:message")).toMatchObject({ text: "Goal!" });
     // `other` holds basketball_nba: a later delta there proves the earlier messages had their chance.
@@ -273,7 +273,7 @@ describe("relay", () => {
   }
 
   async function publishMarker(text: string) {
-    await bus.publish(CHANNELS.chatMessages, JSON.stringify({ v: 1, type: "chat:message", id: text, eventId: "e1", userId: "test", author: "test", text, ts: Date.now() }));
+    await bus.publish(CHANNELS.chatMessages, JSON.stringify({ v: 1, type: "chat:message", id: text, eventId: "e1", user: { id: "test", name: "test" }, text, ts: Date.now() }));
   }
 
   async function publishDelta(seq: number, changes: unknown[]) {

@@ -1,5 +1,6 @@
 import { balanceOf } from "../../../lib/accounts/ledger";
-import { tellAdmins, tellBettor } from "../../../lib/bets/notify";
+import { tellAdmins } from "../../../lib/admin-events";
+import { tellBettor } from "../../../lib/bets/notify";
 import { placeBet } from "../../../lib/bets/placement";
 import { BetRequest, IdempotencyKey, stakeProblem } from "../../../lib/bets/request";
 import { listBets } from "../../../lib/bets/views";

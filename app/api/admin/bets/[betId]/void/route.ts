@@ -7,5 +7,5 @@ export const dynamic = "force-dynamic";
 /** POST /api/admin/bets/{betId}/void (admin): voids an open bet and refunds its stake. */
 export async function POST(request: Request, { params }: { params: Promise<{ betId: string }> }): Promise<Response> {
   const { betId } = await params;
-  return adminAction(request, betId, "bet", async (actor) => settledAnswer(await voidBet(services().db, betId), { noun: "bet", kind: "bet_voided", id: betId, actor }));
+  return adminAction(request, betId, "bet", async ({ by }) => settledAnswer(await voidBet(services().db, betId), { noun: "bet", kind: "bet_voided", id: betId, by }));
 }

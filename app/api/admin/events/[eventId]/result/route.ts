@@ -11,9 +11,9 @@ const Score = z.strictObject({ home: z.number().int().min(0).max(1_000), away: z
 /** POST /api/admin/events/{eventId}/result `{ home, away }` (admin): ends the event with this final score and settles its bets. */
 export async function POST(request: Request, { params }: { params: Promise<{ eventId: string }> }): Promise<Response> {
   const { eventId } = await params;
-  return adminAction(request, eventId, "event", async (actor) => {
+  return adminAction(request, eventId, "event", async ({ by }) => {
     const score = await readFields(request, Score, 1_024);
     if (!score.ok) return score.response;
-    return settledAnswer(await setResult(services().db, eventId, score.value), { noun: "event", kind: "event_settled", id: eventId, actor });
+    return settledAnswer(await setResult(services().db, eventId, score.value), { noun: "event", kind: "event_settled", id: eventId, by });
   });
 }

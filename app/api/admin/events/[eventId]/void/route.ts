@@ -7,5 +7,5 @@ export const dynamic = "force-dynamic";
 /** POST /api/admin/events/{eventId}/void (admin): cancels the event; every open bet is refunded. */
 export async function POST(request: Request, { params }: { params: Promise<{ eventId: string }> }): Promise<Response> {
   const { eventId } = await params;
-  return adminAction(request, eventId, "event", async (actor) => settledAnswer(await voidEvent(services().db, eventId), { noun: "event", kind: "event_voided", id: eventId, actor }));
+  return adminAction(request, eventId, "event", async ({ by }) => settledAnswer(await voidEvent(services().db, eventId), { noun: "event", kind: "event_voided", id: eventId, by }));
 }

@@ -1,0 +1,41 @@
+import { z } from "zod";
+import { BetView } from "./bets";
+import { Id } from "./odds";
+
+/**
+ * What reaches the `admins` room: one typed message per thing an operator should know about.
+ * Each is `{ kind, data, ts }`, discriminated on `kind`; `by` names the admin who acted (their
+ * email, or "admin token" for a tool using ADMIN_TOKEN). Only sockets with an admin token get them.
+ */
+
+const by = z.string().min(1).max(320);
+const event = <K extends string, D extends z.ZodRawShape>(kind: K, data: D) => z.object({ kind: z.literal(kind), data: z.object(data), ts: z.number() });
+
+export const ADMIN_SERVICES = ["postgres", "redis"] as const;
+
+export const AdminEvent = z.discriminatedUnion("kind", [
+  // The publisher's control, as an admin changed it.
+  event("publisher_started", { intervalMs: z.number().int().positive(), by }),
+  event("publisher_stopped", { by }),
+  event("publisher_interval", { intervalMs: z.number().int().positive(), previousMs: z.number().int().positive(), by }),
+  // A publisher process took the lease (after a failover, or the first start).
+  event("leader_changed", { instanceId: z.string().min(1).max(128), previous: z.string().max(128).nullable() }),
+  // A backing service as the publisher sees it: down when its ticks start failing on it, up when they succeed again.
+  event("outage", { service: z.enum(ADMIN_SERVICES), state: z.enum(["down", "up"]), reason: z.string().max(500).optional(), downForMs: z.number().int().min(0).optional() }),
+  // The odds source (The Odds API poller): its circuit breaker and its credits.
+  event("source_breaker", { endpoint: z.string().min(1).max(200), state: z.enum(["open", "half_open", "closed"]), reason: z.string().max(500).optional() }),
+  event("quota_warning", { remaining: z.number().int().min(0), used: z.number().int().min(0), reason: z.string().max(500) }),
+  // Bets and markets.
+  event("large_bet", { userId: z.string().min(1).max(64), bet: BetView }),
+  event("liability_limit", { marketId: z.string().min(1).max(64), liability: z.number(), eventId: Id, market: z.string().max(64), outcome: z.string().max(64) }),
+  event("market_status", { id: z.string().min(1).max(64), status: z.enum(["open", "suspended"]), by }),
+  event("event_settled", { id: z.string().min(1).max(64), bets: z.number().int().min(0), by }),
+  event("event_voided", { id: z.string().min(1).max(64), bets: z.number().int().min(0), by }),
+  event("bet_voided", { id: z.string().min(1).max(64), bets: z.number().int().min(0), by }),
+  // Chat moderation.
+  event("chat_deleted", { messageId: z.string().min(1).max(64), eventId: Id, author: z.object({ id: z.string().max(64), name: z.string().max(64) }), text: z.string().max(500), by }),
+]);
+export type AdminEvent = z.infer<typeof AdminEvent>;
+export type AdminEventKind = AdminEvent["kind"];
+/** The data of one kind of admin event. */
+export type AdminEventData<K extends AdminEventKind> = Extract<AdminEvent, { kind: K }>["data"];
