@@ -18,7 +18,12 @@ import { reload, useBettor } from "./use-bettor";
  * Everything the bettor does on the board: the account bar for the header, the sign-in dialog,
  * the bet slip a price click opens (after signing in, when signed out) and "my bets".
  */
-export function useBettorPanels(connection: LiveConnection | null, account: AccountStore, store: OddsStore, format: OddsFormat): { onPick: Pick; bar: ReactNode; panels: ReactNode; refreshToken: () => void } {
+export function useBettorPanels(
+  connection: LiveConnection | null,
+  account: AccountStore,
+  store: OddsStore,
+  format: OddsFormat,
+): { onPick: Pick; bar: ReactNode; panels: ReactNode; refreshToken: () => void; signIn: (reason: string | null) => void } {
   const state = useAccount(account);
   const personal = usePersonal(connection);
   const { refreshToken } = useBettor(connection, account);
@@ -57,5 +62,6 @@ export function useBettorPanels(connection: LiveConnection | null, account: Acco
       {showBets && state.account && <MyBets bets={state.bets} onClose={() => setShowBets(false)} />}
     </>
   );
-  return { onPick, bar, panels, refreshToken };
+  const signIn = useCallback((reason: string | null) => setDialog({ reason }), []);
+  return { onPick, bar, panels, refreshToken, signIn };
 }

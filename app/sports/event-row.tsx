@@ -1,5 +1,6 @@
 "use client";
 
+import Link from "next/link";
 import { memo, useRef } from "react";
 import { useEvent } from "../../lib/live/hooks";
 import type { OddsStore } from "../../lib/live/odds-store";
@@ -22,7 +23,7 @@ export const EventRow = memo(function EventRow({ store, sport, id, format, onPic
         {event.phase === "live" ? <span className="badge live">Live</span> : <StartTime iso={event.startsAt} />}
         {suspended && <span className="badge suspended">Suspended</span>}
       </div>
-      <div className="teams">
+      <Link className="teams" href={`/sports/${sport}/${event.id}`} title={`${event.title}: every market, every bookmaker, price history and chat`}>
         <span className="team">{event.home}</span>
         <span className="team">{event.away}</span>
         {event.score && (
@@ -30,7 +31,7 @@ export const EventRow = memo(function EventRow({ store, sport, id, format, onPic
             {event.score.home} – {event.score.away}
           </span>
         )}
-      </div>
+      </Link>
       <Market market={event.markets.h2h} labels={H2H} format={format} closed={suspended} sport={sport} eventId={id} onPick={onPick} />
       <Market market={event.markets.spreads} labels={SPREADS} format={format} closed={suspended} showPoint sport={sport} eventId={id} onPick={onPick} />
       <Market market={event.markets.totals} labels={TOTALS} format={format} closed={suspended} showPoint sport={sport} eventId={id} onPick={onPick} />

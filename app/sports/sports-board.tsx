@@ -11,6 +11,7 @@ import type { SportSummary } from "../_lib/sports";
 import { useBettorPanels } from "./bettor";
 import { EventRow, type Pick } from "./event-row";
 import { LiveStatus } from "./live-status";
+import { relayAddress } from "./relay-address";
 import { SportTabs } from "./sport-tabs";
 import { FORMATS, useOddsFormat } from "./odds-format";
 
@@ -27,11 +28,6 @@ export interface SportsBoardProps {
   relay: { url: string | null; port: number };
   notice: string | null;
   problem: string | null;
-}
-
-/** Where the relay is: configured, or the page's own host on the relay's port. */
-function relayAddress(relay: SportsBoardProps["relay"]): string {
-  return relay.url ?? `${window.location.protocol}//${window.location.hostname}:${relay.port}`;
 }
 
 export function SportsBoard({ sports, initialSport, initialSnapshot, initialSummary, initialAccount, initialBets, relay, notice, problem }: SportsBoardProps) {

@@ -1,0 +1,55 @@
+import { notFound } from "next/navigation";
+import { accountOf } from "../../../../lib/accounts/accounts";
+import { listBets } from "../../../../lib/bets/views";
+import { env } from "../../../../lib/env";
+import type { Account } from "../../../../lib/live/account-store";
+import { type BetView, ID_PATTERN, type OddsSnapshot, SPORT_KEY_PATTERN, readSnapshot } from "../../../../lib/protocol";
+import { services } from "../../../_lib/services";
+import { currentUser } from "../../../_lib/session";
+import { EventView } from "./event-view";
+
+export const dynamic = "force-dynamic";
+
+/**
+ * /sports/<sport>/<eventId>: one event, shareable. Rendered on the server from the canonical
+ * snapshot, so the prices show before the socket connects; then it follows the relay live.
+ */
+export default async function EventPage({ params }: { params: Promise<{ sport: string; eventId: string }> }) {
+  const { sport, eventId } = await params;
+  if (!SPORT_KEY_PATTERN.test(sport) || !ID_PATTERN.test(eventId)) notFound();
+  const { redis } = services();
+  let snapshot: OddsSnapshot | null = null;
+  let problem: string | null = null;
+  try {
+    snapshot = await readSnapshot(redis, sport);
+  } catch {
+    problem = "Prices could not be loaded from the server; waiting for the live connection.";
+  }
+  const event = snapshot?.events.find((e) => e.id === eventId) ?? null;
+  if (snapshot && !event) notFound();
+  const { account, bets } = await bettorOf();
+  return (
+    <EventView
+      sport={sport}
+      eventId={eventId}
+      initialSnapshot={snapshot}
+      initialAccount={account}
+      initialBets={bets}
+      relay={{ url: env().RELAY_PUBLIC_URL ?? null, port: env().RELAY_PORT }}
+      problem={problem}
+    />
+  );
+}
+
+/** The signed-in bettor and their bets, for the first render (signed out, or unreadable: none). */
+async function bettorOf(): Promise<{ account: Account | null; bets: BetView[] }> {
+  try {
+    const user = await currentUser();
+    if (!user) return { account: null, bets: [] };
+    const { db } = services();
+    const [account, bets] = await Promise.all([accountOf(db, user), listBets(db, user.id)]);
+    return { account, bets };
+  } catch {
+    return { account: null, bets: [] };
+  }
+}
