@@ -42,7 +42,7 @@ function makeRow(i: number): EventRow {
       name: o.name,
       point: o.point,
       stakeTotal: new Prisma.Decimal(Math.round(rng() * 2_000)),
-      prices: DEMO_BOOKS.map((book) => ({ id: `${i}-${key}-${o.key}-${book.key}`, bookmaker: book.key, price: bookPrices([o.p, 1 - o.p], book, rng)[0] ?? 2 })),
+      prices: DEMO_BOOKS.map((book) => ({ id: `${i}-${key}-${o.key}-${book.key}`, bookmaker: book.key, price: bookPrices([o.p, 1 - o.p], book, rng)[0] ?? 2, lastUpdate: new Date(0) })),
     })),
   });
   const [h, d, a] = threeWay((rng() * 2 - 1) * 1.5);

@@ -104,7 +104,7 @@ const Outcome = memo(function Outcome({ odds: outcome, label, format, showPoint,
  * A price that flashes up or down when it moves. The inner span is keyed by the price, so a move
  * remounts it and restarts the CSS animation in the same paint as the new text: no flicker.
  */
-const Price = memo(function Price({ price, format }: { price: number; format: OddsFormat }) {
+export const Price = memo(function Price({ price, format }: { price: number; format: OddsFormat }) {
   const previous = useRef(price);
   const direction = useRef<"up" | "down" | null>(null);
   if (previous.current !== price) {

@@ -59,3 +59,25 @@ export const PRICE_HISTORY = {
 
 /** The history key of an outcome in a PricePoint. */
 export const historyKey = (market: string, outcome: string): string => `${market}.${outcome}`;
+
+/**
+ * The point an event's prices make at time `t`: every outcome's offered price and fair probability.
+ * The page extends its history with the same function as moves arrive, so stored and live points agree.
+ */
+export function pricePoint(event: { markets: Record<string, { outcomes: Record<string, { price: number; fair: number | null }> }> }, t: number): PricePoint {
+  const o: PricePoint["o"] = {};
+  for (const [market, odds] of Object.entries(event.markets)) {
+    for (const [outcome, { price, fair }] of Object.entries(odds.outcomes)) o[historyKey(market, outcome)] = [price, fair];
+  }
+  return { t, o };
+}
+
+/** Whether two points hold the same prices (their times aside). */
+export function samePrices(a: PricePoint, b: PricePoint): boolean {
+  const keys = Object.keys(a.o);
+  if (keys.length !== Object.keys(b.o).length) return false;
+  return keys.every((key) => {
+    const [x, y] = [a.o[key], b.o[key]];
+    return x !== undefined && y !== undefined && x[0] === y[0] && x[1] === y[1];
+  });
+}

@@ -2,6 +2,7 @@ import { HistoryMessage, type OddsDeltaMessage, SportsSummaryMessage, parseJson 
 import type { OddsSnapshot, SportsSummary } from "./messages";
 import { KEYS } from "./names";
 import { EventOdds } from "./odds";
+import { PRICE_HISTORY, PricePoint } from "./event-detail";
 
 /** The ioredis methods this module needs, so lib/protocol stays free of a client dependency. */
 export interface RedisEval {
@@ -101,4 +102,19 @@ export async function readHistory(redis: RedisEval, sport: string, afterSeq: num
 export function isReplayable(entries: readonly HistoryMessage[], afterSeq: number, upTo: number): entries is OddsDeltaMessage[] {
   if (entries.length !== upTo - afterSeq) return false;
   return entries.every((entry, i) => entry.type === "odds:delta" && entry.seq === afterSeq + 1 + i && entry.prevSeq === afterSeq + i);
+}
+
+export interface RedisLists {
+  lrange(key: string, start: number, stop: number): Promise<string[]>;
+}
+
+/** An event's stored price history within the window before `now`, oldest first; points that do not parse are left out. */
+export async function readPriceHistory(redis: RedisLists, eventId: string, now: number): Promise<PricePoint[]> {
+  const raw = await redis.lrange(KEYS.priceHistory(eventId), 0, -1);
+  const points: PricePoint[] = [];
+  for (const entry of raw) {
+    const parsed = parseJson(PricePoint, entry);
+    if (parsed.ok && parsed.message.t >= now - PRICE_HISTORY.windowMs) points.push(parsed.message);
+  }
+  return points;
 }

@@ -11,6 +11,8 @@ export interface CapturedChange {
   rowId: string | null;
   /** For "price": the row's price in this snapshot (null when the row is gone). */
   price: number | null;
+  /** For "price": when the bookmaker last updated it (the feed's lastUpdate). */
+  priceAt: Date | null;
   /** For "stake": the row's pool total in this snapshot (null when the row is gone). */
   stakeTotal: Prisma.Decimal | null;
 }
@@ -28,6 +30,7 @@ export function drainChanges(tx: Tx): Promise<CapturedChange[]> {
     DELETE FROM "OddsChange" c
     RETURNING c."eventId"::text AS "eventId", c."rowKind", c."rowId"::text AS "rowId",
       CASE WHEN c."rowKind" = 'price' THEN (SELECT b."price" FROM "BookPrice" b WHERE b."id" = c."rowId") END AS "price",
+      CASE WHEN c."rowKind" = 'price' THEN (SELECT b."lastUpdate" FROM "BookPrice" b WHERE b."id" = c."rowId") END AS "priceAt",
       CASE WHEN c."rowKind" = 'stake' THEN (SELECT o."stakeTotal" FROM "Outcome" o WHERE o."id" = c."rowId") END AS "stakeTotal"`;
 }
 

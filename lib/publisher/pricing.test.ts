@@ -12,7 +12,7 @@ function row(extra: Partial<EventRow> = {}): EventRow {
     name,
     point: null,
     stakeTotal: new Prisma.Decimal(0),
-    prices: ["a", "b"].map((bookmaker) => ({ id: `p-${key}-${bookmaker}`, bookmaker, price })),
+    prices: ["a", "b"].map((bookmaker) => ({ id: `p-${key}-${bookmaker}`, bookmaker, price, lastUpdate: new Date(0) })),
   });
   const prices = (home: number, draw: number, away: number) => [outcome("away", "Away", away), outcome("home", "Home", home), outcome("draw", "Draw", draw)];
   return {
@@ -81,7 +81,7 @@ describe("toEventOdds", () => {
     // Books at 1.09 / 12.11 (a margin of about 0.003 %): best · fair − 1 is a hair below 0 for both.
     const outcome = (key: string, name: string, price: number) => ({
       id: `o-${key}`, key, name, point: null, stakeTotal: new Prisma.Decimal(0),
-      prices: ["a", "b"].map((bookmaker) => ({ id: `p-${key}-${bookmaker}`, bookmaker, price })),
+      prices: ["a", "b"].map((bookmaker) => ({ id: `p-${key}-${bookmaker}`, bookmaker, price, lastUpdate: new Date(0) })),
     });
     const market = { key: "h2h", line: null, status: "OPEN" as const, outcomes: [outcome("home", "Home", 1.09), outcome("away", "Away", 12.11)] };
     const odds = toEventOdds(row({ markets: [market] }), CONFIG);

@@ -24,7 +24,7 @@ export const eventOddsSelect = {
       line: true,
       status: true,
       outcomes: {
-        select: { id: true, key: true, name: true, point: true, stakeTotal: true, prices: { select: { id: true, bookmaker: true, price: true } } },
+        select: { id: true, key: true, name: true, point: true, stakeTotal: true, prices: { select: { id: true, bookmaker: true, price: true, lastUpdate: true } } },
       },
     },
   },

@@ -4,6 +4,7 @@ import type { Logger } from "../log";
 import { CHANNELS, type Change, EventOdds, type EventUpdateMessage, MarketOdds, type SportCount } from "../protocol";
 import { type CapturedChange, drainChanges, loadBoardEvents, loadEvents, type Tx } from "./change-capture";
 import { diffEvent } from "./diff";
+import { EventDetailPublisher, type TickedEvents } from "./event-detail";
 import { type EventRow, isOnBoard, type PricingConfig, toEventOdds, toMarketOdds } from "./pricing";
 import { RowCache, type RowPlace } from "./row-cache";
 import type { CommitResult, EventWrite, SportState, StateStore } from "./state-store";
@@ -62,13 +63,17 @@ export class Publisher {
   private readonly rebuild = new Set<string>();
   /** The rows behind every event on the board (filled by reconcile, patched by ticks). */
   private readonly rows = new RowCache();
+  /** Book-level prices and price history for event pages. */
+  private readonly detail: EventDetailPublisher;
   private loaded = false;
   /** When verifyRedis last ran, ms since epoch. */
   private verifiedAt = 0;
   /** True until the first reconcile, and again after anything that makes memory doubtful. */
   reconcileNeeded = true;
 
-  constructor(private readonly deps: PublisherDeps) {}
+  constructor(private readonly deps: PublisherDeps) {
+    this.detail = new EventDetailPublisher(deps.redis, deps.log);
+  }
 
   /**
    * One step: a full reconcile when needed, otherwise a tick of what changed. At most once a second
@@ -102,8 +107,9 @@ export class Publisher {
    * that moved comes back with the drain and is patched into the held rows; an event is reread whole only when
    * something structural changed (or it is not held).
    */
-  tick(): Promise<TickResult> {
-    return this.inSnapshot(async (tx) => {
+  async tick(): Promise<TickResult> {
+    let ticked: TickedEvents | null = null;
+    const result = await this.inSnapshot(async (tx) => {
       const { reread, patches } = this.plan(await drainChanges(tx));
       const dirty = new Map<string, Set<string>>(); // patched event → its markets that moved
       for (const change of patches) this.patch(change, dirty, reread);
@@ -111,13 +117,22 @@ export class Publisher {
       for (const id of reread) this.rows.remove(id);
       for (const row of rows) if (isOnBoard(row)) this.rows.put(row);
       const next = new Map<string, EventOdds | null>();
+      const moved = new Map<string, ReadonlySet<string> | null>();
       for (const id of reread) {
         const row = this.rows.get(id);
         next.set(id, row ? this.price(row) : null);
+        moved.set(id, null);
       }
-      for (const [id, markets] of dirty) if (!reread.has(id)) next.set(id, this.repriced(id, markets));
+      for (const [id, markets] of dirty) {
+        if (reread.has(id)) continue;
+        next.set(id, this.repriced(id, markets));
+        moved.set(id, markets);
+      }
+      ticked = { next, moved };
       return this.publish(tx, next, rows.length + dirty.size, false);
     });
+    if (ticked) await this.detail.published(ticked, this.rows, Date.now());
+    return result;
   }
 
   /** Sorts captured changes into events to reread whole and single rows to patch. */
@@ -132,9 +147,9 @@ export class Publisher {
    * held (or is gone) has its event reread whole instead.
    */
   private patch(change: CapturedChange, dirty: Map<string, Set<string>>, reread: Set<string>): void {
-    const { rowId, price, stakeTotal } = change;
+    const { rowId, price, priceAt, stakeTotal } = change;
     let place: RowPlace | null = null;
-    if (rowId !== null && change.rowKind === "price" && price !== null) place = this.rows.patchPrice(rowId, price);
+    if (rowId !== null && change.rowKind === "price" && price !== null) place = this.rows.patchPrice(rowId, price, priceAt ?? new Date());
     if (rowId !== null && change.rowKind === "stake" && stakeTotal !== null) place = this.rows.patchStake(rowId, stakeTotal);
     if (!place) {
       reread.add(change.eventId);

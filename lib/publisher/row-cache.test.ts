@@ -9,7 +9,7 @@ function row(id: string, price = 2): EventRow {
     startsAt: new Date(0), status: "ACTIVE", phase: "PREMATCH", homeScore: null, awayScore: null, sportRef: { active: true },
     markets: [{ key: "h2h", line: null, status: "OPEN", outcomes: ["home", "away"].map((key) => ({
       id: `${id}-${key}`, key, name: key, point: null, stakeTotal: new Prisma.Decimal(0),
-      prices: [{ id: `${id}-${key}-a`, bookmaker: "a", price }],
+      prices: [{ id: `${id}-${key}-a`, bookmaker: "a", price, lastUpdate: new Date(0) }],
     })) }],
   };
 }
@@ -18,19 +18,19 @@ describe("RowCache", () => {
   it("patches a held price or pool row in place and names its event", () => {
     const cache = new RowCache();
     cache.put(row("e1"));
-    expect(cache.patchPrice("e1-home-a", 3.5)).toEqual({ eventId: "e1", market: "h2h" });
+    expect(cache.patchPrice("e1-home-a", 3.5, new Date(1))).toEqual({ eventId: "e1", market: "h2h" });
     expect(cache.patchStake("e1-away", new Prisma.Decimal(40))).toEqual({ eventId: "e1", market: "h2h" });
     const held = cache.get("e1")?.markets[0]?.outcomes;
     expect(held?.[0]?.prices[0]?.price).toBe(3.5);
     expect(Number(held?.[1]?.stakeTotal)).toBe(40);
-    expect(cache.patchPrice("unknown", 2)).toBeNull();
+    expect(cache.patchPrice("unknown", 2, new Date(1))).toBeNull();
   });
 
   it("forgets the rows of a replaced or removed event", () => {
     const cache = new RowCache();
     cache.put(row("e1"));
     cache.put({ ...row("e1"), markets: [] }); // reread: the market is gone
-    expect(cache.patchPrice("e1-home-a", 9)).toBeNull();
+    expect(cache.patchPrice("e1-home-a", 9, new Date(1))).toBeNull();
     cache.put(row("e2"));
     cache.remove("e2");
     expect(cache.has("e2")).toBe(false);

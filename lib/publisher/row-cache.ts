@@ -64,11 +64,12 @@ export class RowCache {
     this.outcomes.clear();
   }
 
-  /** Sets a held price row's price; returns where it sits, or null when the row is not held. */
-  patchPrice(id: string, price: number): RowPlace | null {
+  /** Sets a held price row's price and update time; returns where it sits, or null when the row is not held. */
+  patchPrice(id: string, price: number, lastUpdate: Date): RowPlace | null {
     const held = this.prices.get(id);
     if (!held) return null;
     held.row.price = price;
+    held.row.lastUpdate = lastUpdate;
     return held.at;
   }
 

@@ -6,25 +6,33 @@ import { type Account, AccountStore } from "../../../../lib/live/account-store";
 import { LiveConnection } from "../../../../lib/live/connection";
 import { useEvent } from "../../../../lib/live/hooks";
 import { OddsStore } from "../../../../lib/live/odds-store";
-import type { BetView, OddsSnapshot } from "../../../../lib/protocol";
+import type { OddsFormat } from "../../../../lib/odds";
+import type { BetView, EventBookMarkets, EventOdds, OddsSnapshot, PricePoint } from "../../../../lib/protocol";
 import { useBettorPanels } from "../../bettor";
 import { LiveStatus } from "../../live-status";
-import { useOddsFormat } from "../../odds-format";
+import { FORMATS, useOddsFormat } from "../../odds-format";
 import { relayAddress } from "../../relay-address";
+import { ClockTime, StartTime } from "../../time";
 import { ChatPanel } from "./chat-panel";
+import { MarketCard } from "./market-card";
+import { type TimelineEntry, useBooks, usePriceHistory, useTimeline } from "./use-event-detail";
 
 export interface EventViewProps {
   sport: string;
   eventId: string;
   initialSnapshot: OddsSnapshot | null;
+  initialBooks: EventBookMarkets;
+  initialHistory: PricePoint[];
   initialAccount: Account | null;
   initialBets: BetView[];
   relay: { url: string | null; port: number };
   problem: string | null;
 }
 
+const MARKET_ORDER = ["h2h", "spreads", "totals"];
+
 /** One event's page: every market live, every bookmaker's price, price history, and the event's chat. */
-export function EventView({ sport, eventId, initialSnapshot, initialAccount, initialBets, relay, problem }: EventViewProps) {
+export function EventView({ sport, eventId, initialSnapshot, initialBooks, initialHistory, initialAccount, initialBets, relay, problem }: EventViewProps) {
   const [store] = useState(() => {
     const created = new OddsStore();
     if (initialSnapshot) created.applySnapshot(initialSnapshot);
@@ -36,11 +44,15 @@ export function EventView({ sport, eventId, initialSnapshot, initialAccount, ini
     return created;
   });
   const [connection, setConnection] = useState<LiveConnection | null>(null);
-  const [format] = useOddsFormat();
+  const [format, setFormat] = useOddsFormat();
   const bettor = useBettorPanels(connection, account, store, format);
   const refreshToken = useRef(bettor.refreshToken);
   refreshToken.current = bettor.refreshToken;
   const event = useEvent(store, sport, eventId);
+  const books = useBooks(connection, eventId, initialBooks);
+  const history = usePriceHistory(store, sport, eventId, initialHistory);
+  const opened = initialSnapshot?.events.find((e) => e.id === eventId);
+  const timeline = useTimeline(connection, eventId, opened ? { eventId, sport, status: opened.status, phase: opened.phase, score: opened.score, ts: initialSnapshot?.ts ?? 0 } : null);
 
   useEffect(() => {
     const live = new LiveConnection(relayAddress(relay), store, { account, onTokenExpired: () => refreshToken.current() });
@@ -51,18 +63,80 @@ export function EventView({ sport, eventId, initialSnapshot, initialAccount, ini
   }, [relay.url, relay.port, store, account, sport, eventId]);
 
   return (
-    <main className="board event-page">
+    <main className="board event-page" data-event-id={eventId}>
       <header className="board-header">
         <Link href={`/sports?sport=${encodeURIComponent(sport)}`} className="back">
           ← All {sport.replace(/_/g, " ")}
         </Link>
+        <label className="format">
+          Odds
+          <select value={format} onChange={(e) => setFormat(e.target.value as OddsFormat)} aria-label="Odds format">
+            {FORMATS.map((f) => (
+              <option key={f} value={f}>
+                {f[0]?.toUpperCase() + f.slice(1)}
+              </option>
+            ))}
+          </select>
+        </label>
         <LiveStatus connection={connection} />
         {bettor.bar}
       </header>
       {problem && <p className="notice problem">{problem}</p>}
-      <h1 className="event-title">{event ? event.title : "Event"}</h1>
-      <ChatPanel eventId={eventId} connection={connection} account={account} onSignIn={(reason) => bettor.signIn(reason)} />
+      {event ? <EventHeading event={event} /> : <p className="empty">{store.has(sport) ? "This event has left the board." : "Loading the event…"}</p>}
+      <div className="event-layout">
+        <div className="event-markets">
+          {event &&
+            Object.values(event.markets)
+              .sort((a, b) => MARKET_ORDER.indexOf(a.key) - MARKET_ORDER.indexOf(b.key))
+              .map((market) => (
+                <MarketCard key={market.key} sport={sport} eventId={eventId} market={market} books={books[market.key]} history={history} format={format} closed={event.status === "suspended"} onPick={bettor.onPick} />
+              ))}
+        </div>
+        <aside className="event-side">
+          <Timeline entries={timeline} />
+          <ChatPanel eventId={eventId} connection={connection} account={account} onSignIn={(reason) => bettor.signIn(reason)} />
+        </aside>
+      </div>
       {bettor.panels}
     </main>
+  );
+}
+
+function EventHeading({ event }: { event: EventOdds }) {
+  return (
+    <section className="event-heading" data-status={event.status} data-phase={event.phase}>
+      <p className="league">{event.league}</p>
+      <h1 className="event-title">
+        {event.home} <span className="vs">vs</span> {event.away}
+      </h1>
+      <p className="event-state">
+        {event.phase === "live" ? <span className="badge live">Live</span> : <StartTime iso={event.startsAt} />}
+        {event.score && (
+          <span className="score" data-score={`${event.score.home}-${event.score.away}`}>
+            {event.score.home} – {event.score.away}
+          </span>
+        )}
+        {event.status === "suspended" && <span className="badge suspended">Suspended</span>}
+      </p>
+    </section>
+  );
+}
+
+function Timeline({ entries }: { entries: TimelineEntry[] }) {
+  return (
+    <section className="timeline" aria-label="Event timeline">
+      <h2>Timeline</h2>
+      {entries.length === 0 ? (
+        <p className="empty">Score and status changes appear here as they happen.</p>
+      ) : (
+        <ol>
+          {entries.map((entry, i) => (
+            <li key={`${entry.at}-${i}`}>
+              <ClockTime at={entry.at} /> {entry.text}
+            </li>
+          ))}
+        </ol>
+      )}
+    </section>
   );
 }

@@ -4,6 +4,7 @@ import { listBets } from "../../../../lib/bets/views";
 import { env } from "../../../../lib/env";
 import type { Account } from "../../../../lib/live/account-store";
 import { type BetView, ID_PATTERN, type OddsSnapshot, SPORT_KEY_PATTERN, readSnapshot } from "../../../../lib/protocol";
+import { type EventDetail, readEventDetail } from "../../../_lib/event-detail";
 import { services } from "../../../_lib/services";
 import { currentUser } from "../../../_lib/session";
 import { EventView } from "./event-view";
@@ -27,12 +28,20 @@ export default async function EventPage({ params }: { params: Promise<{ sport: s
   }
   const event = snapshot?.events.find((e) => e.id === eventId) ?? null;
   if (snapshot && !event) notFound();
+  let detail: EventDetail = { books: {}, history: [] };
+  try {
+    detail = (await readEventDetail(services().db, redis, eventId)) ?? detail;
+  } catch {
+    problem ??= "Bookmaker prices could not be loaded; they appear as they move.";
+  }
   const { account, bets } = await bettorOf();
   return (
     <EventView
       sport={sport}
       eventId={eventId}
       initialSnapshot={snapshot}
+      initialBooks={detail.books}
+      initialHistory={detail.history}
       initialAccount={account}
       initialBets={bets}
       relay={{ url: env().RELAY_PUBLIC_URL ?? null, port: env().RELAY_PORT }}
