@@ -22,9 +22,10 @@ export interface ChatState {
 }
 
 /**
- * An event's chat: the history on open, after the socket first joined the room (its first odds
- * snapshot arrives in the same step as the join, see vps/connection.ts) and after every
- * reconnect, since whatever was said meanwhile was missed; live messages and deletes in between.
+ * An event's chat: the history on open, after every reconnect (whatever was said meanwhile was
+ * missed), and again each time the relay confirms the socket is in the room (a read before the
+ * join could miss a message sent between the read and the join); live messages and deletes in
+ * between.
  */
 export function useChat(eventId: string, connection: LiveConnection | null): ChatState {
   const [log, setLog] = useState<ChatLog>(EMPTY_CHAT_LOG);
@@ -42,19 +43,17 @@ export function useChat(eventId: string, connection: LiveConnection | null): Cha
 
   useEffect(() => {
     if (!connection) return;
-    let joined = false;
-    const afterJoin = () => {
-      if (joined || connection.status().lastUpdateAt === null) return;
-      joined = true;
-      void load().then(() => setLive(true));
-    };
     const stops = [
       connection.on("chat:message", (message) => message.eventId === eventId && setLog((held) => withMessages(held, [message]))),
       connection.on("chat:delete", (deleted) => deleted.eventId === eventId && setLog((held) => withDeleted(held, deleted.id))),
-      connection.onReconnect(() => void load()),
-      connection.onStatus(afterJoin),
+      connection.onReconnect(() => {
+        setLive(false);
+        void load();
+      }),
+      connection.onSubscribed((events) => {
+        if (events.includes(eventId)) void load().then(() => setLive(true));
+      }),
     ];
-    afterJoin();
     return () => {
       for (const stop of stops) stop();
     };
