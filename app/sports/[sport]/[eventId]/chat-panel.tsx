@@ -95,12 +95,14 @@ function Composer({ eventId, onPosted, setError }: { eventId: string; onPosted: 
   const send = async (event?: FormEvent) => {
     event?.preventDefault();
     if (!sendable) return;
+    const sent = draft;
     setSending(true);
-    const answer = await postChat(eventId, draft);
+    const answer = await postChat(eventId, sent);
     setSending(false);
     if (!answer.ok) return setError(answer.status === 429 ? `You are sending messages too fast; try again in ${answer.retryAfterSec ?? 10} s.` : answer.message);
     setError(null);
-    setDraft("");
+    // The relay's copy often arrives before this answer, and the writer may have typed on since.
+    setDraft((current) => (current === sent ? "" : current));
     onPosted(answer.value);
   };
   const onKeyDown = (event: KeyboardEvent<HTMLTextAreaElement>) => {
