@@ -65,6 +65,12 @@ export const envSchema = z.object({
   LIABILITY_LIMIT: z.coerce.number().min(0).default(50_000),
   /** A stake at or above this raises an admin alert. */
   LARGE_BET_ALERT: z.coerce.number().min(0).default(1_000),
+  /**
+   * Chat messages one account may post within any CHAT_RATE_WINDOW_MS (a sliding window): enough
+   * to talk, too few to flood a room (docs/chat.md).
+   */
+  CHAT_RATE_MAX: int(5, 1, 100_000),
+  CHAT_RATE_WINDOW_MS: int(10_000, 100, 3_600_000),
   SIMULATOR_ENABLED: flag(true),
   SIMULATOR_PRICE_UPDATES_PER_SEC: z.coerce.number().min(0).max(10_000).default(6),
   SIMULATOR_BETS_PER_SEC: z.coerce.number().min(0).max(10_000).default(1),

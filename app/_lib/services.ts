@@ -1,5 +1,6 @@
 import type { Redis } from "ioredis";
 import { AttemptLimiter } from "../../lib/accounts/attempts";
+import { ChatRateLimiter } from "../../lib/chat/rate-limit";
 import { type Db, createDb } from "../../lib/db";
 import { env } from "../../lib/env";
 import { createRedis } from "../../lib/redis";
@@ -9,6 +10,8 @@ interface Services {
   redis: Redis;
   /** Failed sign-ins per account and per address (SIGNIN_* limits). */
   signins: AttemptLimiter;
+  /** Chat posts per account (CHAT_RATE_* limits). */
+  chat: ChatRateLimiter;
 }
 
 // One Prisma client and one Redis connection per web process, kept on globalThis because Next.js
@@ -29,5 +32,6 @@ function create(): Services {
     db: createDb(config.DATABASE_URL, { poolSize: 5 }),
     redis,
     signins: new AttemptLimiter(redis, { windowMs: config.SIGNIN_WINDOW_MS, perAccount: config.SIGNIN_MAX_FAILURES, perAddress: config.SIGNIN_MAX_FAILURES_PER_ADDRESS }),
+    chat: new ChatRateLimiter(redis, { max: config.CHAT_RATE_MAX, windowMs: config.CHAT_RATE_WINDOW_MS }),
   };
 }

@@ -1,5 +1,6 @@
 import { cookies } from "next/headers";
-import { Credentials } from "../../lib/accounts/credentials";
+import type { z } from "zod";
+import { Credentials, SignUpRequest } from "../../lib/accounts/credentials";
 import { SESSION_COOKIE, SESSION_TTL_SEC, type SessionUser, openSession, readSession, revokeSession } from "../../lib/accounts/sessions";
 import { env } from "../../lib/env";
 import { type BodyResult, apiError, readFields, refuseCrossSite, requireAdminToken, unavailable } from "./http";
@@ -47,13 +48,22 @@ export async function requireUser(request?: Request): Promise<{ user: SessionUse
 }
 
 /**
- * What sign-up and sign-in check before anything else: accounts are on, the request comes from
- * this site, and its body is a well-formed `{ email, password }` (422 naming the field otherwise).
+ * What sign-in checks before anything else: accounts are on, the request comes from this site,
+ * and its body is a well-formed `{ email, password }` (422 naming the field otherwise).
  */
 export async function readCredentials(request: Request): Promise<BodyResult<Credentials>> {
+  return readAccountBody(request, Credentials);
+}
+
+/** The same for sign-up, whose body may also carry a display `name`. */
+export async function readSignUp(request: Request): Promise<BodyResult<SignUpRequest>> {
+  return readAccountBody(request, SignUpRequest);
+}
+
+async function readAccountBody<T>(request: Request, schema: z.ZodType<T>): Promise<BodyResult<T>> {
   const refused = accountsDisabled() ?? refuseCrossSite(request);
   if (refused) return { ok: false, response: refused };
-  return readFields(request, Credentials, 2_048);
+  return readFields(request, schema, 2_048);
 }
 
 /** 503 when accounts are off (no SESSION_SECRET), else null. */

@@ -39,7 +39,9 @@ async function call<T>(path: string, schema: z.ZodType<T>, init: RequestInit = {
 }
 
 export const signIn = (email: string, password: string) => call<Account>("/api/account/login", AccountBody, { method: "POST", body: JSON.stringify({ email, password }) });
-export const signUp = (email: string, password: string) => call<Account>("/api/account/signup", AccountBody, { method: "POST", body: JSON.stringify({ email, password }) });
+/** Creates an account; an empty `name` leaves the default (the email's local part) to the server. */
+export const signUp = (email: string, password: string, name = "") =>
+  call<Account>("/api/account/signup", AccountBody, { method: "POST", body: JSON.stringify(name.trim() ? { email, password, name } : { email, password }) });
 export const signOut = () => call("/api/account/logout", z.unknown(), { method: "POST" });
 export const fetchAccount = () => call<Account>("/api/account", AccountBody);
 export const fetchBets = () => call("/api/bets", BetsBody);

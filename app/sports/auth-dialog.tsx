@@ -9,13 +9,14 @@ export function AuthDialog({ reason, onDone, onClose }: { reason: string | null;
   const [mode, setMode] = useState<"signin" | "signup">("signin");
   const [email, setEmail] = useState("");
   const [password, setPassword] = useState("");
+  const [name, setName] = useState("");
   const [problem, setProblem] = useState<{ message: string; fields: Record<string, string> } | null>(null);
   const [busy, setBusy] = useState(false);
 
   const submit = async (event: FormEvent) => {
     event.preventDefault();
     setBusy(true);
-    const answer = await (mode === "signin" ? signIn : signUp)(email, password);
+    const answer = await (mode === "signin" ? signIn(email, password) : signUp(email, password, name));
     setBusy(false);
     if (answer.ok) return onDone(answer.value);
     setProblem({ message: answer.message, fields: answer.fields ?? {} });
@@ -36,6 +37,13 @@ export function AuthDialog({ reason, onDone, onClose }: { reason: string | null;
           <input name="password" type="password" autoComplete={mode === "signin" ? "current-password" : "new-password"} required minLength={8} value={password} onChange={(e) => setPassword(e.target.value)} />
           {problem?.fields.password && <span className="field-error">{problem.fields.password}</span>}
         </label>
+        {mode === "signup" && (
+          <label>
+            Display name <span className="hint">(shown in chat; optional)</span>
+            <input name="name" autoComplete="nickname" value={name} onChange={(e) => setName(e.target.value)} />
+            {problem?.fields.name && <span className="field-error">{problem.fields.name}</span>}
+          </label>
+        )}
         {problem && Object.keys(problem.fields).length === 0 && <p className="form-error" role="alert">{problem.message}</p>}
         <div className="actions">
           <button type="submit" className="primary" disabled={busy}>

@@ -1,6 +1,7 @@
 import type { Db } from "../db";
 import type { AttemptLimiter } from "./attempts";
-import type { Credentials } from "./credentials";
+import type { Credentials, SignUpRequest } from "./credentials";
+import { defaultDisplayName } from "./display-name";
 import { balanceOf, post } from "./ledger";
 import { hashPassword, verifyPassword } from "./passwords";
 import { type Role, roleOf } from "./sessions";
@@ -31,13 +32,15 @@ export class AccountError extends Error {
 
 /**
  * Creates an account with the demo balance, credited through the ledger in the same
- * transaction. A taken email (compared lower-cased) is an AccountError("email_taken").
+ * transaction. Without a `name`, chat shows the email's local part. A taken email (compared
+ * lower-cased) is an AccountError("email_taken").
  */
-export async function signUp(db: Db, credentials: Credentials, demoBalance: number, role: Role = "user"): Promise<AccountView> {
+export async function signUp(db: Db, credentials: SignUpRequest, demoBalance: number, role: Role = "user"): Promise<AccountView> {
   const passwordHash = await hashPassword(credentials.password);
+  const name = credentials.name ?? defaultDisplayName(credentials.email);
   try {
     return await db.$transaction(async (tx) => {
-      const user = await tx.user.create({ data: { email: credentials.email, passwordHash, role: role === "admin" ? "ADMIN" : "USER" }, select: { id: true, email: true } });
+      const user = await tx.user.create({ data: { email: credentials.email, name, passwordHash, role: role === "admin" ? "ADMIN" : "USER" }, select: { id: true, email: true } });
       const credited = demoBalance > 0 ? await post(tx, user.id, demoBalance, "DEPOSIT") : null;
       return { id: user.id, email: user.email, role, balance: credited?.balance ?? 0, balanceEntry: credited?.entry ?? 0 };
     });

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { DisplayName } from "./display-name";
 
 /** What sign-up and sign-in accept. Emails are compared lower-cased and trimmed. */
 export const Credentials = z.strictObject({
@@ -6,3 +7,7 @@ export const Credentials = z.strictObject({
   password: z.string().min(8, "must be at least 8 characters").max(200, "must be at most 200 characters"),
 });
 export type Credentials = z.infer<typeof Credentials>;
+
+/** What sign-up accepts: the credentials and, optionally, the name chat shows (display-name.ts). */
+export const SignUpRequest = Credentials.extend({ name: DisplayName.optional() });
+export type SignUpRequest = z.infer<typeof SignUpRequest>;

@@ -54,6 +54,29 @@ describe("LiveConnection", () => {
     expect(connection.status().error).toContain("ignored a malformed delta for soccer_epl");
   });
 
+  it("tells onSubscribed listeners once the relay acknowledged a subscription, with its events; not when it refused", async () => {
+    const { io, url } = await relayDouble();
+    let refuse = true;
+    io.on("connection", (socket) => {
+      socket.on("subscribe", (_request: unknown, ack: (r: unknown) => void) => {
+        if (refuse) return ack({ ok: false, error: { code: "unavailable", message: "not yet" } });
+        ack({ ok: true, sports: { soccer_epl: { seq: 0, mode: "snapshot", replayed: 0 } }, events: ["e1"] });
+      });
+    });
+    const connection = new LiveConnection(url, new OddsStore());
+    cleanups.push(() => connection.close());
+    const heard: string[][] = [];
+    connection.onSubscribed((events) => heard.push(events));
+    connection.followEvent("soccer_epl", "e1");
+    connection.connect();
+    await until(() => connection.status().error !== null);
+    expect(heard).toEqual([]);
+    refuse = false;
+    connection.followEvent("soccer_epl", "e1"); // subscribes again while connected
+    await until(() => heard.length === 1);
+    expect(heard).toEqual([["e1"]]);
+  });
+
   it("resumes from the seq it holds after the server drops it", async () => {
     const { io, url } = await relayDouble();
     const requests: unknown[] = [];

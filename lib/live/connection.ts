@@ -66,6 +66,7 @@ export class LiveConnection {
   private readonly events = new Set<string>();
   private readonly listeners = new Set<() => void>();
   private readonly reconnectListeners = new Set<() => void>();
+  private readonly subscribedListeners = new Set<(events: string[]) => void>();
   private connectedBefore = false;
   /** Handshakes refused in a row, and the timer that asks for a fresh token after the last one. */
   private refusals = 0;
@@ -166,6 +167,16 @@ export class LiveConnection {
     return () => this.reconnectListeners.delete(listener);
   }
 
+  /**
+   * Called each time the relay acknowledges a subscription, with the events it covered: from then
+   * on the connection is in those events' rooms (chat included), so history read now misses
+   * nothing later. (A reconnect fires onReconnect before it has resubscribed.)
+   */
+  onSubscribed(listener: (events: string[]) => void): () => void {
+    this.subscribedListeners.add(listener);
+    return () => this.subscribedListeners.delete(listener);
+  }
+
   private wire(): void {
     const socket = this.socket;
     socket.on("connect", () => {
@@ -252,7 +263,8 @@ export class LiveConnection {
     const request = { sports, ...(this.events.size ? { events: [...this.events] } : {}), ...(Object.keys(resume).length ? { resume } : {}) };
     try {
       const result = await this.socket.timeout(10_000).emitWithAck("subscribe", request);
-      if (!result.ok) this.update({ error: `${result.error.code}: ${result.error.message}` });
+      if (!result.ok) return this.update({ error: `${result.error.code}: ${result.error.message}` });
+      for (const listener of this.subscribedListeners) listener(request.events ?? []);
     } catch {
       this.update({ error: "the live server did not answer a subscription in time" });
     }

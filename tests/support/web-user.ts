@@ -25,6 +25,10 @@ export class WebUser {
     return this.request(path, { method: "POST", body: JSON.stringify(body), headers: { "content-type": "application/json", origin: this.baseUrl, ...headers } });
   }
 
+  delete(path: string): Promise<Response> {
+    return this.request(path, { method: "DELETE", headers: { origin: this.baseUrl } });
+  }
+
   get(path: string): Promise<Response> {
     return this.request(path, {});
   }

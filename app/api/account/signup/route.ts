@@ -2,17 +2,18 @@ import { AccountError, signUp } from "../../../../lib/accounts/accounts";
 import { env } from "../../../../lib/env";
 import { apiError, json, unavailable } from "../../../_lib/http";
 import { services } from "../../../_lib/services";
-import { readCredentials, startSession } from "../../../_lib/session";
+import { readSignUp, startSession } from "../../../_lib/session";
 
 export const dynamic = "force-dynamic";
 
 /**
- * POST /api/account/signup `{ email, password }` → 201 `{ id, email, role, balance }` and a
+ * POST /api/account/signup `{ email, password, name? }` (name: what chat shows, 1–32 characters;
+ * default: the email's local part) → 201 `{ id, email, role, balance }` and a
  * session cookie; the account starts with DEMO_BALANCE. 422 with `fields` for bad input, 409
  * `email_taken`.
  */
 export async function POST(request: Request): Promise<Response> {
-  const credentials = await readCredentials(request);
+  const credentials = await readSignUp(request);
   if (!credentials.ok) return credentials.response;
   try {
     const account = await signUp(services().db, credentials.value, env().DEMO_BALANCE);

@@ -1,0 +1,50 @@
+import { postMessage } from "../../../../../lib/chat/posting";
+import { recentMessages } from "../../../../../lib/chat/store";
+import { ChatPost } from "../../../../../lib/chat/text";
+import { unknownId } from "../../../../_lib/chat";
+import { apiError, json, readFields, unavailable } from "../../../../_lib/http";
+import { services } from "../../../../_lib/services";
+import { requireUser } from "../../../../_lib/session";
+
+export const dynamic = "force-dynamic";
+
+type Params = { params: Promise<{ eventId: string }> };
+
+/** GET /api/events/{eventId}/chat → `{ messages }`: the last 50 not deleted, oldest first. 404 for an unknown event. */
+export async function GET(_request: Request, { params }: Params): Promise<Response> {
+  const { eventId } = await params;
+  const unknown = unknownId(eventId, "event");
+  if (unknown) return unknown;
+  try {
+    const messages = await recentMessages(services().db, eventId);
+    return messages ? json({ messages }) : apiError(404, "not_found", "no such event");
+  } catch (error) {
+    return unavailable(error, "Postgres");
+  }
+}
+
+/**
+ * POST /api/events/{eventId}/chat `{ text }` (signed in) → 201 with the stored message
+ * `{ id, eventId, user: { id, name }, text, ts }`, also sent live to `chat:<eventId>`. 401 signed
+ * out, 422 `text` empty or over 500 characters once trimmed, 404 unknown event, 429 with
+ * Retry-After (s) over the rate limit, 503 when Redis or Postgres is out of reach (nothing stored).
+ */
+export async function POST(request: Request, { params }: Params): Promise<Response> {
+  const signedIn = await requireUser(request);
+  if ("response" in signedIn) return signedIn.response;
+  const { eventId } = await params;
+  const body = await readFields(request, ChatPost, 4_096);
+  if (!body.ok) return body.response;
+  const unknown = unknownId(eventId, "event");
+  if (unknown) return unknown;
+  const { db, redis, chat } = services();
+  try {
+    const posted = await postMessage({ db, redis, limiter: chat }, { eventId, userId: signedIn.user.id, text: body.value.text });
+    if (posted.ok) return json(posted.message, 201);
+    if (posted.reason === "no_event") return apiError(404, "not_found", "no such event");
+    const seconds = Math.ceil(posted.retryAfterMs / 1000);
+    return apiError(429, "rate_limited", `you are sending messages too fast; try again in ${seconds} s`, { "retry-after": String(seconds) }, { retryAfterMs: posted.retryAfterMs });
+  } catch (error) {
+    return unavailable(error, "Redis", "the message was not sent; try again shortly");
+  }
+}

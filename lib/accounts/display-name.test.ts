@@ -1,0 +1,25 @@
+import { describe, expect, it } from "vitest";
+import { DisplayName, defaultDisplayName } from "./display-name";
+
+describe("display names", () => {
+  it("are trimmed and kept when 1–32 printable characters", () => {
+    expect(DisplayName.parse("  Ann Lee ")).toBe("Ann Lee");
+    expect(DisplayName.parse("x".repeat(32))).toBe("x".repeat(32));
+    // Counted in characters, not UTF-16 units: 32 emoji fit.
+    expect(DisplayName.parse("🎉".repeat(32))).toBe("🎉".repeat(32));
+  });
+
+  it("refuse empty, too long and unprintable names, saying which", () => {
+    expect(DisplayName.safeParse("   ").error?.issues[0]?.message).toBe("must not be empty");
+    expect(DisplayName.safeParse("x".repeat(33)).error?.issues[0]?.message).toBe("must be at most 32 characters");
+    expect(DisplayName.safeParse("Ann\u202eeeL").error?.issues[0]?.message).toBe("must contain only printable characters");
+    expect(DisplayName.safeParse("Ann\nLee").success).toBe(false);
+    expect(DisplayName.safeParse("zero\u200bwidth").success).toBe(false);
+  });
+
+  it("default to the email's local part, cut to 32 characters", () => {
+    expect(defaultDisplayName("ann.lee@example.com")).toBe("ann.lee");
+    expect(defaultDisplayName(`${"a".repeat(40)}@example.com`)).toBe("a".repeat(32));
+    expect(defaultDisplayName("odd@local@example.com")).toBe("odd"); // as the backfill does
+  });
+});
