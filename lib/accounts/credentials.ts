@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { DisplayName } from "./display-name";
+import { PublicDisplayName } from "./display-name";
 
 /** What sign-up and sign-in accept. Emails are compared lower-cased and trimmed. */
 export const Credentials = z.strictObject({
@@ -9,5 +9,5 @@ export const Credentials = z.strictObject({
 export type Credentials = z.infer<typeof Credentials>;
 
 /** What sign-up accepts: the credentials and, optionally, the name chat shows (display-name.ts). */
-export const SignUpRequest = Credentials.extend({ name: DisplayName.optional() });
+export const SignUpRequest = Credentials.extend({ name: PublicDisplayName.optional() });
 export type SignUpRequest = z.infer<typeof SignUpRequest>;

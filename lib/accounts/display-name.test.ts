@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { DisplayName, defaultDisplayName } from "./display-name";
+import { DisplayName, PublicDisplayName, defaultDisplayName } from "./display-name";
 
 describe("display names", () => {
   it("are trimmed and kept when 1–32 printable characters", () => {
@@ -21,5 +21,14 @@ describe("display names", () => {
     expect(defaultDisplayName("ann.lee@example.com")).toBe("ann.lee");
     expect(defaultDisplayName(`${"a".repeat(40)}@example.com`)).toBe("a".repeat(32));
     expect(defaultDisplayName("odd@local@example.com")).toBe("odd"); // as the backfill does
+  });
+
+  it("a bettor cannot pose as staff, by choice or by email", () => {
+    for (const name of ["Admin", "ADMIN team", "a.d.m.i.n", "Moderator", "Support", "Live Odds", "mod_1"]) {
+      expect(PublicDisplayName.safeParse(name).error?.issues[0]?.message).toBe("is reserved for staff");
+    }
+    expect(PublicDisplayName.parse("Ann Lee")).toBe("Ann Lee");
+    for (const name of ["Madmin", "Modric", "Supporter", "Staffordshire"]) expect(PublicDisplayName.parse(name)).toBe(name); // words, not prefixes
+    expect(defaultDisplayName("support@example.com")).toBe("bettor");
   });
 });

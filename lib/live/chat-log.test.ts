@@ -41,6 +41,8 @@ describe("chat log", () => {
 
   it("an empty history means the chat is empty", () => {
     expect(ids(withHistory(withMessages(EMPTY_CHAT_LOG, [msg(1)]), [], 50))).toEqual([]);
+    // …but not one that arrived live while that (empty) history was being read
+    expect(ids(withHistory(withMessages(EMPTY_CHAT_LOG, [msg(1)]), [], 50, new Set([msg(1).id])))).toEqual(["m0001"]);
   });
 
   it("unchanged input gives back the same value, so React skips the render", () => {

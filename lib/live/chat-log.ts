@@ -34,14 +34,15 @@ export function withMessages(log: ChatLog, incoming: ChatMessage[]): ChatLog {
 /**
  * Takes a fresh history read (the route's last `limit` messages, oldest first). Within the span
  * the history covers it is the truth: a held message missing from it was deleted while this page
- * was not listening. Held messages newer than it arrived after the read and stay; older ones stay
- * too when the history was full (it did not reach back that far).
+ * was not listening. Held messages newer than it arrived after the read and stay, and so do those
+ * that arrived live while the read was under way (`arrivedDuring`: an empty history has no "newer
+ * than"); older ones stay too when the history was full (it did not reach back that far).
  */
-export function withHistory(log: ChatLog, history: ChatMessage[], limit: number): ChatLog {
+export function withHistory(log: ChatLog, history: ChatMessage[], limit: number, arrivedDuring: ReadonlySet<string> = new Set()): ChatLog {
   const first = history[0];
   const last = history[history.length - 1];
   const kept = log.messages.filter((held) => {
-    if (last && after(held, last)) return true;
+    if (arrivedDuring.has(held.id) || (last && after(held, last))) return true;
     return first !== undefined && history.length >= limit && after(first, held);
   });
   return withMessages({ ...log, messages: kept }, history);

@@ -1,6 +1,6 @@
 "use client";
 
-import { useCallback, useEffect, useState } from "react";
+import { useCallback, useEffect, useRef, useState } from "react";
 import { fetchChat } from "../../../../lib/live/chat-api";
 import { type ChatLog, EMPTY_CHAT_LOG, withDeleted, withHistory, withMessages } from "../../../../lib/live/chat-log";
 import type { LiveConnection } from "../../../../lib/live/connection";
@@ -31,12 +31,18 @@ export function useChat(eventId: string, connection: LiveConnection | null): Cha
   const [log, setLog] = useState<ChatLog>(EMPTY_CHAT_LOG);
   const [live, setLive] = useState(false);
   const [problem, setProblem] = useState<string | null>(null);
+  /** Ids of live messages that arrived while a history read was under way: the read may predate them. */
+  const arriving = useRef<Set<string>[]>([]);
 
   const load = useCallback(async () => {
-    const answer = await fetchChat(eventId);
+    const during = new Set<string>();
+    arriving.current.push(during);
+    const answer = await fetchChat(eventId).finally(() => {
+      arriving.current = arriving.current.filter((set) => set !== during);
+    });
     if (!answer.ok) return setProblem(`Chat history unavailable: ${answer.message}`);
     setProblem(null);
-    setLog((held) => withHistory(held, answer.value.messages, HISTORY_LIMIT));
+    setLog((held) => withHistory(held, answer.value.messages, HISTORY_LIMIT, during));
   }, [eventId]);
 
   useEffect(() => void load(), [load]);
@@ -44,7 +50,11 @@ export function useChat(eventId: string, connection: LiveConnection | null): Cha
   useEffect(() => {
     if (!connection) return;
     const stops = [
-      connection.on("chat:message", (message) => message.eventId === eventId && setLog((held) => withMessages(held, [message]))),
+      connection.on("chat:message", (message) => {
+        if (message.eventId !== eventId) return;
+        for (const during of arriving.current) during.add(message.id);
+        setLog((held) => withMessages(held, [message]));
+      }),
       connection.on("chat:delete", (deleted) => deleted.eventId === eventId && setLog((held) => withDeleted(held, deleted.id))),
       connection.onReconnect(() => {
         setLive(false);
