@@ -110,8 +110,8 @@ describe("admin events from the publisher", () => {
     });
 
     it("Postgres stopped under a running publisher: 'down' while it is down, 'up' with how long once ticks succeed again", { timeout: 120_000 }, async () => {
+      const stoppedAt = Date.now(); // nothing can fail on a Postgres that is not yet stopping
       await stopPostgres(postgres.dataDir, "fast");
-      const stoppedAt = Date.now();
       await until(async () => bus.of("outage").length === 1, 30_000, "the outage's down");
       expect(bus.of("outage")[0]).toMatchObject({ data: { service: "postgres", state: "down", reason: "Postgres is unreachable" } });
       const down = bus.of("outage")[0];
