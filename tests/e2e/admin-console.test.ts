@@ -123,6 +123,29 @@ describe("admin console", () => {
     expect(await page.locator('[data-testid="admin-event"]').first().getAttribute("data-kind")).toBe("publisher_started");
   });
 
+  it("Chromium: the console stops reading the overview while its tab is hidden, and reads it again when shown", async () => {
+    const page = await (await contextOf(admin)).newPage();
+    const reads: number[] = [];
+    page.on("request", (request) => {
+      if (request.url().endsWith("/api/admin/overview")) reads.push(Date.now());
+    });
+    await page.goto(`${stack.web.url}/admin`);
+    await until(async () => reads.length >= 2, 10_000, "the console polling");
+    const setHidden = (hidden: boolean) =>
+      page.evaluate((value) => {
+        Object.defineProperty(document, "hidden", { configurable: true, get: () => value });
+        document.dispatchEvent(new Event("visibilitychange"));
+      }, hidden);
+    await setHidden(true);
+    await page.waitForTimeout(300); // a read already in flight may still land
+    const hiddenAt = reads.length;
+    await page.waitForTimeout(3_000); // three poll periods
+    expect(reads.length).toBe(hiddenAt);
+    const shown = page.waitForRequest((request) => request.url().endsWith("/api/admin/overview"));
+    await setHidden(false);
+    await shown;
+  });
+
   it("a bettor never receives an admin event: not in their /sports page, not on their own socket", async () => {
     const context = await contextOf(bettor);
     const page = await context.newPage();
@@ -154,6 +177,33 @@ describe("admin console", () => {
     expect(admins.of("admin:event").length).toBeGreaterThanOrEqual(before + 2); // there were admin events to leak
   });
 
+  it("Chromium: an admin voids one event's bets and settles another from the picker; the bettor is refunded, the feed says so", async () => {
+    const [voided, settled] = [await pick(2), await pick(3)]; // events no earlier test bet on
+    const placed = await bettor.post("/api/bets", { ...voided, stake: 7, accept: "any" }, { "idempotency-key": randomUUID() });
+    expect(placed.status).toBe(201);
+    const betId = ((await placed.json()) as { bet: { id: string } }).bet.id;
+    const page = await (await contextOf(admin)).newPage();
+    await page.goto(`${stack.web.url}/admin`);
+    await page.locator('[data-testid="admin-feed-state"][data-listening="true"]').waitFor({ timeout: 20_000 });
+    const panel = page.getByRole("region", { name: "Settle or void an event" });
+
+    await panel.locator("select[name=event]").selectOption(voided.eventId);
+    await panel.getByRole("button", { name: "Void bets" }).click();
+    await panel.getByRole("status").filter({ hasText: "voided: 1 bet." }).waitFor({ timeout: 15_000 });
+    await page.locator('[data-testid="admin-event"][data-kind="event_voided"]', { hasText: `${voided.eventId} voided by ${admin.email}: 1 bet refunded` }).waitFor({ timeout: 15_000 });
+    const bets = (await (await bettor.get("/api/bets")).json()) as { bets: { id: string; status: string }[] };
+    expect(bets.bets.find((b) => b.id === betId)?.status).toBe("void");
+    expect(await panel.locator(`select[name=event] option[value="${voided.eventId}"]`).count()).toBe(0); // it left the picker
+
+    await panel.locator("select[name=event]").selectOption(settled.eventId);
+    await panel.locator("input[name=home]").fill("2");
+    await panel.locator("input[name=away]").fill("1");
+    await panel.getByRole("button", { name: "Settle with result" }).click();
+    await panel.getByRole("status").filter({ hasText: "settled 2–1: 0 bets." }).waitFor({ timeout: 15_000 });
+    await page.locator('[data-testid="admin-event"][data-kind="event_settled"]', { hasText: `${settled.eventId} settled by ${admin.email}` }).waitFor({ timeout: 15_000 });
+    expect(await stack.db.event.findUniqueOrThrow({ where: { id: settled.eventId }, select: { status: true, homeScore: true, awayScore: true } })).toEqual({ status: "ENDED", homeScore: 2, awayScore: 1 });
+  });
+
   it("a bettor opening /admin gets the 403 page; signed out, the sign-in form, through which an admin reaches the console", async () => {
     const bettorPage = await (await contextOf(bettor)).newPage();
     const refused = await bettorPage.goto(`${stack.web.url}/admin`);
@@ -173,10 +223,10 @@ describe("admin console", () => {
     await page.locator('[data-testid="publisher-state"]').waitFor();
   });
 
-  /** A prematch NBA outcome on the board now. */
-  async function pick() {
+  /** The `skip`-th prematch NBA outcome open on the board now. */
+  async function pick(skip = 0) {
     const snapshot = (await (await fetch(`${stack.web.url}/api/sports/snapshot?sport=basketball_nba`)).json()) as OddsSnapshot;
-    const event = snapshot.events.find((e) => e.phase === "prematch" && e.status === "active" && e.markets.h2h?.status === "open");
+    const event = snapshot.events.filter((e) => e.phase === "prematch" && e.status === "active" && e.markets.h2h?.status === "open")[skip];
     const price = event?.markets.h2h?.outcomes.home?.price;
     if (!event || !price) throw new Error("no open selection on the board");
     return { eventId: event.id, market: "h2h", outcome: "home", price };
