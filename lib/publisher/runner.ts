@@ -200,13 +200,15 @@ export class PublisherRunner {
     this.announce(reached.flatMap((service) => this.outages.recovered(service, now)));
   }
 
-  /** Tells the admins about outages, in order (a late Redis "down" before its "up"). Best effort. */
+  /**
+   * Tells the admins about outages. Best effort, and in order (a late Redis "down" before its
+   * "up"): each `tellAdmins` issues its PUBLISH at once, and one connection keeps commands in order.
+   */
   private announce(notices: OutageNotice[]): void {
-    if (notices.length === 0) return;
-    for (const notice of notices) this.deps.log.info(notice, `admin event: ${notice.service} ${notice.state}`);
-    void (async () => {
-      for (const notice of notices) await tellAdmins(this.deps.redis, "outage", notice);
-    })();
+    for (const notice of notices) {
+      this.deps.log.info(notice, `admin event: ${notice.service} ${notice.state}`);
+      void tellAdmins(this.deps.redis, "outage", notice);
+    }
   }
 
   /**
