@@ -16,7 +16,7 @@ const common = { cwd: __dirname, time: false, merge_logs: true, kill_timeout: 80
 const pass = (names) => Object.fromEntries(names.filter((n) => process.env[n] !== undefined).map((n) => [n, process.env[n]]));
 const shared = pass(["REDIS_URL", "LOG_LEVEL", "LOG_FORMAT", "NODE_ENV"]);
 const server = pass([
-  "DATABASE_URL", "ADMIN_TOKEN", "RELAY_JWT_SECRET", "RELAY_PUBLIC_URL", "RELAY_PORT",
+  "DATABASE_URL", "ADMIN_TOKEN", "RELAY_JWT_SECRET", "RELAY_PUBLIC_URL", "RELAY_PORT", "RELAY_URL",
   "PUBLISHER_INTERVAL_MS", "PUBLISHER_AUTOSTART", "PUBLISHER_LEADER_TTL_MS",
   "ODDS_HISTORY_LENGTH", "ODDS_HISTORY_MAX_AGE_MS", "ODDS_MAX_DELTA_BYTES",
   "HOUSE_MARGIN", "POOL_LIQUIDITY", "MARGIN_METHOD",

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { StartupError } from "./errors";
-import { parseEnv } from "./env";
+import { parseEnv, relayUrl } from "./env";
 
 const base = { DATABASE_URL: "postgresql://u@h:5432/d", REDIS_URL: "redis://h:6379" };
 
@@ -22,5 +22,11 @@ describe("parseEnv", () => {
       expect(message).toContain("PUBLISHER_INTERVAL_MS:");
       expect(message).toContain("ADMIN_TOKEN: must be at least 16 characters");
     }
+  });
+
+  it("reaches the relay on this host at RELAY_PORT unless RELAY_URL says otherwise", () => {
+    expect(relayUrl(parseEnv({ ...base, RELAY_PORT: "4001" }))).toBe("http://127.0.0.1:4001");
+    expect(relayUrl(parseEnv({ ...base, RELAY_URL: "http://relay.internal:3001/" }))).toBe("http://relay.internal:3001");
+    expect(() => parseEnv({ ...base, RELAY_URL: "ws://relay" })).toThrow(/RELAY_URL/);
   });
 });

@@ -29,6 +29,8 @@ export const envSchema = z.object({
   RELAY_PUBLIC_URL: connectionUrl(["http:", "https:", "ws:", "wss:"]).optional(),
   /** The relay's port, for pages when RELAY_PUBLIC_URL is unset (the relay reads it too). */
   RELAY_PORT: int(3001, 1, 65_535),
+  /** Where the web app itself reaches the relay's /health (admin overview). Unset: http://127.0.0.1:RELAY_PORT. */
+  RELAY_URL: connectionUrl(["http:", "https:"]).optional(),
   PUBLISHER_INTERVAL_MS: int(500, 50, 60_000),
   /** With no start/stop decision recorded yet (in Postgres), does the publisher run? */
   PUBLISHER_AUTOSTART: flag(true),
@@ -87,6 +89,11 @@ let cached: Env | undefined;
 export function env(): Env {
   cached ??= parseEnv(process.env);
   return cached;
+}
+
+/** Where this server reaches the relay over HTTP (its /health), without a trailing slash. */
+export function relayUrl(config: Pick<Env, "RELAY_URL" | "RELAY_PORT">): string {
+  return (config.RELAY_URL ?? `http://127.0.0.1:${config.RELAY_PORT}`).replace(/\/+$/, "");
 }
 
 /** Parses an environment object; exported for tests. */

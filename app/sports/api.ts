@@ -21,7 +21,8 @@ const BetsBody = z.object({ bets: z.array(BetView), balance: z.number(), balance
 const PlacedBody = z.object({ bet: BetView, balance: z.number(), balanceEntry: z.number() });
 const TokenBody = z.object({ token: z.string(), expiresAt: z.string() });
 
-async function call<T>(path: string, schema: z.ZodType<T>, init: RequestInit = {}): Promise<Answer<T>> {
+/** One call to one of our routes, its answer checked against `schema` (the admin console uses it too). */
+export async function call<T>(path: string, schema: z.ZodType<T>, init: RequestInit = {}): Promise<Answer<T>> {
   let response: Response;
   try {
     response = await fetch(path, { ...init, headers: { "content-type": "application/json", ...init.headers } });

@@ -1,13 +1,15 @@
 import { randomUUID } from "node:crypto";
 import type { Redis } from "ioredis";
+import { tellAdmins } from "../admin-events";
 import type { Db } from "../db";
-import { errorMessage } from "../errors";
+import { errorMessage, outageOf } from "../errors";
 import type { Logger } from "../log";
 import { CHANNELS, DEFAULT_HEARTBEAT_MS, type FeedState, type FeedStatusMessage, KEYS } from "../protocol";
 import { freshWithinMs, importLegacyDesired, writeStatus } from "./control";
 import { DesiredFollower } from "./desired";
 import { FailureStreak, failureReason } from "./failures";
 import { LeaderLease } from "./leader";
+import { type OutageNotice, OutageTracker, type Service } from "./outages";
 import type { PricingConfig } from "./pricing";
 import { LeadershipLostError, Publisher, SeqConflictError, type TickResult } from "./publisher";
 import { PriorityListener } from "./priority-listener";
@@ -53,6 +55,8 @@ export class PublisherRunner {
   private wokenDuringTick = false;
   /** Consecutive failed ticks or reads of the desired state (empty after a success). */
   private readonly failures = new FailureStreak();
+  /** Postgres and Redis outages as this process saw them while leading, for the admins' feed. */
+  private readonly outages = new OutageTracker();
   private controlTimer: NodeJS.Timeout | null = null;
   private controlRun: Promise<void> | null = null;
   private controlAgain = false;
@@ -83,7 +87,7 @@ export class PublisherRunner {
       changed: () => this.requestControl(),
       // While running, a failure streak ends with a successful tick; while stopped, reading is all we do.
       read: () => {
-        if (this.desired.state === "stopped") this.succeeded("the desired state can be read again");
+        if (this.desired.state === "stopped") this.succeeded("the desired state can be read again", ["postgres"]);
       },
       failed: (error) => this.failed(error, "cannot read the desired state; keeping the last one read"),
     });
@@ -150,18 +154,24 @@ export class PublisherRunner {
   }
 
   private async control(): Promise<void> {
+    let reached = true;
     const leading = await this.lease.acquireOrRenew().catch((error: unknown) => {
+      reached = false;
       this.lease.drop();
       this.deps.log.warn({ err: errorMessage(error) }, "cannot reach Redis to hold the lease");
+      // Only the leader speaks of outages, or every standby would announce the same one.
+      if (this.leaderSince !== null) this.announce(this.outages.failed("redis", failureReason(error), Date.now()));
       return false;
     });
+    // Redis answered: a Redis outage this process saw is over, and can at last be told.
+    if (reached) this.announce(this.outages.recovered("redis", Date.now()));
     if (!leading) {
       if (this.leaderSince !== null) this.deps.log.warn("no longer the leader; standing by");
       this.leaderSince = null;
       await this.stopTicking();
       return;
     }
-    if (this.leaderSince === null) this.becomeLeader();
+    if (this.leaderSince === null) await this.becomeLeader();
     this.desired.refresh(); // acts through `changed` when the decision moved
     const intervalChanged = this.desired.intervalMs !== this.intervalMs;
     this.intervalMs = this.desired.intervalMs;
@@ -174,17 +184,41 @@ export class PublisherRunner {
   /** Counts a failure and logs it when the streak starts or its reason changes (and every 30 s). */
   private failed(error: unknown, what: string): void {
     const reason = failureReason(error);
-    if (this.failures.fail(reason, Date.now())) {
+    const now = Date.now();
+    if (this.failures.fail(reason, now)) {
       this.deps.log.error({ err: errorMessage(error), reason, failures: this.failures.count }, what);
+    }
+    const service = outageOf(error);
+    if (service && this.leaderSince !== null) this.announce(this.outages.failed(service === "Postgres" ? "postgres" : "redis", reason, now));
+  }
+
+  /** A step succeeded, which proves `reached` reachable: ends the failure streak and their outages. */
+  private succeeded(what: string, reached: Service[]): void {
+    const now = Date.now();
+    const ended = this.failures.succeed(now);
+    if (ended) this.deps.log.info({ failures: ended.failures, ms: ended.ms }, what);
+    this.announce(reached.flatMap((service) => this.outages.recovered(service, now)));
+  }
+
+  /**
+   * Tells the admins about outages. Best effort, and in order (a late Redis "down" before its
+   * "up"): each `tellAdmins` issues its PUBLISH at once, and one connection keeps commands in order.
+   */
+  private announce(notices: OutageNotice[]): void {
+    for (const notice of notices) {
+      this.deps.log.info(notice, `admin event: ${notice.service} ${notice.state}`);
+      void tellAdmins(this.deps.redis, "outage", notice);
     }
   }
 
-  private succeeded(what: string): void {
-    const ended = this.failures.succeed(Date.now());
-    if (ended) this.deps.log.info({ failures: ended.failures, ms: ended.ms }, what);
-  }
-
-  private becomeLeader(): void {
+  /**
+   * Takes up the lease just won: a fresh publisher for this term, and the admins told who led
+   * before (the last leader's report names it; null when there is none, e.g. after Redis lost
+   * its data). Read before this leader's first report overwrites it.
+   */
+  private async becomeLeader(): Promise<void> {
+    const previous = await this.deps.redis.hget(KEYS.publisherStatus, "instanceId").catch(() => null);
+    await tellAdmins(this.deps.redis, "leader_changed", { instanceId: this.deps.config.instanceId.slice(0, 128), previous: previous ? previous.slice(0, 128) : null });
     this.leaderSince = Date.now();
     this.leadership = randomUUID();
     this.publisher = new Publisher({
@@ -275,7 +309,7 @@ export class PublisherRunner {
     this.stats.record(durationMs);
     this.lastSuccessAt = Date.now();
     this.lastSuccessMs = durationMs;
-    this.succeeded("ticks succeed again");
+    this.succeeded("ticks succeed again", ["postgres", "redis"]);
   }
 
   /**

@@ -23,7 +23,7 @@ export async function startFullStack(pgServerUrl: string, label: string, extraEn
   const redis = await startRedisServer();
   const relay = await startRelay(redis.url, { RELAY_ALLOWED_ORIGINS: "*" });
   const publisher = await startPublisher(dbUrl, redis.url, extraEnv);
-  const web = await startWeb({ ...publisherEnv(dbUrl, redis.url, extraEnv), RELAY_PUBLIC_URL: relay.url });
+  const web = await startWeb({ ...publisherEnv(dbUrl, redis.url, extraEnv), RELAY_PUBLIC_URL: relay.url, RELAY_URL: relay.url });
   return {
     db,
     dbUrl,

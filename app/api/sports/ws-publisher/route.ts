@@ -1,9 +1,12 @@
 import { z } from "zod";
+import { tellAdmins } from "../../../../lib/admin-events";
 import { env } from "../../../../lib/env";
-import { type DesiredState, type PublisherStatus, readDesired, readStatus, setDesired } from "../../../../lib/publisher/control";
+import { type DesiredState, type PublisherStatus, readDesired, setDesired } from "../../../../lib/publisher/control";
+import { controlNotice } from "../../../../lib/publisher/control-notice";
 import { json, readJsonBody, unavailable } from "../../../_lib/http";
+import { publisherStatus as status } from "../../../_lib/publisher";
 import { services } from "../../../_lib/services";
-import { requireAdmin } from "../../../_lib/session";
+import { type Admin, requireAdmin } from "../../../_lib/session";
 
 export const dynamic = "force-dynamic";
 
@@ -39,7 +42,7 @@ export async function POST(request: Request): Promise<Response> {
   if ("response" in admin) return admin.response;
   const body = await readJsonBody(request, StartBody, '{"intervalMs": 500}', MAX_CONTROL_BODY_BYTES);
   if (!body.ok) return body.response;
-  return decide("running", admin.actor, body.value.intervalMs);
+  return decide("running", admin, body.value.intervalMs);
 }
 
 export async function DELETE(request: Request): Promise<Response> {
@@ -47,19 +50,25 @@ export async function DELETE(request: Request): Promise<Response> {
   if ("response" in admin) return admin.response;
   const body = await readJsonBody(request, StopBody, "no body", MAX_CONTROL_BODY_BYTES);
   if (!body.ok) return body.response;
-  return decide("stopped", admin.actor);
+  return decide("stopped", admin);
 }
 
 /**
- * Records the decision (keeping the interval unless one is given), then waits for the leader.
- * `actor` says how the admin proved it ("the admin token", "an admin account"), never more: the
- * status route is public.
+ * Records the decision (keeping the interval unless one is given), tells the admins what it
+ * changed (nothing when it changed nothing), then waits for the leader. The public record names
+ * the admin only by `admin.actor` ("the admin token", "an admin account"): the status route is
+ * public. The admins' own feed names them (`admin.by`).
  */
-async function decide(state: DesiredState, actor: string, intervalMs?: number): Promise<Response> {
+async function decide(state: DesiredState, admin: Admin, intervalMs?: number): Promise<Response> {
   const { db, redis } = services();
+  const config = env();
   try {
     const previous = await readDesired(db);
-    await setDesired(db, redis, { state, intervalMs: intervalMs ?? previous?.intervalMs ?? env().PUBLISHER_INTERVAL_MS, updatedBy: actor });
+    const before = { state: previous?.state ?? (config.PUBLISHER_AUTOSTART ? "running" : "stopped"), intervalMs: previous?.intervalMs ?? config.PUBLISHER_INTERVAL_MS } as const;
+    const after = { state, intervalMs: intervalMs ?? before.intervalMs };
+    await setDesired(db, redis, { ...after, updatedBy: admin.actor });
+    const notice = controlNotice(before, after, admin.by);
+    if (notice) await tellAdmins(redis, notice.kind, notice.data);
   } catch (error) {
     return unavailable(error, "Postgres", "nothing was changed; try again shortly");
   }
@@ -74,13 +83,6 @@ async function decide(state: DesiredState, actor: string, intervalMs?: number): 
 const leaderRuns = (s: PublisherStatus) => s.running && s.leader?.intervalMs === s.intervalMs;
 /** The leader reports following the stop and no longer ticking. */
 const leaderStopped = (s: PublisherStatus) => s.leader?.following === "stopped" && !s.leader.ticking;
-
-async function status(): Promise<PublisherStatus> {
-  const config = env();
-  const { db, redis } = services();
-  const recorded = await readDesired(db).catch(() => "unreachable" as const);
-  return readStatus(redis, recorded, { intervalMs: config.PUBLISHER_INTERVAL_MS, autostart: config.PUBLISHER_AUTOSTART });
-}
 
 /** Polls the status until `done` holds or time runs out; says why when it did not converge. */
 async function confirm(done: (status: PublisherStatus) => boolean): Promise<PublisherStatus & { confirmed: boolean; warning?: string }> {

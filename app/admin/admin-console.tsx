@@ -1,0 +1,43 @@
+"use client";
+
+import type { AdminEvent } from "../../lib/protocol";
+import type { AdminOverview } from "../../lib/protocol/admin-overview";
+import { AdminFeedList } from "./admin-feed";
+import { ChatModeration } from "./chat-moderation";
+import { EventSettlement, type PickableEvent } from "./event-settlement";
+import { PublisherPanel } from "./publisher-panel";
+import { RelayPanel } from "./relay-panel";
+import { SourcePanel } from "./source-panel";
+import { useAdminFeed } from "./use-admin-feed";
+import { useOverview } from "./use-overview";
+
+/** Kinds after which the overview is read at once rather than at the next poll. */
+const CHANGES_OVERVIEW = new Set<AdminEvent["kind"]>(["publisher_started", "publisher_stopped", "publisher_interval", "leader_changed", "outage"]);
+
+/** The admin console: the overview (read every second while visible), the controls and the pushed admin events. */
+export function AdminConsole({ email, initialOverview, events, relay }: { email: string; initialOverview: AdminOverview; events: PickableEvent[]; relay: { url: string | null; port: number } }) {
+  const { overview, problem, refresh } = useOverview(initialOverview);
+  const feed = useAdminFeed(relay, (event) => {
+    if (CHANGES_OVERVIEW.has(event.kind)) refresh();
+  });
+
+  return (
+    <main className="admin-console">
+      <header className="admin-header">
+        <h1>Admin console</h1>
+        <span className="muted">
+          Signed in as <strong data-testid="admin-email">{email}</strong> · <a href="/sports">Board</a>
+        </span>
+      </header>
+      {problem && <p className="notice problem">{problem}</p>}
+      <div className="admin-grid">
+        <PublisherPanel publisher={overview.publisher} onChanged={refresh} />
+        <AdminFeedList events={feed.events} listening={feed.listening} error={feed.error} />
+        <RelayPanel relay={overview.relay} />
+        <SourcePanel sources={overview.sources} now={overview.ts} />
+        <EventSettlement events={events} />
+        <ChatModeration />
+      </div>
+    </main>
+  );
+}

@@ -1,0 +1,73 @@
+import { z } from "zod";
+import { FeedStatus } from "./messages";
+
+/**
+ * GET /api/admin/overview, what the admin console polls: the publisher's status (as
+ * GET /api/sports/ws-publisher reports it), the relay's /health (which lists every relay instance
+ * through the Socket.IO Redis adapter) and the odds sources. Each part is read on its own: one
+ * that cannot be read says why, and the others still show.
+ */
+
+const time = z.string().nullable();
+
+/** The body of GET /api/sports/ws-publisher (`PublisherStatus` in lib/publisher/control.ts). */
+export const PublisherStatusBody = z.object({
+  desired: z.enum(["running", "stopped"]),
+  running: z.boolean(),
+  health: z.object({ status: z.enum(["ok", "stopped", "failing"]), reason: z.string().optional(), since: z.string().optional() }),
+  intervalMs: z.number(),
+  leader: z.object({ instanceId: z.string(), since: time, following: z.enum(["running", "stopped"]).nullable(), intervalMs: z.number().nullable(), ticking: z.boolean() }).nullable(),
+  lastTick: z.object({ at: z.string(), ageMs: z.number(), durationMs: z.number().nullable() }).nullable(),
+  tickDurationMs: z.object({ p50: z.number().nullable(), p95: z.number().nullable(), p99: z.number().nullable(), max: z.number().nullable(), samples: z.number() }),
+  published: z.object({ ticks: z.number(), messages: z.number(), bytes: z.number(), changes: z.number() }),
+  errors: z.object({ count: z.number(), last: z.object({ message: z.string(), at: z.string() }).nullable() }),
+  updatedBy: z.string().nullable(),
+});
+export type PublisherStatusBody = z.infer<typeof PublisherStatusBody>;
+
+/** One relay instance as the relay's /health lists it under `cluster`. */
+export const RelayInstance = z.object({
+  instanceId: z.string().min(1).max(200),
+  status: z.enum(["ok", "degraded"]),
+  connections: z.number().int().min(0),
+  uptimeSec: z.number().min(0),
+});
+export type RelayInstance = z.infer<typeof RelayInstance>;
+
+/** The parts of the relay's GET /health (`RelayHealth` in vps/relay.ts) the console shows. */
+export const RelayHealthBody = RelayInstance.extend({
+  feed: FeedStatus,
+  cluster: z.object({ instances: z.array(RelayInstance), connections: z.number().int().min(0), complete: z.boolean() }),
+});
+export type RelayHealthBody = z.infer<typeof RelayHealthBody>;
+
+/**
+ * An odds source as far as it reports itself. Today only the built-in simulator exists, which
+ * reports nothing beyond its configuration; a polled source (The Odds API) fills in its credits,
+ * its circuit breaker and when it last brought data. Null means "this source has no such thing",
+ * never zero.
+ */
+export const SourceState = z.object({
+  id: z.string(),
+  name: z.string(),
+  kind: z.enum(["simulator", "odds_api"]),
+  /** As configured on this server (the web app reads the same environment as the source process). */
+  enabled: z.boolean(),
+  detail: z.string().nullable(),
+  quota: z.object({ used: z.number().int().min(0), remaining: z.number().int().min(0), at: z.number() }).nullable(),
+  breaker: z.object({ state: z.enum(["open", "half_open", "closed"]), since: z.number().nullable(), reason: z.string().nullable() }).nullable(),
+  /** When the source last brought data, ms since epoch (staleness is now minus this). */
+  lastDataAt: z.number().nullable(),
+});
+export type SourceState = z.infer<typeof SourceState>;
+
+const failure = z.object({ ok: z.literal(false), error: z.string() });
+
+export const AdminOverview = z.object({
+  /** When the server gathered it, ms since epoch. */
+  ts: z.number(),
+  publisher: z.union([z.object({ ok: z.literal(true), status: PublisherStatusBody }), failure]),
+  relay: z.union([z.object({ ok: z.literal(true), url: z.string(), health: RelayHealthBody }), failure.extend({ url: z.string() })]),
+  sources: z.array(SourceState),
+});
+export type AdminOverview = z.infer<typeof AdminOverview>;
