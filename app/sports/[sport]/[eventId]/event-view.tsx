@@ -19,6 +19,8 @@ import { type TimelineEntry, useBooks, usePriceHistory, useTimeline } from "./us
 
 export interface EventViewProps {
   sport: string;
+  /** The sport's name, e.g. "NBA". */
+  sportTitle: string;
   eventId: string;
   initialSnapshot: OddsSnapshot | null;
   initialBooks: EventBookMarkets;
@@ -32,7 +34,7 @@ export interface EventViewProps {
 const MARKET_ORDER = ["h2h", "spreads", "totals"];
 
 /** One event's page: every market live, every bookmaker's price, price history, and the event's chat. */
-export function EventView({ sport, eventId, initialSnapshot, initialBooks, initialHistory, initialAccount, initialBets, relay, problem }: EventViewProps) {
+export function EventView({ sport, sportTitle, eventId, initialSnapshot, initialBooks, initialHistory, initialAccount, initialBets, relay, problem }: EventViewProps) {
   const [store] = useState(() => {
     const created = new OddsStore();
     if (initialSnapshot) created.applySnapshot(initialSnapshot);
@@ -66,7 +68,7 @@ export function EventView({ sport, eventId, initialSnapshot, initialBooks, initi
     <main className="board event-page" data-event-id={eventId}>
       <header className="board-header">
         <Link href={`/sports?sport=${encodeURIComponent(sport)}`} className="back">
-          ← All {sport.replace(/_/g, " ")}
+          ← All {sportTitle}
         </Link>
         <label className="format">
           Odds
@@ -105,7 +107,7 @@ export function EventView({ sport, eventId, initialSnapshot, initialBooks, initi
 function EventHeading({ event }: { event: EventOdds }) {
   return (
     <section className="event-heading" data-status={event.status} data-phase={event.phase}>
-      <p className="league">{event.league}</p>
+      <p className="event-league">{event.league}</p>
       <h1 className="event-title">
         {event.home} <span className="vs">vs</span> {event.away}
       </h1>

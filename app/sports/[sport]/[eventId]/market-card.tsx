@@ -49,7 +49,7 @@ export const MarketCard = memo(function MarketCard({ sport, eventId, market, boo
             <th scope="col">Bookmaker</th>
             {outcomes.map(([key, o]) => (
               <th scope="col" key={key}>
-                {outcomeLabel(o)}
+                {outcomeLabel(o, market.key)}
               </th>
             ))}
             <th scope="col">Updated</th>
@@ -154,9 +154,10 @@ function bookRows(books: Record<string, BookQuote[]> | undefined, outcomes: stri
   return [...byBook.values()].sort((a, b) => a.book.localeCompare(b.book));
 }
 
-function outcomeLabel(o: OutcomeOdds): string {
+/** "Arsenal -1.5" for a spread, "Over 2.5" for a total. */
+function outcomeLabel(o: OutcomeOdds, market: string): string {
   if (o.point === null) return o.name;
-  return `${o.name} ${o.point > 0 ? "+" : ""}${o.point}`;
+  return `${o.name} ${market === "spreads" && o.point > 0 ? "+" : ""}${o.point}`;
 }
 
 /** How long ago a book last moved, ticking each second; blank until hydrated (the server cannot know the reader's clock). */

@@ -29,8 +29,12 @@ export default async function EventPage({ params }: { params: Promise<{ sport: s
   const event = snapshot?.events.find((e) => e.id === eventId) ?? null;
   if (snapshot && !event) notFound();
   let detail: EventDetail = { books: {}, history: [] };
+  let sportTitle = sport;
   try {
-    detail = (await readEventDetail(services().db, redis, eventId)) ?? detail;
+    const { db } = services();
+    const [read, row] = await Promise.all([readEventDetail(db, redis, eventId), db.sport.findUnique({ where: { key: sport }, select: { title: true } })]);
+    detail = read ?? detail;
+    sportTitle = row?.title ?? sport;
   } catch {
     problem ??= "Bookmaker prices could not be loaded; they appear as they move.";
   }
@@ -38,6 +42,7 @@ export default async function EventPage({ params }: { params: Promise<{ sport: s
   return (
     <EventView
       sport={sport}
+      sportTitle={sportTitle}
       eventId={eventId}
       initialSnapshot={snapshot}
       initialBooks={detail.books}

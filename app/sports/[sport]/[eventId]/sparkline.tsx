@@ -23,8 +23,9 @@ export function Sparkline({ points, outcome, label }: { points: PricePoint[]; ou
   const [lo, hi] = [Math.min(...values), Math.max(...values)];
   const x = (t: number) => ((t - first) / Math.max(1, last - first)) * (WIDTH - 2) + 1;
   const y = (v: number) => (hi === lo ? HEIGHT / 2 : HEIGHT - 2 - ((v - lo) / (hi - lo)) * (HEIGHT - 4));
+  // Before its first stored point a price is drawn flat from the left edge: one point is a line, not a dot.
   const steps = (series: [number, number][]) => {
-    const at: string[] = [];
+    const at: string[] = series[0] ? [`1,${y(series[0][1]).toFixed(1)}`] : [];
     series.forEach(([t, v], i) => {
       const previous = series[i - 1];
       if (previous) at.push(`${x(t).toFixed(1)},${y(previous[1]).toFixed(1)}`);
