@@ -35,7 +35,7 @@ export function ChatModeration() {
   };
 
   return (
-    <section className="chat-moderation" data-testid="chat-moderation" aria-label="Chat moderation">
+    <section className="admin-panel chat-moderation" data-testid="chat-moderation" aria-label="Chat moderation">
       <h2>Chat moderation</h2>
       {problem && <p className="form-error" role="alert">{problem}</p>}
       {messages?.length === 0 && <p className="chat-empty">No messages.</p>}

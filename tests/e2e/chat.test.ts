@@ -166,10 +166,21 @@ describe("chat", () => {
       const history = ((await (await fetch(`${stack.web.url}/api/events/${eventId}/chat`)).json()) as { messages: ChatMessage[] }).messages.map((m) => m.id);
       expect(history).not.toContain(bobs);
       expect(history).not.toContain(alices);
+      // Deleted from the console's moderation list: gone from the event pages too.
+      const consolePage = await moderator.context().newPage();
+      await consolePage.goto(`${stack.web.url}/admin`);
+      const markup = await messageId(a, XSS);
+      const row = consolePage.locator(`[data-testid="chat-moderation"] tr[data-message-id="${markup}"]`);
+      expect(await row.locator(".chat-text").textContent()).toBe(XSS);
+      await row.locator("button", { hasText: "Delete" }).click();
+      for (const page of [a, b, reader, consolePage]) await page.locator(`[data-message-id="${markup}"]`).waitFor({ state: "detached" });
+      expect(await consolePage.locator('[data-testid="chat-moderation"] img').count()).toBe(0);
+
       await b.reload();
       await b.locator('[data-testid="chat-panel"][data-live="true"]').waitFor();
       await message(b, "after the markup").waitFor();
       expect(await b.locator(`[data-message-id="${bobs}"]`).count()).toBe(0);
+      expect(await b.locator(`[data-message-id="${markup}"]`).count()).toBe(0);
     } finally {
       for (const context of contexts) await context.close();
     }
