@@ -46,4 +46,19 @@ describe("FeedStatusTracker", () => {
     tracker.check(50_000 + 3_501);
     expect(tracker.current().status).toBe("stale");
   });
+
+  it("is stale while the odds source reports trouble, with its reason, and live again once it recovers", () => {
+    const seen: FeedStatus[] = [];
+    const tracker = new FeedStatusTracker((s) => seen.push(s), 0);
+    tracker.heartbeat("live", 1_000, 1_000, { state: "ok", reason: null });
+    expect(tracker.current().status).toBe("live");
+    tracker.heartbeat("live", 2_000, 1_000, { state: "stale", reason: "the circuit breaker of odds is open" });
+    expect(tracker.current()).toMatchObject({ status: "stale", reason: "the odds source is failing: the circuit breaker of odds is open" });
+    tracker.heartbeat("live", 3_000, 1_000, { state: "stopped", reason: "OUT_OF_USAGE_CREDITS" });
+    expect(tracker.current()).toMatchObject({ status: "stale", reason: "the odds source stopped: OUT_OF_USAGE_CREDITS" });
+    tracker.heartbeat("stopped", 4_000, 1_000, { state: "stale", reason: "x" }); // an admin's stop says more
+    expect(tracker.current().status).toBe("stopped");
+    tracker.heartbeat("live", 5_000, 1_000, { state: "ok", reason: null });
+    expect(seen.map((s) => s.status)).toEqual(["live", "stale", "stale", "stopped", "live"]);
+  });
 });

@@ -1,9 +1,10 @@
-import { type FeedState, type FeedStatus, silenceLimitMs } from "../lib/protocol";
+import { type FeedState, type FeedStatus, type SourceSummary, silenceLimitMs } from "../lib/protocol";
 
 /**
  * What the relay tells clients about freshness: "live" while the publisher's heartbeats say so,
  * "stopped" when an admin stopped it, and "stale" when heartbeats go quiet, the publisher reports
- * failing ticks, or the relay itself lost Redis. Never silently stale: every change is broadcast.
+ * failing ticks, the odds source it reads from is down (the heartbeat says so), or the relay itself
+ * lost Redis. Never silently stale: every change is broadcast.
  */
 export class FeedStatusTracker {
   private status: FeedStatus;
@@ -23,12 +24,13 @@ export class FeedStatusTracker {
     return this.status;
   }
 
-  /** A heartbeat from the publisher (its own view: live, stale or stopped) and its period, ms. */
-  heartbeat(reported: FeedState, now: number, heartbeatMs?: number): void {
+  /** A heartbeat from the publisher (its own view: live, stale or stopped), its period (ms), and the odds source's state if one reports. */
+  heartbeat(reported: FeedState, now: number, heartbeatMs?: number, source?: SourceSummary): void {
     this.lastBeatAt = now;
     this.silenceLimitMs = silenceLimitMs(heartbeatMs);
     if (this.busDown) return;
-    if (reported === "live") this.set("live", now);
+    if (reported === "live" && source && source.state !== "ok") this.set("stale", now, `the odds source ${source.state === "stopped" ? "stopped" : "is failing"}: ${source.reason ?? "no reason given"}`);
+    else if (reported === "live") this.set("live", now);
     else if (reported === "stopped") this.set("stopped", now, "the publisher was stopped by an admin");
     else this.set("stale", now, "the publisher cannot read or write odds right now");
   }

@@ -5,6 +5,7 @@ import { AdminEvent } from "./admin";
 import { EventBooks } from "./event-detail";
 import { ChatDeleted, ChatMessage, EventUpdate, FEED_STATES, SportsSummary } from "./messages";
 import { SportKey } from "./odds";
+import { SourceSummary } from "./source";
 
 /**
  * Messages between processes over Redis pub/sub: a discriminated union on `type`, versioned with
@@ -51,6 +52,8 @@ export const FeedStatusMessage = z.object({
    * `silenceLimitMs(heartbeatMs)` without one. Absent (an older publisher): 1000.
    */
   heartbeatMs: z.number().int().positive().max(60_000).optional(),
+  /** The external odds source's state, when one reports (The Odds API poller); absent with the simulator. */
+  source: SourceSummary.optional(),
 });
 
 /** Heartbeat period assumed when a heartbeat does not state one, ms. */

@@ -8,3 +8,4 @@ export * from "./state-read";
 export * from "./bets";
 export * from "./admin";
 export * from "./event-detail";
+export * from "./source";

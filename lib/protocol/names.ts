@@ -42,6 +42,8 @@ export const KEYS = {
   publisherLeader: "publisher:leader",
   /** Hash: the leader's counters and timings, written every tick. */
   publisherStatus: "publisher:status",
+  /** String: the odds source's SourceReport JSON, rewritten every second with a short expiry (lib/protocol/source.ts). */
+  sourceStatus: "source:status",
   /** Pub/sub channel telling publisher processes that the desired state (in Postgres) changed. */
   publisherControl: "publisher:control",
 } as const;

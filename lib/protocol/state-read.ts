@@ -3,6 +3,7 @@ import type { OddsSnapshot, SportsSummary } from "./messages";
 import { KEYS } from "./names";
 import { EventOdds } from "./odds";
 import { PRICE_HISTORY, PricePoint } from "./event-detail";
+import { SourceReport } from "./source";
 
 /** The ioredis methods this module needs, so lib/protocol stays free of a client dependency. */
 export interface RedisEval {
@@ -117,4 +118,12 @@ export async function readPriceHistory(redis: RedisLists, eventId: string, now: 
     if (parsed.ok && parsed.message.t >= now - PRICE_HISTORY.windowMs) points.push(parsed.message);
   }
   return points;
+}
+
+/** The odds source's last report (The Odds API poller), or null when none is current or it does not parse. */
+export async function readSourceReport(redis: RedisGet): Promise<SourceReport | null> {
+  const raw = await redis.get(KEYS.sourceStatus);
+  if (raw === null) return null;
+  const parsed = parseJson(SourceReport, raw);
+  return parsed.ok ? parsed.message : null;
 }

@@ -4,7 +4,7 @@ import { tellAdmins } from "../admin-events";
 import type { Db } from "../db";
 import { errorMessage, outageOf } from "../errors";
 import type { Logger } from "../log";
-import { CHANNELS, DEFAULT_HEARTBEAT_MS, type FeedState, type FeedStatusMessage, KEYS } from "../protocol";
+import { CHANNELS, DEFAULT_HEARTBEAT_MS, type FeedState, type FeedStatusMessage, KEYS, SourceReport, type SourceSummary, parseJson } from "../protocol";
 import { freshWithinMs, importLegacyDesired, writeStatus } from "./control";
 import { DesiredFollower } from "./desired";
 import { FailureStreak, failureReason } from "./failures";
@@ -370,7 +370,8 @@ export class PublisherRunner {
 
   /** Tells relays the feed is alive (or deliberately stopped), so they can flag silence as stale. */
   private async heartbeat(): Promise<void> {
-    const message: FeedStatusMessage = { v: 1, type: "feed:status", status: this.feedState(), ts: Date.now(), intervalMs: this.intervalMs, heartbeatMs: this.controlEveryMs };
+    const source = await readSourceSummary(this.deps.redis);
+    const message: FeedStatusMessage = { v: 1, type: "feed:status", status: this.feedState(), ts: Date.now(), intervalMs: this.intervalMs, heartbeatMs: this.controlEveryMs, ...(source ? { source } : {}) };
     await this.deps.redis.publish(CHANNELS.sportsOdds, JSON.stringify(message)).catch(() => {});
   }
 
@@ -379,6 +380,19 @@ export class PublisherRunner {
     if (this.desired.state === null || this.failures.count > 0) return "stale";
     return this.lastSuccessAt !== null && Date.now() - this.lastSuccessAt < freshWithinMs(this.intervalMs) ? "live" : "stale";
   }
+}
+
+/**
+ * The external odds source's state for the heartbeat, or null when none reports (the simulator
+ * writes no report; a poller's report expires seconds after its last write). A report that does
+ * not parse counts as a stale source rather than a healthy one.
+ */
+async function readSourceSummary(redis: Redis): Promise<SourceSummary | null> {
+  const raw = await redis.get(KEYS.sourceStatus).catch(() => null);
+  if (raw === null) return null;
+  const parsed = parseJson(SourceReport, raw);
+  if (!parsed.ok) return { state: "stale", reason: "the odds source's report is unreadable" };
+  return { state: parsed.message.state, reason: parsed.message.reason };
 }
 
 function round(value: number | null): number | null {
