@@ -4,7 +4,8 @@
 //   web        Next.js (the /sports page and /api routes)
 //   ws-server  the Socket.IO relay (vps/server.ts); RELAY_INSTANCES > 1 runs it in cluster mode
 //   publisher  a publisher candidate (one leader writes; extra instances are hot standbys)
-//   feed       the odds source: the built-in simulator. The process itself reads SIMULATOR_ENABLED
+//   feed       the odds source (ODDS_SOURCE): the built-in simulator, or The Odds API poller. With the
+//              simulator, the process itself reads SIMULATOR_ENABLED
 //              through the one flag parser (lib/env-parse.ts); when it is off, it says so and
 //              exits 0, and PM2 leaves it stopped (stop_exit_codes) instead of restarting it.
 
@@ -21,6 +22,9 @@ const server = pass([
   "ODDS_HISTORY_LENGTH", "ODDS_HISTORY_MAX_AGE_MS", "ODDS_MAX_DELTA_BYTES",
   "HOUSE_MARGIN", "POOL_LIQUIDITY", "MARGIN_METHOD",
   "SIMULATOR_ENABLED", "SIMULATOR_PRICE_UPDATES_PER_SEC", "SIMULATOR_BETS_PER_SEC",
+  "ODDS_SOURCE", "ODDS_API_KEY", "ODDS_API_BASE_URL", "ODDS_API_SPORTS", "ODDS_API_REGIONS", "ODDS_API_MARKETS",
+  "ODDS_API_MONTHLY_CREDITS", "ODDS_API_MIN_INTERVAL_MS", "ODDS_BOOK_MAX_AGE_MS", "ODDS_SOURCE_SUSPEND_AFTER_MS",
+  "CHAT_RATE_MAX", "CHAT_RATE_WINDOW_MS",
   "SESSION_SECRET", "DEMO_BALANCE", "SIGNIN_MAX_FAILURES", "SIGNIN_MAX_FAILURES_PER_ADDRESS", "SIGNIN_WINDOW_MS",
   "BET_MIN_STAKE", "BET_MAX_STAKE", "LIABILITY_LIMIT", "LARGE_BET_ALERT",
 ]);

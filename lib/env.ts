@@ -11,6 +11,15 @@ const connectionUrl = (protocols: string[]) =>
     }
   }, `must be a URL starting with ${protocols.map((p) => `${p}//`).join(" or ")}`);
 
+/** A comma-separated list of keys, each matching `pattern`, as an array without blanks or repeats. */
+const keyList = (pattern: RegExp, fallback: string) =>
+  z
+    .string()
+    .default(fallback)
+    .transform((text) => [...new Set(text.split(",").map((key) => key.trim()).filter(Boolean))])
+    .refine((keys) => keys.length > 0, "must list at least one key")
+    .refine((keys) => keys.every((key) => pattern.test(key)), `each key must match ${pattern}`);
+
 const int = (fallback: number, min: number, max: number) =>
   z.coerce.number().int().min(min).max(max).default(fallback);
 
@@ -73,6 +82,24 @@ export const envSchema = z.object({
    */
   CHAT_RATE_MAX: int(5, 1, 100_000),
   CHAT_RATE_WINDOW_MS: int(10_000, 100, 3_600_000),
+  /** Where odds come from: the built-in simulator, or The Odds API v4 (docs/odds-source.md). */
+  ODDS_SOURCE: z.enum(["simulator", "the-odds-api"]).default("simulator"),
+  /** The Odds API key; required with ODDS_SOURCE=the-odds-api (checked by the feed and `npm start`). Never logged. */
+  ODDS_API_KEY: z.string().min(1).max(200).optional(),
+  ODDS_API_BASE_URL: connectionUrl(["http:", "https:"]).default("https://api.the-odds-api.com"),
+  /** Sport keys to poll; keys the provider does not know are reported at start and skipped. */
+  ODDS_API_SPORTS: keyList(/^[a-z0-9_]{1,64}$/, "soccer_epl,basketball_nba,americanfootball_nfl,icehockey_nhl"),
+  ODDS_API_REGIONS: keyList(/^(us|us2|uk|au|eu|fr|se)$/, "us,uk,eu"),
+  /** Markets to read: the three the board prices. */
+  ODDS_API_MARKETS: keyList(/^(h2h|spreads|totals)$/, "h2h,spreads,totals"),
+  /** The plan's credits per month (the free plan: 500). */
+  ODDS_API_MONTHLY_CREDITS: int(500, 1, 100_000_000),
+  /** The fastest any sport is ever polled, ms. */
+  ODDS_API_MIN_INTERVAL_MS: int(10_000, 1_000, 86_400_000),
+  /** A bookmaker's price this much older than the freshest price of its market leaves the consensus, ms. */
+  ODDS_BOOK_MAX_AGE_MS: int(600_000, 1_000, 86_400_000),
+  /** How long the source may be failing before in-play events are suspended (bet stop), ms. */
+  ODDS_SOURCE_SUSPEND_AFTER_MS: int(30_000, 0, 3_600_000),
   SIMULATOR_ENABLED: flag(true),
   SIMULATOR_PRICE_UPDATES_PER_SEC: z.coerce.number().min(0).max(10_000).default(6),
   SIMULATOR_BETS_PER_SEC: z.coerce.number().min(0).max(10_000).default(1),

@@ -36,6 +36,18 @@ const schema = z.object({
   // Read by ecosystem.config.cjs; checked here too, so a typo fails before anything starts.
   RELAY_INSTANCES: z.coerce.number().int().min(1).max(64).default(1),
   PUBLISHER_INSTANCES: z.coerce.number().int().min(1).max(16).default(1),
+  /** The odds source: with The Odds API, demo events are not seeded (the source brings real ones). */
+  ODDS_SOURCE: app.ODDS_SOURCE,
+  ODDS_API_KEY: app.ODDS_API_KEY,
+  ODDS_API_BASE_URL: app.ODDS_API_BASE_URL,
+  ODDS_API_SPORTS: app.ODDS_API_SPORTS,
+  ODDS_API_REGIONS: app.ODDS_API_REGIONS,
+  ODDS_API_MARKETS: app.ODDS_API_MARKETS,
+  ODDS_API_MONTHLY_CREDITS: app.ODDS_API_MONTHLY_CREDITS,
+  ODDS_API_MIN_INTERVAL_MS: app.ODDS_API_MIN_INTERVAL_MS,
+}).refine((env) => env.ODDS_SOURCE !== "the-odds-api" || env.ODDS_API_KEY !== undefined, {
+  path: ["ODDS_API_KEY"],
+  message: "is required with ODDS_SOURCE=the-odds-api (your key from the-odds-api.com)",
 });
 
 export type StackEnv = z.infer<typeof schema>;

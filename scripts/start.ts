@@ -104,7 +104,7 @@ async function startEverything(stack: StackEnv, env: NodeJS.ProcessEnv, secrets:
     redisUrl = (await provision("Redis", "REDIS_URL", stack.REDIS_PORT, REDIS_DIR, () => ensureLocalRedis(stack.REDIS_PORT))).url;
   }
   await assertRedisReachable(redisUrl);
-  await prepareDatabase(databaseUrl, secrets, stack.DEMO_BALANCE);
+  await prepareDatabase(databaseUrl, secrets, stack.DEMO_BALANCE, stack.ODDS_SOURCE === "simulator");
   Object.assign(env, {
     DATABASE_URL: databaseUrl,
     REDIS_URL: redisUrl,
@@ -165,7 +165,7 @@ async function provision<T extends { started: boolean }>(name: string, variable:
   return result;
 }
 
-async function prepareDatabase(databaseUrl: string, secrets: LocalSecrets, demoBalance: number): Promise<void> {
+async function prepareDatabase(databaseUrl: string, secrets: LocalSecrets, demoBalance: number, seedEvents: boolean): Promise<void> {
   const db = createDb(databaseUrl, { poolSize: 2 });
   try {
     await assertDbReachable(db, databaseUrl);
@@ -173,7 +173,8 @@ async function prepareDatabase(databaseUrl: string, secrets: LocalSecrets, demoB
       throw new StartupError(`Migrations failed on ${urlAddress(databaseUrl)}: ${error.message}`);
     });
     say(result.applied.length ? `applied migrations: ${result.applied.join(", ")}` : "database schema is up to date");
-    if (await isEmpty(db)) {
+    if (!seedEvents) say("ODDS_SOURCE=the-odds-api: no demo events; sports and events come from The Odds API");
+    else if (await isEmpty(db)) {
       const counts = await seedDemoData(db);
       say(`seeded demo data: ${counts.sports} sports, ${counts.events} events, ${counts.prices} bookmaker prices`);
     }

@@ -1,7 +1,7 @@
 import { Prisma } from "../generated/prisma/client";
 import { describe, expect, it } from "vitest";
 import { boardSport } from "../protocol";
-import { type EventRow, isOnBoard, toEventOdds } from "./pricing";
+import { type EventRow, isOnBoard, toEventOdds, toMarketOdds } from "./pricing";
 
 const CONFIG = { margin: 0.05, liquidity: 5_000, method: "multiplicative" as const };
 
@@ -87,5 +87,41 @@ describe("toEventOdds", () => {
     const odds = toEventOdds(row({ markets: [market] }), CONFIG);
     expect(Object.is(odds.markets.h2h?.outcomes.away?.edge, 0)).toBe(true);
     expect(JSON.parse(JSON.stringify(odds))).toEqual(odds);
+  });
+});
+
+describe("stale bookmaker prices", () => {
+  const quote = (bookmaker: string, price: number, at: number) => ({ id: `p-${bookmaker}-${price}`, bookmaker, price, lastUpdate: new Date(at) });
+  const market = (books: [string, number, number, number][]) => ({
+    key: "h2h",
+    line: null,
+    status: "OPEN" as const,
+    outcomes: [
+      { id: "o-home", key: "home", name: "Home", point: null, stakeTotal: new Prisma.Decimal(0), prices: books.map(([book, home, , at]) => quote(book, home, at)) },
+      { id: "o-away", key: "away", name: "Away", point: null, stakeTotal: new Prisma.Decimal(0), prices: books.map(([book, , away, at]) => quote(book, away, at)) },
+    ],
+  });
+  const tenMinutes = 600_000;
+
+  it("a book far behind the market's freshest price leaves the consensus and the best price", () => {
+    // "old" stopped updating an hour ago at a price far off the market: it must not be the best.
+    const books: [string, number, number, number][] = [
+      ["a", 1.9, 1.95, 3_600_000],
+      ["b", 1.92, 1.93, 3_590_000],
+      ["old", 2.6, 1.5, 0],
+    ];
+    const withAge = toMarketOdds(market(books), { ...CONFIG, bookMaxAgeMs: tenMinutes });
+    const without = toMarketOdds(market(books), CONFIG);
+    expect(withAge.outcomes.home?.best?.book).toBe("b");
+    expect(without.outcomes.home?.best?.book).toBe("old");
+    expect(withAge.outcomes.home?.fair).not.toBe(without.outcomes.home?.fair);
+  });
+
+  it("when every book is equally old (the source went quiet), the last good prices all stay", () => {
+    const books: [string, number, number, number][] = [
+      ["a", 1.9, 1.95, 0],
+      ["b", 1.92, 1.93, 1_000],
+    ];
+    expect(toMarketOdds(market(books), { ...CONFIG, bookMaxAgeMs: tenMinutes })).toEqual(toMarketOdds(market(books), CONFIG));
   });
 });

@@ -38,6 +38,13 @@ export interface PricingConfig {
   /** Liquidity constant L of the pool blend, in stake units. */
   liquidity: number;
   method?: MarginMethod;
+  /**
+   * A bookmaker's price this much older (ms) than the freshest price of its market leaves the
+   * consensus (unset: every price counts). Measured against the market's freshest price, not the
+   * clock: when the whole source goes quiet the last good prices stay (and the feed says stale),
+   * while one book that stopped updating drops out as soon as the others move on.
+   */
+  bookMaxAgeMs?: number;
 }
 
 
@@ -81,11 +88,12 @@ export type MarketRow = EventRow["markets"][number];
 /** Prices one market (what a patched price or pool total needs, without the rest of its event). */
 export function toMarketOdds(market: MarketRow, config: PricingConfig): MarketOdds {
   const outcomes = [...market.outcomes].sort(byOutcomeOrder);
+  const fresh = freshPrices(outcomes, config.bookMaxAgeMs);
   // A price without a bookmaker key cannot be attributed as "best at …": leave it out.
-  const bookKeys = [...new Set(outcomes.flatMap((o) => o.prices.map((p) => p.bookmaker)))].filter((key) => key.trim() !== "").sort();
+  const bookKeys = [...new Set(outcomes.flatMap((o) => o.prices.filter(fresh).map((p) => p.bookmaker)))].filter((key) => key.trim() !== "").sort();
   const books = bookKeys.map((book) => ({
     book,
-    prices: outcomes.map((o) => o.prices.find((p) => p.bookmaker === book)?.price ?? null),
+    prices: outcomes.map((o) => o.prices.find((p) => p.bookmaker === book && fresh(p))?.price ?? null),
   }));
   const priced = priceMarket({
     books,
@@ -109,6 +117,14 @@ export function toMarketOdds(market: MarketRow, config: PricingConfig): MarketOd
     };
   });
   return { key: market.key, line: market.line, status: market.status === "SUSPENDED" ? "suspended" : "open", arb: priced.arb, outcomes: result };
+}
+
+/** Which prices of a market are fresh enough to count (see PricingConfig.bookMaxAgeMs). */
+function freshPrices(outcomes: MarketRow["outcomes"], maxAgeMs: number | undefined): (price: { lastUpdate: Date }) => boolean {
+  if (maxAgeMs === undefined) return () => true;
+  let freshest = Number.NEGATIVE_INFINITY;
+  for (const outcome of outcomes) for (const price of outcome.prices) freshest = Math.max(freshest, price.lastUpdate.getTime());
+  return (price) => freshest - price.lastUpdate.getTime() <= maxAgeMs;
 }
 
 function byOutcomeOrder(a: { key: string }, b: { key: string }): number {

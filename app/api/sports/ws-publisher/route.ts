@@ -3,6 +3,7 @@ import { tellAdmins } from "../../../../lib/admin-events";
 import { env } from "../../../../lib/env";
 import { type DesiredState, type PublisherStatus, readDesired, setDesired } from "../../../../lib/publisher/control";
 import { controlNotice } from "../../../../lib/publisher/control-notice";
+import { readSourceReport } from "../../../../lib/protocol";
 import { json, readJsonBody, unavailable } from "../../../_lib/http";
 import { publisherStatus as status } from "../../../_lib/publisher";
 import { services } from "../../../_lib/services";
@@ -30,8 +31,10 @@ const CONFIRM_WITHIN_MS = 3_000;
 
 export async function GET(): Promise<Response> {
   try {
-    const current = await status();
-    return json(current, current.health.status === "failing" ? 503 : 200);
+    // The odds source's own report rides along (null with the simulator): its plan, spend per
+    // sport and per day, credits, breakers and staleness (docs/odds-source.md).
+    const [current, source] = await Promise.all([status(), readSourceReport(services().redis)]);
+    return json({ ...current, source }, current.health.status === "failing" ? 503 : 200);
   } catch (error) {
     return unavailable(error, "Redis");
   }
