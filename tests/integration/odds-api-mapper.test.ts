@@ -218,6 +218,8 @@ describe("The Odds API mapper", () => {
   });
 
   it("sports are upserted, and only real changes are written", async () => {
+    expect(await write([])).toMatchObject({ events: 0, ids: {} });
+    expect(await db.sport.count()).toBe(0); // an empty poll creates nothing
     const sports = [{ key: SPORT, group: "Soccer", title: "EPL", description: "", active: true, has_outrights: false }, { key: "basketball_nba", group: "Basketball", title: "NBA", description: "", active: false, has_outrights: false }];
     expect(await ensureSports(db, sports)).toEqual({ created: 2 });
     const before = await db.sport.findMany({ orderBy: { key: "asc" } });

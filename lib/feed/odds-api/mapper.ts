@@ -48,6 +48,7 @@ export async function writeOdds(db: Db, sportKey: string, events: ApiOddsEvent[]
   const now = options.now ?? new Date();
   const unique = uniqueById(events);
   const plans = unique.map((event) => planEvent(event, options.markets, now, drops));
+  if (plans.length === 0) return { events: 0, created: 0, pricesWritten: 0, pricesUnchanged: 0, drops, moved: [], ids: {} }; // nothing to create a sport for
   return db.$transaction(async (tx) => {
     const league = await ensureSport(tx, sportKey, unique[0]?.sport_title);
     const rows = await upsertEvents(tx, sportKey, league, plans);
