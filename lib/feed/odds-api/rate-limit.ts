@@ -32,7 +32,7 @@ export class RateLimit {
    * else the next step of a jittered exponential backoff.
    */
   limited(retryAfterMs: number | null): number {
-    this.backoff = this.backoff ? this.backoff.next(undefined) : this.factory.next(undefined);
+    this.backoff = this.backoff ? this.backoff.next(undefined) : this.factory.next();
     const waitMs = retryAfterMs ?? Math.max(1, Math.round(this.backoff.duration));
     this.until = Math.max(this.until, this.options.now() + waitMs);
     return waitMs;
