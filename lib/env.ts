@@ -96,6 +96,10 @@ export const envSchema = z.object({
   ODDS_API_MONTHLY_CREDITS: int(500, 1, 100_000_000),
   /** The fastest any sport is ever polled, ms. */
   ODDS_API_MIN_INTERVAL_MS: int(10_000, 1_000, 86_400_000),
+  /** Failed calls in a row (each after its retries) that open an endpoint's circuit breaker. */
+  ODDS_API_BREAKER_FAILURES: int(5, 1, 1_000),
+  /** How long an open breaker makes no calls before one test call (half-open), ms. */
+  ODDS_API_BREAKER_COOLDOWN_MS: int(30_000, 100, 3_600_000),
   /** A bookmaker's price this much older than the freshest price of its market leaves the consensus, ms. */
   ODDS_BOOK_MAX_AGE_MS: int(600_000, 1_000, 86_400_000),
   /** How long the source may be failing before in-play events are suspended (bet stop), ms. */

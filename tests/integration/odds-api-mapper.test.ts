@@ -178,12 +178,15 @@ describe("The Odds API mapper", () => {
     });
     await clearQueue();
     const live = await writeScores(db, [score("e2", "Liverpool", "Everton", false, "2026-11-24T11:30:00Z"), score("unknown", "A", "B", true, "2026-11-24T11:00:00Z")], { now: NOW });
-    expect(live).toEqual({ scoreChanged: [ids.e2], started: [], completed: [] });
+    // The first score read is the state, not a change in the game: no bet stop for it.
+    expect(live).toEqual({ scoreChanged: [], started: [], completed: [] });
     expect(await db.event.findUniqueOrThrow({ where: { id: ids.e2 }, select: { homeScore: true, awayScore: true, phase: true, status: true } })).toEqual({ homeScore: 2, awayScore: 1, phase: "LIVE", status: "ACTIVE" });
     expect(await writeScores(db, [score("e2", "Liverpool", "Everton", false, "2026-11-24T11:30:00Z")], { now: NOW })).toEqual({ scoreChanged: [], started: [], completed: [] });
+    const goal = { ...score("e2", "Liverpool", "Everton", false, "2026-11-24T11:30:00Z"), scores: [{ name: "Everton", score: "1" }, { name: "Liverpool", score: "3" }] };
+    expect(await writeScores(db, [goal], { now: NOW })).toEqual({ scoreChanged: [ids.e2], started: [], completed: [] });
     const started = await writeScores(db, [{ ...score("e1", "Arsenal", "Chelsea", false, "2026-11-24T18:00:00Z"), scores: null }], { now: new Date("2026-11-24T18:01:00Z") });
     expect(started).toEqual({ scoreChanged: [], started: [ids.e1], completed: [] });
-    const done = await writeScores(db, [score("e2", "Liverpool", "Everton", true, "2026-11-24T11:30:00Z")], { now: NOW });
+    const done = await writeScores(db, [{ ...goal, completed: true }], { now: NOW });
     expect(done).toEqual({ scoreChanged: [], started: [], completed: [ids.e2] });
     expect(await db.event.findUniqueOrThrow({ where: { id: ids.e2 }, select: { status: true } })).toEqual({ status: "ENDED" });
     await settlePending(db);

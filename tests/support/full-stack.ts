@@ -15,11 +15,14 @@ export interface FullStack {
   stop(): Promise<void>;
 }
 
-/** Seeded Postgres database, Redis, relay, one publisher and `next start`, wired as in production. */
-export async function startFullStack(pgServerUrl: string, label: string, extraEnv: Record<string, string> = {}): Promise<FullStack> {
+/**
+ * Seeded Postgres database (unless `seed` is false: an odds source brings its own events), Redis,
+ * relay, one publisher and `next start`, wired as in production.
+ */
+export async function startFullStack(pgServerUrl: string, label: string, extraEnv: Record<string, string> = {}, options: { seed?: boolean } = {}): Promise<FullStack> {
   const dbUrl = await createTestDatabase(pgServerUrl, label);
   const db = createDb(dbUrl);
-  await seedDemoData(db);
+  if (options.seed !== false) await seedDemoData(db);
   const redis = await startRedisServer();
   const relay = await startRelay(redis.url, { RELAY_ALLOWED_ORIGINS: "*" });
   const publisher = await startPublisher(dbUrl, redis.url, extraEnv);

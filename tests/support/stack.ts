@@ -41,3 +41,10 @@ export async function startPublisher(databaseUrl: string, redisUrl: string, env:
   await proc.waitForOutput(/publisher process ready/);
   return proc;
 }
+
+/** The `feed` app (lib/feed/main.ts) with the given source settings, ready once it says it polls or simulates. */
+export async function startFeed(databaseUrl: string, redisUrl: string, env: Record<string, string> = {}): Promise<Proc> {
+  const proc = spawnTs("feed", "lib/feed/main.ts", { DATABASE_URL: databaseUrl, REDIS_URL: redisUrl, LOG_LEVEL: "info", ...env });
+  await proc.waitForOutput(/polling The Odds API|simulator running/);
+  return proc;
+}

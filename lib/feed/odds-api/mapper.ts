@@ -236,6 +236,8 @@ async function upsertPrices(tx: Tx, prices: PriceRow[]): Promise<string[]> {
 /**
  * Applies a scores poll to the events we hold (by provider id; others are ignored): scores, LIVE
  * once started, ENDED when completed with both scores (what settlement needs). Returns our ids.
+ * `scoreChanged` lists events whose known score moved (a goal: the bet stop's cue); an event's
+ * first score (null before) is learning the state, not a change in the game, and is not listed.
  */
 export async function writeScores(db: Db, scores: ApiScoreEvent[], options: { now?: Date } = {}): Promise<{ scoreChanged: string[]; started: string[]; completed: string[] }> {
   const now = options.now ?? new Date();
@@ -250,7 +252,8 @@ export async function writeScores(db: Db, scores: ApiScoreEvent[], options: { no
       const item = items.get(row.externalId);
       const next = item ? scoreChange(row, item, now) : null;
       if (!next) return [];
-      if (next.homeScore !== row.homeScore || next.awayScore !== row.awayScore) result.scoreChanged.push(row.id);
+      const known = row.homeScore !== null && row.awayScore !== null;
+      if (known && (next.homeScore !== row.homeScore || next.awayScore !== row.awayScore)) result.scoreChanged.push(row.id);
       if (next.phase === "LIVE" && row.phase !== "LIVE") result.started.push(row.id);
       if (next.status === "ENDED") result.completed.push(row.id);
       return [{ id: row.id, ...next }];

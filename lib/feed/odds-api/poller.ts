@@ -1,0 +1,270 @@
+import type { Redis } from "ioredis";
+import { tellAdmins } from "../../admin-events";
+import type { Db } from "../../db";
+import type { Logger } from "../../log";
+import { KEYS, type SourceReport, type SportPlanView } from "../../protocol";
+import type { Endpoint, OddsApi } from "./api";
+import { inPlayEvents, reopenEvents, suspendEvents } from "./bet-stop";
+import { ensureSports, writeOdds, writeScores } from "./mapper";
+import { type Plan, type SportSchedule, SpendLedger, nextDue, plan } from "./planner";
+import { type Usage, scoresCost } from "./schemas";
+import { SourceHealth } from "./source-health";
+
+export interface PollerConfig {
+  /** Sport keys asked for (ODDS_API_SPORTS). */
+  sports: string[];
+  markets: string[];
+  monthlyCredits: number;
+  minIntervalMs: number;
+  /** Credits per odds call (markets × regions). */
+  oddsCost: number;
+  /** How long the source may fail before in-play events are suspended, ms. */
+  suspendAfterMs: number;
+  /** How often the free fixture list is read per sport, ms. */
+  fixturesEveryMs?: number;
+}
+
+export interface PollerDeps {
+  db: Db;
+  redis: Redis;
+  api: OddsApi;
+  log: Logger;
+  config: PollerConfig;
+  now?: () => number;
+}
+
+/** Credits kept back from the plan: 5 % of the month, at least 10 (restarts, a manual check). */
+const reserveOf = (monthly: number) => Math.max(10, Math.ceil(monthly * 0.05));
+/** The report expires this long after its last write, so a dead poller stops speaking for the source. */
+const REPORT_TTL_MS = 15_000;
+const FIXTURES_EVERY_MS = 10 * 60_000;
+/** Quota warnings go out once when the credits left cross each of these shares of the month. */
+const QUOTA_WARNINGS = [0.25, 0.1, 0.02];
+
+/**
+ * The Odds API poller: one for all users. Every second it plans (where the month's credits do the
+ * most good: in-play first), polls what is due, writes what moved into Postgres (the triggers and
+ * the publisher do the rest), stops bets on in-play events when the source fails or a score
+ * changes, and reports its state to Redis for the publisher's heartbeat, the status API, the
+ * console and /api/metrics.
+ */
+export class OddsApiPoller {
+  private readonly now: () => number;
+  private readonly health: SourceHealth;
+  private readonly ledger = new SpendLedger();
+  private readonly fixtures = new Map<string, SportSchedule>();
+  private readonly fixturesAt = new Map<string, number>();
+  private readonly lastOdds = new Map<string, number>();
+  private readonly lastScores = new Map<string, number>();
+  private readonly breakers = new Map<Endpoint, string>();
+  private usage: (Usage & { at: number }) | null = null;
+  private sports: string[] = [];
+  private unknownSports: string[] = [];
+  private current: Plan | null = null;
+  private readonly counts = { calls: 0, failures: 0, malformed: 0, dropped: {} as Record<string, number>, suspended: 0, reopened: 0 };
+  private warned = new Set<number>();
+  private timer: NodeJS.Timeout | null = null;
+  private running: Promise<void> | null = null;
+
+  constructor(private readonly deps: PollerDeps) {
+    this.now = deps.now ?? Date.now;
+    this.health = new SourceHealth(this.now());
+  }
+
+  /** The client's events (wire them into createOddsApiClient's `events`). */
+  readonly events = {
+    usage: (usage: Usage, endpoint: Endpoint) => this.onUsage(usage, endpoint),
+    breaker: (endpoint: Endpoint, state: string) => this.onBreaker(endpoint, state),
+    malformed: () => {
+      this.counts.malformed += 1;
+    },
+    stopped: (code: string, message: string) => {
+      this.deps.log.error({ code }, `The Odds API refused our key: ${message}. Polling stops until the key or plan is fixed and the feed restarted`);
+    },
+  };
+
+  /** Starts the loop: one step a second, never two at once. */
+  start(): void {
+    const loop = () => {
+      this.running = this.step().catch((error: unknown) => this.deps.log.error({ err: error instanceof Error ? error.message : String(error) }, "poller step failed"));
+      void this.running.finally(() => {
+        if (this.timer !== null) this.timer = setTimeout(loop, 1_000);
+      });
+    };
+    this.timer = setTimeout(loop, 0);
+  }
+
+  async stop(): Promise<void> {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+    await this.running;
+  }
+
+  /** One pass: discover sports once, refresh fixtures, plan, poll what is due, stop bets, report. */
+  async step(): Promise<void> {
+    if (this.sports.length === 0 && this.deps.api.stopped() === null) await this.discover();
+    if (this.deps.api.stopped() === null && this.sports.length > 0) {
+      await this.refreshFixtures();
+      this.current = this.plan();
+      for (const sport of this.current.sports) await this.pollDue(sport.sport, sport.oddsIntervalMs, sport.scoresIntervalMs);
+    }
+    await this.betStop();
+    await this.report();
+  }
+
+  /** Reads the provider's sports (free): unknown keys are reported once and skipped; known ones get their Sport row. */
+  private async discover(): Promise<void> {
+    const answer = await this.call(() => this.deps.api.sports());
+    if (!answer) return;
+    const offered = new Map(answer.data.map((sport) => [sport.key, sport]));
+    this.unknownSports = this.deps.config.sports.filter((key) => !offered.has(key));
+    if (this.unknownSports.length) this.deps.log.error({ unknown: this.unknownSports, known: [...offered.keys()].slice(0, 50) }, "ODDS_API_SPORTS names sports The Odds API does not offer; they are skipped");
+    const known = this.deps.config.sports.filter((key) => offered.has(key));
+    await ensureSports(this.deps.db, known.map((key) => offered.get(key)).filter((sport) => sport !== undefined));
+    this.sports = known;
+  }
+
+  /** The free fixture list of each sport, every 10 minutes: what the planner plans with. */
+  private async refreshFixtures(): Promise<void> {
+    const every = this.deps.config.fixturesEveryMs ?? FIXTURES_EVERY_MS;
+    for (const sport of this.sports) {
+      if (this.now() - (this.fixturesAt.get(sport) ?? Number.NEGATIVE_INFINITY) < every) continue;
+      const answer = await this.call(() => this.deps.api.events(sport));
+      if (!answer) continue;
+      this.fixturesAt.set(sport, this.now());
+      this.fixtures.set(sport, { sport, events: answer.data.map((event) => ({ id: event.id, commence: Date.parse(event.commence_time), completed: false })) });
+    }
+  }
+
+  private plan(): Plan {
+    const now = this.now();
+    const remaining = this.usage?.remaining ?? this.deps.config.monthlyCredits;
+    return plan({
+      now,
+      periodEnd: periodEnd(now),
+      remaining,
+      oddsCost: this.deps.config.oddsCost,
+      scoresCost: scoresCost(true),
+      minIntervalMs: this.deps.config.minIntervalMs,
+      reserve: reserveOf(this.deps.config.monthlyCredits),
+      sports: this.sports.map((sport) => this.fixtures.get(sport) ?? { sport, events: [] }),
+    });
+  }
+
+  private async pollDue(sport: string, oddsEvery: number | null, scoresEvery: number | null): Promise<void> {
+    const now = this.now();
+    const oddsAt = nextDue(this.lastOdds.get(sport) ?? null, oddsEvery, now);
+    if (oddsAt !== null && oddsAt <= now && this.deps.api.blockedUntil() <= now) await this.pollOdds(sport);
+    const scoresAt = nextDue(this.lastScores.get(sport) ?? null, scoresEvery, now);
+    if (scoresAt !== null && scoresAt <= this.now() && this.deps.api.blockedUntil() <= this.now()) await this.pollScores(sport);
+  }
+
+  /** Odds of one sport: what moved is written, and markets the source suspended reopen for events it priced afresh. */
+  private async pollOdds(sport: string): Promise<void> {
+    const startedAt = new Date(this.now());
+    const answer = await this.call(() => this.deps.api.odds(sport));
+    this.lastOdds.set(sport, this.now()); // a failure waits for the next due time too: no retry loop
+    if (!answer) return;
+    this.spent(sport, "odds", answer.usage);
+    const written = await writeOdds(this.deps.db, sport, answer.data, { markets: this.deps.config.markets });
+    for (const [reason, count] of Object.entries(written.drops)) this.counts.dropped[reason] = (this.counts.dropped[reason] ?? 0) + count;
+    const reopened = await reopenEvents(this.deps.db, Object.values(written.ids), startedAt);
+    this.counts.reopened += reopened;
+    if (reopened) this.deps.log.info({ sport, markets: reopened }, "fresh prices arrived: reopened markets the source had suspended");
+  }
+
+  /** Scores of a sport with events in play: a changed score stops bets on that event at once. */
+  private async pollScores(sport: string): Promise<void> {
+    // daysFrom=1: the provider lists an event that finished only with it, and we need to see it end.
+    const answer = await this.call(() => this.deps.api.scores(sport, 1));
+    this.lastScores.set(sport, this.now());
+    if (!answer) return;
+    this.spent(sport, "scores", answer.usage);
+    const { scoreChanged } = await writeScores(this.deps.db, answer.data);
+    const suspended = await suspendEvents(this.deps.db, scoreChanged);
+    this.counts.suspended += suspended;
+    if (suspended) this.deps.log.info({ sport, events: scoreChanged.length, markets: suspended }, "score changed: markets suspended until fresh prices arrive");
+  }
+
+  /** When the source has failed for longer than the limit, in-play events stop taking bets. */
+  private async betStop(): Promise<void> {
+    if (!this.health.troubledFor(this.now(), this.deps.config.suspendAfterMs)) return;
+    const live = await inPlayEvents(this.deps.db, this.sports.length ? this.sports : this.deps.config.sports);
+    const suspended = await suspendEvents(this.deps.db, live);
+    this.counts.suspended += suspended;
+    if (suspended) this.deps.log.warn({ markets: suspended, reason: this.health.reason }, "the odds source is failing: in-play markets suspended until fresh prices arrive");
+  }
+
+  /** Runs one API call; a failure is counted, recorded in the health and answered with null. */
+  private async call<T>(work: () => Promise<T>): Promise<T | null> {
+    this.counts.calls += 1;
+    try {
+      const result = await work();
+      this.health.succeeded(this.now());
+      return result;
+    } catch (error) {
+      this.counts.failures += 1;
+      this.health.failed(error, this.now());
+      return null;
+    }
+  }
+
+  /** What a call cost, as the provider says (x-requests-last), by sport and day. */
+  private spent(sport: string, endpoint: Endpoint, usage: Usage | null): void {
+    if (usage) this.ledger.record({ sport, endpoint, credits: usage.last, at: this.now() });
+  }
+
+  private onUsage(usage: Usage, _endpoint: Endpoint): void {
+    const now = this.now();
+    this.usage = { ...usage, at: now };
+    const share = usage.remaining / this.deps.config.monthlyCredits;
+    for (const threshold of QUOTA_WARNINGS) {
+      if (share > threshold || this.warned.has(threshold)) continue;
+      this.warned.add(threshold);
+      const reason = `${usage.remaining} credits left of ${this.deps.config.monthlyCredits} (${Math.round(share * 100)} %)`;
+      this.deps.log.warn({ remaining: usage.remaining, used: usage.used }, `The Odds API: ${reason}`);
+      void tellAdmins(this.deps.redis, "quota_warning", { remaining: usage.remaining, used: usage.used, reason });
+    }
+  }
+
+  private onBreaker(endpoint: Endpoint, state: string): void {
+    this.breakers.set(endpoint, state);
+    const breakerState = state === "open" || state === "half_open" ? state : "closed";
+    this.deps.log.warn({ endpoint, state }, `circuit breaker of ${endpoint} is ${state}`);
+    void tellAdmins(this.deps.redis, "source_breaker", { endpoint, state: breakerState, ...(this.health.reason ? { reason: this.health.reason } : {}) });
+  }
+
+  /** Writes the report every step, with an expiry: a poller that dies stops vouching for the source. */
+  private async report(): Promise<void> {
+    const report: SourceReport = {
+      v: 1,
+      source: "the-odds-api",
+      state: this.deps.api.stopped() ? "stopped" : this.health.state,
+      reason: this.deps.api.stopped() ? `${this.deps.api.stopped()?.code}: ${this.deps.api.stopped()?.message}`.slice(0, 300) : this.health.reason,
+      since: this.health.since,
+      at: this.now(),
+      lastSuccessAt: this.health.lastSuccessAt,
+      usage: this.usage,
+      monthlyCredits: this.deps.config.monthlyCredits,
+      breakers: this.deps.api.breakers(),
+      blockedUntil: this.deps.api.blockedUntil(),
+      unknownSports: this.unknownSports,
+      plan: this.current ? { budgetPerDay: this.current.budgetPerDay, reserve: this.current.reserve, sports: this.current.sports.map((sport) => this.planView(sport)) } : null,
+      spend: this.ledger.snapshot(),
+      counts: this.counts,
+    };
+    await this.deps.redis.set(KEYS.sourceStatus, JSON.stringify(report), "PX", REPORT_TTL_MS).catch(() => {});
+  }
+
+  private planView(sport: Plan["sports"][number]): SportPlanView {
+    const { sport: key, class: pollClass, inPlay, soon, later, oddsIntervalMs, scoresIntervalMs, creditsPerDay } = sport;
+    const lastOddsAt = this.lastOdds.get(key) ?? null;
+    return { sport: key, class: pollClass, inPlay, soon, later, oddsIntervalMs, scoresIntervalMs, creditsPerDay, lastOddsAt, nextOddsAt: nextDue(lastOddsAt, oddsIntervalMs, this.now()) };
+  }
+}
+
+/** When the month's credits reset: the start of next month (UTC), ms since epoch. */
+export function periodEnd(now: number): number {
+  const date = new Date(now);
+  return Date.UTC(date.getUTCFullYear(), date.getUTCMonth() + 1, 1);
+}
