@@ -66,8 +66,8 @@ describe("plan", () => {
     expect(epl?.class).toBe("in_play");
     expect(epl!.oddsIntervalMs! / HOUR).toBeCloseTo(15.42, 1);
     expect(epl?.scoresIntervalMs).toBe(epl?.oddsIntervalMs);
-    expect(nba!.oddsIntervalMs! / DAY_MS).toBeCloseTo(20.8, 1);
-    expect(nba?.scoresIntervalMs).toBeNull();
+    // 16 · 1/37 = 0.43 credits/day would poll NBA every 20.8 days: older than 48 h, not worth it.
+    expect(nba).toMatchObject({ class: "later", oddsIntervalMs: null, scoresIntervalMs: null, creditsPerDay: 0 });
     const rich = plan(input({ remaining: 20_000, sports: [inPlay, later] }));
     expect(rich.sports[0]!.oddsIntervalMs! / MIN).toBeCloseTo(22.2, 1);
     expect(rich.sports[1]!.oddsIntervalMs! / HOUR).toBeCloseTo(12, 1);
@@ -86,10 +86,19 @@ describe("plan", () => {
     const p = plan(input({ remaining: 20_000, sports: [later, { ...later, sport: "nfl" }] }));
     expect(p.sports.map((s) => s.oddsIntervalMs)).toEqual([6 * HOUR, 6 * HOUR]);
     expect(p.plannedPerDay).toBeLessThan(p.budgetPerDay / 4);
-    // On the free plan the top-up is capped at 1/8 of the budget: rarer than 6 h.
-    const poor = plan(input({ sports: [later] }));
+    // With less, the top-up is capped at 1/8 of the budget (and squared when short): rarer than 6 h.
+    const poor = plan(input({ remaining: 5_000, sports: [later] }));
     expect(poor.sports[0]!.oddsIntervalMs!).toBeGreaterThan(6 * HOUR);
+    expect(poor.sports[0]!.oddsIntervalMs!).toBeLessThan(48 * HOUR);
     expect(poor.plannedPerDay).toBeLessThanOrEqual(poor.budgetPerDay * (1 / 36 + 1 / 8) + 1e-9);
+    // On the free plan a later sport would be polled every few weeks: not at all, banked for in play.
+    expect(plan(input({ sports: [later] })).sports[0]!.oddsIntervalMs).toBeNull();
+  });
+
+  it("weights a sport in play by √(events in play)", () => {
+    const many: SportSchedule = { sport: "nfl", events: [0, 1, 2, 3].map((n) => event(`n${n}`, NOW - n * MIN)) };
+    const p = plan(input({ remaining: 20_000, sports: [inPlay, many] }));
+    expect(p.sports[0]!.oddsIntervalMs! / p.sports[1]!.oddsIntervalMs!).toBeCloseTo(2, 2);
   });
 
   it("never polls faster than the minimum interval, however many credits", () => {

@@ -49,6 +49,13 @@ export interface ScheduledEvent {
 export interface SportSchedule {
   sport: string;
   events: ScheduledEvent[];
+  /**
+   * ms: how long this sport's events count in play without a completion seen (default: the
+   * input's inPlayWindowMs). A typical length plus overtime, e.g. 2.5 h for soccer: polls after
+   * the final whistle buy nothing, and on a small plan the scores call that would show completion
+   * may be hours away.
+   */
+  inPlayWindowMs?: number;
 }
 
 export interface PlannerInput {
@@ -110,6 +117,11 @@ export const CLASS_WEIGHT: Readonly<Record<PollClass, number>> = { in_play: 36, 
 export const CLASS_FLOOR_MS: Readonly<Record<PollClass, number>> = { in_play: 0, soon: MINUTE_MS, later: 10 * MINUTE_MS, idle: 0 };
 /** ms: pre-match prices are topped up to at least this often while nothing is in play, when affordable. */
 export const CLASS_CEILING_MS: Readonly<Record<PollClass, number | null>> = { in_play: null, soon: 30 * MINUTE_MS, later: 6 * HOUR_MS, idle: null };
+/**
+ * ms: a pre-match sport whose interval comes out longer than this is not polled at all: a price
+ * that old is not worth showing, and on a small plan those credits buy in-play polls instead.
+ */
+export const CLASS_GIVE_UP_MS: Readonly<Record<PollClass, number | null>> = { in_play: null, soon: 12 * HOUR_MS, later: 48 * HOUR_MS, idle: null };
 /** The most of the budget rate spent on ceiling top-ups (the rest is banked for in-play hours). */
 export const CEILING_SHARE = 1 / 8;
 /** Below this many odds calls plannable, only in-play sports are polled. */
@@ -142,6 +154,17 @@ export function classify(schedule: SportSchedule, now: number, inPlayWindowMs: n
   }
   const cls: PollClass = inPlay > 0 ? "in_play" : soon > 0 ? "soon" : later > 0 ? "later" : "idle";
   return { sport: schedule.sport, class: cls, inPlay, soon, later };
+}
+
+/**
+ * A sport's weight: its hottest class's, times √(events in play) while in play. One odds call
+ * refreshes all of a sport's events, so the average age over events, Σ n_s / rate_s, is least for
+ * a given spend with rate_s ∝ √n_s.
+ * @example weightOf({ class: "in_play", inPlay: 9, … }) // 108
+ */
+export function weightOf(counted: Pick<Counted, "class" | "inPlay">): number {
+  const base = CLASS_WEIGHT[counted.class];
+  return counted.class === "in_play" ? base * Math.sqrt(counted.inPlay) : base;
 }
 
 interface Allocation {
@@ -190,7 +213,7 @@ function allocate(input: PlannerInput, schedule: SportSchedule, plannable: numbe
   const counted = classify(
     schedule,
     input.now,
-    input.inPlayWindowMs ?? DEFAULT_IN_PLAY_WINDOW_MS,
+    schedule.inPlayWindowMs ?? input.inPlayWindowMs ?? DEFAULT_IN_PLAY_WINDOW_MS,
     input.soonWindowMs ?? DEFAULT_SOON_WINDOW_MS,
   );
   const cost = counted.class === "in_play" ? input.oddsCost + input.scoresCost : input.oddsCost;
@@ -201,7 +224,7 @@ function allocate(input: PlannerInput, schedule: SportSchedule, plannable: numbe
   return {
     counted,
     cost,
-    weight: affordable ? CLASS_WEIGHT[counted.class] : 0,
+    weight: affordable ? weightOf(counted) : 0,
     floorMs,
     ceilingMs: ceiling === null ? null : Math.max(ceiling, floorMs),
     rate: 0,
@@ -218,7 +241,8 @@ function topUpToCeilings(allocations: Allocation[], spare: number): void {
   );
   const total = deficits.reduce((sum, d) => sum + d, 0);
   if (total <= 0 || spare <= 0) return;
-  const fraction = Math.min(1, spare / total);
+  // Squared: a top-up that can't get near the ceilings is mostly banked for in-play hours instead.
+  const fraction = Math.min(1, spare / total) ** 2;
   allocations.forEach((a, i) => {
     a.rate += fraction * (deficits[i] ?? 0);
   });
@@ -227,8 +251,9 @@ function topUpToCeilings(allocations: Allocation[], spare: number): void {
 function toSportPlan(a: Allocation): SportPlan {
   // Rounded up to whole ms, so rounding never spends more than planned; a rate clamped at the
   // floor comes back as the floor exactly, not a float's hair above it.
+  const giveUp = CLASS_GIVE_UP_MS[a.counted.class] ?? Infinity;
   const raw = a.rate > 0 ? a.cost / a.rate : null;
-  const interval = raw === null ? null : raw <= a.floorMs * (1 + 1e-12) ? a.floorMs : Math.ceil(raw);
+  const interval = raw === null || raw > giveUp ? null : raw <= a.floorMs * (1 + 1e-12) ? a.floorMs : Math.ceil(raw);
   const inPlay = a.counted.class === "in_play";
   return {
     ...a.counted,
