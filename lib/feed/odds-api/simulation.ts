@@ -221,7 +221,10 @@ function visible(state: SimState, t: number): Fixture[] {
 function replan(state: SimState, t: number): Plan {
   const { config } = state;
   const bySport = new Map<string, SportSchedule>(
-    config.sports.map((sport) => [sport, { sport, events: [], inPlayWindowMs: config.inPlayWindowMs[sport] }]),
+    config.sports.map((sport) => [
+      sport,
+      { sport, events: [], inPlayWindowMs: config.inPlayWindowMs[sport], lastPolledAt: state.lastOdds.get(sport) ?? null },
+    ]),
   );
   for (const f of visible(state, t)) {
     bySport.get(f.sport)?.events.push({ id: f.id, commence: f.commence, completed: state.completedSeen.has(f.id) });
@@ -243,11 +246,20 @@ function earliestDue(state: SimState, current: Plan): { at: number; sport: strin
   let best: { at: number; sport: string; endpoint: "odds" | "scores" } | null = null;
   for (const s of current.sports) {
     const odds = firstDue(state, s.sport, nextDue(state.lastOdds.get(s.sport) ?? null, s.oddsIntervalMs, current.at));
-    const scores = nextDue(state.lastScores.get(s.sport) ?? null, s.scoresIntervalMs, current.at);
+    const scores = scoresDue(state, s.sport, nextDue(state.lastScores.get(s.sport) ?? null, s.scoresIntervalMs, current.at));
     if (odds !== null && (best === null || odds < best.at)) best = { at: odds, sport: s.sport, endpoint: "odds" };
     if (scores !== null && (best === null || scores < best.at)) best = { at: scores, sport: s.sport, endpoint: "scores" };
   }
   return best;
+}
+
+/**
+ * Scores follow the odds: never before the sport's latest odds poll, so they go out right after it
+ * when due, and never alone while the odds wait (a score beside older prices buys little).
+ */
+function scoresDue(state: SimState, sport: string, due: number | null): number | null {
+  const odds = state.lastOdds.get(sport);
+  return due === null || odds === undefined ? null : Math.max(due, odds);
 }
 
 /** A sport never polled waits for its `firstPollAt`. */
