@@ -64,10 +64,11 @@ describe("plan", () => {
     expect(p.budgetPerDay).toBeCloseTo(16, 6);
     const [epl, nba] = p.sports;
     expect(epl?.class).toBe("in_play");
-    expect(epl!.oddsIntervalMs! / HOUR).toBeCloseTo(15.42, 1);
+    // NBA is given up, so EPL gets all of B = 480 / 30 = 16 credits/day: 10 credits every 15 h.
+    expect(epl!.oddsIntervalMs! / HOUR).toBeCloseTo(15, 6);
     expect(epl?.scoresIntervalMs).toBe(epl?.oddsIntervalMs);
-    expect(nba!.oddsIntervalMs! / DAY_MS).toBeCloseTo(20.8, 1);
-    expect(nba?.scoresIntervalMs).toBeNull();
+    // 16 · 1/37 = 0.43 credits/day would poll NBA every 20.8 days: older than 48 h, not worth it.
+    expect(nba).toMatchObject({ class: "later", oddsIntervalMs: null, scoresIntervalMs: null, creditsPerDay: 0 });
     const rich = plan(input({ remaining: 20_000, sports: [inPlay, later] }));
     expect(rich.sports[0]!.oddsIntervalMs! / MIN).toBeCloseTo(22.2, 1);
     expect(rich.sports[1]!.oddsIntervalMs! / HOUR).toBeCloseTo(12, 1);
@@ -86,10 +87,30 @@ describe("plan", () => {
     const p = plan(input({ remaining: 20_000, sports: [later, { ...later, sport: "nfl" }] }));
     expect(p.sports.map((s) => s.oddsIntervalMs)).toEqual([6 * HOUR, 6 * HOUR]);
     expect(p.plannedPerDay).toBeLessThan(p.budgetPerDay / 4);
-    // On the free plan the top-up is capped at 1/8 of the budget: rarer than 6 h.
-    const poor = plan(input({ sports: [later] }));
+    // With less, the top-up is capped at 1/8 of the budget (and squared when short): rarer than 6 h.
+    const poor = plan(input({ remaining: 5_000, sports: [later] }));
     expect(poor.sports[0]!.oddsIntervalMs!).toBeGreaterThan(6 * HOUR);
+    expect(poor.sports[0]!.oddsIntervalMs!).toBeLessThan(48 * HOUR);
     expect(poor.plannedPerDay).toBeLessThanOrEqual(poor.budgetPerDay * (1 / 36 + 1 / 8) + 1e-9);
+    // On the free plan a later sport would be polled every few weeks: not at all, banked for in play.
+    expect(plan(input({ sports: [later] })).sports[0]!.oddsIntervalMs).toBeNull();
+  });
+
+  it("weights a sport in play by √(events in play)", () => {
+    const many: SportSchedule = { sport: "nfl", events: [0, 1, 2, 3].map((n) => event(`n${n}`, NOW - n * MIN)) };
+    const p = plan(input({ remaining: 20_000, sports: [inPlay, many] }));
+    expect(p.sports[0]!.oddsIntervalMs! / p.sports[1]!.oddsIntervalMs!).toBeCloseTo(2, 2);
+  });
+
+  it("saves for in-play hours it can see coming: a busy fixture list slows today's polling", () => {
+    const quiet = plan(input({ remaining: 20_000, sports: [inPlay] }));
+    const busyWeek: SportSchedule[] = ["nba", "nhl", "nfl"].map((sport) => ({
+      sport,
+      events: Array.from({ length: 40 }, (_, i) => event(`${sport}${i}`, NOW + HOUR + Math.floor(i / 6) * DAY_MS)),
+    }));
+    const busy = plan(input({ remaining: 20_000, sports: [inPlay, ...busyWeek] }));
+    expect(busy.sports[0]!.oddsIntervalMs!).toBeGreaterThan(quiet.sports[0]!.oddsIntervalMs! * 1.5);
+    expect(busy.plannedPerDay).toBeLessThan(busy.budgetPerDay);
   });
 
   it("never polls faster than the minimum interval, however many credits", () => {
@@ -100,7 +121,10 @@ describe("plan", () => {
   it("with almost no credits polls only in play, then nothing", () => {
     const low = plan(input({ remaining: 20 + 30, sports: [inPlay, soon, later] }));
     expect(low.sports.map((s) => s.oddsIntervalMs === null)).toEqual([false, true, true]);
-    const none_ = plan(input({ remaining: 20 + 9, sports: [inPlay, soon, later] }));
+    const oddsOnly = plan(input({ remaining: 20 + 9, sports: [inPlay, soon, later] }));
+    expect(oddsOnly.sports[0]).toMatchObject({ scoresIntervalMs: null });
+    expect(oddsOnly.sports[0]!.oddsIntervalMs).not.toBeNull();
+    const none_ = plan(input({ remaining: 20 + 8, sports: [inPlay, soon, later] }));
     expect(none_.sports.every((s) => s.oddsIntervalMs === null && s.scoresIntervalMs === null)).toBe(true);
     expect(plan(input({ remaining: 10, sports: [inPlay] })).budgetPerDay).toBe(0);
   });
@@ -129,15 +153,23 @@ const arbEvent = fc.record({
   completed: fc.boolean(),
 });
 const arbSports = fc.uniqueArray(
-  fc.record({ sport: fc.string({ minLength: 1, maxLength: 6 }), events: fc.array(arbEvent, { maxLength: 6 }) }),
+  fc.record(
+    {
+      sport: fc.string({ minLength: 1, maxLength: 6 }),
+      events: fc.array(arbEvent, { maxLength: 6 }),
+      inPlayWindowMs: fc.integer({ min: HOUR, max: 5 * HOUR }),
+      lastPolledAt: fc.option(fc.integer({ min: NOW - 10 * DAY_MS, max: NOW })),
+    },
+    { requiredKeys: ["sport", "events"] },
+  ),
   { selector: (s) => s.sport, maxLength: 12 },
 );
 const arbInput = fc.record({
   now: fc.constant(NOW),
   periodEnd: fc.integer({ min: NOW - DAY_MS, max: NOW + 31 * DAY_MS }),
   remaining: fc.integer({ min: 0, max: 5_000_000 }),
-  oddsCost: fc.integer({ min: 1, max: 60 }),
-  scoresCost: fc.integer({ min: 1, max: 2 }),
+  oddsCost: fc.integer({ min: 2, max: 60 }),
+  scoresCost: fc.integer({ min: 1, max: 2 }), // ≤ oddsCost below: one market in one region costs 1
   minIntervalMs: fc.integer({ min: 1, max: 10 * MIN }),
   reserve: fc.integer({ min: 0, max: 1_000 }),
   sports: arbSports,

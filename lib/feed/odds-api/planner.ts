@@ -5,51 +5,55 @@
  *
  * ## The allocation
  *
- * Let A = max(0, remaining − reserve) be the plannable credits and T = periodEnd − now the time
- * left (at least a minute), so B = A / T (credits per ms) is the fastest we may spend if the
- * current situation lasted until the reset. Each sport gets the weight of its hottest event,
- * w = 36 in play, 6 starting within the hour, 1 later, 0 without events, and a cost per poll cycle
- * k (odds, plus scores while in play). Its share of the budget is
+ * A = max(0, remaining − reserve) are the plannable credits, T = periodEnd − now the time left (at
+ * least a minute), B = A / T (credits per ms) the most we may spend now: spending B until the reset
+ * uses exactly A. Each sport has a weight w from its hottest event (poll-class.ts):
  *
- *     rate_s = B · w_s / max(Σw, 36),     interval_s = k_s / rate_s
+ *     w = 36·√(events in play) in play,  6 starting within the hour,  1 later,  0 without events
  *
- * The `max(…, 36)` is a phantom in-play sport: when nothing is in play the sports present spend
- * only their weight's share of B and the rest is banked, which raises B for the next in-play
- * hours (B is recomputed from the provider's count on every plan). When something is in play,
- * Σw ≥ 36 and the whole of B is shared, an in-play sport getting 36× a later one's rate.
+ * and is polled at rate_s = u · w_s credits per ms, i.e. every k_s / (u · w_s) ms, k_s being the
+ * credits of one poll cycle (odds, plus scores while in play). The unit rate u is
  *
- * Then, per sport: the interval is at least max(minIntervalMs, class floor) (floor: 1 min soon,
- * 10 min later; a faster poll of a pre-match price buys nothing). When nothing is in play, up to
- * 1/8 of B (never more than the phantom's unused share) tops soon and later sports up towards
- * their ceilings (30 min soon, 6 h later) so pre-match prices are not older than that when the
- * credits allow; when they don't, each deficit is filled by the same fraction, so intervals grow
- * smoothly past the ceiling. With fewer than 5 odds calls plannable only in-play sports are
- * polled; with less than one poll cycle, nothing.
+ *     u = min( u_forecast ,  B / max(Σ w_now, 36) )
  *
- * Spend: Σ rate ≤ B · Σw / max(Σw, 36) + (B − B · Σw / 36 when Σw < 36) ≤ B, so
- * rate × T ≤ A: the plan never spends more than the remaining credits minus the reserve.
+ * u_forecast (demand.ts) is the rate at which the fixtures we can see, stretched to the reset,
+ * would spend exactly A, counting one whole poll for each in-play session entered after a long
+ * gap; it keeps credits back on a quiet Tuesday for a Sunday with twelve NFL games. The cap keeps
+ * the plan within (a): Σ rate ≤ B, so rate × T ≤ A; the 36 in it is a phantom in-play sport, so a
+ * cold hour never spends the whole of B on pre-match prices. The √n: one call refreshes all of a
+ * sport's events, and the mean age over events, Σ n_s / rate_s, is least for a fixed spend when
+ * rate_s ∝ √n_s.
+ *
+ * Then: intervals are at least max(minIntervalMs, class floor: 1 min soon, 10 min later). A
+ * pre-match class whose interval would exceed 12 h (soon) or 48 h (later) is not polled at all and
+ * its demand is dropped from the forecast: such a price is not worth showing, and on the free plan
+ * those credits buy in-play polls. While nothing is in play, up to (1/8)·36·u (and never more than
+ * B minus the plan) tops soon and later sports up towards 30 min and 6 h, each deficit filled by the
+ * same fraction, squared so that a top-up which can't get near the ceilings is mostly banked. Below
+ * 5 odds calls plannable only in-play sports are polled (odds alone below one odds+scores cycle);
+ * below one odds call, nothing. The output moves continuously with remaining and now, except where
+ * a class or one of those thresholds is crossed.
  *
  * @example
- * // 500 credits, 30 days left, reserve 20, odds 9, scores 1; EPL in play, NBA tonight (later)
- * // B = 480 / 30 d = 16 credits/day; Σw = 37
- * // EPL: rate = 16 · 36/37 = 15.57/day, k = 10 → every 15.4 h   (odds + scores)
- * // NBA: rate = 16 · 1/37  = 0.43/day,  k = 9  → every 20.8 days
- * // at 20,000 credits (B = 666/day) EPL is polled every 22 min, NBA every 12 h.
+ * // 500 credits, 30 days left, reserve 20, odds 9, scores 1; EPL in play, NBA tonight (later).
+ * // B = 480 / 30 d = 16 credits/day. NBA at u = 16/37 per day would be polled every 20.8 days:
+ * // given up. EPL: u = 16/36 per day (the cap), rate 16/day, k = 10 → every 15 h.
+ * // On 20,000 credits (B = 666/day): EPL every 22 min, NBA every 12 h.
  */
+import {
+  CLASS_WEIGHT,
+  type ClassCounts,
+  DEFAULT_IN_PLAY_WINDOW_MS,
+  DEFAULT_SOON_WINDOW_MS,
+  type PollClass,
+  type SportSchedule,
+  classify,
+  weightOf,
+} from "./poll-class";
+import { type Area, type DemandModel, type SportDemand, sportDemand, unitRate } from "./demand";
 
-export type PollClass = "in_play" | "soon" | "later" | "idle";
-
-export interface ScheduledEvent {
-  id: string;
-  /** ms since epoch */
-  commence: number;
-  completed: boolean;
-}
-
-export interface SportSchedule {
-  sport: string;
-  events: ScheduledEvent[];
-}
+export type { PollClass, ScheduledEvent, SportSchedule } from "./poll-class";
+export { CLASS_WEIGHT, DEFAULT_IN_PLAY_WINDOW_MS, DEFAULT_SOON_WINDOW_MS, classify, weightOf } from "./poll-class";
 
 export interface PlannerInput {
   /** ms since epoch */
@@ -104,50 +108,29 @@ export const DAY_MS = 86_400_000;
 const MINUTE_MS = 60_000;
 const HOUR_MS = 3_600_000;
 
-/** Relative rates: an in-play sport is polled 6× as often as one starting soon, 36× a later one. */
-export const CLASS_WEIGHT: Readonly<Record<PollClass, number>> = { in_play: 36, soon: 6, later: 1, idle: 0 };
 /** ms: no class is polled faster than this (nor than minIntervalMs). */
 export const CLASS_FLOOR_MS: Readonly<Record<PollClass, number>> = { in_play: 0, soon: MINUTE_MS, later: 10 * MINUTE_MS, idle: 0 };
 /** ms: pre-match prices are topped up to at least this often while nothing is in play, when affordable. */
 export const CLASS_CEILING_MS: Readonly<Record<PollClass, number | null>> = { in_play: null, soon: 30 * MINUTE_MS, later: 6 * HOUR_MS, idle: null };
+/**
+ * ms: a pre-match sport whose interval comes out longer than this is not polled at all: a price
+ * that old is not worth showing, and on a small plan those credits buy in-play polls instead.
+ */
+export const CLASS_GIVE_UP_MS: Readonly<Record<PollClass, number | null>> = { in_play: null, soon: 12 * HOUR_MS, later: 48 * HOUR_MS, idle: null };
 /** The most of the budget rate spent on ceiling top-ups (the rest is banked for in-play hours). */
 export const CEILING_SHARE = 1 / 8;
 /** Below this many odds calls plannable, only in-play sports are polled. */
 export const LOW_CREDIT_CALLS = 5;
-export const DEFAULT_IN_PLAY_WINDOW_MS = 4 * HOUR_MS;
-export const DEFAULT_SOON_WINDOW_MS = HOUR_MS;
 /** ms: the time left is taken as at least this, so a plan at (or past) the reset stays finite. */
 const MIN_TIME_LEFT_MS = MINUTE_MS;
 
-interface Counted {
-  sport: string;
-  class: PollClass;
-  inPlay: number;
-  soon: number;
-  later: number;
-}
-
-/** Counts a sport's events by class; finished (or long-stale) events count for nothing. */
-export function classify(schedule: SportSchedule, now: number, inPlayWindowMs: number, soonWindowMs: number): Counted {
-  let inPlay = 0;
-  let soon = 0;
-  let later = 0;
-  for (const event of schedule.events) {
-    if (event.completed) continue;
-    const sinceStart = now - event.commence;
-    if (sinceStart >= 0) {
-      if (sinceStart < inPlayWindowMs) inPlay++;
-    } else if (-sinceStart <= soonWindowMs) soon++;
-    else later++;
-  }
-  const cls: PollClass = inPlay > 0 ? "in_play" : soon > 0 ? "soon" : later > 0 ? "later" : "idle";
-  return { sport: schedule.sport, class: cls, inPlay, soon, later };
-}
-
 interface Allocation {
-  counted: Counted;
+  counted: ClassCounts;
+  /** ms since epoch: when the sport's last known event stops counting in play. */
+  lastEnd: number;
   /** Credits per poll cycle (odds, plus scores in play). */
   cost: number;
+  oddsCost: number;
   weight: number;
   floorMs: number;
   ceilingMs: number | null;
@@ -159,20 +142,26 @@ interface Allocation {
  * Plans every sport's odds and scores intervals from the credits left; see the module comment for
  * the formula.
  * @example plan({ now, periodEnd: now + 30 * DAY_MS, remaining: 500, reserve: 20, oddsCost: 9,
- *   scoresCost: 1, minIntervalMs: 10_000, sports }).sports[0]?.oddsIntervalMs // ≈ 15.4 h in play
+ *   scoresCost: 1, minIntervalMs: 10_000, sports }).sports[0]?.oddsIntervalMs // 15 h for EPL in play
  */
 export function plan(input: PlannerInput): Plan {
   const timeLeft = Math.max(input.periodEnd - input.now, MIN_TIME_LEFT_MS);
   const plannable = Math.max(0, input.remaining - input.reserve);
   const budget = plannable / timeLeft;
   const allocations = input.sports.map((schedule) => allocate(input, schedule, plannable));
-  const weightSum = allocations.reduce((sum, a) => sum + a.weight, 0);
-  const inPlayWeight = CLASS_WEIGHT.in_play;
+  const excluded = unaffordable(input, plannable);
+  const forecast = forecastModel(input, allocations, timeLeft);
+  let u = unitRateFor(allocations, forecast, excluded, plannable, budget);
+  if (giveUp(input, u, excluded)) u = unitRateFor(allocations, forecast, excluded, plannable, budget);
+  let hot = false;
   for (const a of allocations) {
-    a.rate = Math.min((budget * a.weight) / Math.max(weightSum, inPlayWeight), a.weight > 0 ? a.cost / a.floorMs : 0);
+    if (excluded.has(a.counted.class)) a.weight = 0;
+    a.rate = a.weight > 0 ? Math.min(u * a.weight, a.cost / a.floorMs) : 0;
+    hot ||= a.weight > 0 && a.counted.class === "in_play";
   }
-  if (weightSum < inPlayWeight) {
-    topUpToCeilings(allocations, Math.min(budget * (1 - weightSum / inPlayWeight), budget * CEILING_SHARE));
+  if (!hot) {
+    const spent = allocations.reduce((sum, a) => sum + a.rate, 0);
+    topUpToCeilings(allocations, Math.min(budget - spent, CEILING_SHARE * CLASS_WEIGHT.in_play * u));
   }
   const sports = allocations.map(toSportPlan);
   return {
@@ -185,27 +174,105 @@ export function plan(input: PlannerInput): Plan {
   };
 }
 
-/** One sport's class, cost and bounds; its weight is 0 when the credits left can't pay for it. */
+/** One sport's class, weight, cost per poll cycle and bounds. */
 function allocate(input: PlannerInput, schedule: SportSchedule, plannable: number): Allocation {
-  const counted = classify(
-    schedule,
-    input.now,
-    input.inPlayWindowMs ?? DEFAULT_IN_PLAY_WINDOW_MS,
-    input.soonWindowMs ?? DEFAULT_SOON_WINDOW_MS,
-  );
-  const cost = counted.class === "in_play" ? input.oddsCost + input.scoresCost : input.oddsCost;
-  const affordable =
-    plannable >= cost && (counted.class === "in_play" || plannable >= LOW_CREDIT_CALLS * input.oddsCost);
+  const window = schedule.inPlayWindowMs ?? input.inPlayWindowMs ?? DEFAULT_IN_PLAY_WINDOW_MS;
+  const soonWindow = input.soonWindowMs ?? DEFAULT_SOON_WINDOW_MS;
+  const counted = classify(schedule, input.now, window, soonWindow);
   const floorMs = Math.max(input.minIntervalMs, CLASS_FLOOR_MS[counted.class], 1);
   const ceiling = CLASS_CEILING_MS[counted.class];
   return {
     counted,
-    cost,
-    weight: affordable ? CLASS_WEIGHT[counted.class] : 0,
+    lastEnd: schedule.events.reduce((end, e) => (e.completed ? end : Math.max(end, e.commence + window)), -Infinity),
+    cost: cycleCost(input, counted.class, plannable),
+    oddsCost: input.oddsCost,
+    weight: weightOf(counted),
     floorMs,
     ceilingMs: ceiling === null ? null : Math.max(ceiling, floorMs),
     rate: 0,
   };
+}
+
+/** Credits per poll cycle: odds, plus scores in play unless the credits left only cover the odds. */
+function cycleCost(input: PlannerInput, cls: PollClass, plannable: number): number {
+  const withScores = input.oddsCost + input.scoresCost;
+  return cls === "in_play" && plannable >= withScores ? withScores : input.oddsCost;
+}
+
+/** Classes the credits left can't pay for: pre-match below LOW_CREDIT_CALLS odds calls, in play below one cycle. */
+function unaffordable(input: PlannerInput, plannable: number): Set<PollClass> {
+  const excluded = new Set<PollClass>(["idle"]);
+  if (plannable < input.oddsCost) excluded.add("in_play");
+  if (plannable < Math.max(LOW_CREDIT_CALLS * input.oddsCost, input.oddsCost)) {
+    excluded.add("soon");
+    excluded.add("later");
+  }
+  return excluded;
+}
+
+/** Excludes the pre-match classes whose interval at `u` would be past CLASS_GIVE_UP_MS; true if any was. */
+function giveUp(input: PlannerInput, u: number, excluded: Set<PollClass>): boolean {
+  let changed = false;
+  for (const cls of ["soon", "later"] as const) {
+    const limit = CLASS_GIVE_UP_MS[cls];
+    if (excluded.has(cls) || limit === null) continue;
+    if (!(u > 0) || input.oddsCost / (u * CLASS_WEIGHT[cls]) > limit) {
+      excluded.add(cls);
+      changed = true;
+    }
+  }
+  return changed;
+}
+
+interface Forecast {
+  /** Each sport's demand over the stretch the fixtures cover. */
+  demands: SportDemand[];
+  scale: number;
+  entryCost: number;
+}
+
+/**
+ * The sports' demand from now to the last known event's end (at least a day, at most the reset),
+ * and the factor that stretches it over the rest of the period.
+ */
+function forecastModel(input: PlannerInput, allocations: Allocation[], timeLeft: number): Forecast {
+  const known = Math.max(...allocations.map((a) => a.lastEnd), input.now) - input.now;
+  const span = Math.min(timeLeft, Math.max(known, DAY_MS));
+  const until = input.now + span;
+  const soonWindow = input.soonWindowMs ?? DEFAULT_SOON_WINDOW_MS;
+  const demands = input.sports.map((schedule) =>
+    sportDemand(
+      schedule.events,
+      input.now,
+      until,
+      schedule.inPlayWindowMs ?? input.inPlayWindowMs ?? DEFAULT_IN_PLAY_WINDOW_MS,
+      soonWindow,
+      schedule.lastPolledAt === undefined ? input.now : schedule.lastPolledAt,
+    ),
+  );
+  return { demands, scale: timeLeft / span, entryCost: input.oddsCost + input.scoresCost };
+}
+
+/**
+ * u (credits per ms per unit of weight): the forecast's rate that lasts the period, capped so the
+ * sports present spend at most B together (and at most a 36th of B each per unit of weight, as if
+ * one sport were always in play: cold hours never spend the whole budget).
+ */
+function unitRateFor(allocations: Allocation[], forecast: Forecast, excluded: Set<PollClass>, plannable: number, budget: number): number {
+  const weightNow = allocations.reduce((sum, a) => sum + (excluded.has(a.counted.class) ? 0 : a.weight), 0);
+  const cap = budget / Math.max(weightNow, CLASS_WEIGHT.in_play);
+  const included = (cls: keyof Area) => !excluded.has(cls);
+  const model: DemandModel = {
+    area: forecast.demands.reduce(
+      (sum, d) => sum + (Object.keys(d.area) as (keyof Area)[]).reduce((s, cls) => s + (included(cls) ? d.area[cls] : 0), 0),
+      0,
+    ),
+    entries: included("in_play")
+      ? forecast.demands.flatMap((d) => d.entries.map((e) => ({ ...e, cost: forecast.entryCost })))
+      : [],
+    scale: forecast.scale,
+  };
+  return unitRate(model, plannable, cap);
 }
 
 /**
@@ -218,7 +285,8 @@ function topUpToCeilings(allocations: Allocation[], spare: number): void {
   );
   const total = deficits.reduce((sum, d) => sum + d, 0);
   if (total <= 0 || spare <= 0) return;
-  const fraction = Math.min(1, spare / total);
+  // Squared: a top-up that can't get near the ceilings is mostly banked for in-play hours instead.
+  const fraction = Math.min(1, spare / total) ** 2;
   allocations.forEach((a, i) => {
     a.rate += fraction * (deficits[i] ?? 0);
   });
@@ -227,13 +295,14 @@ function topUpToCeilings(allocations: Allocation[], spare: number): void {
 function toSportPlan(a: Allocation): SportPlan {
   // Rounded up to whole ms, so rounding never spends more than planned; a rate clamped at the
   // floor comes back as the floor exactly, not a float's hair above it.
+  const giveUp = CLASS_GIVE_UP_MS[a.counted.class] ?? Infinity;
   const raw = a.rate > 0 ? a.cost / a.rate : null;
-  const interval = raw === null ? null : raw <= a.floorMs * (1 + 1e-12) ? a.floorMs : Math.ceil(raw);
+  const interval = raw === null || raw > giveUp ? null : raw <= a.floorMs * (1 + 1e-12) ? a.floorMs : Math.ceil(raw);
   const inPlay = a.counted.class === "in_play";
   return {
     ...a.counted,
     oddsIntervalMs: interval,
-    scoresIntervalMs: inPlay ? interval : null,
+    scoresIntervalMs: inPlay && a.cost > a.oddsCost ? interval : null,
     creditsPerDay: interval === null ? 0 : (a.cost / interval) * DAY_MS,
   };
 }
