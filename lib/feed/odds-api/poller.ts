@@ -147,7 +147,7 @@ export class OddsApiPoller {
       scoresCost: scoresCost(true),
       minIntervalMs: this.deps.config.minIntervalMs,
       reserve: reserveOf(this.deps.config.monthlyCredits),
-      sports: this.sports.map((sport) => this.fixtures.get(sport) ?? { sport, events: [] }),
+      sports: this.sports.map((sport) => ({ ...(this.fixtures.get(sport) ?? { sport, events: [] }), lastPolledAt: this.lastOdds.get(sport) ?? null })),
     });
   }
 
