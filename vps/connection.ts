@@ -7,6 +7,7 @@ import {
   type ClientToServerEvents,
   type ErrorCode,
   LIMITS,
+  type OddsDeltaMessage,
   type PingResult,
   ROOMS,
   type ServerToClientEvents,
@@ -190,9 +191,16 @@ async function subscribe(socket: RelaySocket, ctx: ConnectionContext, raw: unkno
   if (unknown.length) throw new ClientError("unknown_sport", `unknown sport: ${unknown.join(", ")}`);
   const resume = parsed.data.resume ?? {};
   await Promise.all(sports.map((sport) => ctx.cache.ensure(sport)));
-  const older = new Map(await Promise.all(sports.map(async (sport) => [sport, resume[sport] === undefined ? [] : await ctx.cache.historyBefore(sport, resume[sport])] as const)));
-  for (let tries = 0; tries < 5 && sports.some((sport) => ctx.cache.isBusy(sport)); tries += 1) {
-    await Promise.all(sports.map((sport) => ctx.cache.ensure(sport)));
+  const older = new Map<string, OddsDeltaMessage[]>();
+  const readOlder = (sport: string) => (resume[sport] === undefined ? Promise.resolve([]) : ctx.cache.historyBefore(sport, resume[sport]));
+  await Promise.all(sports.map(async (sport) => older.set(sport, await readOlder(sport))));
+  // Until the reads hold still: a catch-up may be running, or deltas that came in during a history
+  // read may have moved the ring past its end. A few rounds, then whatever is decided is exact
+  // anyway (a snapshot at worst).
+  const unsettled = () => sports.filter((sport) => ctx.cache.isBusy(sport) || (resume[sport] !== undefined && ctx.cache.historyFallsShort(sport, resume[sport], older.get(sport) ?? [])));
+  for (let tries = 0, pending = unsettled(); tries < 5 && pending.length > 0; tries += 1, pending = unsettled()) {
+    await Promise.all(pending.map((sport) => ctx.cache.ensure(sport)));
+    await Promise.all(pending.map(async (sport) => older.set(sport, await readOlder(sport))));
   }
   const result: SubscribeResult = { sports: {}, events };
   if (!socket.connected) return result;

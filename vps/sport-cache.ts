@@ -164,6 +164,19 @@ export class SportCache {
   }
 
   /**
+   * Whether history read for a resume from `since` (`older`, from historyBefore) no longer joins
+   * the ring: deltas that arrived while it was being read pushed the ring's start past it (a small
+   * ring under a fast feed). Read it again rather than fall back to a snapshot.
+   */
+  historyFallsShort(sport: string, since: number, older: OddsDeltaMessage[]): boolean {
+    const entry = this.entries.get(sport);
+    if (!entry || since >= entry.seq) return false;
+    const ringStart = entry.recent[0]?.seq ?? entry.seq + 1;
+    const reached = older[older.length - 1]?.seq ?? since;
+    return reached + 1 < ringStart;
+  }
+
+  /**
    * How to bring a client that holds `since` up to date, decided synchronously against what the
    * cache holds now: nothing (it is current), the deltas it missed (contiguous, no resync marker in
    * between), or a snapshot flagged resync (history too short, or the client is ahead of us).
