@@ -59,6 +59,8 @@ export class OddsApiPoller {
   private readonly breakers = new Map<Endpoint, string>();
   private usage: (Usage & { at: number }) | null = null;
   private sports: string[] = [];
+  /** Whether the provider's sports list was read (once is enough: it changes with the seasons, not by the minute). */
+  private discovered = false;
   private unknownSports: string[] = [];
   private current: Plan | null = null;
   private readonly counts = { calls: 0, failures: 0, malformed: 0, dropped: {} as Record<string, number>, suspended: 0, reopened: 0 };
@@ -102,7 +104,7 @@ export class OddsApiPoller {
 
   /** One pass: discover sports once, refresh fixtures, plan, poll what is due, stop bets, report. */
   async step(): Promise<void> {
-    if (this.sports.length === 0 && this.deps.api.stopped() === null) await this.discover();
+    if (!this.discovered && this.deps.api.stopped() === null) await this.discover();
     if (this.deps.api.stopped() === null && this.sports.length > 0) {
       await this.refreshFixtures();
       this.current = this.plan();
@@ -122,6 +124,8 @@ export class OddsApiPoller {
     const known = this.deps.config.sports.filter((key) => offered.has(key));
     await ensureSports(this.deps.db, known.map((key) => offered.get(key)).filter((sport) => sport !== undefined));
     this.sports = known;
+    this.discovered = true;
+    if (known.length === 0) this.deps.log.error("none of ODDS_API_SPORTS is offered by The Odds API: nothing to poll");
   }
 
   /** The free fixture list of each sport, every 10 minutes: what the planner plans with. */
