@@ -18,6 +18,12 @@ export function createMetrics() {
       buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1],
       registers: [registry],
     }),
+    originLag: new Histogram({
+      name: "relay_origin_lag_seconds",
+      help: "Database write (the earliest a delta carries) to relay receipt: what a bettor waits, less the last hop",
+      buckets: [0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 0.75, 1, 2.5, 5],
+      registers: [registry],
+    }),
   };
 }
 

@@ -177,6 +177,7 @@ async function relayBus(deps: RelayDeps, { local, feed, board, cache, metrics }:
     }
     feed.delta(now);
     metrics.deltaLag.observe(Math.max(0, now - message.ts) / 1000);
+    if (message.type === "odds:delta" && message.origin !== undefined) metrics.originLag.observe(Math.max(0, now - message.origin) / 1000);
     if (cache.apply(message) !== "applied" || message.type !== "odds:delta") return;
     metrics.emitted.inc({ event: "odds:delta" });
     local.to(ROOMS.sport(message.sport)).emit("odds:delta", toClientDelta(message));

@@ -288,5 +288,7 @@ export class SportCache {
 
 /** The client form of a bus delta (without the bus envelope). */
 export function toClientDelta(message: OddsDeltaMessage): OddsDelta {
-  return { sport: message.sport, seq: message.seq, prevSeq: message.prevSeq, ts: message.ts, changes: message.changes };
+  const delta: OddsDelta = { sport: message.sport, seq: message.seq, prevSeq: message.prevSeq, ts: message.ts, changes: message.changes };
+  if (message.origin !== undefined) delta.origin = message.origin;
+  return delta;
 }

@@ -42,7 +42,7 @@ function StatusView({ status }: { status: ConnectionStatus | null }) {
           updated <ClockTime at={status.lastUpdateAt} /> (<Ago at={status.lastUpdateAt} />)
         </span>
       )}
-      {status?.latencyMs !== null && status?.latencyMs !== undefined && <span className="meta" data-latency={status.latencyMs}>latency {status.latencyMs} ms</span>}
+      {status?.latencyMs !== null && status?.latencyMs !== undefined && <span className="meta" data-latency={status.latencyMs} title="Median time from a price changing in the database to this page receiving it">latency {status.latencyMs} ms</span>}
       {detail && <span className="detail">{detail}</span>}
     </div>
   );

@@ -26,7 +26,7 @@ export interface ConnectionStatus {
   attempts: number;
   /** When the last snapshot or delta arrived (browser clock, ms). */
   lastUpdateAt: number | null;
-  /** Median of recent publisher-commit → browser-receipt times, ms (assumes synced clocks). */
+  /** Median of recent database-write → browser-receipt times, ms (publisher commit when a delta has no origin; assumes synced clocks). */
   latencyMs: number | null;
   /** Round trip of the last ping, ms. */
   rttMs: number | null;
@@ -212,7 +212,8 @@ export class LiveConnection {
       const delta = OddsDeltaSchema.safeParse(raw);
       if (!delta.success) return this.rejected("delta", raw);
       this.store.applyDelta(delta.data);
-      this.sample(Date.now() - delta.data.ts);
+      // From the database write when the delta says when it was, else from the publisher's commit.
+      this.sample(Date.now() - (delta.data.origin ?? delta.data.ts));
       this.update({ lastUpdateAt: Date.now() });
     });
     socket.on("feed:status", (feed) => this.update({ feed }));

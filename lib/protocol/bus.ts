@@ -21,6 +21,8 @@ export const OddsDeltaMessage = z.object({
   seq: z.number().int().min(1),
   prevSeq: z.number().int().min(0),
   ts: z.number(),
+  /** When the earliest database write this delta carries was made, ms (see OddsDelta.origin). */
+  origin: z.number().optional(),
   changes: z.array(ChangeSchema),
 });
 

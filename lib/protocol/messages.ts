@@ -108,7 +108,14 @@ export interface OddsDelta {
   sport: string;
   seq: number;
   prevSeq: number;
+  /** Publisher clock when this delta was committed, ms since epoch. */
   ts: number;
+  /**
+   * When the earliest database write it carries was made (the start of that writer's
+   * transaction, on the database's clock), ms since epoch: now − origin is what a bettor waited
+   * since the price changed. Absent when nothing in it came from a captured write.
+   */
+  origin?: number;
   changes: Change[];
 }
 
@@ -125,6 +132,7 @@ export const OddsDeltaSchema = z.object({
   seq: z.number().int().min(1),
   prevSeq: z.number().int().min(0),
   ts: z.number(),
+  origin: z.number().optional(),
   changes: z.array(ChangeSchema),
 });
 

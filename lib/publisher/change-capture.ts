@@ -15,6 +15,8 @@ export interface CapturedChange {
   priceAt: Date | null;
   /** For "stake": the row's pool total in this snapshot (null when the row is gone). */
   stakeTotal: Prisma.Decimal | null;
+  /** When the change was written (its writer's transaction start). */
+  at: Date;
 }
 
 /**
@@ -28,7 +30,7 @@ export interface CapturedChange {
 export function drainChanges(tx: Tx): Promise<CapturedChange[]> {
   return tx.$queryRaw<CapturedChange[]>`
     DELETE FROM "OddsChange" c
-    RETURNING c."eventId"::text AS "eventId", c."rowKind", c."rowId"::text AS "rowId",
+    RETURNING c."eventId"::text AS "eventId", c."rowKind", c."rowId"::text AS "rowId", c."at",
       CASE WHEN c."rowKind" = 'price' THEN (SELECT b."price" FROM "BookPrice" b WHERE b."id" = c."rowId") END AS "price",
       CASE WHEN c."rowKind" = 'price' THEN (SELECT b."lastUpdate" FROM "BookPrice" b WHERE b."id" = c."rowId") END AS "priceAt",
       CASE WHEN c."rowKind" = 'stake' THEN (SELECT o."stakeTotal" FROM "Outcome" o WHERE o."id" = c."rowId") END AS "stakeTotal"`;

@@ -110,7 +110,8 @@ export class Publisher {
   async tick(): Promise<TickResult> {
     let ticked: TickedEvents | null = null;
     const result = await this.inSnapshot(async (tx) => {
-      const { reread, patches } = this.plan(await drainChanges(tx));
+      const drained = await drainChanges(tx);
+      const { reread, patches } = this.plan(drained);
       const dirty = new Map<string, Set<string>>(); // patched event → its markets that moved
       for (const change of patches) this.patch(change, dirty, reread);
       const rows = await loadEvents(tx, [...reread]);
@@ -129,7 +130,7 @@ export class Publisher {
         moved.set(id, markets);
       }
       ticked = { next, moved };
-      return this.publish(tx, next, rows.length + dirty.size, false);
+      return this.publish(tx, next, rows.length + dirty.size, false, earliestWrites(drained));
     });
     if (ticked) await this.detail.published(ticked, this.rows, Date.now());
     return result;
@@ -277,7 +278,7 @@ export class Publisher {
    * Commits the diffs of `next` per sport and records the new seqs in Postgres. `full` means `next`
    * covers the whole board (a reconcile): only then can a sport be rebuilt from memory.
    */
-  private async publish(tx: Tx, next: Map<string, EventOdds | null>, eventsRead: number, full: boolean): Promise<TickResult> {
+  private async publish(tx: Tx, next: Map<string, EventOdds | null>, eventsRead: number, full: boolean, origins = new Map<string, number>()): Promise<TickResult> {
     const batches = this.batch(next);
     if (full) for (const sport of this.rebuild) if (!batches.has(sport)) batches.set(sport, { writes: [], changes: [], updates: [] });
     const result: TickResult = { events: eventsRead, changes: 0, messages: 0, bytes: 0, reconciled: full };
@@ -287,7 +288,7 @@ export class Publisher {
       if (full && this.rebuild.has(sport)) committed.set(sport, await this.commitRebuild(sport, batch));
       else if (batch.changes.length > 0) deltas.push([sport, batch]);
     }
-    for (const [sport, seq] of await this.commitDeltas(deltas, result)) committed.set(sport, seq);
+    for (const [sport, seq] of await this.commitDeltas(deltas, result, origins)) committed.set(sport, seq);
     for (const [sport, batch] of batches) {
       if (!committed.has(sport)) continue;
       result.changes += batch.changes.length;
@@ -306,14 +307,14 @@ export class Publisher {
    * Commits the sports' deltas in one Redis round trip. Sports that committed are applied to
    * memory even when another failed (Redis has them); then the first failure is raised.
    */
-  private async commitDeltas(deltas: [string, SportBatch][], result: TickResult): Promise<Map<string, number>> {
+  private async commitDeltas(deltas: [string, SportBatch][], result: TickResult, origins: Map<string, number>): Promise<Map<string, number>> {
     const committed = new Map<string, number>();
     if (deltas.length === 0) return committed;
     const token = this.leaderToken();
     const ts = Date.now();
     const states = deltas.map(([sport]) => this.sports.get(sport) ?? { seq: 0, events: new Map<string, EventOdds>() });
     const outcomes = await this.deps.store.commitMany(
-      deltas.map(([sport, batch], i) => ({ sport, token, expectedSeq: states[i]?.seq ?? 0, writes: batch.writes, changes: batch.changes, ts })),
+      deltas.map(([sport, batch], i) => ({ sport, token, expectedSeq: states[i]?.seq ?? 0, writes: batch.writes, changes: batch.changes, ts, origin: originOf(batch, origins) })),
     );
     let failure: unknown = null;
     const updates: EventUpdateMessage[] = [];
@@ -424,6 +425,26 @@ export class Publisher {
     for (const update of updates) pipeline.publish(CHANNELS.eventUpdates, JSON.stringify(update));
     await pipeline.exec();
   }
+}
+
+/** Per event, when the earliest of its drained writes was made, ms. */
+function earliestWrites(changes: CapturedChange[]): Map<string, number> {
+  const earliest = new Map<string, number>();
+  for (const change of changes) {
+    const at = change.at.getTime();
+    if (at < (earliest.get(change.eventId) ?? Number.POSITIVE_INFINITY)) earliest.set(change.eventId, at);
+  }
+  return earliest;
+}
+
+/** When the earliest write behind a sport's batch was made, ms; undefined when none was captured. */
+function originOf(batch: SportBatch, origins: Map<string, number>): number | undefined {
+  let origin: number | undefined;
+  for (const write of batch.writes) {
+    const at = origins.get(write.eventId);
+    if (at !== undefined && (origin === undefined || at < origin)) origin = at;
+  }
+  return origin;
 }
 
 function eventUpdate(prev: EventOdds | undefined, next: EventOdds | undefined): EventUpdateMessage | null {

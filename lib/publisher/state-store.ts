@@ -33,6 +33,8 @@ export interface CommitInput {
   writes: EventWrite[];
   changes: Change[];
   ts: number;
+  /** When the earliest captured write in these changes was made, ms (absent: none). */
+  origin?: number;
 }
 
 /** A whole-event write: the event's new JSON, or null to remove it from the sport. */
@@ -194,7 +196,7 @@ export class StateStore {
 
   private deltaMessage(input: CommitInput): { json: string; kind: "delta" | "resync" } {
     const seq = input.expectedSeq + 1;
-    const message: OddsDeltaMessage = { v: 1, type: "odds:delta", sport: input.sport, seq, prevSeq: input.expectedSeq, ts: input.ts, changes: input.changes };
+    const message: OddsDeltaMessage = { v: 1, type: "odds:delta", sport: input.sport, seq, prevSeq: input.expectedSeq, ts: input.ts, ...(input.origin === undefined ? {} : { origin: input.origin }), changes: input.changes };
     const json = JSON.stringify(message);
     if (Buffer.byteLength(json) <= this.limits.maxDeltaBytes) return { json, kind: "delta" };
     return { json: JSON.stringify(resyncMarker(input.sport, seq, input.ts, "large_delta")), kind: "resync" };

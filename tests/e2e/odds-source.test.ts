@@ -84,6 +84,8 @@ describe("odds source: The Odds API (against the fake)", () => {
     expect(status.source?.spend.bySport.length).toBeGreaterThan(0);
     const metrics = await (await fetch(`${stack.web.url}/api/metrics`)).text();
     expect(metrics).toMatch(/odds_source_spent_credits_by_sport\{sport="basketball_nba"\} \d+/);
+    expect(metrics).toContain("publisher_running 1");
+    expect(metrics).toMatch(/publisher_tick_duration_seconds\{quantile="p99"\} [\d.e-]+/);
   });
 
   it("a price moved at the provider reaches a socket as a delta carrying the new best bookmaker price", async () => {

@@ -52,6 +52,7 @@ describe("a price committed in Postgres reaches subscribers of its sport", () =>
     const before = target?.markets.h2h?.outcomes.home?.price ?? 0;
 
     // Every bookmaker lengthens the home side a lot: the price we offer must move.
+    const writtenFrom = Date.now();
     await db.$executeRaw`
       UPDATE "BookPrice" bp SET price = bp.price * 1.6, "lastUpdate" = now()
       FROM "Outcome" o JOIN "Market" m ON m.id = o."marketId"
@@ -68,6 +69,9 @@ describe("a price committed in Postgres reaches subscribers of its sport", () =>
     );
     const change = delta.changes.find((c) => c.eventId === target?.id && c.path === "markets.h2h.outcomes.home.price");
     expect(change?.value).toBe(expectedPrice);
+    // It says when the write it carries was made (same machine, same clock: 50 ms for rounding).
+    expect(delta.origin).toBeGreaterThanOrEqual(writtenFrom - 50);
+    expect(delta.origin).toBeLessThanOrEqual(delta.ts);
     const seqsSeen = [snapshot.seq, ...nba.of("odds:delta").map((d) => d.seq)];
     expect(delta.prevSeq).toBe(delta.seq - 1);
     expect(seqsSeen).toEqual(seqsSeen.map((_, i) => snapshot.seq + i)); // every seq once, in order
