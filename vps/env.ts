@@ -1,6 +1,6 @@
 import os from "node:os";
 import { z } from "zod";
-import { parseEnvironment } from "../lib/env-parse";
+import { flag, parseEnvironment } from "../lib/env-parse";
 import { LIMITS } from "../lib/protocol";
 
 /** The relay's environment (it needs neither Postgres nor Next.js). README "Configuration". */
@@ -24,6 +24,12 @@ const schema = z.object({
   /** Recent deltas kept in memory per sport to answer `resume`; older ones come from Redis history. */
   RELAY_REPLAY_DELTAS: z.coerce.number().int().min(0).max(1_000_000).default(1_000),
   RELAY_REPLAY_MAX_AGE_MS: z.coerce.number().int().min(0).default(600_000),
+  /** Live connections this process holds; more are refused with `too_many_connections`. */
+  RELAY_MAX_CONNECTIONS: z.coerce.number().int().min(1).max(1_000_000).default(10_000),
+  /** Live connections from one client address (a NAT or office shares one: keep it generous). */
+  RELAY_MAX_CONNECTIONS_PER_IP: z.coerce.number().int().min(1).max(1_000_000).default(50),
+  /** Count clients by the last X-Forwarded-For entry: only behind a proxy that sets it. */
+  RELAY_TRUST_PROXY: flag(false),
 });
 
 export type RelayEnv = z.infer<typeof schema>;

@@ -10,6 +10,7 @@ export function createMetrics() {
     busMessages: new Counter({ name: "relay_bus_messages_total", help: "Messages received from Redis", labelNames: ["channel"], registers: [registry] }),
     busRejected: new Counter({ name: "relay_bus_rejected_total", help: "Malformed Redis messages dropped", labelNames: ["channel"], registers: [registry] }),
     emitted: new Counter({ name: "relay_emitted_total", help: "Room broadcasts and direct emits", labelNames: ["event"], registers: [registry] }),
+    connectionsRefused: new Counter({ name: "relay_connections_refused_total", help: "Handshakes refused by a connection limit", labelNames: ["reason"], registers: [registry] }),
     clientErrors: new Counter({ name: "relay_client_errors_total", help: "Errors sent to clients", labelNames: ["code"], registers: [registry] }),
     resyncs: new Counter({ name: "relay_resyncs_total", help: "Sport state reloads after a seq gap", labelNames: ["sport"], registers: [registry] }),
     deltaLag: new Histogram({

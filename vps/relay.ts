@@ -8,6 +8,7 @@ import { AuthError, authenticate } from "./auth";
 import { BoardSummary } from "./board-summary";
 import { subscribeBus } from "./bus";
 import { type ClusterView, type InterServerEvents, type PeerSummary, answerPeers, clusterViewer } from "./cluster";
+import { ConnectionLimits, clientAddress } from "./connection-limits";
 import { type ConnectionContext, type SocketData, handleConnection, initSocketData } from "./connection";
 import { FeedStatusTracker } from "./feed-status";
 import { type RelayMetrics, createMetrics } from "./metrics";
@@ -21,6 +22,8 @@ export interface RelayConfig {
   rate: { perSec: number; burst: number };
   /** Recent deltas held in memory per sport to answer `resume` without Redis. */
   replay: RingLimits;
+  /** Live connections per process and per client address; `trustProxy` reads X-Forwarded-For. */
+  connections: { total: number; perAddress: number; trustProxy: boolean };
 }
 
 export interface RelayDeps {
@@ -78,6 +81,7 @@ export async function createRelay(httpServer: HttpServer, deps: RelayDeps): Prom
   const secret = config.jwtSecret ? new TextEncoder().encode(config.jwtSecret) : null;
   const ctx: ConnectionContext = { cache, metrics, log, maxSubscriptions: config.maxSubscriptions, rate: config.rate, authenticate: (token) => authenticate(token, secret) };
   authenticateHandshakes(io, ctx);
+  limitConnections(io, config.connections, metrics);
   io.on("connection", (socket) => {
     metrics.connections.inc();
     socket.once("disconnect", () => metrics.connections.dec());
@@ -154,6 +158,37 @@ function authenticateHandshakes(io: RelayServer, ctx: ConnectionContext): void {
         next(Object.assign(new Error("unauthorized"), { data: { code: "unauthorized", message } }));
       },
     );
+  });
+}
+
+/**
+ * Refuses a handshake over a connection limit with `too_many_connections` and the limit in its
+ * message. Runs after authentication, so a refused token is never counted. An admitted connection
+ * is released exactly once: on disconnect, or when its transport closes before Socket.IO finished
+ * connecting it (then no "disconnect" ever fires).
+ */
+function limitConnections(io: RelayServer, config: RelayConfig["connections"], metrics: RelayMetrics): void {
+  const limits = new ConnectionLimits(config);
+  io.use((socket, next) => {
+    // Closed during authentication: Socket.IO drops it, and a "close" listener would never fire.
+    if (socket.conn.readyState !== "open") return next(new Error("transport closed"));
+    const address = clientAddress(socket.handshake, config.trustProxy);
+    const admission = limits.admit(address);
+    if (!admission.ok) {
+      metrics.connectionsRefused.inc({ reason: admission.reason });
+      metrics.clientErrors.inc({ code: admission.code });
+      return next(Object.assign(new Error(admission.code), { data: { code: admission.code, message: admission.message } }));
+    }
+    let released = false;
+    const release = () => {
+      if (released) return;
+      released = true;
+      socket.conn.off("close", release);
+      limits.release(address);
+    };
+    socket.conn.once("close", release);
+    socket.once("disconnect", release);
+    next();
   });
 }
 

@@ -31,6 +31,7 @@ runMain(async () => {
       maxSubscriptions: env.RELAY_MAX_SUBSCRIPTIONS,
       rate: { perSec: env.RELAY_RATE_PER_SEC, burst: env.RELAY_RATE_BURST },
       replay: { deltas: env.RELAY_REPLAY_DELTAS, maxAgeMs: env.RELAY_REPLAY_MAX_AGE_MS },
+      connections: { total: env.RELAY_MAX_CONNECTIONS, perAddress: env.RELAY_MAX_CONNECTIONS_PER_IP, trustProxy: env.RELAY_TRUST_PROXY },
     },
   });
   await new Promise<void>((resolve, reject) => {

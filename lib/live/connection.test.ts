@@ -77,6 +77,28 @@ describe("LiveConnection", () => {
     expect(heard).toEqual([["e1"]]);
   });
 
+  it("shows a full relay's own refusal and connects by itself once the relay admits it", async () => {
+    const { io, url } = await relayDouble();
+    let handshakes = 0;
+    io.use((_socket, next) => {
+      handshakes += 1;
+      if (handshakes > 1) return next();
+      const message = "at most 50 connections per address; close another tab or try again shortly";
+      next(Object.assign(new Error("too_many_connections"), { data: { code: "too_many_connections", message } }));
+    });
+    const connection = new LiveConnection(url, new OddsStore());
+    cleanups.push(() => connection.close());
+    connection.connect();
+    await until(() => connection.status().error !== null);
+    expect(connection.status()).toMatchObject({
+      state: "reconnecting",
+      error: "the live server refused the connection: at most 50 connections per address; close another tab or try again shortly",
+    });
+    await until(() => connection.status().state === "live"); // the first retry waits 0.5–1 s
+    expect(handshakes).toBe(2);
+    expect(connection.status().error).toBeNull();
+  });
+
   it("resumes from the seq it holds after the server drops it", async () => {
     const { io, url } = await relayDouble();
     const requests: unknown[] = [];

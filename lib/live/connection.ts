@@ -5,7 +5,7 @@ import {
   ChatDeleted,
   ChatMessage,
   type ClientToServerEvents,
-  type ErrorPayload,
+  ErrorPayload,
   EventBooks,
   EventUpdate,
   type FeedStatus,
@@ -44,6 +44,8 @@ export interface ConnectionStatus {
 const OFFLINE_AFTER_ATTEMPTS = 3;
 const LATENCY_SAMPLES = 50;
 const PING_EVERY_MS = 10_000;
+/** Longest wait before trying a relay that refused us for being full again, ms. */
+const FULL_RETRY_MAX_MS = 30_000;
 
 /** Relay messages a page may listen to through `LiveConnection.on`, each validated before it is handed over. */
 const LISTENABLE = {
@@ -71,6 +73,9 @@ export class LiveConnection {
   /** Handshakes refused in a row, and the timer that asks for a fresh token after the last one. */
   private refusals = 0;
   private refusalTimer: ReturnType<typeof setTimeout> | null = null;
+  /** Handshakes refused in a row because the relay (or our address) is at its connection limit. */
+  private fullRefusals = 0;
+  private fullTimer: ReturnType<typeof setTimeout> | null = null;
   private readonly latencies: number[] = [];
   private pingTimer: ReturnType<typeof setInterval> | null = null;
   private current: ConnectionStatus = { state: "connecting", attempts: 0, lastUpdateAt: null, latencyMs: null, rttMs: null, feed: null, personal: false, error: null };
@@ -105,6 +110,7 @@ export class LiveConnection {
   close(): void {
     if (this.pingTimer) clearInterval(this.pingTimer);
     if (this.refusalTimer) clearTimeout(this.refusalTimer);
+    if (this.fullTimer) clearTimeout(this.fullTimer);
     this.socket.close();
   }
 
@@ -182,6 +188,7 @@ export class LiveConnection {
     socket.on("connect", () => {
       this.update({ state: "live", attempts: 0, error: null, personal: false });
       this.refusals = 0;
+      this.fullRefusals = 0;
       // The handshake may have left before the current token was set: hand it over explicitly.
       const token = (socket.auth as { token?: string }).token;
       if (token) void this.setToken(token);
@@ -194,11 +201,15 @@ export class LiveConnection {
       this.update({ state: "reconnecting", personal: false });
       if (reason === "io server disconnect") socket.connect(); // the server hung up on purpose: come back anyway
     });
-    socket.on("connect_error", (error) => {
+    socket.on("connect_error", (error: Error & { data?: unknown }) => {
+      // A handshake the relay refused carries its reason; a network failure carries none.
+      const refusal = ErrorPayload.safeParse(error.data);
       if (error.message === "unauthorized") this.refused();
+      if (refusal.success && refusal.data.code === "too_many_connections") this.full();
       const attempts = this.current.attempts + 1;
       const state: ConnectionState = attempts >= OFFLINE_AFTER_ATTEMPTS ? "offline" : "reconnecting";
-      this.update({ state, attempts, error: `cannot reach the live server (${error.message})` });
+      const reason = refusal.success ? `the live server refused the connection: ${refusal.data.message}` : `cannot reach the live server (${error.message})`;
+      this.update({ state, attempts, error: reason });
     });
     // Validated before use: a malformed message is never applied. Its sport is fetched whole
     // again (a replay could hand back the same bad delta).
@@ -243,6 +254,21 @@ export class LiveConnection {
     if (this.refusalTimer) clearTimeout(this.refusalTimer);
     const wait = this.refusals === 1 ? 0 : Math.min(60_000, 1_000 * 2 ** (this.refusals - 2));
     this.refusalTimer = setTimeout(() => this.options.onTokenExpired?.(), wait);
+  }
+
+  /**
+   * The relay is at a connection limit, and Socket.IO does not retry a refused handshake: try again
+   * after a jittered wait that doubles from about a second up to 30 s, so a full relay is not
+   * stampeded by every page it refused at the same moment.
+   */
+  private full(): void {
+    this.fullRefusals += 1;
+    if (this.fullTimer) clearTimeout(this.fullTimer);
+    const ceiling = Math.min(FULL_RETRY_MAX_MS, 1_000 * 2 ** (this.fullRefusals - 1));
+    const wait = ceiling / 2 + Math.random() * (ceiling / 2);
+    this.fullTimer = setTimeout(() => {
+      if (!this.socket.active) this.socket.connect();
+    }, wait);
   }
 
   private rejected(kind: string, raw: unknown): void {

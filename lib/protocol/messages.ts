@@ -30,6 +30,7 @@ export const ERROR_CODES = [
   "rate_limited",
   "unauthorized",
   "token_expired",
+  "too_many_connections",
   "unavailable",
   "internal",
 ] as const;

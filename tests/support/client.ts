@@ -20,6 +20,8 @@ export interface ConnectOptions {
   token?: string;
   origin?: string;
   reconnection?: boolean;
+  /** More handshake headers, e.g. `x-forwarded-for` as a proxy would set it. */
+  headers?: Record<string, string>;
 }
 
 export function connectClient(url: string, options: ConnectOptions = {}): Promise<TestClient> {
@@ -27,7 +29,7 @@ export function connectClient(url: string, options: ConnectOptions = {}): Promis
     transports: ["websocket"],
     auth: options.token ? { token: options.token } : {},
     reconnection: options.reconnection ?? false,
-    extraHeaders: options.origin ? { origin: options.origin } : undefined,
+    extraHeaders: options.origin || options.headers ? { ...options.headers, ...(options.origin ? { origin: options.origin } : {}) } : undefined,
     forceNew: true,
   });
   const received: TestClient["received"] = [];

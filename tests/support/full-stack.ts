@@ -24,7 +24,8 @@ export async function startFullStack(pgServerUrl: string, label: string, extraEn
   const db = createDb(dbUrl);
   if (options.seed !== false) await seedDemoData(db);
   const redis = await startRedisServer();
-  const relay = await startRelay(redis.url, { RELAY_ALLOWED_ORIGINS: "*" });
+  // Every client of a test or bench stack (bench/chat.ts: 1000 sockets) comes from this one address.
+  const relay = await startRelay(redis.url, { RELAY_ALLOWED_ORIGINS: "*", RELAY_MAX_CONNECTIONS_PER_IP: "10000" });
   const publisher = await startPublisher(dbUrl, redis.url, extraEnv);
   const web = await startWeb({ ...publisherEnv(dbUrl, redis.url, extraEnv), RELAY_PUBLIC_URL: relay.url, RELAY_URL: relay.url });
   return {
