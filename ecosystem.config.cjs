@@ -31,6 +31,7 @@ const server = pass([
 const relay = pass([
   "RELAY_PORT", "RELAY_HOST", "RELAY_JWT_SECRET", "RELAY_ALLOWED_ORIGINS",
   "RELAY_MAX_SUBSCRIPTIONS", "RELAY_RATE_PER_SEC", "RELAY_RATE_BURST",
+  "RELAY_MAX_CONNECTIONS", "RELAY_MAX_CONNECTIONS_PER_IP", "RELAY_TRUST_PROXY",
   "RELAY_REPLAY_DELTAS", "RELAY_REPLAY_MAX_AGE_MS",
 ]);
 // Counts and ports are checked here, where PM2 reads them, so a typo fails with its name.
