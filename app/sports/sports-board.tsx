@@ -4,7 +4,7 @@ import { useEffect, useRef, useState } from "react";
 import { type Account, AccountStore } from "../../lib/live/account-store";
 import { LiveConnection } from "../../lib/live/connection";
 import { useLeagueGroups } from "../../lib/live/hooks";
-import { OddsStore } from "../../lib/live/odds-store";
+import { type FlushMode, OddsStore } from "../../lib/live/odds-store";
 import type { OddsFormat } from "../../lib/odds";
 import type { BetView, OddsSnapshot, SportsSummary } from "../../lib/protocol";
 import type { SportSummary } from "../_lib/sports";
@@ -32,7 +32,7 @@ export interface SportsBoardProps {
 
 export function SportsBoard({ sports, initialSport, initialSnapshot, initialSummary, initialAccount, initialBets, relay, notice, problem }: SportsBoardProps) {
   const [store] = useState(() => {
-    const created = new OddsStore();
+    const created = new OddsStore({ flush: flushMode() });
     if (initialSnapshot) created.applySnapshot(initialSnapshot);
     if (initialSummary) created.applySummary(initialSummary);
     return created;
@@ -89,6 +89,15 @@ export function SportsBoard({ sports, initialSport, initialSnapshot, initialSumm
       {bettor.panels}
     </main>
   );
+}
+
+/**
+ * `?flush=sync` turns off the store's per-frame batching, so bench/page.ts can measure the board
+ * batched and unbatched in one run. It changes only when rows re-render, never what they show.
+ */
+function flushMode(): FlushMode {
+  if (typeof window === "undefined") return "frame";
+  return new URLSearchParams(window.location.search).get("flush") === "sync" ? "sync" : "frame";
 }
 
 function EventList({ store, sport, format, onPick }: { store: OddsStore; sport: string; format: OddsFormat; onPick: Pick }) {
