@@ -3,13 +3,12 @@
 import { useEffect, useRef, useState } from "react";
 import { type Account, AccountStore } from "../../lib/live/account-store";
 import { LiveConnection } from "../../lib/live/connection";
-import { useLeagueGroups } from "../../lib/live/hooks";
-import { OddsStore } from "../../lib/live/odds-store";
+import { type FlushMode, OddsStore } from "../../lib/live/odds-store";
 import type { OddsFormat } from "../../lib/odds";
 import type { BetView, OddsSnapshot, SportsSummary } from "../../lib/protocol";
 import type { SportSummary } from "../_lib/sports";
 import { useBettorPanels } from "./bettor";
-import { EventRow, type Pick } from "./event-row";
+import { EventList } from "./event-list";
 import { LiveStatus } from "./live-status";
 import { relayAddress } from "./relay-address";
 import { SportTabs } from "./sport-tabs";
@@ -32,7 +31,7 @@ export interface SportsBoardProps {
 
 export function SportsBoard({ sports, initialSport, initialSnapshot, initialSummary, initialAccount, initialBets, relay, notice, problem }: SportsBoardProps) {
   const [store] = useState(() => {
-    const created = new OddsStore();
+    const created = new OddsStore({ flush: flushMode() });
     if (initialSnapshot) created.applySnapshot(initialSnapshot);
     if (initialSummary) created.applySummary(initialSummary);
     return created;
@@ -91,25 +90,11 @@ export function SportsBoard({ sports, initialSport, initialSnapshot, initialSumm
   );
 }
 
-function EventList({ store, sport, format, onPick }: { store: OddsStore; sport: string; format: OddsFormat; onPick: Pick }) {
-  const groups = useLeagueGroups(store, sport);
-  if (!groups) return <p className="empty">Loading prices…</p>;
-  if (groups.length === 0) return <p className="empty">No events on the board for this sport right now.</p>;
-  return (
-    <div className="events" data-sport={sport}>
-      {groups.map((group) => (
-        <section key={group.league} className="league">
-          <div className="league-header">
-            <h2>{group.league}</h2>
-            <span className="col">1 · X · 2</span>
-            <span className="col">Spread</span>
-            <span className="col">Total</span>
-          </div>
-          {group.ids.map((id) => (
-            <EventRow key={id} store={store} sport={sport} id={id} format={format} onPick={onPick} />
-          ))}
-        </section>
-      ))}
-    </div>
-  );
+/**
+ * `?flush=sync` turns off the store's per-frame batching, so bench/page.ts can measure the board
+ * batched and unbatched in one run. It changes only when rows re-render, never what they show.
+ */
+function flushMode(): FlushMode {
+  if (typeof window === "undefined") return "frame";
+  return new URLSearchParams(window.location.search).get("flush") === "sync" ? "sync" : "frame";
 }

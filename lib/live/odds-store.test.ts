@@ -56,9 +56,11 @@ describe("OddsStore", () => {
     store.subscribeList("soccer_epl", list);
     const before = store.event("soccer_epl", "e2");
     store.applyDelta(delta(2, 2.2));
+    store.flush();
     expect([e1.mock.calls.length, e2.mock.calls.length, list.mock.calls.length]).toEqual([1, 0, 0]);
     expect(store.event("soccer_epl", "e2")).toBe(before);
     store.applyDelta({ sport: "soccer_epl", seq: 3, prevSeq: 2, ts: 3, changes: [{ eventId: "e3", path: "", value: eventOdds("e3") }] });
+    store.flush();
     expect(list).toHaveBeenCalledTimes(1);
     expect(store.groups("soccer_epl")).toEqual([
       { league: "Championship", ids: ["e2"] },
@@ -87,7 +89,69 @@ describe("OddsStore", () => {
     expect(store.applySummary({ ts: 10, leader: "a", sports: [] })).toBe(false);
     expect(store.summary()?.sports).toEqual([{ sport: "soccer_epl", events: 12, live: 2 }]);
     // A new leader whose clock is behind: its summary still replaces the old leader's.
+    store.flush();
     expect(store.applySummary({ ts: 5, leader: "b", sports: [{ sport: "soccer_epl", events: 11, live: 2 }] })).toBe(true);
+    store.flush();
     expect(heard).toHaveBeenCalledTimes(2);
+  });
+
+  describe("batches notifications into one flush per frame", () => {
+    /** The next macrotask: where Node, which has no requestAnimationFrame, runs the flush. */
+    const nextFrame = () => new Promise((resolve) => setTimeout(resolve, 0));
+
+    it("tells an event's listener once for ten deltas on it within a frame, with data already applied", async () => {
+      const store = new OddsStore();
+      store.applySnapshot(snapshot(1));
+      const e1 = vi.fn();
+      store.subscribeEvent("soccer_epl", "e1", e1);
+      for (let i = 0; i < 10; i += 1) expect(store.applyDelta(delta(2 + i, 3 + i / 10))).toBe("applied");
+      expect(store.seq("soccer_epl")).toBe(11); // seq logic is synchronous
+      expect(price(store)).toBe(3.9); // a read before the flush sees the new object
+      expect(e1).not.toHaveBeenCalled();
+      await nextFrame();
+      expect(e1).toHaveBeenCalledTimes(1);
+      await nextFrame();
+      expect(e1).toHaveBeenCalledTimes(1); // nothing left pending
+    });
+
+    it("tells each changed event's listener once, and the list and summary once each", async () => {
+      const store = new OddsStore();
+      store.applySnapshot(snapshot(1));
+      const [e1, e2, list, summary] = [vi.fn(), vi.fn(), vi.fn(), vi.fn()];
+      store.subscribeEvent("soccer_epl", "e1", e1);
+      store.subscribeEvent("soccer_epl", "e2", e2);
+      store.subscribeList("soccer_epl", list);
+      store.subscribeSummary(summary);
+      store.applyDelta(delta(2, 2.2, "e1"));
+      store.applyDelta(delta(3, 2.3, "e2"));
+      store.applyDelta(delta(4, 2.4, "e1"));
+      store.applyDelta({ sport: "soccer_epl", seq: 5, prevSeq: 4, ts: 3, changes: [{ eventId: "e3", path: "", value: eventOdds("e3") }] });
+      store.applyDelta({ sport: "soccer_epl", seq: 6, prevSeq: 5, ts: 3, changes: [{ eventId: "e4", path: "", value: eventOdds("e4") }] });
+      store.applySummary({ ts: 1, leader: "a", sports: [] });
+      store.applySummary({ ts: 2, leader: "a", sports: [] });
+      await nextFrame();
+      expect([e1, e2, list, summary].map((f) => f.mock.calls.length)).toEqual([1, 1, 1, 1]);
+    });
+
+    it("does not call a listener that unsubscribed before the flush", async () => {
+      const store = new OddsStore();
+      store.applySnapshot(snapshot(1));
+      const e1 = vi.fn();
+      const unsubscribe = store.subscribeEvent("soccer_epl", "e1", e1);
+      store.applyDelta(delta(2, 2.2));
+      unsubscribe();
+      await nextFrame();
+      expect(e1).not.toHaveBeenCalled();
+    });
+
+    it("tells listeners at once in sync mode (the unbatched baseline)", () => {
+      const store = new OddsStore({ flush: "sync" });
+      store.applySnapshot(snapshot(1));
+      const e1 = vi.fn();
+      store.subscribeEvent("soccer_epl", "e1", e1);
+      store.applyDelta(delta(2, 2.2));
+      store.applyDelta(delta(3, 2.3));
+      expect(e1).toHaveBeenCalledTimes(2);
+    });
   });
 });

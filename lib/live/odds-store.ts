@@ -5,6 +5,11 @@ import { type EventOdds, type OddsDelta, type OddsSnapshot, type SportsSummary, 
  * Out-of-order deltas wait in a buffer; a missing seq asks for a resync instead of guessing.
  * Subscriptions are per event (a price move re-renders one row) and per sport (only adds,
  * removals and reorders re-render the list). Event objects are replaced, never mutated.
+ *
+ * Data changes at once (seq and gap logic stay exact and synchronous, and a getter read between
+ * apply and notification already returns the new object), but listeners are told at most once per
+ * animation frame: a burst of deltas touching one event re-renders its row once, and every row
+ * changed in a frame commits in one React flush instead of one per socket message.
  */
 
 export interface LeagueGroup {
@@ -23,14 +28,42 @@ interface SportEntry {
 
 export type DeltaOutcome = "applied" | "duplicate" | "buffered" | "no-snapshot";
 
+/**
+ * When listeners hear of changes: `"frame"` coalesces them into one flush per animation frame
+ * (`setTimeout(0)` where there is no `requestAnimationFrame`, as in Node); `"sync"` tells them at
+ * once, as every change lands (the bench's unbatched baseline).
+ */
+export type FlushMode = "frame" | "sync";
+
+type Listeners = Map<string, Set<() => void>>;
+
+/**
+ * Schedules `run` once per animation frame, in a task of its own right after the frame's callback
+ * (`setTimeout(0)` alone where nothing paints). Rendering inside the rAF callback would add React's
+ * work to the frame's style, layout and paint in one task: bench/page.ts saw that turn 60 ms
+ * commits on a 500-row board into long tasks that the unbatched board did not have.
+ */
+function nextFrame(run: () => void): void {
+  if (typeof requestAnimationFrame === "function") requestAnimationFrame(() => setTimeout(run, 0));
+  else setTimeout(run, 0);
+}
+
 export class OddsStore {
   private readonly sports = new Map<string, SportEntry>();
-  private readonly eventListeners = new Map<string, Set<() => void>>();
-  private readonly listListeners = new Map<string, Set<() => void>>();
+  private readonly eventListeners: Listeners = new Map();
+  private readonly listListeners: Listeners = new Map();
   private counts: SportsSummary | null = null;
-  private readonly summaryListeners = new Set<() => void>();
+  private readonly summaryListeners: Listeners = new Map();
+  /** Names whose listeners the next flush tells, per listener map; empty when none is scheduled. */
+  private readonly pending = new Map<Listeners, Set<string>>();
+  private scheduled = false;
+  private readonly mode: FlushMode;
   /** Called when a gap needs filling: the connection asks the relay to resume from `seq`. */
   onGap: (sport: string, seq: number) => void = () => {};
+
+  constructor(options: { flush?: FlushMode } = {}) {
+    this.mode = options.flush ?? "frame";
+  }
 
   has(sport: string): boolean {
     return this.sports.has(sport);
@@ -57,13 +90,12 @@ export class OddsStore {
   applySummary(summary: SportsSummary): boolean {
     if (!supersedes(summary, this.counts)) return false;
     this.counts = summary;
-    for (const listener of this.summaryListeners) listener();
+    this.notify(this.summaryListeners, "");
     return true;
   }
 
   subscribeSummary(listener: () => void): () => void {
-    this.summaryListeners.add(listener);
-    return () => this.summaryListeners.delete(listener);
+    return this.listen(this.summaryListeners, "", listener);
   }
 
   /** Replaces a sport's state, unless we already hold a newer seq (a late snapshot). */
@@ -138,7 +170,7 @@ export class OddsStore {
     return this.listen(this.listListeners, sport, listener);
   }
 
-  private listen(map: Map<string, Set<() => void>>, name: string, listener: () => void): () => void {
+  private listen(map: Listeners, name: string, listener: () => void): () => void {
     let set = map.get(name);
     if (!set) map.set(name, (set = new Set()));
     set.add(listener);
@@ -148,8 +180,37 @@ export class OddsStore {
     };
   }
 
-  private notify(map: Map<string, Set<() => void>>, name: string): void {
-    for (const listener of map.get(name) ?? []) listener();
+  /** Tells the listeners of `name`, now (sync mode) or in the next flush, once however often called. */
+  private notify(map: Listeners, name: string): void {
+    if (this.mode === "sync") {
+      for (const listener of map.get(name) ?? []) listener();
+      return;
+    }
+    if (!map.has(name)) return; // nobody listens: nothing to schedule
+    let names = this.pending.get(map);
+    if (!names) this.pending.set(map, (names = new Set()));
+    names.add(name);
+    if (!this.scheduled) {
+      this.scheduled = true;
+      nextFrame(() => this.flush());
+    }
+  }
+
+  /**
+   * Tells every listener whose slice changed since the last flush, once each. Listeners are looked
+   * up now, so one that unsubscribed in the meantime is not called. Runs by itself once per frame;
+   * callers may run it early (a test, or a caller that must see listeners told before it goes on).
+   */
+  flush(): void {
+    this.scheduled = false;
+    const batch = [...this.pending];
+    this.pending.clear();
+    for (const [map, names] of batch) {
+      for (const name of names) {
+        // A copy, and a check on each, so a listener another one removed mid-flush is not called.
+        for (const listener of [...(map.get(name) ?? [])]) if (map.get(name)?.has(listener)) listener();
+      }
+    }
   }
 }
 
