@@ -1,18 +1,15 @@
 "use client";
 
-import { useEffect, useRef, useState } from "react";
-import { type Account, AccountStore } from "../../lib/live/account-store";
-import { LiveConnection } from "../../lib/live/connection";
-import { type FlushMode, OddsStore } from "../../lib/live/odds-store";
-import type { OddsFormat } from "../../lib/odds";
+import { useEffect, useState } from "react";
+import type { Account } from "../../lib/live/account-store";
+import type { FlushMode } from "../../lib/live/odds-store";
 import type { BetView, OddsSnapshot, SportsSummary } from "../../lib/protocol";
 import type { SportSummary } from "../_lib/sports";
-import { useBettorPanels } from "./bettor";
 import { EventList } from "./event-list";
 import { LiveStatus } from "./live-status";
-import { relayAddress } from "./relay-address";
+import { OddsFormatSelect } from "./odds-format-select";
 import { SportTabs } from "./sport-tabs";
-import { FORMATS, useOddsFormat } from "./odds-format";
+import { useLivePage } from "./use-live-page";
 
 export interface SportsBoardProps {
   sports: SportSummary[];
@@ -30,30 +27,8 @@ export interface SportsBoardProps {
 }
 
 export function SportsBoard({ sports, initialSport, initialSnapshot, initialSummary, initialAccount, initialBets, relay, notice, problem }: SportsBoardProps) {
-  const [store] = useState(() => {
-    const created = new OddsStore({ flush: flushMode() });
-    if (initialSnapshot) created.applySnapshot(initialSnapshot);
-    if (initialSummary) created.applySummary(initialSummary);
-    return created;
-  });
-  const [account] = useState(() => {
-    const created = new AccountStore();
-    created.set(initialAccount, initialBets);
-    return created;
-  });
-  const [connection, setConnection] = useState<LiveConnection | null>(null);
+  const { store, connection, format, setFormat, bettor } = useLivePage({ initialSnapshot, initialSummary, initialAccount, initialBets, relay, flush: flushMode() });
   const [sport, setSport] = useState(initialSport);
-  const [format, setFormat] = useOddsFormat();
-  const bettor = useBettorPanels(connection, account, store, format);
-  const refreshToken = useRef(bettor.refreshToken);
-  refreshToken.current = bettor.refreshToken;
-
-  useEffect(() => {
-    const live = new LiveConnection(relayAddress(relay), store, { account, onTokenExpired: () => refreshToken.current() });
-    live.connect();
-    setConnection(live);
-    return () => live.close();
-  }, [relay.url, relay.port, store, account]);
 
   useEffect(() => {
     if (sport) connection?.follow(sport);
@@ -68,16 +43,7 @@ export function SportsBoard({ sports, initialSport, initialSnapshot, initialSumm
     <main className="board">
       <header className="board-header">
         <h1>Live Odds</h1>
-        <label className="format">
-          Odds
-          <select value={format} onChange={(e) => setFormat(e.target.value as OddsFormat)} aria-label="Odds format">
-            {FORMATS.map((f) => (
-              <option key={f} value={f}>
-                {f[0]?.toUpperCase() + f.slice(1)}
-              </option>
-            ))}
-          </select>
-        </label>
+        <OddsFormatSelect format={format} onChange={setFormat} />
         <LiveStatus connection={connection} />
         {bettor.bar}
       </header>

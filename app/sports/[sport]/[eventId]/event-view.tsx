@@ -1,18 +1,13 @@
 "use client";
 
 import Link from "next/link";
-import { useEffect, useRef, useState } from "react";
-import { type Account, AccountStore } from "../../../../lib/live/account-store";
-import { LiveConnection } from "../../../../lib/live/connection";
+import type { Account } from "../../../../lib/live/account-store";
 import { useEvent } from "../../../../lib/live/hooks";
-import { OddsStore } from "../../../../lib/live/odds-store";
-import type { OddsFormat } from "../../../../lib/odds";
 import type { BetView, EventBookMarkets, EventOdds, OddsSnapshot, PricePoint } from "../../../../lib/protocol";
-import { useBettorPanels } from "../../bettor";
 import { LiveStatus } from "../../live-status";
-import { FORMATS, useOddsFormat } from "../../odds-format";
-import { relayAddress } from "../../relay-address";
+import { OddsFormatSelect } from "../../odds-format-select";
 import { ClockTime, StartTime } from "../../time";
+import { useLivePage } from "../../use-live-page";
 import { ChatPanel } from "./chat-panel";
 import { MarketCard } from "./market-card";
 import { type TimelineEntry, useBooks, usePriceHistory, useTimeline } from "./use-event-detail";
@@ -35,34 +30,19 @@ const MARKET_ORDER = ["h2h", "spreads", "totals"];
 
 /** One event's page: every market live, every bookmaker's price, price history, and the event's chat. */
 export function EventView({ sport, sportTitle, eventId, initialSnapshot, initialBooks, initialHistory, initialAccount, initialBets, relay, problem }: EventViewProps) {
-  const [store] = useState(() => {
-    const created = new OddsStore();
-    if (initialSnapshot) created.applySnapshot(initialSnapshot);
-    return created;
+  const { store, account, connection, format, setFormat, bettor } = useLivePage({
+    initialSnapshot,
+    initialAccount,
+    initialBets,
+    relay,
+    follow: (live) => live.followEvent(sport, eventId),
+    followKey: `${sport}/${eventId}`,
   });
-  const [account] = useState(() => {
-    const created = new AccountStore();
-    created.set(initialAccount, initialBets);
-    return created;
-  });
-  const [connection, setConnection] = useState<LiveConnection | null>(null);
-  const [format, setFormat] = useOddsFormat();
-  const bettor = useBettorPanels(connection, account, store, format);
-  const refreshToken = useRef(bettor.refreshToken);
-  refreshToken.current = bettor.refreshToken;
   const event = useEvent(store, sport, eventId);
   const books = useBooks(connection, eventId, initialBooks);
   const history = usePriceHistory(store, sport, eventId, initialHistory);
   const opened = initialSnapshot?.events.find((e) => e.id === eventId);
   const timeline = useTimeline(connection, eventId, opened ? { eventId, sport, status: opened.status, phase: opened.phase, score: opened.score, ts: initialSnapshot?.ts ?? 0 } : null);
-
-  useEffect(() => {
-    const live = new LiveConnection(relayAddress(relay), store, { account, onTokenExpired: () => refreshToken.current() });
-    live.followEvent(sport, eventId);
-    live.connect();
-    setConnection(live);
-    return () => live.close();
-  }, [relay.url, relay.port, store, account, sport, eventId]);
 
   return (
     <main className="board event-page" data-event-id={eventId}>
@@ -70,16 +50,7 @@ export function EventView({ sport, sportTitle, eventId, initialSnapshot, initial
         <Link href={`/sports?sport=${encodeURIComponent(sport)}`} className="back">
           ← All {sportTitle}
         </Link>
-        <label className="format">
-          Odds
-          <select value={format} onChange={(e) => setFormat(e.target.value as OddsFormat)} aria-label="Odds format">
-            {FORMATS.map((f) => (
-              <option key={f} value={f}>
-                {f[0]?.toUpperCase() + f.slice(1)}
-              </option>
-            ))}
-          </select>
-        </label>
+        <OddsFormatSelect format={format} onChange={setFormat} />
         <LiveStatus connection={connection} />
         {bettor.bar}
       </header>

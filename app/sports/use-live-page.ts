@@ -1,0 +1,76 @@
+"use client";
+
+import { type ReactNode, useEffect, useRef, useState } from "react";
+import { type Account, AccountStore } from "../../lib/live/account-store";
+import { LiveConnection } from "../../lib/live/connection";
+import { OddsStore } from "../../lib/live/odds-store";
+import type { OddsFormat } from "../../lib/odds";
+import type { BetView, OddsSnapshot, SportsSummary } from "../../lib/protocol";
+import type { Pick } from "./event-row";
+import { useBettorPanels } from "./bettor";
+import { useOddsFormat } from "./odds-format";
+import { relayAddress } from "./relay-address";
+
+export interface LivePageOptions {
+  initialSnapshot: OddsSnapshot | null;
+  initialSummary?: SportsSummary | null;
+  /** The signed-in bettor and their bets when the page was rendered (null: signed out). */
+  initialAccount: Account | null;
+  initialBets: BetView[];
+  /** The configured public URL of the relay, else its port on the page's own host. */
+  relay: { url: string | null; port: number };
+  /**
+   * What the connection follows from the start (called before it connects). The connection is made
+   * again when `followKey` changes.
+   */
+  follow?: (live: LiveConnection) => void;
+  followKey?: string;
+  /** `?flush=sync` for the bench's unbatched baseline (see OddsStore). */
+  flush?: "frame" | "sync";
+}
+
+export interface LivePage {
+  store: OddsStore;
+  account: AccountStore;
+  /** Null until the page is mounted (the server render has none). */
+  connection: LiveConnection | null;
+  format: OddsFormat;
+  setFormat: (format: OddsFormat) => void;
+  bettor: { onPick: Pick; bar: ReactNode; panels: ReactNode; signIn: (reason: string | null) => void };
+}
+
+/**
+ * What every live page holds: the odds store filled from the server's snapshot, the bettor's
+ * account, one relay connection (refreshing its token through the bettor panels), the odds format,
+ * and the bettor's bar, slip and dialogs.
+ */
+export function useLivePage({ initialSnapshot, initialSummary, initialAccount, initialBets, relay, follow, followKey = "", flush }: LivePageOptions): LivePage {
+  const [store] = useState(() => {
+    const created = new OddsStore({ flush });
+    if (initialSnapshot) created.applySnapshot(initialSnapshot);
+    if (initialSummary) created.applySummary(initialSummary);
+    return created;
+  });
+  const [account] = useState(() => {
+    const created = new AccountStore();
+    created.set(initialAccount, initialBets);
+    return created;
+  });
+  const [connection, setConnection] = useState<LiveConnection | null>(null);
+  const [format, setFormat] = useOddsFormat();
+  const bettor = useBettorPanels(connection, account, store, format);
+  const refreshToken = useRef(bettor.refreshToken);
+  refreshToken.current = bettor.refreshToken;
+  const followRef = useRef(follow);
+  followRef.current = follow;
+
+  useEffect(() => {
+    const live = new LiveConnection(relayAddress(relay), store, { account, onTokenExpired: () => refreshToken.current() });
+    followRef.current?.(live);
+    live.connect();
+    setConnection(live);
+    return () => live.close();
+  }, [relay.url, relay.port, store, account, followKey]);
+
+  return { store, account, connection, format, setFormat, bettor };
+}
