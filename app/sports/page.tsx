@@ -1,10 +1,6 @@
-import { accountOf } from "../../lib/accounts/accounts";
-import { listBets } from "../../lib/bets/views";
-import { env } from "../../lib/env";
-import type { Account } from "../../lib/live/account-store";
-import { type BetView, type OddsSnapshot, type SportsSummary, readSnapshot, readSummary } from "../../lib/protocol";
+import { type OddsSnapshot, type SportsSummary, readSnapshot, readSummary } from "../../lib/protocol";
 import { services } from "../_lib/services";
-import { currentUser } from "../_lib/session";
+import { bettorOf, relayOf } from "../_lib/live-page";
 import { type SportSummary, listSports } from "../_lib/sports";
 import { SportsBoard } from "./sports-board";
 
@@ -46,22 +42,9 @@ export default async function SportsPage({ searchParams }: { searchParams: Promi
       initialSummary={summary}
       initialAccount={account}
       initialBets={bets}
-      relay={{ url: env().RELAY_PUBLIC_URL ?? null, port: env().RELAY_PORT }}
+      relay={relayOf()}
       notice={notice}
       problem={problem}
     />
   );
-}
-
-/** The signed-in bettor and their bets, for the first render (signed out, or unreadable: none). */
-async function bettorOf(): Promise<{ account: Account | null; bets: BetView[] }> {
-  try {
-    const user = await currentUser();
-    if (!user) return { account: null, bets: [] };
-    const { db } = services();
-    const [account, bets] = await Promise.all([accountOf(db, user), listBets(db, user.id)]);
-    return { account, bets };
-  } catch {
-    return { account: null, bets: [] };
-  }
 }

@@ -1,12 +1,8 @@
 import { notFound } from "next/navigation";
-import { accountOf } from "../../../../lib/accounts/accounts";
-import { listBets } from "../../../../lib/bets/views";
-import { env } from "../../../../lib/env";
-import type { Account } from "../../../../lib/live/account-store";
-import { type BetView, ID_PATTERN, type OddsSnapshot, SPORT_KEY_PATTERN, readSnapshot } from "../../../../lib/protocol";
+import { ID_PATTERN, type OddsSnapshot, SPORT_KEY_PATTERN, readSnapshot } from "../../../../lib/protocol";
 import { type EventDetail, readEventDetail } from "../../../_lib/event-detail";
 import { services } from "../../../_lib/services";
-import { currentUser } from "../../../_lib/session";
+import { bettorOf, relayOf } from "../../../_lib/live-page";
 import { EventView } from "./event-view";
 
 export const dynamic = "force-dynamic";
@@ -49,21 +45,8 @@ export default async function EventPage({ params }: { params: Promise<{ sport: s
       initialHistory={detail.history}
       initialAccount={account}
       initialBets={bets}
-      relay={{ url: env().RELAY_PUBLIC_URL ?? null, port: env().RELAY_PORT }}
+      relay={relayOf()}
       problem={problem}
     />
   );
-}
-
-/** The signed-in bettor and their bets, for the first render (signed out, or unreadable: none). */
-async function bettorOf(): Promise<{ account: Account | null; bets: BetView[] }> {
-  try {
-    const user = await currentUser();
-    if (!user) return { account: null, bets: [] };
-    const { db } = services();
-    const [account, bets] = await Promise.all([accountOf(db, user), listBets(db, user.id)]);
-    return { account, bets };
-  } catch {
-    return { account: null, bets: [] };
-  }
 }

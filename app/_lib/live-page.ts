@@ -1,0 +1,25 @@
+import { accountOf } from "../../lib/accounts/accounts";
+import { listBets } from "../../lib/bets/views";
+import { env } from "../../lib/env";
+import type { Account } from "../../lib/live/account-store";
+import type { BetView } from "../../lib/protocol";
+import { services } from "./services";
+import { currentUser } from "./session";
+
+/** The signed-in bettor and their bets, for a live page's first render (signed out, or unreadable: none). */
+export async function bettorOf(): Promise<{ account: Account | null; bets: BetView[] }> {
+  try {
+    const user = await currentUser();
+    if (!user) return { account: null, bets: [] };
+    const { db } = services();
+    const [account, bets] = await Promise.all([accountOf(db, user), listBets(db, user.id)]);
+    return { account, bets };
+  } catch {
+    return { account: null, bets: [] };
+  }
+}
+
+/** Where a live page's browser finds the relay: the configured public URL, else its port on the page's own host. */
+export function relayOf(): { url: string | null; port: number } {
+  return { url: env().RELAY_PUBLIC_URL ?? null, port: env().RELAY_PORT };
+}
