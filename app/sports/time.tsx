@@ -22,15 +22,21 @@ export function StartTime({ iso }: { iso: string }) {
   return <time dateTime={iso}>{text}</time>;
 }
 
-/** "3 s ago", ticking once a second. */
+/**
+ * "3 s ago" (then minutes, then hours), ticking once a second. Blank until hydrated: the server
+ * cannot know the reader's clock, and its text would not match the first client render.
+ */
 export function Ago({ at }: { at: number }) {
+  const hydrated = useHydrated();
   const [now, setNow] = useState(() => Date.now());
   useEffect(() => {
     const timer = setInterval(() => setNow(Date.now()), 1_000);
     return () => clearInterval(timer);
   }, []);
+  if (!hydrated) return null;
   const seconds = Math.max(0, Math.round((now - at) / 1000));
-  return <span>{seconds < 60 ? `${seconds} s ago` : `${Math.round(seconds / 60)} min ago`}</span>;
+  const text = seconds < 60 ? `${seconds} s ago` : seconds < 3_600 ? `${Math.round(seconds / 60)} min ago` : `${Math.round(seconds / 3_600)} h ago`;
+  return <span title={new Date(at).toISOString()}>{text}</span>;
 }
 
 /** HH:MM:SS in the bettor's timezone (rendered only after hydration, so no mismatch). */

@@ -1,10 +1,10 @@
 "use client";
 
-import { memo, useEffect, useState } from "react";
+import { memo } from "react";
 import { type OddsFormat, formatOdds } from "../../../../lib/odds";
 import { type BookQuote, type MarketOdds, type OutcomeOdds, type PricePoint, historyKey } from "../../../../lib/protocol";
 import { Price, type Pick } from "../../event-row";
-import { useHydrated } from "../../time";
+import { Ago } from "../../time";
 import { Sparkline } from "./sparkline";
 
 const TITLES: Record<string, string> = { h2h: "Match result", spreads: "Spread", totals: "Total" };
@@ -83,7 +83,7 @@ export const MarketCard = memo(function MarketCard({ sport, eventId, market, boo
                 <BookCell key={key} outcome={key} quote={row.quotes[key]} best={best[i] ?? 0} fair={o.fair} format={format} />
               ))}
               <td className="age">
-                <BookAge at={row.updatedAt} />
+                <Ago at={row.updatedAt} />
               </td>
             </tr>
           ))}
@@ -158,22 +158,4 @@ function bookRows(books: Record<string, BookQuote[]> | undefined, outcomes: stri
 function outcomeLabel(o: OutcomeOdds, market: string): string {
   if (o.point === null) return o.name;
   return `${o.name} ${market === "spreads" && o.point > 0 ? "+" : ""}${o.point}`;
-}
-
-/** How long ago a book last moved, ticking each second; blank until hydrated (the server cannot know the reader's clock). */
-function BookAge({ at }: { at: number }) {
-  const hydrated = useHydrated();
-  const [now, setNow] = useState(() => Date.now());
-  useEffect(() => {
-    const timer = setInterval(() => setNow(Date.now()), 1_000);
-    return () => clearInterval(timer);
-  }, []);
-  return hydrated ? <span title={new Date(at).toISOString()}>{age(now - at)}</span> : null;
-}
-
-function age(ms: number): string {
-  const seconds = Math.max(0, Math.round(ms / 1000));
-  if (seconds < 60) return `${seconds} s ago`;
-  if (seconds < 3_600) return `${Math.round(seconds / 60)} min ago`;
-  return `${Math.round(seconds / 3_600)} h ago`;
 }
