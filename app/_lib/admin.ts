@@ -1,8 +1,7 @@
-import { z } from "zod";
 import { tellAdmins } from "../../lib/admin-events";
 import { tellSettled } from "../../lib/bets/notify";
 import type { SettledBet } from "../../lib/bets/settlement";
-import { apiError, json, unavailable } from "./http";
+import { apiError, json, unavailable, unknownId } from "./http";
 import { services } from "./services";
 import { type Admin, requireAdmin } from "./session";
 
@@ -17,7 +16,8 @@ type Noun = "bet" | "event" | "market";
 export async function adminAction(request: Request, id: string, noun: Noun, act: (admin: Admin) => Promise<Response>): Promise<Response> {
   const admin = await requireAdmin(request);
   if ("response" in admin) return admin.response;
-  if (!z.guid().safeParse(id).success) return apiError(404, "not_found", `no such ${noun}`);
+  const unknown = unknownId(id, noun);
+  if (unknown) return unknown;
   try {
     return await act(admin);
   } catch (error) {

@@ -1,5 +1,5 @@
 import { timingSafeEqual } from "node:crypto";
-import type { z } from "zod";
+import { z } from "zod";
 import { env } from "../../lib/env";
 import { outageOf } from "../../lib/errors";
 import { parseJson } from "../../lib/protocol";
@@ -157,4 +157,12 @@ export async function readFields<T>(request: Request, schema: z.ZodType<T>, maxB
 export function clientAddress(request: Request): string {
   const hops = (request.headers.get("x-forwarded-for") ?? "").split(",").map((hop) => hop.trim()).filter(Boolean);
   return hops[hops.length - 1] ?? "unknown";
+}
+
+/**
+ * 404 naming the record when a path id is not a UUID (it names nothing, and Postgres would refuse
+ * the cast), else null.
+ */
+export function unknownId(id: string, noun: string): Response | null {
+  return z.guid().safeParse(id).success ? null : apiError(404, "not_found", `no such ${noun}`);
 }

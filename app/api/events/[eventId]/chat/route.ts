@@ -1,8 +1,7 @@
 import { postMessage } from "../../../../../lib/chat/posting";
 import { recentMessages } from "../../../../../lib/chat/store";
 import { ChatPost } from "../../../../../lib/chat/text";
-import { unknownId } from "../../../../_lib/chat";
-import { apiError, json, readFields, unavailable } from "../../../../_lib/http";
+import { apiError, json, readFields, unavailable, unknownId } from "../../../../_lib/http";
 import { services } from "../../../../_lib/services";
 import { requireUser } from "../../../../_lib/session";
 

@@ -1,7 +1,6 @@
 import { publishDeleted } from "../../../../../../lib/chat/publish";
 import { deleteMessage } from "../../../../../../lib/chat/store";
-import { unknownId } from "../../../../../_lib/chat";
-import { apiError, json, unavailable } from "../../../../../_lib/http";
+import { apiError, json, unavailable, unknownId } from "../../../../../_lib/http";
 import { services } from "../../../../../_lib/services";
 import { requireAdmin } from "../../../../../_lib/session";
 
