@@ -240,11 +240,12 @@ export class OddsApiPoller {
 
   /** Writes the report every step, with an expiry: a poller that dies stops vouching for the source. */
   private async report(): Promise<void> {
+    const stopped = this.deps.api.stopped();
     const report: SourceReport = {
       v: 1,
       source: "the-odds-api",
-      state: this.deps.api.stopped() ? "stopped" : this.health.state,
-      reason: this.deps.api.stopped() ? `${this.deps.api.stopped()?.code}: ${this.deps.api.stopped()?.message}`.slice(0, 300) : this.health.reason,
+      state: stopped ? "stopped" : this.health.state,
+      reason: stopped ? `${stopped.code}: ${stopped.message}`.slice(0, 300) : this.health.reason,
       since: this.health.since,
       at: this.now(),
       lastSuccessAt: this.health.lastSuccessAt,
