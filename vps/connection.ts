@@ -39,6 +39,8 @@ export interface SocketData {
 export type RelaySocket = Socket<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>;
 
 export interface ConnectionContext {
+  /** This relay instance's name, as in /health; `ping` tells the client. */
+  instanceId: string;
   cache: SportCache;
   metrics: RelayMetrics;
   log: Logger;
@@ -85,7 +87,7 @@ export function handleConnection(socket: RelaySocket, ctx: ConnectionContext): v
   socket.use((packet, next) => guard(socket, ctx, packet, next));
   on(socket, ctx, "subscribe", 1, ([raw]) => subscribe(socket, ctx, raw));
   on(socket, ctx, "unsubscribe", 1, ([raw]) => unsubscribe(socket, raw));
-  on(socket, ctx, "ping", 0, () => ping(socket));
+  on(socket, ctx, "ping", 0, () => ping(socket, ctx));
   on(socket, ctx, "auth", 1, ([raw]) => reauthenticate(socket, ctx, raw));
 }
 
@@ -252,12 +254,13 @@ async function reauthenticate(socket: RelaySocket, ctx: ConnectionContext, raw: 
   return { sub: identity?.sub ?? null, role: identity?.role ?? null, expiresAt: identity ? new Date(identity.exp * 1000).toISOString() : null };
 }
 
-function ping(socket: RelaySocket): PingResult {
+function ping(socket: RelaySocket, ctx: ConnectionContext): PingResult {
   return {
     serverTime: Date.now(),
     connectedAt: socket.data.connectedAt,
     messagesSent: socket.data.sent,
     messagesReceived: socket.data.received,
     rooms: [...socket.rooms].filter((room) => room !== socket.id),
+    instanceId: ctx.instanceId,
   };
 }

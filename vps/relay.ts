@@ -79,7 +79,7 @@ export async function createRelay(httpServer: HttpServer, deps: RelayDeps): Prom
   const board = new BoardSummary((counts) => local.emit("sports:summary", counts));
   const cache = createCache(deps, local, metrics);
   const secret = config.jwtSecret ? new TextEncoder().encode(config.jwtSecret) : null;
-  const ctx: ConnectionContext = { cache, metrics, log, maxSubscriptions: config.maxSubscriptions, rate: config.rate, authenticate: (token) => authenticate(token, secret) };
+  const ctx: ConnectionContext = { instanceId: config.instanceId, cache, metrics, log, maxSubscriptions: config.maxSubscriptions, rate: config.rate, authenticate: (token) => authenticate(token, secret) };
   authenticateHandshakes(io, ctx);
   limitConnections(io, config.connections, metrics);
   io.on("connection", (socket) => {

@@ -88,6 +88,8 @@ export interface PingResult {
   messagesSent: number;
   messagesReceived: number;
   rooms: string[];
+  /** The relay instance holding this connection (several share one address in cluster mode). */
+  instanceId: string;
 }
 
 // ── relay → client ──────────────────────────────────────────────────────────────────────────────
