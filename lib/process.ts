@@ -12,7 +12,7 @@ export function runMain(main: () => Promise<void>): void {
     } else {
       process.stderr.write(`${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
     }
-    process.exit(1);
+    exitAfterOutput(1);
   });
 }
 
@@ -28,20 +28,38 @@ export function onShutdown(log: Logger, shutdown: (signal: string) => Promise<vo
     log.info({ signal }, "shutting down");
     const timer = setTimeout(() => {
       log.error({ timeoutMs }, "shutdown timed out");
-      process.exit(1);
+      exitAfterOutput(1);
     }, timeoutMs);
     timer.unref();
     shutdown(signal).then(
       () => {
         log.info("stopped");
-        process.exit(0);
+        exitAfterOutput(0);
       },
       (error: unknown) => {
         log.error({ err: error }, "shutdown failed");
-        process.exit(1);
+        exitAfterOutput(1);
       },
     );
   };
   process.on("SIGTERM", handle);
   process.on("SIGINT", handle);
+}
+
+/**
+ * Exits once everything written to stdout and stderr is out, or after `graceMs` at most. Under
+ * PM2's cluster mode (RELAY_INSTANCES > 1) each instance writes its own log files, asynchronously:
+ * a bare process.exit drops the last lines, which are the ones saying why it stopped.
+ */
+export function exitAfterOutput(code: number, graceMs = 1_000): void {
+  process.exitCode = code;
+  setTimeout(() => process.exit(code), graceMs).unref();
+  let pending = 2;
+  const flushed = () => {
+    pending -= 1;
+    if (pending === 0) process.exit(code);
+  };
+  // An empty write completes after every write queued before it.
+  process.stdout.write("", flushed);
+  process.stderr.write("", flushed);
 }
