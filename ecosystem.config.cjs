@@ -29,7 +29,7 @@ const server = pass([
   "BET_MIN_STAKE", "BET_MAX_STAKE", "LIABILITY_LIMIT", "LARGE_BET_ALERT",
 ]);
 const relay = pass([
-  "RELAY_PORT", "RELAY_HOST", "RELAY_JWT_SECRET", "RELAY_ALLOWED_ORIGINS",
+  "RELAY_PORT", "RELAY_HOST", "RELAY_JWT_SECRET", "RELAY_ALLOWED_ORIGINS", "RELAY_INSTANCE_ID",
   "RELAY_MAX_SUBSCRIPTIONS", "RELAY_RATE_PER_SEC", "RELAY_RATE_BURST",
   "RELAY_MAX_CONNECTIONS", "RELAY_MAX_CONNECTIONS_PER_IP", "RELAY_TRUST_PROXY",
   "RELAY_REPLAY_DELTAS", "RELAY_REPLAY_MAX_AGE_MS",
@@ -52,6 +52,8 @@ module.exports = {
       ...common,
     },
     {
+      // In cluster mode the instances share RELAY_PORT and each new connection goes to the next
+      // one. Clients speak WebSocket only, so no sticky sessions are needed (docs/relay.md).
       name: "ws-server",
       ...ts("vps/server.ts"),
       instances: relayInstances,

@@ -18,3 +18,19 @@ describe("parseRelayEnv: connection limits", () => {
     expect(bad).toThrow(/RELAY_MAX_CONNECTIONS:[\s\S]*RELAY_MAX_CONNECTIONS_PER_IP:[\s\S]*RELAY_TRUST_PROXY:/);
   });
 });
+
+describe("parseRelayEnv: instance id", () => {
+  const base = { REDIS_URL: "redis://127.0.0.1:6379" };
+
+  it("is hostname:pid by default, or the given name", () => {
+    expect(parseRelayEnv(base).RELAY_INSTANCE_ID).toMatch(new RegExp(`:${process.pid}$`));
+    expect(parseRelayEnv({ ...base, RELAY_INSTANCE_ID: "vps1" }).RELAY_INSTANCE_ID).toBe("vps1");
+  });
+
+  it("appends PM2's instance number, so instances sharing one environment never share a name", () => {
+    const ids = ["0", "1"].map((n) => parseRelayEnv({ ...base, RELAY_INSTANCE_ID: "vps1", NODE_APP_INSTANCE: n }).RELAY_INSTANCE_ID);
+    expect(ids).toEqual(["vps1#0", "vps1#1"]);
+    expect(parseRelayEnv({ ...base, NODE_APP_INSTANCE: "1" }).RELAY_INSTANCE_ID).toMatch(new RegExp(`:${process.pid}#1$`));
+    expect(() => parseRelayEnv({ ...base, NODE_APP_INSTANCE: "one" })).toThrow(/NODE_APP_INSTANCE/);
+  });
+});

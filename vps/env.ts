@@ -16,6 +16,8 @@ const schema = z.object({
     .default("http://localhost:3000,http://127.0.0.1:3000")
     .transform((v) => v.split(",").map((s) => s.trim()).filter(Boolean)),
   RELAY_INSTANCE_ID: z.string().min(1).default(`${os.hostname()}:${process.pid}`),
+  /** PM2's number for this instance of the app (0, 1, …); set by PM2, never by hand. */
+  NODE_APP_INSTANCE: z.string().regex(/^\d+$/, "must be a whole number").optional(),
   /** Rooms one connection may hold (sports + events). */
   RELAY_MAX_SUBSCRIPTIONS: z.coerce.number().int().min(1).max(10_000).default(LIMITS.defaultMaxSubscriptions),
   /** Client messages per second per connection (sustained), and the burst allowed above it. */
@@ -30,7 +32,12 @@ const schema = z.object({
   RELAY_MAX_CONNECTIONS_PER_IP: z.coerce.number().int().min(1).max(1_000_000).default(50),
   /** Count clients by the last X-Forwarded-For entry: only behind a proxy that sets it. */
   RELAY_TRUST_PROXY: flag(false),
-});
+}).transform(({ NODE_APP_INSTANCE, ...env }) => ({
+  ...env,
+  // Under PM2 every instance gets the same environment: its number keeps a given id apart from
+  // its siblings' in /health and in `ping`.
+  RELAY_INSTANCE_ID: NODE_APP_INSTANCE === undefined ? env.RELAY_INSTANCE_ID : `${env.RELAY_INSTANCE_ID}#${NODE_APP_INSTANCE}`,
+}));
 
 export type RelayEnv = z.infer<typeof schema>;
 
