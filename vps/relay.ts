@@ -115,7 +115,10 @@ function createServer(httpServer: HttpServer, deps: RelayDeps): RelayServer {
   const io: RelayServer = new Server(httpServer, {
     path: "/socket.io",
     cors: { origin: allowedOrigins.includes("*") ? true : allowedOrigins },
-    allowRequest: (req, callback) => callback(originAllowed(req, allowedOrigins) ? null : "origin not allowed", originAllowed(req, allowedOrigins)),
+    allowRequest: (req, callback) => {
+      const refusal = handshakeRefusal(req, allowedOrigins);
+      callback(refusal, refusal === null);
+    },
     maxHttpBufferSize: LIMITS.maxMessageBytes * 4,
     pingInterval: 10_000,
     pingTimeout: 5_000,
@@ -265,6 +268,19 @@ function healthOf(io: RelayServer, deps: RelayDeps, { feed, cache }: { feed: Fee
     const redis = { commands: deps.redis.status, subscriber: deps.subscriber.status };
     return { ...self, redis, feed: feed.current(), sports: cache.sports(), cluster: await clusterView(self) };
   };
+}
+
+/**
+ * Why a new connection's first request is refused (answered 403 with this message), or null.
+ * HTTP long-polling is refused outright: its requests must all reach the instance that holds the
+ * session, and instances sharing a port (PM2 cluster mode) take requests in turn, so a polling
+ * client would fail at random there. WebSocket is one long-lived request: any instance will do.
+ */
+function handshakeRefusal(req: IncomingMessage, allowedOrigins: string[]): string | null {
+  if (!originAllowed(req, allowedOrigins)) return "origin not allowed";
+  const transport = new URL(req.url ?? "/", "http://relay").searchParams.get("transport");
+  if (transport !== "websocket") return `this relay takes WebSocket connections only (got transport ${JSON.stringify(transport)}); connect with transports: ["websocket"]`;
+  return null;
 }
 
 /** Requests without an Origin header come from servers and tools, not browsers: allowed. */
