@@ -3,7 +3,8 @@ import type { Relay } from "./relay";
 
 /**
  * Plain HTTP beside Socket.IO: GET /health (JSON; 503 while Redis is unreachable, so a load
- * balancer takes the instance out) and GET /metrics (Prometheus text).
+ * balancer takes the instance out), GET /metrics (this instance, Prometheus text) and
+ * GET /metrics/cluster (every instance, each series labelled `relay="<instanceId>"`).
  */
 export function createHttpHandler(relay: () => Relay | null) {
   return (req: IncomingMessage, res: ServerResponse): void => {
@@ -14,6 +15,13 @@ export function createHttpHandler(relay: () => Relay | null) {
       current.health().then(
         (health) => send(res, health.status === "ok" ? 200 : 503, "application/json", JSON.stringify(health)),
         () => send(res, 500, "application/json", JSON.stringify({ status: "error" })),
+      );
+      return;
+    }
+    if (req.method === "GET" && url.pathname === "/metrics/cluster" && current) {
+      current.clusterMetrics().then(
+        (text) => send(res, 200, current.metrics.registry.contentType, text),
+        () => send(res, 500, "text/plain", "metrics unavailable"),
       );
       return;
     }

@@ -7,7 +7,7 @@ import { type ClientToServerEvents, type FeedStatus, LIMITS, ROOMS, type ServerT
 import { AuthError, authenticate } from "./auth";
 import { BoardSummary } from "./board-summary";
 import { subscribeBus } from "./bus";
-import { type ClusterView, type InterServerEvents, type PeerSummary, answerPeers, clusterViewer } from "./cluster";
+import { type ClusterView, type InterServerEvents, type PeerSummary, answerPeers, clusterMetrics, clusterViewer } from "./cluster";
 import { ConnectionLimits, clientAddress } from "./connection-limits";
 import { type ConnectionContext, type SocketData, handleConnection, initSocketData } from "./connection";
 import { FeedStatusTracker } from "./feed-status";
@@ -43,6 +43,8 @@ export interface Relay {
   metrics: RelayMetrics;
   /** This instance's health, with the cluster as the other instances report it. */
   health(): Promise<RelayHealth>;
+  /** Every instance's metrics in Prometheus text, labelled by instance (cluster.ts). */
+  clusterMetrics(): Promise<string>;
   /** Tells clients to reconnect elsewhere, closes every connection and the bus subscription. */
   close(): Promise<void>;
 }
@@ -98,6 +100,7 @@ export async function createRelay(httpServer: HttpServer, deps: RelayDeps): Prom
     io,
     metrics,
     health: healthOf(io, deps, { feed, cache }),
+    clusterMetrics: clusterMetrics(io, { instanceId: config.instanceId, registry: metrics.registry }, () => deps.adapterPub.status === "ready", CLUSTER_TIMEOUT_MS),
     close: async () => {
       clearInterval(timer);
       // Closing the transports (not a server-side "disconnect") makes clients reconnect on their own.

@@ -148,6 +148,22 @@ describe("relay in PM2 cluster mode (RELAY_INSTANCES=2)", () => {
       for (const instance of view.instances) expect(instance.connections, instance.instanceId).toBe(placed.filter((p) => p.instanceId === instance.instanceId).length);
       expect(view.connections).toBe(placed.length);
     }
+
+    // /metrics/cluster, wherever it lands, holds every instance's series, labelled by instance.
+    const answeredBy = new Set<string>();
+    for (let tries = 0; tries < 10 && answeredBy.size < 2; tries += 1) {
+      const scrape = await getFresh(`${relay.url}/metrics/cluster`);
+      expect(scrape.status).toBe(200);
+      // The instance that answered lists its own series first.
+      answeredBy.add(/^relay_connections\{relay="([^"]+)"\}/m.exec(scrape.body)?.[1] ?? "");
+      expect(scrape.body).toMatch(/^relay_cluster_complete 1$/m);
+      for (const id of instanceIds) {
+        const connections = scrape.body.split("\n").find((line) => line.startsWith(`relay_connections{relay="${id}"} `))?.split(" ")[1];
+        expect(Number(connections), id).toBe(placed.filter((p) => p.instanceId === id).length);
+        expect(scrape.body).toContain(`relay_process_start_time_seconds{relay="${id}"}`);
+      }
+    }
+    expect([...answeredBy].sort()).toEqual(instanceIds);
   });
 
   it("delivers every delta to every client exactly once and in order, and each bus message once to each client in its rooms", async () => {
