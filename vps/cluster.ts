@@ -120,7 +120,8 @@ export type InstanceMetrics = z.infer<typeof InstanceMetrics>;
  * its instance (`relay="<instanceId>"`), whichever instance the request reached; plus
  * `relay_cluster_complete` (0 when some instance did not answer in time). Behind PM2 cluster
  * mode a plain /metrics scrape lands on any one instance, so its counters would jump between
- * processes. One question to the other instances at a time, however often it is scraped.
+ * processes. One question to the other instances at a time, however often it is scraped. Also
+ * answers the same question from the others with this instance's metrics.
  */
 export function clusterMetrics(io: ClusterServer, self: { instanceId: string; registry: Registry }, adapterReady: () => boolean, timeoutMs: number): () => Promise<string> {
   const own = async (): Promise<InstanceMetrics> => ({ instanceId: self.instanceId, metrics: (await self.registry.getMetricsAsJSON()) as unknown as InstanceMetrics["metrics"] });
