@@ -19,9 +19,10 @@
  *     machine with the relay, so this is an upper bound, not the relay's latency);
  *   - memory per connection, after the ticks and a full GC in the relay (bench/gc-on-signal.cjs),
  *     minus the same before the clients connected, divided by clients: V8 heap used + external
- *     memory as Node accounts it (zlib's allocations included), and RSS, which also holds what
- *     the allocator keeps after the broadcasts' buffers were freed; and the peak RSS above the
- *     baseline during the ticks (each socket compresses its own copy of the message).
+ *     memory (Buffers; zlib's own allocations are not counted there), and RSS, which holds
+ *     everything, including what the allocator keeps after the broadcasts' buffers were freed;
+ *     and the peak RSS above the baseline during the ticks (each socket compresses its own copy
+ *     of the message).
  *
  * Linux only (/proc). Numbers move with the machine's load; compare rows of the same run.
  */
@@ -59,7 +60,7 @@ const CONFIGS: { name: string; env: Record<string, string> }[] = [
   { name: "off (baseline)", env: { RELAY_COMPRESSION: "off" } },
   { name: "window 15, memLevel 8, level 6, takeover (ws defaults)", env: deflate(15, 8, 6, true) },
   { name: "window 15, memLevel 8, level 6, no takeover", env: deflate(15, 8, 6, false) },
-  { name: "window 12, memLevel 4, level 6, takeover", env: deflate(12, 4, 6, true) },
+  { name: "window 12, memLevel 4, level 6, takeover (RELAY_COMPRESSION=on defaults)", env: deflate(12, 4, 6, true) },
   { name: "window 10, memLevel 2, level 6, takeover", env: deflate(10, 2, 6, true) },
   { name: "window 10, memLevel 2, level 6, no takeover", env: deflate(10, 2, 6, false) },
   { name: "window 10, memLevel 2, level 1, takeover", env: deflate(10, 2, 1, true) },
@@ -72,7 +73,7 @@ interface Measured {
   snapshotWire: number;
   cpuMicrosPerDelivery: number;
   fanOutMs: number;
-  /** V8 heap used + external memory (zlib's included, as Node accounts it), after a full GC. */
+  /** V8 heap used + external memory (Buffers, not zlib's own allocations), after a full GC. */
   accountedPerConn: number;
   rssPerConn: number;
   peakExtra: number;
@@ -144,7 +145,9 @@ async function measure(redisUrl: string, sport: string, board: Board, config: (t
   try {
     const probe = await connectClient(proxy.url);
     const beforeSnapshot = proxy.bytes().down;
-    await probe.emit("subscribe", { sports: [sport] }); // loads the sport into the relay, and the snapshot's size
+    // Loads the sport into the relay, and measures the snapshot on the wire.
+    const subscribed = await probe.emit("subscribe", { sports: [sport] });
+    if (!subscribed.ok) throw new Error(`probe subscribe refused: ${subscribed.error.message}`);
     const snapshotWire = proxy.bytes().down - beforeSnapshot;
     probe.received.length = 0;
     const base = await memoryAfterGc(relay);
@@ -155,7 +158,7 @@ async function measure(redisUrl: string, sport: string, board: Board, config: (t
       clients.push(...(await Promise.all(Array.from({ length: batch }, () => connectBrowserLike(relay.url, sport, board.seq(), delivered.received)))));
     }
 
-    let peak = 0;
+    let peak = await rss(pid);
     const sampler = setInterval(() => void rss(pid).then((value) => (peak = Math.max(peak, value))), 50);
     const wire0 = proxy.bytes().down;
     const cpu0 = await cpuMs(pid);
@@ -170,6 +173,7 @@ async function measure(redisUrl: string, sport: string, board: Board, config: (t
     }
     const cpu = (await cpuMs(pid)) - cpu0;
     clearInterval(sampler);
+    peak = Math.max(peak, await rss(pid));
     const deltaWire = (proxy.bytes().down - wire0) / TICKS;
     const after = await memoryAfterGc(relay);
     probe.close();
