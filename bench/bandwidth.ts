@@ -1,142 +1,152 @@
 /**
- * Bytes per client: deltas vs full snapshots, through the real relay, in the same run.
+ * Bytes per client: deltas vs full snapshots, through real relays, on the wire, over several runs.
  *
- *   npx tsx bench/bandwidth.ts [--events 1000] [--change 0.05] [--ticks 120]
+ *   npx tsx bench/bandwidth.ts [--events 1000] [--change 0.05] [--ticks 120] [--runs 5] [--seed 1]
  *
- * A driver plays the publisher with the real pricing, diff and Redis commit (1,000 events of one
- * sport, 3 markets each, 4 bookmakers). Each tick, `change` of the events see one bookmaker reprice
- * one market, which moves our price, the fair probabilities, edges and best prices as in
- * production. 120 ticks = 60 s at the 500 ms interval (run back to back: bytes do not depend on
- * wall time). Two socket.io clients on the same relay count the bytes of every engine.io packet
- * they receive: one subscribes once and gets deltas; the baseline resubscribes each tick and so
- * receives the full snapshot, as a snapshot-broadcasting server would send it.
+ * A driver plays the publisher with the real pricing, diff and Redis commit (bench/board.ts: 1,000
+ * events of one sport, 5 % repriced per tick). 120 ticks = 60 s at the 500 ms interval (run back
+ * to back: bytes do not depend on wall time). Two relays read the same Redis: one with
+ * RELAY_COMPRESSION=on and the other compression settings at their defaults (or as this
+ * process's environment sets them), one with RELAY_COMPRESSION=off. Each has two socket.io
+ * clients, each behind a byte-counting TCP proxy, so what is counted is the TCP stream the client
+ * receives: WebSocket frames with their headers, after compression. One client subscribes once and
+ * gets deltas; the baseline client subscribes and unsubscribes each tick and so receives the full
+ * snapshot, as a snapshot-broadcasting server would send it (plus its two acks, ~100 bytes). The
+ * JSON column counts the engine.io packets as the client reads them, after decompression. Each run
+ * has its own seed, so the spread covers different boards and moves.
  */
 import { Redis } from "ioredis";
-import { Prisma } from "../lib/generated/prisma/client";
-import { DEMO_BOOKS, bookPrices, seededRng, threeWay } from "../lib/feed/market-model";
-import { DEFAULT_MARGIN_METHOD } from "../lib/odds";
-import { type EventOdds, KEYS } from "../lib/protocol";
-import { diffEvent } from "../lib/publisher/diff";
-import { type EventRow, toEventOdds } from "../lib/publisher/pricing";
-import { StateStore } from "../lib/publisher/state-store";
-import { connectClient } from "../tests/support/client";
+import { type TestClient, connectClient } from "../tests/support/client";
+import { type CountingProxy, startCountingProxy } from "../tests/support/counting-proxy";
 import { startRedisServer } from "../tests/support/services";
-import { startRelay } from "../tests/support/stack";
-import { arg, runBench, table } from "./stats";
+import { type RelayProc, startRelay } from "../tests/support/stack";
+import { createBoard } from "./board";
+import { arg, percentile, runBench, table } from "./stats";
 
 const EVENTS = arg("events", 1_000);
 const CHANGE = arg("change", 0.05);
 const TICKS = arg("ticks", 120);
+const RUNS = arg("runs", 5);
+const SEED = arg("seed", 1);
 const SPORT = "soccer_epl";
-const PRICING = { margin: 0.05, liquidity: 5_000, method: DEFAULT_MARGIN_METHOD };
-const rng = seededRng(42);
 
-function makeRow(i: number): EventRow {
-  const market = (key: string, line: number | null, outcomes: { key: string; name: string; point: number | null; p: number }[]) => ({
-    key,
-    line,
-    status: "OPEN" as const,
-    outcomes: outcomes.map((o) => ({
-      id: `${i}-${key}-${o.key}`,
-      key: o.key,
-      name: o.name,
-      point: o.point,
-      stakeTotal: new Prisma.Decimal(Math.round(rng() * 2_000)),
-      prices: DEMO_BOOKS.map((book) => ({ id: `${i}-${key}-${o.key}-${book.key}`, bookmaker: book.key, price: bookPrices([o.p, 1 - o.p], book, rng)[0] ?? 2, lastUpdate: new Date(0) })),
-    })),
-  });
-  const [h, d, a] = threeWay((rng() * 2 - 1) * 1.5);
-  return {
-    id: `00000000-0000-4000-8000-${String(i).padStart(12, "0")}`,
-    sport: SPORT, isEsports: false, league: `League ${i % 8}`, homeTeam: `Home ${i}`, awayTeam: `Away ${i}`, title: `Home ${i} vs Away ${i}`,
-    startsAt: new Date(Date.UTC(2026, 10, 23) + i * 60_000), status: "ACTIVE", phase: "PREMATCH", homeScore: null, awayScore: null,
-    sportRef: { active: true },
-    markets: [
-      market("h2h", null, [{ key: "home", name: "Home", point: null, p: h ?? 0.4 }, { key: "draw", name: "Draw", point: null, p: d ?? 0.3 }, { key: "away", name: "Away", point: null, p: a ?? 0.3 }]),
-      market("spreads", -0.5, [{ key: "home", name: "Home", point: -0.5, p: 0.5 }, { key: "away", name: "Away", point: 0.5, p: 0.5 }]),
-      market("totals", 2.5, [{ key: "over", name: "Over", point: 2.5, p: 0.5 }, { key: "under", name: "Under", point: 2.5, p: 0.5 }]),
-    ],
-  };
+/** One socket.io client behind its own counting proxy: wire bytes and JSON bytes it received. */
+interface Counted {
+  client: TestClient;
+  proxy: CountingProxy;
+  json: number;
 }
 
-/** One bookmaker reprices one market of the event by a few ticks. */
-function move(row: EventRow): void {
-  const market = row.markets[Math.floor(rng() * row.markets.length)];
-  const book = Math.floor(rng() * DEMO_BOOKS.length);
-  for (const outcome of market?.outcomes ?? []) {
-    const price = outcome.prices[book];
-    if (price) price.price = Math.max(1.01, Math.round(price.price * (1 + (rng() * 2 - 1) * 0.06) * 100) / 100);
+async function countedClient(relay: RelayProc): Promise<Counted> {
+  const proxy = await startCountingProxy(relay.port);
+  const client = await connectClient(proxy.url);
+  const counted: Counted = { client, proxy, json: 0 };
+  client.socket.io.engine.on("packet", (packet: { type: string; data?: unknown }) => {
+    if (packet.type === "message" && typeof packet.data === "string") counted.json += Buffer.byteLength(packet.data);
+  });
+  return counted;
+}
+
+/** Subscribes to or unsubscribes from the sport; a refusal would silently shrink the counts, so it throws. */
+async function request(client: TestClient, event: "subscribe" | "unsubscribe"): Promise<void> {
+  const ack = await client.emit(event, { sports: [SPORT] });
+  if (!ack.ok) throw new Error(`${event} refused: ${ack.error.message}`);
+}
+
+/** Wire and JSON bytes the client received from now until the returned function is called. */
+function meter(counted: Counted): () => { wire: number; json: number } {
+  const wire0 = counted.proxy.bytes().down;
+  const json0 = counted.json;
+  return () => ({ wire: counted.proxy.bytes().down - wire0, json: counted.json - json0 });
+}
+
+interface Side {
+  deltas: { wire: number; json: number };
+  snapshots: { wire: number; json: number };
+}
+
+interface RunResult {
+  seed: number;
+  compressed: Side;
+  plain: Side;
+}
+
+async function run(seed: number): Promise<RunResult> {
+  const redis = await startRedisServer();
+  const relays: RelayProc[] = [];
+  const counted: Counted[] = [];
+  const commands = new Redis(redis.url);
+  try {
+    const board = await createBoard(commands, { sport: SPORT, events: EVENTS, change: CHANGE, seed });
+    // The baseline client sends two messages a tick, faster than a client's default rate allows.
+    const limits = { RELAY_RATE_PER_SEC: "10000", RELAY_RATE_BURST: "10000" };
+    relays.push(await startRelay(redis.url, { ...limits, RELAY_COMPRESSION: "on" }), await startRelay(redis.url, { ...limits, RELAY_COMPRESSION: "off" }));
+    const sides = await Promise.all(relays.map(async (relay) => ({ deltas: await countedClient(relay), snapshots: await countedClient(relay) })));
+    for (const side of sides) counted.push(side.deltas, side.snapshots);
+    // The deltas client's own first snapshot is not part of the per-tick bytes.
+    for (const side of sides) await request(side.deltas.client, "subscribe");
+    const meters = sides.map((side) => ({ deltas: meter(side.deltas), snapshots: meter(side.snapshots) }));
+    for (let tick = 0; tick < TICKS; tick += 1) {
+      const seq = await board.tick();
+      for (const side of sides) {
+        await side.deltas.client.waitFor("odds:delta", (d) => d.seq === seq, 10_000);
+        // The baseline: a full snapshot of the sport after every tick, and out of the room again.
+        await request(side.snapshots.client, "subscribe");
+        await side.snapshots.client.waitFor("odds:snapshot", (s) => s.seq === seq);
+        await request(side.snapshots.client, "unsubscribe");
+        for (const client of [side.deltas.client, side.snapshots.client]) client.received.length = 0;
+      }
+    }
+    const [compressed, plain] = meters.map((m) => ({ deltas: m.deltas(), snapshots: m.snapshots() }));
+    if (!compressed || !plain) throw new Error("two relays expected");
+    return { seed, compressed, plain };
+  } finally {
+    for (const c of counted) {
+      c.client.close();
+      await c.proxy.close();
+    }
+    commands.disconnect();
+    await Promise.all(relays.map((relay) => relay.stop()));
+    await redis.stop();
   }
+}
+
+const kib = (bytes: number) => bytes / TICKS / 1024;
+const pct = (part: number, whole: number) => (100 * part) / whole;
+const fixed = (value: number) => `${value.toFixed(2)}%`;
+
+function spread(values: number[]): string {
+  return `${fixed(Math.min(...values))} / ${fixed(percentile(values, 50))} / ${fixed(Math.max(...values))}`;
 }
 
 async function main(): Promise<void> {
-  const redis = await startRedisServer();
-  const relay = await startRelay(redis.url);
-  const commands = new Redis(redis.url);
-  try {
-    await commands.set(KEYS.publisherLeader, "bench#1");
-    const store = new StateStore(commands, { length: 10_000, maxAgeMs: 0, maxDeltaBytes: 64 * 1024 * 1024 });
-    const rows = Array.from({ length: EVENTS }, (_, i) => makeRow(i));
-    let state = new Map<string, EventOdds>();
-    let seq = 0;
-    const commit = async (next: Map<string, EventOdds>) => {
-      const changes = [...next].flatMap(([id, event]) => diffEvent(id, state.get(id), event));
-      const writes = [...next].filter(([id, event]) => state.get(id) !== event).map(([eventId, event]) => ({ eventId, event }));
-      const result = await store.commit({ sport: SPORT, token: "bench#1", expectedSeq: seq, writes, changes, ts: Date.now() });
-      if (!result.ok) throw new Error(`commit failed: ${result.reason}`);
-      seq = result.seq;
-      state = next;
-    };
-    await commit(new Map(rows.map((row) => [row.id, toEventOdds(row, PRICING)])));
-
-    const deltas = await connectClient(relay.url);
-    const snapshots = await connectClient(relay.url);
-    const counted = { deltas: 0, snapshots: 0, deltaMessages: 0, snapshotMessages: 0 };
-    const count = (client: typeof deltas, key: "deltas" | "snapshots") =>
-      client.socket.io.engine.on("packet", (packet: { type: string; data?: unknown }) => {
-        if (packet.type !== "message") return;
-        counted[key] += typeof packet.data === "string" ? Buffer.byteLength(packet.data) : 0;
-      });
-    await deltas.emit("subscribe", { sports: [SPORT] });
-    await snapshots.emit("subscribe", { sports: [SPORT] });
-    count(deltas, "deltas");
-    count(snapshots, "snapshots");
-
-    for (let tick = 0; tick < TICKS; tick += 1) {
-      const next = new Map(state);
-      for (let n = 0; n < Math.round(EVENTS * CHANGE); n += 1) {
-        const row = rows[Math.floor(rng() * rows.length)];
-        if (!row) continue;
-        move(row);
-        next.set(row.id, toEventOdds(row, PRICING));
-      }
-      await commit(next);
-      await deltas.waitFor("odds:delta", (d) => d.seq === seq, 10_000);
-      counted.deltaMessages += 1;
-      // The baseline: a full snapshot of the sport after every tick.
-      await snapshots.emit("subscribe", { sports: [SPORT] });
-      counted.snapshotMessages += 1;
-    }
-    deltas.close();
-    snapshots.close();
-
-    const perTick = (bytes: number, n: number) => bytes / Math.max(1, n);
-    console.log(`\nBandwidth per client: ${EVENTS} events, ${(CHANGE * 100).toFixed(1)}% changing per tick, ${TICKS} ticks (= ${(TICKS / 2).toFixed(0)} s at 500 ms)\n`);
-    console.log(
-      table(
-        ["strategy", "messages", "total KiB", "KiB / tick", "share of baseline"],
-        [
-          ["full snapshot every tick (baseline)", counted.snapshotMessages, counted.snapshots / 1024, perTick(counted.snapshots, counted.snapshotMessages) / 1024, "100%"],
-          ["deltas (this system)", counted.deltaMessages, counted.deltas / 1024, perTick(counted.deltas, counted.deltaMessages) / 1024, `${((100 * counted.deltas) / counted.snapshots).toFixed(2)}%`],
-        ],
-      ),
-    );
-    console.log(`\nTarget: deltas ≤ 5% of the baseline's bytes. Bytes are engine.io payloads as received (WebSocket frame headers, 2–10 bytes each, not counted).`);
-  } finally {
-    commands.disconnect();
-    await relay.stop();
-    await redis.stop();
+  const results: RunResult[] = [];
+  for (let i = 0; i < RUNS; i += 1) {
+    results.push(await run(SEED + i));
+    process.stderr.write(`run ${i + 1}/${RUNS} done\n`);
   }
+  console.log(`\nBandwidth per client: ${EVENTS} events, ${(CHANGE * 100).toFixed(1)}% repriced per tick, ${TICKS} ticks (= ${(TICKS / 2).toFixed(0)} s at 500 ms), ${RUNS} runs\n`);
+  console.log("Per tick, KiB (wire = TCP bytes the client received; JSON = engine.io packets after decompression):\n");
+  console.log(
+    table(
+      ["seed", "deltas JSON", "snapshot JSON", "deltas wire, off", "snapshot wire, off", "deltas wire, compressed", "snapshot wire, compressed"],
+      results.map((r) => [r.seed, kib(r.plain.deltas.json), kib(r.plain.snapshots.json), kib(r.plain.deltas.wire), kib(r.plain.snapshots.wire), kib(r.compressed.deltas.wire), kib(r.compressed.snapshots.wire)]),
+    ),
+  );
+  console.log(`\nDeltas as a share of full snapshots, min / median / max over ${RUNS} runs:\n`);
+  console.log(
+    table(
+      ["compared", "share"],
+      [
+        ["JSON: deltas vs snapshots", spread(results.map((r) => pct(r.plain.deltas.json, r.plain.snapshots.json)))],
+        ["wire, compression off: deltas vs snapshots", spread(results.map((r) => pct(r.plain.deltas.wire, r.plain.snapshots.wire)))],
+        ["wire, compressed: deltas vs snapshots (same wire)", spread(results.map((r) => pct(r.compressed.deltas.wire, r.compressed.snapshots.wire)))],
+        ["wire: compressed deltas vs uncompressed snapshots", spread(results.map((r) => pct(r.compressed.deltas.wire, r.plain.snapshots.wire)))],
+        ["wire: compressed vs uncompressed deltas", spread(results.map((r) => pct(r.compressed.deltas.wire, r.plain.deltas.wire)))],
+      ],
+    ),
+  );
+  console.log("\nTarget: deltas ≤ 2% of the full snapshots' bytes on the same wire. The baseline is measured on the same relay, in the same run.");
 }
 
 runBench(main);

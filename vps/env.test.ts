@@ -34,3 +34,54 @@ describe("parseRelayEnv: instance id", () => {
     expect(() => parseRelayEnv({ ...base, NODE_APP_INSTANCE: "one" })).toThrow(/NODE_APP_INSTANCE/);
   });
 });
+
+describe("parseRelayEnv: compression", () => {
+  const base = { REDIS_URL: "redis://127.0.0.1:6379" };
+
+  it("is off by default; when on, a 4 KiB window with context takeover and messages from 1 KiB", () => {
+    expect(parseRelayEnv(base)).toMatchObject({
+      RELAY_COMPRESSION: false,
+      RELAY_COMPRESSION_THRESHOLD_BYTES: 1024,
+      RELAY_COMPRESSION_WINDOW_BITS: 12,
+      RELAY_COMPRESSION_MEM_LEVEL: 4,
+      RELAY_COMPRESSION_LEVEL: 6,
+      RELAY_COMPRESSION_CONTEXT_TAKEOVER: true,
+    });
+  });
+
+  it("reads every setting, and on/off as the flag parser does", () => {
+    const env = parseRelayEnv({
+      ...base,
+      RELAY_COMPRESSION: "on",
+      RELAY_COMPRESSION_THRESHOLD_BYTES: "0",
+      RELAY_COMPRESSION_WINDOW_BITS: "15",
+      RELAY_COMPRESSION_MEM_LEVEL: "9",
+      RELAY_COMPRESSION_LEVEL: "1",
+      RELAY_COMPRESSION_CONTEXT_TAKEOVER: "yes",
+    });
+    expect(env).toMatchObject({
+      RELAY_COMPRESSION: true,
+      RELAY_COMPRESSION_THRESHOLD_BYTES: 0,
+      RELAY_COMPRESSION_WINDOW_BITS: 15,
+      RELAY_COMPRESSION_MEM_LEVEL: 9,
+      RELAY_COMPRESSION_LEVEL: 1,
+      RELAY_COMPRESSION_CONTEXT_TAKEOVER: true,
+    });
+  });
+
+  it("names every setting zlib or ws would refuse", () => {
+    const bad = () =>
+      parseRelayEnv({
+        ...base,
+        RELAY_COMPRESSION: "gzip",
+        RELAY_COMPRESSION_THRESHOLD_BYTES: "-1",
+        RELAY_COMPRESSION_WINDOW_BITS: "8",
+        RELAY_COMPRESSION_MEM_LEVEL: "10",
+        RELAY_COMPRESSION_LEVEL: "0",
+        RELAY_COMPRESSION_CONTEXT_TAKEOVER: "sometimes",
+      });
+    expect(bad).toThrow(
+      /RELAY_COMPRESSION:[\s\S]*RELAY_COMPRESSION_THRESHOLD_BYTES:[\s\S]*RELAY_COMPRESSION_WINDOW_BITS:[\s\S]*RELAY_COMPRESSION_MEM_LEVEL:[\s\S]*RELAY_COMPRESSION_LEVEL:[\s\S]*RELAY_COMPRESSION_CONTEXT_TAKEOVER:/,
+    );
+  });
+});

@@ -32,6 +32,17 @@ const schema = z.object({
   RELAY_MAX_CONNECTIONS_PER_IP: z.coerce.number().int().min(1).max(1_000_000).default(50),
   /** Count clients by the last X-Forwarded-For entry: only behind a proxy that sets it. */
   RELAY_TRUST_PROXY: flag(false),
+  /**
+   * WebSocket permessage-deflate. Off by default: per socket it costs ~10× the CPU per delivered
+   * delta and ~200 kB of memory (docs/relay.md "Compression", measured by bench/compression.ts).
+   */
+  RELAY_COMPRESSION: flag(false),
+  /** Messages under this many bytes go uncompressed (acks, feed status, small deltas). */
+  RELAY_COMPRESSION_THRESHOLD_BYTES: z.coerce.number().int().min(0).max(16 * 1024 * 1024).default(1024),
+  RELAY_COMPRESSION_WINDOW_BITS: z.coerce.number().int().min(9).max(15).default(12),
+  RELAY_COMPRESSION_MEM_LEVEL: z.coerce.number().int().min(1).max(9).default(4),
+  RELAY_COMPRESSION_LEVEL: z.coerce.number().int().min(1).max(9).default(6),
+  RELAY_COMPRESSION_CONTEXT_TAKEOVER: flag(true),
 }).transform(({ NODE_APP_INSTANCE, ...env }) => ({
   ...env,
   // Under PM2 every instance gets the same environment: its number keeps a given id apart from

@@ -9,6 +9,7 @@ import { BoardSummary } from "./board-summary";
 import { subscribeBus } from "./bus";
 import { type ClusterView, type InterServerEvents, type PeerSummary, answerPeers, clusterMetrics, clusterViewer } from "./cluster";
 import { ConnectionLimits, clientAddress } from "./connection-limits";
+import { type CompressionConfig, perMessageDeflate } from "./compression";
 import { type ConnectionContext, type SocketData, handleConnection, initSocketData } from "./connection";
 import { FeedStatusTracker } from "./feed-status";
 import { type RelayMetrics, createMetrics } from "./metrics";
@@ -24,6 +25,8 @@ export interface RelayConfig {
   replay: RingLimits;
   /** Live connections per process and per client address; `trustProxy` reads X-Forwarded-For. */
   connections: { total: number; perAddress: number; trustProxy: boolean };
+  /** WebSocket permessage-deflate on the wire (compression.ts). */
+  compression: CompressionConfig;
 }
 
 export interface RelayDeps {
@@ -125,6 +128,7 @@ function createServer(httpServer: HttpServer, deps: RelayDeps): RelayServer {
     maxHttpBufferSize: LIMITS.maxMessageBytes * 4,
     pingInterval: 10_000,
     pingTimeout: 5_000,
+    perMessageDeflate: perMessageDeflate(deps.config.compression),
   });
   io.adapter(createAdapter(deps.adapterPub, deps.adapterSub, { key: "relay", requestsTimeout: CLUSTER_TIMEOUT_MS }));
   return io;

@@ -32,6 +32,14 @@ runMain(async () => {
       rate: { perSec: env.RELAY_RATE_PER_SEC, burst: env.RELAY_RATE_BURST },
       replay: { deltas: env.RELAY_REPLAY_DELTAS, maxAgeMs: env.RELAY_REPLAY_MAX_AGE_MS },
       connections: { total: env.RELAY_MAX_CONNECTIONS, perAddress: env.RELAY_MAX_CONNECTIONS_PER_IP, trustProxy: env.RELAY_TRUST_PROXY },
+      compression: {
+        enabled: env.RELAY_COMPRESSION,
+        thresholdBytes: env.RELAY_COMPRESSION_THRESHOLD_BYTES,
+        windowBits: env.RELAY_COMPRESSION_WINDOW_BITS,
+        memLevel: env.RELAY_COMPRESSION_MEM_LEVEL,
+        level: env.RELAY_COMPRESSION_LEVEL,
+        contextTakeover: env.RELAY_COMPRESSION_CONTEXT_TAKEOVER,
+      },
     },
   });
   await new Promise<void>((resolve, reject) => {
@@ -40,7 +48,7 @@ runMain(async () => {
   });
   const address = httpServer.address();
   const port = typeof address === "object" && address ? address.port : env.RELAY_PORT;
-  log.info({ port, instanceId: env.RELAY_INSTANCE_ID, origins: env.RELAY_ALLOWED_ORIGINS }, "relay listening");
+  log.info({ port, instanceId: env.RELAY_INSTANCE_ID, origins: env.RELAY_ALLOWED_ORIGINS, compression: env.RELAY_COMPRESSION }, "relay listening");
 
   process.on("unhandledRejection", (reason) => log.error({ err: reason instanceof Error ? reason.stack : String(reason) }, "unhandled rejection"));
   onShutdown(log, async () => {
