@@ -9,3 +9,4 @@ export * from "./bets";
 export * from "./admin";
 export * from "./event-detail";
 export * from "./source";
+export * from "./wire";
