@@ -30,6 +30,13 @@ export interface TickResult {
   bytes: number;
   /** The step was a full reconcile (first start, failover, Redis that lost data). */
   reconciled: boolean;
+  /** Captured changes the step drained: the queue's depth at its start (docs/publisher.md, "Metrics"). */
+  queued: number;
+  /**
+   * Per delta published that carries captured writes: from its `origin` (the earliest write) to
+   * the commit's reply, ms, on the database's and this process's clocks.
+   */
+  originLagsMs: number[];
 }
 
 export interface PublisherDeps {
@@ -132,7 +139,7 @@ export class Publisher {
         moved.set(id, markets);
       }
       ticked = { next, moved };
-      return this.publish(tx, next, rows.length + dirty.size, false, earliestWrites(drained));
+      return this.publish(tx, next, rows.length + dirty.size, false, drained.length, earliestWrites(drained));
     });
     if (ticked) await this.detail.published(ticked, this.rows, Date.now());
     return result;
@@ -192,7 +199,7 @@ export class Publisher {
    */
   async reconcile(): Promise<TickResult> {
     const result = await this.inSnapshot(async (tx) => {
-      await drainChanges(tx);
+      const drained = await drainChanges(tx);
       const rows = await loadBoardEvents(tx);
       const next = new Map<string, EventOdds | null>([...this.eventSport.keys()].map((id) => [id, null]));
       this.rows.clear();
@@ -203,7 +210,7 @@ export class Publisher {
       }
       const sports = await tx.sport.findMany({ where: { active: true }, select: { key: true } });
       await this.deps.store.registerSports(sports.map((sport) => sport.key));
-      return this.publish(tx, next, rows.length, true);
+      return this.publish(tx, next, rows.length, true, drained.length);
     });
     this.reconcileNeeded = false;
     return result;
@@ -283,10 +290,10 @@ export class Publisher {
    * Commits the diffs of `next` per sport and records the new seqs in Postgres. `full` means `next`
    * covers the whole board (a reconcile): only then can a sport be rebuilt from memory.
    */
-  private async publish(tx: Tx, next: Map<string, EventOdds | null>, eventsRead: number, full: boolean, origins = new Map<string, number>()): Promise<TickResult> {
+  private async publish(tx: Tx, next: Map<string, EventOdds | null>, eventsRead: number, full: boolean, queued: number, origins = new Map<string, number>()): Promise<TickResult> {
     const batches = this.batch(next);
     if (full) for (const sport of this.rebuild) if (!batches.has(sport)) batches.set(sport, { writes: [], changes: [], updates: [] });
-    const result: TickResult = { events: eventsRead, changes: 0, messages: 0, bytes: 0, reconciled: full };
+    const result: TickResult = { events: eventsRead, changes: 0, messages: 0, bytes: 0, reconciled: full, queued, originLagsMs: [] };
     const committed = new Map<string, number>();
     const deltas: [string, SportBatch][] = [];
     for (const [sport, batch] of batches) {
@@ -318,9 +325,9 @@ export class Publisher {
     const token = this.leaderToken();
     const ts = Date.now();
     const states = deltas.map(([sport]) => this.sports.get(sport) ?? { seq: 0, events: new Map<string, EventOdds>() });
-    const outcomes = await this.deps.store.commitMany(
-      deltas.map(([sport, batch], i) => ({ sport, token, expectedSeq: states[i]?.seq ?? 0, writes: batch.writes, changes: batch.changes, ts, origin: originOf(batch, origins) })),
-    );
+    const inputs = deltas.map(([sport, batch], i) => ({ sport, token, expectedSeq: states[i]?.seq ?? 0, writes: batch.writes, changes: batch.changes, ts, origin: originOf(batch, origins) }));
+    const outcomes = await this.deps.store.commitMany(inputs);
+    const publishedAt = Date.now();
     let failure: unknown = null;
     const updates: EventUpdateMessage[] = [];
     deltas.forEach(([sport, batch], i) => {
@@ -336,6 +343,8 @@ export class Publisher {
         return;
       }
       result.bytes += outcome.bytes;
+      const origin = inputs[i]?.origin;
+      if (origin !== undefined) result.originLagsMs.push(publishedAt - origin);
       this.applyWrites(sport, state, batch.writes, outcome.seq);
       committed.set(sport, outcome.seq);
       updates.push(...batch.updates);
