@@ -1,6 +1,7 @@
 import os from "node:os";
 import { z } from "zod";
 import { flag, parseEnvironment } from "./env-parse";
+import { StartupError } from "./errors";
 
 const connectionUrl = (protocols: string[]) =>
   z.string().refine((value) => {
@@ -45,6 +46,14 @@ export const envSchema = z.object({
   PUBLISHER_AUTOSTART: flag(true),
   PUBLISHER_INSTANCE_ID: z.string().min(1).default(`${os.hostname()}:${process.pid}`),
   PUBLISHER_LEADER_TTL_MS: int(3_000, 500, 60_000),
+  /**
+   * Where each publisher process serves its own GET /metrics (0: nowhere). PM2 instance i of the
+   * `publisher` app listens on this port + i (NODE_APP_INSTANCE), so standbys never collide.
+   */
+  PUBLISHER_METRICS_PORT: int(0, 0, 65_535),
+  PUBLISHER_METRICS_HOST: z.string().min(1).default("127.0.0.1"),
+  /** Set by PM2 for each instance of an app (0, 1, …); unset outside PM2. */
+  NODE_APP_INSTANCE: int(0, 0, 1_000),
   /** Deltas kept per sport for replay (a Redis stream, trimmed exactly). */
   ODDS_HISTORY_LENGTH: int(5_000, 10, 1_000_000),
   /** Deltas older than this leave the history, ms. Clients away longer get a snapshot. */
@@ -125,6 +134,17 @@ export function env(): Env {
 /** Where this server reaches the relay over HTTP (its /health), without a trailing slash. */
 export function relayUrl(config: Pick<Env, "RELAY_URL" | "RELAY_PORT">): string {
   return (config.RELAY_URL ?? `http://127.0.0.1:${config.RELAY_PORT}`).replace(/\/+$/, "");
+}
+
+/**
+ * Where this publisher process serves its metrics: PUBLISHER_METRICS_PORT plus its PM2 instance
+ * index, or null when PUBLISHER_METRICS_PORT is 0. Throws a StartupError when that passes 65535.
+ */
+export function publisherMetricsAddress(config: Pick<Env, "PUBLISHER_METRICS_PORT" | "PUBLISHER_METRICS_HOST" | "NODE_APP_INSTANCE">): { host: string; port: number } | null {
+  if (config.PUBLISHER_METRICS_PORT === 0) return null;
+  const port = config.PUBLISHER_METRICS_PORT + config.NODE_APP_INSTANCE;
+  if (port > 65_535) throw new StartupError(`Invalid environment:\n  PUBLISHER_METRICS_PORT: ${config.PUBLISHER_METRICS_PORT} + instance ${config.NODE_APP_INSTANCE} is past port 65535`);
+  return { host: config.PUBLISHER_METRICS_HOST, port };
 }
 
 /** Parses an environment object; exported for tests. */

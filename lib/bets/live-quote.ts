@@ -1,4 +1,4 @@
-import { EventOdds, KEYS, parseJson } from "../protocol";
+import { KEYS, parseStoredEvent } from "../protocol";
 
 /** The one ioredis method this needs. */
 export interface RedisHget {
@@ -23,9 +23,9 @@ export interface LiveQuote {
 export async function liveQuote(redis: RedisHget, sport: string, eventId: string, market: string, outcome: string): Promise<LiveQuote | null> {
   const raw = await redis.hget(KEYS.sportState(sport), eventId);
   if (raw === null) return null;
-  const parsed = parseJson(EventOdds, raw);
-  if (!parsed.ok) return null;
-  const event = parsed.message;
+  const parsed = parseStoredEvent(raw);
+  if (!parsed) return null;
+  const { event } = parsed;
   const odds = event.markets[market];
   const pick = odds?.outcomes[outcome];
   if (!odds || !pick) return null;

@@ -78,4 +78,16 @@ describe("ChangeSchema", () => {
     expect(valid("", { id: "e1" })).toBe(false);
     expect(ChangeSchema.safeParse({ eventId: "has space", path: "status", value: "active" }).success).toBe(false);
   });
+
+  it("validates implied and fairPrice like every other outcome field, and requires them in a whole outcome", () => {
+    expect(valid("markets.h2h.outcomes.home.implied", 0.4762)).toBe(true);
+    expect(valid("markets.h2h.outcomes.home.fairPrice", 2.055)).toBe(true);
+    expect(valid("markets.h2h.outcomes.home.fairPrice", null)).toBe(true);
+    expect(valid("markets.h2h.outcomes.home.implied", 1.5)).toBe(false); // a probability
+    expect(valid("markets.h2h.outcomes.home.implied", null)).toBe(false); // every price implies one
+    expect(valid("markets.h2h.outcomes.home.fairPrice", 0.5)).toBe(false); // a decimal price is ≥ 1
+    const { implied, fairPrice, ...older } = outcome(2);
+    expect(valid("markets.h2h.outcomes.home", older)).toBe(false);
+    expect(valid("markets.h2h.outcomes.home", { ...older, implied, fairPrice })).toBe(true);
+  });
 });

@@ -27,6 +27,10 @@ export const OutcomeOdds = z.object({
   price: z.number().min(1),
   /** Bookmaker consensus fair probability; null when no bookmaker prices the market. */
   fair: z.number().min(0).max(1).nullable(),
+  /** The probability our price implies, margin included: `impliedOf(price)`. */
+  implied: z.number().min(0).max(1),
+  /** The consensus as a decimal price, margin removed: `fairPriceOf(fair)`; null when fair is null or 0. */
+  fairPrice: z.number().min(1).nullable(),
   /** Share of our own pool staked on this outcome. */
   pool: z.number().min(0).max(1),
   /** Best bookmaker price for this outcome, if any bookmaker quotes it. */
@@ -34,6 +38,47 @@ export const OutcomeOdds = z.object({
   /** best.price · fair − 1: positive means the bookmaker price is value. */
   edge: z.number().nullable(),
 });
+
+/** Decimal places of `implied` on the wire, as for every other probability. */
+export const IMPLIED_PLACES = 4;
+/** Decimal places of `fairPrice` on the wire: a thousandth of a price, finer than any display. */
+export const FAIR_PRICE_PLACES = 3;
+
+/**
+ * An outcome's `implied`: 1 / price rounded to {@link IMPLIED_PLACES}. A function of the price
+ * alone, so an unchanged price gives an unchanged value and no delta.
+ *
+ * @param price decimal odds ≥ 1
+ * @example impliedOf(1.95) // 0.5128
+ */
+export function impliedOf(price: number): number {
+  return roundTo(1 / price, IMPLIED_PLACES);
+}
+
+/**
+ * An outcome's `fairPrice`: 1 / fair rounded to {@link FAIR_PRICE_PLACES}, from the wire `fair`
+ * (already rounded to 4 places), so it moves exactly when `fair` does. Null when there is no
+ * consensus, or a consensus of 0 or so small that 1 / fair is not finite.
+ *
+ * @param fair fair probability in [0, 1], or null
+ * @example fairPriceOf(0.4865) // 2.055
+ */
+export function fairPriceOf(fair: number | null): number | null {
+  if (fair === null || fair <= 0) return null;
+  const price = 1 / fair;
+  return Number.isFinite(price) ? roundTo(price, FAIR_PRICE_PLACES) : null;
+}
+
+/**
+ * Rounds half up to `places` decimals; never -0 (JSON has none, so it would not survive a round
+ * trip). A value too large to scale has no fractional digits to round and comes back as it is.
+ */
+export function roundTo(value: number, places: number): number {
+  const factor = 10 ** places;
+  const scaled = value * factor;
+  if (!Number.isFinite(scaled)) return value;
+  return Math.round(scaled) / factor || 0;
+}
 
 export const MarketStatus = z.enum(["open", "suspended"]);
 

@@ -1,6 +1,8 @@
 import { describe, expect, it } from "vitest";
 import type { HistoryMessage } from "./bus";
-import { isReplayable } from "./state-read";
+import type { EventOdds } from "./odds";
+import { isReplayable, parseStoredEvent } from "./state-read";
+import { eventOdds, market, outcome } from "./test-events";
 
 const delta = (seq: number): HistoryMessage => ({ v: 1, type: "odds:delta", sport: "s", seq, prevSeq: seq - 1, ts: 0, changes: [] });
 const marker = (seq: number): HistoryMessage => ({ v: 1, type: "odds:resync", sport: "s", seq, prevSeq: seq - 1, ts: 0, reason: "large_delta" });
@@ -17,5 +19,36 @@ describe("isReplayable", () => {
     expect(isReplayable([delta(4), delta(5)], 3, 6)).toBe(false); // does not reach the target
     expect(isReplayable([delta(4), marker(5), delta(6)], 3, 6)).toBe(false); // state replaced in between
     expect(isReplayable([delta(4), { ...delta(5), prevSeq: 3 }, delta(6)], 3, 6)).toBe(false); // inconsistent chain
+  });
+});
+
+describe("parseStoredEvent", () => {
+  /** An event as a version without `implied` and `fairPrice` stored it. */
+  const olderJson = (event: EventOdds) =>
+    JSON.stringify(event, (key, value: unknown) => (key === "implied" || key === "fairPrice" ? undefined : value));
+
+  it("reads the current format as it is, not flagged legacy", () => {
+    const event = eventOdds("e1");
+    expect(parseStoredEvent(JSON.stringify(event))).toEqual({ event, legacy: false });
+  });
+
+  it("reads an older event with the missing fields derived exactly as the publisher derives them", () => {
+    const event = eventOdds("e1", {
+      markets: { h2h: market("h2h", { home: outcome(1.95, { fair: 0.4865 }), draw: outcome(3.4, { fair: null }), away: outcome(4.1, { fair: 0 }) }) },
+    });
+    const json = olderJson(event);
+    expect(json).not.toContain("implied");
+    const read = parseStoredEvent(json);
+    expect(read).toEqual({ event, legacy: true });
+    expect(read?.event.markets.h2h?.outcomes.home).toMatchObject({ implied: 0.5128, fairPrice: 2.055 });
+    expect(read?.event.markets.h2h?.outcomes.draw?.fairPrice).toBeNull();
+  });
+
+  it("still refuses what is invalid in any format", () => {
+    expect(parseStoredEvent("{")).toBeNull();
+    expect(parseStoredEvent(JSON.stringify({ id: "e1" }))).toBeNull();
+    const broken = JSON.parse(olderJson(eventOdds("e1"))) as { markets: { h2h: { outcomes: { home: { price: unknown } } } } };
+    broken.markets.h2h.outcomes.home.price = "2.1";
+    expect(parseStoredEvent(JSON.stringify(broken))).toBeNull();
   });
 });

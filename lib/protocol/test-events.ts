@@ -1,8 +1,13 @@
-import type { EventOdds, MarketOdds, OutcomeOdds } from "./odds";
+import { type EventOdds, type MarketOdds, type OutcomeOdds, fairPriceOf, impliedOf } from "./odds";
 
-/** Builders for tests: a valid EventOdds with overridable parts. */
+/**
+ * Builders for tests: a valid EventOdds with overridable parts. `implied` and `fairPrice` follow
+ * the price and fair given (as the publisher derives them) unless given themselves.
+ */
 export function outcome(price: number, extra: Partial<OutcomeOdds> = {}): OutcomeOdds {
-  return { name: "X", point: null, price, fair: 0.5, pool: 0.5, best: { book: "pinnacle", price: price + 0.05 }, edge: 0.01, ...extra };
+  const fair = extra.fair === undefined ? 0.5 : extra.fair;
+  const derived = { implied: impliedOf(extra.price ?? price), fairPrice: fairPriceOf(fair) };
+  return { name: "X", point: null, price, fair, ...derived, pool: 0.5, best: { book: "pinnacle", price: price + 0.05 }, edge: 0.01, ...extra };
 }
 
 export function market(key: string, outcomes: Record<string, OutcomeOdds>, extra: Partial<MarketOdds> = {}): MarketOdds {

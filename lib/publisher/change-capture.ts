@@ -49,3 +49,16 @@ export function loadBoardEvents(tx: Tx): Promise<EventRow[]> {
     select: eventOddsSelect,
   });
 }
+
+/** The most rows `countQueued` counts: a count stays a cheap bounded scan however large a backlog grows. */
+export const QUEUE_COUNT_CAP = 100_000;
+
+/**
+ * Captured changes committed and not yet drained (rows of `OddsChange`), counted up to
+ * QUEUE_COUNT_CAP. What a tick starting now would find; the leader reads it while it is not
+ * ticking, when no drain tells it.
+ */
+export async function countQueued(db: Pick<Tx, "$queryRaw">, cap = QUEUE_COUNT_CAP): Promise<number> {
+  const [row] = await db.$queryRaw<{ n: number }[]>`SELECT count(*)::int AS n FROM (SELECT 1 FROM "OddsChange" LIMIT ${cap}) q`;
+  return row?.n ?? 0;
+}

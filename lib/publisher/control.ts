@@ -79,6 +79,14 @@ export interface StatusReport {
   tickP99Ms: number | null;
   tickMaxMs: number | null;
   tickCount: number;
+  /** Captured changes waiting to be drained, as last seen (null: not seen yet). */
+  queueDepth: number | null;
+  /** Commit → publish lag percentiles over the recent deltas that carried captured writes, ms. */
+  lagP50Ms: number | null;
+  lagP95Ms: number | null;
+  lagP99Ms: number | null;
+  lagMaxMs: number | null;
+  lagCount: number;
   /** Consecutive failed steps (0: healthy), since when, and why (a sanitised reason). */
   failures: number;
   failingSince: number | null;
@@ -134,6 +142,10 @@ export interface PublisherStatus {
   /** The last successful tick. */
   lastTick: { at: string; ageMs: number; durationMs: number | null } | null;
   tickDurationMs: { p50: number | null; p95: number | null; p99: number | null; max: number | null; samples: number };
+  /** Captured changes committed and not yet drained, as the leader last saw them; null when unknown. */
+  queueDepth: number | null;
+  /** Database write → delta published, over the leader's recent deltas (docs/publisher.md, "Metrics"). */
+  publishLagMs: { p50: number | null; p95: number | null; p99: number | null; max: number | null; samples: number };
   published: { ticks: number; messages: number; bytes: number; changes: number };
   errors: { count: number; last: { message: string; at: string } | null };
   updatedBy: string | null;
@@ -168,6 +180,8 @@ export async function readStatus(redis: Redis, recorded: RecordedDesired, defaul
     leader: instanceId ? { instanceId, since: reporter && num("leaderSince") ? new Date(num("leaderSince") ?? 0).toISOString() : null, following: reported, intervalMs: reporter ? num("intervalMs") : null, ticking: reporter && raw.running === "true" } : null,
     lastTick: lastTickAt ? { at: new Date(lastTickAt).toISOString(), ageMs: Date.now() - lastTickAt, durationMs: num("lastTickMs") } : null,
     tickDurationMs: { p50: num("tickP50Ms"), p95: num("tickP95Ms"), p99: num("tickP99Ms"), max: num("tickMaxMs"), samples: num("tickCount") ?? 0 },
+    queueDepth: num("queueDepth"),
+    publishLagMs: { p50: num("lagP50Ms"), p95: num("lagP95Ms"), p99: num("lagP99Ms"), max: num("lagMaxMs"), samples: num("lagCount") ?? 0 },
     published: { ticks: num("total_ticks") ?? 0, messages: num("total_messages") ?? 0, bytes: num("total_bytes") ?? 0, changes: num("total_changes") ?? 0 },
     errors: {
       count: num("total_errors") ?? 0,

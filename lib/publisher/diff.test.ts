@@ -11,6 +11,8 @@ const outcomeArb = fc.record({
   point: fc.option(fc.constantFrom(-1.5, 1.5, 2.5), { nil: null }),
   price,
   fair: prob,
+  implied: fc.double({ min: 0, max: 1, noNaN: true }),
+  fairPrice: fc.option(fc.double({ min: 1, max: 10_000, noNaN: true }), { nil: null }),
   pool: fc.double({ min: 0, max: 1, noNaN: true }),
   best: fc.option(fc.record({ book: fc.constantFrom("pinnacle", "bet365"), price }), { nil: null }),
   edge: fc.option(fc.double({ min: -1, max: 1, noNaN: true }), { nil: null }),

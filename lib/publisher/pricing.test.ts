@@ -1,7 +1,10 @@
+import fc from "fast-check";
 import { Prisma } from "../generated/prisma/client";
 import { describe, expect, it } from "vitest";
-import { boardSport } from "../protocol";
-import { type EventRow, isOnBoard, toEventOdds, toMarketOdds } from "./pricing";
+import { books as booksArb, market as marketArb, stakes as stakesArb } from "../odds/test-arbitraries";
+import { boardSport, impliedOf } from "../protocol";
+import { diffEvent } from "./diff";
+import { type EventRow, type MarketRow, isOnBoard, toEventOdds, toMarketOdds } from "./pricing";
 
 const CONFIG = { margin: 0.05, liquidity: 5_000, method: "multiplicative" as const };
 
@@ -123,5 +126,66 @@ describe("stale bookmaker prices", () => {
       ["b", 1.92, 1.93, 1_000],
     ];
     expect(toMarketOdds(market(books), { ...CONFIG, bookMaxAgeMs: tenMinutes })).toEqual(toMarketOdds(market(books), CONFIG));
+  });
+});
+
+describe("implied and fair prices", () => {
+  /** A market row from generated books and stakes: outcome i is "o<i>", book b's price for it books[b].prices[i]. */
+  const marketRow = (books: { book: string; prices: number[] }[], stakes: number[]): MarketRow => ({
+    key: "h2h",
+    line: null,
+    status: "OPEN",
+    outcomes: stakes.map((stake, i) => ({
+      id: `o${i}`, key: `o${i}`, name: `Outcome ${i}`, point: null, stakeTotal: new Prisma.Decimal(stake.toFixed(2)),
+      prices: books.map(({ book, prices }) => ({ id: `${book}-${i}`, bookmaker: book, price: prices[i] ?? 2, lastUpdate: new Date(0) })),
+    })),
+  });
+  const pricedMarket = marketArb((n) => fc.record({ books: fc.option(booksArb(n, 4), { nil: [] }), stakes: stakesArb(n) }), 4);
+
+  it("implied ≈ 1 / price and fairPrice · fair ≈ 1 on every outcome; fairPrice is null exactly when fair is", () => {
+    fc.assert(
+      fc.property(pricedMarket, ({ books, stakes }) => {
+        for (const o of Object.values(toMarketOdds(marketRow(books, stakes), CONFIG).outcomes)) {
+          expect(o.implied).toBe(impliedOf(o.price));
+          expect(Math.abs(o.implied - 1 / o.price)).toBeLessThanOrEqual(0.00005 + 1e-12);
+          expect(o.fairPrice === null).toBe(o.fair === null || o.fair === 0);
+          if (o.fair !== null && o.fairPrice !== null) expect(Math.abs(o.fairPrice * o.fair - 1)).toBeLessThanOrEqual(0.0005 * o.fair + 1e-9);
+        }
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it("a recomputation from unchanged rows emits no change, and implied or fairPrice never moves without price or fair", () => {
+    const moved = (changes: { path: string }[], field: string) => changes.filter((c) => c.path.endsWith(`.${field}`)).map((c) => c.path.slice(0, -field.length - 1));
+    fc.assert(
+      fc.property(pricedMarket, fc.nat(), fc.double({ min: 0.8, max: 1.25, noNaN: true }), ({ books, stakes }, which, factor) => {
+        const build = () => row({ markets: [marketRow(books, stakes)] }); // fresh rows each time
+        const a = toEventOdds(build(), CONFIG);
+        expect(diffEvent("e1", a, toEventOdds(build(), CONFIG))).toEqual([]);
+        // One bookmaker price moves by up to ±25 %.
+        const after = build();
+        const prices = after.markets[0]?.outcomes.flatMap((o) => o.prices) ?? [];
+        const target = prices[which % Math.max(1, prices.length)];
+        if (target) target.price = Math.max(1.01, target.price * factor);
+        const changes = diffEvent("e1", a, toEventOdds(after, CONFIG));
+        for (const outcome of moved(changes, "implied")) expect(moved(changes, "price")).toContain(outcome);
+        for (const outcome of moved(changes, "fairPrice")) expect(moved(changes, "fair")).toContain(outcome);
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it("a moved price carries its implied probability in the same delta", () => {
+    const before = row();
+    const after = row({ markets: [{ key: "h2h", line: null, status: "OPEN", outcomes: (before.markets[0]?.outcomes ?? []).map((o) => (o.key === "home" ? { ...o, prices: o.prices.map((p) => ({ ...p, price: 2.4 })) } : o)) }] });
+    const a = toEventOdds(before, CONFIG);
+    const b = toEventOdds(after, CONFIG);
+    const changes = diffEvent("e1", a, b);
+    const home = b.markets.h2h?.outcomes.home;
+    expect(home?.price).not.toBe(a.markets.h2h?.outcomes.home?.price);
+    expect(changes).toContainEqual({ eventId: "e1", path: "markets.h2h.outcomes.home.price", value: home?.price });
+    expect(changes).toContainEqual({ eventId: "e1", path: "markets.h2h.outcomes.home.implied", value: home?.implied });
+    expect(changes).toContainEqual({ eventId: "e1", path: "markets.h2h.outcomes.home.fairPrice", value: home?.fairPrice });
   });
 });

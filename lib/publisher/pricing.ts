@@ -1,6 +1,6 @@
 import type { Prisma } from "../generated/prisma/client";
 import { type MarginMethod, priceMarket } from "../odds";
-import { ESPORTS_SPORT_KEY, type EventOdds, type MarketOdds, type OutcomeOdds, boardSport } from "../protocol";
+import { ESPORTS_SPORT_KEY, type EventOdds, type MarketOdds, type OutcomeOdds, boardSport, fairPriceOf, impliedOf, roundTo } from "../protocol";
 
 /** What the publisher reads for one event: explicit select, one round trip for all changed events. */
 export const eventOddsSelect = {
@@ -60,6 +60,14 @@ export function isOnBoard(row: EventRow): boolean {
 
 const OUTCOME_ORDER = ["home", "draw", "away", "over", "under"];
 
+/**
+ * Wire precision for probabilities and edges: 4 decimal places. Finer digits are noise to a
+ * bettor, and rounding keeps a recomputation with unchanged inputs from emitting a delta.
+ * `roundTo` never gives -0: JSON has no -0, so a -0 held in memory would differ from the same
+ * state read back from Redis.
+ */
+const WIRE_PLACES = 4;
+
 /** Builds the wire form of one event, pricing every open or suspended market. */
 export function toEventOdds(row: EventRow, config: PricingConfig): EventOdds {
   const markets: Record<string, MarketOdds> = {};
@@ -106,14 +114,18 @@ export function toMarketOdds(market: MarketRow, config: PricingConfig): MarketOd
   outcomes.forEach((outcome, i) => {
     const p = priced.outcomes[i];
     if (!p) return;
+    const fair = p.fair === null ? null : roundTo(p.fair, WIRE_PLACES);
     result[outcome.key] = {
       name: outcome.name,
       point: outcome.point,
       price: p.price,
-      fair: p.fair === null ? null : round(p.fair, 4),
-      pool: round(p.pool, 4),
+      fair,
+      // Derived from the wire values, so each moves exactly when its source does.
+      implied: impliedOf(p.price),
+      fairPrice: fairPriceOf(fair),
+      pool: roundTo(p.pool, WIRE_PLACES),
       best: p.best,
-      edge: p.edge === null ? null : round(p.edge, 4),
+      edge: p.edge === null ? null : roundTo(p.edge, WIRE_PLACES),
     };
   });
   return { key: market.key, line: market.line, status: market.status === "SUSPENDED" ? "suspended" : "open", arb: priced.arb, outcomes: result };
@@ -132,15 +144,4 @@ function byOutcomeOrder(a: { key: string }, b: { key: string }): number {
   const ib = OUTCOME_ORDER.indexOf(b.key);
   if (ia !== -1 || ib !== -1) return (ia === -1 ? 99 : ia) - (ib === -1 ? 99 : ib);
   return a.key.localeCompare(b.key);
-}
-
-/**
- * Wire precision for probabilities and edges: 4 decimal places. Finer digits are noise to a
- * bettor, and rounding keeps a recomputation with unchanged inputs from emitting a delta. A tiny
- * negative edge rounds to 0, never -0: JSON has no -0, so a -0 held in memory would differ from
- * the same state read back from Redis.
- */
-function round(value: number, places: number): number {
-  const factor = 10 ** places;
-  return Math.round(value * factor) / factor || 0;
 }

@@ -30,6 +30,13 @@ export interface TickResult {
   bytes: number;
   /** The step was a full reconcile (first start, failover, Redis that lost data). */
   reconciled: boolean;
+  /** Captured changes the step drained: the queue's depth at its start (docs/publisher.md, "Metrics"). */
+  queued: number;
+  /**
+   * Per delta published that carries captured writes: from its `origin` (the earliest write) to
+   * the commit's reply, ms, on the database's and this process's clocks.
+   */
+  originLagsMs: number[];
 }
 
 export interface PublisherDeps {
@@ -61,6 +68,8 @@ export class Publisher {
   private readonly eventSport = new Map<string, string>();
   /** Sports whose Redis state fell behind: the next reconcile rewrites them at a higher seq. */
   private readonly rebuild = new Set<string>();
+  /** Events Redis holds in an older format (see `parseStoredEvent`): the next commit of each rewrites it whole. */
+  private readonly legacy = new Set<string>();
   /** The rows behind every event on the board (filled by reconcile, patched by ticks). */
   private readonly rows = new RowCache();
   /** Book-level prices and price history for event pages. */
@@ -130,7 +139,7 @@ export class Publisher {
         moved.set(id, markets);
       }
       ticked = { next, moved };
-      return this.publish(tx, next, rows.length + dirty.size, false, earliestWrites(drained));
+      return this.publish(tx, next, rows.length + dirty.size, false, drained.length, earliestWrites(drained));
     });
     if (ticked) await this.detail.published(ticked, this.rows, Date.now());
     return result;
@@ -190,7 +199,7 @@ export class Publisher {
    */
   async reconcile(): Promise<TickResult> {
     const result = await this.inSnapshot(async (tx) => {
-      await drainChanges(tx);
+      const drained = await drainChanges(tx);
       const rows = await loadBoardEvents(tx);
       const next = new Map<string, EventOdds | null>([...this.eventSport.keys()].map((id) => [id, null]));
       this.rows.clear();
@@ -201,7 +210,7 @@ export class Publisher {
       }
       const sports = await tx.sport.findMany({ where: { active: true }, select: { key: true } });
       await this.deps.store.registerSports(sports.map((sport) => sport.key));
-      return this.publish(tx, next, rows.length, true);
+      return this.publish(tx, next, rows.length, true, drained.length);
     });
     this.reconcileNeeded = false;
     return result;
@@ -245,6 +254,7 @@ export class Publisher {
     if (this.loaded) return;
     this.sports.clear();
     this.eventSport.clear();
+    this.legacy.clear();
     const durable = await this.deps.db.sportSeq.findMany();
     const sports = new Set([...(await this.deps.store.sports()), ...durable.map((row) => row.sport)]);
     for (const sport of sports) await this.reload(sport);
@@ -269,19 +279,21 @@ export class Publisher {
 
   private async reload(sport: string): Promise<void> {
     for (const [id, owner] of this.eventSport) if (owner === sport) this.eventSport.delete(id);
-    const state = await this.deps.store.load(sport);
+    const { legacy, ...state } = await this.deps.store.load(sport);
     this.sports.set(sport, state);
     for (const id of state.events.keys()) this.eventSport.set(id, sport);
+    for (const id of legacy) this.legacy.add(id);
+    if (legacy.length > 0) this.deps.log.info({ sport, events: legacy.length }, "events stored by an older version; the reconcile rewrites them whole");
   }
 
   /**
    * Commits the diffs of `next` per sport and records the new seqs in Postgres. `full` means `next`
    * covers the whole board (a reconcile): only then can a sport be rebuilt from memory.
    */
-  private async publish(tx: Tx, next: Map<string, EventOdds | null>, eventsRead: number, full: boolean, origins = new Map<string, number>()): Promise<TickResult> {
+  private async publish(tx: Tx, next: Map<string, EventOdds | null>, eventsRead: number, full: boolean, queued: number, origins = new Map<string, number>()): Promise<TickResult> {
     const batches = this.batch(next);
     if (full) for (const sport of this.rebuild) if (!batches.has(sport)) batches.set(sport, { writes: [], changes: [], updates: [] });
-    const result: TickResult = { events: eventsRead, changes: 0, messages: 0, bytes: 0, reconciled: full };
+    const result: TickResult = { events: eventsRead, changes: 0, messages: 0, bytes: 0, reconciled: full, queued, originLagsMs: [] };
     const committed = new Map<string, number>();
     const deltas: [string, SportBatch][] = [];
     for (const [sport, batch] of batches) {
@@ -313,9 +325,9 @@ export class Publisher {
     const token = this.leaderToken();
     const ts = Date.now();
     const states = deltas.map(([sport]) => this.sports.get(sport) ?? { seq: 0, events: new Map<string, EventOdds>() });
-    const outcomes = await this.deps.store.commitMany(
-      deltas.map(([sport, batch], i) => ({ sport, token, expectedSeq: states[i]?.seq ?? 0, writes: batch.writes, changes: batch.changes, ts, origin: originOf(batch, origins) })),
-    );
+    const inputs = deltas.map(([sport, batch], i) => ({ sport, token, expectedSeq: states[i]?.seq ?? 0, writes: batch.writes, changes: batch.changes, ts, origin: originOf(batch, origins) }));
+    const outcomes = await this.deps.store.commitMany(inputs);
+    const publishedAt = Date.now();
     let failure: unknown = null;
     const updates: EventUpdateMessage[] = [];
     deltas.forEach(([sport, batch], i) => {
@@ -331,6 +343,8 @@ export class Publisher {
         return;
       }
       result.bytes += outcome.bytes;
+      const origin = inputs[i]?.origin;
+      if (origin !== undefined) result.originLagsMs.push(publishedAt - origin);
       this.applyWrites(sport, state, batch.writes, outcome.seq);
       committed.set(sport, outcome.seq);
       updates.push(...batch.updates);
@@ -359,7 +373,10 @@ export class Publisher {
   }
 
   private stage(batch: SportBatch, id: string, prev: EventOdds | undefined, next: EventOdds | undefined): void {
-    const changes = diffEvent(id, prev, next);
+    // Stored by an older version: Redis needs the new format, and a relay that applied that
+    // version's deltas on top of ours may hold derived fields that no longer match. The whole
+    // event puts both right.
+    const changes = next && this.legacy.has(id) ? [{ eventId: id, path: "", value: next }] : diffEvent(id, prev, next);
     if (changes.length === 0) return;
     batch.changes.push(...changes);
     batch.writes.push({ eventId: id, event: next ?? null });
@@ -386,6 +403,7 @@ export class Publisher {
     const outcome = await this.deps.store.reset({ sport, token: this.leaderToken(), seq, events: [...events.values()], ts: Date.now() });
     this.check(sport, state.seq, outcome);
     this.applyWrites(sport, state, batch.writes, seq);
+    for (const id of events.keys()) this.legacy.delete(id); // all of them were written
     this.rebuild.delete(sport);
     this.deps.log.info({ sport, seq, events: events.size }, "republished the sport whole");
     return seq;
@@ -407,6 +425,7 @@ export class Publisher {
   private applyWrites(sport: string, state: SportState, writes: EventWrite[], seq: number): void {
     state.seq = seq;
     for (const write of writes) {
+      this.legacy.delete(write.eventId);
       if (write.event) {
         state.events.set(write.eventId, write.event);
         this.eventSport.set(write.eventId, sport);

@@ -5,10 +5,12 @@ import type { Db } from "../db";
 import { errorMessage, outageOf } from "../errors";
 import type { Logger } from "../log";
 import { CHANNELS, DEFAULT_HEARTBEAT_MS, type FeedState, type FeedStatusMessage, KEYS, SourceReport, type SourceSummary, parseJson } from "../protocol";
+import { countQueued } from "./change-capture";
 import { freshWithinMs, importLegacyDesired, writeStatus } from "./control";
 import { DesiredFollower } from "./desired";
 import { FailureStreak, failureReason } from "./failures";
 import { LeaderLease } from "./leader";
+import type { PublisherMetrics } from "./metrics";
 import { type OutageNotice, OutageTracker, type Service } from "./outages";
 import type { PricingConfig } from "./pricing";
 import { LeadershipLostError, Publisher, SeqConflictError, type TickResult } from "./publisher";
@@ -37,6 +39,8 @@ export interface RunnerDeps {
   subscriber: Redis;
   config: RunnerConfig;
   log: Logger;
+  /** This process's Prometheus metrics (served by main.ts when PUBLISHER_METRICS_PORT is set). */
+  metrics: PublisherMetrics;
 }
 
 /**
@@ -49,6 +53,12 @@ export class PublisherRunner {
   private readonly lease: LeaderLease;
   private readonly store: StateStore;
   private readonly stats = new TickStats();
+  /** Commit → publish lags of the recent deltas, ms (reported as percentiles, like tick durations). */
+  private readonly lags = new TickStats();
+  /** Captured changes waiting, as last seen (null until this leader has seen any). */
+  private queueDepth: number | null = null;
+  /** The count of the queue in flight while not ticking (one at a time). */
+  private queueCount: Promise<void> | null = null;
   private publisher: Publisher | null = null;
   private readonly priority: PriorityListener | null;
   /** A priority commit arrived while a tick was running: tick again at once after it. */
@@ -113,6 +123,7 @@ export class PublisherRunner {
     if (this.controlTimer) clearInterval(this.controlTimer);
     await this.controlRun;
     await this.stopTicking();
+    await this.queueCount;
     await this.desired.settled();
     await this.priority?.stop();
     await this.lease.release().catch(() => {});
@@ -168,6 +179,8 @@ export class PublisherRunner {
     if (!leading) {
       if (this.leaderSince !== null) this.deps.log.warn("no longer the leader; standing by");
       this.leaderSince = null;
+      this.setQueueDepth(null);
+      this.deps.metrics.leader.set(0);
       await this.stopTicking();
       return;
     }
@@ -177,6 +190,7 @@ export class PublisherRunner {
     this.intervalMs = this.desired.intervalMs;
     if (this.desired.state === "running") this.startTicking(intervalChanged);
     else await this.stopTicking();
+    if (!this.ticking || this.failures.count > 0) this.sampleQueue();
     await this.heartbeat();
     await this.reportStatus().catch(() => {});
   }
@@ -221,6 +235,7 @@ export class PublisherRunner {
     await tellAdmins(this.deps.redis, "leader_changed", { instanceId: this.deps.config.instanceId.slice(0, 128), previous: previous ? previous.slice(0, 128) : null });
     this.leaderSince = Date.now();
     this.leadership = randomUUID();
+    this.deps.metrics.leader.set(1);
     this.publisher = new Publisher({
       db: this.deps.db,
       redis: this.deps.redis,
@@ -275,9 +290,13 @@ export class PublisherRunner {
       }
       // A seq conflict is Redis and memory disagreeing, which the next step reconciles: no outage.
       if (failure instanceof SeqConflictError) this.deps.log.warn({ err: failure.message }, "seq conflict; reconciling on the next step");
-      else if (failure) this.failed(failure, "tick failed; its changes stay queued and are retried");
+      else if (failure) {
+        this.deps.metrics.tickFailures.inc();
+        this.failed(failure, "tick failed; its changes stay queued and are retried");
+      }
       if (result) {
         this.ticked(duration);
+        this.measured(result, duration);
         await this.publishSummary(result.reconciled);
       }
       await this.reportStatus(result, failure !== null).catch(() => {});
@@ -310,6 +329,42 @@ export class PublisherRunner {
     this.lastSuccessAt = Date.now();
     this.lastSuccessMs = durationMs;
     this.succeeded("ticks succeed again", ["postgres", "redis"]);
+  }
+
+  /** A successful step's duration, the queue it found and the lag of each delta it published, into the metrics. */
+  private measured(result: TickResult, durationMs: number): void {
+    this.deps.metrics.tick.observe({ kind: result.reconciled ? "reconcile" : "tick" }, durationMs / 1000);
+    this.setQueueDepth(result.queued);
+    for (const lagMs of result.originLagsMs) {
+      // The origin is on the database's clock: a clock ahead of ours must not read as negative lag.
+      const lag = Math.max(0, lagMs);
+      this.lags.record(lag);
+      this.deps.metrics.originLag.observe(lag / 1000);
+    }
+  }
+
+  private setQueueDepth(depth: number | null): void {
+    this.queueDepth = depth;
+    this.deps.metrics.queueDepth.set(depth ?? 0);
+  }
+
+  /**
+   * Counts the queue while no drain tells its depth (the publisher is stopped, or its ticks fail),
+   * so a backlog shows while it builds up. In the background and one count at a time, so a slow
+   * Postgres never delays the lease renewal or the heartbeat; a failed count keeps the last value
+   * (the failure streak already reports Postgres).
+   */
+  private sampleQueue(): void {
+    if (this.queueCount) return;
+    this.queueCount = countQueued(this.deps.db)
+      .then((depth) => {
+        // A successful tick since the count began has said more recently what the queue holds.
+        if (this.leaderSince !== null && (!this.ticking || this.failures.count > 0)) this.setQueueDepth(depth);
+      })
+      .catch(() => {})
+      .finally(() => {
+        this.queueCount = null;
+      });
   }
 
   /**
@@ -354,6 +409,12 @@ export class PublisherRunner {
         tickP99Ms: round(this.stats.percentile(99)),
         tickMaxMs: round(this.stats.percentile(100)),
         tickCount: this.stats.count,
+        queueDepth: this.queueDepth,
+        lagP50Ms: round(this.lags.percentile(50)),
+        lagP95Ms: round(this.lags.percentile(95)),
+        lagP99Ms: round(this.lags.percentile(99)),
+        lagMaxMs: round(this.lags.percentile(100)),
+        lagCount: this.lags.count,
         failures: this.failures.count,
         failingSince: this.failures.since,
         failure: this.failures.reason,

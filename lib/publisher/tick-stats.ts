@@ -1,6 +1,6 @@
 /**
- * Durations of the most recent ticks (a fixed ring, so memory stays flat however long we run)
- * and their percentiles, in ms.
+ * The most recent durations, in ms (a fixed ring, so memory stays flat however long we run), and
+ * their percentiles: of ticks, and of commit → publish lags.
  */
 export class TickStats {
   private readonly samples: Float64Array;

@@ -1,5 +1,6 @@
 import type { Browser, Page } from "playwright";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { formatOdds } from "../../lib/odds";
 import type { OddsSnapshot } from "../../lib/protocol";
 import { launchBrowser } from "../support/browser";
 import { type TestClient, connectClient } from "../support/client";
@@ -78,6 +79,16 @@ describe("event page", () => {
     for (const [book, price] of moved) await page.locator(`[data-market="h2h"] tr[data-book="${book}"] td[data-outcome="home"][data-price="${price}"]`).waitFor({ timeout: 10_000 });
     await until(async () => (await page.locator('[data-market="h2h"] tr.ours [data-outcome="home"] .price').getAttribute("data-price")) !== ourBefore, 10_000, "our price moved");
     await until(async () => Number(await homeSparkline(page).getAttribute("data-points")) > pointsBefore, 10_000, "the sparkline extended");
+    // The consensus row follows the fair price the publisher sent.
+    const fairPrice = async () => {
+      const snapshot = (await (await fetch(`${stack.web.url}/api/sports/snapshot?sport=basketball_nba`)).json()) as OddsSnapshot;
+      return snapshot.events.find((e) => e.id === event.id)?.markets.h2h?.outcomes.home?.fairPrice ?? null;
+    };
+    const consensus = page.locator('[data-market="h2h"] tr.consensus td[data-outcome="home"]');
+    await until(async () => {
+      const sent = await fairPrice();
+      return sent !== null && (await consensus.textContent()) === formatOdds(sent, "decimal");
+    }, 10_000, "the consensus shows the moved fair price");
     expect(await page.evaluate(() => (window as unknown as { sameDocument?: boolean }).sameDocument)).toBe(true);
     await page.close();
   });

@@ -1,7 +1,7 @@
 import { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { PriceHistoryWriter } from "../../lib/publisher/price-history";
-import { type EventOdds, KEYS, readPriceHistory } from "../../lib/protocol";
+import { type EventOdds, KEYS, fairPriceOf, impliedOf, readPriceHistory } from "../../lib/protocol";
 import { type RedisService, startRedisServer } from "../support/services";
 
 /** The publisher's price history for event pages, against a real Redis. */
@@ -37,8 +37,8 @@ describe("price history", () => {
         status: "open",
         arb: false,
         outcomes: {
-          home: { name: "H", point: null, price: home, fair, pool: 0, best: null, edge: null },
-          away: { name: "A", point: null, price: 1.9, fair, pool: 0, best: null, edge: null },
+          home: { name: "H", point: null, price: home, fair, implied: impliedOf(home), fairPrice: fairPriceOf(fair), pool: 0, best: null, edge: null },
+          away: { name: "A", point: null, price: 1.9, fair, implied: impliedOf(1.9), fairPrice: fairPriceOf(fair), pool: 0, best: null, edge: null },
         },
       },
     },

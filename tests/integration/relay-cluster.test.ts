@@ -14,6 +14,7 @@ import {
   type ServerToClientEvents,
 } from "../../lib/protocol";
 import { StateStore } from "../../lib/publisher/state-store";
+import { outcome as testOutcome } from "../../lib/protocol/test-events";
 import type { ClusterView } from "../../vps/cluster";
 import { type TestClient, connectClient } from "../support/client";
 import { until } from "../support/full-stack";
@@ -329,7 +330,7 @@ function token(sub: string, role: "user" | "admin"): Promise<string> {
 }
 
 function fixture(id: string, sport: string): EventOdds {
-  const outcome = (name: string, price: number, fair: number) => ({ name, point: null, price, fair, pool: 0.5, best: { book: "pinnacle", price: price + 0.05 }, edge: 0 });
+  const outcome = (name: string, price: number, fair: number) => testOutcome(price, { name, fair, edge: 0 });
   return {
     id, sport, league: "League", home: "A", away: "B", title: "A vs B",
     startsAt: "2026-11-23T15:00:00.000Z", status: "active", phase: "prematch", score: null,

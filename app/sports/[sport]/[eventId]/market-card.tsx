@@ -72,7 +72,9 @@ export const MarketCard = memo(function MarketCard({ sport, eventId, market, boo
               Consensus (fair)
             </th>
             {outcomes.map(([key, o]) => (
-              <td key={key}>{o.fair ? formatOdds(1 / o.fair, format) : "—"}</td>
+              <td key={key} data-outcome={key}>
+                {o.fairPrice !== null && o.fairPrice > 1 ? formatOdds(o.fairPrice, format) : "—"}
+              </td>
             ))}
             <td />
           </tr>
