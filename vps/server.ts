@@ -32,6 +32,14 @@ runMain(async () => {
       rate: { perSec: env.RELAY_RATE_PER_SEC, burst: env.RELAY_RATE_BURST },
       replay: { deltas: env.RELAY_REPLAY_DELTAS, maxAgeMs: env.RELAY_REPLAY_MAX_AGE_MS },
       connections: { total: env.RELAY_MAX_CONNECTIONS, perAddress: env.RELAY_MAX_CONNECTIONS_PER_IP, trustProxy: env.RELAY_TRUST_PROXY },
+      slow: {
+        softBytes: env.RELAY_SLOW_SOFT_BYTES,
+        hardBytes: env.RELAY_SLOW_HARD_BYTES,
+        lowBytes: Math.floor(env.RELAY_SLOW_SOFT_BYTES / 4),
+        maxMs: env.RELAY_SLOW_MAX_MS,
+        graceMs: env.RELAY_SLOW_GRACE_MS,
+      },
+      statsIntervalMs: env.RELAY_STATS_INTERVAL_MS,
     },
   });
   await new Promise<void>((resolve, reject) => {
