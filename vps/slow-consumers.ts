@@ -90,7 +90,11 @@ export class SlowConsumers {
     this.timer.unref();
   }
 
-  /** Counts what goes out on the socket's transport and checks the limits on every packet. */
+  /**
+   * Counts what goes out on the socket's transport and checks the limits after every write: once
+   * Engine.IO handed the packets to the socket ("drain", synchronous after each flush), what is
+   * left is what the kernel did not take; while the transport is busy, packets wait in the buffer.
+   */
   track(socket: RelaySocket): void {
     const out = socket.data.outbound;
     const conn = socket.conn;
@@ -98,12 +102,13 @@ export class SlowConsumers {
     conn.on("packetCreate", (packet: Packet) => {
       if (packet.type === "message") out.sent += 1;
       out.queued += packetBytes(packet);
-      this.check(socket, out);
+      if (!conn.transport.writable) this.check(socket, out); // it waits: no flush follows
     });
     conn.on("flush", (packets: Packet[]) => {
       for (const packet of packets) out.queued -= packetBytes(packet);
       if (out.queued < 0) out.queued = 0; // packets created before tracking began
     });
+    conn.on("drain", () => this.check(socket, out));
     conn.once("close", () => this.open.delete(conn));
     socket.once("disconnect", () => this.forget(socket, out));
   }
