@@ -215,7 +215,8 @@ async function subscribe(socket: RelaySocket, ctx: ConnectionContext, raw: unkno
     // A new filter for a held sport: what the client holds was cut by the old one, so a resume
     // from it cannot be trusted; it gets the state under the new filter, flagged resync.
     const refiltered = held !== undefined && !sameFilter(held, sportPart(filter));
-    const plan: ResumePlan = since === undefined || refiltered ? { mode: "snapshot" } : ctx.cache.resumePlan(sport, since, older.get(sport) ?? []);
+    let plan: ResumePlan = since === undefined || refiltered ? { mode: "snapshot" } : ctx.cache.resumePlan(sport, since, older.get(sport) ?? []);
+    if (plan.mode === "replay" && !ctx.slow.replayFits(plan.deltas)) plan = { mode: "snapshot" };
     if (plan.mode === "snapshot") socket.emit("odds:snapshot", ctx.delivery.snapshot(sport, filter, since !== undefined || refiltered));
     if (plan.mode === "replay") for (const delta of plan.deltas) socket.emit("odds:delta", filterDelta(toClientDelta(delta), filter));
     joinSport(socket, sport, filter);

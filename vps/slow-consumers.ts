@@ -1,5 +1,5 @@
 import type { Logger } from "../lib/log";
-import type { ClientStats, EventBooks, SportLag } from "../lib/protocol";
+import type { ClientStats, EventBooks, OddsDeltaMessage, SportLag } from "../lib/protocol";
 import { mergeDeltas } from "./conflation";
 import type { RelaySocket } from "./connection";
 import { type Delivery, SLOW_ROOM } from "./delivery";
@@ -116,6 +116,21 @@ export class SlowConsumers {
   /** Bytes held for the socket's transport now. */
   buffered(socket: RelaySocket): number {
     return bufferedOf(socket.conn, socket.data.outbound);
+  }
+
+  /**
+   * Whether a `resume` replay of these deltas fits what one connection may be sent at once: half
+   * the hard limit (a replay is written in one step, so it all waits in the relay until the client
+   * reads it). A longer one is answered with a snapshot instead, or the client would be cut for
+   * catching up, and come back to the same replay.
+   */
+  replayFits(deltas: readonly OddsDeltaMessage[]): boolean {
+    let bytes = 0;
+    for (const delta of deltas) {
+      bytes += deltaBytes(delta);
+      if (bytes > this.limits.hardBytes / 2) return false;
+    }
+    return true;
   }
 
   /** A sport was just joined: a slow socket holds its current seq (the join sent what it needs). */
@@ -279,6 +294,15 @@ export class SlowConsumers {
     out.dropped += messages;
     this.metrics.messagesDropped.inc({ event: "event:books" }, messages);
   }
+}
+
+const sizes = new WeakMap<OddsDeltaMessage, number>();
+
+/** A delta's JSON length, measured once per delta (ring deltas are the same objects every time). */
+function deltaBytes(delta: OddsDeltaMessage): number {
+  let bytes = sizes.get(delta);
+  if (bytes === undefined) sizes.set(delta, (bytes = JSON.stringify(delta.changes).length + 100));
+  return bytes;
 }
 
 /** Bytes of a packet's payload (string length: odds JSON is ASCII but for names). */

@@ -2,7 +2,7 @@ import type { Socket as TcpSocket } from "node:net";
 import { Redis } from "ioredis";
 import type { Socket } from "socket.io-client";
 import { afterAll, afterEach, beforeAll, describe, expect, it, onTestFailed } from "vitest";
-import { CHANNELS, type Change, type ClientStats, type EventBooks, type EventOdds, type PingResult } from "../../lib/protocol";
+import { CHANNELS, type Change, type ClientStats, type EventBooks, type EventOdds, type PingResult, type SubscribeResult } from "../../lib/protocol";
 import { eventOdds, market, outcome } from "../../lib/protocol/test-events";
 import { filterEvent } from "../../vps/filters";
 import { BoardWriter } from "../support/board-writer";
@@ -209,6 +209,29 @@ describe("slow consumers", () => {
     expect(chainBreaks(fast.store.received.get(SPORT) ?? [])).toEqual([]);
     tcpOf(dead.socket).resume();
     expect(await closed).toBe("transport close");
+  });
+
+  it("answers a resume whose replay would not fit half the hard limit with a resync snapshot, so catching up never cuts a client", { timeout: 60_000 }, async () => {
+    relay = await startRelay(redis.url, { RELAY_SLOW_SOFT_BYTES: String(SOFT), RELAY_SLOW_HARD_BYTES: String(1024 * 1024) });
+    const resumeAfter = async (moves: number) => {
+      const before = follow(await connect());
+      await before.client.emit("subscribe", { sports: [SPORT] });
+      before.client.close();
+      const held = writer.seq;
+      for (let i = 0; i < moves; i += 1) await move();
+      const back = follow(await connect());
+      const ack = await back.client.emit<SubscribeResult>("subscribe", { sports: [SPORT], resume: { [SPORT]: held } });
+      await until(async () => back.store.has(SPORT) || back.client.of("odds:delta").length === moves, 10_000, "the catch-up");
+      return { ack, back };
+    };
+    const short = await resumeAfter(1); // ~270 KB: replayed
+    expect(short.ack).toMatchObject({ ok: true, sports: { [SPORT]: { mode: "replay", replayed: 1 } } });
+    const long = await resumeAfter(3); // ~810 KB: over half of 1 MiB
+    expect(long.ack).toMatchObject({ ok: true, sports: { [SPORT]: { mode: "snapshot", seq: writer.seq } } });
+    expect(long.back.client.of("odds:snapshot")).toMatchObject([{ seq: writer.seq, resync: true }]);
+    expect(long.back.store.board(SPORT)).toEqual(writer.events);
+    expect(long.back.client.socket.connected).toBe(true);
+    expect(await metric(relay.url, "relay_slow_consumer_disconnects_total", 'reason="hard_limit"')).toBe(0);
   });
 
   it("cuts a client over the hard limit with slow_consumer; the page shows why, comes back by itself and resumes to the exact state", { timeout: 120_000 }, async () => {
