@@ -33,6 +33,7 @@ const relay = pass([
   "RELAY_MAX_SUBSCRIPTIONS", "RELAY_RATE_PER_SEC", "RELAY_RATE_BURST",
   "RELAY_MAX_CONNECTIONS", "RELAY_MAX_CONNECTIONS_PER_IP", "RELAY_TRUST_PROXY",
   "RELAY_REPLAY_DELTAS", "RELAY_REPLAY_MAX_AGE_MS",
+  "RELAY_SLOW_SOFT_BYTES", "RELAY_SLOW_HARD_BYTES", "RELAY_SLOW_MAX_MS", "RELAY_SLOW_GRACE_MS", "RELAY_STATS_INTERVAL_MS",
 ]);
 // Counts and ports are checked here, where PM2 reads them, so a typo fails with its name.
 const whole = (name, fallback, max) => {
