@@ -61,7 +61,7 @@ export class Delivery {
    */
   delta(sport: string, message: OddsDeltaMessage): void {
     const delta = toClientDelta(message);
-    const whole = this.adapter.rooms.has(ROOMS.sport(sport)) ? [ROOMS.sport(sport)] : [];
+    const whole = [ROOMS.sport(sport)];
     const empty: string[] = [];
     const cuts: [string, OddsDelta][] = [];
     for (const variant of this.sportVariants.get(sport)?.values() ?? []) {
@@ -70,7 +70,7 @@ export class Delivery {
       else if (filtered.changes.length === 0) empty.push(variant.room);
       else cuts.push([variant.room, filtered]);
     }
-    if (whole.length) this.send(whole, "odds:delta", delta);
+    this.send(whole, "odds:delta", delta);
     if (empty.length) this.send(empty, "odds:delta", { ...delta, changes: [] });
     for (const [room, filtered] of cuts) this.send([room], "odds:delta", filtered);
   }
@@ -118,8 +118,11 @@ export class Delivery {
     return [ROOMS.event(eventId), ...(this.eventVariants.get(eventId)?.keys() ?? [])];
   }
 
+  /** One broadcast to the rooms that exist here (Socket.IO would encode it even for none). */
   private send(rooms: string[], event: string, payload: unknown): void {
-    this.local.to(rooms).except(SLOW_ROOM).emit(event, payload);
+    const held = rooms.filter((room) => this.adapter.rooms.has(room));
+    if (held.length === 0) return;
+    this.local.to(held).except(SLOW_ROOM).emit(event, payload);
     this.metrics.emitted.inc({ event });
   }
 
