@@ -114,7 +114,7 @@ describe("subscription filters", () => {
         for (const { follower } of followers) follower.client.close();
         back.client.close();
       }),
-      { numRuns: 6 },
+      { numRuns: 15 },
     );
   });
 
