@@ -93,6 +93,7 @@ describe("slow consumers", () => {
   const move = async () => writer.commit(wholeEvents(boardAt((step += 1))));
   const books = (markets: EventBooks["markets"], ts: number) => bus.publish(CHANNELS.eventUpdates, JSON.stringify({ v: 1, type: "event:books", eventId: "ev0", sport: SPORT, ts, markets }));
   const quotes = (price: number) => ({ home: [{ book: "bet365", price, updatedAt: 1 }, { book: "pinnacle", price: price + 0.1, updatedAt: 1 }] });
+  const relayHealth = async () => (await (await fetch(`${relay?.url}/health`)).json()) as { connections: number; sports: { sport: string; seq: number }[]; delivery: { slowConsumers: number; bufferedBytes: number } };
   /** Commits moves until the relay holds `count` connections back. */
   const untilSlow = async (count: number) => {
     for (let moves = 0; (await metric(relay?.url ?? "", "relay_slow_consumers")) < count; moves += 1) {
@@ -199,10 +200,9 @@ describe("slow consumers", () => {
     await untilSlow(1);
     expect(await metric(relay.url, "relay_buffered_bytes")).toBeGreaterThan(SOFT);
     await until(async () => (await metric(relay?.url ?? "", "relay_slow_consumer_disconnects_total", 'reason="too_long"')) === 1, 10_000, "the cut");
-    const health = async () => (await (await fetch(`${relay?.url}/health`)).json()) as { connections: number; delivery: { slowConsumers: number; bufferedBytes: number } };
     // The transport is destroyed after the grace period: nothing is held for it any more.
-    await until(async () => (await health()).connections === 1 && (await metric(relay?.url ?? "", "relay_buffered_bytes")) === 0, 10_000, "the dead client's transport gone");
-    expect((await health()).delivery).toEqual({ slowConsumers: 0, filterVariants: 0, bufferedBytes: 0 });
+    await until(async () => (await relayHealth()).connections === 1 && (await metric(relay?.url ?? "", "relay_buffered_bytes")) === 0, 10_000, "the dead client's transport gone");
+    expect((await relayHealth()).delivery).toEqual({ slowConsumers: 0, filterVariants: 0, bufferedBytes: 0 });
     expect(await metric(relay.url, "relay_connections")).toBe(1);
     await move();
     await until(async () => fast.store.seq(SPORT) === writer.seq, 20_000, "the fast client at the last seq");
@@ -219,6 +219,8 @@ describe("slow consumers", () => {
       before.client.close();
       const held = writer.seq;
       for (let i = 0; i < moves; i += 1) await move();
+      // The relay has the last delta (pub/sub reaches it after Redis answered the writer).
+      await until(async () => (await relayHealth()).sports.some((s) => s.sport === SPORT && s.seq === writer.seq), 10_000, "the relay at the last seq");
       const back = follow(await connect());
       const ack = await back.client.emit<SubscribeResult>("subscribe", { sports: [SPORT], resume: { [SPORT]: held } });
       await until(async () => back.store.has(SPORT) || back.client.of("odds:delta").length === moves, 10_000, "the catch-up");
