@@ -12,7 +12,9 @@
  *    with one filter; the clients spread over 10 filters; and every client with a filter of its
  *    own (what filtering per socket would cost: one cut and one encode per socket). Relay CPU is
  *    read from its own /metrics (process_cpu_seconds_total) around the burst; latency is commit →
- *    client receipt.
+ *    client receipt. Every client must end at the last seq with an unbroken prevSeq chain; a
+ *    client the relay held back (this process did not read it fast enough) gets merged deltas,
+ *    which are counted.
  * 2. Stalled clients. `fast` clients read normally while `stalled` clients stop reading (their TCP
  *    sockets paused) and `seconds` of ~60 KB deltas go out at 20 per second (fewer seconds than
  *    Engine.IO's 15 s heartbeat needs to close them itself). Two relays in the same run: the
@@ -52,14 +54,14 @@ runBench(async () => {
     const filterRows = [];
     for (const [what, filterOf] of filterScenarios()) filterRows.push(await filterRun(bus, relay, what, filterOf));
     console.log(`\nFilters: ${SOCKETS} sockets on one relay, ${DELTAS} deltas at ${RATE}/s, each repricing ${EVENTS * 0.02} of ${EVENTS} events\n`);
-    console.log(table(["subscriptions", "filtered rooms", "broadcasts per delta", "relay CPU ms per delta", "latency p50 ms", "latency p99 ms", "deltas received"], filterRows));
+    console.log(table(["subscriptions", "filtered rooms", "broadcasts per delta", "relay CPU ms per delta", "latency p50 ms", "latency p99 ms", "deltas received", "of them merged (client fell behind)"], filterRows));
 
     const limited = await startRelay(redis.url, env);
     const unlimited = await startRelay(redis.url, { ...env, RELAY_SLOW_SOFT_BYTES: String(2 ** 30 - 1), RELAY_SLOW_HARD_BYTES: String(2 ** 30) });
     relays.push(limited, unlimited);
     const slowRows = [await stallRun(bus, limited, "default limits (256 KiB soft, 4 MiB hard)"), await stallRun(bus, unlimited, "nothing held back (baseline)")];
     console.log(`\nStalled clients: ${FAST} reading and ${STALLED} stalled sockets, ${SECONDS} s of ~60 KB deltas at 20/s\n`);
-    console.log(table(["relay", "peak bytes held (all sockets)", "peak relay RSS MB", "relay CPU s", "fast p50 ms", "fast p99 ms", "fast deltas missing", "conflated", "cut"], slowRows));
+    console.log(table(["relay", "peak bytes held (all sockets)", "peak relay RSS MB", "relay CPU s", "fast p50 ms", "fast p99 ms", "fast merged deltas", "conflated", "cut"], slowRows));
   } finally {
     for (const relay of relays) await relay.stop();
     bus.disconnect();
@@ -83,16 +85,12 @@ function filterScenarios(): Array<[string, FilterOf]> {
 async function filterRun(bus: Redis, relay: RelayProc, what: string, filterOf: FilterOf): Promise<(string | number)[]> {
   const writer = new BoardWriter(bus, `bench_filters_${Math.random().toString(36).slice(2, 8)}`);
   await writer.commit(wholeEvents(board(0)));
-  const latencies: number[] = [];
-  let received = 0;
+  const tally = new Tally();
   const clients = await connectMany(relay.url, SOCKETS, async (client, i) => {
     const markets = filterOf(i);
     // Resuming from the current seq: nothing to send, so 500 subscribes do not cost 500 snapshots.
     await subscribe(client, { sports: [writer.sport], resume: { [writer.sport]: writer.seq }, ...(markets ? { markets } : {}) });
-    client.on("odds:delta", (delta: OddsDelta) => {
-      received += 1;
-      latencies.push(Date.now() - delta.ts);
-    });
+    tally.follow(client, writer.seq);
   });
   try {
     const variants = await metric(relay.url, "relay_filter_variants");
@@ -103,10 +101,10 @@ async function filterRun(bus: Redis, relay: RelayProc, what: string, filterOf: F
       await writer.commit(reprice(writer.events, i));
       await pause(1000 / RATE - (Date.now() - started));
     }
-    await until(() => received >= DELTAS * SOCKETS, 30_000);
+    await until(() => tally.allAt(writer.seq), 60_000);
     const cpuMs = ((await metric(relay.url, "relay_process_cpu_seconds_total")) - cpu) * 1000;
     const perDelta = ((await metric(relay.url, "relay_emitted_total", 'event="odds:delta"')) - broadcasts) / DELTAS;
-    return [what, variants, perDelta, cpuMs / DELTAS, percentile(latencies, 50), percentile(latencies, 99), `${received} / ${DELTAS * SOCKETS}`];
+    return [what, variants, perDelta, cpuMs / DELTAS, percentile(tally.latencies, 50), percentile(tally.latencies, 99), tally.received, tally.merged];
   } finally {
     for (const client of clients) client.close();
   }
@@ -115,14 +113,10 @@ async function filterRun(bus: Redis, relay: RelayProc, what: string, filterOf: F
 async function stallRun(bus: Redis, relay: RelayProc, what: string): Promise<(string | number)[]> {
   const writer = new BoardWriter(bus, `bench_stall_${Math.random().toString(36).slice(2, 8)}`);
   await writer.commit(wholeEvents(board(0).slice(0, 50)));
-  const latencies: number[] = [];
-  let received = 0;
+  const tally = new Tally();
   const fast = await connectMany(relay.url, FAST, async (client) => {
     await subscribe(client, { sports: [writer.sport], resume: { [writer.sport]: writer.seq } });
-    client.on("odds:delta", (delta: OddsDelta) => {
-      received += 1;
-      latencies.push(Date.now() - delta.ts);
-    });
+    tally.follow(client, writer.seq);
   });
   const stalled = await connectMany(relay.url, STALLED, (client) => subscribe(client, { sports: [writer.sport], resume: { [writer.sport]: writer.seq } }));
   for (const client of stalled) (client.io.engine.transport as unknown as { ws: { _socket: TcpSocket } }).ws._socket.pause();
@@ -141,11 +135,11 @@ async function stallRun(bus: Redis, relay: RelayProc, what: string): Promise<(st
       await writer.commit(wholeEvents(board(i).slice(0, 50)));
       await pause(50 - (Date.now() - started));
     }
-    await until(() => received >= deltas * FAST, 30_000).catch(() => {});
+    await until(() => tally.allAt(writer.seq), 60_000);
     const cpuSeconds = (await metric(relay.url, "relay_process_cpu_seconds_total")) - cpu;
     const conflated = await metric(relay.url, "relay_deltas_conflated_total");
     const cut = (await metric(relay.url, "relay_slow_consumer_disconnects_total", 'reason="hard_limit"')) + (await metric(relay.url, "relay_slow_consumer_disconnects_total", 'reason="too_long"'));
-    return [what, peaks.bytes, peaks.rss / 2 ** 20, cpuSeconds, percentile(latencies, 50), percentile(latencies, 99), deltas * FAST - received, conflated, cut];
+    return [what, peaks.bytes, peaks.rss / 2 ** 20, cpuSeconds, percentile(tally.latencies, 50), percentile(tally.latencies, 99), tally.merged, conflated, cut];
   } finally {
     clearInterval(sampler);
     for (const client of [...fast, ...stalled]) client.close();
@@ -180,6 +174,29 @@ function reprice(events: Map<string, EventOdds>, step: number): Change[] {
     }
   }
   return changes;
+}
+
+/** Per client: the seq it holds; overall: latency of every delta, and how many came merged. */
+class Tally {
+  readonly latencies: number[] = [];
+  received = 0;
+  merged = 0;
+  private readonly held: number[] = [];
+
+  follow(client: Client, seq: number): void {
+    const i = this.held.push(seq) - 1;
+    client.on("odds:delta", (delta: OddsDelta) => {
+      if (delta.prevSeq !== this.held[i]) throw new Error(`client ${i}: delta ${delta.prevSeq}→${delta.seq} on ${this.held[i]}`);
+      this.held[i] = delta.seq;
+      this.received += 1;
+      if (delta.seq - delta.prevSeq > 1) this.merged += 1;
+      this.latencies.push(Date.now() - delta.ts);
+    });
+  }
+
+  allAt(seq: number): boolean {
+    return this.held.every((held) => held === seq);
+  }
 }
 
 async function connectMany(url: string, count: number, ready: (client: Client, i: number) => Promise<void>): Promise<Client[]> {
