@@ -9,7 +9,6 @@ import {
   LIMITS,
   type OddsDeltaMessage,
   type PingResult,
-  ROOMS,
   type ServerToClientEvents,
   SubscribeRequest,
   type SubscribeResult,
@@ -18,9 +17,13 @@ import {
 import { AuthError, type Identity } from "./auth";
 import { assume, forget } from "./identity";
 import type { InterServerEvents } from "./cluster";
+import { type Delivery, SLOW_ROOM } from "./delivery";
+import { filterDelta, makeFilter, sameFilter, sportPart } from "./filters";
 import type { RelayMetrics } from "./metrics";
 import { TokenBucket } from "./rate-limit";
+import { type Outbound, type SlowConsumers, newOutbound } from "./slow-consumers";
 import { type ResumePlan, type SportCache, UnavailableError, toClientDelta } from "./sport-cache";
+import { type Subscriptions, emptySubscriptions, heldSubscriptions, joinEvent, joinSport, leaveEvent, leaveSport } from "./subscriptions";
 
 export interface SocketData {
   identity: Identity;
@@ -31,7 +34,10 @@ export interface SocketData {
   connectedAt: number;
   limiter: TokenBucket;
   received: number;
-  sent: number;
+  /** What goes out: messages, bytes held, conflation (slow-consumers.ts). */
+  outbound: Outbound;
+  /** The sports and events held, each with its filter. */
+  subs: Subscriptions;
   /** Refusals in the current 10 s window, to cut off a client that keeps flooding. */
   refusals: { count: number; windowStart: number };
 }
@@ -42,6 +48,8 @@ export interface ConnectionContext {
   /** This relay instance's name, as in /health; `ping` tells the client. */
   instanceId: string;
   cache: SportCache;
+  delivery: Delivery;
+  slow: SlowConsumers;
   metrics: RelayMetrics;
   log: Logger;
   maxSubscriptions: number;
@@ -72,7 +80,8 @@ export function initSocketData(socket: RelaySocket, identity: Identity, ctx: Con
     connectedAt: now,
     limiter: new TokenBucket(ctx.rate.perSec, ctx.rate.burst, now),
     received: 0,
-    sent: 0,
+    outbound: newOutbound(),
+    subs: emptySubscriptions(),
     refusals: { count: 0, windowStart: now },
   };
 }
@@ -81,9 +90,7 @@ export function initSocketData(socket: RelaySocket, identity: Identity, ctx: Con
 export function handleConnection(socket: RelaySocket, ctx: ConnectionContext): void {
   assume(socket, socket.data.identity);
   socket.once("disconnect", () => forget(socket));
-  socket.conn.on("packetCreate", (packet: { type: string }) => {
-    if (packet.type === "message") socket.data.sent += 1;
-  });
+  ctx.slow.track(socket);
   socket.use((packet, next) => guard(socket, ctx, packet, next));
   on(socket, ctx, "subscribe", 1, ([raw]) => subscribe(socket, ctx, raw));
   on(socket, ctx, "unsubscribe", 1, ([raw]) => unsubscribe(socket, raw));
@@ -173,19 +180,14 @@ function describe(issues: { path: PropertyKey[]; message: string }[]): string {
   return issue.path.length ? `${issue.path.map(String).join(".")}: ${issue.message}` : issue.message;
 }
 
-function heldSubscriptions(socket: RelaySocket): number {
-  let count = 0;
-  for (const room of socket.rooms) if (room.startsWith("sport:") || room.startsWith("event:")) count += 1;
-  return count;
-}
-
 async function subscribe(socket: RelaySocket, ctx: ConnectionContext, raw: unknown): Promise<SubscribeResult> {
   const parsed = SubscribeRequest.safeParse(raw);
   if (!parsed.success) throw new ClientError("invalid_payload", `subscribe: ${describe(parsed.error.issues)}`);
   const sports = [...new Set(parsed.data.sports)];
   const events = [...new Set(parsed.data.events ?? [])];
-  const adding = [...sports.map(ROOMS.sport), ...events.map(ROOMS.event)].filter((room) => !socket.rooms.has(room)).length;
-  if (heldSubscriptions(socket) + adding > ctx.maxSubscriptions) {
+  const subs = socket.data.subs;
+  const adding = sports.filter((sport) => !subs.sports.has(sport)).length + events.filter((eventId) => !subs.events.has(eventId)).length;
+  if (heldSubscriptions(subs) + adding > ctx.maxSubscriptions) {
     throw new ClientError("too_many_subscriptions", `at most ${ctx.maxSubscriptions} sports and events per connection`);
   }
   const known = await Promise.all(sports.map((sport) => ctx.cache.exists(sport)));
@@ -206,31 +208,35 @@ async function subscribe(socket: RelaySocket, ctx: ConnectionContext, raw: unkno
   }
   const result: SubscribeResult = { sports: {}, events };
   if (!socket.connected) return result;
+  const filter = makeFilter(parsed.data.markets, parsed.data.books);
   // One synchronous block: what each sport's subscriber needs is sent and the room joined
   // between two deltas, so nothing is missed or doubled.
   for (const sport of sports) {
     const since = resume[sport];
-    const plan: ResumePlan = since === undefined ? { mode: "snapshot" } : ctx.cache.resumePlan(sport, since, older.get(sport) ?? []);
-    if (plan.mode === "snapshot") socket.emit("odds:snapshot", ctx.cache.snapshot(sport, since !== undefined));
-    if (plan.mode === "replay") for (const delta of plan.deltas) socket.emit("odds:delta", toClientDelta(delta));
-    socket.join(ROOMS.sport(sport));
+    const held = subs.sports.get(sport);
+    // A new filter for a held sport: what the client holds was cut by the old one, so a resume
+    // from it cannot be trusted; it gets the state under the new filter, flagged resync.
+    const refiltered = held !== undefined && !sameFilter(held, sportPart(filter));
+    let plan: ResumePlan = since === undefined || refiltered ? { mode: "snapshot" } : ctx.cache.resumePlan(sport, since, older.get(sport) ?? []);
+    if (plan.mode === "replay" && !ctx.slow.replayFits(plan.deltas)) plan = { mode: "snapshot" };
+    if (plan.mode === "snapshot") socket.emit("odds:snapshot", ctx.delivery.snapshot(sport, filter, since !== undefined || refiltered));
+    if (plan.mode === "replay") for (const delta of plan.deltas) socket.emit("odds:delta", filterDelta(toClientDelta(delta), filter));
+    joinSport(socket, sport, filter);
+    ctx.slow.subscribed(socket, sport);
     result.sports[sport] = { seq: ctx.cache.seq(sport) ?? 0, mode: plan.mode, replayed: plan.mode === "replay" ? plan.deltas.length : 0 };
   }
-  for (const eventId of events) socket.join([ROOMS.event(eventId), ROOMS.chat(eventId)]);
+  for (const eventId of events) joinEvent(socket, eventId, filter);
   return result;
 }
 
 function unsubscribe(socket: RelaySocket, raw: unknown): { sports: string[] } {
   const parsed = UnsubscribeRequest.safeParse(raw ?? {});
   if (!parsed.success) throw new ClientError("invalid_payload", `unsubscribe: ${describe(parsed.error.issues)}`);
-  const held = [...socket.rooms].filter((room) => room.startsWith("sport:")).map((room) => room.slice("sport:".length));
-  const sports = parsed.data.sports?.length ? parsed.data.sports : parsed.data.events?.length ? [] : held;
-  for (const sport of sports) socket.leave(ROOMS.sport(sport));
-  for (const eventId of parsed.data.events ?? []) {
-    socket.leave(ROOMS.event(eventId));
-    socket.leave(ROOMS.chat(eventId));
-  }
-  return { sports: [...socket.rooms].filter((room) => room.startsWith("sport:")).map((room) => room.slice("sport:".length)) };
+  const subs = socket.data.subs;
+  const sports = parsed.data.sports?.length ? parsed.data.sports : parsed.data.events?.length ? [] : [...subs.sports.keys()];
+  for (const sport of sports) leaveSport(socket, sport);
+  for (const eventId of parsed.data.events ?? []) leaveEvent(socket, eventId);
+  return { sports: [...subs.sports.keys()] };
 }
 
 /**
@@ -255,12 +261,14 @@ async function reauthenticate(socket: RelaySocket, ctx: ConnectionContext, raw: 
 }
 
 function ping(socket: RelaySocket, ctx: ConnectionContext): PingResult {
+  const now = Date.now();
   return {
-    serverTime: Date.now(),
+    serverTime: now,
     connectedAt: socket.data.connectedAt,
-    messagesSent: socket.data.sent,
+    messagesSent: socket.data.outbound.sent,
     messagesReceived: socket.data.received,
-    rooms: [...socket.rooms].filter((room) => room !== socket.id),
+    rooms: [...socket.rooms].filter((room) => room !== socket.id && room !== SLOW_ROOM),
     instanceId: ctx.instanceId,
+    stats: ctx.slow.stats(socket, now),
   };
 }

@@ -85,3 +85,22 @@ describe("parseRelayEnv: compression", () => {
     );
   });
 });
+
+describe("parseRelayEnv: slow consumers", () => {
+  const base = { REDIS_URL: "redis://127.0.0.1:6379" };
+
+  it("defaults to a 256 KiB soft and 4 MiB hard limit, 30 s behind at most, 5 s to close, stats every 5 s", () => {
+    expect(parseRelayEnv(base)).toMatchObject({
+      RELAY_SLOW_SOFT_BYTES: 262_144,
+      RELAY_SLOW_HARD_BYTES: 4_194_304,
+      RELAY_SLOW_MAX_MS: 30_000,
+      RELAY_SLOW_GRACE_MS: 5_000,
+      RELAY_STATS_INTERVAL_MS: 5_000,
+    });
+  });
+
+  it("refuses a hard limit that is not above the soft one, and names it", () => {
+    expect(() => parseRelayEnv({ ...base, RELAY_SLOW_SOFT_BYTES: "1048576", RELAY_SLOW_HARD_BYTES: "1048576" })).toThrow(/RELAY_SLOW_HARD_BYTES: must be larger than RELAY_SLOW_SOFT_BYTES/);
+    expect(() => parseRelayEnv({ ...base, RELAY_SLOW_MAX_MS: "soon", RELAY_STATS_INTERVAL_MS: "10" })).toThrow(/RELAY_SLOW_MAX_MS:[\s\S]*RELAY_STATS_INTERVAL_MS:/);
+  });
+});

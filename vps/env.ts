@@ -43,6 +43,20 @@ const schema = z.object({
   RELAY_COMPRESSION_MEM_LEVEL: z.coerce.number().int().min(1).max(9).default(4),
   RELAY_COMPRESSION_LEVEL: z.coerce.number().int().min(1).max(9).default(6),
   RELAY_COMPRESSION_CONTEXT_TAKEOVER: flag(true),
+  // Slow consumers (vps/slow-consumers.ts, docs/relay.md): bytes held for one connection.
+  /** Over this, odds deltas to the connection stop and are conflated until it drains to a quarter of it. */
+  RELAY_SLOW_SOFT_BYTES: z.coerce.number().int().min(1_024).max(1_073_741_824).default(256 * 1024),
+  /** Over this, the connection is cut with `slow_consumer`. */
+  RELAY_SLOW_HARD_BYTES: z.coerce.number().int().min(2_048).max(1_073_741_824).default(4 * 1024 * 1024),
+  /** Held back (slow) for longer than this, ms, the connection is cut with `slow_consumer`. */
+  RELAY_SLOW_MAX_MS: z.coerce.number().int().min(100).max(3_600_000).default(30_000),
+  /** A cut connection still open after this long, ms, has its transport destroyed. */
+  RELAY_SLOW_GRACE_MS: z.coerce.number().int().min(0).max(600_000).default(5_000),
+  /** How often each connection is pushed its `stats`, ms. */
+  RELAY_STATS_INTERVAL_MS: z.coerce.number().int().min(500).max(3_600_000).default(5_000),
+}).refine((env) => env.RELAY_SLOW_HARD_BYTES > env.RELAY_SLOW_SOFT_BYTES, {
+  message: "must be larger than RELAY_SLOW_SOFT_BYTES",
+  path: ["RELAY_SLOW_HARD_BYTES"],
 }).transform(({ NODE_APP_INSTANCE, ...env }) => ({
   ...env,
   // Under PM2 every instance gets the same environment: its number keeps a given id apart from

@@ -3,17 +3,20 @@ import { createAdapter } from "@socket.io/redis-adapter";
 import type { Redis } from "ioredis";
 import { Server } from "socket.io";
 import type { Logger } from "../lib/log";
-import { type ClientToServerEvents, type FeedStatus, LIMITS, ROOMS, type ServerToClientEvents, type SportsOddsMessage } from "../lib/protocol";
+import { type ClientToServerEvents, type FeedStatus, LIMITS, type OddsDeltaMessage, ROOMS, type ServerToClientEvents, type SportsOddsMessage } from "../lib/protocol";
 import { AuthError, authenticate } from "./auth";
 import { BoardSummary } from "./board-summary";
 import { subscribeBus } from "./bus";
 import { type ClusterView, type InterServerEvents, type PeerSummary, answerPeers, clusterMetrics, clusterViewer } from "./cluster";
+import { pushStats } from "./client-stats";
 import { ConnectionLimits, clientAddress } from "./connection-limits";
 import { type CompressionConfig, perMessageDeflate } from "./compression";
 import { type ConnectionContext, type SocketData, handleConnection, initSocketData } from "./connection";
+import { type Adapter, Delivery } from "./delivery";
 import { FeedStatusTracker } from "./feed-status";
 import { type RelayMetrics, createMetrics } from "./metrics";
-import { type RingLimits, SportCache, toClientDelta } from "./sport-cache";
+import { type SlowLimits, SlowConsumers } from "./slow-consumers";
+import { type RingLimits, SportCache } from "./sport-cache";
 
 export interface RelayConfig {
   instanceId: string;
@@ -27,6 +30,10 @@ export interface RelayConfig {
   connections: { total: number; perAddress: number; trustProxy: boolean };
   /** WebSocket permessage-deflate on the wire (compression.ts). */
   compression: CompressionConfig;
+  /** Per-connection outbound buffer limits (slow-consumers.ts). */
+  slow: SlowLimits;
+  /** How often each connection is pushed its `stats`, ms. */
+  statsIntervalMs: number;
 }
 
 export interface RelayDeps {
@@ -60,6 +67,8 @@ export interface RelayHealth {
   redis: { commands: string; subscriber: string };
   feed: FeedStatus;
   sports: Array<{ sport: string; seq: number; events: number; recent: number }>;
+  /** Connections held back from odds deltas, filtered rooms in use, bytes held for all connections. */
+  delivery: { slowConsumers: number; filterVariants: number; bufferedBytes: number };
   /** Every relay instance on this Redis (through the adapter), this one first. */
   cluster: ClusterView;
 }
@@ -82,9 +91,9 @@ export async function createRelay(httpServer: HttpServer, deps: RelayDeps): Prom
   const local = io.local;
   const feed = new FeedStatusTracker((status) => local.emit("feed:status", status), Date.now());
   const board = new BoardSummary((counts) => local.emit("sports:summary", counts));
-  const cache = createCache(deps, local, metrics);
+  const { cache, delivery, slow } = createDelivery(deps, io, metrics);
   const secret = config.jwtSecret ? new TextEncoder().encode(config.jwtSecret) : null;
-  const ctx: ConnectionContext = { instanceId: config.instanceId, cache, metrics, log, maxSubscriptions: config.maxSubscriptions, rate: config.rate, authenticate: (token) => authenticate(token, secret) };
+  const ctx: ConnectionContext = { instanceId: config.instanceId, cache, delivery, slow, metrics, log, maxSubscriptions: config.maxSubscriptions, rate: config.rate, authenticate: (token) => authenticate(token, secret) };
   authenticateHandshakes(io, ctx);
   limitConnections(io, config.connections, metrics);
   io.on("connection", (socket) => {
@@ -95,17 +104,20 @@ export async function createRelay(httpServer: HttpServer, deps: RelayDeps): Prom
     const counts = board.current();
     if (counts) socket.emit("sports:summary", counts);
   });
-  await relayBus(deps, { local, feed, board, cache, metrics });
+  await relayBus(deps, { local, feed, board, cache, delivery, slow, metrics });
   watchBus(deps.subscriber, feed, cache, log, () => board.load(deps.redis));
   await board.load(deps.redis);
   const timer = setInterval(() => feed.check(Date.now()), 1_000);
+  const stopStats = pushStats(() => io.of("/").sockets.values(), slow, config.statsIntervalMs);
   return {
     io,
     metrics,
-    health: healthOf(io, deps, { feed, cache }),
+    health: healthOf(io, deps, { feed, cache, delivery, slow }),
     clusterMetrics: clusterMetrics(io, { instanceId: config.instanceId, registry: metrics.registry }, () => deps.adapterPub.status === "ready", CLUSTER_TIMEOUT_MS),
     close: async () => {
       clearInterval(timer);
+      stopStats();
+      slow.close();
       // Closing the transports (not a server-side "disconnect") makes clients reconnect on their own.
       await new Promise<void>((resolve) => io.close(() => resolve()));
       deps.subscriber.removeAllListeners("message");
@@ -134,24 +146,23 @@ function createServer(httpServer: HttpServer, deps: RelayDeps): RelayServer {
   return io;
 }
 
-/** The sport cache, whose catch-ups and reloads go straight to the sport's room. */
-function createCache(deps: RelayDeps, local: LocalEmitter, metrics: RelayMetrics): SportCache {
-  const cache: SportCache = new SportCache(
-    deps.redis,
-    deps.log.child({ part: "cache" }),
-    {
-      replay: (sport, deltas) => {
-        for (const delta of deltas) local.to(ROOMS.sport(sport)).emit("odds:delta", toClientDelta(delta));
-        metrics.emitted.inc({ event: "odds:delta" }, deltas.length);
-      },
-      reloaded: (sport) => {
-        metrics.resyncs.inc({ sport });
-        local.to(ROOMS.sport(sport)).emit("odds:snapshot", cache.snapshot(sport, true));
-      },
-    },
-    deps.config.replay,
-  );
-  return cache;
+/**
+ * The sport cache and what delivers from it: catch-ups and reloads go to the sport's rooms like
+ * live deltas (filtered, skipping slow consumers), and slow consumers are watched.
+ */
+function createDelivery(deps: RelayDeps, io: RelayServer, metrics: RelayMetrics): { cache: SportCache; delivery: Delivery; slow: SlowConsumers } {
+  const hooks = {
+    replay: (sport: string, delta: OddsDeltaMessage) => delivery.delta(sport, delta),
+    reloaded: (sport: string) => delivery.resync(sport),
+  };
+  // The hooks run only once a subscriber made the cache load a sport, long after this returns.
+  const cache = new SportCache(deps.redis, deps.log.child({ part: "cache" }), hooks, deps.config.replay);
+  const delivery = new Delivery(io.local, io.of("/").adapter as unknown as Adapter, cache, metrics);
+  const slow = new SlowConsumers(cache, delivery, metrics, deps.log.child({ part: "slow-consumers" }), deps.config.slow);
+  metrics.probes.bufferedBytes = () => slow.totalBuffered();
+  metrics.probes.peakBufferedBytes = () => slow.peakBuffered();
+  metrics.probes.filterVariants = () => delivery.variantCount();
+  return { cache, delivery, slow };
 }
 
 /** Checks each handshake's token: a bad one is refused with a reason, none means anonymous. */
@@ -207,11 +218,13 @@ interface BusTargets {
   feed: FeedStatusTracker;
   board: BoardSummary;
   cache: SportCache;
+  delivery: Delivery;
+  slow: SlowConsumers;
   metrics: RelayMetrics;
 }
 
 /** Relays the five Redis channels to this instance's sockets, each to its rooms. */
-async function relayBus(deps: RelayDeps, { local, feed, board, cache, metrics }: BusTargets): Promise<void> {
+async function relayBus(deps: RelayDeps, { local, feed, board, cache, delivery, slow, metrics }: BusTargets): Promise<void> {
   const onSportsOdds = (message: SportsOddsMessage) => {
     const now = Date.now();
     if (message.type === "feed:status") return feed.heartbeat(message.status, now, message.heartbeatMs, message.source);
@@ -224,8 +237,7 @@ async function relayBus(deps: RelayDeps, { local, feed, board, cache, metrics }:
     metrics.deltaLag.observe(Math.max(0, now - message.ts) / 1000);
     if (message.type === "odds:delta" && message.origin !== undefined) metrics.originLag.observe(Math.max(0, now - message.origin) / 1000);
     if (cache.apply(message) !== "applied" || message.type !== "odds:delta") return;
-    metrics.emitted.inc({ event: "odds:delta" });
-    local.to(ROOMS.sport(message.sport)).emit("odds:delta", toClientDelta(message));
+    delivery.delta(message.sport, message);
   };
   await subscribeBus(
     deps.subscriber,
@@ -233,12 +245,14 @@ async function relayBus(deps: RelayDeps, { local, feed, board, cache, metrics }:
       sportsOdds: onSportsOdds,
       event: (message) => {
         if (message.type === "event:books") {
-          // Book-level detail goes to the event's own room only, never to the sport's.
+          // Book-level detail goes to the event's own rooms only, never to the sport's.
           const { v, type, ...books } = message;
-          return void local.to(ROOMS.event(books.eventId)).emit("event:books", books);
+          delivery.books(books);
+          slow.holdBooks(books);
+          return;
         }
         const { v, type, ...update } = message;
-        const rooms = [ROOMS.event(update.eventId), ...(update.sport ? [ROOMS.sport(update.sport)] : [])];
+        const rooms = [...delivery.eventRooms(update.eventId), ...(update.sport ? delivery.sportRooms(update.sport) : [])];
         local.to(rooms).emit("event:update", update);
       },
       chat: (message) => {
@@ -260,7 +274,7 @@ async function relayBus(deps: RelayDeps, { local, feed, board, cache, metrics }:
 }
 
 /** /health: this instance, and the cluster as the other instances answer (see cluster.ts). */
-function healthOf(io: RelayServer, deps: RelayDeps, { feed, cache }: { feed: FeedStatusTracker; cache: SportCache }): () => Promise<RelayHealth> {
+function healthOf(io: RelayServer, deps: RelayDeps, { feed, cache, delivery, slow }: { feed: FeedStatusTracker; cache: SportCache; delivery: Delivery; slow: SlowConsumers }): () => Promise<RelayHealth> {
   const startedAt = Date.now();
   const summary = (): PeerSummary => ({
     instanceId: deps.config.instanceId,
@@ -273,7 +287,8 @@ function healthOf(io: RelayServer, deps: RelayDeps, { feed, cache }: { feed: Fee
   return async () => {
     const self = summary();
     const redis = { commands: deps.redis.status, subscriber: deps.subscriber.status };
-    return { ...self, redis, feed: feed.current(), sports: cache.sports(), cluster: await clusterView(self) };
+    const deliveryState = { slowConsumers: slow.slowCount(), filterVariants: delivery.variantCount(), bufferedBytes: slow.totalBuffered() };
+    return { ...self, redis, feed: feed.current(), sports: cache.sports(), delivery: deliveryState, cluster: await clusterView(self) };
   };
 }
 

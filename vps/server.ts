@@ -40,6 +40,14 @@ runMain(async () => {
         level: env.RELAY_COMPRESSION_LEVEL,
         contextTakeover: env.RELAY_COMPRESSION_CONTEXT_TAKEOVER,
       },
+      slow: {
+        softBytes: env.RELAY_SLOW_SOFT_BYTES,
+        hardBytes: env.RELAY_SLOW_HARD_BYTES,
+        lowBytes: Math.floor(env.RELAY_SLOW_SOFT_BYTES / 4),
+        maxMs: env.RELAY_SLOW_MAX_MS,
+        graceMs: env.RELAY_SLOW_GRACE_MS,
+      },
+      statsIntervalMs: env.RELAY_STATS_INTERVAL_MS,
     },
   });
   await new Promise<void>((resolve, reject) => {

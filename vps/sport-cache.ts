@@ -40,8 +40,11 @@ interface Entry {
 }
 
 export interface CacheHooks {
-  /** Deltas the room missed, replayed from history in order. */
-  replay(sport: string, deltas: OddsDeltaMessage[]): void;
+  /**
+   * A delta the room missed, replayed from history: called right after each one is applied, so
+   * the held seq is always the seq of the delta being sent (slow-consumer bookkeeping relies on it).
+   */
+  replay(sport: string, delta: OddsDeltaMessage): void;
   /** The state was reloaded: the room needs a fresh snapshot (flagged resync). */
   reloaded(sport: string): void;
 }
@@ -248,7 +251,7 @@ export class SportCache {
         return false;
       }
       this.applyDelta(entry, message);
-      this.hooks.replay(sport, [message]);
+      this.hooks.replay(sport, message);
     }
     return true;
   }
@@ -256,14 +259,12 @@ export class SportCache {
   /** Replays what history has after our seq; reloads the state if it has a marker or a hole. */
   private async catchUp(sport: string, entry: Entry): Promise<void> {
     const read = await readHistory(this.redis, sport, entry.seq);
-    const replayed: OddsDeltaMessage[] = [];
     for (const message of read.entries) {
       if (message.seq <= entry.seq) continue;
       if (message.seq !== entry.seq + 1 || message.type === "odds:resync") break;
       this.applyDelta(entry, message);
-      replayed.push(message);
+      this.hooks.replay(sport, message);
     }
-    if (replayed.length) this.hooks.replay(sport, replayed);
     if (entry.seq < read.seq) await this.load(sport, entry, true);
   }
 

@@ -99,6 +99,48 @@ describe("LiveConnection", () => {
     expect(connection.status().error).toBeNull();
   });
 
+  it("comes back by itself after the relay cuts it as a slow consumer, shows why meanwhile, and resumes", async () => {
+    const { io, url } = await relayDouble();
+    const requests: unknown[] = [];
+    io.on("connection", (socket) => {
+      socket.on("subscribe", (request: unknown, ack: (r: unknown) => void) => {
+        requests.push(request);
+        if (requests.length === 1) socket.emit("odds:snapshot", { sport: "soccer_epl", seq: 9, ts: Date.now(), events: [eventOdds("e1")] });
+        ack({ ok: true, sports: {}, events: [] });
+        if (requests.length > 1) return;
+        socket.emit("error", { code: "slow_consumer", message: "too slow: behind for over 30000 ms; reconnect and resume" });
+        socket.disconnect(true); // a server disconnect: Socket.IO would not reconnect by itself
+      });
+    });
+    const connection = new LiveConnection(url, new OddsStore());
+    cleanups.push(() => connection.close());
+    const seen: string[] = [];
+    connection.onStatus(() => seen.push(`${connection.status().state} ${connection.status().error ?? ""}`.trim()));
+    connection.follow("soccer_epl");
+    connection.connect();
+    await until(() => requests.length === 2); // the first retry waits 0.5–1 s
+    expect(requests[1]).toEqual({ sports: ["soccer_epl"], resume: { soccer_epl: 9 } });
+    expect(seen).toContain("reconnecting slow_consumer: too slow: behind for over 30000 ms; reconnect and resume");
+    await until(() => connection.status().state === "live");
+    expect(connection.status().error).toBeNull();
+  });
+
+  it("hands the relay's stats to listeners, and drops malformed ones", async () => {
+    const { io, url } = await relayDouble();
+    const stats = { ts: 1, sent: 12, conflated: 3, dropped: 1, bufferedBytes: 0, slow: false, lag: { soccer_epl: { seq: 40, behind: 0, ms: 0 } } };
+    io.on("connection", (socket) => {
+      socket.emit("stats", { ...stats, sent: -1 });
+      socket.emit("stats", stats);
+    });
+    const connection = new LiveConnection(url, new OddsStore());
+    cleanups.push(() => connection.close());
+    const heard: unknown[] = [];
+    connection.on("stats", (s) => heard.push(s));
+    connection.connect();
+    await until(() => heard.length === 1);
+    expect(heard).toEqual([stats]);
+  });
+
   it("resumes from the seq it holds after the server drops it", async () => {
     const { io, url } = await relayDouble();
     const requests: unknown[] = [];

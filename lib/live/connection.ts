@@ -4,6 +4,7 @@ import {
   AdminEvent,
   ChatDeleted,
   ChatMessage,
+  ClientStats,
   type ClientToServerEvents,
   ErrorPayload,
   EventBooks,
@@ -44,8 +45,10 @@ export interface ConnectionStatus {
 const OFFLINE_AFTER_ATTEMPTS = 3;
 const LATENCY_SAMPLES = 50;
 const PING_EVERY_MS = 10_000;
-/** Longest wait before trying a relay that refused us for being full again, ms. */
-const FULL_RETRY_MAX_MS = 30_000;
+/** Longest wait before trying a relay that refused us for being full, or hung up on us, again, ms. */
+const RETRY_MAX_MS = 30_000;
+/** Connected this long, ms, a hang-up counts as the first in a row again. */
+const STABLE_AFTER_MS = 60_000;
 
 /** Relay messages a page may listen to through `LiveConnection.on`, each validated before it is handed over. */
 const LISTENABLE = {
@@ -54,6 +57,8 @@ const LISTENABLE = {
   "chat:message": ChatMessage,
   "chat:delete": ChatDeleted,
   "admin:event": AdminEvent,
+  /** This connection's delivery counters from the relay, every few seconds. */
+  stats: ClientStats,
 } as const;
 export type Listenable = keyof typeof LISTENABLE;
 
@@ -76,6 +81,10 @@ export class LiveConnection {
   /** Handshakes refused in a row because the relay (or our address) is at its connection limit. */
   private fullRefusals = 0;
   private fullTimer: ReturnType<typeof setTimeout> | null = null;
+  /** Server hang-ups in a row (e.g. `slow_consumer`), when the last connection began, and the timer that comes back. */
+  private hangUps = 0;
+  private connectedAt = 0;
+  private hangUpTimer: ReturnType<typeof setTimeout> | null = null;
   private readonly latencies: number[] = [];
   private pingTimer: ReturnType<typeof setInterval> | null = null;
   private current: ConnectionStatus = { state: "connecting", attempts: 0, lastUpdateAt: null, latencyMs: null, rttMs: null, feed: null, personal: false, error: null };
@@ -111,6 +120,7 @@ export class LiveConnection {
     if (this.pingTimer) clearInterval(this.pingTimer);
     if (this.refusalTimer) clearTimeout(this.refusalTimer);
     if (this.fullTimer) clearTimeout(this.fullTimer);
+    if (this.hangUpTimer) clearTimeout(this.hangUpTimer);
     this.socket.close();
   }
 
@@ -186,6 +196,7 @@ export class LiveConnection {
   private wire(): void {
     const socket = this.socket;
     socket.on("connect", () => {
+      this.connectedAt = Date.now();
       this.update({ state: "live", attempts: 0, error: null, personal: false });
       this.refusals = 0;
       this.fullRefusals = 0;
@@ -199,7 +210,7 @@ export class LiveConnection {
     });
     socket.on("disconnect", (reason) => {
       this.update({ state: "reconnecting", personal: false });
-      if (reason === "io server disconnect") socket.connect(); // the server hung up on purpose: come back anyway
+      if (reason === "io server disconnect") this.hungUp(); // on purpose (too slow, say): come back anyway
     });
     socket.on("connect_error", (error: Error & { data?: unknown }) => {
       // A handshake the relay refused carries its reason; a network failure carries none.
@@ -264,11 +275,24 @@ export class LiveConnection {
   private full(): void {
     this.fullRefusals += 1;
     if (this.fullTimer) clearTimeout(this.fullTimer);
-    const ceiling = Math.min(FULL_RETRY_MAX_MS, 1_000 * 2 ** (this.fullRefusals - 1));
-    const wait = ceiling / 2 + Math.random() * (ceiling / 2);
-    this.fullTimer = setTimeout(() => {
-      if (!this.socket.active) this.socket.connect();
-    }, wait);
+    this.fullTimer = setTimeout(() => this.reconnect(), jitteredWait(this.fullRefusals));
+  }
+
+  /**
+   * The relay hung up on purpose (a `slow_consumer` cut, or another server-side disconnect), after
+   * which Socket.IO does not reconnect by itself. Come back after the same jittered, doubling wait
+   * as for a full relay, so the clients a relay sheds at one moment do not all return at the next;
+   * the `subscribe` on connect resumes from the seqs held.
+   */
+  private hungUp(): void {
+    if (Date.now() - this.connectedAt > STABLE_AFTER_MS) this.hangUps = 0;
+    this.hangUps += 1;
+    if (this.hangUpTimer) clearTimeout(this.hangUpTimer);
+    this.hangUpTimer = setTimeout(() => this.reconnect(), jitteredWait(this.hangUps));
+  }
+
+  private reconnect(): void {
+    if (!this.socket.active) this.socket.connect();
   }
 
   private rejected(kind: string, raw: unknown): void {
@@ -320,4 +344,10 @@ export class LiveConnection {
     this.current = { ...this.current, ...patch };
     for (const listener of this.listeners) listener();
   }
+}
+
+/** The wait before the n-th retry in a row, ms: between half and all of 1 s · 2^(n−1), at most 30 s. */
+function jitteredWait(attempt: number): number {
+  const ceiling = Math.min(RETRY_MAX_MS, 1_000 * 2 ** (attempt - 1));
+  return ceiling / 2 + Math.random() * (ceiling / 2);
 }

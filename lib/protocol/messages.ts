@@ -3,7 +3,7 @@ import { type Change, ChangeSchema } from "./changes";
 import type { UserUpdate } from "./bets";
 import type { AdminEvent } from "./admin";
 import type { EventBooks } from "./event-detail";
-import { EventOdds, EventPhase, EventStatus, Id, Score, SportKey } from "./odds";
+import { EventOdds, EventPhase, EventStatus, Id, PathKey, Score, SportKey } from "./odds";
 
 const maxSportsPerSubscribe = 20;
 const maxEventsPerSubscribe = 100;
@@ -19,6 +19,10 @@ export const LIMITS = {
   defaultMaxSubscriptions: maxSportsPerSubscribe + maxEventsPerSubscribe,
   /** Bytes of one client message as JSON. */
   maxMessageBytes: 16 * 1024,
+  /** Market keys in one `subscribe`'s `markets` filter. */
+  maxMarketsPerFilter: 32,
+  /** Bookmaker keys in one `subscribe`'s `books` filter. */
+  maxBooksPerFilter: 64,
 } as const;
 
 /** The closed set of error codes in acks and `error` events (docs/protocol.md). */
@@ -32,6 +36,7 @@ export const ERROR_CODES = [
   "token_expired",
   "too_many_connections",
   "unavailable",
+  "slow_consumer",
   "internal",
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];
@@ -41,12 +46,27 @@ export type ErrorPayload = z.infer<typeof ErrorPayload>;
 
 // ── client → relay ──────────────────────────────────────────────────────────────────────────────
 
-export const SubscribeRequest = z.strictObject({
-  sports: z.array(SportKey).min(1).max(LIMITS.maxSportsPerSubscribe),
-  events: z.array(Id).max(LIMITS.maxEventsPerSubscribe).optional(),
-  /** Last seq the client holds per sport; the relay replays from there when it can. */
-  resume: z.record(SportKey, z.number().int().min(0)).optional(),
-});
+/** A bookmaker key in a `books` filter, e.g. "pinnacle" (no separators, so it fits a room name). */
+export const BookKey = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, "invalid bookmaker key");
+
+export const SubscribeRequest = z
+  .strictObject({
+    sports: z.array(SportKey).min(1).max(LIMITS.maxSportsPerSubscribe),
+    events: z.array(Id).max(LIMITS.maxEventsPerSubscribe).optional(),
+    /** Last seq the client holds per sport; the relay replays from there when it can. */
+    resume: z.record(SportKey, z.number().int().min(0)).optional(),
+    /**
+     * Only these markets, in snapshots, deltas and `event:books` of this request's sports and
+     * events. Absent: every market. Replaces the filter a held sport or event had.
+     */
+    markets: z.array(PathKey).min(1).max(LIMITS.maxMarketsPerFilter).optional(),
+    /** Only these bookmakers in `event:books` of this request's events. Absent: every bookmaker. */
+    books: z.array(BookKey).min(1).max(LIMITS.maxBooksPerFilter).optional(),
+  })
+  .refine((request) => request.books === undefined || (request.events?.length ?? 0) > 0, {
+    message: "books filters event:books, so it needs events",
+    path: ["books"],
+  });
 export type SubscribeRequest = z.infer<typeof SubscribeRequest>;
 
 export const UnsubscribeRequest = z.strictObject({
@@ -81,6 +101,39 @@ export interface AuthResult {
   expiresAt: string | null;
 }
 
+/** How far one subscribed sport's delivered state is behind the relay's (see ClientStats). */
+export const SportLag = z.object({
+  /** The last seq of the sport the relay handed to this connection's transport. */
+  seq: z.number().int().min(0),
+  /** The relay's current seq minus `seq`: deltas held back while the connection is slow. */
+  behind: z.number().int().min(0),
+  /** How long the connection has been held back, ms (0 when `behind` is 0). */
+  ms: z.number().min(0),
+});
+export type SportLag = z.infer<typeof SportLag>;
+
+/**
+ * One connection's delivery counters, pushed as `stats` every few seconds and in the `ping` ack.
+ * Counts are since the connection opened.
+ */
+export const ClientStats = z.object({
+  /** Relay clock, ms since epoch. */
+  ts: z.number(),
+  /** Messages written to this connection. */
+  sent: z.number().int().min(0),
+  /** Odds deltas folded into a merged delta or a resync snapshot while the connection was slow. */
+  conflated: z.number().int().min(0),
+  /** Messages never sent: `event:books` superseded by a later one while the connection was slow. */
+  dropped: z.number().int().min(0),
+  /** Bytes the relay holds for this connection, not yet handed to the operating system. */
+  bufferedBytes: z.number().int().min(0),
+  /** Whether odds deltas are held back (the connection is over its soft buffer limit). */
+  slow: z.boolean(),
+  /** Per subscribed sport. */
+  lag: z.record(SportKey, SportLag),
+});
+export type ClientStats = z.infer<typeof ClientStats>;
+
 export interface PingResult {
   /** Relay clock, ms since epoch. */
   serverTime: number;
@@ -90,6 +143,7 @@ export interface PingResult {
   rooms: string[];
   /** The relay instance holding this connection (several share one address in cluster mode). */
   instanceId: string;
+  stats: ClientStats;
 }
 
 // ── relay → client ──────────────────────────────────────────────────────────────────────────────
@@ -110,6 +164,10 @@ export interface OddsSnapshot {
 export interface OddsDelta {
   sport: string;
   seq: number;
+  /**
+   * The seq this delta applies on top of: `seq − 1`, except in a merged delta sent to a
+   * connection that was too slow to take every delta, where it is the seq that connection held.
+   */
   prevSeq: number;
   /** Publisher clock when this delta was committed, ms since epoch. */
   ts: number;
@@ -233,5 +291,7 @@ export interface ServerToClientEvents {
   "chat:delete": (deleted: ChatDeleted) => void;
   "user:update": (update: UserUpdate) => void;
   "admin:event": (event: AdminEvent) => void;
+  /** This connection's delivery counters, every few seconds. */
+  stats: (stats: ClientStats) => void;
   error: (error: ErrorPayload) => void;
 }
