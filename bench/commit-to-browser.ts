@@ -11,7 +11,7 @@
  */
 import { Redis } from "ioredis";
 import { DEFAULT_MARGIN_METHOD } from "../lib/odds";
-import { CHANNELS, type OddsDeltaMessage } from "../lib/protocol";
+import { CHANNELS, type OddsDeltaMessage, unpackDelta } from "../lib/protocol";
 import { eventOddsSelect, toEventOdds } from "../lib/publisher/pricing";
 import { buildWebIfStale } from "../scripts/next-build";
 import { connectClient } from "../tests/support/client";
@@ -39,7 +39,7 @@ async function main(): Promise<void> {
     const client = await connectClient(stack.relay.url);
     const seenByClient = new Map<string, number>();
     client.socket.on("odds:delta", (delta) => {
-      for (const change of delta.changes) if (change.path === PATH) seenByClient.set(`${change.eventId}@${change.value}`, Date.now());
+      for (const change of unpackDelta(delta).changes) if (change.path === PATH) seenByClient.set(`${change.eventId}@${change.value}`, Date.now());
     });
     await client.emit("subscribe", { sports: ["basketball_nba"] });
 

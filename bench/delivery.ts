@@ -25,7 +25,7 @@
 import { Redis } from "ioredis";
 import type { Socket as TcpSocket } from "node:net";
 import { type Socket, io } from "socket.io-client";
-import type { Change, ClientToServerEvents, EventOdds, OddsDelta, ServerToClientEvents } from "../lib/protocol";
+import type { Change, ClientToServerEvents, EventOdds, OddsDelta, ServerToClientEvents, WireDelta } from "../lib/protocol";
 import { eventOdds, market, outcome } from "../lib/protocol/test-events";
 import { BoardWriter } from "../tests/support/board-writer";
 import { startRedisServer } from "../tests/support/services";
@@ -185,7 +185,7 @@ class Tally {
 
   follow(client: Client, seq: number): void {
     const i = this.held.push(seq) - 1;
-    client.on("odds:delta", (delta: OddsDelta) => {
+    client.on("odds:delta", (delta: WireDelta) => {
       if (delta.prevSeq !== this.held[i]) throw new Error(`client ${i}: delta ${delta.prevSeq}→${delta.seq} on ${this.held[i]}`);
       this.held[i] = delta.seq;
       this.received += 1;

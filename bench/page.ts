@@ -17,6 +17,7 @@
 import pg from "pg";
 import type { Page } from "playwright";
 import { createDb } from "../lib/db";
+import { unpackDelta } from "../lib/protocol";
 import { seedDemoData } from "../prisma/seed";
 import { buildWebIfStale } from "../scripts/next-build";
 import { launchBrowser } from "../tests/support/browser";
@@ -122,7 +123,7 @@ async function main(): Promise<void> {
   try {
     const delivered = { prices: 0, other: 0, deltas: 0 };
     client.socket.on("odds:delta", (delta) => {
-      delta.changes.forEach((change) => (BOARD_PRICE.test(change.path) ? (delivered.prices += 1) : (delivered.other += 1)));
+      unpackDelta(delta).changes.forEach((change) => (BOARD_PRICE.test(change.path) ? (delivered.prices += 1) : (delivered.other += 1)));
       delivered.deltas += 1;
     });
     await client.emit("subscribe", { sports: [SPORT] });

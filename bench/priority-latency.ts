@@ -12,7 +12,7 @@ import { setTimeout as sleep } from "node:timers/promises";
 import { Redis } from "ioredis";
 import pg from "pg";
 import { createDb } from "../lib/db";
-import { KEYS } from "../lib/protocol";
+import { KEYS, unpackDelta } from "../lib/protocol";
 import { DEMO_SPORTS, seedDemoData } from "../prisma/seed";
 import { connectClient } from "../tests/support/client";
 import { until } from "../tests/support/full-stack";
@@ -39,7 +39,7 @@ async function main(): Promise<void> {
     const arrivals = new Map<string, number>();
     client.socket.on("odds:delta", (delta) => {
       const now = Date.now();
-      for (const change of delta.changes) {
+      for (const change of unpackDelta(delta).changes) {
         if (change.path === "status" || change.path.endsWith(".price")) arrivals.set(`${change.eventId}|${change.path}|${change.value}`, now);
         if (change.path === "" && change.value === null) arrivals.set(`${change.eventId}|removed`, now);
       }

@@ -13,6 +13,7 @@ import {
   SubscribeRequest,
   type SubscribeResult,
   UnsubscribeRequest,
+  packDelta,
 } from "../lib/protocol";
 import { AuthError, type Identity } from "./auth";
 import { assume, forget } from "./identity";
@@ -220,7 +221,7 @@ async function subscribe(socket: RelaySocket, ctx: ConnectionContext, raw: unkno
     let plan: ResumePlan = since === undefined || refiltered ? { mode: "snapshot" } : ctx.cache.resumePlan(sport, since, older.get(sport) ?? []);
     if (plan.mode === "replay" && !ctx.slow.replayFits(plan.deltas)) plan = { mode: "snapshot" };
     if (plan.mode === "snapshot") socket.emit("odds:snapshot", ctx.delivery.snapshot(sport, filter, since !== undefined || refiltered));
-    if (plan.mode === "replay") for (const delta of plan.deltas) socket.emit("odds:delta", filterDelta(toClientDelta(delta), filter));
+    if (plan.mode === "replay") for (const delta of plan.deltas) socket.emit("odds:delta", packDelta(filterDelta(toClientDelta(delta), filter)));
     joinSport(socket, sport, filter);
     ctx.slow.subscribed(socket, sport);
     result.sports[sport] = { seq: ctx.cache.seq(sport) ?? 0, mode: plan.mode, replayed: plan.mode === "replay" ? plan.deltas.length : 0 };

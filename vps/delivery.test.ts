@@ -1,6 +1,6 @@
 import { EventEmitter } from "node:events";
 import { describe, expect, it } from "vitest";
-import type { OddsDeltaMessage } from "../lib/protocol";
+import { type OddsDeltaMessage, type WireDelta, unpackDelta } from "../lib/protocol";
 import { eventOdds } from "../lib/protocol/test-events";
 import { type Adapter, Delivery, SLOW_ROOM } from "./delivery";
 import { NO_FILTER, makeFilter, sportRoom } from "./filters";
@@ -37,7 +37,7 @@ describe("Delivery.delta", () => {
     const h2h = { eventId: "e1", path: "markets.h2h.outcomes.home.price", value: 2 };
     const totals = { eventId: "e1", path: "markets.totals.status", value: "open" };
     delivery.delta("s", delta([h2h, totals]));
-    expect(broadcasts.map(({ rooms, payload }) => [rooms, (payload as { changes: unknown[] }).changes])).toEqual([
+    expect(broadcasts.map(({ rooms, payload }) => [rooms, unpackDelta(payload as WireDelta).changes])).toEqual([
       [[room(), room(["h2h", "totals"])], [h2h, totals]],
       [[room(["spreads"])], []],
       [[room(["h2h"])], [h2h]],

@@ -1,5 +1,5 @@
 import type { EventEmitter } from "node:events";
-import { type EventBooks, type OddsDelta, type OddsDeltaMessage, type OddsSnapshot, ROOMS } from "../lib/protocol";
+import { type EventBooks, type OddsDelta, type OddsDeltaMessage, type OddsSnapshot, ROOMS, packDelta } from "../lib/protocol";
 import { type Filter, filterBooks, filterDelta, filterSnapshot, parseFilteredRoom, sportRoom } from "./filters";
 import type { RelayMetrics } from "./metrics";
 import { type SportCache, toClientDelta } from "./sport-cache";
@@ -70,9 +70,11 @@ export class Delivery {
       else if (filtered.changes.length === 0) empty.push(variant.room);
       else cuts.push([variant.room, filtered]);
     }
-    this.send(whole, "odds:delta", delta);
-    if (empty.length) this.send(empty, "odds:delta", { ...delta, changes: [] });
-    for (const [room, filtered] of cuts) this.send([room], "odds:delta", filtered);
+    // Packed once per variant: every room of a variant is sent the same encoded frame.
+    const packed = packDelta(delta);
+    this.send(whole, "odds:delta", packed);
+    if (empty.length) this.send(empty, "odds:delta", { ...packed, byEvent: {} });
+    for (const [room, filtered] of cuts) this.send([room], "odds:delta", packDelta(filtered));
   }
 
   /** After the sport's state was reloaded: every room gets a snapshot flagged resync. */

@@ -1,5 +1,5 @@
 import type { Logger } from "../lib/log";
-import type { ClientStats, EventBooks, OddsDeltaMessage, SportLag } from "../lib/protocol";
+import { type ClientStats, type EventBooks, type OddsDeltaMessage, type SportLag, packDelta } from "../lib/protocol";
 import { mergeDeltas } from "./conflation";
 import type { RelaySocket } from "./connection";
 import { type Delivery, SLOW_ROOM } from "./delivery";
@@ -242,7 +242,7 @@ export class SlowConsumers {
     if (current === null || current === held) return;
     const plan = this.cache.resumePlan(sport, held, []);
     if (plan.mode === "replay") {
-      socket.emit("odds:delta", filterDelta(mergeDeltas(held, plan.deltas.map(toClientDelta)), filter));
+      socket.emit("odds:delta", packDelta(filterDelta(mergeDeltas(held, plan.deltas.map(toClientDelta)), filter)));
       this.conflate(out, plan.deltas.length);
     } else if (plan.mode === "snapshot") {
       socket.emit("odds:snapshot", this.delivery.snapshot(sport, filter, true));

@@ -38,7 +38,7 @@ describe("LiveConnection", () => {
         socket.emit("odds:snapshot", { sport: "soccer_epl", seq: 5, ts: Date.now(), events: [eventOdds("e1")] });
         ack({ ok: true, sports: { soccer_epl: { seq: 5, mode: "snapshot", replayed: 0 } }, events: [] });
         if (requests.length === 1) {
-          socket.emit("odds:delta", { sport: "soccer_epl", seq: 6, prevSeq: 5, ts: Date.now(), changes: [{ eventId: "e1", path: "markets.h2h.outcomes.home.price", value: "lots" }] });
+          socket.emit("odds:delta", { sport: "soccer_epl", seq: 6, prevSeq: 5, ts: Date.now(), byEvent: { e1: ["markets.h2h.outcomes.home.price", "lots"] } });
         }
       });
     });

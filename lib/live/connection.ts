@@ -15,6 +15,8 @@ import {
   type ServerToClientEvents,
   SportsSummary,
   UserUpdate,
+  WireDeltaSchema,
+  unpackDelta,
 } from "../protocol";
 import type { AccountStore } from "./account-store";
 import type { OddsStore } from "./odds-store";
@@ -231,7 +233,9 @@ export class LiveConnection {
       this.update({ lastUpdateAt: Date.now() });
     });
     socket.on("odds:delta", (raw) => {
-      const delta = OddsDeltaSchema.safeParse(raw);
+      const wire = WireDeltaSchema.safeParse(raw);
+      if (!wire.success) return this.rejected("delta", raw);
+      const delta = OddsDeltaSchema.safeParse(unpackDelta(wire.data));
       if (!delta.success) return this.rejected("delta", raw);
       this.store.applyDelta(delta.data);
       // From the database write when the delta says when it was, else from the publisher's commit.

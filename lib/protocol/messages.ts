@@ -3,6 +3,7 @@ import { type Change, ChangeSchema } from "./changes";
 import type { UserUpdate } from "./bets";
 import type { AdminEvent } from "./admin";
 import type { EventBooks } from "./event-detail";
+import type { WireDelta } from "./wire";
 import { EventOdds, EventPhase, EventStatus, Id, PathKey, Score, SportKey } from "./odds";
 
 const maxSportsPerSubscribe = 20;
@@ -282,7 +283,8 @@ export interface ClientToServerEvents {
 /** Socket.IO event map, relay → client. */
 export interface ServerToClientEvents {
   "odds:snapshot": (snapshot: OddsSnapshot) => void;
-  "odds:delta": (delta: OddsDelta) => void;
+  /** A delta in its packed wire form (wire.ts): unpack it, then validate with OddsDeltaSchema. */
+  "odds:delta": (delta: WireDelta) => void;
   "event:update": (update: EventUpdate) => void;
   "feed:status": (status: FeedStatus) => void;
   "sports:summary": (summary: SportsSummary) => void;

@@ -1,7 +1,7 @@
 import type { Browser } from "playwright";
 import { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { CHANNELS, KEYS, type OddsDelta } from "../../lib/protocol";
+import { CHANNELS, KEYS, type WireDelta, unpackDelta } from "../../lib/protocol";
 import { eventOdds } from "../../lib/protocol/test-events";
 import { launchBrowser } from "../support/browser";
 import { type CountingProxy, startCountingProxy } from "../support/counting-proxy";
@@ -14,7 +14,7 @@ const EVENT_IDS = Array.from({ length: 200 }, (_, i) => `e${i}`);
 interface PageResult {
   extensions: string;
   snapshotEvents: number;
-  delta: OddsDelta;
+  delta: WireDelta;
 }
 
 /**
@@ -52,14 +52,14 @@ describe("compression in Chromium", () => {
     const { result, wire, json, changes } = await deltaInChromium({ RELAY_COMPRESSION: "on" });
     expect(result.extensions).toBe("permessage-deflate; server_max_window_bits=12");
     expect(result.snapshotEvents).toBe(EVENT_IDS.length);
-    expect(result.delta.changes).toEqual(changes);
+    expect(unpackDelta(result.delta).changes).toEqual(changes);
     expect(wire).toBeLessThan(json / 3);
   });
 
   it("negotiates nothing with RELAY_COMPRESSION=off, and the delta costs at least its JSON", async () => {
     const { result, wire, json, changes } = await deltaInChromium({ RELAY_COMPRESSION: "off" });
     expect(result.extensions).toBe("");
-    expect(result.delta.changes).toEqual(changes);
+    expect(unpackDelta(result.delta).changes).toEqual(changes);
     expect(wire).toBeGreaterThanOrEqual(json);
   });
 
@@ -103,7 +103,7 @@ function subscribeInPage({ url, sport }: { url: string; sport: string }): Promis
   const socket = page.io(url, { transports: ["websocket"] });
   page.delta = new Promise((resolve) => {
     socket.on("odds:snapshot", (snapshot: { events: unknown[] }) => {
-      socket.on("odds:delta", (delta: OddsDelta) => resolve({ extensions: socket.io.engine.transport.ws.extensions, snapshotEvents: snapshot.events.length, delta }));
+      socket.on("odds:delta", (delta: WireDelta) => resolve({ extensions: socket.io.engine.transport.ws.extensions, snapshotEvents: snapshot.events.length, delta }));
     });
   });
   return new Promise((resolve) => socket.on("connect", () => socket.emit("subscribe", { sports: [sport] }, () => resolve())));

@@ -2,7 +2,7 @@ import { randomBytes } from "node:crypto";
 import http from "node:http";
 import { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { CHANNELS, KEYS } from "../../lib/protocol";
+import { CHANNELS, KEYS, packDelta } from "../../lib/protocol";
 import { eventOdds } from "../../lib/protocol/test-events";
 import { type TestClient, connectClient } from "../support/client";
 import { type CountingProxy, startCountingProxy } from "../support/counting-proxy";
@@ -104,7 +104,8 @@ describe("relay compression", () => {
     const delta = await client.waitFor("odds:delta", (d) => d.seq === next);
     // Everything the client has read went through the proxy first, so the count covers the delta.
     const wire = proxy.bytes().down - before;
-    const json = Buffer.byteLength(`42${JSON.stringify(["odds:delta", delta])}`);
+    // The JSON of what the relay sent: the packed wire form of the delta.
+    const json = Buffer.byteLength(`42${JSON.stringify(["odds:delta", packDelta(delta)])}`);
     return { delta, changes, bytes: { wire, json } };
   }
 });

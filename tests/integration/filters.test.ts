@@ -1,7 +1,7 @@
 import fc from "fast-check";
 import { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it, onTestFailed } from "vitest";
-import { CHANNELS, type Change, type EventBooks, type EventOdds, type OddsDelta, type SubscribeResult } from "../../lib/protocol";
+import { CHANNELS, type Change, type EventBooks, type EventOdds, type OddsDelta, type SubscribeResult, unpackDelta } from "../../lib/protocol";
 import { eventOdds, market, outcome } from "../../lib/protocol/test-events";
 import { filterEvent } from "../../vps/filters";
 import { BoardWriter } from "../support/board-writer";
@@ -24,7 +24,7 @@ function follow(client: TestClient): Follower {
   const follower: Follower = { client, store: new RecordingStore(), gaps: 0 };
   follower.store.onGap = () => (follower.gaps += 1);
   client.socket.on("odds:snapshot", (snapshot) => follower.store.applySnapshot(snapshot));
-  client.socket.on("odds:delta", (delta) => follower.store.applyDelta(delta));
+  client.socket.on("odds:delta", (delta) => follower.store.applyDelta(unpackDelta(delta)));
   return follower;
 }
 

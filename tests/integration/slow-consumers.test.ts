@@ -2,7 +2,7 @@ import type { Socket as TcpSocket } from "node:net";
 import { Redis } from "ioredis";
 import type { Socket } from "socket.io-client";
 import { afterAll, afterEach, beforeAll, describe, expect, it, onTestFailed } from "vitest";
-import { CHANNELS, type Change, type ClientStats, type EventBooks, type EventOdds, type PingResult, type SubscribeResult } from "../../lib/protocol";
+import { CHANNELS, type Change, type ClientStats, type EventBooks, type EventOdds, type PingResult, type SubscribeResult, unpackDelta } from "../../lib/protocol";
 import { eventOdds, market, outcome } from "../../lib/protocol/test-events";
 import { filterEvent } from "../../vps/filters";
 import { BoardWriter } from "../support/board-writer";
@@ -33,7 +33,7 @@ function follow(client: TestClient): Follower {
   const follower: Follower = { client, store: new RecordingStore(), gaps: 0 };
   follower.store.onGap = () => (follower.gaps += 1);
   client.socket.on("odds:snapshot", (snapshot) => follower.store.applySnapshot(snapshot));
-  client.socket.on("odds:delta", (delta) => follower.store.applyDelta(delta));
+  client.socket.on("odds:delta", (delta) => follower.store.applyDelta(unpackDelta(delta)));
   return follower;
 }
 

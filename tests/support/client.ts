@@ -1,7 +1,8 @@
 import { type Socket, io } from "socket.io-client";
-import type { Ack, ClientToServerEvents, ServerToClientEvents } from "../../lib/protocol";
+import { type Ack, type ClientToServerEvents, type OddsDelta, type ServerToClientEvents, type WireDelta, unpackDelta } from "../../lib/protocol";
 
-type Events = ServerToClientEvents;
+/** What a test sees: deltas unpacked from their wire form, as the page's connection does. */
+type Events = Omit<ServerToClientEvents, "odds:delta"> & { "odds:delta": (delta: OddsDelta) => void };
 type EventName = keyof Events;
 type Payload<E extends EventName> = Parameters<Events[E]>[0];
 
@@ -35,7 +36,7 @@ export function connectClient(url: string, options: ConnectOptions = {}): Promis
   const received: TestClient["received"] = [];
   const listeners = new Set<() => void>();
   socket.onAny((event: EventName, payload: unknown) => {
-    received.push({ event, payload, at: Date.now() });
+    received.push({ event, payload: event === "odds:delta" ? unpackDelta(payload as WireDelta) : payload, at: Date.now() });
     for (const listener of listeners) listener();
   });
   const client: TestClient = {
