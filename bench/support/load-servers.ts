@@ -1,0 +1,96 @@
+import { fork } from "node:child_process";
+import path from "node:path";
+import { type RelayProc, startRelay } from "../../tests/support/stack";
+import { ServerReport, type Transport } from "./load-messages";
+
+/**
+ * The two servers bench/relay-load.ts compares, each in its own process so its CPU and memory can
+ * be read from /proc and it can be killed outright: the real relay (vps/server.ts) and the bare
+ * `ws` fan-out (ws-fanout-server.ts).
+ */
+export interface ServerUnderTest {
+  name: string;
+  transport: Transport;
+  url: string;
+  port: number;
+  pid(): number;
+  stop(): Promise<void>;
+}
+
+export interface RelayUnderTest extends ServerUnderTest {
+  /** SIGKILL: a crash, as far as clients and Redis can tell. */
+  kill(): Promise<void>;
+  /** Starts a new relay process on the same port; resolves once it listens. */
+  restart(): Promise<void>;
+}
+
+/** RELAY_* variables the bench owns: where the relay listens. Every other one is passed through. */
+const OWNED = new Set(["RELAY_PORT", "RELAY_HOST"]);
+
+/**
+ * The relay's environment: limits lifted for a bench whose clients all come from 127.0.0.1, then
+ * any RELAY_* variable of the bench's own environment on top (to compare settings such as
+ * compression without editing the bench). Returns the variables passed through, to print.
+ */
+export function relayEnv(clients: number, env: NodeJS.ProcessEnv): { env: Record<string, string>; passed: string[] } {
+  const passed = Object.entries(env).filter((entry): entry is [string, string] => entry[0].startsWith("RELAY_") && !OWNED.has(entry[0]) && entry[1] !== undefined);
+  return {
+    env: {
+      RELAY_ALLOWED_ORIGINS: "*",
+      RELAY_MAX_CONNECTIONS_PER_IP: "1000000",
+      RELAY_MAX_CONNECTIONS: String(Math.max(10_000, clients * 2)),
+      ...Object.fromEntries(passed),
+    },
+    passed: passed.map(([key, value]) => `${key}=${value}`),
+  };
+}
+
+export async function startRelayUnderTest(redisUrl: string, env: Record<string, string>): Promise<RelayUnderTest> {
+  let proc: RelayProc = await startRelay(redisUrl, env);
+  const port = proc.port;
+  return {
+    name: "socket.io relay",
+    transport: "socket.io",
+    url: proc.url,
+    port,
+    pid: () => proc.child.pid ?? 0,
+    stop: async () => {
+      await proc.stop();
+    },
+    kill: () => proc.kill(),
+    restart: async () => {
+      proc = await startRelay(redisUrl, { ...env, RELAY_PORT: String(port) });
+    },
+  };
+}
+
+/** The bare `ws` baseline, forked with an IPC channel so it can never outlive the bench. */
+export async function startWsUnderTest(redisUrl: string): Promise<ServerUnderTest> {
+  const entry = path.join(import.meta.dirname, "ws-fanout-server.ts");
+  const child = fork(entry, [JSON.stringify({ redisUrl, host: "127.0.0.1", port: 0 })], { execArgv: ["--import", "tsx"], stdio: ["ignore", "inherit", "inherit", "ipc"] });
+  const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
+  const port = await new Promise<number>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error("the ws baseline did not listen within 30 s")), 30_000);
+    child.once("exit", (code) => reject(new Error(`the ws baseline exited during start (code ${code})`)));
+    child.on("message", (raw) => {
+      const report = ServerReport.safeParse(raw);
+      if (!report.success) return;
+      clearTimeout(timer);
+      resolve(report.data.port);
+    });
+  });
+  return {
+    name: "bare ws (baseline)",
+    transport: "ws",
+    url: `ws://127.0.0.1:${port}`,
+    port,
+    pid: () => child.pid ?? 0,
+    stop: async () => {
+      if (child.exitCode !== null || child.signalCode !== null) return;
+      child.kill("SIGTERM");
+      const timer = setTimeout(() => child.kill("SIGKILL"), 10_000);
+      await exited;
+      clearTimeout(timer);
+    },
+  };
+}
