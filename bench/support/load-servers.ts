@@ -1,6 +1,7 @@
 import { fork } from "node:child_process";
 import path from "node:path";
 import { type RelayProc, startRelay } from "../../tests/support/stack";
+import { collectGarbage, inspectorUrl } from "./inspector-gc";
 import { ServerReport, type Transport } from "./load-messages";
 
 /**
@@ -14,6 +15,8 @@ export interface ServerUnderTest {
   url: string;
   port: number;
   pid(): number;
+  /** A full garbage collection in the server (through its inspector), before reading its memory. */
+  collectGarbage(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -27,6 +30,9 @@ export interface RelayUnderTest extends ServerUnderTest {
 /** RELAY_* variables the bench owns: where the relay listens. Every other one is passed through. */
 const OWNED = new Set(["RELAY_PORT", "RELAY_HOST"]);
 
+/** Each server listens with an inspector on a free port, for `collectGarbage`; nothing attaches otherwise. */
+const INSPECT = "--inspect=127.0.0.1:0";
+
 /**
  * The relay's environment: limits lifted for a bench whose clients all come from 127.0.0.1, then
  * any RELAY_* variable of the bench's own environment on top (to compare settings such as
@@ -39,6 +45,7 @@ export function relayEnv(clients: number, env: NodeJS.ProcessEnv): { env: Record
       RELAY_ALLOWED_ORIGINS: "*",
       RELAY_MAX_CONNECTIONS_PER_IP: "1000000",
       RELAY_MAX_CONNECTIONS: String(Math.max(10_000, clients * 2)),
+      NODE_OPTIONS: [env.NODE_OPTIONS, INSPECT].filter(Boolean).join(" "),
       ...Object.fromEntries(passed),
     },
     passed: passed.map(([key, value]) => `${key}=${value}`),
@@ -54,6 +61,7 @@ export async function startRelayUnderTest(redisUrl: string, env: Record<string, 
     url: proc.url,
     port,
     pid: () => proc.child.pid ?? 0,
+    collectGarbage: () => collectGarbage(inspectorUrl(proc.output()) ?? "no inspector address in the relay's output"),
     stop: async () => {
       await proc.stop();
     },
@@ -67,8 +75,14 @@ export async function startRelayUnderTest(redisUrl: string, env: Record<string, 
 /** The bare `ws` baseline, forked with an IPC channel so it can never outlive the bench. */
 export async function startWsUnderTest(redisUrl: string): Promise<ServerUnderTest> {
   const entry = path.join(import.meta.dirname, "ws-fanout-server.ts");
-  const child = fork(entry, [JSON.stringify({ redisUrl, host: "127.0.0.1", port: 0 })], { execArgv: ["--import", "tsx"], stdio: ["ignore", "inherit", "inherit", "ipc"] });
+  const child = fork(entry, [JSON.stringify({ redisUrl, host: "127.0.0.1", port: 0 })], { execArgv: [INSPECT, "--import", "tsx"], stdio: ["ignore", "inherit", "pipe", "ipc"] });
   const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
+  let errors = "";
+  child.stderr?.on("data", (chunk: Buffer) => {
+    errors += chunk.toString();
+    const text = chunk.toString().replace(/^(Debugger listening on|For help, see|Debugger attached|Waiting for the debugger).*\n?/gm, "");
+    if (text) process.stderr.write(text);
+  });
   const port = await new Promise<number>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error("the ws baseline did not listen within 30 s")), 30_000);
     child.once("exit", (code) => reject(new Error(`the ws baseline exited during start (code ${code})`)));
@@ -85,6 +99,7 @@ export async function startWsUnderTest(redisUrl: string): Promise<ServerUnderTes
     url: `ws://127.0.0.1:${port}`,
     port,
     pid: () => child.pid ?? 0,
+    collectGarbage: () => collectGarbage(inspectorUrl(errors) ?? "no inspector address in the baseline's output"),
     stop: async () => {
       if (child.exitCode !== null || child.signalCode !== null) return;
       child.kill("SIGTERM");

@@ -71,13 +71,13 @@ export class SyntheticPublisher {
     await this.beat();
   }
 
-  /** The seq each sport is at now. */
-  current(): Record<string, number> {
-    return Object.fromEntries(this.seqs);
+  /** The seq each of `sports` (default: all) is at now. */
+  current(sports = this.options.sports): Record<string, number> {
+    return Object.fromEntries(sports.map((sport) => [sport, this.seqs.get(sport) ?? 0]));
   }
 
-  /** Publishes `ratePerSec` deltas a second, evenly paced, until stopped. */
-  start(ratePerSec: number): Running {
+  /** Publishes `ratePerSec` deltas a second to `sports` (in turn; default: all), evenly paced, until stopped. */
+  start(ratePerSec: number, sports = this.options.sports): Running {
     let stopped = false;
     const result: RunResult = { deltas: 0, startedAt: Date.now(), endedAt: 0, lastCommitAt: 0, meanBytes: 0 };
     let bytes = 0;
@@ -87,7 +87,7 @@ export class SyntheticPublisher {
         const due = Math.floor(((performance.now() - start) / 1000) * ratePerSec) + 1;
         if (due > result.deltas) {
           const n = Math.min(due - result.deltas, MAX_BATCH);
-          bytes += await this.commit(n);
+          bytes += await this.commit(n, sports);
           result.deltas += n;
           result.lastCommitAt = Date.now();
           continue;
@@ -107,8 +107,8 @@ export class SyntheticPublisher {
   }
 
   /** `start`, then stop after `seconds`. */
-  async run(ratePerSec: number, seconds: number): Promise<RunResult> {
-    const running = this.start(ratePerSec);
+  async run(ratePerSec: number, seconds: number, sports = this.options.sports): Promise<RunResult> {
+    const running = this.start(ratePerSec, sports);
     await sleep(seconds * 1000);
     return running.stop();
   }
@@ -118,13 +118,13 @@ export class SyntheticPublisher {
     this.heartbeat = null;
   }
 
-  /** Commits the next `n` deltas (sports in turn) in one pipeline; returns their bytes. */
-  private async commit(n: number): Promise<number> {
+  /** Commits the next `n` deltas (`sports` in turn) in one pipeline; returns their bytes. */
+  private async commit(n: number, sports: string[]): Promise<number> {
     const ts = Date.now();
     const inputs: CommitInput[] = [];
     const expected = new Map(this.seqs);
     for (let i = 0; i < n; i += 1) {
-      const sport = this.options.sports[this.turn++ % this.options.sports.length] ?? "";
+      const sport = sports[this.turn++ % sports.length] ?? "";
       const board = this.boards.get(sport) ?? new Map<string, EventOdds>();
       const changes = this.priceMoves(board);
       const touched = applyChanges(board, changes);

@@ -2,7 +2,8 @@
  * The baseline of bench/relay-load.ts: the least a server can do to fan the odds out. A bare `ws`
  * WebSocketServer subscribes to the same Redis channel as the relay and sends every `odds:delta`
  * to the connections subscribed to its sport, as one JSON text frame serialised once per delta
- * (as Socket.IO encodes a room broadcast once). No validation, no state, no resume, no
+ * (as Socket.IO encodes a room broadcast once; Socket.IO also builds the WebSocket frame once,
+ * where plain `ws` writes a header per connection). No validation, no state, no resume, no
  * heartbeats, no rooms beyond a Set per sport: what the relay adds over this is what it costs.
  *
  * Forked by the bench with an IPC channel; its one argument is its configuration as JSON
@@ -58,8 +59,9 @@ bus.on("message", (_channel: string, raw: string) => {
   const targets = subscribers.get(message.sport);
   if (!targets?.size) return;
   const { v, type, ...delta } = message; // the client form, without the bus envelope, as the relay sends it
-  const frame = JSON.stringify(delta);
-  for (const ws of targets) if (ws.readyState === WebSocket.OPEN) ws.send(frame);
+  // Serialised and turned into bytes once; ws then only adds a frame header per connection.
+  const frame = Buffer.from(JSON.stringify(delta));
+  for (const ws of targets) if (ws.readyState === WebSocket.OPEN) ws.send(frame, { binary: false });
 });
 
 await bus.subscribe(CHANNELS.sportsOdds);
