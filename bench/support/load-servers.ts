@@ -38,7 +38,7 @@ const INSPECT = "--inspect=127.0.0.1:0";
  * any RELAY_* variable of the bench's own environment on top (to compare settings such as
  * compression without editing the bench). Returns the variables passed through, to print.
  */
-export function relayEnv(clients: number, env: NodeJS.ProcessEnv): { env: Record<string, string>; passed: string[] } {
+export function relayEnv(clients: number, env: Record<string, string | undefined>): { env: Record<string, string>; passed: string[] } {
   const passed = Object.entries(env).filter((entry): entry is [string, string] => entry[0].startsWith("RELAY_") && !OWNED.has(entry[0]) && entry[1] !== undefined);
   return {
     env: {
@@ -80,7 +80,7 @@ export async function startWsUnderTest(redisUrl: string): Promise<ServerUnderTes
   let errors = "";
   child.stderr?.on("data", (chunk: Buffer) => {
     errors += chunk.toString();
-    const text = chunk.toString().replace(/^(Debugger listening on|For help, see|Debugger attached|Waiting for the debugger).*\n?/gm, "");
+    const text = chunk.toString().replace(/^(Debugger listening on|Debugger ending on|For help, see|Debugger attached|Waiting for the debugger).*\n?/gm, "");
     if (text) process.stderr.write(text);
   });
   const port = await new Promise<number>((resolve, reject) => {
