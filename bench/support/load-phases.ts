@@ -103,7 +103,7 @@ export async function runStep(c: Contender, shared: Shared, rate: number, second
  */
 export async function storm(c: Contender & { server: RelayUnderTest }, shared: Shared, rate: number): Promise<StormResult> {
   const running = shared.publisher.start(rate, c.sports);
-  const outcome = await killAndWait(c).then(
+  const outcome = await killAndWait(c, shared).then(
     (times) => ({ times }),
     (error: unknown) => ({ error }),
   );
@@ -113,7 +113,7 @@ export async function storm(c: Contender & { server: RelayUnderTest }, shared: S
   return { ...outcome.times, run, behind, stats: await c.fleet.stats() };
 }
 
-async function killAndWait({ server, fleet, result }: Contender & { server: RelayUnderTest }): Promise<{ killAt: number; listeningAt: number }> {
+async function killAndWait({ server, fleet, result }: Contender & { server: RelayUnderTest }, shared: Shared): Promise<Pick<StormResult, "killAt" | "listeningAt" | "cpu">> {
   await sleep(3_000);
   await fleet.reset();
   const killAt = Date.now();
@@ -121,8 +121,18 @@ async function killAndWait({ server, fleet, result }: Contender & { server: Rela
   await server.restart();
   const listeningAt = Date.now();
   console.log(`  relay killed and listening again after ${listeningAt - killAt} ms; waiting for clients`);
+  const pids = { server: [server.pid()], clients: fleet.pids(), redis: [shared.redisPid], bench: [process.pid] };
+  const meter = new CpuMeter(Object.values(pids).flat());
   const deadline = Date.now() + STORM_TIMEOUT_MS;
-  while (Date.now() < deadline && (await fleet.stats()).recoveries.filter((r) => r.resumedAt !== null).length < result.clients) await sleep(500);
+  for (let back = 0, said = 0; back < result.clients && Date.now() < deadline; await sleep(500)) {
+    back = (await fleet.stats()).recoveries.filter((r) => r.resumedAt !== null).length;
+    if (Date.now() - said >= 5_000) {
+      said = Date.now();
+      console.log(`  ${((Date.now() - killAt) / 1000).toFixed(0)} s after the kill: ${back} of ${result.clients} clients resumed`);
+    }
+  }
+  const cpu = { server: meter.percent(pids.server), clients: meter.percent(pids.clients), redis: meter.percent(pids.redis), bench: meter.percent(pids.bench) };
+  const machine = meter.machinePercent() * os.cpus().length;
   await sleep(2_000);
-  return { killAt, listeningAt };
+  return { killAt, listeningAt, cpu: { ...cpu, others: machine - cpu.server - cpu.clients - cpu.redis - cpu.bench } };
 }

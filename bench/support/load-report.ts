@@ -35,6 +35,8 @@ export interface StepResult {
 export interface StormResult {
   killAt: number;
   listeningAt: number;
+  /** From the new relay listening until every client resumed (or the wait ended). */
+  cpu: CpuShare;
   run: RunResult;
   stats: FleetStats;
   behind: number;
@@ -92,15 +94,19 @@ export function stormTable(result: ServerResult): string {
     stats.recoveries.map(pick).filter((at): at is number => at !== null).map((at) => at - killAt);
   const row = (what: string, values: number[]) => [what, values.length, percentile(values, 50), percentile(values, 99), values.length ? Math.max(...values) : Number.NaN];
   const summary = table(
-    ["clients", "relay down (kill → listening) ms", "back", "not back", "behind at end", "gaps", "duplicates", "resume: replay / current / snapshot", "failed resumes"],
-    [[result.clients, storm.listeningAt - killAt, backCount(storm), result.clients - backCount(storm), storm.behind, stats.gaps, stats.duplicates, `${stats.modes.replay} / ${stats.modes.current} / ${stats.modes.snapshot}`, stats.failedResumes]],
+    ["clients", "relay down (kill → listening) ms", "back", "not back", "behind at end", "gaps", "duplicates", "resume: replay / current / snapshot", "deltas replayed", "failed resumes", "CPU % while coming back: relay / clients / others"],
+    [[
+      result.clients, storm.listeningAt - killAt, backCount(storm), result.clients - backCount(storm), storm.behind, stats.gaps, stats.duplicates,
+      `${stats.modes.replay} / ${stats.modes.current} / ${stats.modes.snapshot}`, stats.replayed, stats.failedResumes,
+      `${storm.cpu.server.toFixed(0)} / ${storm.cpu.clients.toFixed(0)} / ${Math.max(0, storm.cpu.others).toFixed(0)}`,
+    ]],
   );
   const times = table(
     ["from kill -9 to", "clients", "p50 ms", "p99 ms", "max ms"],
     [
       row("reconnected (socket connected)", since((r) => r.reconnectedAt)),
       row("resumed (resubscribe acknowledged, missed deltas applied)", since((r) => r.resumedAt)),
-      row("first live delta continuing the chain", since((r) => r.firstLiveAt)),
+      row("first live delta continuing the chain (if one came before publishing stopped)", since((r) => r.firstLiveAt)),
     ],
   );
   return `${summary}\n\n${times}`;
