@@ -40,7 +40,7 @@ import { DEMO_SPORTS } from "../prisma/seed";
 import { startRedisServer } from "../tests/support/services";
 import { runBench } from "./stats";
 import { ClientFleet } from "./support/load-fleet";
-import { type Contender, type Shared, connectAndWeigh, runStep, storm, warmUp } from "./support/load-phases";
+import { type Contender, DRAIN_TIMEOUT_MS, type Shared, connectAndWeigh, runStep, storm, warmUp } from "./support/load-phases";
 import { type ServerResult, memoryTable, stepLine, stepsTable, stormTable, targetsTable } from "./support/load-report";
 import { type ServerUnderTest, relayEnv, startRelayUnderTest, startWsUnderTest } from "./support/load-servers";
 import { openFileLimit } from "./support/proc-stats";
@@ -157,6 +157,7 @@ function report(results: ServerResult[], options: Options): void {
   if (!relay) return;
   console.log(`\nDelivery per step (CPU in % of one core; "others" is load on the machine that is not this bench's)\n`);
   console.log(stepsTable(results));
+  console.log(`\nmissing: deliveries that never came; dropped conns: connections the server closed (a client that cannot answer its heartbeat behind a backlog is dropped) and, outside --storm, do not come back; behind: connections without the last seq ${DRAIN_TIMEOUT_MS / 1000} s after publishing stopped.`);
   console.log(`\nMemory (RSS of the server process: before / half / all after a full GC through its inspector; peaks sampled every 250 ms during a step, garbage included)\n`);
   console.log(memoryTable(results));
   if (relay.storm) {

@@ -26,7 +26,8 @@ export interface Shared {
 
 /** Last delivery within this long after the last commit: the server kept up with the rate. */
 const KEPT_UP_DRAIN_MS = 1_000;
-const DRAIN_TIMEOUT_MS = 60_000;
+/** How long a step waits for every client to hold the last seqs once publishing stopped, ms. */
+export const DRAIN_TIMEOUT_MS = 60_000;
 const STORM_TIMEOUT_MS = 60_000;
 
 /**

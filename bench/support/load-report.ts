@@ -60,11 +60,11 @@ export function stepsTable(results: ServerResult[]): string {
   const rows = results.flatMap((r) =>
     r.steps.map((s) => [
       r.server, r.clients, s.rate, s.offered, s.delivered, s.stats.latency.percentile(50), s.stats.latency.percentile(99), s.stats.latency.max,
-      s.drainMs, s.cpu.server, s.cpu.clients, s.cpu.redis, s.cpu.bench, Math.max(0, s.cpu.others), s.missing, s.stats.gaps + s.stats.duplicates, s.keptUp ? "yes" : "no",
+      s.drainMs, s.cpu.server, s.cpu.clients, s.cpu.redis, s.cpu.bench, Math.max(0, s.cpu.others), s.missing, s.stats.disconnects, s.behind, s.stats.gaps + s.stats.duplicates, s.keptUp ? "yes" : "no",
     ]),
   );
   return table(
-    ["server", "clients", "deltas/s", "offered msg/s", "delivered msg/s", "p50 ms", "p99 ms", "max ms", "drain ms", "server CPU %", "clients CPU %", "redis CPU %", "bench CPU %", "others CPU %", "missing", "gaps+dups", "kept up"],
+    ["server", "clients", "deltas/s", "offered msg/s", "delivered msg/s", "p50 ms", "p99 ms", "max ms", "drain ms", "server CPU %", "clients CPU %", "redis CPU %", "bench CPU %", "others CPU %", "missing", "dropped conns", "behind", "gaps+dups", "kept up"],
     rows,
   );
 }
