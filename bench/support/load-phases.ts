@@ -79,6 +79,8 @@ export async function runStep(c: Contender, shared: Shared, rate: number, second
   const cpu = { server: meter.percent(pids.server), clients: meter.percent(pids.clients), redis: meter.percent(pids.redis), bench: meter.percent(pids.bench) };
   const machine = meter.machinePercent() * os.cpus().length;
   const stats = await fleet.stats();
+  await server.collectGarbage();
+  const rssAfter = rssBytes(server.pid());
   const drainMs = stats.lastAt > 0 ? Math.max(0, stats.lastAt - run.lastCommitAt) : Number.NaN;
   const expected = run.deltas * c.result.clients;
   return {
@@ -94,6 +96,7 @@ export async function runStep(c: Contender, shared: Shared, rate: number, second
     keptUp: behind === 0 && drainMs <= KEPT_UP_DRAIN_MS,
     cpu: { ...cpu, others: machine - cpu.server - cpu.clients - cpu.redis - cpu.bench },
     rssPeak,
+    rssAfter,
   };
 }
 

@@ -29,7 +29,9 @@ export interface StepResult {
   drainMs: number;
   keptUp: boolean;
   cpu: CpuShare;
+  /** Server RSS, bytes: the highest sampled during the step (garbage included), and after it once garbage was collected. */
   rssPeak: number;
+  rssAfter: number;
 }
 
 export interface StormResult {
@@ -71,12 +73,14 @@ export function stepsTable(results: ServerResult[]): string {
 
 export function memoryTable(results: ServerResult[]): string {
   return table(
-    ["server", "clients", "RSS before MB", "RSS half MB", "RSS all MB", "RSS peak, steady step MB", "RSS peak, any step MB", "KB / conn idle", "KB / conn, 2nd half", "KB / conn, steady load peak"],
+    ["server", "clients", "RSS before MB", "RSS half MB", "RSS all MB", "RSS peak, steady step MB", "RSS after it, GC'd MB", "RSS peak, any step MB", "KB / conn idle", "KB / conn, 2nd half", "KB / conn after steady load, GC'd", "KB / conn, steady load peak"],
     results.map((r) => {
       const steady = steadyPeak(r);
+      const after = r.steps[0]?.rssAfter ?? Number.NaN;
       const marginal = kbPerConnection(r.rss.connected - r.rss.half.rss, r.clients - r.rss.half.clients);
       const any = Math.max(steady, ...r.steps.map((s) => s.rssPeak));
-      return [r.server, r.clients, r.rss.before / MB, r.rss.half.rss / MB, r.rss.connected / MB, steady / MB, any / MB, kbPerConnection(r.rss.connected - r.rss.before, r.clients), marginal, kbPerConnection(steady - r.rss.before, r.clients)];
+      const per = (bytes: number) => kbPerConnection(bytes - r.rss.before, r.clients);
+      return [r.server, r.clients, r.rss.before / MB, r.rss.half.rss / MB, r.rss.connected / MB, steady / MB, after / MB, any / MB, per(r.rss.connected), marginal, per(after), per(steady)];
     }),
   );
 }

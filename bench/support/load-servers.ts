@@ -1,6 +1,7 @@
 import { fork } from "node:child_process";
 import path from "node:path";
-import { type RelayProc, startRelay } from "../../tests/support/stack";
+import { freePort } from "../../scripts/services/ports";
+import { type Proc, ROOT, spawnProcess } from "../../tests/support/processes";
 import { collectGarbage, inspectorUrl } from "./inspector-gc";
 import { ServerReport, type Transport } from "./load-messages";
 
@@ -33,6 +34,13 @@ const OWNED = new Set(["RELAY_PORT", "RELAY_HOST"]);
 /** Each server listens with an inspector on a free port, for `collectGarbage`; nothing attaches otherwise. */
 const INSPECT = "--inspect=127.0.0.1:0";
 
+/*
+ * Each server runs in a session of its own (setsid). Linux shares CPU between sessions first
+ * (autogroup scheduling), so in the bench's session a server would split one share with its own
+ * client processes, and lose to them; in its own it takes its turn beside the bench and beside
+ * everyone else's work on the machine, both servers alike.
+ */
+
 /**
  * The relay's environment: limits lifted for a bench whose clients all come from 127.0.0.1, then
  * any RELAY_* variable of the bench's own environment on top (to compare settings such as
@@ -52,13 +60,21 @@ export function relayEnv(clients: number, env: Record<string, string | undefined
   };
 }
 
+/** The relay as PM2 runs it (node + tsx, vps/server.ts), in its own session; resolves once it listens. */
+async function spawnRelay(redisUrl: string, port: number, env: Record<string, string>): Promise<Proc> {
+  const entry = path.join(ROOT, "vps/server.ts");
+  const proc = spawnProcess("relay", "setsid", [process.execPath, "--import", "tsx", entry], { REDIS_URL: redisUrl, RELAY_PORT: String(port), RELAY_HOST: "127.0.0.1", ...env });
+  await proc.waitForOutput(/relay listening/);
+  return proc;
+}
+
 export async function startRelayUnderTest(redisUrl: string, env: Record<string, string>): Promise<RelayUnderTest> {
-  let proc: RelayProc = await startRelay(redisUrl, env);
-  const port = proc.port;
+  const port = await freePort();
+  let proc = await spawnRelay(redisUrl, port, env);
   return {
     name: "socket.io relay",
     transport: "socket.io",
-    url: proc.url,
+    url: `http://127.0.0.1:${port}`,
     port,
     pid: () => proc.child.pid ?? 0,
     collectGarbage: () => collectGarbage(inspectorUrl(proc.output()) ?? "no inspector address in the relay's output"),
@@ -67,7 +83,7 @@ export async function startRelayUnderTest(redisUrl: string, env: Record<string, 
     },
     kill: () => proc.kill(),
     restart: async () => {
-      proc = await startRelay(redisUrl, { ...env, RELAY_PORT: String(port) });
+      proc = await spawnRelay(redisUrl, port, env);
     },
   };
 }
@@ -75,7 +91,7 @@ export async function startRelayUnderTest(redisUrl: string, env: Record<string, 
 /** The bare `ws` baseline, forked with an IPC channel so it can never outlive the bench. */
 export async function startWsUnderTest(redisUrl: string): Promise<ServerUnderTest> {
   const entry = path.join(import.meta.dirname, "ws-fanout-server.ts");
-  const child = fork(entry, [JSON.stringify({ redisUrl, host: "127.0.0.1", port: 0 })], { execArgv: [INSPECT, "--import", "tsx"], stdio: ["ignore", "inherit", "pipe", "ipc"] });
+  const child = fork(entry, [JSON.stringify({ redisUrl, host: "127.0.0.1", port: 0 })], { execArgv: [INSPECT, "--import", "tsx"], stdio: ["ignore", "inherit", "pipe", "ipc"], detached: true });
   const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
   let errors = "";
   child.stderr?.on("data", (chunk: Buffer) => {
