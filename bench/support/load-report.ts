@@ -58,15 +58,23 @@ export interface ServerResult {
 const MB = 1024 * 1024;
 const kbPerConnection = (bytes: number, clients: number) => bytes / 1024 / Math.max(1, clients);
 
+/**
+ * The server's CPU time per delivered message, µs: what a delivery costs it, which depends far
+ * less than throughput or latency on how much of a shared machine the server was given.
+ */
+export function cpuMicrosPerMessage(step: StepResult): number {
+  return step.delivered > 0 ? (step.cpu.server / 100 / step.delivered) * 1e6 : Number.NaN;
+}
+
 export function stepsTable(results: ServerResult[]): string {
   const rows = results.flatMap((r) =>
     r.steps.map((s) => [
       r.server, r.clients, s.rate, s.offered, s.delivered, s.stats.latency.percentile(50), s.stats.latency.percentile(99), s.stats.latency.max,
-      s.drainMs, s.cpu.server, s.cpu.clients, s.cpu.redis, s.cpu.bench, Math.max(0, s.cpu.others), s.missing, s.stats.disconnects, s.behind, s.stats.gaps + s.stats.duplicates, s.keptUp ? "yes" : "no",
+      s.drainMs, s.cpu.server, cpuMicrosPerMessage(s), s.cpu.clients, s.cpu.redis, s.cpu.bench, Math.max(0, s.cpu.others), s.missing, s.stats.disconnects, s.behind, s.stats.gaps + s.stats.duplicates, s.keptUp ? "yes" : "no",
     ]),
   );
   return table(
-    ["server", "clients", "deltas/s", "offered msg/s", "delivered msg/s", "p50 ms", "p99 ms", "max ms", "drain ms", "server CPU %", "clients CPU %", "redis CPU %", "bench CPU %", "others CPU %", "missing", "dropped conns", "behind", "gaps+dups", "kept up"],
+    ["server", "clients", "deltas/s", "offered msg/s", "delivered msg/s", "p50 ms", "p99 ms", "max ms", "drain ms", "server CPU %", "server CPU µs / msg", "clients CPU %", "redis CPU %", "bench CPU %", "others CPU %", "missing", "dropped conns", "behind", "gaps+dups", "kept up"],
     rows,
   );
 }
@@ -132,8 +140,12 @@ export function targetsTable(relay: ServerResult, baseline: ServerResult | undef
   if (!relay.storm) {
     rows.push(["throughput: best delivered msg/s over the steps", best(relay), best(baseline), "≥ 100,000", verdict(best(relay) >= 100_000)]);
     rows.push(["  relay ÷ bare ws", baseline ? best(relay) / best(baseline) : Number.NaN, baseline ? 1 : Number.NaN, "≥ 0.5", baseline ? verdict(best(relay) / best(baseline) >= 0.5) : "not compared"]);
+    const micros = (r: ServerResult | undefined) => (r?.steps[0] ? cpuMicrosPerMessage(r.steps[0]) : Number.NaN);
+    rows.push(["  server CPU per delivered message at the steady rate, µs", micros(relay), micros(baseline), "—", "(context)"]);
   }
-  rows.push(["memory per connection: (peak RSS at the steady rate − before) ÷ clients, KB", perConn(relay), perConn(baseline), "< 30", verdict(perConn(relay) < 30)]);
+  const retained = (r: ServerResult | undefined) => (r?.steps[0] ? kbPerConnection(r.steps[0].rssAfter - r.rss.before, r.clients) : Number.NaN);
+  rows.push(["memory per connection held: (RSS after the steady step, GC'd − before) ÷ clients, KB", retained(relay), retained(baseline), "< 30", verdict(retained(relay) < 30)]);
+  rows.push(["memory per connection at peak: (peak RSS at the steady rate − before) ÷ clients, KB", perConn(relay), perConn(baseline), "< 30", verdict(perConn(relay) < 30)]);
   if (relay.storm) rows.push(stormTarget(relay));
   return table(["target", "relay", "bare ws", "goal", "verdict"], rows);
 }
