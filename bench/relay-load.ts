@@ -155,7 +155,7 @@ function header(options: Options, passed: string[], compare: boolean): string {
 function report(results: ServerResult[], options: Options): void {
   const [relay, baseline] = results;
   if (!relay) return;
-  console.log(`\nDelivery per step (CPU in % of one core; "others" is load on the machine that is not this bench's)\n`);
+  console.log(`\nDelivery per step (CPU in % of one core while publishing; "others" is load on the machine that is not this bench's; µs / msg is the server's CPU time per delivered message up to the last delivery)\n`);
   console.log(stepsTable(results));
   console.log(`\nmissing: deliveries that never came; dropped conns: connections the server closed (a client that cannot answer its heartbeat behind a backlog is dropped) and, outside --storm, do not come back; behind: connections without the last seq ${DRAIN_TIMEOUT_MS / 1000} s after publishing stopped.`);
   console.log(`\nMemory (RSS of the server process: before / half / all after a full GC through its inspector; peaks sampled every 250 ms during a step, garbage included)\n`);

@@ -1,7 +1,7 @@
 import os from "node:os";
 import { setTimeout as sleep } from "node:timers/promises";
 import type { ClientFleet } from "./load-fleet";
-import type { ServerResult, StepResult, StormResult } from "./load-report";
+import type { CpuShare, ServerResult, StepResult, StormResult } from "./load-report";
 import type { RelayUnderTest, ServerUnderTest } from "./load-servers";
 import { CpuMeter, rssBytes } from "./proc-stats";
 import type { SyntheticPublisher } from "./synthetic-publisher";
@@ -74,10 +74,10 @@ export async function runStep(c: Contender, shared: Shared, rate: number, second
   let rssPeak = rssBytes(server.pid());
   const sampler = setInterval(() => (rssPeak = Math.max(rssPeak, rssBytes(server.pid()))), 250);
   const run = await shared.publisher.run(rate, seconds, sports);
+  const cpu = shares(meter, pids); // while publishing: a server that fell behind is still busy after, but the wait below may end on a timeout
   const behind = await fleet.awaitSeqs(shared.publisher.current(sports), DRAIN_TIMEOUT_MS);
+  const serverSeconds = meter.cpuSeconds(pids.server);
   clearInterval(sampler);
-  const cpu = { server: meter.percent(pids.server), clients: meter.percent(pids.clients), redis: meter.percent(pids.redis), bench: meter.percent(pids.bench) };
-  const machine = meter.machinePercent() * os.cpus().length;
   const stats = await fleet.stats();
   await server.collectGarbage();
   const rssAfter = rssBytes(server.pid());
@@ -94,10 +94,19 @@ export async function runStep(c: Contender, shared: Shared, rate: number, second
     missing: expected - stats.deliveries,
     drainMs,
     keptUp: behind === 0 && drainMs <= KEPT_UP_DRAIN_MS,
-    cpu: { ...cpu, others: machine - cpu.server - cpu.clients - cpu.redis - cpu.bench },
+    cpu,
+    // Only when everything arrived, so the time measured ends with the last delivery (to 50 ms).
+    cpuMicrosPerMessage: behind === 0 && stats.deliveries > 0 ? (serverSeconds / stats.deliveries) * 1e6 : Number.NaN,
     rssPeak,
     rssAfter,
   };
+}
+
+/** CPU of the server, its clients, Redis, this process and everyone else, % of one core, since `meter` was made. */
+function shares(meter: CpuMeter, pids: Record<"server" | "clients" | "redis" | "bench", number[]>): CpuShare {
+  const cpu = { server: meter.percent(pids.server), clients: meter.percent(pids.clients), redis: meter.percent(pids.redis), bench: meter.percent(pids.bench) };
+  const machine = meter.machinePercent() * os.cpus().length;
+  return { ...cpu, others: machine - cpu.server - cpu.clients - cpu.redis - cpu.bench };
 }
 
 /**
@@ -135,8 +144,7 @@ async function killAndWait({ server, fleet, result }: Contender & { server: Rela
       console.log(`  ${((Date.now() - killAt) / 1000).toFixed(0)} s after the kill: ${back} of ${result.clients} clients resumed`);
     }
   }
-  const cpu = { server: meter.percent(pids.server), clients: meter.percent(pids.clients), redis: meter.percent(pids.redis), bench: meter.percent(pids.bench) };
-  const machine = meter.machinePercent() * os.cpus().length;
+  const cpu = shares(meter, pids);
   await sleep(2_000);
-  return { killAt, listeningAt, cpu: { ...cpu, others: machine - cpu.server - cpu.clients - cpu.redis - cpu.bench } };
+  return { killAt, listeningAt, cpu };
 }

@@ -5,7 +5,7 @@ import type { RunResult } from "./synthetic-publisher";
 /** What bench/relay-load.ts measured, and the tables it prints from it. */
 
 export interface CpuShare {
-  /** % of one core, over publishing and draining. */
+  /** % of one core (in a step: while publishing). */
   server: number;
   clients: number;
   redis: number;
@@ -29,6 +29,8 @@ export interface StepResult {
   drainMs: number;
   keptUp: boolean;
   cpu: CpuShare;
+  /** The server's CPU time per delivered message, µs, up to the last delivery (NaN when some never came). */
+  cpuMicrosPerMessage: number;
   /** Server RSS, bytes: the highest sampled during the step (garbage included), and after it once garbage was collected. */
   rssPeak: number;
   rssAfter: number;
@@ -58,19 +60,11 @@ export interface ServerResult {
 const MB = 1024 * 1024;
 const kbPerConnection = (bytes: number, clients: number) => bytes / 1024 / Math.max(1, clients);
 
-/**
- * The server's CPU time per delivered message, µs: what a delivery costs it, which depends far
- * less than throughput or latency on how much of a shared machine the server was given.
- */
-export function cpuMicrosPerMessage(step: StepResult): number {
-  return step.delivered > 0 ? (step.cpu.server / 100 / step.delivered) * 1e6 : Number.NaN;
-}
-
 export function stepsTable(results: ServerResult[]): string {
   const rows = results.flatMap((r) =>
     r.steps.map((s) => [
       r.server, r.clients, s.rate, s.offered, s.delivered, s.stats.latency.percentile(50), s.stats.latency.percentile(99), s.stats.latency.max,
-      s.drainMs, s.cpu.server, cpuMicrosPerMessage(s), s.cpu.clients, s.cpu.redis, s.cpu.bench, Math.max(0, s.cpu.others), s.missing, s.stats.disconnects, s.behind, s.stats.gaps + s.stats.duplicates, s.keptUp ? "yes" : "no",
+      s.drainMs, s.cpu.server, s.cpuMicrosPerMessage, s.cpu.clients, s.cpu.redis, s.cpu.bench, Math.max(0, s.cpu.others), s.missing, s.stats.disconnects, s.behind, s.stats.gaps + s.stats.duplicates, s.keptUp ? "yes" : "no",
     ]),
   );
   return table(
@@ -140,7 +134,7 @@ export function targetsTable(relay: ServerResult, baseline: ServerResult | undef
   if (!relay.storm) {
     rows.push(["throughput: best delivered msg/s over the steps", best(relay), best(baseline), "≥ 100,000", verdict(best(relay) >= 100_000)]);
     rows.push(["  relay ÷ bare ws", baseline ? best(relay) / best(baseline) : Number.NaN, baseline ? 1 : Number.NaN, "≥ 0.5", baseline ? verdict(best(relay) / best(baseline) >= 0.5) : "not compared"]);
-    const micros = (r: ServerResult | undefined) => (r?.steps[0] ? cpuMicrosPerMessage(r.steps[0]) : Number.NaN);
+    const micros = (r: ServerResult | undefined) => r?.steps[0]?.cpuMicrosPerMessage ?? Number.NaN;
     rows.push(["  server CPU per delivered message at the steady rate, µs", micros(relay), micros(baseline), "—", "(context)"]);
   }
   const retained = (r: ServerResult | undefined) => (r?.steps[0] ? kbPerConnection(r.steps[0].rssAfter - r.rss.before, r.clients) : Number.NaN);

@@ -69,16 +69,21 @@ export class CpuMeter {
     }
   }
 
-  /** % of one core used by `pids` (those given to the constructor) since it was made. */
-  percent(pids: number[]): number {
-    const seconds = (performance.now() - this.startedAt) / 1000;
+  /** CPU seconds used by `pids` (those given to the constructor) since it was made. */
+  cpuSeconds(pids: number[]): number {
     let ticks = 0;
     for (const pid of pids) {
       const now = readTicks(pid) ?? this.last.get(pid) ?? 0;
       this.last.set(pid, now);
       ticks += now - (this.start.get(pid) ?? now);
     }
-    return seconds > 0 ? (100 * ticks) / clockTicksPerSecond() / seconds : 0;
+    return ticks / clockTicksPerSecond();
+  }
+
+  /** % of one core used by `pids` since it was made. */
+  percent(pids: number[]): number {
+    const seconds = (performance.now() - this.startedAt) / 1000;
+    return seconds > 0 ? (100 * this.cpuSeconds(pids)) / seconds : 0;
   }
 
   /** % of all the machine's cores that were busy since it was made (anyone's work, ours included). */
