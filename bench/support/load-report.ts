@@ -79,12 +79,18 @@ export function memoryTable(results: ServerResult[]): string {
     results.map((r) => {
       const steady = steadyPeak(r);
       const after = r.steps[0]?.rssAfter ?? Number.NaN;
+      const held = r.steps[0] ? heldPerConnection(r, r.steps[0]) : Number.NaN;
       const marginal = kbPerConnection(r.rss.connected - r.rss.half.rss, r.clients - r.rss.half.clients);
       const any = Math.max(steady, ...r.steps.map((s) => s.rssPeak));
       const per = (bytes: number) => kbPerConnection(bytes - r.rss.before, r.clients);
-      return [r.server, r.clients, r.rss.before / MB, r.rss.half.rss / MB, r.rss.connected / MB, steady / MB, after / MB, any / MB, per(r.rss.connected), marginal, per(after), per(steady)];
+      return [r.server, r.clients, r.rss.before / MB, r.rss.half.rss / MB, r.rss.connected / MB, steady / MB, after / MB, any / MB, per(r.rss.connected), marginal, held, per(steady)];
     }),
   );
+}
+
+/** KB a connection holds after the step, once garbage is collected; unknown when the server dropped connections in it. */
+function heldPerConnection(r: ServerResult, step: StepResult): number {
+  return step.stats.disconnects > 0 ? Number.NaN : kbPerConnection(step.rssAfter - r.rss.before, r.clients);
 }
 
 /** Peak RSS while connected and under the steady rate, bytes. A step that fell behind holds its backlog in memory, which is not a per-connection cost. */
@@ -137,7 +143,7 @@ export function targetsTable(relay: ServerResult, baseline: ServerResult | undef
     const micros = (r: ServerResult | undefined) => r?.steps[0]?.cpuMicrosPerMessage ?? Number.NaN;
     rows.push(["  server CPU per delivered message at the steady rate, µs", micros(relay), micros(baseline), "—", "(context)"]);
   }
-  const retained = (r: ServerResult | undefined) => (r?.steps[0] ? kbPerConnection(r.steps[0].rssAfter - r.rss.before, r.clients) : Number.NaN);
+  const retained = (r: ServerResult | undefined) => (r?.steps[0] ? heldPerConnection(r, r.steps[0]) : Number.NaN);
   rows.push(["memory per connection held: (RSS after the steady step, GC'd − before) ÷ clients, KB", retained(relay), retained(baseline), "< 30", verdict(retained(relay) < 30)]);
   rows.push(["memory per connection at peak: (peak RSS at the steady rate − before) ÷ clients, KB", perConn(relay), perConn(baseline), "< 30", verdict(perConn(relay) < 30)]);
   if (relay.storm) rows.push(stormTarget(relay));
