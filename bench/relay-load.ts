@@ -157,12 +157,15 @@ function report(results: ServerResult[], options: Options): void {
   if (!relay) return;
   console.log(`\nDelivery per step (CPU in % of one core while publishing; "others" is load on the machine that is not this bench's; µs / msg is the server's CPU time per delivered message up to the last delivery)\n`);
   console.log(stepsTable(results));
+  const drops = results.flatMap((r) => r.steps.filter((s) => s.stats.disconnects > 0).map((s) => `${r.server} at ${s.rate} deltas/s: ${Object.entries(s.stats.reasons).map(([reason, n]) => `${n} × ${reason}`).join(", ")}`));
+  if (drops.length) console.log(`\nConnections lost, by the client's reason: ${drops.join("; ")}`);
   console.log(`\nmissing: deliveries that never came; dropped conns: connections the server closed (a client that cannot answer its heartbeat behind a backlog is dropped) and, outside --storm, do not come back; behind: connections without the last seq ${DRAIN_TIMEOUT_MS / 1000} s after publishing stopped.`);
   console.log(`\nMemory (RSS of the server process: before / half / all after a full GC through its inspector; peaks sampled every 250 ms during a step, garbage included)\n`);
   console.log(memoryTable(results));
   if (relay.storm) {
     console.log(`\nReconnect storm: kill -9 of the relay under ${options.rate} deltas/s, restarted at once on the same port\n`);
     console.log(stormTable(relay));
+    console.log(`\nConnections lost during the storm, by the client's reason: ${Object.entries(relay.storm.stats.reasons).map(([reason, n]) => `${n} × ${reason}`).join(", ")}`);
   }
   console.log(`\nTargets (docs/targets.md)\n`);
   console.log(targetsTable(relay, baseline));

@@ -33,6 +33,8 @@ class Measurement {
   failedResumes = 0;
   firstError: string | null = null;
   modes = { snapshot: 0, replay: 0, current: 0 };
+  /** Why connections were lost ("ping timeout", "transport close", …), counted. */
+  reasons: Record<string, number> = {};
   readonly recoveries = new Map<LoadClient, Recovery>();
   private base = { gaps: 0, duplicates: 0, resyncs: 0 };
 
@@ -50,8 +52,9 @@ class Measurement {
     if (recovery && recovery.resumedAt !== null && recovery.firstLiveAt === null && outcome === "applied") recovery.firstLiveAt = now;
   }
 
-  disconnected(client: LoadClient, now: number): void {
+  disconnected(client: LoadClient, now: number, reason: string): void {
     this.disconnects += 1;
+    this.reasons[reason] = (this.reasons[reason] ?? 0) + 1;
     this.recoveries.set(client, { disconnectedAt: now, reconnectedAt: null, resumedAt: null, firstLiveAt: null });
   }
 
@@ -60,7 +63,7 @@ class Measurement {
   }
 
   reset(clients: LoadClient[]): void {
-    Object.assign(this, { deliveries: 0, firstAt: 0, lastAt: 0, replayed: 0, disconnects: 0, failedResumes: 0, firstError: null, modes: { snapshot: 0, replay: 0, current: 0 } });
+    Object.assign(this, { deliveries: 0, firstAt: 0, lastAt: 0, replayed: 0, disconnects: 0, failedResumes: 0, firstError: null, modes: { snapshot: 0, replay: 0, current: 0 }, reasons: {} });
     this.latency.reset();
     this.recoveries.clear();
     this.base = totals(clients);
@@ -79,6 +82,7 @@ class Measurement {
       duplicates: now.duplicates - this.base.duplicates,
       resyncs: now.resyncs - this.base.resyncs,
       disconnects: this.disconnects,
+      reasons: this.reasons,
       modes: this.modes,
       recoveries: [...this.recoveries.values()],
       failedResumes: this.failedResumes,
@@ -119,7 +123,7 @@ function openSocketIo(command: Connect): Promise<LoadClient> {
   socket.on("odds:delta", (delta) => measurement.delta(client, delta, Date.now()));
   socket.on("disconnect", (reason) => {
     client.live = false;
-    measurement.disconnected(client, Date.now());
+    measurement.disconnected(client, Date.now(), reason);
     if (reason === "io server disconnect" && command.reconnect) socket.connect(); // as the page does
   });
   return new Promise((resolve, reject) => {
@@ -197,8 +201,8 @@ function openWs(command: Connect): Promise<LoadClient> {
       measurement.error(`ws: ${error.message}`);
       reject(error);
     });
-    ws.on("close", () => {
-      if (client.live) measurement.disconnected(client, Date.now());
+    ws.on("close", (code) => {
+      if (client.live) measurement.disconnected(client, Date.now(), `close ${code}`);
       client.live = false;
     });
   });

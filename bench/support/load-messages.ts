@@ -52,6 +52,8 @@ export const ClientStats = z.object({
   duplicates: z.number().int(),
   resyncs: z.number().int(),
   disconnects: z.number().int(),
+  /** Lost connections by the reason the client gave ("ping timeout", "transport close", …). */
+  reasons: z.record(z.string(), z.number().int()),
   modes: z.object({ snapshot: z.number().int(), replay: z.number().int(), current: z.number().int() }),
   recoveries: z.array(Recovery),
   /** Resubscriptions refused or unanswered, with the first reason. */
