@@ -61,27 +61,40 @@ const Options = z.object({
 });
 type Options = z.infer<typeof Options>;
 
+/** A usage problem found before anything started: one line, exit code 2, no stack. */
+function fail(message: string): never {
+  process.stderr.write(`relay-load: ${message}\n`);
+  process.exit(2);
+}
+
+const ARGUMENTS = {
+  clients: { type: "string", default: "5000" },
+  procs: { type: "string", default: "5" },
+  rate: { type: "string", default: "10" },
+  seconds: { type: "string", default: "20" },
+  ramp: { type: "string", default: "5" },
+  "step-seconds": { type: "string", default: "8" },
+  sports: { type: "string", default: DEMO_SPORTS.map((s) => s.key).join(",") },
+  events: { type: "string", default: "12" },
+  changes: { type: "string", default: "10" },
+  storm: { type: "boolean", default: false },
+  compare: { type: "boolean", default: true },
+  "no-compare": { type: "boolean", default: false },
+} as const;
+
 function parseOptions(argv: string[]): Options {
-  const { values } = parseArgs({
-    args: argv,
-    options: {
-      clients: { type: "string", default: "5000" },
-      procs: { type: "string", default: "5" },
-      rate: { type: "string", default: "10" },
-      seconds: { type: "string", default: "20" },
-      ramp: { type: "string", default: "5" },
-      "step-seconds": { type: "string", default: "8" },
-      sports: { type: "string", default: DEMO_SPORTS.map((s) => s.key).join(",") },
-      events: { type: "string", default: "12" },
-      changes: { type: "string", default: "10" },
-      storm: { type: "boolean", default: false },
-      compare: { type: "boolean", default: true },
-      "no-compare": { type: "boolean", default: false },
-    },
-  });
+  const values = readArguments(argv);
   const parsed = Options.safeParse({ ...values, stepSeconds: values["step-seconds"], compare: values.compare && !values["no-compare"] });
-  if (!parsed.success) throw new Error(`bad option --${String(parsed.error.issues[0]?.path[0])}: ${parsed.error.issues[0]?.message}`);
+  if (!parsed.success) fail(`bad option --${String(parsed.error.issues[0]?.path[0])}: ${parsed.error.issues[0]?.message}`);
   return parsed.data;
+}
+
+function readArguments(argv: string[]) {
+  try {
+    return parseArgs({ args: argv, options: ARGUMENTS }).values;
+  } catch (error) {
+    return fail(error instanceof Error ? error.message : String(error));
+  }
 }
 
 /** Everything the bench started, stopped in reverse order however it ends. */
@@ -102,7 +115,7 @@ function checkLimits(clients: number): void {
   const limit = openFileLimit();
   const needed = clients + 1_024;
   console.log(`open-file limit ${limit} (a server process needs about ${needed})`);
-  if (limit < needed) throw new Error(`The open-file limit (${limit}) is too low for ${clients} clients: the server holds one descriptor per client. Raise it with \`ulimit -n ${clients + 4_096}\`, or pass fewer --clients.`);
+  if (limit < needed) fail(`the open-file limit (${limit}) is too low for ${clients} clients: the server holds one descriptor per client. Raise it with \`ulimit -n ${clients + 4_096}\`, or pass fewer --clients.`);
   const [low, high] = readFileSync("/proc/sys/net/ipv4/ip_local_port_range", "utf8").trim().split(/\s+/).map(Number);
   const ports = (high ?? 0) - (low ?? 0) + 1;
   if (ports < clients * 3) console.log(`warning: only ${ports} ephemeral ports (ip_local_port_range) for 2 × ${clients} clients and their reconnects; connections may fail`);
