@@ -172,7 +172,7 @@ function report(results: ServerResult[], options: Options): void {
   console.log(stepsTable(results));
   const drops = results.flatMap((r) => r.steps.filter((s) => s.stats.disconnects > 0).map((s) => `${r.server} at ${s.rate} deltas/s: ${Object.entries(s.stats.reasons).map(([reason, n]) => `${n} × ${reason}`).join(", ")}`));
   if (drops.length) console.log(`\nConnections lost, by the client's reason: ${drops.join("; ")}`);
-  console.log(`\nmissing: deliveries that never came; dropped conns: connections the server closed (a client that cannot answer its heartbeat behind a backlog is dropped) and, outside --storm, do not come back; behind: connections without the last seq ${DRAIN_TIMEOUT_MS / 1000} s after publishing stopped.`);
+  console.log(`\nmissing: deliveries that never came; merged: seqs that came inside a delta merging several (a server conflating for slow clients); dropped conns: connections the server closed (a client that cannot answer its heartbeat behind a backlog is dropped) and, outside --storm, do not come back; behind: connections without the last seq ${DRAIN_TIMEOUT_MS / 1000} s after publishing stopped.`);
   console.log(`\nMemory (RSS of the server process: before / half / all after a full GC through its inspector; peaks sampled every 250 ms during a step, garbage included)\n`);
   console.log(memoryTable(results));
   if (relay.storm) {

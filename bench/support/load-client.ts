@@ -36,7 +36,7 @@ class Measurement {
   /** Why connections were lost ("ping timeout", "transport close", …), counted. */
   reasons: Record<string, number> = {};
   readonly recoveries = new Map<LoadClient, Recovery>();
-  private base = { gaps: 0, duplicates: 0, resyncs: 0 };
+  private base = { gaps: 0, duplicates: 0, resyncs: 0, merged: 0 };
 
   delta(client: LoadClient, delta: Delta, now: number): void {
     const outcome = client.tracker.delta(delta.sport, delta.seq, delta.prevSeq);
@@ -81,6 +81,7 @@ class Measurement {
       gaps: now.gaps - this.base.gaps,
       duplicates: now.duplicates - this.base.duplicates,
       resyncs: now.resyncs - this.base.resyncs,
+      merged: now.merged - this.base.merged,
       disconnects: this.disconnects,
       reasons: this.reasons,
       modes: this.modes,
@@ -91,12 +92,13 @@ class Measurement {
   }
 }
 
-function totals(clients: LoadClient[]): { gaps: number; duplicates: number; resyncs: number } {
-  const sum = { gaps: 0, duplicates: 0, resyncs: 0 };
+function totals(clients: LoadClient[]): { gaps: number; duplicates: number; resyncs: number; merged: number } {
+  const sum = { gaps: 0, duplicates: 0, resyncs: 0, merged: 0 };
   for (const { tracker } of clients) {
     sum.gaps += tracker.gaps;
     sum.duplicates += tracker.duplicates;
     sum.resyncs += tracker.resyncs;
+    sum.merged += tracker.merged;
   }
   return sum;
 }

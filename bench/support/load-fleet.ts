@@ -21,6 +21,7 @@ export interface FleetStats {
   gaps: number;
   duplicates: number;
   resyncs: number;
+  merged: number;
   disconnects: number;
   reasons: Record<string, number>;
   modes: ClientStats["modes"];
@@ -152,12 +153,12 @@ function failOnEarlyExit(procs: ClientProcess[]): Promise<never> {
 function merge(all: ClientStats[]): FleetStats {
   const latency = new LatencyHistogram();
   const merged: FleetStats = {
-    connected: 0, deliveries: 0, firstAt: 0, lastAt: 0, replayed: 0, latency, gaps: 0, duplicates: 0, resyncs: 0, disconnects: 0, reasons: {},
+    connected: 0, deliveries: 0, firstAt: 0, lastAt: 0, replayed: 0, latency, gaps: 0, duplicates: 0, resyncs: 0, merged: 0, disconnects: 0, reasons: {},
     modes: { snapshot: 0, replay: 0, current: 0 }, recoveries: [], failedResumes: 0, firstError: null,
   };
   for (const s of all) {
     latency.add(s.latency);
-    for (const key of ["connected", "deliveries", "replayed", "gaps", "duplicates", "resyncs", "disconnects", "failedResumes"] as const) merged[key] += s[key];
+    for (const key of ["connected", "deliveries", "replayed", "gaps", "duplicates", "resyncs", "merged", "disconnects", "failedResumes"] as const) merged[key] += s[key];
     for (const mode of ["snapshot", "replay", "current"] as const) merged.modes[mode] += s.modes[mode];
     for (const [reason, count] of Object.entries(s.reasons)) merged.reasons[reason] = (merged.reasons[reason] ?? 0) + count;
     if (s.firstAt > 0) merged.firstAt = merged.firstAt === 0 ? s.firstAt : Math.min(merged.firstAt, s.firstAt);

@@ -51,6 +51,8 @@ export const ClientStats = z.object({
   gaps: z.number().int(),
   duplicates: z.number().int(),
   resyncs: z.number().int(),
+  /** Seqs that arrived inside merged deltas (a server conflating for slow clients), not one by one. */
+  merged: z.number().int(),
   disconnects: z.number().int(),
   /** Lost connections by the reason the client gave ("ping timeout", "transport close", …). */
   reasons: z.record(z.string(), z.number().int()),

@@ -91,7 +91,7 @@ export async function runStep(c: Contender, shared: Shared, rate: number, second
     offered: (expected / (run.endedAt - run.startedAt)) * 1000,
     // Over the publishing window, or longer when the last deliveries came after it.
     delivered: (stats.deliveries / (Math.max(run.endedAt, stats.lastAt) - run.startedAt)) * 1000,
-    missing: expected - stats.deliveries,
+    missing: expected - stats.deliveries - stats.merged,
     drainMs,
     keptUp: behind === 0 && drainMs <= KEPT_UP_DRAIN_MS,
     cpu,

@@ -24,6 +24,7 @@ export interface StepResult {
   /** Deliveries per second the publisher's rate asked for, and what the clients received. */
   offered: number;
   delivered: number;
+  /** Deliveries that never came, neither alone nor inside a merged delta. */
   missing: number;
   /** Last delivery − last commit, ms: how long the server took to empty its backlog once publishing stopped. */
   drainMs: number;
@@ -64,11 +65,11 @@ export function stepsTable(results: ServerResult[]): string {
   const rows = results.flatMap((r) =>
     r.steps.map((s) => [
       r.server, r.clients, s.rate, s.offered, s.delivered, s.stats.latency.percentile(50), s.stats.latency.percentile(99), s.stats.latency.max,
-      s.drainMs, s.cpu.server, s.cpuMicrosPerMessage, s.cpu.clients, s.cpu.redis, s.cpu.bench, Math.max(0, s.cpu.others), s.missing, s.stats.disconnects, s.behind, s.stats.gaps + s.stats.duplicates, s.keptUp ? "yes" : "no",
+      s.drainMs, s.cpu.server, s.cpuMicrosPerMessage, s.cpu.clients, s.cpu.redis, s.cpu.bench, Math.max(0, s.cpu.others), s.missing, s.stats.merged, s.stats.disconnects, s.behind, s.stats.gaps + s.stats.duplicates, s.keptUp ? "yes" : "no",
     ]),
   );
   return table(
-    ["server", "clients", "deltas/s", "offered msg/s", "delivered msg/s", "p50 ms", "p99 ms", "max ms", "drain ms", "server CPU %", "server CPU µs / msg", "clients CPU %", "redis CPU %", "bench CPU %", "others CPU %", "missing", "dropped conns", "behind", "gaps+dups", "kept up"],
+    ["server", "clients", "deltas/s", "offered msg/s", "delivered msg/s", "p50 ms", "p99 ms", "max ms", "drain ms", "server CPU %", "server CPU µs / msg", "clients CPU %", "redis CPU %", "bench CPU %", "others CPU %", "missing", "merged", "dropped conns", "behind", "gaps+dups", "kept up"],
     rows,
   );
 }

@@ -18,6 +18,14 @@ describe("SeqTracker", () => {
     expect(tracker.gaps).toBe(1);
   });
 
+  it("takes a delta that merges several seqs onto the one held, counting the seqs it stands for", () => {
+    const tracker = new SeqTracker("snapshot");
+    tracker.snapshot("nba", 10, false);
+    expect(tracker.delta("nba", 14, 10)).toBe("applied");
+    expect(tracker.delta("nba", 15, 14)).toBe("applied");
+    expect({ gaps: tracker.gaps, merged: tracker.merged }).toEqual({ gaps: 0, merged: 3 });
+  });
+
   it("counts a repeated or older seq as a duplicate and keeps what it holds", () => {
     const tracker = new SeqTracker("snapshot");
     tracker.snapshot("nba", 10, false);

@@ -1,8 +1,11 @@
 /**
  * One client's view of the seq chain per sport, as the protocol promises it: a state at some seq
- * (a snapshot, or for a stateless baseline the first delta seen), then seq + 1, seq + 2, … A delta
- * whose `prevSeq` is not the seq held is a gap; one at or below it is a duplicate. Either is a
- * failure of the server under test, so the tracker counts them and moves on to the delta's seq.
+ * (a snapshot, or for a stateless baseline the first delta seen), then deltas each applying on
+ * top of the seq held (`prevSeq`). A delta whose `prevSeq` is not the seq held is a gap; one at or
+ * below it is a duplicate. Either is a failure of the server under test, so the tracker counts
+ * them and moves on to the delta's seq. A delta spanning several seqs (`seq − prevSeq > 1`, a
+ * server merging deltas for a slow client) continues the chain; the seqs it stands for are
+ * counted as merged.
  */
 export type DeltaOutcome = "applied" | "duplicate" | "gap";
 
@@ -12,6 +15,8 @@ export class SeqTracker {
   duplicates = 0;
   /** Snapshots flagged `resync` (a resume the server could not replay). */
   resyncs = 0;
+  /** Seqs received inside merged deltas rather than one by one. */
+  merged = 0;
 
   /**
    * @param anchor what a sport's chain starts from: `snapshot` (the relay sends one before any
@@ -38,7 +43,10 @@ export class SeqTracker {
       return "duplicate";
     }
     this.held.set(sport, seq);
-    if (prevSeq === held) return "applied";
+    if (prevSeq === held) {
+      this.merged += seq - prevSeq - 1;
+      return "applied";
+    }
     this.gaps += 1;
     return "gap";
   }

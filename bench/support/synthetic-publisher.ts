@@ -172,8 +172,11 @@ export class SyntheticPublisher {
 function makeEvent(sport: string, i: number, rng: () => number): EventOdds {
   const p = 0.25 + rng() * 0.5;
   const price = (q: number) => Math.round((1 / (q * 1.05)) * 100) / 100;
+  // `implied` and `fairPrice` are for a protocol whose outcomes carry them; where they are not
+  // part of the schema yet, parsing the event drops them.
   const outcome = (name: string, q: number, point: number | null = null) => ({
     name, point, price: price(q), fair: Math.round(q * 10_000) / 10_000, pool: 0.5, best: { book: "pinnacle", price: price(q) + 0.04 }, edge: 0.01,
+    implied: Math.round((1 / price(q)) * 10_000) / 10_000, fairPrice: Math.round((1 / q) * 1_000) / 1_000,
   });
   const market = (key: string, line: number | null, outcomes: MarketOdds["outcomes"]): MarketOdds => ({ key, line, status: "open", arb: false, outcomes });
   return {
