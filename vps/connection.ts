@@ -221,7 +221,8 @@ async function subscribe(socket: RelaySocket, ctx: ConnectionContext, raw: unkno
     let plan: ResumePlan = since === undefined || refiltered ? { mode: "snapshot" } : ctx.cache.resumePlan(sport, since, older.get(sport) ?? []);
     if (plan.mode === "replay" && !ctx.slow.replayFits(plan.deltas)) plan = { mode: "snapshot" };
     if (plan.mode === "snapshot") socket.emit("odds:snapshot", ctx.delivery.snapshot(sport, filter, since !== undefined || refiltered));
-    if (plan.mode === "replay") for (const delta of plan.deltas) socket.emit("odds:delta", packDelta(filterDelta(toClientDelta(delta), filter)));
+    if (plan.mode === "replay" && since !== undefined && parsed.data.replay === "merged") socket.emit("odds:delta", ctx.delivery.replay(sport, since, plan.deltas, filter));
+    else if (plan.mode === "replay") for (const delta of plan.deltas) socket.emit("odds:delta", packDelta(filterDelta(toClientDelta(delta), filter)));
     joinSport(socket, sport, filter);
     ctx.slow.subscribed(socket, sport);
     result.sports[sport] = { seq: ctx.cache.seq(sport) ?? 0, mode: plan.mode, replayed: plan.mode === "replay" ? plan.deltas.length : 0 };

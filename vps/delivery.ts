@@ -1,5 +1,6 @@
 import type { EventEmitter } from "node:events";
-import { type EventBooks, type OddsDelta, type OddsDeltaMessage, type OddsSnapshot, ROOMS, packDelta } from "../lib/protocol";
+import { type EventBooks, type OddsDelta, type OddsDeltaMessage, type OddsSnapshot, ROOMS, type WireDelta, packDelta } from "../lib/protocol";
+import { mergeDeltas } from "./conflation";
 import { type Filter, filterBooks, filterDelta, filterSnapshot, parseFilteredRoom, sportRoom } from "./filters";
 import type { RelayMetrics } from "./metrics";
 import { type SportCache, toClientDelta } from "./sport-cache";
@@ -36,6 +37,8 @@ export interface Adapter extends EventEmitter {
 export class Delivery {
   private readonly sportVariants = new Map<string, Map<string, Variant>>();
   private readonly eventVariants = new Map<string, Map<string, Variant>>();
+  /** Per sport, the resume replays built at its current seq, by (resumed seq, room). */
+  private readonly replays = new Map<string, { seq: number; built: Map<string, WireDelta> }>();
 
   constructor(
     private readonly local: Broadcaster,
@@ -75,6 +78,26 @@ export class Delivery {
     this.send(whole, "odds:delta", packed);
     if (empty.length) this.send(empty, "odds:delta", { ...packed, byEvent: {} });
     for (const [room, filtered] of cuts) this.send([room], "odds:delta", packDelta(filtered));
+  }
+
+  /**
+   * What a subscriber resuming from `since` is sent: the deltas it missed (`deltas`, contiguous
+   * from `since` to the sport's current seq) merged into one whose prevSeq is `since`, cut by its
+   * filter and packed. One message instead of one per missed delta: when a relay restarts, its
+   * thousands of clients resume at once, mostly from the same seq, and each distinct
+   * (seq, filter) is merged and packed once for all of them.
+   */
+  replay(sport: string, since: number, deltas: readonly OddsDeltaMessage[], filter: Filter): WireDelta {
+    const seq = deltas[deltas.length - 1]?.seq ?? since;
+    let memo = this.replays.get(sport);
+    if (!memo || memo.seq !== seq) this.replays.set(sport, (memo = { seq, built: new Map() }));
+    const key = `${since}|${sportRoom(sport, filter)}`;
+    let wire = memo.built.get(key);
+    if (!wire) {
+      wire = packDelta(filterDelta(mergeDeltas(since, deltas.map(toClientDelta)), filter));
+      memo.built.set(key, wire);
+    }
+    return wire;
   }
 
   /** After the sport's state was reloaded: every room gets a snapshot flagged resync. */

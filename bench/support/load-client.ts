@@ -41,7 +41,8 @@ class Measurement {
   delta(client: LoadClient, delta: Delta, now: number): void {
     const outcome = client.tracker.delta(delta.sport, delta.seq, delta.prevSeq);
     if (!client.live) {
-      this.replayed += 1;
+      // Resumes ask for a merged replay: one delta standing for every seq it spans.
+      this.replayed += delta.seq - delta.prevSeq;
       return;
     }
     this.deliveries += 1;
@@ -161,7 +162,7 @@ async function subscribe(socket: Socket<ServerToClientEvents, ClientToServerEven
   const timedOut: Ack<SubscribeResult> = { ok: false, error: { code: "unavailable", message: "no subscribe ack within 30 s" } };
   const ack: Ack<SubscribeResult> = await socket
     .timeout(30_000)
-    .emitWithAck("subscribe", { sports, ...(Object.keys(resume).length ? { resume } : {}) })
+    .emitWithAck("subscribe", { sports, ...(Object.keys(resume).length ? { resume, replay: "merged" } : {}) })
     .catch(() => timedOut);
   if (!ack.ok) {
     if (resuming) measurement.failedResumes += 1;

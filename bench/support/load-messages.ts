@@ -45,7 +45,7 @@ export const ClientStats = z.object({
   deliveries: z.number().int(),
   firstAt: z.number(),
   lastAt: z.number(),
-  /** Deltas replayed to resuming connections, before their subscription's ack. */
+  /** Deltas replayed to resuming connections before their subscription's ack (a merged replay counts every seq it spans). */
   replayed: z.number().int(),
   latency: Sparse,
   gaps: z.number().int(),

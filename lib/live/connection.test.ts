@@ -119,7 +119,7 @@ describe("LiveConnection", () => {
     connection.follow("soccer_epl");
     connection.connect();
     await until(() => requests.length === 2); // the first retry waits 0.5–1 s
-    expect(requests[1]).toEqual({ sports: ["soccer_epl"], resume: { soccer_epl: 9 } });
+    expect(requests[1]).toEqual({ sports: ["soccer_epl"], resume: { soccer_epl: 9 }, replay: "merged" });
     expect(seen).toContain("reconnecting slow_consumer: too slow: behind for over 30000 ms; reconnect and resume");
     await until(() => connection.status().state === "live");
     expect(connection.status().error).toBeNull();
@@ -157,7 +157,7 @@ describe("LiveConnection", () => {
     connection.follow("soccer_epl");
     connection.connect();
     await until(() => requests.length === 2);
-    expect(requests[1]).toEqual({ sports: ["soccer_epl"], resume: { soccer_epl: 9 } });
+    expect(requests[1]).toEqual({ sports: ["soccer_epl"], resume: { soccer_epl: 9 }, replay: "merged" });
     expect(connection.status().state).toBe("live");
   });
 });

@@ -315,7 +315,7 @@ export class LiveConnection {
   }
 
   private async subscribe(sports: string[], resume: Record<string, number>): Promise<void> {
-    const request = { sports, ...(this.events.size ? { events: [...this.events] } : {}), ...(Object.keys(resume).length ? { resume } : {}) };
+    const request = { sports, ...(this.events.size ? { events: [...this.events] } : {}), ...(Object.keys(resume).length ? { resume, replay: "merged" as const } : {}) };
     try {
       const result = await this.socket.timeout(10_000).emitWithAck("subscribe", request);
       if (!result.ok) return this.update({ error: `${result.error.code}: ${result.error.message}` });

@@ -57,6 +57,13 @@ export const SubscribeRequest = z
     /** Last seq the client holds per sport; the relay replays from there when it can. */
     resume: z.record(SportKey, z.number().int().min(0)).optional(),
     /**
+     * How a `resume` is replayed: `each` (default) sends every missed delta in order; `merged`
+     * sends one delta from the resumed seq to the current one (prevSeq = the resumed seq), the
+     * missed changes compacted. The page asks for `merged`: a relay restart then costs one
+     * message per sport and client instead of one per missed delta.
+     */
+    replay: z.enum(["each", "merged"]).optional(),
+    /**
      * Only these markets, in snapshots, deltas and `event:books` of this request's sports and
      * events. Absent: every market. Replaces the filter a held sport or event had.
      */

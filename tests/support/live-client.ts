@@ -67,8 +67,10 @@ export function sequenceReport(received: Received[]): { first: number; last: num
       report.last = entry.seq;
       continue;
     }
+    // Chained on prevSeq, as the page checks: a merged delta (a resume's replay, a slow
+    // connection's catch-up) spans several seqs and follows exactly the seq held.
     if (seen.has(entry.seq) || entry.seq <= report.last) report.duplicates.push(entry.seq);
-    else if (entry.seq !== report.last + 1) report.gaps.push([report.last, entry.seq]);
+    else if (entry.prevSeq !== report.last) report.gaps.push([report.last, entry.seq]);
     seen.add(entry.seq);
     report.last = Math.max(report.last, entry.seq);
   }
