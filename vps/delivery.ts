@@ -81,11 +81,12 @@ export class Delivery {
   }
 
   /**
-   * What a subscriber resuming from `since` is sent: the deltas it missed (`deltas`, contiguous
-   * from `since` to the sport's current seq) merged into one whose prevSeq is `since`, cut by its
-   * filter and packed. One message instead of one per missed delta: when a relay restarts, its
-   * thousands of clients resume at once, mostly from the same seq, and each distinct
-   * (seq, filter) is merged and packed once for all of them.
+   * What a connection catching up from `since` is sent (a `replay: "merged"` resume, or a slow
+   * consumer that drained): the deltas it missed (`deltas`, contiguous from `since` to the sport's
+   * current seq) merged into one whose prevSeq is `since`, cut by its filter and packed. One
+   * message instead of one per missed delta: when a relay restarts, its thousands of clients
+   * resume at once, mostly from the same seq, and each distinct (seq, filter) is merged and packed
+   * once for all of them.
    */
   replay(sport: string, since: number, deltas: readonly OddsDeltaMessage[], filter: Filter): WireDelta {
     const seq = deltas[deltas.length - 1]?.seq ?? since;

@@ -1,11 +1,10 @@
 import type { Logger } from "../lib/log";
-import { type ClientStats, type EventBooks, type OddsDeltaMessage, type SportLag, packDelta } from "../lib/protocol";
-import { mergeDeltas } from "./conflation";
+import type { ClientStats, EventBooks, OddsDeltaMessage, SportLag } from "../lib/protocol";
 import type { RelaySocket } from "./connection";
 import { type Delivery, SLOW_ROOM } from "./delivery";
-import { type Filter, filterBooks, filterDelta } from "./filters";
+import { type Filter, filterBooks } from "./filters";
 import type { RelayMetrics } from "./metrics";
-import { type SportCache, toClientDelta } from "./sport-cache";
+import type { SportCache } from "./sport-cache";
 
 /**
  * Slow consumers: connections that do not read as fast as odds move.
@@ -242,7 +241,7 @@ export class SlowConsumers {
     if (current === null || current === held) return;
     const plan = this.cache.resumePlan(sport, held, []);
     if (plan.mode === "replay") {
-      socket.emit("odds:delta", packDelta(filterDelta(mergeDeltas(held, plan.deltas.map(toClientDelta)), filter)));
+      socket.emit("odds:delta", this.delivery.replay(sport, held, plan.deltas, filter));
       this.conflate(out, plan.deltas.length);
     } else if (plan.mode === "snapshot") {
       socket.emit("odds:snapshot", this.delivery.snapshot(sport, filter, true));
