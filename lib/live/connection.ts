@@ -10,13 +10,11 @@ import {
   EventBooks,
   EventUpdate,
   type FeedStatus,
-  OddsDeltaSchema,
   OddsSnapshotSchema,
   type ServerToClientEvents,
   SportsSummary,
   UserUpdate,
-  WireDeltaSchema,
-  unpackDelta,
+  readWireDelta,
 } from "../protocol";
 import type { AccountStore } from "./account-store";
 import type { OddsStore } from "./odds-store";
@@ -233,13 +231,11 @@ export class LiveConnection {
       this.update({ lastUpdateAt: Date.now() });
     });
     socket.on("odds:delta", (raw) => {
-      const wire = WireDeltaSchema.safeParse(raw);
-      if (!wire.success) return this.rejected("delta", raw);
-      const delta = OddsDeltaSchema.safeParse(unpackDelta(wire.data));
-      if (!delta.success) return this.rejected("delta", raw);
-      this.store.applyDelta(delta.data);
+      const delta = readWireDelta(raw);
+      if (!delta) return this.rejected("delta", raw);
+      this.store.applyDelta(delta);
       // From the database write when the delta says when it was, else from the publisher's commit.
-      this.sample(Date.now() - (delta.data.origin ?? delta.data.ts));
+      this.sample(Date.now() - (delta.origin ?? delta.ts));
       this.update({ lastUpdateAt: Date.now() });
     });
     socket.on("feed:status", (feed) => this.update({ feed }));

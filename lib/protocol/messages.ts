@@ -290,7 +290,7 @@ export interface ClientToServerEvents {
 /** Socket.IO event map, relay → client. */
 export interface ServerToClientEvents {
   "odds:snapshot": (snapshot: OddsSnapshot) => void;
-  /** A delta in its packed wire form (wire.ts): unpack it, then validate with OddsDeltaSchema. */
+  /** A delta in its packed wire form (wire.ts): read it with readWireDelta. */
   "odds:delta": (delta: WireDelta) => void;
   "event:update": (update: EventUpdate) => void;
   "feed:status": (status: FeedStatus) => void;

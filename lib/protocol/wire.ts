@@ -1,7 +1,7 @@
 import { z } from "zod";
 import type { Change } from "./changes";
-import type { OddsDelta } from "./messages";
-import { Id, SportKey } from "./odds";
+import { type OddsDelta, OddsDeltaSchema } from "./messages";
+import { Id } from "./odds";
 
 /**
  * The form a delta takes on the relay → client wire: its changes grouped by event, each event's as
@@ -15,22 +15,13 @@ import { Id, SportKey } from "./odds";
  * `changes: Change[]`. `packDelta` runs once per delta (and per filter variant) in the relay;
  * `unpackDelta` runs in the client before the delta is validated and applied.
  */
-export interface WireDelta {
-  sport: string;
-  seq: number;
-  prevSeq: number;
-  ts: number;
-  origin?: number;
+export type WireDelta = Omit<OddsDelta, "changes"> & {
   /** eventId → [path, value, path, value, …]. Empty when nothing is left for this client. */
   byEvent: Record<string, unknown[]>;
-}
+};
 
-export const WireDeltaSchema = z.object({
-  sport: SportKey,
-  seq: z.number().int().min(1),
-  prevSeq: z.number().int().min(0),
-  ts: z.number(),
-  origin: z.number().optional(),
+/** A delta's envelope as OddsDeltaSchema checks it, with its changes packed. */
+export const WireDeltaSchema = OddsDeltaSchema.omit({ changes: true }).extend({
   byEvent: z.record(
     Id,
     z.array(z.unknown()).refine((list) => list.length % 2 === 0, "an event's changes are path, value pairs"),
@@ -54,4 +45,16 @@ export function unpackDelta(wire: WireDelta): OddsDelta {
   const delta: OddsDelta = { sport: wire.sport, seq: wire.seq, prevSeq: wire.prevSeq, ts: wire.ts, changes };
   if (wire.origin !== undefined) delta.origin = wire.origin;
   return delta;
+}
+
+/**
+ * A delta as it came off the wire, unpacked, with its envelope checked once and each change
+ * against the schema of its path; null when anything in it is malformed.
+ */
+export function readWireDelta(raw: unknown): OddsDelta | null {
+  const wire = WireDeltaSchema.safeParse(raw);
+  if (!wire.success) return null;
+  const delta = unpackDelta(wire.data);
+  const changes = OddsDeltaSchema.shape.changes.safeParse(delta.changes);
+  return changes.success ? { ...delta, changes: changes.data } : null;
 }
