@@ -80,11 +80,11 @@ export class LiveConnection {
   private refusalTimer: ReturnType<typeof setTimeout> | null = null;
   /** Handshakes refused in a row because the relay (or our address) is at its connection limit. */
   private fullRefusals = 0;
-  private fullTimer: ReturnType<typeof setTimeout> | null = null;
-  /** Server hang-ups in a row (e.g. `slow_consumer`), when the last connection began, and the timer that comes back. */
+  /** Server hang-ups in a row (e.g. `slow_consumer`), and when the last connection began. */
   private hangUps = 0;
   private connectedAt = 0;
-  private hangUpTimer: ReturnType<typeof setTimeout> | null = null;
+  /** The pending reconnect after a refusal for being full or a hang-up (see `comeBack`). */
+  private comeBackTimer: ReturnType<typeof setTimeout> | null = null;
   private readonly latencies: number[] = [];
   private pingTimer: ReturnType<typeof setInterval> | null = null;
   private current: ConnectionStatus = { state: "connecting", attempts: 0, lastUpdateAt: null, latencyMs: null, rttMs: null, feed: null, personal: false, error: null };
@@ -119,8 +119,7 @@ export class LiveConnection {
   close(): void {
     if (this.pingTimer) clearInterval(this.pingTimer);
     if (this.refusalTimer) clearTimeout(this.refusalTimer);
-    if (this.fullTimer) clearTimeout(this.fullTimer);
-    if (this.hangUpTimer) clearTimeout(this.hangUpTimer);
+    if (this.comeBackTimer) clearTimeout(this.comeBackTimer);
     this.socket.close();
   }
 
@@ -274,8 +273,7 @@ export class LiveConnection {
    */
   private full(): void {
     this.fullRefusals += 1;
-    if (this.fullTimer) clearTimeout(this.fullTimer);
-    this.fullTimer = setTimeout(() => this.reconnect(), jitteredWait(this.fullRefusals));
+    this.comeBack(this.fullRefusals);
   }
 
   /**
@@ -287,12 +285,15 @@ export class LiveConnection {
   private hungUp(): void {
     if (Date.now() - this.connectedAt > STABLE_AFTER_MS) this.hangUps = 0;
     this.hangUps += 1;
-    if (this.hangUpTimer) clearTimeout(this.hangUpTimer);
-    this.hangUpTimer = setTimeout(() => this.reconnect(), jitteredWait(this.hangUps));
+    this.comeBack(this.hangUps);
   }
 
-  private reconnect(): void {
-    if (!this.socket.active) this.socket.connect();
+  /** Connects again after the jittered wait for the `attempt`-th retry in a row (Socket.IO will not by itself). */
+  private comeBack(attempt: number): void {
+    if (this.comeBackTimer) clearTimeout(this.comeBackTimer);
+    this.comeBackTimer = setTimeout(() => {
+      if (!this.socket.active) this.socket.connect();
+    }, jitteredWait(attempt));
   }
 
   private rejected(kind: string, raw: unknown): void {
