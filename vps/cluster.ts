@@ -1,6 +1,7 @@
 import { AggregatorRegistry, Gauge, type Registry } from "prom-client";
 import type { Server } from "socket.io";
 import { z } from "zod";
+import { RelayInstance } from "../lib/protocol/admin-overview";
 
 /**
  * What relay instances ask each other through the Socket.IO Redis adapter (`serverSideEmit`).
@@ -10,13 +11,9 @@ import { z } from "zod";
  * still covers them all.
  */
 
-export const PeerSummary = z.object({
-  instanceId: z.string().min(1).max(200),
-  status: z.enum(["ok", "degraded"]),
-  connections: z.number().int().min(0),
-  uptimeSec: z.number().min(0),
-});
-export type PeerSummary = z.infer<typeof PeerSummary>;
+/** One instance's summary: what /health lists under `cluster`, and what the console reads. */
+export const PeerSummary = RelayInstance;
+export type PeerSummary = RelayInstance;
 
 /** Events between relay instances (the 3rd type parameter of Socket.IO's `Server`). */
 export interface InterServerEvents {
