@@ -1,7 +1,7 @@
 import { forbidden } from "next/navigation";
 import type { SessionUser } from "../../lib/accounts/sessions";
-import { env } from "../../lib/env";
 import { readOverview } from "../_lib/admin-overview";
+import { relayOf } from "../_lib/live-page";
 import { services } from "../_lib/services";
 import { currentUser } from "../_lib/session";
 import { AdminConsole } from "./admin-console";
@@ -33,8 +33,7 @@ export default async function AdminPage() {
   if (!user) return <AdminSignIn />;
   if (user.role !== "admin") forbidden();
   const [overview, events] = await Promise.all([readOverview(), openEvents()]);
-  const config = env();
-  return <AdminConsole email={user.email} initialOverview={overview} events={events} relay={{ url: config.RELAY_PUBLIC_URL ?? null, port: config.RELAY_PORT }} />;
+  return <AdminConsole email={user.email} initialOverview={overview} events={events} relay={relayOf()} />;
 }
 
 /** Events not over yet, which an admin may settle or void. */

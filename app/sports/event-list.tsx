@@ -1,11 +1,12 @@
 "use client";
 
 import { useWindowVirtualizer } from "@tanstack/react-virtual";
-import { useMemo, useRef, useSyncExternalStore } from "react";
+import { useMemo, useRef } from "react";
 import { useLeagueGroups } from "../../lib/live/hooks";
 import type { LeagueGroup, OddsStore } from "../../lib/live/odds-store";
 import type { OddsFormat } from "../../lib/odds";
 import { EventRow, type Pick } from "./event-row";
+import { useHydrated } from "./time";
 
 /**
  * A sport's events by league. Up to VIRTUAL_ABOVE events it renders every row, as it always did.
@@ -115,15 +116,4 @@ function firstRows(groups: LeagueGroup[], limit: number): LeagueGroup[] {
     left -= group.ids.length;
   }
   return out;
-}
-
-const noSubscription = () => () => {};
-
-/** False on the server and while hydrating, true after: lets a long board hydrate what the server sent. */
-function useHydrated(): boolean {
-  return useSyncExternalStore(
-    noSubscription,
-    () => true,
-    () => false,
-  );
 }

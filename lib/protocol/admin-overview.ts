@@ -10,15 +10,41 @@ import { FeedStatus } from "./messages";
 
 const time = z.string().nullable();
 
-/** The body of GET /api/sports/ws-publisher (`PublisherStatus` in lib/publisher/control.ts). */
+/** Percentiles over the leader's recent samples, ms (null before it has any). */
+const PercentilesMs = z.object({ p50: z.number().nullable(), p95: z.number().nullable(), p99: z.number().nullable(), max: z.number().nullable(), samples: z.number() });
+
+/**
+ * `ok`: running and ticking successfully; `stopped`: an admin (or PUBLISHER_AUTOSTART) stopped it;
+ * `failing`: it should run but does not, with the reason (Postgres or Redis unreachable, no
+ * publisher process, no successful tick lately).
+ */
+export const PublisherHealth = z.object({
+  status: z.enum(["ok", "stopped", "failing"]),
+  reason: z.string().optional(),
+  /** Since when it has been failing, ISO time (when known). */
+  since: z.string().optional(),
+});
+export type PublisherHealth = z.infer<typeof PublisherHealth>;
+
+/** The body of GET /api/sports/ws-publisher (`readStatus` in lib/publisher/control.ts builds it). */
 export const PublisherStatusBody = z.object({
   desired: z.enum(["running", "stopped"]),
+  /** Exactly when `health.status` is `ok`: desired running, a leader holds the lease, its last tick succeeded and is recent. */
   running: z.boolean(),
-  health: z.object({ status: z.enum(["ok", "stopped", "failing"]), reason: z.string().optional(), since: z.string().optional() }),
+  health: PublisherHealth,
   intervalMs: z.number(),
+  /**
+   * The lease holder and, once it has reported, the decision it follows and whether it is ticking
+   * now (what POST and DELETE wait for).
+   */
   leader: z.object({ instanceId: z.string(), since: time, following: z.enum(["running", "stopped"]).nullable(), intervalMs: z.number().nullable(), ticking: z.boolean() }).nullable(),
+  /** The last successful tick. */
   lastTick: z.object({ at: z.string(), ageMs: z.number(), durationMs: z.number().nullable() }).nullable(),
-  tickDurationMs: z.object({ p50: z.number().nullable(), p95: z.number().nullable(), p99: z.number().nullable(), max: z.number().nullable(), samples: z.number() }),
+  tickDurationMs: PercentilesMs,
+  /** Captured changes committed and not yet drained, as the leader last saw them; null when unknown. */
+  queueDepth: z.number().nullable(),
+  /** Database write → delta published, over the leader's recent deltas (docs/publisher.md, "Metrics"). */
+  publishLagMs: PercentilesMs,
   published: z.object({ ticks: z.number(), messages: z.number(), bytes: z.number(), changes: z.number() }),
   errors: z.object({ count: z.number(), last: z.object({ message: z.string(), at: z.string() }).nullable() }),
   updatedBy: z.string().nullable(),

@@ -2,6 +2,7 @@ import type { Redis } from "ioredis";
 import { z } from "zod";
 import type { Db } from "../db";
 import { KEYS } from "../protocol";
+import type { PublisherHealth, PublisherStatusBody } from "../protocol/admin-overview";
 import { leaderInstance } from "./leader";
 
 /**
@@ -115,41 +116,8 @@ export async function writeStatus(redis: Redis, report: StatusReport, add: Count
   await tx.exec();
 }
 
-/**
- * `ok`: running and ticking successfully; `stopped`: an admin (or PUBLISHER_AUTOSTART) stopped it;
- * `failing`: it should run but does not, with the reason (Postgres or Redis unreachable, no
- * publisher process, no successful tick lately).
- */
-export interface PublisherHealth {
-  status: "ok" | "stopped" | "failing";
-  reason?: string;
-  /** Since when it has been failing, ISO time (when known). */
-  since?: string;
-}
-
-/** GET /api/sports/ws-publisher's body. */
-export interface PublisherStatus {
-  desired: DesiredState;
-  /** Exactly when `health.status` is `ok`: desired running, a leader holds the lease, its last tick succeeded and is recent. */
-  running: boolean;
-  health: PublisherHealth;
-  intervalMs: number;
-  /**
-   * The lease holder and, once it has reported, the decision it follows and whether it is ticking
-   * now (what POST and DELETE wait for).
-   */
-  leader: { instanceId: string; since: string | null; following: DesiredState | null; intervalMs: number | null; ticking: boolean } | null;
-  /** The last successful tick. */
-  lastTick: { at: string; ageMs: number; durationMs: number | null } | null;
-  tickDurationMs: { p50: number | null; p95: number | null; p99: number | null; max: number | null; samples: number };
-  /** Captured changes committed and not yet drained, as the leader last saw them; null when unknown. */
-  queueDepth: number | null;
-  /** Database write → delta published, over the leader's recent deltas (docs/publisher.md, "Metrics"). */
-  publishLagMs: { p50: number | null; p95: number | null; p99: number | null; max: number | null; samples: number };
-  published: { ticks: number; messages: number; bytes: number; changes: number };
-  errors: { count: number; last: { message: string; at: string } | null };
-  updatedBy: string | null;
-}
+/** GET /api/sports/ws-publisher's body: its wire schema's type, so the console that parses it and this that builds it cannot drift. */
+export type PublisherStatus = PublisherStatusBody;
 
 /** The recorded decision as the status route could read it: "unreachable" when Postgres is down. */
 export type RecordedDesired = Desired | null | "unreachable";
