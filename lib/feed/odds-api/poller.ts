@@ -4,7 +4,7 @@ import type { Db } from "../../db";
 import type { Logger } from "../../log";
 import { KEYS, type SourceReport, type SportPlanView } from "../../protocol";
 import type { Endpoint, OddsApi } from "./api";
-import { inPlayEvents, reopenEvents, suspendEvents } from "./bet-stop";
+import { reopenEvents, suspendEvents, suspendInPlay } from "./bet-stop";
 import { ensureSports, writeOdds, writeScores } from "./mapper";
 import { type Plan, type SportSchedule, SpendLedger, nextDue, plan } from "./planner";
 import { type Usage, scoresCost } from "./schemas";
@@ -193,8 +193,7 @@ export class OddsApiPoller {
   /** When the source has failed for longer than the limit, in-play events stop taking bets. */
   private async betStop(): Promise<void> {
     if (!this.health.troubledFor(this.now(), this.deps.config.suspendAfterMs)) return;
-    const live = await inPlayEvents(this.deps.db, this.sports.length ? this.sports : this.deps.config.sports);
-    const suspended = await suspendEvents(this.deps.db, live);
+    const suspended = await suspendInPlay(this.deps.db, this.sports.length ? this.sports : this.deps.config.sports);
     this.counts.suspended += suspended;
     if (suspended) this.deps.log.warn({ markets: suspended, reason: this.health.reason }, "the odds source is failing: in-play markets suspended until fresh prices arrive");
   }
