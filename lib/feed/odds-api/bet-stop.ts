@@ -29,11 +29,15 @@ export async function reopenEvents(db: Db, eventIds: string[], pollStartedAt: Da
       AND "feedSuspendedAt" IS NOT NULL AND "feedSuspendedAt" < ${pollStartedAt}`;
 }
 
-/** Our ids of the source's events in play now (on the board, started, from these sports). */
-export async function inPlayEvents(db: Db, sports: string[]): Promise<string[]> {
-  const rows = await db.event.findMany({
-    where: { sport: { in: sports }, externalId: { not: null }, phase: "LIVE", status: { in: ["ACTIVE", "SUSPENDED"] } },
-    select: { id: true },
-  });
-  return rows.map((row) => row.id);
+/**
+ * Suspends the open markets of the source's events in play now (on the board, started, from these
+ * sports). One statement: the poller runs it every second while the source is failing.
+ */
+export async function suspendInPlay(db: Db, sports: string[]): Promise<number> {
+  return db.$executeRaw`
+    UPDATE "Market" m SET "status" = 'SUSPENDED', "feedSuspendedAt" = now(), "updatedAt" = now()
+    FROM "Event" e
+    WHERE m."eventId" = e."id" AND m."status" = 'OPEN'
+      AND e."sport" = ANY(${sports}::text[]) AND e."externalId" IS NOT NULL
+      AND e."phase" = 'LIVE' AND e."status" IN ('ACTIVE', 'SUSPENDED')`;
 }

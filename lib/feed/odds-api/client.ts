@@ -134,7 +134,7 @@ export function createOddsApiClient(options: OddsApiClientOptions): OddsApi {
     if (status === 401) {
       if (!stopped) {
         stopped = { code, message };
-        log.error({ endpoint, code, message }, "odds api refused the key: polling stopped");
+        log.error({ endpoint, code, message }, "odds api refused the key: polling stopped until the key or plan is fixed and the feed restarted");
         notify("stopped", events.stopped, code, message);
       }
       return new OddsApiError("unauthorized", endpoint, `${endpoint}: 401 ${code}: ${message}`, details);

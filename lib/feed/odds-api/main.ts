@@ -14,7 +14,7 @@ import { oddsCost } from "./schemas";
 export function createOddsApiSource(config: Env, deps: { db: Db; redis: Redis; log: Logger }): OddsApiPoller {
   const key = config.ODDS_API_KEY;
   if (!key) throw new StartupError("ODDS_SOURCE=the-odds-api needs ODDS_API_KEY (your key from the-odds-api.com)");
-  // The client tells the poller what happens (usage, breakers, malformed answers, a 401); the
+  // The client tells the poller what happens (usage, breakers, malformed answers); the
   // poller exists first so the client can be handed its listeners.
   let poller: OddsApiPoller | null = null;
   const api = createOddsApiClient({
@@ -25,10 +25,9 @@ export function createOddsApiSource(config: Env, deps: { db: Db; redis: Redis; l
     log: deps.log.child({ part: "client" }),
     breaker: { consecutiveFailures: config.ODDS_API_BREAKER_FAILURES, halfOpenAfterMs: config.ODDS_API_BREAKER_COOLDOWN_MS },
     events: {
-      usage: (usage, endpoint) => poller?.events.usage(usage, endpoint),
+      usage: (usage) => poller?.events.usage(usage),
       breaker: (endpoint, state) => poller?.events.breaker(endpoint, state),
       malformed: () => poller?.events.malformed(),
-      stopped: (code, message) => poller?.events.stopped(code, message),
     },
   });
   poller = new OddsApiPoller({

@@ -52,8 +52,8 @@ import {
 } from "./poll-class";
 import { type Area, type DemandModel, type SportDemand, sportDemand, unitRate } from "./demand";
 
-export type { PollClass, ScheduledEvent, SportSchedule } from "./poll-class";
-export { CLASS_WEIGHT, DEFAULT_IN_PLAY_WINDOW_MS, DEFAULT_SOON_WINDOW_MS, classify, weightOf } from "./poll-class";
+export type { SportSchedule } from "./poll-class";
+export { CLASS_WEIGHT, DEFAULT_IN_PLAY_WINDOW_MS, classify } from "./poll-class";
 
 export interface PlannerInput {
   /** ms since epoch */
@@ -319,4 +319,3 @@ export function nextDue(last: number | null, intervalMs: number | null, now = Da
 }
 
 export { SpendLedger } from "./spend-ledger";
-export type { SpendEntry, SpendSnapshot } from "./spend-ledger";

@@ -3,8 +3,8 @@ import { tellAdmins } from "../../admin-events";
 import type { Db } from "../../db";
 import type { Logger } from "../../log";
 import { KEYS, type SourceReport, type SportPlanView } from "../../protocol";
-import type { Endpoint, OddsApi } from "./api";
-import { inPlayEvents, reopenEvents, suspendEvents } from "./bet-stop";
+import type { BreakerState, Endpoint, OddsApi } from "./api";
+import { reopenEvents, suspendEvents, suspendInPlay } from "./bet-stop";
 import { ensureSports, writeOdds, writeScores } from "./mapper";
 import { type Plan, type SportSchedule, SpendLedger, nextDue, plan } from "./planner";
 import { type Usage, scoresCost } from "./schemas";
@@ -56,7 +56,6 @@ export class OddsApiPoller {
   private readonly fixturesAt = new Map<string, number>();
   private readonly lastOdds = new Map<string, number>();
   private readonly lastScores = new Map<string, number>();
-  private readonly breakers = new Map<Endpoint, string>();
   private usage: (Usage & { at: number }) | null = null;
   private sports: string[] = [];
   /** Whether the provider's sports list was read (once is enough: it changes with the seasons, not by the minute). */
@@ -75,13 +74,10 @@ export class OddsApiPoller {
 
   /** The client's events (wire them into createOddsApiClient's `events`). */
   readonly events = {
-    usage: (usage: Usage, endpoint: Endpoint) => this.onUsage(usage, endpoint),
-    breaker: (endpoint: Endpoint, state: string) => this.onBreaker(endpoint, state),
+    usage: (usage: Usage) => this.onUsage(usage),
+    breaker: (endpoint: Endpoint, state: BreakerState) => this.onBreaker(endpoint, state),
     malformed: () => {
       this.counts.malformed += 1;
-    },
-    stopped: (code: string, message: string) => {
-      this.deps.log.error({ code }, `The Odds API refused our key: ${message}. Polling stops until the key or plan is fixed and the feed restarted`);
     },
   };
 
@@ -193,8 +189,7 @@ export class OddsApiPoller {
   /** When the source has failed for longer than the limit, in-play events stop taking bets. */
   private async betStop(): Promise<void> {
     if (!this.health.troubledFor(this.now(), this.deps.config.suspendAfterMs)) return;
-    const live = await inPlayEvents(this.deps.db, this.sports.length ? this.sports : this.deps.config.sports);
-    const suspended = await suspendEvents(this.deps.db, live);
+    const suspended = await suspendInPlay(this.deps.db, this.sports.length ? this.sports : this.deps.config.sports);
     this.counts.suspended += suspended;
     if (suspended) this.deps.log.warn({ markets: suspended, reason: this.health.reason }, "the odds source is failing: in-play markets suspended until fresh prices arrive");
   }
@@ -218,7 +213,7 @@ export class OddsApiPoller {
     if (usage) this.ledger.record({ sport, endpoint, credits: usage.last, at: this.now() });
   }
 
-  private onUsage(usage: Usage, _endpoint: Endpoint): void {
+  private onUsage(usage: Usage): void {
     const now = this.now();
     this.usage = { ...usage, at: now };
     const share = usage.remaining / this.deps.config.monthlyCredits;
@@ -231,11 +226,9 @@ export class OddsApiPoller {
     }
   }
 
-  private onBreaker(endpoint: Endpoint, state: string): void {
-    this.breakers.set(endpoint, state);
-    const breakerState = state === "open" || state === "half_open" ? state : "closed";
-    this.deps.log.warn({ endpoint, state }, `circuit breaker of ${endpoint} is ${state}`);
-    void tellAdmins(this.deps.redis, "source_breaker", { endpoint, state: breakerState, ...(this.health.reason ? { reason: this.health.reason } : {}) });
+  /** The client logs the change; admins hear it here, with the health's reason. */
+  private onBreaker(endpoint: Endpoint, state: BreakerState): void {
+    void tellAdmins(this.deps.redis, "source_breaker", { endpoint, state, ...(this.health.reason ? { reason: this.health.reason } : {}) });
   }
 
   /** Writes the report every step, with an expiry: a poller that dies stops vouching for the source. */

@@ -42,12 +42,6 @@ export function emptyDrops(): QualityDrops {
   return { range: 0, overround: 0, jump: 0, unmatched: 0, other_line: 0 };
 }
 
-/** Adds `more` into `into`. */
-export function addDrops(into: QualityDrops, more: QualityDrops): QualityDrops {
-  for (const reason of Object.keys(into) as DropReason[]) into[reason] += more[reason];
-  return into;
-}
-
 /** Σ 1/price: 1 is a fair book, 1.05 a 5 % margin. @example overround([1.9, 1.9]) // ≈ 1.0526 */
 export function overround(prices: readonly number[]): number {
   return prices.reduce((sum, price) => sum + 1 / price, 0);
