@@ -2,13 +2,13 @@ import type { Socket as TcpSocket } from "node:net";
 import { Redis } from "ioredis";
 import type { Socket } from "socket.io-client";
 import { afterAll, afterEach, beforeAll, describe, expect, it, onTestFailed } from "vitest";
-import { CHANNELS, type Change, type ClientStats, type EventBooks, type EventOdds, type PingResult, type SubscribeResult, unpackDelta } from "../../lib/protocol";
+import { CHANNELS, type Change, type ClientStats, type EventBooks, type EventOdds, type PingResult, type SubscribeResult } from "../../lib/protocol";
 import { eventOdds, market, outcome } from "../../lib/protocol/test-events";
 import { filterEvent } from "../../vps/filters";
 import { BoardWriter } from "../support/board-writer";
 import { type TestClient, connectClient } from "../support/client";
 import { until } from "../support/full-stack";
-import { type LiveClient, type Received, RecordingStore, liveClient } from "../support/live-client";
+import { type Follower, type LiveClient, type Received, follow, liveClient } from "../support/live-client";
 import { logsOnFailure } from "../support/processes";
 import { type RedisService, startRedisServer } from "../support/services";
 import { type RelayProc, startRelay } from "../support/stack";
@@ -22,20 +22,6 @@ import { type RelayProc, startRelay } from "../support/stack";
 const SPORT = "slow_sport";
 const SOFT = 64 * 1024;
 const EVENTS = 200;
-
-interface Follower {
-  client: TestClient;
-  store: RecordingStore;
-  gaps: number;
-}
-
-function follow(client: TestClient): Follower {
-  const follower: Follower = { client, store: new RecordingStore(), gaps: 0 };
-  follower.store.onGap = () => (follower.gaps += 1);
-  client.socket.on("odds:snapshot", (snapshot) => follower.store.applySnapshot(snapshot));
-  client.socket.on("odds:delta", (delta) => follower.store.applyDelta(unpackDelta(delta)));
-  return follower;
-}
 
 /** The TCP socket under a socket.io-client's WebSocket: pausing it stops reading, as a stalled phone would. */
 function tcpOf(socket: Socket): TcpSocket {
