@@ -33,6 +33,7 @@ import { type Socket, io } from "socket.io-client";
 import type { ClientToServerEvents, ServerToClientEvents } from "../lib/protocol";
 import { connectClient } from "../tests/support/client";
 import { startCountingProxy } from "../tests/support/counting-proxy";
+import { sample } from "../tests/support/metrics";
 import { startRedisServer } from "../tests/support/services";
 import { type RelayProc, startRelay } from "../tests/support/stack";
 import { type Board, createBoard } from "./board";
@@ -99,7 +100,7 @@ async function memoryAfterGc(relay: RelayProc): Promise<{ rss: number; accounted
   relay.child.kill("SIGUSR2");
   await relay.waitForOutput(new RegExp(`bench-gc ${runs}\\n`));
   const metrics = await (await fetch(`${relay.url}/metrics`)).text();
-  const gauge = (name: string) => Number(new RegExp(`^relay_${name} (\\S+)$`, "m").exec(metrics)?.[1] ?? Number.NaN);
+  const gauge = (name: string) => sample(metrics, `relay_${name}`) ?? Number.NaN;
   return { rss: await rss(relay.child.pid ?? 0), accounted: gauge("nodejs_heap_size_used_bytes") + gauge("nodejs_external_memory_bytes") };
 }
 

@@ -28,6 +28,7 @@ import { type Socket, io } from "socket.io-client";
 import type { Change, ClientToServerEvents, EventOdds, OddsDelta, ServerToClientEvents, WireDelta } from "../lib/protocol";
 import { eventOdds, market, outcome } from "../lib/protocol/test-events";
 import { BoardWriter } from "../tests/support/board-writer";
+import { scrapeSample } from "../tests/support/metrics";
 import { startRedisServer } from "../tests/support/services";
 import { type RelayProc, startRelay } from "../tests/support/stack";
 import { arg, percentile, runBench, table } from "./stats";
@@ -225,11 +226,8 @@ async function subscribe(client: Client, request: object): Promise<void> {
   if (!ack.ok) throw new Error(`subscribe refused: ${ack.error.message}`);
 }
 
-async function metric(url: string, name: string, labels = ""): Promise<number> {
-  const text = await (await fetch(`${url}/metrics`)).text();
-  const line = text.split("\n").find((l) => l.startsWith(`${name}${labels ? `{${labels}}` : ""} `));
-  return line ? Number(line.slice(line.lastIndexOf(" ") + 1)) : 0;
-}
+/** A sample of the relay's /metrics, 0 when absent. */
+const metric = async (url: string, name: string, labels?: string): Promise<number> => (await scrapeSample(url, name, labels)) ?? 0;
 
 async function until(check: () => boolean, timeoutMs: number): Promise<void> {
   const deadline = Date.now() + timeoutMs;

@@ -8,6 +8,7 @@ import { filterEvent } from "../../vps/filters";
 import { BoardWriter } from "../support/board-writer";
 import { type TestClient, connectClient } from "../support/client";
 import { until } from "../support/full-stack";
+import { scrapeSample } from "../support/metrics";
 import { type Follower, type LiveClient, type Received, follow, liveClient } from "../support/live-client";
 import { logsOnFailure } from "../support/processes";
 import { type RedisService, startRedisServer } from "../support/services";
@@ -39,11 +40,8 @@ function chainBreaks(received: Received[]): Received[] {
   return breaks;
 }
 
-async function metric(url: string, name: string, labels = ""): Promise<number> {
-  const text = await (await fetch(`${url}/metrics`)).text();
-  const line = text.split("\n").find((l) => l.startsWith(`${name}${labels ? `{${labels}}` : ""} `));
-  return line ? Number(line.slice(line.lastIndexOf(" ") + 1)) : 0;
-}
+/** A sample of the relay's /metrics, 0 when absent. */
+const metric = async (url: string, name: string, labels?: string): Promise<number> => (await scrapeSample(url, name, labels)) ?? 0;
 
 /**
  * A board of 200 events with h2h and totals. Each move replaces every event whole, with names that
