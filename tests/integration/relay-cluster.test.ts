@@ -1,16 +1,14 @@
 import http from "node:http";
-import { SignJWT } from "jose";
 import { Redis } from "ioredis";
 import { type Socket, io } from "socket.io-client";
 import { afterAll, beforeAll, describe, expect, it, onTestFailed } from "vitest";
+import { signRelayToken } from "../../lib/accounts/relay-token";
 import {
   CHANNELS,
   type ClientToServerEvents,
   type EventOdds,
   KEYS,
   type PingResult,
-  RELAY_TOKEN_AUDIENCE,
-  RELAY_TOKEN_ISSUER,
   type ServerToClientEvents,
 } from "../../lib/protocol";
 import { StateStore } from "../../lib/publisher/state-store";
@@ -319,14 +317,8 @@ function getFresh(url: string): Promise<{ status: number; body: string }> {
   });
 }
 
-function token(sub: string, role: "user" | "admin"): Promise<string> {
-  return new SignJWT({ role })
-    .setProtectedHeader({ alg: "HS256" })
-    .setSubject(sub)
-    .setIssuer(RELAY_TOKEN_ISSUER)
-    .setAudience(RELAY_TOKEN_AUDIENCE)
-    .setExpirationTime(Math.floor(Date.now() / 1000) + 300)
-    .sign(new TextEncoder().encode(TEST_JWT_SECRET));
+async function token(sub: string, role: "user" | "admin"): Promise<string> {
+  return (await signRelayToken({ sub, role }, TEST_JWT_SECRET)).token;
 }
 
 function fixture(id: string, sport: string): EventOdds {
