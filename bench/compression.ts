@@ -26,17 +26,18 @@
  *
  * Linux only (/proc). Numbers move with the machine's load; compare rows of the same run.
  */
-import { readFile } from "node:fs/promises";
 import path from "node:path";
 import { Redis } from "ioredis";
 import { type Socket, io } from "socket.io-client";
 import type { ClientToServerEvents, ServerToClientEvents } from "../lib/protocol";
 import { connectClient } from "../tests/support/client";
 import { startCountingProxy } from "../tests/support/counting-proxy";
+import { sample } from "../tests/support/metrics";
 import { startRedisServer } from "../tests/support/services";
 import { type RelayProc, startRelay } from "../tests/support/stack";
 import { type Board, createBoard } from "./board";
 import { arg, percentile, runBench, table } from "./stats";
+import { clockTicksPerSecond, cpuTicks, rssBytes } from "./support/proc-stats";
 
 const CLIENTS = arg("clients", 1_000);
 const EVENTS = arg("events", 1_000);
@@ -81,17 +82,8 @@ interface Measured {
 
 type Client = Socket<ServerToClientEvents, ClientToServerEvents>;
 
-/** The relay's resident memory (bytes) and CPU time (ms), from /proc. */
-async function rss(pid: number): Promise<number> {
-  const status = await readFile(`/proc/${pid}/status`, "utf8");
-  return Number(/VmRSS:\s+(\d+) kB/.exec(status)?.[1] ?? Number.NaN) * 1024;
-}
-
-async function cpuMs(pid: number): Promise<number> {
-  const stat = await readFile(`/proc/${pid}/stat`, "utf8");
-  const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-  return (Number(fields[11]) + Number(fields[12])) * 10; // utime + stime, in 10 ms clock ticks
-}
+/** CPU time the process has used so far, ms (zlib's threads included). */
+const cpuMs = (pid: number): number => (cpuTicks(pid) * 1000) / clockTicksPerSecond();
 
 /** A full GC in the relay (SIGUSR2, see gc-on-signal.cjs), then its RSS and accounted memory, bytes. */
 async function memoryAfterGc(relay: RelayProc): Promise<{ rss: number; accounted: number }> {
@@ -99,8 +91,8 @@ async function memoryAfterGc(relay: RelayProc): Promise<{ rss: number; accounted
   relay.child.kill("SIGUSR2");
   await relay.waitForOutput(new RegExp(`bench-gc ${runs}\\n`));
   const metrics = await (await fetch(`${relay.url}/metrics`)).text();
-  const gauge = (name: string) => Number(new RegExp(`^relay_${name} (\\S+)$`, "m").exec(metrics)?.[1] ?? Number.NaN);
-  return { rss: await rss(relay.child.pid ?? 0), accounted: gauge("nodejs_heap_size_used_bytes") + gauge("nodejs_external_memory_bytes") };
+  const gauge = (name: string) => sample(metrics, `relay_${name}`) ?? Number.NaN;
+  return { rss: rssBytes(relay.child.pid ?? 0), accounted: gauge("nodejs_heap_size_used_bytes") + gauge("nodejs_external_memory_bytes") };
 }
 
 /** Deltas received per seq, over every client, and a wait for one seq to reach them all. */
@@ -158,10 +150,10 @@ async function measure(redisUrl: string, sport: string, board: Board, config: (t
       clients.push(...(await Promise.all(Array.from({ length: batch }, () => connectBrowserLike(relay.url, sport, board.seq(), delivered.received)))));
     }
 
-    let peak = await rss(pid);
-    const sampler = setInterval(() => void rss(pid).then((value) => (peak = Math.max(peak, value))), 50);
+    let peak = rssBytes(pid);
+    const sampler = setInterval(() => (peak = Math.max(peak, rssBytes(pid))), 50);
     const wire0 = proxy.bytes().down;
-    const cpu0 = await cpuMs(pid);
+    const cpu0 = cpuMs(pid);
     const fanOut: number[] = [];
     for (let tick = 0; tick < TICKS; tick += 1) {
       const started = performance.now();
@@ -171,9 +163,9 @@ async function measure(redisUrl: string, sport: string, board: Board, config: (t
       await probe.waitFor("odds:delta", (d) => d.seq === seq, 60_000);
       probe.received.length = 0;
     }
-    const cpu = (await cpuMs(pid)) - cpu0;
+    const cpu = cpuMs(pid) - cpu0;
     clearInterval(sampler);
-    peak = Math.max(peak, await rss(pid));
+    peak = Math.max(peak, rssBytes(pid));
     const deltaWire = (proxy.bytes().down - wire0) / TICKS;
     const after = await memoryAfterGc(relay);
     probe.close();

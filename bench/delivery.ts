@@ -28,6 +28,8 @@ import { type Socket, io } from "socket.io-client";
 import type { Change, ClientToServerEvents, EventOdds, OddsDelta, ServerToClientEvents, WireDelta } from "../lib/protocol";
 import { eventOdds, market, outcome } from "../lib/protocol/test-events";
 import { BoardWriter } from "../tests/support/board-writer";
+import { until } from "../tests/support/full-stack";
+import { scrapeSample } from "../tests/support/metrics";
 import { startRedisServer } from "../tests/support/services";
 import { type RelayProc, startRelay } from "../tests/support/stack";
 import { arg, percentile, runBench, table } from "./stats";
@@ -101,7 +103,7 @@ async function filterRun(bus: Redis, relay: RelayProc, what: string, filterOf: F
       await writer.commit(reprice(writer.events, i));
       await pause(1000 / RATE - (Date.now() - started));
     }
-    await until(() => tally.allAt(writer.seq), 60_000);
+    await until(async () => tally.allAt(writer.seq), 60_000, "every client at the last seq");
     const cpuMs = ((await metric(relay.url, "relay_process_cpu_seconds_total")) - cpu) * 1000;
     const perDelta = ((await metric(relay.url, "relay_emitted_total", 'event="odds:delta"')) - broadcasts) / DELTAS;
     return [what, variants, perDelta, cpuMs / DELTAS, percentile(tally.latencies, 50), percentile(tally.latencies, 99), tally.received, tally.merged];
@@ -135,7 +137,7 @@ async function stallRun(bus: Redis, relay: RelayProc, what: string): Promise<(st
       await writer.commit(wholeEvents(board(i).slice(0, 50)));
       await pause(50 - (Date.now() - started));
     }
-    await until(() => tally.allAt(writer.seq), 60_000);
+    await until(async () => tally.allAt(writer.seq), 60_000, "every client at the last seq");
     const cpuSeconds = (await metric(relay.url, "relay_process_cpu_seconds_total")) - cpu;
     const conflated = await metric(relay.url, "relay_deltas_conflated_total");
     const cut = (await metric(relay.url, "relay_slow_consumer_disconnects_total", 'reason="hard_limit"')) + (await metric(relay.url, "relay_slow_consumer_disconnects_total", 'reason="too_long"'));
@@ -225,18 +227,7 @@ async function subscribe(client: Client, request: object): Promise<void> {
   if (!ack.ok) throw new Error(`subscribe refused: ${ack.error.message}`);
 }
 
-async function metric(url: string, name: string, labels = ""): Promise<number> {
-  const text = await (await fetch(`${url}/metrics`)).text();
-  const line = text.split("\n").find((l) => l.startsWith(`${name}${labels ? `{${labels}}` : ""} `));
-  return line ? Number(line.slice(line.lastIndexOf(" ") + 1)) : 0;
-}
-
-async function until(check: () => boolean, timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error("timed out");
-    await pause(20);
-  }
-}
+/** A sample of the relay's /metrics, 0 when absent. */
+const metric = async (url: string, name: string, labels?: string): Promise<number> => (await scrapeSample(url, name, labels)) ?? 0;
 
 const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, Math.max(0, ms)));

@@ -16,15 +16,11 @@
  */
 import pg from "pg";
 import type { Page } from "playwright";
-import { createDb } from "../lib/db";
 import { unpackDelta } from "../lib/protocol";
-import { seedDemoData } from "../prisma/seed";
 import { buildWebIfStale } from "../scripts/next-build";
 import { launchBrowser } from "../tests/support/browser";
 import { connectClient } from "../tests/support/client";
-import { createTestDatabase, startPostgresServer, startRedisServer } from "../tests/support/services";
-import { publisherEnv, startPublisher, startRelay } from "../tests/support/stack";
-import { startWeb } from "../tests/support/web";
+import { startFullStackWith } from "./stack";
 import { arg, percentile, runBench, table } from "./stats";
 
 const EVENTS = arg("events", 500);
@@ -103,21 +99,22 @@ async function collect(page: Page): Promise<PageCounts> {
 
 async function main(): Promise<void> {
   await buildWebIfStale(".next-test");
-  const postgres = await startPostgresServer();
-  const dbUrl = await createTestDatabase(postgres.url, "bench_page");
-  const db = createDb(dbUrl);
-  const sql = new pg.Client({ connectionString: dbUrl });
-  await sql.connect();
-  await seedDemoData(db);
-  await growSport(sql, SPORT, EVENTS);
+  const connect = async (dbUrl: string) => {
+    const sql = new pg.Client({ connectionString: dbUrl });
+    await sql.connect();
+    return sql;
+  };
+  // The sport is grown before the publisher starts, so its first snapshot holds every event.
+  const prepare = async (dbUrl: string) => {
+    const sql = await connect(dbUrl);
+    await growSport(sql, SPORT, EVENTS);
+    await sql.end();
+  };
+  const stack = await startFullStackWith({ PUBLISHER_INTERVAL_MS: String(TICK_MS) }, { prepare });
+  const { relay, web } = stack;
+  const sql = await connect(stack.dbUrl);
   const ids = (await sql.query<{ id: string }>(`SELECT id FROM "Event" WHERE sport = $1`, [SPORT])).rows.map((r) => r.id);
   process.stderr.write(`${ids.length} events on ${SPORT}\n`);
-
-  const redis = await startRedisServer();
-  const env = { PUBLISHER_INTERVAL_MS: String(TICK_MS) };
-  const relay = await startRelay(redis.url, { RELAY_ALLOWED_ORIGINS: "*" });
-  const publisher = await startPublisher(dbUrl, redis.url, env);
-  const web = await startWeb({ ...publisherEnv(dbUrl, redis.url, env), RELAY_PUBLIC_URL: relay.url, RELAY_URL: relay.url });
   const browser = await launchBrowser();
   const client = await connectClient(relay.url);
   try {
@@ -193,11 +190,8 @@ async function main(): Promise<void> {
   } finally {
     client.close();
     await browser.close();
-    await Promise.all([web.stop(), publisher.stop(), relay.stop()]);
-    await redis.stop();
     await sql.end();
-    await db.$disconnect();
-    await postgres.stop();
+    await stack.stop();
   }
 }
 

@@ -1,6 +1,6 @@
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
-import { Server } from "socket.io";
+import { Server, type Socket } from "socket.io";
 import { afterEach, describe, expect, it } from "vitest";
 import { eventOdds } from "../protocol/test-events";
 import { LiveConnection } from "./connection";
@@ -22,6 +22,24 @@ describe("LiveConnection", () => {
       http.close();
     });
     return { io, url: `http://127.0.0.1:${(http.address() as AddressInfo).port}` };
+  }
+
+  /**
+   * A relay double that acknowledges every subscribe, sends the first a snapshot at seq 9 and then
+   * drops the client with `drop`; `requests` records every subscribe.
+   */
+  async function droppingRelay(drop: (socket: Socket) => void) {
+    const { io, url } = await relayDouble();
+    const requests: unknown[] = [];
+    io.on("connection", (socket) => {
+      socket.on("subscribe", (request: unknown, ack: (r: unknown) => void) => {
+        requests.push(request);
+        if (requests.length === 1) socket.emit("odds:snapshot", { sport: "soccer_epl", seq: 9, ts: Date.now(), events: [eventOdds("e1")] });
+        ack({ ok: true, sports: {}, events: [] });
+        if (requests.length === 1) drop(socket);
+      });
+    });
+    return { url, requests };
   }
 
   const until = async (check: () => boolean) => {
@@ -100,17 +118,9 @@ describe("LiveConnection", () => {
   });
 
   it("comes back by itself after the relay cuts it as a slow consumer, shows why meanwhile, and resumes", async () => {
-    const { io, url } = await relayDouble();
-    const requests: unknown[] = [];
-    io.on("connection", (socket) => {
-      socket.on("subscribe", (request: unknown, ack: (r: unknown) => void) => {
-        requests.push(request);
-        if (requests.length === 1) socket.emit("odds:snapshot", { sport: "soccer_epl", seq: 9, ts: Date.now(), events: [eventOdds("e1")] });
-        ack({ ok: true, sports: {}, events: [] });
-        if (requests.length > 1) return;
-        socket.emit("error", { code: "slow_consumer", message: "too slow: behind for over 30000 ms; reconnect and resume" });
-        socket.disconnect(true); // a server disconnect: Socket.IO would not reconnect by itself
-      });
+    const { url, requests } = await droppingRelay((socket) => {
+      socket.emit("error", { code: "slow_consumer", message: "too slow: behind for over 30000 ms; reconnect and resume" });
+      socket.disconnect(true); // a server disconnect: Socket.IO would not reconnect by itself
     });
     const connection = new LiveConnection(url, new OddsStore());
     cleanups.push(() => connection.close());
@@ -142,16 +152,7 @@ describe("LiveConnection", () => {
   });
 
   it("resumes from the seq it holds after the server drops it", async () => {
-    const { io, url } = await relayDouble();
-    const requests: unknown[] = [];
-    io.on("connection", (socket) => {
-      socket.on("subscribe", (request: unknown, ack: (r: unknown) => void) => {
-        requests.push(request);
-        if (requests.length === 1) socket.emit("odds:snapshot", { sport: "soccer_epl", seq: 9, ts: Date.now(), events: [eventOdds("e1")] });
-        ack({ ok: true, sports: {}, events: [] });
-        if (requests.length === 1) setTimeout(() => socket.conn.close(), 20); // a dropped transport, not a server "disconnect"
-      });
-    });
+    const { url, requests } = await droppingRelay((socket) => setTimeout(() => socket.conn.close(), 20)); // a dropped transport, not a server "disconnect"
     const connection = new LiveConnection(url, new OddsStore());
     cleanups.push(() => connection.close());
     connection.follow("soccer_epl");

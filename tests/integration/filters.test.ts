@@ -1,32 +1,17 @@
 import fc from "fast-check";
 import { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it, onTestFailed } from "vitest";
-import { CHANNELS, type Change, type EventBooks, type EventOdds, type OddsDelta, type SubscribeResult, unpackDelta } from "../../lib/protocol";
+import { CHANNELS, type Change, type EventBooks, type EventOdds, type OddsDelta, type SubscribeResult } from "../../lib/protocol";
 import { eventOdds, market, outcome } from "../../lib/protocol/test-events";
 import { filterEvent } from "../../vps/filters";
 import { BoardWriter } from "../support/board-writer";
 import { type TestClient, connectClient } from "../support/client";
 import { until } from "../support/full-stack";
-import { RecordingStore, sequenceReport } from "../support/live-client";
+import { type Follower, follow, sequenceReport } from "../support/live-client";
 import { boardArb, changeArb, marketFilterArb } from "../support/odds-arbitraries";
 import { logsOnFailure } from "../support/processes";
 import { type RedisService, startRedisServer } from "../support/services";
 import { type RelayProc, startRelay } from "../support/stack";
-
-/** A test client whose snapshots and deltas feed the browser's real store, recording the seq chain. */
-interface Follower {
-  client: TestClient;
-  store: RecordingStore;
-  gaps: number;
-}
-
-function follow(client: TestClient): Follower {
-  const follower: Follower = { client, store: new RecordingStore(), gaps: 0 };
-  follower.store.onGap = () => (follower.gaps += 1);
-  client.socket.on("odds:snapshot", (snapshot) => follower.store.applySnapshot(snapshot));
-  client.socket.on("odds:delta", (delta) => follower.store.applyDelta(unpackDelta(delta)));
-  return follower;
-}
 
 const cut = (events: Map<string, EventOdds>, markets: readonly string[] | null) =>
   new Map([...events].map(([id, event]) => [id, markets ? filterEvent(event, new Set(markets)) : event]));

@@ -9,6 +9,7 @@ import { readStatus, setDesired } from "../../lib/publisher/control";
 import { seedDemoData } from "../../prisma/seed";
 import { freePort } from "../../scripts/services/ports";
 import { until } from "../support/full-stack";
+import { sample } from "../support/metrics";
 import { type Proc, logsOnFailure } from "../support/processes";
 import { createTestDatabase, type RedisService, startRedisServer } from "../support/services";
 import { startPublisher } from "../support/stack";
@@ -43,7 +44,7 @@ describe("publisher metrics", () => {
     await listener.subscribe(CHANNELS.sportsOdds);
     port = await freePortPair(); // the standby below takes the next port
     procs.push(await startPublisher(dbUrl, redis.url, { PUBLISHER_INSTANCE_ID: "leader", PUBLISHER_METRICS_PORT: String(port) }));
-    await until(async () => value(await metrics(), "publisher_leader") === 1, 20_000, "the first process leads");
+    await until(async () => sample(await metrics(), "publisher_leader") === 1, 20_000, "the first process leads");
   });
 
   afterAll(async () => {
@@ -58,7 +59,7 @@ describe("publisher metrics", () => {
 
   it("measures the tick and the commit → publish lag of a price written in the database", async () => {
     const before = await metrics();
-    const lagsBefore = value(before, "publisher_origin_lag_seconds_count") ?? 0;
+    const lagsBefore = sample(before, "publisher_origin_lag_seconds_count") ?? 0;
     const price = await db.bookPrice.findFirstOrThrow({ where: { outcome: { key: "home", market: { key: "h2h", event: { sport: "basketball_nba", status: "ACTIVE" } } } }, select: { id: true, price: true, outcome: { select: { market: { select: { eventId: true } } } } } });
     const eventId = price.outcome.market.eventId;
     await db.bookPrice.update({ where: { id: price.id }, data: { price: price.price * 1.3 } });
@@ -66,12 +67,12 @@ describe("publisher metrics", () => {
     const delta = deltas.find((d) => d.origin !== undefined && d.changes.some((c) => c.eventId === eventId));
 
     // The runner records a step after it returns, a moment after the delta went out.
-    await until(async () => (value(await metrics(), "publisher_origin_lag_seconds_count") ?? 0) > lagsBefore, 10_000, "a lag observation");
+    await until(async () => (sample(await metrics(), "publisher_origin_lag_seconds_count") ?? 0) > lagsBefore, 10_000, "a lag observation");
     const after = await metrics();
-    expect(value(after, "publisher_tick_seconds_count", 'kind="tick"')).toBeGreaterThan(0);
-    expect(value(after, "publisher_tick_seconds_count", 'kind="reconcile"')).toBeGreaterThan(0);
+    expect(sample(after, "publisher_tick_seconds_count", 'kind="tick"')).toBeGreaterThan(0);
+    expect(sample(after, "publisher_tick_seconds_count", 'kind="reconcile"')).toBeGreaterThan(0);
     // Published after its commit: at least as late as the delta's own timestamp says.
-    const lagSum = (value(after, "publisher_origin_lag_seconds_sum") ?? 0) - (value(before, "publisher_origin_lag_seconds_sum") ?? 0);
+    const lagSum = (sample(after, "publisher_origin_lag_seconds_sum") ?? 0) - (sample(before, "publisher_origin_lag_seconds_sum") ?? 0);
     expect(lagSum).toBeGreaterThanOrEqual(((delta?.ts ?? 0) - (delta?.origin ?? 0)) / 1000);
 
     // The same numbers through the leader's report, as the web app's /api/metrics renders them.
@@ -79,9 +80,9 @@ describe("publisher metrics", () => {
     const registry = new Registry();
     addPublisherMetrics(registry, await readStatus(client, null, { intervalMs: 100, autostart: true }));
     const web = await registry.metrics();
-    expect(value(web, "publisher_publish_lag_seconds", 'quantile="p99"')).toBeGreaterThan(0);
-    expect(value(web, "publisher_tick_duration_seconds", 'quantile="p50"')).toBeGreaterThan(0);
-    expect(value(web, "publisher_queue_depth")).not.toBeNull();
+    expect(sample(web, "publisher_publish_lag_seconds", 'quantile="p99"')).toBeGreaterThan(0);
+    expect(sample(web, "publisher_tick_duration_seconds", 'quantile="p50"')).toBeGreaterThan(0);
+    expect(sample(web, "publisher_queue_depth")).not.toBeNull();
   });
 
   it("shows a backlog in the queue depth while stopped, and drains it on start", async () => {
@@ -96,33 +97,27 @@ describe("publisher metrics", () => {
     expect(rows.length).toBe(40);
     // 40 price rows moved, one captured change each.
     await db.$executeRaw`UPDATE "BookPrice" SET price = price + 0.01 WHERE id = ANY(${rows.map((r) => r.id)}::uuid[])`;
-    await until(async () => (value(await metrics(), "publisher_queue_depth") ?? 0) >= 40, 10_000, "the backlog in /metrics");
+    await until(async () => (sample(await metrics(), "publisher_queue_depth") ?? 0) >= 40, 10_000, "the backlog in /metrics");
     // The report is rewritten every control step, the one after the count.
     await until(async () => ((await readStatus(client, null, { intervalMs: 100, autostart: true })).queueDepth ?? 0) >= 40, 10_000, "the backlog in the report");
 
-    const ticksBefore = value(await metrics(), "publisher_tick_seconds_count", 'kind="tick"') ?? 0;
+    const ticksBefore = sample(await metrics(), "publisher_tick_seconds_count", 'kind="tick"') ?? 0;
     await setDesired(db, client, { state: "running", intervalMs: 100, updatedBy: "test" });
-    await until(async () => value(await metrics(), "publisher_queue_depth") === 0, 20_000, "the backlog drained");
-    expect(value(await metrics(), "publisher_tick_seconds_count", 'kind="tick"')).toBeGreaterThan(ticksBefore);
+    await until(async () => sample(await metrics(), "publisher_queue_depth") === 0, 20_000, "the backlog drained");
+    expect(sample(await metrics(), "publisher_tick_seconds_count", 'kind="tick"')).toBeGreaterThan(ticksBefore);
   });
 
   it("a standby serves its own metrics on the next port, and says it does not lead", async () => {
     const standby = await startPublisher(dbUrl, redis.url, { PUBLISHER_INSTANCE_ID: "standby", PUBLISHER_METRICS_PORT: String(port), NODE_APP_INSTANCE: "1" });
     procs.push(standby);
     const text = await metrics(port + 1);
-    expect(value(text, "publisher_leader")).toBe(0);
-    expect(value(text, "publisher_tick_seconds_count", 'kind="tick"') ?? 0).toBe(0);
-    expect(value(await metrics(), "publisher_leader")).toBe(1);
+    expect(sample(text, "publisher_leader")).toBe(0);
+    expect(sample(text, "publisher_tick_seconds_count", 'kind="tick"') ?? 0).toBe(0);
+    expect(sample(await metrics(), "publisher_leader")).toBe(1);
     expect((await fetch(`http://127.0.0.1:${port}/other`)).status).toBe(404);
   });
 });
 
-/** One sample of a Prometheus text exposition, by name and (optionally) its exact label set; null when absent. */
-function value(text: string, name: string, labels?: string): number | null {
-  const prefix = labels ? `${name}{${labels}} ` : `${name} `;
-  const line = text.split("\n").find((l) => l.startsWith(prefix));
-  return line === undefined ? null : Number(line.slice(prefix.length));
-}
 
 /** A free port whose next port is free too (bound and released, as freePort does). */
 async function freePortPair(): Promise<number> {

@@ -1,21 +1,12 @@
 import http from "node:http";
-import { SignJWT } from "jose";
 import { Redis } from "ioredis";
 import { type Socket, io } from "socket.io-client";
 import { afterAll, beforeAll, describe, expect, it, onTestFailed } from "vitest";
-import {
-  CHANNELS,
-  type ClientToServerEvents,
-  type EventOdds,
-  KEYS,
-  type PingResult,
-  RELAY_TOKEN_AUDIENCE,
-  RELAY_TOKEN_ISSUER,
-  type ServerToClientEvents,
-} from "../../lib/protocol";
-import { StateStore } from "../../lib/publisher/state-store";
+import { signRelayToken } from "../../lib/accounts/relay-token";
+import { CHANNELS, type ClientToServerEvents, type EventOdds, type PingResult, type ServerToClientEvents } from "../../lib/protocol";
 import { outcome as testOutcome } from "../../lib/protocol/test-events";
 import type { ClusterView } from "../../vps/cluster";
+import { BoardWriter } from "../support/board-writer";
 import { type TestClient, connectClient } from "../support/client";
 import { until } from "../support/full-stack";
 import { type LiveClient, liveClient, sequenceReport } from "../support/live-client";
@@ -27,6 +18,9 @@ const SOCCER = "soccer_epl";
 const NBA = "basketball_nba";
 const LEADER = "cluster-test#1";
 const PRICE = "markets.h2h.outcomes.home.price";
+type Sport = typeof SOCCER | typeof NBA;
+/** The one event of each sport. */
+const EVENT = { [SOCCER]: "e1", [NBA]: "n1" };
 
 /** What a client asked for; every kind has clients on every instance. */
 type Kind = "sport" | "watcher" | "other" | "alice" | "admin";
@@ -48,25 +42,18 @@ interface Placed {
 describe("relay in PM2 cluster mode (RELAY_INSTANCES=2)", () => {
   let redis: RedisService;
   let bus: Redis;
-  let store: StateStore;
+  let writers: Record<Sport, BoardWriter>;
   let relay: Pm2Relay;
   let instanceIds: string[] = [];
   const placed: Placed[] = [];
   const live: LiveClient[] = [];
   const seqs = { [SOCCER]: 0, [NBA]: 0 };
-  const events = new Map<string, EventOdds>();
 
   /** Commits one delta for `sport` moving its event's home price, as the publisher's tick would. */
-  const commit = async (sport: typeof SOCCER | typeof NBA) => {
-    const id = sport === SOCCER ? "e1" : "n1";
-    const before = events.get(id);
-    if (!before) throw new Error(`no event ${id}`);
+  const commit = async (sport: Sport) => {
     const price = Math.round((2 + seqs[sport] / 100) * 100) / 100;
-    const after = withHomePrice(before, price);
-    events.set(id, after);
-    const result = await store.commit({ sport, token: LEADER, expectedSeq: seqs[sport], writes: [{ eventId: id, event: after }], changes: [{ eventId: id, path: PRICE, value: price }], ts: Date.now() });
-    if (!result.ok) throw new Error(`commit refused: ${result.reason}`);
-    seqs[sport] = result.seq;
+    await writers[sport].commit([{ eventId: EVENT[sport], path: PRICE, value: price }]);
+    seqs[sport] = writers[sport].seq;
   };
 
   const publish = (channel: string, message: object) => bus.publish(channel, JSON.stringify(message));
@@ -74,15 +61,12 @@ describe("relay in PM2 cluster mode (RELAY_INSTANCES=2)", () => {
   beforeAll(async () => {
     redis = await startRedisServer();
     bus = new Redis(redis.url);
-    store = new StateStore(bus, { length: 5_000, maxAgeMs: 0, maxDeltaBytes: 1 << 20 });
-    await bus.set(KEYS.publisherLeader, LEADER);
+    await BoardWriter.lead(bus, LEADER);
+    writers = { [SOCCER]: new BoardWriter(bus, SOCCER, LEADER), [NBA]: new BoardWriter(bus, NBA, LEADER) };
     // The board as a publisher leaves it: one event per sport, at seq 1.
-    for (const [sport, id] of [[SOCCER, "e1"], [NBA, "n1"]] as const) {
-      const event = fixture(id, sport);
-      events.set(id, event);
-      const result = await store.commit({ sport, token: LEADER, expectedSeq: 0, writes: [{ eventId: id, event }], changes: [], ts: Date.now() });
-      if (!result.ok) throw new Error(`commit refused: ${result.reason}`);
-      seqs[sport] = result.seq;
+    for (const sport of [SOCCER, NBA] as const) {
+      await writers[sport].commit([{ eventId: EVENT[sport], path: "", value: fixture(EVENT[sport], sport) }]);
+      seqs[sport] = writers[sport].seq;
     }
     relay = await startPm2Relay(redis.url, 2);
     instanceIds = [...new Set(await relay.listening())].sort();
@@ -319,14 +303,8 @@ function getFresh(url: string): Promise<{ status: number; body: string }> {
   });
 }
 
-function token(sub: string, role: "user" | "admin"): Promise<string> {
-  return new SignJWT({ role })
-    .setProtectedHeader({ alg: "HS256" })
-    .setSubject(sub)
-    .setIssuer(RELAY_TOKEN_ISSUER)
-    .setAudience(RELAY_TOKEN_AUDIENCE)
-    .setExpirationTime(Math.floor(Date.now() / 1000) + 300)
-    .sign(new TextEncoder().encode(TEST_JWT_SECRET));
+async function token(sub: string, role: "user" | "admin"): Promise<string> {
+  return (await signRelayToken({ sub, role }, TEST_JWT_SECRET)).token;
 }
 
 function fixture(id: string, sport: string): EventOdds {
@@ -336,11 +314,4 @@ function fixture(id: string, sport: string): EventOdds {
     startsAt: "2026-11-23T15:00:00.000Z", status: "active", phase: "prematch", score: null,
     markets: { h2h: { key: "h2h", line: null, status: "open", arb: false, outcomes: { home: outcome("Home", 2, 0.45), away: outcome("Away", 1.8, 0.55) } } },
   };
-}
-
-function withHomePrice(event: EventOdds, price: number): EventOdds {
-  const h2h = event.markets.h2h;
-  const home = h2h?.outcomes.home;
-  if (!h2h || !home) throw new Error(`event ${event.id} has no h2h home outcome`);
-  return { ...event, markets: { ...event.markets, h2h: { ...h2h, outcomes: { ...h2h.outcomes, home: { ...home, price } } } } };
 }

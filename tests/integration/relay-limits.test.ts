@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { CHANNELS, KEYS } from "../../lib/protocol";
 import { type ConnectOptions, type TestClient, connectClient } from "../support/client";
 import { until } from "../support/full-stack";
+import { scrapeSample } from "../support/metrics";
 import { type RedisService, startRedisServer } from "../support/services";
 import { type RelayProc, startRelay } from "../support/stack";
 
@@ -62,10 +63,10 @@ describe("relay connection limits", () => {
     // Without RELAY_TRUST_PROXY a forwarded-for header cannot make the same host look like another.
     expect((await refusal(byAddress, { headers: { "x-forwarded-for": "198.51.100.1" } })).data).toMatchObject({ code: "too_many_connections" });
     await expectMarker(held, "held-1");
-    expect(await metric(byAddress, 'relay_connections_refused_total{reason="address"}')).toBe(2);
+    expect(await scrapeSample(byAddress.url, 'relay_connections_refused_total{reason="address"}')).toBe(2);
 
     held.shift()?.close();
-    await until(async () => (await metric(byAddress, "relay_connections")) === 2, 10_000, "the relay to see the disconnect");
+    await until(async () => (await scrapeSample(byAddress.url, "relay_connections")) === 2, 10_000, "the relay to see the disconnect");
     held.push(await connect(byAddress));
     await expectMarker(held, "held-2");
     expect((await refusal(byAddress)).data).toMatchObject({ code: "too_many_connections" }); // full again
@@ -81,8 +82,8 @@ describe("relay connection limits", () => {
       data: { code: "too_many_connections", message: "this relay holds its maximum of 5 connections; try again shortly" },
     });
     await expectMarker(held, "full-relay");
-    expect(await metric(behindProxy, 'relay_connections_refused_total{reason="instance"}')).toBe(1);
-    expect(await metric(behindProxy, 'relay_connections_refused_total{reason="address"}')).toBe(1);
+    expect(await scrapeSample(behindProxy.url, 'relay_connections_refused_total{reason="instance"}')).toBe(1);
+    expect(await scrapeSample(behindProxy.url, 'relay_connections_refused_total{reason="address"}')).toBe(1);
   });
 
   /** Publishes a chat message in e1's room and waits until every client has it. */
@@ -91,10 +92,3 @@ describe("relay connection limits", () => {
     for (const client of targets) expect(await client.waitFor("chat:message", (m) => m.text === text)).toMatchObject({ text });
   }
 });
-
-/** One sample from the relay's /metrics, by its name with labels as Prometheus prints them. */
-async function metric(relay: RelayProc, sample: string): Promise<number | null> {
-  const text = await (await fetch(`${relay.url}/metrics`)).text();
-  const line = text.split("\n").find((l) => l.startsWith(`${sample} `));
-  return line ? Number(line.slice(sample.length + 1)) : null;
-}

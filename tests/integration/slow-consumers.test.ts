@@ -2,13 +2,14 @@ import type { Socket as TcpSocket } from "node:net";
 import { Redis } from "ioredis";
 import type { Socket } from "socket.io-client";
 import { afterAll, afterEach, beforeAll, describe, expect, it, onTestFailed } from "vitest";
-import { CHANNELS, type Change, type ClientStats, type EventBooks, type EventOdds, type PingResult, type SubscribeResult, unpackDelta } from "../../lib/protocol";
+import { CHANNELS, type Change, type ClientStats, type EventBooks, type EventOdds, type PingResult, type SubscribeResult } from "../../lib/protocol";
 import { eventOdds, market, outcome } from "../../lib/protocol/test-events";
 import { filterEvent } from "../../vps/filters";
 import { BoardWriter } from "../support/board-writer";
 import { type TestClient, connectClient } from "../support/client";
 import { until } from "../support/full-stack";
-import { type LiveClient, type Received, RecordingStore, liveClient } from "../support/live-client";
+import { scrapeSample } from "../support/metrics";
+import { type Follower, type LiveClient, type Received, follow, liveClient } from "../support/live-client";
 import { logsOnFailure } from "../support/processes";
 import { type RedisService, startRedisServer } from "../support/services";
 import { type RelayProc, startRelay } from "../support/stack";
@@ -22,20 +23,6 @@ import { type RelayProc, startRelay } from "../support/stack";
 const SPORT = "slow_sport";
 const SOFT = 64 * 1024;
 const EVENTS = 200;
-
-interface Follower {
-  client: TestClient;
-  store: RecordingStore;
-  gaps: number;
-}
-
-function follow(client: TestClient): Follower {
-  const follower: Follower = { client, store: new RecordingStore(), gaps: 0 };
-  follower.store.onGap = () => (follower.gaps += 1);
-  client.socket.on("odds:snapshot", (snapshot) => follower.store.applySnapshot(snapshot));
-  client.socket.on("odds:delta", (delta) => follower.store.applyDelta(unpackDelta(delta)));
-  return follower;
-}
 
 /** The TCP socket under a socket.io-client's WebSocket: pausing it stops reading, as a stalled phone would. */
 function tcpOf(socket: Socket): TcpSocket {
@@ -53,11 +40,8 @@ function chainBreaks(received: Received[]): Received[] {
   return breaks;
 }
 
-async function metric(url: string, name: string, labels = ""): Promise<number> {
-  const text = await (await fetch(`${url}/metrics`)).text();
-  const line = text.split("\n").find((l) => l.startsWith(`${name}${labels ? `{${labels}}` : ""} `));
-  return line ? Number(line.slice(line.lastIndexOf(" ") + 1)) : 0;
-}
+/** A sample of the relay's /metrics, 0 when absent. */
+const metric = async (url: string, name: string, labels?: string): Promise<number> => (await scrapeSample(url, name, labels)) ?? 0;
 
 /**
  * A board of 200 events with h2h and totals. Each move replaces every event whole, with names that

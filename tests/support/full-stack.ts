@@ -15,14 +15,22 @@ export interface FullStack {
   stop(): Promise<void>;
 }
 
+export interface FullStackOptions {
+  /** False: no demo data (an odds source brings its own events). */
+  seed?: boolean;
+  /** Runs on the (seeded) database before any process starts, e.g. to grow the board for a bench. */
+  prepare?: (dbUrl: string) => Promise<void>;
+}
+
 /**
- * Seeded Postgres database (unless `seed` is false: an odds source brings its own events), Redis,
- * relay, one publisher and `next start`, wired as in production.
+ * Seeded Postgres database (see `options`), Redis, relay, one publisher and `next start`, wired as
+ * in production.
  */
-export async function startFullStack(pgServerUrl: string, label: string, extraEnv: Record<string, string> = {}, options: { seed?: boolean } = {}): Promise<FullStack> {
+export async function startFullStack(pgServerUrl: string, label: string, extraEnv: Record<string, string> = {}, options: FullStackOptions = {}): Promise<FullStack> {
   const dbUrl = await createTestDatabase(pgServerUrl, label);
   const db = createDb(dbUrl);
   if (options.seed !== false) await seedDemoData(db);
+  await options.prepare?.(dbUrl);
   const redis = await startRedisServer();
   // Every client of a test or bench stack (bench/chat.ts: 1000 sockets) comes from this one address.
   const relay = await startRelay(redis.url, { RELAY_ALLOWED_ORIGINS: "*", RELAY_MAX_CONNECTIONS_PER_IP: "10000" });

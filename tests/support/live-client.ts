@@ -2,8 +2,9 @@ import type { Db } from "../../lib/db";
 import { LiveConnection } from "../../lib/live/connection";
 import { OddsStore } from "../../lib/live/odds-store";
 import { DEFAULT_MARGIN_METHOD } from "../../lib/odds";
-import { type EventOdds, type OddsDelta, type OddsSnapshot, boardSport } from "../../lib/protocol";
+import { type EventOdds, type OddsDelta, type OddsSnapshot, boardSport, unpackDelta } from "../../lib/protocol";
 import { eventOddsSelect, isOnBoard, toEventOdds } from "../../lib/publisher/pricing";
+import type { TestClient } from "./client";
 
 /** What one client was handed, per sport, in order. */
 export type Received = { kind: "snapshot"; seq: number; resync: boolean } | { kind: "delta"; seq: number; prevSeq: number };
@@ -34,6 +35,22 @@ export class RecordingStore extends OddsStore {
     list.push(entry);
     this.received.set(sport, list);
   }
+}
+
+/** A test client whose snapshots and deltas feed the browser's real store, recording the seq chain. */
+export interface Follower {
+  client: TestClient;
+  store: RecordingStore;
+  /** Gaps the store reported. */
+  gaps: number;
+}
+
+export function follow(client: TestClient): Follower {
+  const follower: Follower = { client, store: new RecordingStore(), gaps: 0 };
+  follower.store.onGap = () => (follower.gaps += 1);
+  client.socket.on("odds:snapshot", (snapshot) => follower.store.applySnapshot(snapshot));
+  client.socket.on("odds:delta", (delta) => follower.store.applyDelta(unpackDelta(delta)));
+  return follower;
 }
 
 export interface LiveClient {
