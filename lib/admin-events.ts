@@ -1,12 +1,21 @@
 import type { Redis } from "ioredis";
 import { type AdminEventData, type AdminEventKind, type AdminEventMessage, CHANNELS } from "./protocol";
 
+/** An admin event as it goes on the bus, written at `ts` (ms since epoch). */
+export function adminEvent<K extends AdminEventKind>(kind: K, data: AdminEventData<K>, ts = Date.now()): AdminEventMessage {
+  return { v: 1, type: "admin:event", kind, data, ts } as AdminEventMessage;
+}
+
+/** Publishes an admin event: how many subscribers (relays) received it, or null when Redis refused. */
+export function publishAdminEvent(redis: Redis, message: AdminEventMessage): Promise<number | null> {
+  return redis.publish(CHANNELS.adminEvents, JSON.stringify(message)).catch(() => null);
+}
+
 /**
  * Tells the admins (`admin-events` → the relay's `admins` room) that something happened. Best
  * effort, after the fact: what happened stays done if Redis is down for a moment, and the console
  * reads the current state over HTTP anyway.
  */
 export async function tellAdmins<K extends AdminEventKind>(redis: Redis, kind: K, data: AdminEventData<K>): Promise<void> {
-  const message = { v: 1, type: "admin:event", kind, data, ts: Date.now() } as AdminEventMessage;
-  await redis.publish(CHANNELS.adminEvents, JSON.stringify(message)).catch(() => {});
+  await publishAdminEvent(redis, adminEvent(kind, data));
 }

@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import type { Redis } from "ioredis";
-import { tellAdmins } from "../admin-events";
+import { publishAdminEvent } from "../admin-events";
 import type { Db } from "../db";
 import { errorMessage, outageOf } from "../errors";
 import type { Logger } from "../log";
@@ -8,6 +8,7 @@ import { CHANNELS, DEFAULT_HEARTBEAT_MS, type FeedState, type FeedStatusMessage,
 import { countQueued } from "./change-capture";
 import { freshWithinMs, importLegacyDesired, writeStatus } from "./control";
 import { DesiredFollower } from "./desired";
+import { AdminNotices } from "./admin-notices";
 import { FailureStreak, failureReason } from "./failures";
 import { LeaderLease } from "./leader";
 import type { PublisherMetrics } from "./metrics";
@@ -67,6 +68,8 @@ export class PublisherRunner {
   private readonly failures = new FailureStreak();
   /** Postgres and Redis outages as this process saw them while leading, for the admins' feed. */
   private readonly outages = new OutageTracker();
+  /** This process's admin events, held until a relay hears them (see AdminNotices). */
+  private readonly notices: AdminNotices;
   private controlTimer: NodeJS.Timeout | null = null;
   private controlRun: Promise<void> | null = null;
   private controlAgain = false;
@@ -92,6 +95,7 @@ export class PublisherRunner {
     this.lease = new LeaderLease(deps.redis, deps.config.instanceId, deps.config.leaderTtlMs);
     this.store = new StateStore(deps.redis, deps.config.history);
     this.intervalMs = deps.config.defaultIntervalMs;
+    this.notices = new AdminNotices((message) => publishAdminEvent(deps.redis, message), deps.log);
     this.priority = deps.databaseUrl ? new PriorityListener(deps.databaseUrl, () => this.tickNow(), deps.log) : null;
     this.desired = new DesiredFollower(deps.db, { intervalMs: deps.config.defaultIntervalMs, autostart: deps.config.autostart }, {
       changed: () => this.requestControl(),
@@ -126,6 +130,7 @@ export class PublisherRunner {
     await this.queueCount;
     await this.desired.settled();
     await this.priority?.stop();
+    await this.notices.flush();
     await this.lease.release().catch(() => {});
     await this.deps.subscriber.unsubscribe(KEYS.publisherControl).catch(() => {});
   }
@@ -174,8 +179,12 @@ export class PublisherRunner {
       if (this.leaderSince !== null) this.announce(this.outages.failed("redis", failureReason(error), Date.now()));
       return false;
     });
-    // Redis answered: a Redis outage this process saw is over, and can at last be told.
-    if (reached) this.announce(this.outages.recovered("redis", Date.now()));
+    // Redis answered: a Redis outage this process saw is over, and can at last be told; and what
+    // no relay heard yet (they subscribe again after Redis is back) is offered again.
+    if (reached) {
+      this.announce(this.outages.recovered("redis", Date.now()));
+      void this.notices.flush();
+    }
     if (!leading) {
       if (this.leaderSince !== null) this.deps.log.warn("no longer the leader; standing by");
       this.leaderSince = null;
@@ -214,14 +223,11 @@ export class PublisherRunner {
     this.announce(reached.flatMap((service) => this.outages.recovered(service, now)));
   }
 
-  /**
-   * Tells the admins about outages. Best effort, and in order (a late Redis "down" before its
-   * "up"): each `tellAdmins` issues its PUBLISH at once, and one connection keeps commands in order.
-   */
+  /** Tells the admins about outages, in order (a late Redis "down" before its "up"). */
   private announce(notices: OutageNotice[]): void {
     for (const notice of notices) {
       this.deps.log.info(notice, `admin event: ${notice.service} ${notice.state}`);
-      void tellAdmins(this.deps.redis, "outage", notice);
+      this.notices.tell("outage", notice);
     }
   }
 
@@ -232,7 +238,7 @@ export class PublisherRunner {
    */
   private async becomeLeader(): Promise<void> {
     const previous = await this.deps.redis.hget(KEYS.publisherStatus, "instanceId").catch(() => null);
-    await tellAdmins(this.deps.redis, "leader_changed", { instanceId: this.deps.config.instanceId.slice(0, 128), previous: previous ? previous.slice(0, 128) : null });
+    this.notices.tell("leader_changed", { instanceId: this.deps.config.instanceId.slice(0, 128), previous: previous ? previous.slice(0, 128) : null });
     this.leaderSince = Date.now();
     this.leadership = randomUUID();
     this.deps.metrics.leader.set(1);
