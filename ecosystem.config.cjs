@@ -13,7 +13,9 @@
 const ts = (app) => ({ script: "scripts/pm2-ts.mjs", args: app, interpreter: "node", interpreter_args: "--import tsx" });
 const common = { cwd: __dirname, time: false, merge_logs: true, kill_timeout: 8000, max_restarts: 50, exp_backoff_restart_delay: 200 };
 
-// Only the variables our processes read, so nothing unrelated leaks into the apps.
+// The variables each app reads, as `pm2 start` sees them now, pinned into the app's `env` (what
+// `pm2 restart` reuses). This documents and fixes what each app takes; it hides nothing: PM2 also
+// hands every app the rest of the environment `pm2 start` ran in.
 const pass = (names) => Object.fromEntries(names.filter((n) => process.env[n] !== undefined).map((n) => [n, process.env[n]]));
 const shared = pass(["REDIS_URL", "LOG_LEVEL", "LOG_FORMAT", "NODE_ENV"]);
 const server = pass([
