@@ -2,6 +2,7 @@
 
 import type { ConnectionStatus, LiveConnection } from "../../lib/live/connection";
 import { useConnectionStatus } from "../../lib/live/hooks";
+import { statusText } from "./live-status-text";
 import { Ago, ClockTime } from "./time";
 
 /** The live / reconnecting / offline indicator, with feed freshness, last update and latency. */
@@ -14,25 +15,8 @@ function ConnectedStatus({ connection }: { connection: LiveConnection }) {
   return <StatusView status={useConnectionStatus(connection)} />;
 }
 
-function describe(status: ConnectionStatus | null): { tone: string; label: string } {
-  if (!status || status.state === "connecting") return { tone: "pending", label: "Connecting…" };
-  if (status.state === "reconnecting") return { tone: "pending", label: "Reconnecting…" };
-  if (status.state === "offline") return { tone: "bad", label: "Offline" };
-  if (status.feed?.status === "stale") return { tone: "bad", label: "Stale" };
-  if (status.feed?.status === "stopped") return { tone: "pending", label: "Paused" };
-  return { tone: "good", label: "Live" };
-}
-
 function StatusView({ status }: { status: ConnectionStatus | null }) {
-  const { tone, label } = describe(status);
-  const detail =
-    status?.state === "offline"
-      ? "Cannot reach the live server; prices shown may be out of date. Retrying."
-      : status?.feed?.status === "stale"
-        ? `Prices may be out of date: ${status.feed.reason ?? "the feed is quiet"}.`
-        : status?.feed?.status === "stopped"
-          ? "Price updates are paused by the operator."
-          : null;
+  const { tone, label, detail } = statusText(status);
   return (
     <div className={`live-status ${tone}`} data-connection={status?.state ?? "connecting"} data-feed={status?.feed?.status ?? "unknown"} role="status" aria-live="polite">
       <span className="dot" aria-hidden />

@@ -2,6 +2,7 @@ import type { Socket as TcpSocket } from "node:net";
 import { Redis } from "ioredis";
 import type { Socket } from "socket.io-client";
 import { afterAll, afterEach, beforeAll, describe, expect, it, onTestFailed } from "vitest";
+import { statusText } from "../../app/sports/live-status-text";
 import { CHANNELS, type Change, type ClientStats, type EventBooks, type EventOdds, type PingResult, type SubscribeResult } from "../../lib/protocol";
 import { eventOdds, market, outcome } from "../../lib/protocol/test-events";
 import { filterEvent } from "../../vps/filters";
@@ -227,9 +228,12 @@ describe("slow consumers", () => {
     const page = liveClient(relay.url, [SPORT]);
     lives.push(page);
     const errors: string[] = [];
+    const badge: string[] = []; // what the page's live badge said while reconnecting
     page.connection.onStatus(() => {
-      const error = page.connection.status().error;
-      if (error && errors.at(-1) !== error) errors.push(error);
+      const status = page.connection.status();
+      if (status.error && errors.at(-1) !== status.error) errors.push(status.error);
+      const { detail } = statusText(status);
+      if (status.state === "reconnecting" && detail && badge.at(-1) !== detail) badge.push(detail);
     });
     let reconnects = 0;
     page.connection.onReconnect(() => (reconnects += 1));
@@ -247,6 +251,7 @@ describe("slow consumers", () => {
     tcpOf(socket).resume();
     await until(async () => reconnects === 1 && page.store.seq(SPORT) === writer.seq, 30_000, "the page back at the last seq");
     expect(errors).toContainEqual(expect.stringMatching(/^slow_consumer: too slow: over 2097152 bytes waiting/));
+    expect(badge).toContain("This page fell behind the live prices and was disconnected; catching up.");
     expect(page.store.board(SPORT)).toEqual(writer.events);
     expect(chainBreaks(page.store.received.get(SPORT) ?? [])).toEqual([]);
     expect(page.connection.status()).toMatchObject({ state: "live", error: null });
