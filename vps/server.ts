@@ -6,6 +6,14 @@ import { parseRelayEnv } from "./env";
 import { createHttpHandler } from "./http";
 import { type Relay, createRelay } from "./relay";
 
+/**
+ * Connections the kernel may hold waiting for accept. Node's default, 511, overflows when thousands
+ * of pages reconnect at once (a relay restart): the kernel drops the SYNs over it, and each of those
+ * clients waits for its TCP to retry (1 s, then 3 s) before its handshake even starts. Linux caps
+ * it at net.core.somaxconn (4096 by default).
+ */
+const LISTEN_BACKLOG = 4096;
+
 /** The `ws-server` PM2 app: env, Redis clients, HTTP server, createRelay, listen. */
 runMain(async () => {
   const env = parseRelayEnv(process.env);
@@ -52,7 +60,7 @@ runMain(async () => {
   });
   await new Promise<void>((resolve, reject) => {
     httpServer.once("error", reject);
-    httpServer.listen(env.RELAY_PORT, env.RELAY_HOST, resolve);
+    httpServer.listen({ port: env.RELAY_PORT, host: env.RELAY_HOST, backlog: LISTEN_BACKLOG }, resolve);
   });
   const address = httpServer.address();
   const port = typeof address === "object" && address ? address.port : env.RELAY_PORT;

@@ -3,7 +3,7 @@ import { setTimeout as sleep } from "node:timers/promises";
 import type { ClientFleet } from "./load-fleet";
 import type { CpuShare, ServerResult, StepResult, StormResult } from "./load-report";
 import type { RelayUnderTest, ServerUnderTest } from "./load-servers";
-import { CpuMeter, rssBytes } from "./proc-stats";
+import { CpuMeter, listenOverflows, rssBytes } from "./proc-stats";
 import type { SyntheticPublisher } from "./synthetic-publisher";
 
 /**
@@ -126,9 +126,10 @@ export async function storm(c: Contender & { server: RelayUnderTest }, shared: S
   return { ...outcome.times, run, behind, stats: await c.fleet.stats() };
 }
 
-async function killAndWait({ server, fleet, result }: Contender & { server: RelayUnderTest }, shared: Shared): Promise<Pick<StormResult, "killAt" | "listeningAt" | "cpu">> {
+async function killAndWait({ server, fleet, result }: Contender & { server: RelayUnderTest }, shared: Shared): Promise<Pick<StormResult, "killAt" | "listeningAt" | "cpu" | "listenOverflows">> {
   await sleep(3_000);
   await fleet.reset();
+  const overflowsBefore = listenOverflows();
   const killAt = Date.now();
   await server.kill();
   await server.restart();
@@ -145,6 +146,7 @@ async function killAndWait({ server, fleet, result }: Contender & { server: Rela
     }
   }
   const cpu = shares(meter, pids);
+  const overflows = listenOverflows() - overflowsBefore;
   await sleep(2_000);
-  return { killAt, listeningAt, cpu };
+  return { killAt, listeningAt, cpu, listenOverflows: overflows };
 }

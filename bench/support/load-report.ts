@@ -42,6 +42,8 @@ export interface StormResult {
   listeningAt: number;
   /** From the new relay listening until every client resumed (or the wait ended). */
   cpu: CpuShare;
+  /** Connections the kernel turned away with a full accept queue, from the kill until every client resumed. */
+  listenOverflows: number;
   run: RunResult;
   stats: FleetStats;
   behind: number;
@@ -107,10 +109,10 @@ export function stormTable(result: ServerResult): string {
     stats.recoveries.map(pick).filter((at): at is number => at !== null).map((at) => at - killAt);
   const row = (what: string, values: number[]) => [what, values.length, percentile(values, 50), percentile(values, 99), values.length ? Math.max(...values) : Number.NaN];
   const summary = table(
-    ["clients", "relay down (kill → listening) ms", "back", "not back", "behind at end", "gaps", "duplicates", "resume: replay / current / snapshot", "deltas replayed", "failed resumes", "CPU % while coming back: relay / clients / others"],
+    ["clients", "relay down (kill → listening) ms", "back", "not back", "behind at end", "gaps", "duplicates", "resume: replay / current / snapshot", "deltas replayed", "failed resumes", "SYNs dropped (accept queue full)", "CPU % while coming back: relay / clients / others"],
     [[
       result.clients, storm.listeningAt - killAt, backCount(storm), result.clients - backCount(storm), storm.behind, stats.gaps, stats.duplicates,
-      `${stats.modes.replay} / ${stats.modes.current} / ${stats.modes.snapshot}`, stats.replayed, stats.failedResumes,
+      `${stats.modes.replay} / ${stats.modes.current} / ${stats.modes.snapshot}`, stats.replayed, stats.failedResumes, storm.listenOverflows,
       `${storm.cpu.server.toFixed(0)} / ${storm.cpu.clients.toFixed(0)} / ${Math.max(0, storm.cpu.others).toFixed(0)}`,
     ]],
   );

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { CpuMeter, cpuTicks, machineTicks, parseCpuTicks, parseMachineTicks, parseOpenFileLimit, parseRssBytes, rssBytes } from "./proc-stats";
+import { CpuMeter, cpuTicks, listenOverflows, machineTicks, parseCpuTicks, parseListenOverflows, parseMachineTicks, parseOpenFileLimit, parseRssBytes, rssBytes } from "./proc-stats";
 
 describe("/proc parsing", () => {
   it("reads utime + stime, also when the command name holds spaces and parentheses", () => {
@@ -15,6 +15,13 @@ describe("/proc parsing", () => {
     const limits = "Limit                     Soft Limit           Hard Limit           Units\nMax open files            20000                65536                files\n";
     expect(parseOpenFileLimit(limits)).toBe(20_000);
     expect(parseOpenFileLimit("Max open files            unlimited            unlimited            files")).toBe(Number.POSITIVE_INFINITY);
+  });
+
+  it("reads TcpExt ListenOverflows by its name, from this machine too", () => {
+    const netstat = "TcpExt: SyncookiesSent ListenOverflows ListenDrops\nTcpExt: 3 178649 178650\nIpExt: InNoRoutes\nIpExt: 0\n";
+    expect(parseListenOverflows(netstat)).toBe(178_649);
+    expect(() => parseListenOverflows("IpExt: InNoRoutes\nIpExt: 0\n")).toThrow(/ListenOverflows/);
+    expect(listenOverflows()).toBeGreaterThanOrEqual(0);
   });
 
   it("counts idle and iowait as not busy", () => {

@@ -38,9 +38,25 @@ export function parseMachineTicks(stat: string): { busy: number; total: number }
   return { busy: total - idle, total };
 }
 
+/**
+ * TcpExt ListenOverflows of /proc/net/netstat: connections the kernel turned away because a
+ * listening socket's accept queue was full (this network namespace, every listener together).
+ * Each one is a client whose SYN is dropped and retried by its TCP 1 s, then 3 s later.
+ */
+export function parseListenOverflows(netstat: string): number {
+  const lines = netstat.split("\n").filter((line) => line.startsWith("TcpExt:"));
+  const names = (lines[0] ?? "").split(/\s+/);
+  const values = (lines[1] ?? "").split(/\s+/);
+  const at = names.indexOf("ListenOverflows");
+  const value = at > 0 ? Number(values[at]) : Number.NaN;
+  if (!Number.isFinite(value)) throw new Error("no TcpExt ListenOverflows in /proc/net/netstat");
+  return value;
+}
+
 export const cpuTicks = (pid: number): number => parseCpuTicks(readFileSync(`/proc/${pid}/stat`, "utf8"));
 export const rssBytes = (pid: number): number => parseRssBytes(readFileSync(`/proc/${pid}/status`, "utf8"));
 export const openFileLimit = (): number => parseOpenFileLimit(readFileSync("/proc/self/limits", "utf8"));
+export const listenOverflows = (): number => parseListenOverflows(readFileSync("/proc/net/netstat", "utf8"));
 export const machineTicks = (): { busy: number; total: number } => parseMachineTicks(readFileSync("/proc/stat", "utf8"));
 
 let ticksPerSecond: number | undefined;
