@@ -7,6 +7,7 @@
  */
 import { type Socket, io } from "socket.io-client";
 import WebSocket from "ws";
+import { RECONNECT_DELAYS } from "../../lib/live/connection";
 import type { Ack, ClientToServerEvents, OddsDelta, ServerToClientEvents, SubscribeResult } from "../../lib/protocol";
 import { LatencyHistogram } from "./latency-histogram";
 import { ClientCommand, type ClientReport, type ClientStats, type Recovery } from "./load-messages";
@@ -117,8 +118,7 @@ function openSocketIo(command: Connect): Promise<LoadClient> {
     transports: ["websocket"],
     forceNew: true, // one engine per client: without it every client would share one WebSocket
     reconnection: command.reconnect,
-    reconnectionDelay: 500,
-    reconnectionDelayMax: 5_000,
+    ...RECONNECT_DELAYS,
     timeout: 20_000,
   });
   const client: LoadClient = { tracker: new SeqTracker("snapshot"), live: false, close: () => socket.close() };

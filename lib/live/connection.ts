@@ -49,6 +49,15 @@ const PING_EVERY_MS = 10_000;
 const RETRY_MAX_MS = 30_000;
 /** Connected this long, ms, a hang-up counts as the first in a row again. */
 const STABLE_AFTER_MS = 60_000;
+/**
+ * Socket.IO's own reconnect after a lost transport: waits of 0.5 s ±50 %, 1 s ±50 %, then 1–2 s
+ * (doubling ±50 %, capped at 2 s). The jitter spreads a relay's pages over its restart. The cap
+ * matters for the pages whose first two tries came before the relay listened again: their third
+ * comes 1–2 s later and any after it 2 s apart, where a 5 s cap made those waits 1–3 s and 2–5 s.
+ * A try against a relay that is down costs one refused TCP connect. The load bench's clients
+ * reconnect the same way.
+ */
+export const RECONNECT_DELAYS = { reconnectionDelay: 500, reconnectionDelayMax: 2_000, randomizationFactor: 0.5 } as const;
 
 /** Relay messages a page may listen to through `LiveConnection.on`, each validated before it is handed over. */
 const LISTENABLE = {
@@ -103,8 +112,7 @@ export class LiveConnection {
     this.socket = io(url, {
       transports: ["websocket"],
       auth: options.token ? { token: options.token } : {},
-      reconnectionDelay: 500,
-      reconnectionDelayMax: 5_000,
+      ...RECONNECT_DELAYS,
       autoConnect: false,
     });
     store.onGap = (sport, seq) => void this.subscribe([sport], { [sport]: seq });
