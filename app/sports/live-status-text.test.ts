@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import type { ConnectionStatus } from "../../lib/live/connection";
 import { statusText } from "./live-status-text";
 
-const base: ConnectionStatus = { state: "live", attempts: 0, lastUpdateAt: null, latencyMs: null, rttMs: null, feed: null, personal: false, error: null };
+const base: ConnectionStatus = { state: "live", attempts: 0, lastUpdateAt: null, latencyMs: null, rttMs: null, feed: null, personal: false, error: null, relayError: null };
 
 describe("statusText", () => {
   it("says live, stale with the reason, and paused", () => {
@@ -12,12 +12,12 @@ describe("statusText", () => {
   });
 
   it("says why it is reconnecting when the relay cut the page for falling behind, or refused it at a limit", () => {
-    expect(statusText({ ...base, state: "reconnecting", error: "slow_consumer: too slow: over 4194304 bytes waiting" })).toEqual({
+    expect(statusText({ ...base, state: "reconnecting", error: "slow_consumer: too slow: over 4194304 bytes waiting", relayError: { code: "slow_consumer", message: "too slow: over 4194304 bytes waiting" } })).toEqual({
       tone: "pending",
       label: "Reconnecting…",
       detail: "This page fell behind the live prices and was disconnected; catching up.",
     });
-    expect(statusText({ ...base, state: "reconnecting", error: "the live server refused the connection: at most 10 connections per address; close another tab or try again shortly" }).detail).toBe(
+    expect(statusText({ ...base, state: "reconnecting", error: "the live server refused the connection: at most 10 connections per address; close another tab or try again shortly", relayError: { code: "too_many_connections", message: "at most 10 connections per address; close another tab or try again shortly" } }).detail).toBe(
       "The live server is full: at most 10 connections per address; close another tab or try again shortly.",
     );
     expect(statusText({ ...base, state: "reconnecting", error: "cannot reach the live server (xhr poll error)" }).detail).toBeNull();

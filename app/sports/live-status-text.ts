@@ -1,4 +1,5 @@
 import type { ConnectionStatus } from "../../lib/live/connection";
+import type { ErrorPayload } from "../../lib/protocol";
 
 export interface StatusText {
   tone: "pending" | "bad" | "good";
@@ -14,15 +15,15 @@ export interface StatusText {
  */
 export function statusText(status: ConnectionStatus | null): StatusText {
   if (!status || status.state === "connecting") return { tone: "pending", label: "Connecting…", detail: null };
-  if (status.state === "reconnecting") return { tone: "pending", label: "Reconnecting…", detail: reconnectReason(status.error) };
+  if (status.state === "reconnecting") return { tone: "pending", label: "Reconnecting…", detail: reconnectReason(status.relayError) };
   if (status.state === "offline") return { tone: "bad", label: "Offline", detail: "Cannot reach the live server; prices shown may be out of date. Retrying." };
   if (status.feed?.status === "stale") return { tone: "bad", label: "Stale", detail: `Prices may be out of date: ${status.feed.reason ?? "the feed is quiet"}.` };
   if (status.feed?.status === "stopped") return { tone: "pending", label: "Paused", detail: "Price updates are paused by the operator." };
   return { tone: "good", label: "Live", detail: null };
 }
 
-function reconnectReason(error: string | null): string | null {
-  if (error?.startsWith("slow_consumer:")) return "This page fell behind the live prices and was disconnected; catching up.";
-  if (error?.startsWith("the live server refused the connection:")) return `The live server is full: ${error.slice(error.indexOf(":") + 2)}.`;
+function reconnectReason(error: ErrorPayload | null): string | null {
+  if (error?.code === "slow_consumer") return "This page fell behind the live prices and was disconnected; catching up.";
+  if (error?.code === "too_many_connections") return `The live server is full: ${error.message}.`;
   return null;
 }

@@ -39,6 +39,8 @@ export interface ConnectionStatus {
   personal: boolean;
   /** The last error the relay sent, or why we cannot connect. */
   error: string | null;
+  /** The relay's own error behind `error`, as sent (a cut, a refused handshake), for the badge to word; null for network failures. */
+  relayError: ErrorPayload | null;
 }
 
 /** After this many failed attempts in a row the page says "offline" (it keeps retrying). */
@@ -96,7 +98,7 @@ export class LiveConnection {
   private comeBackTimer: ReturnType<typeof setTimeout> | null = null;
   private readonly latencies: number[] = [];
   private pingTimer: ReturnType<typeof setInterval> | null = null;
-  private current: ConnectionStatus = { state: "connecting", attempts: 0, lastUpdateAt: null, latencyMs: null, rttMs: null, feed: null, personal: false, error: null };
+  private current: ConnectionStatus = { state: "connecting", attempts: 0, lastUpdateAt: null, latencyMs: null, rttMs: null, feed: null, personal: false, error: null, relayError: null };
 
   constructor(
     url: string,
@@ -204,7 +206,7 @@ export class LiveConnection {
     const socket = this.socket;
     socket.on("connect", () => {
       this.connectedAt = Date.now();
-      this.update({ state: "live", attempts: 0, error: null, personal: false });
+      this.update({ state: "live", attempts: 0, error: null, relayError: null, personal: false });
       this.refusals = 0;
       this.fullRefusals = 0;
       // The handshake may have left before the current token was set: hand it over explicitly.
@@ -227,7 +229,7 @@ export class LiveConnection {
       const attempts = this.current.attempts + 1;
       const state: ConnectionState = attempts >= OFFLINE_AFTER_ATTEMPTS ? "offline" : "reconnecting";
       const reason = refusal.success ? `the live server refused the connection: ${refusal.data.message}` : `cannot reach the live server (${error.message})`;
-      this.update({ state, attempts, error: reason });
+      this.update({ state, attempts, error: reason, relayError: refusal.success ? refusal.data : null });
     });
     // Validated before use: a malformed message is never applied. Its sport is fetched whole
     // again (a replay could hand back the same bad delta).
@@ -259,7 +261,7 @@ export class LiveConnection {
         this.update({ personal: false });
         this.options.onTokenExpired?.();
       }
-      this.update({ error: `${error.code}: ${error.message}` });
+      this.update({ error: `${error.code}: ${error.message}`, relayError: error });
     });
   }
 
