@@ -49,8 +49,8 @@ function coveredBy(path: string, paths: ReadonlySet<string>): boolean {
 export function mergeDeltas(prevSeq: number, deltas: readonly OddsDelta[]): OddsDelta {
   const last = deltas[deltas.length - 1];
   if (!last) throw new Error("mergeDeltas needs at least one delta");
-  const origins = deltas.flatMap((delta) => (delta.origin === undefined ? [] : [delta.origin]));
   const merged: OddsDelta = { sport: last.sport, seq: last.seq, prevSeq, ts: last.ts, changes: compactChanges(deltas.flatMap((delta) => delta.changes)) };
-  if (origins.length > 0) merged.origin = Math.min(...origins);
+  // A loop, not Math.min(...): a long replay ring would overflow the call's arguments.
+  for (const delta of deltas) if (delta.origin !== undefined && (merged.origin === undefined || delta.origin < merged.origin)) merged.origin = delta.origin;
   return merged;
 }

@@ -23,7 +23,7 @@ import { filterDelta, makeFilter, sameFilter, sportPart } from "./filters";
 import type { RelayMetrics } from "./metrics";
 import { TokenBucket } from "./rate-limit";
 import { type Outbound, type SlowConsumers, newOutbound } from "./slow-consumers";
-import { type ResumePlan, type SportCache, UnavailableError, toClientDelta } from "./sport-cache";
+import { type ResumePlan, type SportCache, UnavailableError } from "./sport-cache";
 import { type Subscriptions, emptySubscriptions, heldSubscriptions, joinEvent, joinSport, leaveEvent, leaveSport } from "./subscriptions";
 
 export interface SocketData {
@@ -222,7 +222,7 @@ async function subscribe(socket: RelaySocket, ctx: ConnectionContext, raw: unkno
     if (plan.mode === "replay" && !ctx.slow.replayFits(plan.deltas)) plan = { mode: "snapshot" };
     if (plan.mode === "snapshot") socket.emit("odds:snapshot", ctx.delivery.snapshot(sport, filter, since !== undefined || refiltered));
     if (plan.mode === "replay" && since !== undefined && parsed.data.replay === "merged") socket.emit("odds:delta", ctx.delivery.replay(sport, since, plan.deltas, filter));
-    else if (plan.mode === "replay") for (const delta of plan.deltas) socket.emit("odds:delta", packDelta(filterDelta(toClientDelta(delta), filter)));
+    else if (plan.mode === "replay") for (const delta of plan.deltas) socket.emit("odds:delta", packDelta(filterDelta(delta, filter)));
     joinSport(socket, sport, filter);
     ctx.slow.subscribed(socket, sport);
     result.sports[sport] = { seq: ctx.cache.seq(sport) ?? 0, mode: plan.mode, replayed: plan.mode === "replay" ? plan.deltas.length : 0 };

@@ -3,7 +3,7 @@ import { type EventBooks, type OddsDelta, type OddsDeltaMessage, type OddsSnapsh
 import { mergeDeltas } from "./conflation";
 import { type Filter, filterBooks, filterDelta, filterSnapshot, parseFilteredRoom, sportRoom } from "./filters";
 import type { RelayMetrics } from "./metrics";
-import { type SportCache, toClientDelta } from "./sport-cache";
+import type { SportCache } from "./sport-cache";
 
 /**
  * Sends odds and book-level prices to the rooms that take them: the plain `sport:<key>` and
@@ -62,8 +62,7 @@ export class Delivery {
    * broadcast, rooms left with nothing share one empty delta (it still moves their seq), and every
    * other filtered room gets its own cut.
    */
-  delta(sport: string, message: OddsDeltaMessage): void {
-    const delta = toClientDelta(message);
+  delta(sport: string, delta: OddsDeltaMessage): void {
     const whole = [ROOMS.sport(sport)];
     const empty: string[] = [];
     const cuts: [string, OddsDelta][] = [];
@@ -95,7 +94,7 @@ export class Delivery {
     const key = `${since}|${sportRoom(sport, filter)}`;
     let wire = memo.built.get(key);
     if (!wire) {
-      wire = packDelta(filterDelta(mergeDeltas(since, deltas.map(toClientDelta)), filter));
+      wire = packDelta(filterDelta(mergeDeltas(since, deltas), filter));
       memo.built.set(key, wire);
     }
     return wire;

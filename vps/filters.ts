@@ -99,9 +99,10 @@ export function filterEvent(event: EventOdds, markets: ReadonlySet<string>): Eve
  * its keys, a whole event with only its markets. The same array when nothing was cut, so callers
  * can tell "identical to the unfiltered delta" by reference.
  */
-export function filterChanges(changes: readonly Change[], markets: ReadonlySet<string>): readonly Change[] {
+export function filterChanges(changes: Change[], markets: ReadonlySet<string>): Change[] {
   let out: Change[] | null = null;
-  for (const [i, change] of changes.entries()) {
+  for (let i = 0; i < changes.length; i += 1) {
+    const change = changes[i] as Change;
     const kept = filterChange(change, markets);
     if (kept !== change && out === null) out = changes.slice(0, i);
     if (out !== null && kept !== null) out.push(kept);
@@ -125,7 +126,7 @@ function filterChange(change: Change, markets: ReadonlySet<string>): Change | nu
 export function filterDelta(delta: OddsDelta, filter: Filter): OddsDelta {
   if (!filter.markets) return delta;
   const changes = filterChanges(delta.changes, filter.markets);
-  return changes === delta.changes ? delta : { ...delta, changes: [...changes] };
+  return changes === delta.changes ? delta : { ...delta, changes };
 }
 
 export function filterSnapshot(snapshot: OddsSnapshot, filter: Filter): OddsSnapshot {

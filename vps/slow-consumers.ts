@@ -52,7 +52,6 @@ export interface Outbound {
   reported: number;
   /** Bytes in Engine.IO's write buffer. */
   queued: number;
-  peak: number;
   conflated: number;
   dropped: number;
   slow: SlowState | null;
@@ -68,7 +67,7 @@ type Packet = { type: string; data?: unknown };
 const SWEEP_MS = 200;
 
 export function newOutbound(): Outbound {
-  return { sent: 0, reported: 0, queued: 0, peak: 0, conflated: 0, dropped: 0, slow: null, cut: false };
+  return { sent: 0, reported: 0, queued: 0, conflated: 0, dropped: 0, slow: null, cut: false };
 }
 
 export class SlowConsumers {
@@ -103,9 +102,9 @@ export class SlowConsumers {
       out.queued += packetBytes(packet);
       if (!conn.transport.writable) this.check(socket, out); // it waits: no flush follows
     });
-    conn.on("flush", (packets: Packet[]) => {
-      for (const packet of packets) out.queued -= packetBytes(packet);
-      if (out.queued < 0) out.queued = 0; // packets created before tracking began
+    // Engine.IO hands its whole write buffer to the transport on a flush, and empties it.
+    conn.on("flush", () => {
+      out.queued = 0;
     });
     conn.on("drain", () => this.check(socket, out));
     conn.once("close", () => this.open.delete(conn));
@@ -188,10 +187,7 @@ export class SlowConsumers {
 
   private check(socket: RelaySocket, out: Outbound): void {
     const bytes = bufferedOf(socket.conn, out);
-    if (bytes > out.peak) {
-      out.peak = bytes;
-      if (bytes > this.peak) this.peak = bytes;
-    }
+    if (bytes > this.peak) this.peak = bytes;
     if (bytes <= this.limits.softBytes || !socket.connected) return;
     if (!out.slow) this.markSlow(socket, out, Date.now());
     if (bytes > this.limits.hardBytes) this.cut(socket, out, "hard_limit", bytes);
@@ -256,8 +252,7 @@ export class SlowConsumers {
    */
   private cut(socket: RelaySocket, out: Outbound, reason: CutReason, bytes: number): void {
     if (out.cut) return;
-    out.cut = true;
-    if (!out.slow) this.markSlow(socket, out, Date.now());
+    out.cut = true; // always slow by now: check marks it first, and sweep walks only slow ones
     this.metrics.slowDisconnects.inc({ reason });
     this.log.warn({ socket: socket.id, ip: socket.handshake.address, reason, bytes }, "disconnecting a slow consumer");
     setImmediate(() => {

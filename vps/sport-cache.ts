@@ -4,7 +4,6 @@ import {
   type EventOdds,
   type HistoryMessage,
   KEYS,
-  type OddsDelta,
   type OddsDeltaMessage,
   type OddsSnapshot,
   applyChanges,
@@ -285,11 +284,4 @@ export class SportCache {
     for (const message of tail?.entries ?? []) if (message.seq > state.seq) entry.pending.push(message);
     if (resync) this.hooks.reloaded(sport);
   }
-}
-
-/** The client form of a bus delta (without the bus envelope). */
-export function toClientDelta(message: OddsDeltaMessage): OddsDelta {
-  const delta: OddsDelta = { sport: message.sport, seq: message.seq, prevSeq: message.prevSeq, ts: message.ts, changes: message.changes };
-  if (message.origin !== undefined) delta.origin = message.origin;
-  return delta;
 }

@@ -12,7 +12,6 @@
 import { Redis } from "ioredis";
 import { WebSocket, WebSocketServer } from "ws";
 import { CHANNELS, type OddsDeltaMessage, packDelta } from "../../lib/protocol";
-import { toClientDelta } from "../../vps/sport-cache";
 import { FanoutConfig, type ServerReport } from "./load-messages";
 
 const config = FanoutConfig.parse(JSON.parse(process.argv[2] ?? "{}"));
@@ -60,7 +59,7 @@ bus.on("message", (_channel: string, raw: string) => {
   const targets = subscribers.get(message.sport);
   if (!targets?.size) return;
   // The client form, packed by event, as the relay sends it (without the bus envelope).
-  const delta = packDelta(toClientDelta(message));
+  const delta = packDelta(message);
   // Serialised and turned into bytes once; ws then only adds a frame header per connection.
   const frame = Buffer.from(JSON.stringify(delta));
   for (const ws of targets) if (ws.readyState === WebSocket.OPEN) ws.send(frame, { binary: false });
