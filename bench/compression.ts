@@ -17,7 +17,7 @@
  *     included) over the ticks, divided by ticks × clients;
  *   - fan-out: publish → the last client has the delta, median over ticks (the clients share the
  *     machine with the relay, so this is an upper bound, not the relay's latency);
- *   - memory per connection, after the ticks and a full GC in the relay (bench/gc-on-signal.cjs),
+ *   - memory per connection, after the ticks and a full GC in the relay (asked through its inspector),
  *     minus the same before the clients connected, divided by clients: V8 heap used + external
  *     memory (Buffers; zlib's own allocations are not counted there), and RSS, which holds
  *     everything, including what the allocator keeps after the broadcasts' buffers were freed;
@@ -26,10 +26,7 @@
  *
  * Linux only (/proc). Numbers move with the machine's load; compare rows of the same run.
  */
-import path from "node:path";
 import { Redis } from "ioredis";
-import { type Socket, io } from "socket.io-client";
-import type { ClientToServerEvents, ServerToClientEvents } from "../lib/protocol";
 import { connectClient } from "../tests/support/client";
 import { startCountingProxy } from "../tests/support/counting-proxy";
 import { sample } from "../tests/support/metrics";
@@ -37,6 +34,8 @@ import { startRedisServer } from "../tests/support/services";
 import { type RelayProc, startRelay } from "../tests/support/stack";
 import { type Board, createBoard } from "./board";
 import { arg, percentile, runBench, table } from "./stats";
+import { type Client, connectMany, subscribe } from "./support/connect-many";
+import { collectGarbage, inspectorUrl } from "./support/inspector-gc";
 import { clockTicksPerSecond, cpuTicks, rssBytes } from "./support/proc-stats";
 
 const CLIENTS = arg("clients", 1_000);
@@ -45,8 +44,6 @@ const CHANGE = arg("change", 0.05);
 const TICKS = arg("ticks", 20);
 /** Messages the clients send compressed from this size on: 0 as Chromium, 1024 as Node's ws. */
 const CLIENT_THRESHOLD = arg("client-threshold", 0);
-const CONNECT_BATCH = 50;
-const GC_PRELOAD = path.join(import.meta.dirname, "gc-on-signal.cjs");
 
 const deflate = (windowBits: number, memLevel: number, level: number, contextTakeover: boolean) => ({
   RELAY_COMPRESSION: "on",
@@ -80,16 +77,12 @@ interface Measured {
   peakExtra: number;
 }
 
-type Client = Socket<ServerToClientEvents, ClientToServerEvents>;
-
 /** CPU time the process has used so far, ms (zlib's threads included). */
 const cpuMs = (pid: number): number => (cpuTicks(pid) * 1000) / clockTicksPerSecond();
 
-/** A full GC in the relay (SIGUSR2, see gc-on-signal.cjs), then its RSS and accounted memory, bytes. */
+/** A full GC in the relay (through its inspector), then its RSS and accounted memory, bytes. */
 async function memoryAfterGc(relay: RelayProc): Promise<{ rss: number; accounted: number }> {
-  const runs = (relay.output().match(/bench-gc \d+\n/g) ?? []).length + 1;
-  relay.child.kill("SIGUSR2");
-  await relay.waitForOutput(new RegExp(`bench-gc ${runs}\\n`));
+  await collectGarbage(inspectorUrl(relay.output()) ?? "no inspector address in the relay's output");
   const metrics = await (await fetch(`${relay.url}/metrics`)).text();
   const gauge = (name: string) => sample(metrics, `relay_${name}`) ?? Number.NaN;
   return { rss: rssBytes(relay.child.pid ?? 0), accounted: gauge("nodejs_heap_size_used_bytes") + gauge("nodejs_external_memory_bytes") };
@@ -117,20 +110,8 @@ function deliveries(total: number) {
   };
 }
 
-/** A browser-like client: it compresses whatever it sends (Chromium does, even 2 bytes). */
-function connectBrowserLike(url: string, sport: string, seq: number, onDelta: (seq: number) => void): Promise<Client> {
-  const socket: Client = io(url, { transports: ["websocket"], forceNew: true, reconnection: false, perMessageDeflate: { threshold: CLIENT_THRESHOLD } });
-  socket.on("odds:delta", (delta) => onDelta(delta.seq));
-  return new Promise((resolve, reject) => {
-    socket.once("connect_error", reject);
-    socket.once("connect", () => {
-      socket.emit("subscribe", { sports: [sport], resume: { [sport]: seq } }, (answer) => (answer.ok ? resolve(socket) : reject(new Error(JSON.stringify(answer)))));
-    });
-  });
-}
-
 async function measure(redisUrl: string, sport: string, board: Board, config: (typeof CONFIGS)[number]): Promise<Measured> {
-  const relay = await startRelay(redisUrl, { ...config.env, RELAY_MAX_CONNECTIONS: "100000", RELAY_MAX_CONNECTIONS_PER_IP: "100000", NODE_OPTIONS: `--require ${GC_PRELOAD}` });
+  const relay = await startRelay(redisUrl, { ...config.env, RELAY_MAX_CONNECTIONS: "100000", RELAY_MAX_CONNECTIONS_PER_IP: "100000", NODE_OPTIONS: "--inspect=127.0.0.1:0" });
   const proxy = await startCountingProxy(relay.port);
   const clients: Client[] = [];
   const pid = relay.child.pid ?? 0;
@@ -145,10 +126,19 @@ async function measure(redisUrl: string, sport: string, board: Board, config: (t
     const base = await memoryAfterGc(relay);
 
     const delivered = deliveries(CLIENTS);
-    while (clients.length < CLIENTS) {
-      const batch = Math.min(CONNECT_BATCH, CLIENTS - clients.length);
-      clients.push(...(await Promise.all(Array.from({ length: batch }, () => connectBrowserLike(relay.url, sport, board.seq(), delivered.received)))));
-    }
+    // Browser-like: it compresses whatever it sends (Chromium does, even 2 bytes).
+    const browserLike = { perMessageDeflate: { threshold: CLIENT_THRESHOLD } };
+    clients.push(
+      ...(await connectMany(
+        relay.url,
+        CLIENTS,
+        async (client) => {
+          client.on("odds:delta", (delta) => delivered.received(delta.seq));
+          await subscribe(client, { sports: [sport], resume: { [sport]: board.seq() } });
+        },
+        browserLike,
+      )),
+    );
 
     let peak = rssBytes(pid);
     const sampler = setInterval(() => (peak = Math.max(peak, rssBytes(pid))), 50);

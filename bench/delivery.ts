@@ -23,16 +23,16 @@
  *    connections and peak RSS are sampled from /metrics every 250 ms.
  */
 import { Redis } from "ioredis";
-import type { Socket as TcpSocket } from "node:net";
-import { type Socket, io } from "socket.io-client";
-import type { Change, ClientToServerEvents, EventOdds, OddsDelta, ServerToClientEvents, WireDelta } from "../lib/protocol";
+import type { Change, EventOdds, WireDelta } from "../lib/protocol";
 import { eventOdds, market, outcome } from "../lib/protocol/test-events";
-import { BoardWriter } from "../tests/support/board-writer";
+import { BoardWriter, wholeEvents } from "../tests/support/board-writer";
+import { tcpOf } from "../tests/support/client";
 import { until } from "../tests/support/full-stack";
-import { scrapeSample } from "../tests/support/metrics";
+import { metric } from "../tests/support/metrics";
 import { startRedisServer } from "../tests/support/services";
 import { type RelayProc, startRelay } from "../tests/support/stack";
 import { arg, percentile, runBench, table } from "./stats";
+import { type Client, connectMany, subscribe } from "./support/connect-many";
 
 const SOCKETS = arg("sockets", 500);
 const DELTAS = arg("deltas", 200);
@@ -41,8 +41,6 @@ const FAST = arg("fast", 20);
 const STALLED = arg("stalled", 50);
 const SECONDS = arg("seconds", 12);
 const EVENTS = 500;
-
-type Client = Socket<ServerToClientEvents, ClientToServerEvents>;
 
 runBench(async () => {
   const redis = await startRedisServer();
@@ -121,7 +119,7 @@ async function stallRun(bus: Redis, relay: RelayProc, what: string): Promise<(st
     tally.follow(client, writer.seq);
   });
   const stalled = await connectMany(relay.url, STALLED, (client) => subscribe(client, { sports: [writer.sport], resume: { [writer.sport]: writer.seq } }));
-  for (const client of stalled) (client.io.engine.transport as unknown as { ws: { _socket: TcpSocket } }).ws._socket.pause();
+  for (const client of stalled) tcpOf(client).pause();
   const peaks = { bytes: 0, rss: 0 };
   const sampler = setInterval(() => {
     void Promise.all([metric(relay.url, "relay_buffered_bytes"), metric(relay.url, "relay_process_resident_memory_bytes")]).then(([bytes, rss]) => {
@@ -163,8 +161,6 @@ function board(step: number): EventOdds[] {
   );
 }
 
-const wholeEvents = (events: EventOdds[]): Change[] => events.map((event) => ({ eventId: event.id, path: "", value: event }));
-
 /** Tick `step`: 2 % of the events get every price moved (7 changes each). */
 function reprice(events: Map<string, EventOdds>, step: number): Change[] {
   const changes: Change[] = [];
@@ -200,34 +196,5 @@ class Tally {
     return this.held.every((held) => held === seq);
   }
 }
-
-async function connectMany(url: string, count: number, ready: (client: Client, i: number) => Promise<void>): Promise<Client[]> {
-  const clients: Client[] = [];
-  for (let i = 0; i < count; i += 50) {
-    const batch = Array.from({ length: Math.min(50, count - i) }, (_, j) => i + j);
-    clients.push(
-      ...(await Promise.all(
-        batch.map(async (n) => {
-          const client: Client = io(url, { transports: ["websocket"], forceNew: true, reconnection: false });
-          await new Promise<void>((resolve, reject) => {
-            client.once("connect", resolve);
-            client.once("connect_error", reject);
-          });
-          await ready(client, n);
-          return client;
-        }),
-      )),
-    );
-  }
-  return clients;
-}
-
-async function subscribe(client: Client, request: object): Promise<void> {
-  const ack = await client.timeout(30_000).emitWithAck("subscribe", request);
-  if (!ack.ok) throw new Error(`subscribe refused: ${ack.error.message}`);
-}
-
-/** A sample of the relay's /metrics, 0 when absent. */
-const metric = async (url: string, name: string, labels?: string): Promise<number> => (await scrapeSample(url, name, labels)) ?? 0;
 
 const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, Math.max(0, ms)));

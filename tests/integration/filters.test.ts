@@ -3,8 +3,7 @@ import { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it, onTestFailed } from "vitest";
 import { CHANNELS, type Change, type EventBooks, type EventOdds, type OddsDelta, type SubscribeResult } from "../../lib/protocol";
 import { eventOdds, market, outcome } from "../../lib/protocol/test-events";
-import { filterEvent } from "../../vps/filters";
-import { BoardWriter } from "../support/board-writer";
+import { BoardWriter, cut, wholeEvents } from "../support/board-writer";
 import { type TestClient, connectClient } from "../support/client";
 import { until } from "../support/full-stack";
 import { type Follower, follow, sequenceReport } from "../support/live-client";
@@ -12,9 +11,6 @@ import { boardArb, changeArb, marketFilterArb } from "../support/odds-arbitrarie
 import { logsOnFailure } from "../support/processes";
 import { type RedisService, startRedisServer } from "../support/services";
 import { type RelayProc, startRelay } from "../support/stack";
-
-const cut = (events: Map<string, EventOdds>, markets: readonly string[] | null) =>
-  new Map([...events].map(([id, event]) => [id, markets ? filterEvent(event, new Set(markets)) : event]));
 
 /** Delta paths that reach into markets outside `markets`: a filtered client must never see one. */
 const foreignPaths = (deltas: OddsDelta[], markets: readonly string[]) =>
@@ -41,7 +37,7 @@ describe("subscription filters", () => {
   const newSport = async (board: EventOdds[]) => {
     runs += 1;
     const writer = new BoardWriter(bus, `filters_${runs}`);
-    await writer.commit(board.map((event) => ({ eventId: event.id, path: "", value: event })));
+    await writer.commit(wholeEvents(board));
     return writer;
   };
 

@@ -1,16 +1,14 @@
-import type { Socket as TcpSocket } from "node:net";
 import { Redis } from "ioredis";
 import type { Socket } from "socket.io-client";
 import { afterAll, afterEach, beforeAll, describe, expect, it, onTestFailed } from "vitest";
 import { statusText } from "../../app/sports/live-status-text";
-import { CHANNELS, type Change, type ClientStats, type EventBooks, type EventOdds, type PingResult, type SubscribeResult } from "../../lib/protocol";
+import { CHANNELS, type ClientStats, type EventBooks, type EventOdds, type PingResult, type SubscribeResult } from "../../lib/protocol";
 import { eventOdds, market, outcome } from "../../lib/protocol/test-events";
-import { filterEvent } from "../../vps/filters";
-import { BoardWriter } from "../support/board-writer";
-import { type TestClient, connectClient } from "../support/client";
+import { BoardWriter, cut, wholeEvents } from "../support/board-writer";
+import { type TestClient, connectClient, tcpOf } from "../support/client";
 import { until } from "../support/full-stack";
-import { scrapeSample } from "../support/metrics";
-import { type Follower, type LiveClient, type Received, follow, liveClient } from "../support/live-client";
+import { metric } from "../support/metrics";
+import { type Follower, type LiveClient, follow, liveClient, sequenceReport } from "../support/live-client";
 import { logsOnFailure } from "../support/processes";
 import { type RedisService, startRedisServer } from "../support/services";
 import { type RelayProc, startRelay } from "../support/stack";
@@ -25,25 +23,6 @@ const SPORT = "slow_sport";
 const SOFT = 64 * 1024;
 const EVENTS = 200;
 
-/** The TCP socket under a socket.io-client's WebSocket: pausing it stops reading, as a stalled phone would. */
-function tcpOf(socket: Socket): TcpSocket {
-  return (socket.io.engine.transport as unknown as { ws: { _socket: TcpSocket } }).ws._socket;
-}
-
-/** Deltas whose prevSeq is not what the client held: a break in the chain (a merged delta is not one). */
-function chainBreaks(received: Received[]): Received[] {
-  let held = -1;
-  const breaks: Received[] = [];
-  for (const entry of received) {
-    if (entry.kind === "delta" && entry.prevSeq !== held) breaks.push(entry);
-    held = entry.seq;
-  }
-  return breaks;
-}
-
-/** A sample of the relay's /metrics, 0 when absent. */
-const metric = async (url: string, name: string, labels?: string): Promise<number> => (await scrapeSample(url, name, labels)) ?? 0;
-
 /**
  * A board of 200 events with h2h and totals. Each move replaces every event whole, with names that
  * change (about 270 KB a delta), so a few dozen deltas fill the kernel's buffers of a paused
@@ -56,10 +35,6 @@ function boardAt(step: number): EventOdds[] {
     eventOdds(`ev${i}`, { markets: { h2h: market("h2h", { home: o(i, "home"), draw: o(i + 1, "draw"), away: o(i + 2, "away") }), totals: market("totals", { over: o(i + 3, "over"), under: o(i + 4, "under") }) } }),
   );
 }
-
-const wholeEvents = (events: EventOdds[]): Change[] => events.map((event) => ({ eventId: event.id, path: "", value: event }));
-
-const cut = (events: Map<string, EventOdds>, markets: string[]) => new Map([...events].map(([id, event]) => [id, filterEvent(event, new Set(markets))]));
 
 describe("slow consumers", () => {
   let redis: RedisService;
@@ -143,9 +118,9 @@ describe("slow consumers", () => {
 
     for (const [follower, markets] of [[fast, null], [whole, null], [cutBack, ["h2h"]]] as const) {
       await until(async () => follower.store.seq(SPORT) === writer.seq, 30_000, "every client at the last seq");
-      expect(follower.store.board(SPORT)).toEqual(markets ? cut(writer.events, [...markets]) : writer.events);
+      expect(follower.store.board(SPORT)).toEqual(cut(writer.events, markets ? [...markets] : null));
       expect(follower.gaps).toBe(0);
-      expect(chainBreaks(follower.store.received.get(SPORT) ?? [])).toEqual([]);
+      expect(sequenceReport(follower.store.received.get(SPORT) ?? [])).toMatchObject({ duplicates: [], gaps: [] });
     }
     const deltas = (f: Follower) => (f.store.received.get(SPORT) ?? []).filter((r) => r.kind === "delta");
     expect(deltas(fast)).toHaveLength(writer.seq - firstSeq); // every delta, one by one, in order
@@ -191,7 +166,7 @@ describe("slow consumers", () => {
     expect(await metric(relay.url, "relay_connections")).toBe(1);
     await move();
     await until(async () => fast.store.seq(SPORT) === writer.seq, 20_000, "the fast client at the last seq");
-    expect(chainBreaks(fast.store.received.get(SPORT) ?? [])).toEqual([]);
+    expect(sequenceReport(fast.store.received.get(SPORT) ?? [])).toMatchObject({ duplicates: [], gaps: [] });
     tcpOf(dead.socket).resume();
     expect(await closed).toBe("transport close");
   });
@@ -253,7 +228,7 @@ describe("slow consumers", () => {
     expect(errors).toContainEqual(expect.stringMatching(/^slow_consumer: too slow: over 2097152 bytes waiting/));
     expect(badge).toContain("This page fell behind the live prices and was disconnected; catching up.");
     expect(page.store.board(SPORT)).toEqual(writer.events);
-    expect(chainBreaks(page.store.received.get(SPORT) ?? [])).toEqual([]);
+    expect(sequenceReport(page.store.received.get(SPORT) ?? [])).toMatchObject({ duplicates: [], gaps: [] });
     expect(page.connection.status()).toMatchObject({ state: "live", error: null });
   });
 });

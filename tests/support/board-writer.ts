@@ -1,6 +1,7 @@
 import type { Redis } from "ioredis";
 import { type Change, type EventOdds, EventOdds as EventOddsSchema, KEYS, applyChanges } from "../../lib/protocol";
 import { StateStore } from "../../lib/publisher/state-store";
+import { filterEvent } from "../../vps/filters";
 
 /**
  * Publishes a sport as the publisher would, through the real StateStore (Lua commit: state, seq,
@@ -51,3 +52,10 @@ export class BoardWriter {
     });
   }
 }
+
+/** Changes that put each of `events` on the board whole. */
+export const wholeEvents = (events: readonly EventOdds[]): Change[] => events.map((event) => ({ eventId: event.id, path: "", value: event }));
+
+/** A board as a client filtered to `markets` must hold it (null: unfiltered, the board itself). */
+export const cut = (events: Map<string, EventOdds>, markets: readonly string[] | null): Map<string, EventOdds> =>
+  new Map([...events].map(([id, event]) => [id, markets ? filterEvent(event, new Set(markets)) : event]));

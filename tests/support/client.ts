@@ -1,3 +1,4 @@
+import type { Socket as TcpSocket } from "node:net";
 import { type Socket, io } from "socket.io-client";
 import { type Ack, type ClientToServerEvents, type OddsDelta, type ServerToClientEvents, type WireDelta, unpackDelta } from "../../lib/protocol";
 
@@ -77,4 +78,9 @@ export function connectClient(url: string, options: ConnectOptions = {}): Promis
       reject(error);
     });
   });
+}
+
+/** The TCP socket under a socket.io-client's WebSocket: pausing it stops reading, as a stalled phone would. */
+export function tcpOf(socket: Socket): TcpSocket {
+  return (socket.io.engine.transport as unknown as { ws: { _socket: TcpSocket } }).ws._socket;
 }

@@ -14,3 +14,8 @@ export function sample(text: string, name: string, labels?: string): number | nu
 export async function scrapeSample(url: string, name: string, labels?: string): Promise<number | null> {
   return sample(await (await fetch(`${url}/metrics`)).text(), name, labels);
 }
+
+/** `scrapeSample`, with 0 for a sample not (yet) exported, e.g. a counter nothing has counted. */
+export async function metric(url: string, name: string, labels?: string): Promise<number> {
+  return (await scrapeSample(url, name, labels)) ?? 0;
+}
