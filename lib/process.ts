@@ -46,14 +46,17 @@ export function onShutdown(log: Logger, shutdown: (signal: string) => Promise<vo
   process.on("SIGINT", handle);
 }
 
+/** The longest wait for the last log lines to be written before exiting anyway, ms. */
+const EXIT_GRACE_MS = 1_000;
+
 /**
- * Exits once everything written to stdout and stderr is out, or after `graceMs` at most. Under
+ * Exits once everything written to stdout and stderr is out, or after EXIT_GRACE_MS at most. Under
  * PM2's cluster mode (RELAY_INSTANCES > 1) each instance writes its own log files, asynchronously:
  * a bare process.exit drops the last lines, which are the ones saying why it stopped.
  */
-export function exitAfterOutput(code: number, graceMs = 1_000): void {
+function exitAfterOutput(code: number): void {
   process.exitCode = code;
-  setTimeout(() => process.exit(code), graceMs).unref();
+  setTimeout(() => process.exit(code), EXIT_GRACE_MS).unref();
   let pending = 2;
   const flushed = () => {
     pending -= 1;

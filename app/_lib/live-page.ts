@@ -3,6 +3,7 @@ import { listBets } from "../../lib/bets/views";
 import { env } from "../../lib/env";
 import type { Account } from "../../lib/live/account-store";
 import type { BetView } from "../../lib/protocol";
+import type { RelayLocation } from "../sports/relay-address";
 import { services } from "./services";
 import { currentUser } from "./session";
 
@@ -20,6 +21,6 @@ export async function bettorOf(): Promise<{ account: Account | null; bets: BetVi
 }
 
 /** Where a live page's browser finds the relay: the configured public URL, else its port on the page's own host. */
-export function relayOf(): { url: string | null; port: number } {
+export function relayOf(): RelayLocation {
   return { url: env().RELAY_PUBLIC_URL ?? null, port: env().RELAY_PORT };
 }

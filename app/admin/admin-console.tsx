@@ -2,6 +2,7 @@
 
 import type { AdminEvent } from "../../lib/protocol";
 import type { AdminOverview } from "../../lib/protocol/admin-overview";
+import type { RelayLocation } from "../sports/relay-address";
 import { AdminFeedList } from "./admin-feed";
 import { ChatModeration } from "./chat-moderation";
 import { EventSettlement, type PickableEvent } from "./event-settlement";
@@ -15,7 +16,7 @@ import { useOverview } from "./use-overview";
 const CHANGES_OVERVIEW = new Set<AdminEvent["kind"]>(["publisher_started", "publisher_stopped", "publisher_interval", "leader_changed", "outage"]);
 
 /** The admin console: the overview (read every second while visible), the controls and the pushed admin events. */
-export function AdminConsole({ email, initialOverview, events, relay }: { email: string; initialOverview: AdminOverview; events: PickableEvent[]; relay: { url: string | null; port: number } }) {
+export function AdminConsole({ email, initialOverview, events, relay }: { email: string; initialOverview: AdminOverview; events: PickableEvent[]; relay: RelayLocation }) {
   const { overview, problem, refresh } = useOverview(initialOverview);
   const feed = useAdminFeed(relay, (event) => {
     if (CHANGES_OVERVIEW.has(event.kind)) refresh();

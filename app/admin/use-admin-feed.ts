@@ -6,7 +6,7 @@ import { OddsStore } from "../../lib/live/odds-store";
 import { RelayTokens } from "../../lib/live/relay-tokens";
 import type { AdminEvent } from "../../lib/protocol";
 import { fetchRelayToken } from "../sports/api";
-import { relayAddress } from "../sports/relay-address";
+import { type RelayLocation, relayAddress } from "../sports/relay-address";
 
 /** How many admin events the console keeps, newest first. */
 export const FEED_LENGTH = 200;
@@ -30,7 +30,7 @@ export interface AdminFeed {
  * `LiveConnection.on`. Only what arrives while the page is open; no history is loaded.
  * `onEvent` sees each one as it arrives (e.g. to read the overview again at once).
  */
-export function useAdminFeed(relay: { url: string | null; port: number }, onEvent: (event: AdminEvent) => void): AdminFeed {
+export function useAdminFeed(relay: RelayLocation, onEvent: (event: AdminEvent) => void): AdminFeed {
   const [events, setEvents] = useState<Received[]>([]);
   const count = useRef(0);
   const [status, setStatus] = useState<{ listening: boolean; error: string | null }>({ listening: false, error: null });

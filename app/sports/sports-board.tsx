@@ -8,6 +8,7 @@ import type { SportSummary } from "../_lib/sports";
 import { EventList } from "./event-list";
 import { LiveStatus } from "./live-status";
 import { OddsFormatSelect } from "./odds-format-select";
+import type { RelayLocation } from "./relay-address";
 import { SportTabs } from "./sport-tabs";
 import { useLivePage } from "./use-live-page";
 
@@ -21,13 +22,13 @@ export interface SportsBoardProps {
   initialAccount: Account | null;
   initialBets: BetView[];
   /** The configured public URL of the relay, else its port on the page's own host. */
-  relay: { url: string | null; port: number };
+  relay: RelayLocation;
   notice: string | null;
   problem: string | null;
 }
 
 export function SportsBoard({ sports, initialSport, initialSnapshot, initialSummary, initialAccount, initialBets, relay, notice, problem }: SportsBoardProps) {
-  const { store, connection, format, setFormat, bettor } = useLivePage({ initialSnapshot, initialSummary, initialAccount, initialBets, relay, flush: flushMode() });
+  const { store, connection, format, setFormat, bettor } = useLivePage({ initialSnapshot, initialSummary, initialAccount, initialBets, relay, flush: flushMode });
   const [sport, setSport] = useState(initialSport);
 
   useEffect(() => {

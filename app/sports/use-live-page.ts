@@ -1,15 +1,14 @@
 "use client";
 
-import { type ReactNode, useEffect, useRef, useState } from "react";
+import { useEffect, useRef, useState } from "react";
 import { type Account, AccountStore } from "../../lib/live/account-store";
 import { LiveConnection } from "../../lib/live/connection";
-import { OddsStore } from "../../lib/live/odds-store";
+import { type FlushMode, OddsStore } from "../../lib/live/odds-store";
 import type { OddsFormat } from "../../lib/odds";
 import type { BetView, OddsSnapshot, SportsSummary } from "../../lib/protocol";
-import type { Pick } from "./event-row";
 import { useBettorPanels } from "./bettor";
 import { useOddsFormat } from "./odds-format";
-import { relayAddress } from "./relay-address";
+import { type RelayLocation, relayAddress } from "./relay-address";
 
 export interface LivePageOptions {
   initialSnapshot: OddsSnapshot | null;
@@ -18,15 +17,15 @@ export interface LivePageOptions {
   initialAccount: Account | null;
   initialBets: BetView[];
   /** The configured public URL of the relay, else its port on the page's own host. */
-  relay: { url: string | null; port: number };
+  relay: RelayLocation;
   /**
    * What the connection follows from the start (called before it connects). The connection is made
    * again when `followKey` changes.
    */
   follow?: (live: LiveConnection) => void;
   followKey?: string;
-  /** `?flush=sync` for the bench's unbatched baseline (see OddsStore). */
-  flush?: "frame" | "sync";
+  /** How the store flushes, read once when it is made (`?flush=sync` for the bench's unbatched baseline, see OddsStore). */
+  flush?: () => FlushMode;
 }
 
 export interface LivePage {
@@ -36,7 +35,7 @@ export interface LivePage {
   connection: LiveConnection | null;
   format: OddsFormat;
   setFormat: (format: OddsFormat) => void;
-  bettor: { onPick: Pick; bar: ReactNode; panels: ReactNode; signIn: (reason: string | null) => void };
+  bettor: Omit<ReturnType<typeof useBettorPanels>, "refreshToken">;
 }
 
 /**
@@ -46,7 +45,7 @@ export interface LivePage {
  */
 export function useLivePage({ initialSnapshot, initialSummary, initialAccount, initialBets, relay, follow, followKey = "", flush }: LivePageOptions): LivePage {
   const [store] = useState(() => {
-    const created = new OddsStore({ flush });
+    const created = new OddsStore({ flush: flush?.() });
     if (initialSnapshot) created.applySnapshot(initialSnapshot);
     if (initialSummary) created.applySummary(initialSummary);
     return created;

@@ -51,14 +51,14 @@ export function loadBoardEvents(tx: Tx): Promise<EventRow[]> {
 }
 
 /** The most rows `countQueued` counts: a count stays a cheap bounded scan however large a backlog grows. */
-export const QUEUE_COUNT_CAP = 100_000;
+const QUEUE_COUNT_CAP = 100_000;
 
 /**
  * Captured changes committed and not yet drained (rows of `OddsChange`), counted up to
  * QUEUE_COUNT_CAP. What a tick starting now would find; the leader reads it while it is not
  * ticking, when no drain tells it.
  */
-export async function countQueued(db: Pick<Tx, "$queryRaw">, cap = QUEUE_COUNT_CAP): Promise<number> {
-  const [row] = await db.$queryRaw<{ n: number }[]>`SELECT count(*)::int AS n FROM (SELECT 1 FROM "OddsChange" LIMIT ${cap}) q`;
+export async function countQueued(db: Pick<Tx, "$queryRaw">): Promise<number> {
+  const [row] = await db.$queryRaw<{ n: number }[]>`SELECT count(*)::int AS n FROM (SELECT 1 FROM "OddsChange" LIMIT ${QUEUE_COUNT_CAP}) q`;
   return row?.n ?? 0;
 }

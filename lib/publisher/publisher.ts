@@ -375,8 +375,8 @@ export class Publisher {
   private stage(batch: SportBatch, id: string, prev: EventOdds | undefined, next: EventOdds | undefined): void {
     // Stored by an older version: Redis needs the new format, and a relay that applied that
     // version's deltas on top of ours may hold derived fields that no longer match. The whole
-    // event puts both right.
-    const changes = next && this.legacy.has(id) ? [{ eventId: id, path: "", value: next }] : diffEvent(id, prev, next);
+    // event puts both right: diffed as if new, it travels whole.
+    const changes = diffEvent(id, next && this.legacy.has(id) ? undefined : prev, next);
     if (changes.length === 0) return;
     batch.changes.push(...changes);
     batch.writes.push({ eventId: id, event: next ?? null });

@@ -301,8 +301,7 @@ export class PublisherRunner {
         this.failed(failure, "tick failed; its changes stay queued and are retried");
       }
       if (result) {
-        this.ticked(duration);
-        this.measured(result, duration);
+        this.ticked(result, duration);
         await this.publishSummary(result.reconciled);
       }
       await this.reportStatus(result, failure !== null).catch(() => {});
@@ -329,16 +328,15 @@ export class PublisherRunner {
     }
   }
 
-  /** A successful step: its time, and the end of any failure streak. */
-  private ticked(durationMs: number): void {
+  /**
+   * A successful step: its time and the queue it found, the lag of each delta it published (into
+   * the status report's rings and the metrics), and the end of any failure streak.
+   */
+  private ticked(result: TickResult, durationMs: number): void {
     this.stats.record(durationMs);
     this.lastSuccessAt = Date.now();
     this.lastSuccessMs = durationMs;
     this.succeeded("ticks succeed again", ["postgres", "redis"]);
-  }
-
-  /** A successful step's duration, the queue it found and the lag of each delta it published, into the metrics. */
-  private measured(result: TickResult, durationMs: number): void {
     this.deps.metrics.tick.observe({ kind: result.reconciled ? "reconcile" : "tick" }, durationMs / 1000);
     this.setQueueDepth(result.queued);
     for (const lagMs of result.originLagsMs) {
@@ -399,6 +397,8 @@ export class PublisherRunner {
   /** Writes the leader's report: after each step (with its counts) and each control step. */
   private async reportStatus(result: TickResult | null = null, failed = false): Promise<void> {
     if (this.leaderSince === null) return;
+    const tick = this.stats.summary();
+    const lag = this.lags.summary();
     await writeStatus(
       this.deps.redis,
       {
@@ -410,16 +410,16 @@ export class PublisherRunner {
         reportedAt: Date.now(),
         lastTickAt: this.lastSuccessAt,
         lastTickMs: round(this.lastSuccessMs),
-        tickP50Ms: round(this.stats.percentile(50)),
-        tickP95Ms: round(this.stats.percentile(95)),
-        tickP99Ms: round(this.stats.percentile(99)),
-        tickMaxMs: round(this.stats.percentile(100)),
+        tickP50Ms: round(tick.p50),
+        tickP95Ms: round(tick.p95),
+        tickP99Ms: round(tick.p99),
+        tickMaxMs: round(tick.max),
         tickCount: this.stats.count,
         queueDepth: this.queueDepth,
-        lagP50Ms: round(this.lags.percentile(50)),
-        lagP95Ms: round(this.lags.percentile(95)),
-        lagP99Ms: round(this.lags.percentile(99)),
-        lagMaxMs: round(this.lags.percentile(100)),
+        lagP50Ms: round(lag.p50),
+        lagP95Ms: round(lag.p95),
+        lagP99Ms: round(lag.p99),
+        lagMaxMs: round(lag.max),
         lagCount: this.lags.count,
         failures: this.failures.count,
         failingSince: this.failures.since,

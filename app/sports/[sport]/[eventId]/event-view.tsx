@@ -6,6 +6,7 @@ import { useEvent } from "../../../../lib/live/hooks";
 import type { BetView, EventBookMarkets, EventOdds, OddsSnapshot, PricePoint } from "../../../../lib/protocol";
 import { LiveStatus } from "../../live-status";
 import { OddsFormatSelect } from "../../odds-format-select";
+import type { RelayLocation } from "../../relay-address";
 import { ClockTime, StartTime } from "../../time";
 import { useLivePage } from "../../use-live-page";
 import { ChatPanel } from "./chat-panel";
@@ -22,7 +23,7 @@ export interface EventViewProps {
   initialHistory: PricePoint[];
   initialAccount: Account | null;
   initialBets: BetView[];
-  relay: { url: string | null; port: number };
+  relay: RelayLocation;
   problem: string | null;
 }
 
