@@ -1,8 +1,9 @@
 import type { Browser } from "playwright";
 import { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { CHANNELS, KEYS, type WireDelta, unpackDelta } from "../../lib/protocol";
+import { type WireDelta, unpackDelta } from "../../lib/protocol";
 import { eventOdds } from "../../lib/protocol/test-events";
+import { BoardWriter, wholeEvents } from "../support/board-writer";
 import { launchBrowser } from "../support/browser";
 import { type CountingProxy, startCountingProxy } from "../support/counting-proxy";
 import { type RedisService, startRedisServer } from "../support/services";
@@ -27,16 +28,16 @@ describe("compression in Chromium", () => {
   let redis: RedisService;
   let bus: Redis;
   let browser: Browser;
-  let seq = 1;
+  let writer: BoardWriter;
   const relays: RelayProc[] = [];
   const proxies: CountingProxy[] = [];
 
   beforeAll(async () => {
     redis = await startRedisServer();
     bus = new Redis(redis.url);
-    await bus.sadd(KEYS.sports, SPORT);
-    await bus.set(KEYS.sportSeq(SPORT), seq);
-    await bus.hset(KEYS.sportState(SPORT), Object.fromEntries(EVENT_IDS.map((id) => [id, JSON.stringify(eventOdds(id))])));
+    await BoardWriter.lead(bus);
+    writer = new BoardWriter(bus, SPORT);
+    await writer.commit(wholeEvents(EVENT_IDS.map((id) => eventOdds(id))));
     browser = await launchBrowser();
   });
 
@@ -73,15 +74,12 @@ describe("compression in Chromium", () => {
     await page.goto(`${relay.url}/socket.io/socket.io.js`);
     await page.addScriptTag({ url: `${relay.url}/socket.io/socket.io.js` });
     await page.evaluate(subscribeInPage, { url: proxy.url, sport: SPORT });
-    seq += 1;
-    const next = seq;
     const changes = EVENT_IDS.flatMap((eventId, i) => [
       { eventId, path: "markets.h2h.outcomes.home.price", value: 1.5 + (i % 50) / 100 },
       { eventId, path: "markets.h2h.outcomes.home.best", value: { book: "pinnacle", price: 1.6 + (i % 40) / 100 } },
     ]);
     const before = proxy.bytes().down;
-    await bus.set(KEYS.sportSeq(SPORT), next);
-    await bus.publish(CHANNELS.sportsOdds, JSON.stringify({ v: 1, type: "odds:delta", sport: SPORT, seq: next, prevSeq: next - 1, ts: Date.now(), changes }));
+    await writer.commit(changes);
     const result = await page.evaluate(() => (window as unknown as { delta: Promise<PageResult> }).delta);
     const wire = proxy.bytes().down - before;
     await page.close();

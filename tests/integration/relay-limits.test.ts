@@ -63,7 +63,7 @@ describe("relay connection limits", () => {
     // Without RELAY_TRUST_PROXY a forwarded-for header cannot make the same host look like another.
     expect((await refusal(byAddress, { headers: { "x-forwarded-for": "198.51.100.1" } })).data).toMatchObject({ code: "too_many_connections" });
     await expectMarker(held, "held-1");
-    expect(await scrapeSample(byAddress.url, 'relay_connections_refused_total{reason="address"}')).toBe(2);
+    expect(await scrapeSample(byAddress.url, "relay_connections_refused_total", 'reason="address"')).toBe(2);
 
     held.shift()?.close();
     await until(async () => (await scrapeSample(byAddress.url, "relay_connections")) === 2, 10_000, "the relay to see the disconnect");
@@ -82,8 +82,8 @@ describe("relay connection limits", () => {
       data: { code: "too_many_connections", message: "this relay holds its maximum of 5 connections; try again shortly" },
     });
     await expectMarker(held, "full-relay");
-    expect(await scrapeSample(behindProxy.url, 'relay_connections_refused_total{reason="instance"}')).toBe(1);
-    expect(await scrapeSample(behindProxy.url, 'relay_connections_refused_total{reason="address"}')).toBe(1);
+    expect(await scrapeSample(behindProxy.url, "relay_connections_refused_total", 'reason="instance"')).toBe(1);
+    expect(await scrapeSample(behindProxy.url, "relay_connections_refused_total", 'reason="address"')).toBe(1);
   });
 
   /** Publishes a chat message in e1's room and waits until every client has it. */

@@ -8,8 +8,8 @@ import { eventOdds, market, outcome } from "../../lib/protocol/test-events";
  * for the filter and conflation properties and the delivery integration tests.
  */
 
-export const EVENT_IDS = ["e1", "e2", "e3", "e4"];
-export const MARKET_KEYS = ["h2h", "spreads", "totals", "btts"];
+const EVENT_IDS = ["e1", "e2", "e3", "e4"];
+const MARKET_KEYS = ["h2h", "spreads", "totals", "btts"];
 const OUTCOME_KEYS = ["home", "draw", "away"];
 
 const price = fc.integer({ min: 101, max: 2_000 }).map((cents) => cents / 100);
@@ -27,7 +27,7 @@ const marketArb = (key: string): fc.Arbitrary<MarketOdds> =>
 
 const marketsArb = fc.subarray(MARKET_KEYS).chain((keys) => (keys.length === 0 ? fc.constant({}) : fc.record(Object.fromEntries(keys.map((key) => [key, marketArb(key)])))));
 
-export const eventArb = (id: string): fc.Arbitrary<EventOdds> =>
+const eventArb = (id: string): fc.Arbitrary<EventOdds> =>
   fc
     .record({ markets: marketsArb, status: fc.constantFrom("active" as const, "suspended" as const), score: fc.option(fc.record({ home: fc.nat(9), away: fc.nat(9) }), { nil: null }) })
     .map((parts) => eventOdds(id, parts as Partial<EventOdds>));

@@ -3,7 +3,7 @@ import { mkdtemp, readFile, rm } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { freePort, waitFor } from "../../scripts/services/ports";
-import { type RunResult, run } from "../../scripts/services/run";
+import { run } from "../../scripts/services/run";
 import { ROOT } from "./processes";
 import { TEST_JWT_SECRET } from "./stack";
 
@@ -24,13 +24,8 @@ export interface Pm2Worker {
 export interface Pm2Relay {
   port: number;
   url: string;
-  /** The private PM2_HOME. */
-  home: string;
-  pm2(args: string[]): Promise<RunResult>;
   /** The ws-server instances as `pm2 jlist` reports them. */
   workers(): Promise<Pm2Worker[]>;
-  /** Every JSON line the instances logged to stdout so far (merged log), parsed. */
-  logLines(): Promise<Record<string, unknown>[]>;
   /** The instance ids that logged "relay listening", in order (a restarted instance adds one). */
   listening(): Promise<string[]>;
   /** The last lines of the apps' logs, for a failing test's output. */
@@ -47,7 +42,7 @@ const PM2_BIN = path.join(ROOT, "node_modules", "pm2", "bin", "pm2");
  * would export, since PM2 hands its caller's environment on to the apps. On any failure it stops
  * what it started before throwing.
  */
-export async function startPm2Relay(redisUrl: string, instances: number, env: Record<string, string> = {}): Promise<Pm2Relay> {
+export async function startPm2Relay(redisUrl: string, instances: number): Promise<Pm2Relay> {
   const home = await mkdtemp(path.join(os.tmpdir(), "liveodds-pm2-"));
   const port = await freePort();
   const cliEnv: NodeJS.ProcessEnv = {
@@ -65,13 +60,13 @@ export async function startPm2Relay(redisUrl: string, instances: number, env: Re
     RELAY_MAX_CONNECTIONS_PER_IP: "10000",
     LOG_FORMAT: "json",
     LOG_LEVEL: "info",
-    ...env,
   };
   const pm2 = (args: string[]) => run(process.execPath, [PM2_BIN, ...args], { cwd: ROOT, env: cliEnv });
   const workers = async (): Promise<Pm2Worker[]> => parseJlist((await pm2(["jlist"])).stdout);
   const outLog = path.join(home, "logs", "ws-server-out.log");
   const errLog = path.join(home, "logs", "ws-server-error.log");
   const read = async (file: string) => (existsSync(file) ? readFile(file, "utf8") : "");
+  /** Every JSON line the instances logged to stdout so far (merged log), parsed. */
   const logLines = async () => (await read(outLog)).split("\n").flatMap((line) => parseLine(line));
   const listening = async () => (await logLines()).filter((line) => line.msg === "relay listening").map((line) => String(line.instanceId));
   const logTail = async (lines = 40) => {
@@ -90,7 +85,7 @@ export async function startPm2Relay(redisUrl: string, instances: number, env: Re
     await rm(home, { recursive: true, force: true });
   };
 
-  const relay: Pm2Relay = { port, url: `http://127.0.0.1:${port}`, home, pm2, workers, logLines, listening, logTail, stop };
+  const relay: Pm2Relay = { port, url: `http://127.0.0.1:${port}`, workers, listening, logTail, stop };
   try {
     const started = await pm2(["start", "ecosystem.config.cjs", "--only", "ws-server"]);
     if (started.code !== 0) throw new Error(`pm2 start failed (exit ${started.code}):\n${started.stderr || started.stdout}`);
