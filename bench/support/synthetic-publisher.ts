@@ -2,6 +2,7 @@ import { setTimeout as sleep } from "node:timers/promises";
 import type { Redis } from "ioredis";
 import { seededRng } from "../../lib/feed/market-model";
 import { CHANNELS, type Change, EventOdds, type FeedStatusMessage, KEYS, type MarketOdds, applyChanges } from "../../lib/protocol";
+import { fairPriceOf, impliedOf } from "../../lib/protocol/odds";
 import { type CommitInput, StateStore } from "../../lib/publisher/state-store";
 
 /**
@@ -172,12 +173,10 @@ export class SyntheticPublisher {
 function makeEvent(sport: string, i: number, rng: () => number): EventOdds {
   const p = 0.25 + rng() * 0.5;
   const price = (q: number) => Math.round((1 / (q * 1.05)) * 100) / 100;
-  // `implied` and `fairPrice` are for a protocol whose outcomes carry them; where they are not
-  // part of the schema yet, parsing the event drops them.
-  const outcome = (name: string, q: number, point: number | null = null) => ({
-    name, point, price: price(q), fair: Math.round(q * 10_000) / 10_000, pool: 0.5, best: { book: "pinnacle", price: price(q) + 0.04 }, edge: 0.01,
-    implied: Math.round((1 / price(q)) * 10_000) / 10_000, fairPrice: Math.round((1 / q) * 1_000) / 1_000,
-  });
+  const outcome = (name: string, q: number, point: number | null = null) => {
+    const fair = Math.round(q * 10_000) / 10_000;
+    return { name, point, price: price(q), fair, implied: impliedOf(price(q)), fairPrice: fairPriceOf(fair), pool: 0.5, best: { book: "pinnacle", price: price(q) + 0.04 }, edge: 0.01 };
+  };
   const market = (key: string, line: number | null, outcomes: MarketOdds["outcomes"]): MarketOdds => ({ key, line, status: "open", arb: false, outcomes });
   return {
     id: `${sport}-${String(i).padStart(4, "0")}`,
