@@ -2,6 +2,7 @@ import os from "node:os";
 import { z } from "zod";
 import { flag, parseEnvironment } from "./env-parse";
 import { StartupError } from "./errors";
+import type { Producer } from "./protocol/producers";
 
 const connectionUrl = (protocols: string[]) =>
   z.string().refine((value) => {
@@ -129,6 +130,17 @@ let cached: Env | undefined;
 export function env(): Env {
   cached ??= parseEnv(process.env);
   return cached;
+}
+
+/**
+ * The odds producer this deployment runs and the publisher watches (docs/odds-source.md,
+ * "Producer liveness"): the poller with ODDS_SOURCE=the-odds-api, the simulator with the default
+ * source unless SIMULATOR_ENABLED is off. Null: no producer is expected, prices are written by
+ * something else (a script, a test), and nobody's silence can be detected.
+ */
+export function expectedProducer(config: Pick<Env, "ODDS_SOURCE" | "SIMULATOR_ENABLED">): Producer | null {
+  if (config.ODDS_SOURCE === "the-odds-api") return "the-odds-api";
+  return config.SIMULATOR_ENABLED ? "simulator" : null;
 }
 
 /** Where this server reaches the relay over HTTP (its /health), without a trailing slash. */

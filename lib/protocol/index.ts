@@ -10,3 +10,6 @@ export * from "./admin";
 export * from "./event-detail";
 export * from "./source";
 export * from "./wire";
+export * from "./audit";
+export * from "./producers";
+export * from "./trust";

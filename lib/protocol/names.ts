@@ -44,6 +44,14 @@ export const KEYS = {
   publisherStatus: "publisher:status",
   /** String: the odds source's SourceReport JSON, rewritten every second with a short expiry (lib/protocol/source.ts). */
   sourceStatus: "source:status",
+  /** String: one odds producer instance's last ProducerBeat JSON (lib/protocol/producers.ts); expires unless rewritten. */
+  producerBeat: (producer: string, instanceId: string) => `producer:${producer}:${instanceId}`,
+  /** Sorted set of "<producer>:<instanceId>" scored by the time of its last beat: which beat keys to read. */
+  producers: "producers",
+  /** String: the feed's leader lease for one producer (one active instance per producer); expires unless renewed. */
+  producerLeader: (producer: string) => `producer:${producer}:leader`,
+  /** String: the publishing leader's TrustRecord JSON (lib/protocol/trust.ts), rewritten every control step with a short expiry. */
+  oddsTrust: "odds:trust",
   /** Pub/sub channel telling publisher processes that the desired state (in Postgres) changed. */
   publisherControl: "publisher:control",
 } as const;

@@ -1,0 +1,57 @@
+import type { Tx } from "./db";
+import type { AuditAction, AuditEntryView, AuditTarget } from "./protocol/audit";
+import { Prisma } from "./generated/prisma/client";
+
+/** Who acted: an admin account (its id and email), or a tool using ADMIN_TOKEN (id null). */
+export interface AuditActor {
+  id: string | null;
+  /** The account's email, or "admin token". */
+  label: string;
+}
+
+export interface AuditRecord {
+  actor: AuditActor;
+  action: AuditAction;
+  target: { type: AuditTarget; id: string };
+  /** The target as it was before the action and as the action left it (small JSON objects). */
+  before?: Record<string, unknown> | null;
+  after?: Record<string, unknown> | null;
+}
+
+/**
+ * Writes one audit entry inside the action's own transaction (`tx`): if the action rolls back,
+ * so does its entry; if it commits, exactly one entry stands for it. Call it only once the action
+ * has really changed something, so a refused or idempotent no-op request leaves no entry.
+ */
+export async function audit(tx: Tx, record: AuditRecord): Promise<void> {
+  await tx.auditEntry.create({
+    data: {
+      actorId: record.actor.id,
+      actor: record.actor.label,
+      action: record.action,
+      targetType: record.target.type,
+      targetId: record.target.id,
+      before: toJson(record.before),
+      after: toJson(record.after),
+    },
+  });
+}
+
+/** A snapshot as a JSON column value: SQL NULL when there is none. */
+function toJson(value: Record<string, unknown> | null | undefined): Prisma.InputJsonValue | typeof Prisma.DbNull {
+  return value == null ? Prisma.DbNull : (value as Prisma.InputJsonValue);
+}
+
+/** An entry as the console reads it. */
+export function auditView(row: { id: bigint; at: Date; actorId: string | null; actor: string; action: string; targetType: string; targetId: string; before: unknown; after: unknown }): AuditEntryView {
+  return {
+    id: row.id.toString(),
+    at: row.at.toISOString(),
+    actorId: row.actorId,
+    actor: row.actor,
+    action: row.action as AuditAction,
+    target: { type: row.targetType as AuditTarget, id: row.targetId },
+    before: (row.before as Record<string, unknown> | null) ?? null,
+    after: (row.after as Record<string, unknown> | null) ?? null,
+  };
+}
