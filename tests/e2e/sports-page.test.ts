@@ -130,12 +130,13 @@ describe("/sports in the browser", () => {
   it("remembers the bettor's odds format", async () => {
     const page = await open("/sports?sport=soccer_epl");
     await page.selectOption('select[aria-label="Odds format"]', "american");
-    const first = page.locator('[data-market="h2h"] .price').first();
-    expect(await first.innerText()).toMatch(/^[+-]\d+$/);
+    // The price re-renders after the choice: wait for the American form rather than read it once.
+    const american = () => page.locator('[data-market="h2h"] .price').first().filter({ hasText: /^[+-]\d+$/ });
+    await american().waitFor();
     await page.reload();
     await page.locator('.live-status[data-connection="live"]').waitFor();
     expect(await page.locator('select[aria-label="Odds format"]').inputValue()).toBe("american");
-    expect(await page.locator('[data-market="h2h"] .price').first().innerText()).toMatch(/^[+-]\d+$/);
+    await american().waitFor();
     await page.close();
   });
 
