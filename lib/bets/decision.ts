@@ -4,7 +4,7 @@ import { type Balance, post } from "../accounts/ledger";
 import { money, toAmount } from "../accounts/money";
 import type { Db, Tx } from "../db";
 import { type BetView, potentialReturn } from "../protocol";
-import { inPlayDelayMs } from "./in-play-delay";
+import { type InPlayDelays, inPlayDelayMs } from "./in-play-delay";
 import { liveQuote } from "./live-quote";
 import type { PricesStale } from "./price-trust";
 import {
@@ -21,7 +21,6 @@ import {
 } from "./refusal";
 import { type BetRequest, accepts } from "./request";
 import { retryOnDeadlock } from "./retry";
-import type { InPlayDelays } from "./in-play-delay";
 
 /**
  * The one transaction that decides a bet (docs/bets.md, "One transaction decides"): it claims the
