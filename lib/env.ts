@@ -26,6 +26,27 @@ const int = (fallback: number, min: number, max: number) =>
   z.coerce.number().int().min(min).max(max).default(fallback);
 
 /**
+ * `key=ms` pairs, comma-separated, as an object: keys are sport keys or their group prefix
+ * (`soccer`, `tennis`), values whole milliseconds from 0 to `max`.
+ */
+const msByKey = (fallback: string, max: number) =>
+  z
+    .string()
+    .default(fallback)
+    .transform((text, context) => {
+      const table: Record<string, number> = {};
+      for (const pair of text.split(",").map((item) => item.trim()).filter(Boolean)) {
+        const match = /^([a-z0-9_]{1,64})=(\d{1,9})$/.exec(pair);
+        if (!match?.[1] || !match[2] || Number(match[2]) > max) {
+          context.addIssue({ code: "custom", message: `"${pair}" must read key=ms, a sport key or its group (soccer) and 0 to ${max} ms` });
+          return z.NEVER;
+        }
+        table[match[1]] = Number(match[2]);
+      }
+      return table;
+    });
+
+/**
  * Every environment variable the web app, publisher, feed and scripts read (the relay has its own,
  * smaller module in vps/env.ts). README "Configuration" documents each one; keep them in step.
  */
@@ -86,6 +107,11 @@ export const envSchema = z.object({
   LIABILITY_LIMIT: z.coerce.number().min(0).default(50_000),
   /** A stake at or above this raises an admin alert. */
   LARGE_BET_ALERT: z.coerce.number().min(0).default(1_000),
+  // Bets: the in-play delay (docs/bets.md, "In-play delay").
+  /** How long a bet on an event in play waits before it is decided, ms, for sports BET_INPLAY_DELAYS does not name. Betfair's football delay. */
+  BET_INPLAY_DELAY_MS: int(5_000, 0, 60_000),
+  /** Per-sport delays, `key=ms,…`: a sport key (`soccer_epl`) first, then its group before `_` (`soccer`). Betfair's tennis delay is 3 s. */
+  BET_INPLAY_DELAYS: msByKey("soccer=5000,tennis=3000", 60_000),
   /**
    * Chat messages one account may post within any CHAT_RATE_WINDOW_MS (a sliding window): enough
    * to talk, too few to flood a room (docs/chat.md).

@@ -1,4 +1,5 @@
 import { accountOf } from "../../lib/accounts/accounts";
+import { type InPlayDelays, inPlayDelaysOf } from "../../lib/bets/in-play-delay";
 import { listBets } from "../../lib/bets/views";
 import { env } from "../../lib/env";
 import type { Account } from "../../lib/live/account-store";
@@ -18,6 +19,11 @@ export async function bettorOf(): Promise<{ account: Account | null; bets: BetVi
   } catch {
     return { account: null, bets: [] };
   }
+}
+
+/** How long in-play bets wait, by sport, as this server is configured: the bet slip says so before a bet. */
+export function delaysOf(): InPlayDelays {
+  return inPlayDelaysOf(env());
 }
 
 /** Where a live page's browser finds the relay: the configured public URL, else its port on the page's own host. */

@@ -11,14 +11,24 @@ import { BetView } from "../../lib/protocol";
  * error answer comes back as `{ ok: false, code, message, … }` with the route's own words.
  */
 
-export type Answer<T> = { ok: true; value: T } | { ok: false; status: number; code: string; message: string; fields?: Record<string, string>; price?: number; maxStake?: number };
+export type Answer<T> =
+  | { ok: true; value: T }
+  | { ok: false; status: number; code: string; message: string; fields?: Record<string, string>; price?: number; maxStake?: number; reason?: string };
 
 const ErrorBody = z.object({
-  error: z.object({ code: z.string(), message: z.string(), fields: z.record(z.string(), z.string()).optional(), price: z.number().optional(), maxStake: z.number().optional() }),
+  error: z.object({
+    code: z.string(),
+    message: z.string(),
+    fields: z.record(z.string(), z.string()).optional(),
+    price: z.number().optional(),
+    maxStake: z.number().optional(),
+    reason: z.string().optional(),
+  }),
 });
 const AccountBody = z.object({ id: z.string(), email: z.string(), role: z.enum(["user", "admin"]), balance: z.number(), balanceEntry: z.number() });
 const BetsBody = z.object({ bets: z.array(BetView), balance: z.number(), balanceEntry: z.number() });
-const PlacedBody = z.object({ bet: BetView, balance: z.number(), balanceEntry: z.number() });
+/** A placed bet; `delayedMs`: how long it waited in play before it was taken (0 before the start). */
+const PlacedBody = z.object({ bet: BetView, balance: z.number(), balanceEntry: z.number(), delayedMs: z.number().min(0).default(0) });
 const TokenBody = z.object({ token: z.string(), expiresAt: z.string() });
 
 /** One call to one of our routes, its answer checked against `schema` (the admin console uses it too). */

@@ -1,14 +1,16 @@
 "use client";
 
-import { useRef, useState } from "react";
+import { useEffect, useRef, useState } from "react";
 import type { AccountStore } from "../../lib/live/account-store";
 import { useEvent } from "../../lib/live/hooks";
 import type { OddsStore } from "../../lib/live/odds-store";
 import { type OddsFormat, formatOdds } from "../../lib/odds";
+import { type InPlayDelays, inPlayDelayMs } from "../../lib/bets/in-play-delay";
 import { ACCEPT_RULES, type AcceptRule, type BetRequest } from "../../lib/bets/request";
 import { type BetView, potentialReturn } from "../../lib/protocol";
 import { placeBet } from "./api";
 import { SelectionLabel, money } from "./selection-label";
+import { countdownText, delayNotice, refusalText } from "./slip-text";
 
 /** What the bettor clicked: one outcome of one market of one event. */
 export interface Selection {
@@ -18,17 +20,23 @@ export interface Selection {
   outcome: string;
 }
 
-type SlipState = { kind: "ready" } | { kind: "placing" } | { kind: "placed"; bet: BetView } | { kind: "refused"; message: string; retry: boolean };
+type SlipState =
+  | { kind: "ready" }
+  /** `acceptsAt`: when an in-play bet's delay ends (Date.now() ms), null before the start. */
+  | { kind: "placing"; acceptsAt: number | null }
+  | { kind: "placed"; bet: BetView; delayedMs: number }
+  | { kind: "refused"; message: string; retry: boolean };
 
 const ACCEPT_LABELS: Record<AcceptRule, string> = { exact: "Only this price", better: "This price or better", any: "Any price" };
 
 /**
  * The bet slip: the selection with its live price (it moves while the slip is open), a stake, the
- * potential return, how to take a moved price, and the answer. Each attempt has its own
- * Idempotency-Key; retrying after a network failure resends that attempt unchanged (key and body),
- * so a bet is never placed twice.
+ * potential return, how to take a moved price, and the answer in words. On an event in play it
+ * says beforehand how long the bet waits (the server's `delays`), and counts down while it does.
+ * Each attempt has its own Idempotency-Key; retrying after a network failure resends that attempt
+ * unchanged (key and body), so a bet is never placed twice.
  */
-export function BetSlip({ selection, store, account, format, onClose }: { selection: Selection; store: OddsStore; account: AccountStore; format: OddsFormat; onClose: () => void }) {
+export function BetSlip({ selection, store, account, format, delays, onClose }: { selection: Selection; store: OddsStore; account: AccountStore; format: OddsFormat; delays: InPlayDelays; onClose: () => void }) {
   const event = useEvent(store, selection.sport, selection.eventId);
   const market = event?.markets[selection.market];
   const odds = market?.outcomes[selection.outcome];
@@ -39,6 +47,7 @@ export function BetSlip({ selection, store, account, format, onClose }: { select
   // so the server can recognise it and never place it twice.
   const pending = useRef<{ key: string; body: BetRequest } | null>(null);
   const open = event?.status === "active" && market?.status === "open" && odds !== undefined;
+  const delayMs = event?.phase === "live" ? inPlayDelayMs(delays, selection.sport) : 0;
   const amount = Number(stake);
   const potential = odds && amount > 0 ? potentialReturn(amount, odds.price) : 0;
   const changed = () => {
@@ -50,16 +59,16 @@ export function BetSlip({ selection, store, account, format, onClose }: { select
     if (!odds) return;
     const { eventId, market: marketKey, outcome } = selection;
     pending.current ??= { key: crypto.randomUUID(), body: { eventId, market: marketKey, outcome, stake: amount, price: odds.price, accept } };
-    setState({ kind: "placing" });
+    setState({ kind: "placing", acceptsAt: delayMs > 0 ? Date.now() + delayMs : null });
     const answer = await placeBet(pending.current.body, pending.current.key);
     const definitive = answer.ok || (answer.status >= 400 && answer.status < 500);
     if (definitive) pending.current = null;
     if (answer.ok) {
       const me = account.current().account;
       if (me) account.apply({ kind: "bet_accepted", userId: me.id, bet: answer.value.bet, balance: answer.value.balance, balanceEntry: answer.value.balanceEntry, ts: Date.now() });
-      return setState({ kind: "placed", bet: answer.value.bet });
+      return setState({ kind: "placed", bet: answer.value.bet, delayedMs: answer.value.delayedMs });
     }
-    setState({ kind: "refused", message: answer.message, retry: !definitive });
+    setState({ kind: "refused", message: refusalText(answer, format), retry: !definitive });
   };
 
   return (
@@ -83,11 +92,11 @@ export function BetSlip({ selection, store, account, format, onClose }: { select
           </div>
           <label>
             Stake
-            <input name="stake" inputMode="decimal" value={stake} onChange={(e) => (setStake(e.target.value), changed())} />
+            <input name="stake" inputMode="decimal" value={stake} disabled={state.kind === "placing"} onChange={(e) => (setStake(e.target.value), changed())} />
           </label>
           <label>
             If the price moves
-            <select name="accept" value={accept} onChange={(e) => (setAccept(e.target.value as AcceptRule), changed())}>
+            <select name="accept" value={accept} disabled={state.kind === "placing"} onChange={(e) => (setAccept(e.target.value as AcceptRule), changed())}>
               {ACCEPT_RULES.map((key) => (
                 <option key={key} value={key}>
                   {ACCEPT_LABELS[key]}
@@ -96,6 +105,11 @@ export function BetSlip({ selection, store, account, format, onClose }: { select
             </select>
           </label>
           <p className="potential">Potential return {money.format(potential)}</p>
+          {delayMs > 0 && state.kind !== "placing" && (
+            <p className="slip-delay" data-delay-ms={delayMs}>
+              {delayNotice(delayMs)}
+            </p>
+          )}
           <button type="button" className="primary place" disabled={!open || !(amount > 0) || state.kind === "placing"} onClick={() => void place()}>
             {state.kind === "placing" ? "Placing…" : state.kind === "refused" && state.retry ? "Try again" : "Place bet"}
           </button>
@@ -107,10 +121,12 @@ export function BetSlip({ selection, store, account, format, onClose }: { select
 }
 
 function SlipAnswer({ state }: { state: SlipState }) {
+  if (state.kind === "placing" && state.acceptsAt !== null) return <Countdown until={state.acceptsAt} />;
   if (state.kind === "placed") {
     return (
       <p className="slip-answer placed" role="status" data-bet-id={state.bet.id}>
-        Bet placed: {money.format(state.bet.stake)} at {state.bet.price.toFixed(2)}, returns {money.format(state.bet.potentialReturn)}.
+        Bet placed: {money.format(state.bet.stake)} at {state.bet.price.toFixed(2)}, returns {money.format(state.bet.potentialReturn)}
+        {state.delayedMs > 0 ? `, after a ${Math.round(state.delayedMs / 100) / 10} s in-play delay.` : "."}
       </p>
     );
   }
@@ -122,4 +138,18 @@ function SlipAnswer({ state }: { state: SlipState }) {
     );
   }
   return null;
+}
+
+/** The seconds left of an in-play bet's delay, counted on this page's clock from the click. */
+function Countdown({ until }: { until: number }) {
+  const [, tick] = useState(0);
+  useEffect(() => {
+    const timer = setInterval(() => tick((n) => n + 1), 250);
+    return () => clearInterval(timer);
+  }, []);
+  return (
+    <p className="slip-answer waiting" role="status" data-countdown="">
+      {countdownText(until - Date.now())}
+    </p>
+  );
 }

@@ -1,6 +1,7 @@
 "use client";
 
 import { type ReactNode, useCallback, useRef, useState } from "react";
+import type { InPlayDelays } from "../../lib/bets/in-play-delay";
 import type { Account, AccountStore } from "../../lib/live/account-store";
 import type { LiveConnection } from "../../lib/live/connection";
 import { useAccount, usePersonal } from "../../lib/live/hooks";
@@ -23,6 +24,7 @@ export function useBettorPanels(
   account: AccountStore,
   store: OddsStore,
   format: OddsFormat,
+  delays: InPlayDelays,
 ): { onPick: Pick; bar: ReactNode; panels: ReactNode; refreshToken: () => void; signIn: (reason: string | null) => void } {
   const state = useAccount(account);
   const personal = usePersonal(connection);
@@ -58,7 +60,7 @@ export function useBettorPanels(
   const panels = (
     <>
       {dialog && <AuthDialog reason={dialog.reason} onDone={signedInAs} onClose={() => setDialog(null)} />}
-      {selection && state.account && <BetSlip key={`${selection.eventId}/${selection.market}/${selection.outcome}`} selection={selection} store={store} account={account} format={format} onClose={() => setSelection(null)} />}
+      {selection && state.account && <BetSlip key={`${selection.eventId}/${selection.market}/${selection.outcome}`} selection={selection} store={store} account={account} format={format} delays={delays} onClose={() => setSelection(null)} />}
       {showBets && state.account && <MyBets bets={state.bets} onClose={() => setShowBets(false)} />}
     </>
   );

@@ -1,6 +1,6 @@
 import { type OddsSnapshot, type SportsSummary, readSnapshot, readSummary } from "../../lib/protocol";
 import { services } from "../_lib/services";
-import { bettorOf, relayOf } from "../_lib/live-page";
+import { bettorOf, delaysOf, relayOf } from "../_lib/live-page";
 import { type SportSummary, listSports } from "../_lib/sports";
 import { SportsBoard } from "./sports-board";
 
@@ -43,6 +43,7 @@ export default async function SportsPage({ searchParams }: { searchParams: Promi
       initialAccount={account}
       initialBets={bets}
       relay={relayOf()}
+      delays={delaysOf()}
       notice={notice}
       problem={problem}
     />

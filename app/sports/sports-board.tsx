@@ -1,6 +1,7 @@
 "use client";
 
 import { useEffect, useState } from "react";
+import type { InPlayDelays } from "../../lib/bets/in-play-delay";
 import type { Account } from "../../lib/live/account-store";
 import type { FlushMode } from "../../lib/live/odds-store";
 import type { BetView, OddsSnapshot, SportsSummary } from "../../lib/protocol";
@@ -23,12 +24,14 @@ export interface SportsBoardProps {
   initialBets: BetView[];
   /** The configured public URL of the relay, else its port on the page's own host. */
   relay: RelayLocation;
+  /** How long in-play bets wait, by sport (the server's configuration). */
+  delays: InPlayDelays;
   notice: string | null;
   problem: string | null;
 }
 
-export function SportsBoard({ sports, initialSport, initialSnapshot, initialSummary, initialAccount, initialBets, relay, notice, problem }: SportsBoardProps) {
-  const { store, connection, format, setFormat, bettor } = useLivePage({ initialSnapshot, initialSummary, initialAccount, initialBets, relay, flush: flushMode });
+export function SportsBoard({ sports, initialSport, initialSnapshot, initialSummary, initialAccount, initialBets, relay, delays, notice, problem }: SportsBoardProps) {
+  const { store, connection, format, setFormat, bettor } = useLivePage({ initialSnapshot, initialSummary, initialAccount, initialBets, relay, delays, flush: flushMode });
   const [sport, setSport] = useState(initialSport);
 
   useEffect(() => {

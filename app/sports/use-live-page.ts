@@ -1,6 +1,7 @@
 "use client";
 
 import { useEffect, useRef, useState } from "react";
+import type { InPlayDelays } from "../../lib/bets/in-play-delay";
 import { type Account, AccountStore } from "../../lib/live/account-store";
 import { LiveConnection } from "../../lib/live/connection";
 import { type FlushMode, OddsStore } from "../../lib/live/odds-store";
@@ -18,6 +19,8 @@ export interface LivePageOptions {
   initialBets: BetView[];
   /** The configured public URL of the relay, else its port on the page's own host. */
   relay: RelayLocation;
+  /** How long in-play bets wait, by sport (the server's configuration), for the bet slip. */
+  delays: InPlayDelays;
   /**
    * What the connection follows from the start (called before it connects). The connection is made
    * again when `followKey` changes.
@@ -43,7 +46,7 @@ export interface LivePage {
  * account, one relay connection (refreshing its token through the bettor panels), the odds format,
  * and the bettor's bar, slip and dialogs.
  */
-export function useLivePage({ initialSnapshot, initialSummary, initialAccount, initialBets, relay, follow, followKey = "", flush }: LivePageOptions): LivePage {
+export function useLivePage({ initialSnapshot, initialSummary, initialAccount, initialBets, relay, delays, follow, followKey = "", flush }: LivePageOptions): LivePage {
   const [store] = useState(() => {
     const created = new OddsStore({ flush: flush?.() });
     if (initialSnapshot) created.applySnapshot(initialSnapshot);
@@ -57,7 +60,7 @@ export function useLivePage({ initialSnapshot, initialSummary, initialAccount, i
   });
   const [connection, setConnection] = useState<LiveConnection | null>(null);
   const [format, setFormat] = useOddsFormat();
-  const bettor = useBettorPanels(connection, account, store, format);
+  const bettor = useBettorPanels(connection, account, store, format, delays);
   const refreshToken = useRef(bettor.refreshToken);
   refreshToken.current = bettor.refreshToken;
   const followRef = useRef(follow);

@@ -1,15 +1,26 @@
-import { KEYS, parseStoredEvent } from "../protocol";
+import { type EventOdds, KEYS, type MarketOdds, parseStoredEvent } from "../protocol";
 
 /** The one ioredis method this needs. */
 export interface RedisHget {
   hget(key: string, field: string): Promise<string | null>;
 }
 
+/**
+ * Why the board takes no bets on a market: its event is suspended, the market is, or the market is
+ * suspended because no bookmaker prices it (every outcome's `fair` is null: no consensus, and the
+ * pool alone never prices a market).
+ */
+export type ClosedBy = "event" | "market" | "no_prices";
+
 /** An outcome as the board shows it right now. */
 export interface LiveQuote {
   price: number;
   /** Suspended when either the event or the market is. */
   open: boolean;
+  /** Why it is not open; null when it is. */
+  closedBy: ClosedBy | null;
+  /** The event is in play (`phase: "live"`): its bets wait the in-play delay. */
+  inPlay: boolean;
   title: string;
   selection: string;
   point: number | null;
@@ -29,5 +40,12 @@ export async function liveQuote(redis: RedisHget, sport: string, eventId: string
   const odds = event.markets[market];
   const pick = odds?.outcomes[outcome];
   if (!odds || !pick) return null;
-  return { price: pick.price, open: event.status === "active" && odds.status === "open", title: event.title, selection: pick.name, point: pick.point };
+  const closedBy = closedByOf(event, odds);
+  return { price: pick.price, open: closedBy === null, closedBy, inPlay: event.phase === "live", title: event.title, selection: pick.name, point: pick.point };
+}
+
+function closedByOf(event: EventOdds, market: MarketOdds): ClosedBy | null {
+  if (event.status !== "active") return "event";
+  if (market.status === "open") return null;
+  return Object.values(market.outcomes).every((outcome) => outcome.fair === null) ? "no_prices" : "market";
 }

@@ -16,7 +16,8 @@ describe("betting", () => {
   const sockets: TestClient[] = [];
 
   beforeAll(async () => {
-    stack = await startFullStack(inject("pgServerUrl"), "betting", { DEMO_BALANCE: "1000" });
+    // NBA's in-play bets wait 2 s here: the per-sport delay reaches the slip from the server's configuration.
+    stack = await startFullStack(inject("pgServerUrl"), "betting", { DEMO_BALANCE: "1000", BET_INPLAY_DELAYS: "basketball=2000" });
     browser = await launchBrowser();
   });
   afterAll(async () => {
@@ -161,6 +162,34 @@ describe("betting", () => {
     } finally {
       await mine.close();
       await theirs.close();
+    }
+  });
+
+  it("Chromium: an in-play selection says how long the bet waits, counts down while it does, then shows the bet placed", async () => {
+    const context = await browser.newContext();
+    const bettor = await signedUp();
+    const cookie = bettor.sessionCookie();
+    if (cookie) await context.addCookies([{ ...cookie, url: stack.web.url }]);
+    try {
+      const page = await open(context);
+      await page.locator(`.account-bar[data-signed-in="${bettor.email}"]`).waitFor();
+      await page.locator('.event[data-phase="live"]:not(.suspended) [data-market="h2h"] .outcome').first().click();
+      const slip = page.locator(".bet-slip");
+      await slip.locator('.slip-delay[data-delay-ms="2000"]').waitFor();
+      expect(await slip.locator(".slip-delay").textContent()).toMatch(/^In play: your bet waits 2 s before it is accepted/);
+      await page.fill("input[name=stake]", "12");
+      await slip.locator(".place").click();
+      const countdown = slip.locator("[data-countdown]");
+      await countdown.waitFor();
+      expect(await countdown.textContent()).toMatch(/^Accepting( in [12] s)?…$/);
+      await slip.locator(".slip-answer.placed").waitFor();
+      expect(await slip.locator(".slip-answer.placed").textContent()).toMatch(/^Bet placed: 12\.00 at .*, after a 2(\.\d)? s in-play delay\.$/);
+      expect(await countdown.count()).toBe(0);
+      expect(await page.locator(".account-bar .balance").getAttribute("data-balance")).toBe("988");
+      const bets = await stack.db.bet.findMany({ where: { userId: bettor.id }, select: { stake: true } });
+      expect(bets.map((b) => Number(b.stake))).toEqual([12]);
+    } finally {
+      await context.close();
     }
   });
 

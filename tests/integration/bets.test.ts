@@ -24,7 +24,7 @@ describe("bets", () => {
   let redis: RedisService;
   let client: Redis;
   let publisher: Proc;
-  const rules: PlacementRules = { liabilityLimit: 1_000_000, minStake: 1 };
+  const rules: PlacementRules = { liabilityLimit: 1_000_000, minStake: 1, delays: { defaultMs: 1_000, bySport: {} } };
   const place = (userId: string, request: BetRequest, key = randomUUID(), limits = rules): Promise<Placement> => placeBet({ db, redis: client }, userId, request, key, limits);
 
   beforeAll(async () => {
@@ -121,7 +121,7 @@ describe("bets", () => {
     const user = await bettor();
     const pick = await selection("spreads", "home", 3);
     // Room for a loss of 50 more than the house can lose on this outcome now.
-    const tight = { liabilityLimit: (await liability(pick)) + 50, minStake: 1 };
+    const tight = { ...rules, liabilityLimit: (await liability(pick)) + 50 };
     const big = await place(user, { ...pick, stake: 500, accept: "exact" }, randomUUID(), tight);
     expect(big.decision).toMatchObject({ status: 409, body: { error: { code: "liability_limit", maxStake: Math.floor((50 / (pick.price - 1)) * 100) / 100 } } });
     const room = (big.decision.body.error as { maxStake: number }).maxStake;

@@ -1,7 +1,7 @@
 import { balanceOf } from "../../../lib/accounts/ledger";
 import { tellAdmins } from "../../../lib/admin-events";
 import { tellBettor } from "../../../lib/bets/notify";
-import { placeBet } from "../../../lib/bets/placement";
+import { placeBet, placementRules } from "../../../lib/bets/placement";
 import { BetRequest, IdempotencyKey, stakeProblem } from "../../../lib/bets/request";
 import { listBets } from "../../../lib/bets/views";
 import { env } from "../../../lib/env";
@@ -13,8 +13,9 @@ export const dynamic = "force-dynamic";
 
 /**
  * POST /api/bets `{ eventId, market, outcome, stake, price, accept }` with an `Idempotency-Key`:
- * 201 `{ bet, balance }` at the live price when `accept` allows it, else 409 `price_changed` with
- * the price now (docs/bets.md lists every answer). The same key always gets the same answer.
+ * 201 `{ bet, balance, balanceEntry, delayedMs }` at the live price when `accept` allows it, else
+ * 409 `price_changed` with the price now (docs/bets.md lists every answer). A bet on an event in
+ * play is answered after its sport's in-play delay. The same key always gets the same answer.
  */
 export async function POST(request: Request): Promise<Response> {
   const signedIn = await requireUser(request);
@@ -29,7 +30,7 @@ export async function POST(request: Request): Promise<Response> {
   if (problem) return apiError(422, "invalid_stake", `stake: ${problem}`, {}, { fields: { stake: problem } });
   const { db, redis } = services();
   try {
-    const placement = await placeBet({ db, redis }, signedIn.user.id, body.value, key.data, { liabilityLimit: config.LIABILITY_LIMIT, minStake: config.BET_MIN_STAKE });
+    const placement = await placeBet({ db, redis }, signedIn.user.id, body.value, key.data, placementRules(config));
     if (placement.placed) {
       await tellBettor(redis, signedIn.user.id, "bet_accepted", placement.placed.bet, placement.placed.balance);
       if (stake >= config.LARGE_BET_ALERT) await tellAdmins(redis, "large_bet", { userId: signedIn.user.id, bet: placement.placed.bet });

@@ -1,6 +1,7 @@
 "use client";
 
 import Link from "next/link";
+import type { InPlayDelays } from "../../../../lib/bets/in-play-delay";
 import type { Account } from "../../../../lib/live/account-store";
 import { useEvent } from "../../../../lib/live/hooks";
 import type { BetView, EventBookMarkets, EventOdds, OddsSnapshot, PricePoint } from "../../../../lib/protocol";
@@ -24,18 +25,21 @@ export interface EventViewProps {
   initialAccount: Account | null;
   initialBets: BetView[];
   relay: RelayLocation;
+  /** How long in-play bets wait, by sport (the server's configuration). */
+  delays: InPlayDelays;
   problem: string | null;
 }
 
 const MARKET_ORDER = ["h2h", "spreads", "totals"];
 
 /** One event's page: every market live, every bookmaker's price, price history, and the event's chat. */
-export function EventView({ sport, sportTitle, eventId, initialSnapshot, initialBooks, initialHistory, initialAccount, initialBets, relay, problem }: EventViewProps) {
+export function EventView({ sport, sportTitle, eventId, initialSnapshot, initialBooks, initialHistory, initialAccount, initialBets, relay, delays, problem }: EventViewProps) {
   const { store, account, connection, format, setFormat, bettor } = useLivePage({
     initialSnapshot,
     initialAccount,
     initialBets,
     relay,
+    delays,
     follow: (live) => live.followEvent(sport, eventId),
     followKey: `${sport}/${eventId}`,
   });

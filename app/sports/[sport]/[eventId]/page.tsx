@@ -2,7 +2,7 @@ import { notFound } from "next/navigation";
 import { ID_PATTERN, type OddsSnapshot, SPORT_KEY_PATTERN, readSnapshot } from "../../../../lib/protocol";
 import { type EventDetail, readEventDetail } from "../../../_lib/event-detail";
 import { services } from "../../../_lib/services";
-import { bettorOf, relayOf } from "../../../_lib/live-page";
+import { bettorOf, delaysOf, relayOf } from "../../../_lib/live-page";
 import { EventView } from "./event-view";
 
 export const dynamic = "force-dynamic";
@@ -46,6 +46,7 @@ export default async function EventPage({ params }: { params: Promise<{ sport: s
       initialAccount={account}
       initialBets={bets}
       relay={relayOf()}
+      delays={delaysOf()}
       problem={problem}
     />
   );

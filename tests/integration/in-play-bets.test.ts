@@ -1,0 +1,230 @@
+import { randomUUID } from "node:crypto";
+import { setTimeout as sleep } from "node:timers/promises";
+import { Redis } from "ioredis";
+import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { signUp } from "../../lib/accounts/accounts";
+import { balanceOf } from "../../lib/accounts/ledger";
+import { liveQuote } from "../../lib/bets/live-quote";
+import { type Placement, type PlacementRules, placeBet } from "../../lib/bets/placement";
+import { currentRefusal } from "../../lib/bets/price-trust";
+import type { BetRequest } from "../../lib/bets/request";
+import { type Db, createDb } from "../../lib/db";
+import { KEYS, TRUST_TTL_MS, type TrustRecord } from "../../lib/protocol";
+import { seedDemoData } from "../../prisma/seed";
+import { until } from "../support/full-stack";
+import type { Proc } from "../support/processes";
+import { createTestDatabase, type RedisService, startRedisServer } from "../support/services";
+import { startPublisher } from "../support/stack";
+
+/**
+ * The in-play delay on real Postgres and Redis, priced by the real publisher. Each bet's wait is
+ * held open by the test (a real 1 s timer that also waits for the test's release), so what
+ * happens during the wait is done, and what must not have happened yet is checked, while the bet
+ * is known to be waiting.
+ */
+describe("in-play bets", () => {
+  let db: Db;
+  let redis: RedisService;
+  let client: Redis;
+  let publisher: Proc;
+  const DELAY_MS = 1_000;
+  const rules: PlacementRules = { liabilityLimit: 1_000_000, minStake: 1, delays: { defaultMs: DELAY_MS, bySport: {} } };
+
+  beforeAll(async () => {
+    const dbUrl = await createTestDatabase(inject("pgServerUrl"), "in_play_bets");
+    db = createDb(dbUrl, { poolSize: 12 });
+    await seedDemoData(db);
+    redis = await startRedisServer();
+    client = new Redis(redis.url);
+    publisher = await startPublisher(dbUrl, redis.url);
+    await until(async () => Number(await client.get(KEYS.sportSeq("icehockey_nhl"))) > 0);
+  });
+
+  afterAll(async () => {
+    await publisher?.stop();
+    client?.disconnect();
+    await redis?.stop();
+    await db?.$disconnect();
+  });
+
+  /** A bet whose delay the test holds: `waiting` resolves when it starts to wait, `release()` lets it go on. */
+  function heldBet(userId: string, request: BetRequest, key = randomUUID(), limits = rules) {
+    let started: (ms: number) => void = () => {};
+    let release: () => void = () => {};
+    const waiting = new Promise<number>((resolve) => (started = resolve));
+    const released = new Promise<void>((resolve) => (release = resolve));
+    const pause = async (ms: number) => {
+      started(ms);
+      await Promise.all([sleep(ms), released]);
+    };
+    const placement = placeBet({ db, redis: client, pause }, userId, request, key, limits);
+    return { waiting, release, placement, key };
+  }
+
+  /** A bet that must be decided without waiting at all. */
+  const immediate = (userId: string, request: BetRequest, key = randomUUID(), limits = rules): Promise<Placement> =>
+    placeBet({ db, redis: client, pause: () => Promise.reject(new Error("this bet must not wait")) }, userId, request, key, limits);
+
+  const bettor = async (balance = 1_000) => (await signUp(db, { email: `${randomUUID()}@in-play.test`, password: "long enough" }, balance)).id;
+
+  /** The n-th in-play (or pre-match) event of a sport and one of its outcomes, with the board's price. */
+  async function pick(sport: string, market: string, outcome: string, phase: "LIVE" | "PREMATCH" = "LIVE", skip = 0) {
+    const event = await db.event.findFirstOrThrow({ where: { sport, phase, status: "ACTIVE" }, orderBy: { startsAt: "asc" }, skip, select: { id: true } });
+    const quote = await liveQuote(client, sport, event.id, market, outcome);
+    if (!quote) throw new Error("not on the board");
+    expect(quote.inPlay).toBe(phase === "LIVE");
+    return { sport, eventId: event.id, market, outcome, price: quote.price };
+  }
+  const request = (p: Awaited<ReturnType<typeof pick>>, stake: number, accept: BetRequest["accept"]): BetRequest => ({ eventId: p.eventId, market: p.market, outcome: p.outcome, price: p.price, stake, accept });
+
+  /** Money is neither created nor lost: balance and ledger agree, and with the open stakes make up the start. */
+  async function expectMoney(userId: string, start: number, balance: number) {
+    expect((await balanceOf(db, userId)).balance).toBeCloseTo(balance, 2);
+    const ledger = await db.ledgerEntry.aggregate({ where: { userId }, _sum: { amount: true } });
+    expect(Number(ledger._sum.amount ?? 0)).toBeCloseTo(balance, 2);
+    const stakes = await db.bet.aggregate({ where: { userId, status: "OPEN" }, _sum: { stake: true } });
+    expect(balance + Number(stakes._sum.stake ?? 0)).toBeCloseTo(start, 2);
+  }
+
+  /** Nothing of the bet under `key` is written: no bet, no stored answer, the balance untouched. */
+  async function expectNoTrace(userId: string, key: string, start: number) {
+    expect(await db.bet.count({ where: { userId } })).toBe(0);
+    expect(await db.idempotentRequest.count({ where: { userId, key } })).toBe(0);
+    await expectMoney(userId, start, start);
+  }
+
+  it("an in-play bet unchanged during its delay is taken after it, and not before; a pre-match bet does not wait", async () => {
+    const user = await bettor();
+    const p = await pick("icehockey_nhl", "h2h", "home");
+    const bet = heldBet(user, request(p, 25, "exact"));
+    expect(await bet.waiting).toBe(DELAY_MS);
+    await expectNoTrace(user, bet.key, 1_000);
+    bet.release();
+    const placed = await bet.placement;
+    expect(placed.decision.status).toBe(201);
+    expect(placed.decision.body.delayedMs).toBeGreaterThanOrEqual(DELAY_MS);
+    expect(placed.placed?.bet).toMatchObject({ price: p.price, stake: 25, status: "open" });
+    expect(await db.bet.count({ where: { userId: user } })).toBe(1);
+    await expectMoney(user, 1_000, 975);
+
+    const prematch = await immediate(user, request(await pick("icehockey_nhl", "h2h", "home", "PREMATCH"), 10, "any"));
+    expect(prematch.decision).toMatchObject({ status: 201, body: { delayedMs: 0 } });
+    await expectMoney(user, 1_000, 965);
+  });
+
+  it("refused when the price moved past `accept` during the delay, with the price now", async () => {
+    const user = await bettor();
+    const p = await pick("icehockey_nhl", "h2h", "away", "LIVE", 1);
+    const bet = heldBet(user, request(p, 30, "exact"));
+    await bet.waiting;
+    await db.$executeRaw`UPDATE "BookPrice" bp SET price = round((bp.price * 1.25)::numeric, 2)::float8 FROM "Outcome" o JOIN "Market" m ON m.id = o."marketId" WHERE bp."outcomeId" = o.id AND m."eventId" = ${p.eventId}::uuid AND m.key = 'h2h' AND o.key = 'away'`;
+    await until(async () => ((await liveQuote(client, p.sport, p.eventId, "h2h", "away"))?.price ?? p.price) !== p.price, 10_000, "a new price on the board");
+    const now = (await liveQuote(client, p.sport, p.eventId, "h2h", "away"))?.price;
+    bet.release();
+    const refused = await bet.placement;
+    expect(refused.decision).toMatchObject({ status: 409, body: { error: { code: "price_changed", price: now, delayedMs: expect.any(Number) } } });
+    expect(refused.placed).toBeNull();
+    await expectMoney(user, 1_000, 1_000);
+    // The refusal is the key's answer: sent again, the key gets it at once.
+    const again = await immediate(user, request(p, 30, "exact"), bet.key);
+    expect(again).toMatchObject({ fresh: false, decision: refused.decision });
+  });
+
+  it("refused when the market, or its event, was suspended during the delay, even though open again", async () => {
+    const user = await bettor();
+    const market = await pick("americanfootball_nfl", "totals", "over");
+    const event = await pick("americanfootball_nfl", "h2h", "home", "LIVE", 1);
+    const onMarket = heldBet(user, request(market, 10, "any"));
+    const onEvent = heldBet(user, request(event, 20, "any"));
+    await Promise.all([onMarket.waiting, onEvent.waiting]);
+    await db.$executeRaw`UPDATE "Market" SET status = 'SUSPENDED' WHERE "eventId" = ${market.eventId}::uuid AND key = 'totals'`;
+    await db.$executeRaw`UPDATE "Event" SET status = 'SUSPENDED' WHERE id = ${event.eventId}::uuid`;
+    await until(async () => (await liveQuote(client, market.sport, market.eventId, "totals", "over"))?.open === false, 10_000, "the market suspended on the board");
+    await until(async () => (await liveQuote(client, event.sport, event.eventId, "h2h", "home"))?.closedBy === "event", 10_000, "the event suspended on the board");
+    await db.$executeRaw`UPDATE "Market" SET status = 'OPEN' WHERE "eventId" = ${market.eventId}::uuid AND key = 'totals'`;
+    await db.$executeRaw`UPDATE "Event" SET status = 'ACTIVE' WHERE id = ${event.eventId}::uuid`;
+    await until(async () => (await liveQuote(client, market.sport, market.eventId, "totals", "over"))?.open === true, 10_000, "the market open again");
+    await until(async () => (await liveQuote(client, event.sport, event.eventId, "h2h", "home"))?.open === true, 10_000, "the event open again");
+    onMarket.release();
+    onEvent.release();
+    const during = { status: 409, body: { error: { code: "market_suspended", reason: "suspended_during_delay", message: expect.stringContaining("suspended during the in-play delay") } } };
+    expect((await onMarket.placement).decision).toMatchObject(during);
+    expect((await onEvent.placement).decision).toMatchObject(during);
+    await expectMoney(user, 1_000, 1_000);
+    // A new bet on the reopened market waits and is taken.
+    const fresh = heldBet(user, request(await pick("americanfootball_nfl", "totals", "over"), 10, "any"));
+    await fresh.waiting;
+    fresh.release();
+    expect((await fresh.placement).decision.status).toBe(201);
+    await expectMoney(user, 1_000, 990);
+  });
+
+  it("two requests with one key during the delay place one bet; the other gets its answer", async () => {
+    const user = await bettor();
+    const p = await pick("soccer_epl", "h2h", "draw");
+    const key = randomUUID();
+    const first = heldBet(user, request(p, 40, "any"), key);
+    await first.waiting;
+    const second = heldBet(user, request(p, 40, "any"), key);
+    await second.waiting;
+    await expectNoTrace(user, key, 1_000);
+    second.release();
+    first.release();
+    const answers = await Promise.all([first.placement, second.placement]);
+    expect(answers.map((a) => a.fresh).sort()).toEqual([false, true]);
+    expect(answers[0]?.decision).toEqual(answers[1]?.decision);
+    expect(answers[0]?.decision.status).toBe(201);
+    expect(await db.bet.count({ where: { userId: user } })).toBe(1);
+    await expectMoney(user, 1_000, 960);
+  });
+
+  it("a process that dies during the delay leaves no trace, and the same key places the bet afterwards", async () => {
+    const user = await bettor();
+    const p = await pick("soccer_epl", "totals", "under");
+    const key = randomUUID();
+    const dying = placeBet({ db, redis: client, pause: () => Promise.reject(new Error("the web process died")) }, user, request(p, 15, "any"), key, rules);
+    await expect(dying).rejects.toThrow("the web process died");
+    await expectNoTrace(user, key, 1_000);
+    const retry = heldBet(user, request(p, 15, "any"), key);
+    await retry.waiting;
+    retry.release();
+    expect(await retry.placement).toMatchObject({ fresh: true, decision: { status: 201 } });
+    await expectMoney(user, 1_000, 985);
+  });
+
+  it("refuses at once, without waiting, what it can: a moved price, a short balance, a suspended market", async () => {
+    const user = await bettor(5);
+    const p = await pick("soccer_epl", "spreads", "home", "LIVE", 1);
+    expect((await immediate(user, { ...request(p, 10, "exact"), price: p.price + 0.5 })).decision).toMatchObject({ status: 409, body: { error: { code: "price_changed", price: p.price } } });
+    const poor = await immediate(user, request(p, 10, "any"));
+    expect(poor.decision).toMatchObject({ status: 422, body: { error: { code: "insufficient_funds" } } });
+    await db.$executeRaw`UPDATE "Market" SET status = 'SUSPENDED' WHERE "eventId" = ${p.eventId}::uuid AND key = 'spreads'`;
+    expect((await immediate(user, request(p, 1, "any"))).decision).toMatchObject({ status: 409, body: { error: { code: "market_suspended", message: "this market is suspended" } } });
+    await db.$executeRaw`UPDATE "Market" SET status = 'OPEN' WHERE "eventId" = ${p.eventId}::uuid AND key = 'spreads'`;
+    await expectMoney(user, 5, 5);
+  });
+
+  it("with the trust check: refused while nobody vouches for the prices, before and after the delay; taken while the leader does", async () => {
+    const trusted: PlacementRules = { ...rules, trust: (sport) => currentRefusal(client, sport) };
+    const user = await bettor();
+    const live = await pick("basketball_nba", "h2h", "home");
+    const prematch = await pick("basketball_nba", "h2h", "away", "PREMATCH");
+    await client.del(KEYS.oddsTrust);
+    const stale = { status: 409, body: { error: { code: "prices_stale", reason: "publisher_down" } } };
+    expect((await immediate(user, request(live, 10, "any"), randomUUID(), trusted)).decision).toMatchObject(stale);
+    expect((await immediate(user, request(prematch, 10, "any"), randomUUID(), trusted)).decision).toMatchObject(stale);
+    const vouch = (changes: Partial<TrustRecord> = {}) => {
+      const record: TrustRecord = { v: 1, at: Date.now(), instanceId: "test", publisher: { status: "ok", reason: null }, producer: { name: null, state: "none", reason: null, since: 0 }, staleSports: {}, ...changes };
+      return client.set(KEYS.oddsTrust, JSON.stringify(record), "PX", TRUST_TTL_MS * 10);
+    };
+    await vouch();
+    expect((await immediate(user, request(prematch, 10, "any"), randomUUID(), trusted)).decision.status).toBe(201);
+    const bet = heldBet(user, request(live, 10, "any"), randomUUID(), trusted);
+    await bet.waiting;
+    await vouch({ staleSports: { basketball_nba: "no fresh prices for 12 s" } });
+    bet.release();
+    expect((await bet.placement).decision).toMatchObject({ status: 409, body: { error: { code: "prices_stale", reason: "sport_stale", delayedMs: expect.any(Number) } } });
+    await client.del(KEYS.oddsTrust);
+    await expectMoney(user, 1_000, 990);
+  });
+});
