@@ -77,7 +77,8 @@ async function endEvent(db: Db, eventId: string, ending: Ending, actor: AuditAct
       action: ending.status === "ENDED" ? "event.settle" : "event.void",
       target: { type: "event", id: eventId },
       before: eventState(before),
-      after: { ...eventState(after), bets: done.count, paid: done.paid },
+      // Accounts' bets and what they were paid (the money that moved), and the simulator's pool bets.
+      after: { ...eventState(after), bets: done.settled.length, poolBets: done.count - done.settled.length, paid: done.paid },
     });
     return { settled: done.settled, auditId };
   });

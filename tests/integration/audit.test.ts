@@ -89,8 +89,8 @@ describe("audit log", () => {
       expect(more).toEqual([]);
       expect(entry).toMatchObject({ id: BigInt(done.auditId), actorId: admin.id, actor: admin.label, action: "event.settle", targetType: "event" });
       expect(entry?.before).toEqual({ status: "active", score: null });
-      // The bettor's 10 at 2.5 won 25; pool bets of the seed are settled too, and paid to nobody.
-      expect(entry?.after).toEqual({ status: "ended", score: { home: 2, away: 1 }, bets: open, paid: 25 });
+      // The bettor's 10 at 2.5 won 25; the seed's pool bets are settled too, and paid to nobody.
+      expect(entry?.after).toEqual({ status: "ended", score: { home: 2, away: 1 }, bets: 1, poolBets: open - 1, paid: 25 });
       expect((await balanceOf(db, bet.userId)).balance).toBe(1_015);
     });
 
@@ -111,7 +111,7 @@ describe("audit log", () => {
       if (typeof done === "string") throw new Error(done);
       const entries = await entriesOf(event.id);
       expect(entries).toHaveLength(1);
-      expect(entries[0]).toMatchObject({ actorId: null, actor: "admin token", action: "event.void", before: { status: "active", score: null }, after: { status: "cancelled", score: null, paid: 40 } });
+      expect(entries[0]).toMatchObject({ actorId: null, actor: "admin token", action: "event.void", before: { status: "active", score: null }, after: { status: "cancelled", score: null, bets: 1, paid: 40 } });
       expect((await balanceOf(db, bet.userId)).balance).toBe(1_000);
     });
 
