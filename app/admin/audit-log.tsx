@@ -84,7 +84,13 @@ export function AuditLog({ latest }: { latest: string | null }) {
                 <td>{entry.actor}</td>
                 <td>{ACTION_LABEL[entry.action]}</td>
                 <td>
-                  {entry.target.type} <code>{entry.target.id}</code>
+                  {entry.target.type}
+                  {entry.target.id !== entry.target.type && (
+                    <>
+                      {" "}
+                      <code>{entry.target.id}</code>
+                    </>
+                  )}
                 </td>
                 <td>{describeChange(entry.before, entry.after)}</td>
               </tr>
