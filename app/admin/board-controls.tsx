@@ -10,9 +10,10 @@ const LABEL: Record<BoardStatus, string> = { open: "Open", suspended: "Suspended
 
 /**
  * The events on the board, each with its markets, their current status and a Suspend or Reopen
- * button (`POST /api/admin/{events,markets}/{id}/status`). A button is disabled while its request
- * is in flight; the answer shows under the list. Statuses follow the answers and the admin events
- * (`applyToBoard`), so another admin's change shows here too.
+ * button (`POST /api/admin/{events,markets}/{id}/status`); a market the feed suspended has both
+ * (Suspend takes it over from the feed). A button is disabled while its request is in flight; the
+ * answer shows under the list. Statuses follow the answers and the admin events (`applyToBoard`),
+ * so another admin's change shows here too.
  */
 export function BoardControls({ events, onChange }: { events: BoardEvent[]; onChange: (update: (events: BoardEvent[]) => BoardEvent[]) => void }) {
   const [filter, setFilter] = useState("");
@@ -23,9 +24,8 @@ export function BoardControls({ events, onChange }: { events: BoardEvent[]; onCh
 
   const busy = (id: string, on: boolean) => setInFlight((ids) => (on ? new Set(ids).add(id) : new Set([...ids].filter((other) => other !== id))));
 
-  const act = async (target: { kind: "event"; event: BoardEvent } | { kind: "market"; event: BoardEvent; market: BoardMarket }) => {
+  const act = async (target: { kind: "event"; event: BoardEvent } | { kind: "market"; event: BoardEvent; market: BoardMarket }, wanted: BoardStatus) => {
     const id = target.kind === "event" ? target.event.id : target.market.id;
-    const wanted = flip(target.kind === "event" ? target.event.status : target.market.status);
     const name = target.kind === "event" ? target.event.title : `${marketName(target.market)} of ${target.event.title}`;
     busy(id, true);
     const result = target.kind === "event" ? await setEventStatus(id, wanted) : await setMarketStatus(id, wanted);
@@ -58,14 +58,17 @@ export function BoardControls({ events, onChange }: { events: BoardEvent[]; onCh
                     {event.live ? "LIVE · " : ""}
                     {event.title} <span className="muted">· {event.league} · {event.startsAt.slice(0, 16).replace("T", " ")} UTC</span>
                   </span>
-                  <StatusButton status={event.status} disabled={inFlight.has(event.id)} onClick={() => void act({ kind: "event", event })} what="event" />
+                  <StatusButton wanted={flip(event.status)} disabled={inFlight.has(event.id)} onClick={(wanted) => void act({ kind: "event", event }, wanted)} what="event" />
                 </div>
                 <ul className="board-markets">
                   {event.markets.map((market) => (
                     <li key={market.id} data-market-id={market.id} data-market-key={market.key} data-status={market.status}>
-                      <span className={`status-badge ${market.status}`}>{LABEL[market.status]}</span>
+                      <span className={`status-badge ${market.status}`} title={market.byFeed ? "The odds feed suspended it (bet stop) and reopens it once it has fresh prices; Suspend keeps it suspended until an admin reopens it" : undefined}>
+                        {market.byFeed ? "Feed stop" : LABEL[market.status]}
+                      </span>
                       <span className="board-name">{marketName(market)}</span>
-                      <StatusButton status={market.status} disabled={inFlight.has(market.id)} onClick={() => void act({ kind: "market", event, market })} what="market" />
+                      {market.byFeed && <StatusButton wanted="suspended" disabled={inFlight.has(market.id)} onClick={(wanted) => void act({ kind: "market", event, market }, wanted)} what="market" />}
+                      <StatusButton wanted={flip(market.status)} disabled={inFlight.has(market.id)} onClick={(wanted) => void act({ kind: "market", event, market }, wanted)} what="market" />
                     </li>
                   ))}
                 </ul>
@@ -83,10 +86,11 @@ export function BoardControls({ events, onChange }: { events: BoardEvent[]; onCh
   );
 }
 
-function StatusButton({ status, disabled, onClick, what }: { status: BoardStatus; disabled: boolean; onClick: () => void; what: "event" | "market" }) {
-  const suspend = status === "open";
+/** Suspend (`wanted` suspended) or Reopen (`wanted` open). */
+function StatusButton({ wanted, disabled, onClick, what }: { wanted: BoardStatus; disabled: boolean; onClick: (wanted: BoardStatus) => void; what: "event" | "market" }) {
+  const suspend = wanted === "suspended";
   return (
-    <button type="button" className={suspend ? "danger" : ""} disabled={disabled} onClick={onClick} aria-label={`${suspend ? "Suspend" : "Reopen"} ${what}`}>
+    <button type="button" className={suspend ? "danger" : ""} disabled={disabled} onClick={() => onClick(wanted)} aria-label={`${suspend ? "Suspend" : "Reopen"} ${what}`}>
       {suspend ? "Suspend" : "Reopen"}
     </button>
   );

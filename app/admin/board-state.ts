@@ -9,6 +9,8 @@ export interface BoardMarket {
   key: string;
   line: number | null;
   status: BoardStatus;
+  /** Suspended by an odds producer (its bet stop), which reopens it once it has fresh prices of its own. */
+  byFeed: boolean;
 }
 
 /** An event on the board (not over yet), as the page read it from Postgres. */
@@ -46,7 +48,7 @@ export function applyToBoard(events: BoardEvent[], event: AdminEvent): BoardEven
   }
 }
 
-/** The list with one market's status set. */
+/** The list with one market's status set by an admin or the liability limit (neither is the feed's). */
 export function withMarket(events: BoardEvent[], marketId: string, status: BoardStatus): BoardEvent[] {
-  return events.map((e) => (e.markets.some((m) => m.id === marketId) ? { ...e, markets: e.markets.map((m) => (m.id === marketId ? { ...m, status } : m)) } : e));
+  return events.map((e) => (e.markets.some((m) => m.id === marketId) ? { ...e, markets: e.markets.map((m) => (m.id === marketId ? { ...m, status, byFeed: false } : m)) } : e));
 }

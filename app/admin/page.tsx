@@ -51,7 +51,7 @@ async function openEvents(): Promise<BoardEvent[]> {
         startsAt: true,
         phase: true,
         status: true,
-        markets: { where: { status: { in: ["OPEN", "SUSPENDED"] } }, orderBy: { key: "asc" }, select: { id: true, key: true, line: true, status: true } },
+        markets: { where: { status: { in: ["OPEN", "SUSPENDED"] } }, orderBy: { key: "asc" }, select: { id: true, key: true, line: true, status: true, feedSuspendedAt: true } },
       },
     })
     .catch(() => []);
@@ -63,6 +63,6 @@ async function openEvents(): Promise<BoardEvent[]> {
     startsAt: row.startsAt.toISOString(),
     live: row.phase === "LIVE",
     status: row.status === "SUSPENDED" ? "suspended" : "open",
-    markets: row.markets.map((m) => ({ id: m.id, key: m.key, line: m.line, status: m.status === "SUSPENDED" ? "suspended" : "open" })),
+    markets: row.markets.map((m) => ({ id: m.id, key: m.key, line: m.line, status: m.status === "SUSPENDED" ? "suspended" : "open", byFeed: m.status === "SUSPENDED" && m.feedSuspendedAt !== null })),
   }));
 }

@@ -176,6 +176,21 @@ describe("admin audit log and board controls", () => {
     ]);
   });
 
+  it("Chromium: a market the feed suspended shows as a feed stop; the admin's Suspend takes it over, so no producer reopens it", async () => {
+    const target = await picked(3);
+    const marketId = target.market("spreads");
+    await stack.db.market.update({ where: { id: marketId }, data: { status: "SUSPENDED", feedSuspendedAt: new Date() } });
+    const adminPage = await pageOf(admin, "/admin");
+    const row = adminPage.locator(`[data-testid="board-events"] li[data-market-id="${marketId}"][data-status="suspended"]`);
+    await row.getByText("Feed stop").waitFor({ timeout: 15_000 });
+    await row.getByRole("button", { name: "Suspend market" }).click();
+    await adminPage.getByRole("region", { name: "Suspend or reopen" }).getByRole("status").filter({ hasText: `of ${target.title}: suspended.` }).waitFor({ timeout: 15_000 });
+    await row.getByText("Suspended", { exact: true }).waitFor();
+    expect(await row.getByRole("button", { name: "Suspend market" }).count()).toBe(0);
+    expect(await stack.db.market.findUniqueOrThrow({ where: { id: marketId }, select: { status: true, feedSuspendedAt: true } })).toEqual({ status: "SUSPENDED", feedSuspendedAt: null });
+    expect((await auditOf(`targetType=market&targetId=${marketId}`)).entries.map((e) => [e.actor, e.before?.status, e.after])).toEqual([[admin.email, "suspended", { status: "suspended", feedSuspendedAt: null }]]);
+  });
+
   it("Chromium: the console's audit log filters by action and pages with Older, newest first, each entry once", async () => {
     const { market } = await picked(2);
     const marketId = market("totals");
