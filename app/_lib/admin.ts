@@ -1,6 +1,8 @@
 import { tellAdmins } from "../../lib/admin-events";
+import type { AuditActor } from "../../lib/audit";
 import { tellSettled } from "../../lib/bets/notify";
-import type { SettledBet } from "../../lib/bets/settlement";
+import type { AdminSettlement } from "../../lib/bets/settlement";
+import type { StatusChange, StatusRefusal } from "../../lib/board-status";
 import { apiError, json, unavailable, unknownId } from "./http";
 import { services } from "./services";
 import { type Admin, requireAdmin } from "./session";
@@ -25,16 +27,32 @@ export async function adminAction(request: Request, id: string, noun: Noun, act:
   }
 }
 
+/** The admin as the audit log names them: their account (id and email), or the admin token. */
+export function auditActor(admin: Admin): AuditActor {
+  return { id: admin.accountId, label: admin.by };
+}
+
 /**
  * The answer of an admin settlement route: the bets it settled (each bettor is told live, the
- * admins see what was done), or why nothing was.
+ * admins see what was done, with the audit entry's id), or why nothing was.
  */
-export async function settledAnswer(outcome: SettledBet[] | SettledBet | "not_found" | "over" | "settled", what: { noun: Noun; kind: "event_settled" | "event_voided" | "bet_voided"; id: string; by: string }): Promise<Response> {
+export async function settledAnswer(outcome: AdminSettlement | "not_found" | "over" | "settled", what: { noun: Noun; kind: "event_settled" | "event_voided" | "bet_voided"; id: string; by: string }): Promise<Response> {
   if (outcome === "not_found") return apiError(404, "not_found", `no such ${what.noun}`);
   if (outcome === "over" || outcome === "settled") return apiError(409, "invalid_request", outcome === "over" ? "the event is already over" : "the bet is already settled");
-  const settled = Array.isArray(outcome) ? outcome : [outcome];
   const { redis } = services();
-  await tellSettled(redis, settled);
-  await tellAdmins(redis, what.kind, { id: what.id, by: what.by, bets: settled.length });
-  return json({ settled: settled.map((s) => s.bet) });
+  await tellSettled(redis, outcome.settled);
+  await tellAdmins(redis, what.kind, { id: what.id, by: what.by, bets: outcome.settled.length }, outcome.auditId);
+  return json({ settled: outcome.settled.map((s) => s.bet) });
+}
+
+/**
+ * The answer of an admin status route (`{ id, status, changed }`): the admins are told of a change
+ * (with its audit entry's id) once it is committed; a request that changed nothing says so and
+ * tells nobody. 404 for no such record, 409 for one no longer on the board.
+ */
+export async function statusAnswer(outcome: StatusChange | StatusRefusal, what: { noun: "event" | "market"; kind: "event_status" | "market_status"; id: string; by: string }): Promise<Response> {
+  if (outcome === "not_found") return apiError(404, "not_found", `no such ${what.noun}`);
+  if (outcome === "not_on_board") return apiError(409, "invalid_request", what.noun === "event" ? "the event is over" : "the market is not on the board (closed, settled, or its event is over)");
+  if (outcome.changed) await tellAdmins(services().redis, what.kind, { id: what.id, status: outcome.status, by: what.by }, outcome.auditId);
+  return json({ id: what.id, status: outcome.status, changed: outcome.changed });
 }

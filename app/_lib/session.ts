@@ -82,20 +82,23 @@ function isHttps(request: Request): boolean {
 }
 
 export interface Admin {
+  /** How the caller proved it, for the public record: "the admin token" or "an admin account". */
   actor: string;
+  /** Who it was, for the admins' own feed and the audit log: the account's email, or "admin token". */
   by: string;
+  /** The admin account's id; null for the admin token. */
+  accountId: string | null;
 }
 
 /**
  * An admin: `Authorization: Bearer <ADMIN_TOKEN>` (tools, scripts), or a signed-in admin account
- * (the console; a cross-site request is refused). Returns how the caller proved it, for the
- * public record ("the admin token", "an admin account"), and who it was, for the admins' own feed
- * (the account's email, or "admin token"); or the response to answer with.
+ * (the console; a cross-site request is refused). Returns the `Admin`, or the response to answer
+ * with.
  */
 export async function requireAdmin(request: Request): Promise<Admin | { response: Response }> {
   if (request.headers.has("authorization")) {
     const denied = requireAdminToken(request);
-    return denied ? { response: denied } : { actor: "the admin token", by: "admin token" };
+    return denied ? { response: denied } : { actor: "the admin token", by: "admin token", accountId: null };
   }
   const crossSite = refuseCrossSite(request);
   if (crossSite) return { response: crossSite };
@@ -105,7 +108,7 @@ export async function requireAdmin(request: Request): Promise<Admin | { response
   } catch (error) {
     return { response: unavailable(error, "Postgres") };
   }
-  if (user?.role === "admin") return { actor: "an admin account", by: user.email };
+  if (user?.role === "admin") return { actor: "an admin account", by: user.email, accountId: user.id };
   if (user) return { response: apiError(403, "forbidden", "this needs an admin account") };
   return { response: apiError(401, "unauthorized", "sign in as an admin, or send Authorization: Bearer <ADMIN_TOKEN>", { "www-authenticate": 'Bearer realm="admin"' }) };
 }

@@ -1,22 +1,33 @@
-import { describeAdminEvent } from "./event-line";
-import type { Received } from "./use-admin-feed";
+import type { AdminFeed } from "./use-admin-feed";
 
-/** The admin events pushed since the page opened, newest first. */
-export function AdminFeedList({ events, listening, error }: { events: Received[]; listening: boolean; error: string | null }) {
+/**
+ * The admin feed, newest first: the audit log's latest entries, then what is pushed live. Each
+ * line says where the console had it from (`data-source`) and, for an admin action, its audit
+ * entry (`data-audit-id`).
+ */
+export function AdminFeedList({ feed }: { feed: AdminFeed }) {
+  const { items, listening, error, history } = feed;
   return (
     <section className="admin-panel admin-feed-panel" aria-label="Admin events">
       <h2>
         Admin events <span className={`feed-state ${listening ? "good" : "muted"}`} data-testid="admin-feed-state" data-listening={listening}>{listening ? "live" : "connecting…"}</span>
       </h2>
       {error && !listening && <p className="muted">{error}</p>}
-      <ol className="admin-feed" data-testid="admin-feed">
-        {events.map(({ n, event }) => (
-          <li key={n} data-testid="admin-event" data-kind={event.kind} className={`admin-event ${event.kind}`}>
-            <time dateTime={new Date(event.ts).toISOString()}>{new Date(event.ts).toISOString().slice(11, 19)}</time> {describeAdminEvent(event)}
+      {history === "failed" && <p className="muted">The audit log could not be read: only events from now on show here.</p>}
+      <ol className="admin-feed" data-testid="admin-feed" data-history={history}>
+        {items.map((item) => (
+          <li key={item.key} data-testid="admin-event" data-kind={item.kind} data-source={item.source} data-audit-id={item.auditId ?? undefined} className={`admin-event ${item.kind}`}>
+            <time dateTime={new Date(item.ts).toISOString()}>{clock(item.ts)}</time> {item.text}
           </li>
         ))}
       </ol>
-      {events.length === 0 && <p className="muted">Nothing yet. Only events from now on show here (no history is loaded).</p>}
+      {items.length === 0 && <p className="muted">{history === "loading" ? "Reading the audit log…" : "Nothing yet."}</p>}
     </section>
   );
+}
+
+/** A time of day (UTC), with the date in front when it is not today's: the history may be older. */
+function clock(ts: number): string {
+  const iso = new Date(ts).toISOString();
+  return iso.slice(0, 10) === new Date().toISOString().slice(0, 10) ? iso.slice(11, 19) : `${iso.slice(5, 10)} ${iso.slice(11, 19)}`;
 }

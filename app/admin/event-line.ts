@@ -29,6 +29,8 @@ export function describeAdminEvent(event: AdminEvent): string {
       return `Liability limit reached on ${event.data.market}/${event.data.outcome} (${money(event.data.liability)}); market ${event.data.marketId} suspended`;
     case "market_status":
       return `Market ${event.data.id} ${event.data.status === "open" ? "reopened" : "suspended"} by ${event.data.by}`;
+    case "event_status":
+      return `Event ${event.data.id} ${event.data.status === "open" ? "reopened" : "suspended"} by ${event.data.by}`;
     case "event_settled":
       return `Event ${event.data.id} settled by ${event.data.by}: ${plural(event.data.bets, "bet")}`;
     case "event_voided":

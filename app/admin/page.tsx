@@ -6,11 +6,11 @@ import { services } from "../_lib/services";
 import { currentUser } from "../_lib/session";
 import { AdminConsole } from "./admin-console";
 import { AdminSignIn } from "./admin-sign-in";
-import type { PickableEvent } from "./event-settlement";
+import type { BoardEvent } from "./board-state";
 
 export const dynamic = "force-dynamic";
 
-/** How many open events the settle/void picker lists (soonest first). */
+/** How many open events the settle/void picker and the board's suspend/reopen list show (soonest first). */
 const PICKER_EVENTS = 300;
 
 /**
@@ -36,15 +36,33 @@ export default async function AdminPage() {
   return <AdminConsole email={user.email} initialOverview={overview} events={events} relay={relayOf()} />;
 }
 
-/** Events not over yet, which an admin may settle or void. */
-async function openEvents(): Promise<PickableEvent[]> {
+/** Events on the board (not over yet), with their markets on the board: an admin may suspend or reopen them, settle or void them. */
+async function openEvents(): Promise<BoardEvent[]> {
   const rows = await services()
     .db.event.findMany({
       where: { status: { in: ["ACTIVE", "SUSPENDED"] } },
-      orderBy: [{ startsAt: "asc" }],
+      orderBy: [{ startsAt: "asc" }, { id: "asc" }],
       take: PICKER_EVENTS,
-      select: { id: true, title: true, league: true, sport: true, startsAt: true, phase: true },
+      select: {
+        id: true,
+        title: true,
+        league: true,
+        sport: true,
+        startsAt: true,
+        phase: true,
+        status: true,
+        markets: { where: { status: { in: ["OPEN", "SUSPENDED"] } }, orderBy: { key: "asc" }, select: { id: true, key: true, line: true, status: true, feedSuspendedAt: true } },
+      },
     })
     .catch(() => []);
-  return rows.map((row) => ({ id: row.id, title: row.title, league: row.league, sport: row.sport, startsAt: row.startsAt.toISOString(), live: row.phase === "LIVE" }));
+  return rows.map((row) => ({
+    id: row.id,
+    title: row.title,
+    league: row.league,
+    sport: row.sport,
+    startsAt: row.startsAt.toISOString(),
+    live: row.phase === "LIVE",
+    status: row.status === "SUSPENDED" ? "suspended" : "open",
+    markets: row.markets.map((m) => ({ id: m.id, key: m.key, line: m.line, status: m.status === "SUSPENDED" ? "suspended" : "open", byFeed: m.status === "SUSPENDED" && m.feedSuspendedAt !== null })),
+  }));
 }

@@ -15,11 +15,14 @@ export async function publishMessage(redis: Redis, message: ChatMessage): Promis
   await publish(redis, { v: 1, type: "chat:message", ...message });
 }
 
-/** Tells every open page to drop a deleted message, and the admins who deleted what. */
-export async function publishDeleted(redis: Redis, message: ChatMessage, by: string): Promise<ChatDeleted> {
+/**
+ * Tells every open page to drop a deleted message, and the admins who deleted what (`auditId`:
+ * the deletion's audit entry).
+ */
+export async function publishDeleted(redis: Redis, message: ChatMessage, by: string, auditId?: string): Promise<ChatDeleted> {
   const deleted: ChatDeleted = { id: message.id, eventId: message.eventId, ts: Date.now() };
   await publish(redis, { v: 1, type: "chat:delete", ...deleted });
-  await tellAdmins(redis, "chat_deleted", { messageId: message.id, eventId: message.eventId, author: message.user, text: message.text, by });
+  await tellAdmins(redis, "chat_deleted", { messageId: message.id, eventId: message.eventId, author: message.user, text: message.text, by }, auditId);
   return deleted;
 }
 

@@ -1,3 +1,4 @@
+import { type AuditActor, audit } from "../audit";
 import type { Db } from "../db";
 import type { Prisma } from "../generated/prisma/client";
 import type { ChatMessage } from "../protocol";
@@ -49,17 +50,28 @@ export async function recentMessages(db: Db, eventId: string, limit = CHAT_HISTO
 }
 
 /**
- * Deletes a message of an event (softly), recording who did; returns the message as it was, or
- * "not_found" when there is no such message in that event or it was deleted already.
+ * Deletes a message of an event (softly), recording who did, with its audit entry, in one
+ * transaction; returns the message as it was and the entry's id, or "not_found" when there is no
+ * such message in that event or it was deleted already (and then writes nothing).
  */
-export async function deleteMessage(db: Db, target: { eventId: string; messageId: string; by: string }): Promise<ChatMessage | "not_found"> {
-  const { count } = await db.chatMessage.updateMany({
-    where: { id: target.messageId, eventId: target.eventId, deletedAt: null },
-    data: { deletedAt: new Date(), deletedBy: target.by },
+export async function deleteMessage(db: Db, target: { eventId: string; messageId: string; actor: AuditActor }): Promise<{ message: ChatMessage; auditId: string } | "not_found"> {
+  return db.$transaction(async (tx) => {
+    const deletedAt = new Date();
+    const { count } = await tx.chatMessage.updateMany({
+      where: { id: target.messageId, eventId: target.eventId, deletedAt: null },
+      data: { deletedAt, deletedBy: target.actor.label },
+    });
+    if (count === 0) return "not_found";
+    const message = wireOf(await tx.chatMessage.findUniqueOrThrow({ where: { id: target.messageId }, select: messageSelect }));
+    const auditId = await audit(tx, {
+      actor: target.actor,
+      action: "chat.delete",
+      target: { type: "chat_message", id: message.id },
+      before: { eventId: message.eventId, author: message.user, text: message.text, deletedAt: null },
+      after: { deletedAt: deletedAt.toISOString(), deletedBy: target.actor.label },
+    });
+    return { message, auditId };
   });
-  if (count === 0) return "not_found";
-  const row = await db.chatMessage.findUniqueOrThrow({ where: { id: target.messageId }, select: messageSelect });
-  return wireOf(row);
 }
 
 /** The most recent messages across every event that are not deleted, newest first, for moderators. */

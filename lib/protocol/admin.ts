@@ -6,10 +6,14 @@ import { Id } from "./odds";
  * What reaches the `admins` room: one typed message per thing an operator should know about.
  * Each is `{ kind, data, ts }`, discriminated on `kind`; `by` names the admin who acted (their
  * email, or "admin token" for a tool using ADMIN_TOKEN). Only sockets with an admin token get them.
+ * An event that tells of an audited admin action carries `auditId`, the id of the action's entry
+ * in the audit log (`AuditEntryView.id`), so a console that has read the log's history already
+ * knows it.
  */
 
 const by = z.string().min(1).max(320);
-const event = <K extends string, D extends z.ZodRawShape>(kind: K, data: D) => z.object({ kind: z.literal(kind), data: z.object(data), ts: z.number() });
+const auditId = z.string().regex(/^\d{1,19}$/).optional();
+const event = <K extends string, D extends z.ZodRawShape>(kind: K, data: D) => z.object({ kind: z.literal(kind), data: z.object(data), ts: z.number(), auditId });
 
 export const ADMIN_SERVICES = ["postgres", "redis"] as const;
 
@@ -29,6 +33,7 @@ export const AdminEvent = z.discriminatedUnion("kind", [
   event("large_bet", { userId: z.string().min(1).max(64), bet: BetView }),
   event("liability_limit", { marketId: z.string().min(1).max(64), liability: z.number(), eventId: Id, market: z.string().max(64), outcome: z.string().max(64) }),
   event("market_status", { id: z.string().min(1).max(64), status: z.enum(["open", "suspended"]), by }),
+  event("event_status", { id: z.string().min(1).max(64), status: z.enum(["open", "suspended"]), by }),
   event("event_settled", { id: z.string().min(1).max(64), bets: z.number().int().min(0), by }),
   event("event_voided", { id: z.string().min(1).max(64), bets: z.number().int().min(0), by }),
   event("bet_voided", { id: z.string().min(1).max(64), bets: z.number().int().min(0), by }),
@@ -39,3 +44,7 @@ export type AdminEvent = z.infer<typeof AdminEvent>;
 export type AdminEventKind = AdminEvent["kind"];
 /** The data of one kind of admin event. */
 export type AdminEventData<K extends AdminEventKind> = Extract<AdminEvent, { kind: K }>["data"];
+
+/** The body of the admin status routes (`POST /api/admin/{events,markets}/{id}/status`). */
+export const BoardStatusRequest = z.strictObject({ status: z.enum(["open", "suspended"]) });
+export type BoardStatusRequest = z.infer<typeof BoardStatusRequest>;

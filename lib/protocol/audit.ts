@@ -41,3 +41,35 @@ export const AuditEntryView = z.object({
   after: Snapshot,
 });
 export type AuditEntryView = z.infer<typeof AuditEntryView>;
+
+/** Entries per page of `GET /api/admin/audit` when the query names none, and the most it gives. */
+export const AUDIT_PAGE_DEFAULT = 50;
+export const AUDIT_PAGE_MAX = 200;
+
+/** The largest id Postgres holds in a BIGINT: a `before` past it names no entry. */
+const MAX_ID = 9_223_372_036_854_775_807n;
+const EntryId = z
+  .string()
+  .regex(/^\d{1,19}$/, "must be an entry id (a whole number)")
+  // Zod runs this even when the pattern failed: only a string of digits is read as a number.
+  .refine((id) => !/^\d{1,19}$/.test(id) || BigInt(id) <= MAX_ID, "is larger than any entry id");
+
+/**
+ * The query of `GET /api/admin/audit`, from its search parameters: entries older than `before`
+ * (an id), newest first, `limit` of them, only of `action`, only of one target (`targetType`,
+ * with `targetId` to name it). Anything else is refused.
+ */
+export const AuditQuery = z
+  .strictObject({
+    before: EntryId.optional(),
+    limit: z.coerce.number().int("must be a whole number").min(1).max(AUDIT_PAGE_MAX).default(AUDIT_PAGE_DEFAULT),
+    action: z.enum(AUDIT_ACTIONS).optional(),
+    targetType: z.enum(AUDIT_TARGETS).optional(),
+    targetId: z.string().min(1).max(128).optional(),
+  })
+  .refine((query) => query.targetId === undefined || query.targetType !== undefined, { path: ["targetId"], message: "needs targetType" });
+export type AuditQuery = z.infer<typeof AuditQuery>;
+
+/** One page of the log: newest first; `next` is the `before` of the following (older) page, null when there is none. */
+export const AuditPage = z.object({ entries: z.array(AuditEntryView), next: EntryId.nullable() });
+export type AuditPage = z.infer<typeof AuditPage>;

@@ -1,8 +1,11 @@
 import type { Redis } from "ioredis";
 import { z } from "zod";
-import type { Db } from "../db";
+import { type AuditActor, audit } from "../audit";
+import type { Db, Tx } from "../db";
 import { KEYS } from "../protocol";
 import type { PublisherHealth, PublisherStatusBody } from "../protocol/admin-overview";
+import type { AuditAction } from "../protocol/audit";
+import { type ControlNotice, type Decision, controlNotice } from "./control-notice";
 import { leaderInstance } from "./leader";
 
 /**
@@ -24,7 +27,7 @@ export interface Desired {
 }
 
 /** The recorded decision, or null when nobody has started or stopped the publisher yet. */
-export async function readDesired(db: Db): Promise<Desired | null> {
+export async function readDesired(db: Db | Tx): Promise<Desired | null> {
   const row = await db.publisherControl.findUnique({ where: { id: 1 }, select: { state: true, intervalMs: true, updatedAt: true, updatedBy: true } });
   if (!row) return null;
   return { state: row.state === "RUNNING" ? "running" : "stopped", intervalMs: row.intervalMs, updatedAt: row.updatedAt.getTime(), updatedBy: row.updatedBy };
@@ -32,14 +35,61 @@ export async function readDesired(db: Db): Promise<Desired | null> {
 
 /**
  * Records the decision in Postgres, then wakes every publisher process. Idempotent. The wake-up
- * is best effort: a process that misses it reads the decision within a second anyway.
+ * is best effort: a process that misses it reads the decision within a second anyway. An admin's
+ * decision goes through `decideDesired`, which also audits it.
  */
 export async function setDesired(db: Db, redis: Redis, desired: Omit<Desired, "updatedAt">): Promise<Desired> {
+  const updatedAt = await recordDesired(db, desired);
+  await wake(redis);
+  return { ...desired, updatedAt: updatedAt.getTime() };
+}
+
+/** Who decides: how the public record names them (`updatedBy`), and who they are for the audit log. */
+export interface Decider {
+  updatedBy: string;
+  actor: AuditActor;
+}
+
+/** What an admin's decision changed: the admins' notice and its audit entry, both null for a no-op. */
+export interface Decided {
+  notice: ControlNotice | null;
+  auditId: string | null;
+}
+
+const AUDITED: Record<ControlNotice["kind"], AuditAction> = { publisher_started: "publisher.start", publisher_stopped: "publisher.stop", publisher_interval: "publisher.interval" };
+
+/**
+ * An admin's start (`running`, keeping the interval unless one is given) or stop: records it and,
+ * when it changes what the publisher does, its audit entry, in one transaction, then wakes the
+ * publisher processes. Decisions are taken one at a time (a transaction-scoped lock), so each is
+ * compared with the one committed before it; `defaults` is what the publisher follows while
+ * nothing is recorded. A repeat records who confirmed it but is no change: no notice, no entry.
+ */
+export async function decideDesired(db: Db, redis: Redis, request: { state: DesiredState; intervalMs?: number }, decider: Decider, defaults: Decision): Promise<Decided> {
+  const decided = await db.$transaction(async (tx) => {
+    await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext('PublisherControl'))`;
+    const recorded = await readDesired(tx);
+    const before: Decision = recorded ? { state: recorded.state, intervalMs: recorded.intervalMs } : defaults;
+    const after: Decision = { state: request.state, intervalMs: request.intervalMs ?? before.intervalMs };
+    await recordDesired(tx, { ...after, updatedBy: decider.updatedBy });
+    const notice = controlNotice(before, after, decider.actor.label);
+    if (!notice) return { notice, auditId: null };
+    const auditId = await audit(tx, { actor: decider.actor, action: AUDITED[notice.kind], target: { type: "publisher", id: "publisher" }, before: { ...before }, after: { ...after } });
+    return { notice, auditId };
+  });
+  await wake(redis);
+  return decided;
+}
+
+async function recordDesired(db: Db | Tx, desired: Omit<Desired, "updatedAt">): Promise<Date> {
   const state = desired.state === "running" ? "RUNNING" : "STOPPED";
   const data = { state, intervalMs: desired.intervalMs, updatedBy: desired.updatedBy, updatedAt: new Date() } as const;
   await db.publisherControl.upsert({ where: { id: 1 }, create: { id: 1, ...data }, update: data });
-  await redis.publish(KEYS.publisherControl, JSON.stringify({ v: 1, type: "control:changed" })).catch(() => {});
-  return { ...desired, updatedAt: data.updatedAt.getTime() };
+  return data.updatedAt;
+}
+
+function wake(redis: Redis): Promise<unknown> {
+  return redis.publish(KEYS.publisherControl, JSON.stringify({ v: 1, type: "control:changed" })).catch(() => {});
 }
 
 /** Where versions before the Postgres record kept the decision (a Redis hash). */

@@ -108,7 +108,8 @@ describe("admin console", () => {
     const stopping = fetch(route(), { method: "DELETE", headers: bearer });
     await page.locator('[data-testid="publisher-state"][data-state="stopped"]').waitFor({ timeout: 15_000 });
     const stateAfterMs = Date.now() - sentAt;
-    const stopped = page.locator('[data-testid="admin-event"][data-kind="publisher_stopped"]').first();
+    // Pushed to this page (the feed also starts from the audit log, which holds earlier stops).
+    const stopped = page.locator('[data-testid="admin-event"][data-kind="publisher_stopped"][data-source="live"]').first();
     await stopped.waitFor({ timeout: 15_000 });
     const feedAfterMs = Date.now() - sentAt;
     console.log(`curl-like stop → console shows Stopped after ${stateAfterMs} ms, the publisher_stopped event after ${feedAfterMs} ms`);

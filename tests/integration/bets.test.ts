@@ -25,6 +25,8 @@ describe("bets", () => {
   let client: Redis;
   let publisher: Proc;
   const rules: PlacementRules = { liabilityLimit: 1_000_000, minStake: 1, delays: { defaultMs: 1_000, bySport: {} } };
+  /** Who the admin actions here are done by, as the audit log names them. */
+  const ADMIN = { id: null, label: "admin token" };
   const place = (userId: string, request: BetRequest, key = randomUUID(), limits = rules): Promise<Placement> => placeBet({ db, redis: client }, userId, request, key, limits);
 
   beforeAll(async () => {
@@ -148,18 +150,18 @@ describe("bets", () => {
     expect(pushed.placed?.bet.point).toBe(-3);
     // The line moves after the bet: the bet keeps the line it was taken at.
     await db.$executeRaw`UPDATE "Outcome" o SET point = CASE o.key WHEN 'home' THEN -5 ELSE 5 END FROM "Market" m WHERE m.id = o."marketId" AND m."eventId" = ${event.eventId}::uuid AND m.key = 'spreads'`;
-    expect(await voidBet(db, voided.placed?.bet.id ?? "")).toMatchObject({ bet: { status: "void", payout: 40, voidReason: "admin" } });
-    expect(await voidBet(db, voided.placed?.bet.id ?? "")).toBe("settled");
-    const settled = await setResult(db, event.eventId, { home: 103, away: 100 }); // home by exactly the spread
-    if (!Array.isArray(settled)) throw new Error(String(settled));
-    const byId = new Map(settled.map((s) => [s.bet.id, s.bet]));
+    expect(await voidBet(db, voided.placed?.bet.id ?? "", ADMIN)).toMatchObject({ settled: [{ bet: { status: "void", payout: 40, voidReason: "admin" } }] });
+    expect(await voidBet(db, voided.placed?.bet.id ?? "", ADMIN)).toBe("settled");
+    const settled = await setResult(db, event.eventId, { home: 103, away: 100 }, ADMIN); // home by exactly the spread
+    if (typeof settled === "string") throw new Error(settled);
+    const byId = new Map(settled.settled.map((s) => [s.bet.id, s.bet]));
     expect(byId.get(won.placed?.bet.id ?? "")).toMatchObject({ status: "won", payout: won.placed?.bet.potentialReturn });
     expect(byId.get(lost.placed?.bet.id ?? "")).toMatchObject({ status: "lost", payout: 0 });
     expect(byId.get(pushed.placed?.bet.id ?? "")).toMatchObject({ status: "void", payout: 30, voidReason: "push" });
     const expected = 1_000 - 10 - 20 - 30 - 40 + 40 + (won.placed?.bet.potentialReturn ?? 0) + 30;
     expect((await balanceOf(db, user)).balance).toBeCloseTo(expected, 2);
     expect(await ledgerSum(user)).toBeCloseTo(expected, 2);
-    expect(await setResult(db, event.eventId, { home: 1, away: 0 })).toBe("over");
+    expect(await setResult(db, event.eventId, { home: 1, away: 0 }, ADMIN)).toBe("over");
     expect(await db.bet.count({ where: { outcome: { market: { eventId: event.eventId } }, status: "OPEN" } })).toBe(0);
   });
 
@@ -181,8 +183,8 @@ describe("bets", () => {
     const user = await bettor();
     const pick = await selection("h2h", "home", 5);
     await place(user, { ...pick, stake: 50, accept: "any" });
-    const settled = await voidEvent(db, pick.eventId);
-    expect(Array.isArray(settled) && settled.map((s) => s.bet)).toEqual([expect.objectContaining({ status: "void", voidReason: "cancelled", payout: 50 })]);
+    const settled = await voidEvent(db, pick.eventId, ADMIN);
+    expect(typeof settled !== "string" && settled.settled.map((s) => s.bet)).toEqual([expect.objectContaining({ status: "void", voidReason: "cancelled", payout: 50 })]);
     expect((await balanceOf(db, user)).balance).toBe(1_000);
     expect((await place(user, { ...pick, stake: 5, accept: "any" })).decision.body).toMatchObject({ error: { code: "event_closed" } });
   });

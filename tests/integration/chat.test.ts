@@ -85,9 +85,10 @@ describe("chat", () => {
     const keep = await storeMessage(db, { eventId: event(2), userId: user, text: "keep" });
     const drop = await storeMessage(db, { eventId: event(2), userId: user, text: "drop" });
     if (keep === "no_event" || drop === "no_event") throw new Error("event missing");
-    expect(await deleteMessage(db, { eventId: event(3), messageId: drop.id, by: "x" })).toBe("not_found");
-    expect(await deleteMessage(db, { eventId: event(2), messageId: drop.id, by: "admin@live-odds.test" })).toEqual(drop);
-    expect(await deleteMessage(db, { eventId: event(2), messageId: drop.id, by: "again" })).toBe("not_found");
+    const actor = (label: string) => ({ id: null, label });
+    expect(await deleteMessage(db, { eventId: event(3), messageId: drop.id, actor: actor("x") })).toBe("not_found");
+    expect(await deleteMessage(db, { eventId: event(2), messageId: drop.id, actor: actor("admin@live-odds.test") })).toMatchObject({ message: drop });
+    expect(await deleteMessage(db, { eventId: event(2), messageId: drop.id, actor: actor("again") })).toBe("not_found");
     expect((await recentMessages(db, event(2)))?.map((m) => m.id)).toEqual([keep.id]);
     const row = await db.chatMessage.findUniqueOrThrow({ where: { id: drop.id }, select: { deletedAt: true, deletedBy: true, text: true } });
     expect(row).toMatchObject({ deletedBy: "admin@live-odds.test", text: "drop" });
@@ -188,12 +189,13 @@ describe("chat", () => {
         const posted = await postMessage({ db, redis: client, limiter: roomy() }, { eventId: event(3), userId: user, text: "rude" });
         if (!posted.ok) throw new Error("not posted");
         await socket.waitFor("chat:message", (m) => m.id === posted.message.id);
-        const deleted = await deleteMessage(db, { eventId: event(3), messageId: posted.message.id, by: "admin token" });
+        const deleted = await deleteMessage(db, { eventId: event(3), messageId: posted.message.id, actor: { id: null, label: "admin token" } });
         if (deleted === "not_found") throw new Error("not deleted");
-        const told = await publishDeleted(client, deleted, "admin token");
+        const told = await publishDeleted(client, deleted.message, "admin token", deleted.auditId);
         expect(await socket.waitFor("chat:delete", (d) => d.id === posted.message.id)).toEqual(told);
         expect(told).toMatchObject({ id: posted.message.id, eventId: event(3) });
         await expect.poll(() => heard.find((m) => m.kind === "chat_deleted")?.data).toEqual({ messageId: posted.message.id, eventId: event(3), author: { id: user, name: "Cy" }, text: "rude", by: "admin token" });
+        expect(heard.find((m) => m.kind === "chat_deleted")?.auditId).toBe(deleted.auditId);
       } finally {
         admins.disconnect();
       }

@@ -1,9 +1,9 @@
 import { z } from "zod";
 import { tellAdmins } from "../../../../lib/admin-events";
 import { env } from "../../../../lib/env";
-import { type DesiredState, type PublisherStatus, readDesired, setDesired } from "../../../../lib/publisher/control";
-import { controlNotice } from "../../../../lib/publisher/control-notice";
+import { type DesiredState, type PublisherStatus, decideDesired } from "../../../../lib/publisher/control";
 import { readSourceReport } from "../../../../lib/protocol";
+import { auditActor } from "../../../_lib/admin";
 import { json, readJsonBody, unavailable } from "../../../_lib/http";
 import { publisherStatus as status } from "../../../_lib/publisher";
 import { services } from "../../../_lib/services";
@@ -57,21 +57,19 @@ export async function DELETE(request: Request): Promise<Response> {
 }
 
 /**
- * Records the decision (keeping the interval unless one is given), tells the admins what it
- * changed (nothing when it changed nothing), then waits for the leader. The public record names
- * the admin only by `admin.actor` ("the admin token", "an admin account"): the status route is
- * public. The admins' own feed names them (`admin.by`).
+ * Records the decision (keeping the interval unless one is given) with its audit entry when it
+ * changes something (one transaction), tells the admins what it changed (nothing when it changed
+ * nothing), then waits for the leader. The public record names the admin only by `admin.actor`
+ * ("the admin token", "an admin account"): the status route is public. The admins' own feed and
+ * the audit log name them (`admin.by`).
  */
 async function decide(state: DesiredState, admin: Admin, intervalMs?: number): Promise<Response> {
   const { db, redis } = services();
   const config = env();
+  const defaults = { state: config.PUBLISHER_AUTOSTART ? "running" : "stopped", intervalMs: config.PUBLISHER_INTERVAL_MS } as const;
   try {
-    const previous = await readDesired(db);
-    const before = { state: previous?.state ?? (config.PUBLISHER_AUTOSTART ? "running" : "stopped"), intervalMs: previous?.intervalMs ?? config.PUBLISHER_INTERVAL_MS } as const;
-    const after = { state, intervalMs: intervalMs ?? before.intervalMs };
-    await setDesired(db, redis, { ...after, updatedBy: admin.actor });
-    const notice = controlNotice(before, after, admin.by);
-    if (notice) await tellAdmins(redis, notice.kind, notice.data);
+    const decided = await decideDesired(db, redis, { state, intervalMs }, { updatedBy: admin.actor, actor: auditActor(admin) }, defaults);
+    if (decided.notice) await tellAdmins(redis, decided.notice.kind, decided.notice.data, decided.auditId ?? undefined);
   } catch (error) {
     return unavailable(error, "Postgres", "nothing was changed; try again shortly");
   }

@@ -1,5 +1,6 @@
 import { publishDeleted } from "../../../../../../lib/chat/publish";
 import { deleteMessage } from "../../../../../../lib/chat/store";
+import { auditActor } from "../../../../../_lib/admin";
 import { apiError, json, unavailable, unknownId } from "../../../../../_lib/http";
 import { services } from "../../../../../_lib/services";
 import { requireAdmin } from "../../../../../_lib/session";
@@ -9,8 +10,8 @@ export const dynamic = "force-dynamic";
 /**
  * DELETE /api/events/{eventId}/chat/{messageId} (admin: session or ADMIN_TOKEN) → 200
  * `{ deleted: { id, eventId, ts } }`. Soft: the row keeps who deleted it and when. Every open
- * page drops it (`chat:delete`), the admins hear `chat_deleted`. 404 for no such message in that
- * event, or one deleted already.
+ * page drops it (`chat:delete`), the admins hear `chat_deleted`. Audited (`chat.delete`). 404 for
+ * no such message in that event, or one deleted already.
  */
 export async function DELETE(request: Request, { params }: { params: Promise<{ eventId: string; messageId: string }> }): Promise<Response> {
   const admin = await requireAdmin(request);
@@ -20,9 +21,9 @@ export async function DELETE(request: Request, { params }: { params: Promise<{ e
   if (unknown) return unknown;
   const { db, redis } = services();
   try {
-    const message = await deleteMessage(db, { eventId, messageId, by: admin.by });
-    if (message === "not_found") return apiError(404, "not_found", "no such message");
-    return json({ deleted: await publishDeleted(redis, message, admin.by) });
+    const deleted = await deleteMessage(db, { eventId, messageId, actor: auditActor(admin) });
+    if (deleted === "not_found") return apiError(404, "not_found", "no such message");
+    return json({ deleted: await publishDeleted(redis, deleted.message, admin.by, deleted.auditId) });
   } catch (error) {
     return unavailable(error, "Postgres");
   }

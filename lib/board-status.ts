@@ -1,0 +1,72 @@
+import { type AuditActor, audit } from "./audit";
+import { retryOnDeadlock } from "./bets/retry";
+import type { Db, Tx } from "./db";
+
+/**
+ * An admin's manual suspend and reopen of an event or a market on the board (docs/admin.md). The
+ * change, and its audit entry, are one transaction; a request that would change nothing changes
+ * nothing and writes no entry. The publisher's change capture carries the new status to the board
+ * like any other write.
+ */
+
+/** What an admin asks for: the route's words. */
+export type BoardStatus = "open" | "suspended";
+
+/** What a status request did: changed, with the audit entry's id, or found it already so. */
+export type StatusChange = { changed: true; status: BoardStatus; auditId: string } | { changed: false; status: BoardStatus };
+
+/** Why a status request was refused: no such record, or one no longer on the board (over, closed or settled). */
+export type StatusRefusal = "not_found" | "not_on_board";
+
+const ON_BOARD_EVENT = ["ACTIVE", "SUSPENDED"];
+const ON_BOARD_MARKET = ["OPEN", "SUSPENDED"];
+
+/**
+ * Suspends or reopens a market of an event on the board. Either way the market is the admin's
+ * from then on: `feedSuspendedAt` is cleared, so no odds producer reopens a market an admin
+ * suspended (producers reopen only what they suspended). Suspending a market the feed suspended
+ * is therefore a change (the admin takes it over), though its status stays `suspended`.
+ */
+export function setMarketStatus(db: Db, marketId: string, status: BoardStatus, actor: AuditActor): Promise<StatusChange | StatusRefusal> {
+  return inTransaction(db, async (tx) => {
+    // The market's lock, as a placement takes it: a bet on it decides before or after this, never across.
+    const rows = await tx.$queryRaw<{ market: string; event: string; feedSuspendedAt: Date | null }[]>`
+      SELECT m."status"::text AS market, e."status"::text AS event, m."feedSuspendedAt"
+      FROM "Market" m JOIN "Event" e ON e."id" = m."eventId"
+      WHERE m."id" = ${marketId}::uuid FOR UPDATE OF m`;
+    const row = rows[0];
+    if (!row) return "not_found";
+    if (!ON_BOARD_MARKET.includes(row.market) || !ON_BOARD_EVENT.includes(row.event)) return "not_on_board";
+    const before = { status: marketWord(row.market), feedSuspendedAt: row.feedSuspendedAt?.toISOString() ?? null };
+    if (before.status === status && before.feedSuspendedAt === null) return { changed: false, status };
+    await tx.market.update({ where: { id: marketId }, data: { status: status === "open" ? "OPEN" : "SUSPENDED", feedSuspendedAt: null } });
+    const auditId = await audit(tx, { actor, action: "market.status", target: { type: "market", id: marketId }, before, after: { status, feedSuspendedAt: null } });
+    return { changed: true, status, auditId };
+  });
+}
+
+/**
+ * Suspends an event on the board (none of its markets takes a bet, whatever their own status) or
+ * reopens it (ACTIVE: each market takes bets again as its own status says).
+ */
+export function setEventStatus(db: Db, eventId: string, status: BoardStatus, actor: AuditActor): Promise<StatusChange | StatusRefusal> {
+  return inTransaction(db, async (tx) => {
+    const rows = await tx.$queryRaw<{ status: string }[]>`SELECT "status"::text AS status FROM "Event" WHERE "id" = ${eventId}::uuid FOR UPDATE`;
+    const row = rows[0];
+    if (!row) return "not_found";
+    if (!ON_BOARD_EVENT.includes(row.status)) return "not_on_board";
+    const wanted = status === "open" ? "ACTIVE" : "SUSPENDED";
+    if (row.status === wanted) return { changed: false, status };
+    await tx.event.update({ where: { id: eventId }, data: { status: wanted } });
+    const auditId = await audit(tx, { actor, action: "event.status", target: { type: "event", id: eventId }, before: { status: row.status.toLowerCase() }, after: { status: wanted.toLowerCase() } });
+    return { changed: true, status, auditId };
+  });
+}
+
+function marketWord(status: string): BoardStatus {
+  return status === "OPEN" ? "open" : "suspended";
+}
+
+function inTransaction<T>(db: Db, work: (tx: Tx) => Promise<T>): Promise<T> {
+  return retryOnDeadlock(() => db.$transaction(work));
+}

@@ -1,0 +1,291 @@
+import { randomUUID } from "node:crypto";
+import { Redis } from "ioredis";
+import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { signUp } from "../../lib/accounts/accounts";
+import { balanceOf, post } from "../../lib/accounts/ledger";
+import { type AuditActor, audit, auditPage } from "../../lib/audit";
+import { setResult, voidBet, voidEvent } from "../../lib/bets/settlement";
+import { setEventStatus, setMarketStatus } from "../../lib/board-status";
+import { deleteMessage, storeMessage } from "../../lib/chat/store";
+import { type Db, createDb } from "../../lib/db";
+import { decideDesired, readDesired } from "../../lib/publisher/control";
+import { seedDemoData } from "../../prisma/seed";
+import { createTestDatabase, type RedisService, startRedisServer } from "../support/services";
+
+/**
+ * The audit log against a real Postgres: every admin action that moves money or the board leaves
+ * exactly one entry when it succeeds, in its own transaction, and none when it fails or changes
+ * nothing; and the log reads back in pages, newest first, filtered.
+ */
+describe("audit log", () => {
+  let db: Db;
+  let redis: RedisService;
+  let client: Redis;
+  let admin: AuditActor;
+  const TOKEN: AuditActor = { id: null, label: "admin token" };
+  const RUNNING = { state: "running", intervalMs: 500 } as const;
+
+  beforeAll(async () => {
+    db = createDb(await createTestDatabase(inject("pgServerUrl"), "audit"), { poolSize: 8 });
+    await seedDemoData(db);
+    redis = await startRedisServer();
+    client = new Redis(redis.url);
+    const account = await signUp(db, { email: `${randomUUID()}@admin.test`, password: "long enough" }, 0, "admin");
+    admin = { id: account.id, label: account.email };
+  });
+
+  afterAll(async () => {
+    client?.disconnect();
+    await redis?.stop();
+    await db?.$disconnect();
+  });
+
+  /** Every entry about one target, oldest first. */
+  const entriesOf = (targetId: string) => db.auditEntry.findMany({ where: { targetId }, orderBy: { id: "asc" } });
+  const entryCount = () => db.auditEntry.count();
+
+  /** The `skip`-th prematch event still on the board, and its markets by key. */
+  async function boardEvent(skip: number) {
+    const event = await db.event.findFirstOrThrow({ where: { status: "ACTIVE", phase: "PREMATCH" }, orderBy: { id: "asc" }, skip, select: { id: true, markets: { select: { id: true, key: true } } } });
+    return { id: event.id, market: (key: string) => event.markets.find((m) => m.key === key)?.id ?? "" };
+  }
+
+  /** A bettor holding one open bet on the event's h2h home outcome, staked as a placement would: ledger debit, then the row. */
+  async function openBet(eventId: string, stake: number, price = 2) {
+    const user = await signUp(db, { email: `${randomUUID()}@bettor.test`, password: "long enough" }, 1_000);
+    const outcome = await db.outcome.findFirstOrThrow({ where: { key: "home", market: { eventId, key: "h2h" } }, select: { id: true } });
+    const betId = randomUUID();
+    await db.$transaction(async (tx) => {
+      await post(tx, user.id, -stake, "STAKE", betId);
+      await tx.$executeRaw`INSERT INTO "Bet" ("id", "userId", "outcomeId", "stake", "price") VALUES (${betId}::uuid, ${user.id}, ${outcome.id}::uuid, ${stake.toFixed(2)}::numeric, ${price})`;
+    });
+    return { userId: user.id, betId };
+  }
+
+  /**
+   * Makes every write of `table` whose `column` is `value` fail inside its transaction (a trigger
+   * raising), for the length of `work`.
+   */
+  async function failingWrites<T>(table: string, column: string, value: string, work: () => Promise<T>): Promise<T> {
+    const name = `fail_${randomUUID().replaceAll("-", "")}`;
+    await db.$executeRawUnsafe(`CREATE FUNCTION ${name}() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'forced failure'; END $$`);
+    await db.$executeRawUnsafe(`CREATE TRIGGER ${name} BEFORE INSERT OR UPDATE ON "${table}" FOR EACH ROW WHEN (NEW."${column}"::text = '${value}') EXECUTE FUNCTION ${name}()`);
+    try {
+      return await work();
+    } finally {
+      await db.$executeRawUnsafe(`DROP TRIGGER ${name} ON "${table}"`);
+      await db.$executeRawUnsafe(`DROP FUNCTION ${name}()`);
+    }
+  }
+
+  describe("settling and voiding", () => {
+    it("a result: one entry naming the admin account, the event before (active, no score) and after (ended, the score, bets and what was paid)", async () => {
+      const event = await boardEvent(0);
+      const bet = await openBet(event.id, 10, 2.5);
+      const open = await db.bet.count({ where: { status: "OPEN", outcome: { market: { eventId: event.id } } } });
+      const done = await setResult(db, event.id, { home: 2, away: 1 }, admin);
+      if (typeof done === "string") throw new Error(done);
+      const [entry, ...more] = await entriesOf(event.id);
+      expect(more).toEqual([]);
+      expect(entry).toMatchObject({ id: BigInt(done.auditId), actorId: admin.id, actor: admin.label, action: "event.settle", targetType: "event" });
+      expect(entry?.before).toEqual({ status: "active", score: null });
+      // The bettor's 10 at 2.5 won 25; the seed's pool bets are settled too, and paid to nobody.
+      expect(entry?.after).toEqual({ status: "ended", score: { home: 2, away: 1 }, bets: 1, poolBets: open - 1, paid: 25 });
+      expect((await balanceOf(db, bet.userId)).balance).toBe(1_015);
+    });
+
+    it("a result on an event already over, or on no event, leaves no entry", async () => {
+      const event = await boardEvent(0);
+      await setResult(db, event.id, { home: 0, away: 0 }, TOKEN);
+      const count = await entryCount();
+      expect(await setResult(db, event.id, { home: 1, away: 1 }, TOKEN)).toBe("over");
+      expect(await voidEvent(db, event.id, TOKEN)).toBe("over");
+      expect(await setResult(db, randomUUID(), { home: 1, away: 1 }, TOKEN)).toBe("not_found");
+      expect(await entryCount()).toBe(count);
+    });
+
+    it("a void: one entry (cancelled, every stake refunded) by the admin token", async () => {
+      const event = await boardEvent(0);
+      const bet = await openBet(event.id, 40);
+      const done = await voidEvent(db, event.id, TOKEN);
+      if (typeof done === "string") throw new Error(done);
+      const entries = await entriesOf(event.id);
+      expect(entries).toHaveLength(1);
+      expect(entries[0]).toMatchObject({ actorId: null, actor: "admin token", action: "event.void", before: { status: "active", score: null }, after: { status: "cancelled", score: null, bets: 1, paid: 40 } });
+      expect((await balanceOf(db, bet.userId)).balance).toBe(1_000);
+    });
+
+    it("voiding a bet: one entry with the bet before (open, stake, price) and after (void, payout); again, or no such bet: none", async () => {
+      const event = await boardEvent(0);
+      const bet = await openBet(event.id, 12.5, 3.1);
+      const done = await voidBet(db, bet.betId, admin);
+      if (typeof done === "string") throw new Error(done);
+      expect(await entriesOf(bet.betId)).toEqual([
+        expect.objectContaining({ id: BigInt(done.auditId), actorId: admin.id, action: "bet.void", targetType: "bet", before: { status: "open", userId: bet.userId, stake: 12.5, price: 3.1 }, after: { status: "void", payout: 12.5, voidReason: "admin" } }),
+      ]);
+      const count = await entryCount();
+      expect(await voidBet(db, bet.betId, admin)).toBe("settled");
+      expect(await voidBet(db, randomUUID(), admin)).toBe("not_found");
+      expect(await entryCount()).toBe(count);
+    });
+
+    it("a failure inside the settlement's transaction leaves neither the settlement nor an entry", async () => {
+      const event = await boardEvent(0);
+      const bet = await openBet(event.id, 20);
+      // The audit row itself fails: the event, the bets and the ledger roll back with it.
+      await expect(failingWrites("AuditEntry", "targetId", event.id, () => setResult(db, event.id, { home: 3, away: 0 }, admin))).rejects.toThrow(/forced failure/);
+      expect(await db.event.findUniqueOrThrow({ where: { id: event.id }, select: { status: true, homeScore: true } })).toEqual({ status: "ACTIVE", homeScore: null });
+      expect(await db.bet.findUniqueOrThrow({ where: { id: bet.betId }, select: { status: true } })).toEqual({ status: "OPEN" });
+      expect((await balanceOf(db, bet.userId)).balance).toBe(980);
+      // The bet's own write fails, before any entry is written: nothing stays either.
+      await expect(failingWrites("Bet", "id", bet.betId, () => voidBet(db, bet.betId, admin))).rejects.toThrow(/forced failure/);
+      await expect(failingWrites("Bet", "id", bet.betId, () => voidEvent(db, event.id, admin))).rejects.toThrow(/forced failure/);
+      expect(await db.event.findUniqueOrThrow({ where: { id: event.id }, select: { status: true } })).toEqual({ status: "ACTIVE" });
+      expect((await balanceOf(db, bet.userId)).balance).toBe(980);
+      expect(await entriesOf(event.id)).toEqual([]);
+      expect(await entriesOf(bet.betId)).toEqual([]);
+    });
+  });
+
+  describe("suspending and reopening", () => {
+    it("a market: one entry per change, none for a repeat; suspending clears feedSuspendedAt", async () => {
+      const market = (await boardEvent(1)).market("h2h");
+      expect(await setMarketStatus(db, market, "suspended", admin)).toMatchObject({ changed: true, status: "suspended" });
+      expect(await setMarketStatus(db, market, "suspended", admin)).toEqual({ changed: false, status: "suspended" });
+      expect(await setMarketStatus(db, market, "open", TOKEN)).toMatchObject({ changed: true, status: "open" });
+      expect(await setMarketStatus(db, market, "open", TOKEN)).toEqual({ changed: false, status: "open" });
+      const entries = await entriesOf(market);
+      expect(entries.map((e) => ({ actor: e.actor, action: e.action, type: e.targetType, before: e.before, after: e.after }))).toEqual([
+        { actor: admin.label, action: "market.status", type: "market", before: { status: "open", feedSuspendedAt: null }, after: { status: "suspended", feedSuspendedAt: null } },
+        { actor: "admin token", action: "market.status", type: "market", before: { status: "suspended", feedSuspendedAt: null }, after: { status: "open", feedSuspendedAt: null } },
+      ]);
+    });
+
+    it("an admin's suspension takes over one the feed made (so no producer reopens it), and says so in its entry", async () => {
+      const market = (await boardEvent(1)).market("totals");
+      const feedAt = new Date("2026-12-07T10:00:00.000Z");
+      await db.market.update({ where: { id: market }, data: { status: "SUSPENDED", feedSuspendedAt: feedAt } });
+      const done = await setMarketStatus(db, market, "suspended", admin);
+      expect(done).toMatchObject({ changed: true, status: "suspended" });
+      expect(await db.market.findUniqueOrThrow({ where: { id: market }, select: { status: true, feedSuspendedAt: true } })).toEqual({ status: "SUSPENDED", feedSuspendedAt: null });
+      expect((await entriesOf(market)).map((e) => [e.before, e.after])).toEqual([[{ status: "suspended", feedSuspendedAt: feedAt.toISOString() }, { status: "suspended", feedSuspendedAt: null }]]);
+    });
+
+    it("two admins suspending the same market at once: one change, one entry", async () => {
+      const market = (await boardEvent(1)).market("spreads");
+      const both = await Promise.all([setMarketStatus(db, market, "suspended", admin), setMarketStatus(db, market, "suspended", TOKEN)]);
+      expect(both.map((b) => typeof b !== "string" && b.changed).sort()).toEqual([false, true]);
+      expect(await entriesOf(market)).toHaveLength(1);
+    });
+
+    it("no such market, a market of an event that is over, or a failing entry: no change and no entry", async () => {
+      const over = await boardEvent(2);
+      await setResult(db, over.id, { home: 1, away: 0 }, TOKEN);
+      const count = await entryCount();
+      expect(await setMarketStatus(db, randomUUID(), "suspended", admin)).toBe("not_found");
+      expect(await setMarketStatus(db, over.market("h2h"), "suspended", admin)).toBe("not_on_board");
+      expect(await setEventStatus(db, over.id, "suspended", admin)).toBe("not_on_board");
+      expect(await setEventStatus(db, randomUUID(), "suspended", admin)).toBe("not_found");
+      const market = (await boardEvent(3)).market("h2h");
+      await expect(failingWrites("AuditEntry", "targetId", market, () => setMarketStatus(db, market, "suspended", admin))).rejects.toThrow(/forced failure/);
+      expect(await db.market.findUniqueOrThrow({ where: { id: market }, select: { status: true } })).toEqual({ status: "OPEN" });
+      expect(await entryCount()).toBe(count);
+    });
+
+    it("an event: suspended and reopened, one entry each, none for a repeat or a failing entry", async () => {
+      const event = await boardEvent(4);
+      expect(await setEventStatus(db, event.id, "suspended", admin)).toMatchObject({ changed: true, status: "suspended" });
+      expect(await setEventStatus(db, event.id, "suspended", admin)).toEqual({ changed: false, status: "suspended" });
+      await expect(failingWrites("AuditEntry", "targetId", event.id, () => setEventStatus(db, event.id, "open", admin))).rejects.toThrow(/forced failure/);
+      expect(await db.event.findUniqueOrThrow({ where: { id: event.id }, select: { status: true } })).toEqual({ status: "SUSPENDED" });
+      expect(await setEventStatus(db, event.id, "open", TOKEN)).toMatchObject({ changed: true, status: "open" });
+      expect((await entriesOf(event.id)).map((e) => ({ actorId: e.actorId, action: e.action, before: e.before, after: e.after }))).toEqual([
+        { actorId: admin.id, action: "event.status", before: { status: "active" }, after: { status: "suspended" } },
+        { actorId: null, action: "event.status", before: { status: "suspended" }, after: { status: "active" } },
+      ]);
+    });
+  });
+
+  describe("the publisher's control", () => {
+    const decide = (state: "running" | "stopped", actor: AuditActor, intervalMs?: number) => decideDesired(db, client, { state, intervalMs }, { updatedBy: "an admin account", actor }, RUNNING);
+
+    it("start, stop and interval: one entry for each change, with the decision before and after; none for a repeat or a failing entry", async () => {
+      expect(await decide("running", admin)).toEqual({ notice: null, auditId: null }); // what it follows by default anyway
+      const stopped = await decide("stopped", admin);
+      expect(stopped.notice?.kind).toBe("publisher_stopped");
+      expect(await decide("stopped", TOKEN)).toEqual({ notice: null, auditId: null });
+      await expect(failingWrites("AuditEntry", "targetId", "publisher", () => decide("running", TOKEN, 250))).rejects.toThrow(/forced failure/);
+      expect(await readDesired(db)).toMatchObject({ state: "stopped", intervalMs: 500 }); // the failed start did not stand
+      const started = await decide("running", TOKEN, 250);
+      const interval = await decide("running", admin, 100);
+      expect(await decide("running", admin, 100)).toEqual({ notice: null, auditId: null });
+      const entries = await entriesOf("publisher");
+      expect(entries.map((e) => e.id.toString())).toEqual([stopped.auditId, started.auditId, interval.auditId]);
+      expect(entries.map((e) => ({ actor: e.actor, action: e.action, type: e.targetType, before: e.before, after: e.after }))).toEqual([
+        { actor: admin.label, action: "publisher.stop", type: "publisher", before: { state: "running", intervalMs: 500 }, after: { state: "stopped", intervalMs: 500 } },
+        { actor: "admin token", action: "publisher.start", type: "publisher", before: { state: "stopped", intervalMs: 500 }, after: { state: "running", intervalMs: 250 } },
+        { actor: admin.label, action: "publisher.interval", type: "publisher", before: { state: "running", intervalMs: 250 }, after: { state: "running", intervalMs: 100 } },
+      ]);
+    });
+
+    it("two stops at once: one of them changed it, one entry", async () => {
+      const count = (await entriesOf("publisher")).length;
+      const both = await Promise.all([decide("stopped", admin), decide("stopped", TOKEN)]);
+      expect(both.filter((d) => d.auditId !== null)).toHaveLength(1);
+      expect(await entriesOf("publisher")).toHaveLength(count + 1);
+    });
+  });
+
+  it("deleting a chat message: one entry with the message before and who deleted it after; again, none", async () => {
+    const event = await boardEvent(5);
+    const author = await signUp(db, { email: `${randomUUID()}@chat.test`, password: "long enough", name: "Sam" }, 0);
+    const message = await storeMessage(db, { eventId: event.id, userId: author.id, text: "spam" });
+    if (message === "no_event") throw new Error("no event");
+    await expect(failingWrites("AuditEntry", "targetId", message.id, () => deleteMessage(db, { eventId: event.id, messageId: message.id, actor: admin }))).rejects.toThrow(/forced failure/);
+    expect(await db.chatMessage.findUniqueOrThrow({ where: { id: message.id }, select: { deletedAt: true } })).toEqual({ deletedAt: null });
+    const done = await deleteMessage(db, { eventId: event.id, messageId: message.id, actor: admin });
+    if (done === "not_found") throw new Error("not deleted");
+    expect(await deleteMessage(db, { eventId: event.id, messageId: message.id, actor: admin })).toBe("not_found");
+    const entries = await entriesOf(message.id);
+    expect(entries).toHaveLength(1);
+    expect(entries[0]).toMatchObject({ id: BigInt(done.auditId), actorId: admin.id, action: "chat.delete", targetType: "chat_message", before: { eventId: event.id, author: { id: author.id, name: "Sam" }, text: "spam", deletedAt: null }, after: { deletedBy: admin.label } });
+  });
+
+  describe("reading it back", () => {
+    /** Seven entries about one market of its own, alternating two actions, oldest first. */
+    async function history() {
+      const target = randomUUID();
+      const ids: string[] = [];
+      for (let i = 0; i < 7; i += 1) {
+        ids.push(await db.$transaction((tx) => audit(tx, { actor: TOKEN, action: i % 2 === 0 ? "market.status" : "event.status", target: { type: "market", id: target }, before: { n: i }, after: null })));
+      }
+      return { target, ids };
+    }
+
+    it("pages newest first by id: `next` is the last id of a page, null once nothing older is left", async () => {
+      const { target, ids } = await history();
+      const page = (before?: string) => auditPage(db, { limit: 3, targetType: "market", targetId: target, before });
+      const first = await page();
+      expect(first.entries.map((e) => e.id)).toEqual([ids[6], ids[5], ids[4]]);
+      expect(first.next).toBe(ids[4]);
+      const second = await page(first.next ?? "");
+      expect(second.entries.map((e) => e.id)).toEqual([ids[3], ids[2], ids[1]]);
+      const last = await page(second.next ?? "");
+      expect(last).toEqual({ entries: [expect.objectContaining({ id: ids[0], before: { n: 0 }, after: null, actor: "admin token", actorId: null })], next: null });
+      // A page that ends exactly at the oldest entry says there is nothing older.
+      expect((await auditPage(db, { limit: 7, targetType: "market", targetId: target })).next).toBeNull();
+    });
+
+    it("filters by action and by target, and the newest entries come first across the whole log", async () => {
+      const { target, ids } = await history();
+      const statuses = await auditPage(db, { limit: 50, action: "event.status", targetType: "market", targetId: target });
+      expect(statuses.entries.map((e) => e.id)).toEqual([ids[5], ids[3], ids[1]]);
+      expect(statuses.entries.every((e) => e.action === "event.status" && e.target.id === target)).toBe(true);
+      const newest = await auditPage(db, { limit: 2 });
+      expect(newest.entries.map((e) => e.id)).toEqual([ids[6], ids[5]]);
+      const publisher = await auditPage(db, { limit: 50, targetType: "publisher" });
+      expect(publisher.entries.length).toBeGreaterThan(0);
+      expect(publisher.entries.every((e) => e.target.type === "publisher")).toBe(true);
+    });
+  });
+});
