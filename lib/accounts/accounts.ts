@@ -1,10 +1,10 @@
 import type { Db } from "../db";
-import type { AttemptLimiter } from "./attempts";
 import type { Credentials, SignUpRequest } from "./credentials";
 import { defaultDisplayName } from "./display-name";
 import { balanceOf, post } from "./ledger";
 import { hashPassword, verifyPassword } from "./passwords";
 import { type Role, roleOf } from "./sessions";
+import type { SignInGuard } from "./sign-in-guard";
 
 /** What the account routes answer with (never the password hash). */
 export interface AccountView {
@@ -51,17 +51,17 @@ export async function signUp(db: Db, credentials: SignUpRequest, demoBalance: nu
 }
 
 /**
- * Checks email and password, within the limits on failed attempts per account and per client
- * address. Every refusal reads the same ("wrong email or password"), whether or not the account
- * exists.
+ * Checks email and password, within the limits on failed sign-ins (sign-in-guard.ts). Every
+ * refusal reads the same ("wrong email or password"), whether or not the account exists. A
+ * refused attempt is refused before the password is hashed.
  */
-export async function signIn(deps: { db: Db; limiter: AttemptLimiter }, credentials: Credentials, address: string): Promise<AccountView> {
-  const attempt = await deps.limiter.begin(credentials.email, address);
+export async function signIn(deps: { db: Db; guard: SignInGuard }, credentials: Credentials, address: string): Promise<AccountView> {
+  const attempt = await deps.guard.begin(credentials.email, address);
   if (attempt.retryAfterMs > 0) throw new AccountError("rate_limited", "too many failed sign-ins; try again later", Math.ceil(attempt.retryAfterMs / 1000));
   const user = await deps.db.user.findUnique({ where: { email: credentials.email }, select: { id: true, email: true, role: true, passwordHash: true } });
   const matches = await verifyPassword(user?.passwordHash ?? null, credentials.password);
   if (!user || !matches) throw new AccountError("invalid_credentials", "wrong email or password"); // counted already, by begin
-  await deps.limiter.succeeded(credentials.email, address, attempt);
+  await deps.guard.succeeded(credentials.email, address, attempt);
   return accountOf(deps.db, { id: user.id, email: user.email, role: roleOf(user.role) });
 }
 
