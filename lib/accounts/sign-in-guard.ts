@@ -63,10 +63,15 @@ export class SignInGuard {
   async succeeded(email: string, address: string, attempt: Attempt): Promise<void> {
     await this.limiter.release(attempt.turn);
     await this.limiter.clear(pairCounter(email, address, this.window(this.limits.perAccountAddress)));
+    await this.remember(email, address, attempt.turn.now);
+  }
+
+  /** Marks `address` as one the account's owner uses (a sign-in there succeeded, or the account was made there). */
+  async remember(email: string, address: string, now = Date.now()): Promise<void> {
     const key = knownKey(email);
     await this.redis
       .multi()
-      .zadd(key, attempt.turn.now, digest(address))
+      .zadd(key, now, digest(address))
       .zremrangebyrank(key, 0, -(KNOWN_ADDRESSES_MAX + 1))
       .pexpire(key, KNOWN_ADDRESS_TTL_MS)
       .exec();

@@ -1,6 +1,6 @@
 import { AccountError, signUp } from "../../../../lib/accounts/accounts";
 import { env } from "../../../../lib/env";
-import { apiError, json, unavailable } from "../../../_lib/http";
+import { apiError, clientAddress, json, unavailable } from "../../../_lib/http";
 import { services } from "../../../_lib/services";
 import { limit } from "../../../_lib/limits";
 import { readSignUp, startSession } from "../../../_lib/session";
@@ -20,8 +20,11 @@ export async function POST(request: Request): Promise<Response> {
   const limited = await limit(request, "signup");
   if (limited) return limited;
   try {
-    const account = await signUp(services().db, credentials.value, env().DEMO_BALANCE);
+    const { db, signins } = services();
+    const account = await signUp(db, credentials.value, env().DEMO_BALANCE);
     await startSession(request, account.id);
+    // The address that made the account is its owner's: failures from elsewhere never lock it out.
+    await signins.remember(account.email, clientAddress(request)).catch(() => {});
     return json(account, 201);
   } catch (error) {
     if (error instanceof AccountError) return apiError(409, "email_taken", error.message);
