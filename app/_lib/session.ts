@@ -2,6 +2,7 @@ import { cookies } from "next/headers";
 import type { z } from "zod";
 import { Credentials, SignUpRequest } from "../../lib/accounts/credentials";
 import { SESSION_COOKIE, SESSION_TTL_SEC, type SessionUser, openSession, readSession, revokeSession } from "../../lib/accounts/sessions";
+import { revokeRelayTokensOrLog } from "../../lib/accounts/revocation";
 import { env } from "../../lib/env";
 import { type BodyResult, apiError, readFields, refuseCrossSite, requireAdminToken, unavailable } from "./http";
 import { services } from "./services";
@@ -24,11 +25,17 @@ export async function startSession(request: Request, userId: string): Promise<vo
   (await cookies()).set(SESSION_COOKIE, cookie, { httpOnly: true, sameSite: "lax", secure: isHttps(request), path: "/", maxAge: SESSION_TTL_SEC });
 }
 
-/** Signs out: revokes the session and clears the cookie. */
-export async function endSession(): Promise<void> {
+/**
+ * Signs out: revokes the session and clears the cookie, then revokes the account's relay tokens,
+ * so its open sockets leave their private rooms at once. Returns the account signed out, if any.
+ */
+export async function endSession(): Promise<string | null> {
   const jar = await cookies();
-  await revokeSession(services().db, jar.get(SESSION_COOKIE)?.value, sessionSecret());
+  const { db, redis } = services();
+  const userId = await revokeSession(db, jar.get(SESSION_COOKIE)?.value, sessionSecret());
   jar.delete(SESSION_COOKIE);
+  if (userId) await revokeRelayTokensOrLog(redis, userId, "sign-out");
+  return userId;
 }
 
 /**
@@ -84,6 +91,8 @@ function isHttps(request: Request): boolean {
 export interface Admin {
   actor: string;
   by: string;
+  /** The admin account's id, or null for the admin token (the audit log's `actorId`). */
+  id: string | null;
 }
 
 /**
@@ -95,7 +104,7 @@ export interface Admin {
 export async function requireAdmin(request: Request): Promise<Admin | { response: Response }> {
   if (request.headers.has("authorization")) {
     const denied = requireAdminToken(request);
-    return denied ? { response: denied } : { actor: "the admin token", by: "admin token" };
+    return denied ? { response: denied } : { actor: "the admin token", by: "admin token", id: null };
   }
   const crossSite = refuseCrossSite(request);
   if (crossSite) return { response: crossSite };
@@ -105,7 +114,7 @@ export async function requireAdmin(request: Request): Promise<Admin | { response
   } catch (error) {
     return { response: unavailable(error, "Postgres") };
   }
-  if (user?.role === "admin") return { actor: "an admin account", by: user.email };
+  if (user?.role === "admin") return { actor: "an admin account", by: user.email, id: user.id };
   if (user) return { response: apiError(403, "forbidden", "this needs an admin account") };
   return { response: apiError(401, "unauthorized", "sign in as an admin, or send Authorization: Bearer <ADMIN_TOKEN>", { "www-authenticate": 'Bearer realm="admin"' }) };
 }

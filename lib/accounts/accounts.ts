@@ -1,9 +1,9 @@
 import type { Db } from "../db";
-import type { Credentials, SignUpRequest } from "./credentials";
+import type { Credentials, PasswordChange, SignUpRequest } from "./credentials";
 import { defaultDisplayName } from "./display-name";
 import { balanceOf, post } from "./ledger";
 import { hashPassword, verifyPassword } from "./passwords";
-import { type Role, roleOf } from "./sessions";
+import { type Role, type SessionUser, revokeOtherSessions, roleOf } from "./sessions";
 import type { SignInGuard } from "./sign-in-guard";
 
 /** What the account routes answer with (never the password hash). */
@@ -63,6 +63,26 @@ export async function signIn(deps: { db: Db; guard: SignInGuard }, credentials: 
   if (!user || !matches) throw new AccountError("invalid_credentials", "wrong email or password"); // counted already, by begin
   await deps.guard.succeeded(credentials.email, address, attempt);
   return accountOf(deps.db, { id: user.id, email: user.email, role: roleOf(user.role) });
+}
+
+/**
+ * Changes a signed-in account's password, given the current one, and ends the account's other
+ * sessions in the same transaction (a thief's copy of a cookie stops working with it). A wrong
+ * current password counts as a failed sign-in (sign-in-guard.ts), so a stolen session cannot
+ * guess its way to the password either. Returns how many other sessions were ended. The caller
+ * revokes the account's relay tokens once this has committed.
+ */
+export async function changePassword(deps: { db: Db; guard: SignInGuard }, user: SessionUser, change: PasswordChange, address: string): Promise<number> {
+  const attempt = await deps.guard.begin(user.email, address);
+  if (attempt.retryAfterMs > 0) throw new AccountError("rate_limited", "too many wrong passwords; try again later", Math.ceil(attempt.retryAfterMs / 1000));
+  const row = await deps.db.user.findUnique({ where: { id: user.id }, select: { passwordHash: true } });
+  if (!(await verifyPassword(row?.passwordHash ?? null, change.currentPassword))) throw new AccountError("invalid_credentials", "the current password is wrong");
+  await deps.guard.succeeded(user.email, address, attempt);
+  const passwordHash = await hashPassword(change.newPassword);
+  return deps.db.$transaction(async (tx) => {
+    await tx.user.update({ where: { id: user.id }, data: { passwordHash }, select: { id: true } });
+    return revokeOtherSessions(tx, user.id, user.sessionId);
+  });
 }
 
 /** The account as the routes show it: who it is (as sign-in or the session read it) and its balance now. */
