@@ -104,4 +104,21 @@ describe("limits", () => {
     await expectLimited(await replay());
     for (let i = 0; i < 4; i += 1) expect((await send(`${stack.web.url}/api/sports/snapshot?sport=basketball_nba`)).status).toBe(200);
   });
+
+  // Last: it takes Redis away from the whole stack for a moment.
+  it("with Redis out of reach, sign-up and sign-in fail closed: 503 naming Redis, and no account made", async () => {
+    await stack.redis.halt();
+    try {
+      const user = bettor();
+      const signUp = await user.signUp();
+      expect(signUp.status).toBe(503);
+      expect(await signUp.json()).toMatchObject({ error: { code: "unavailable", message: expect.stringContaining("Redis") } });
+      expect(await stack.db.user.count({ where: { email: user.email } })).toBe(0);
+      const signIn = await user.signIn();
+      expect(signIn.status).toBe(503);
+      expect(await signIn.json()).toMatchObject({ error: { code: "unavailable", message: expect.stringContaining("Redis") } });
+    } finally {
+      await stack.redis.restart();
+    }
+  });
 });
