@@ -3,6 +3,8 @@ import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import type { OddsSnapshot } from "../../lib/protocol";
 import { fetchFrom } from "../support/fetch-from";
 import { type FullStack, startFullStack } from "../support/full-stack";
+import { publisherEnv } from "../support/stack";
+import { startWeb } from "../support/web";
 import { WebUser } from "../support/web-user";
 
 /**
@@ -103,6 +105,22 @@ describe("limits", () => {
     expect((await replay()).status).toBe(200);
     await expectLimited(await replay());
     for (let i = 0; i < 4; i += 1) expect((await send(`${stack.web.url}/api/sports/snapshot?sport=basketball_nba`)).status).toBe(200);
+  });
+
+  it("behind a trusted proxy (WEB_TRUST_PROXY) the address is the last X-Forwarded-For entry, the one the proxy appended", async () => {
+    const proxied = await startWeb({ ...publisherEnv(stack.dbUrl, stack.redis.url), SIGNIN_MAX_FAILURES_PER_ADDRESS: "2", WEB_TRUST_PROXY: "true" });
+    try {
+      const signIn = (forwardedFor: string) =>
+        fetch(`${proxied.url}/api/account/login`, { method: "POST", headers: { "content-type": "application/json", "x-forwarded-for": forwardedFor }, body: JSON.stringify({ email: `nobody-${randomUUID()}@bettor.test`, password: "a wrong password" }) });
+      // What the client put left of the proxy's entry does not matter: one client, one window.
+      expect((await signIn("1.1.1.1, 203.0.113.50")).status).toBe(401);
+      expect((await signIn("2.2.2.2, 203.0.113.50")).status).toBe(401);
+      await expectLimited(await signIn("3.3.3.3, 203.0.113.50"));
+      // Another client behind the same proxy is counted apart.
+      expect((await signIn("1.1.1.1, 203.0.113.51")).status).toBe(401);
+    } finally {
+      await proxied.stop();
+    }
   });
 
   // Last: it takes Redis away from the whole stack for a moment.
