@@ -1,4 +1,5 @@
 import type { Db } from "../db";
+import { retryAfterSeconds } from "../rate-limit";
 import type { Credentials, PasswordChange, SignUpRequest } from "./credentials";
 import { defaultDisplayName } from "./display-name";
 import { balanceOf, post } from "./ledger";
@@ -23,8 +24,8 @@ export class AccountError extends Error {
   constructor(
     readonly code: AccountErrorCode,
     message: string,
-    /** For rate_limited: when to try again, s. */
-    readonly retryAfterSec?: number,
+    /** For rate_limited: when to try again, ms. */
+    readonly retryAfterMs?: number,
   ) {
     super(message);
   }
@@ -57,7 +58,7 @@ export async function signUp(db: Db, credentials: SignUpRequest, demoBalance: nu
  */
 export async function signIn(deps: { db: Db; guard: SignInGuard }, credentials: Credentials, address: string): Promise<AccountView> {
   const attempt = await deps.guard.begin(credentials.email, address);
-  if (attempt.retryAfterMs > 0) throw new AccountError("rate_limited", "too many failed sign-ins; try again later", Math.ceil(attempt.retryAfterMs / 1000));
+  if (attempt.retryAfterMs > 0) throw new AccountError("rate_limited", `too many failed sign-ins; try again in ${retryAfterSeconds(attempt.retryAfterMs)} s`, attempt.retryAfterMs);
   const user = await deps.db.user.findUnique({ where: { email: credentials.email }, select: { id: true, email: true, role: true, passwordHash: true } });
   const matches = await verifyPassword(user?.passwordHash ?? null, credentials.password);
   if (!user || !matches) throw new AccountError("invalid_credentials", "wrong email or password"); // counted already, by begin
@@ -74,7 +75,7 @@ export async function signIn(deps: { db: Db; guard: SignInGuard }, credentials: 
  */
 export async function changePassword(deps: { db: Db; guard: SignInGuard }, user: SessionUser, change: PasswordChange, address: string): Promise<number> {
   const attempt = await deps.guard.begin(user.email, address);
-  if (attempt.retryAfterMs > 0) throw new AccountError("rate_limited", "too many wrong passwords; try again later", Math.ceil(attempt.retryAfterMs / 1000));
+  if (attempt.retryAfterMs > 0) throw new AccountError("rate_limited", `too many wrong passwords; try again in ${retryAfterSeconds(attempt.retryAfterMs)} s`, attempt.retryAfterMs);
   const row = await deps.db.user.findUnique({ where: { id: user.id }, select: { passwordHash: true } });
   if (!(await verifyPassword(row?.passwordHash ?? null, change.currentPassword))) throw new AccountError("invalid_credentials", "the current password is wrong");
   await deps.guard.succeeded(user.email, address, attempt);

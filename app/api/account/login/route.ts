@@ -22,7 +22,7 @@ export async function POST(request: Request): Promise<Response> {
     return json(account);
   } catch (error) {
     if (!(error instanceof AccountError)) return unavailable(error, "Postgres");
-    if (error.code === "rate_limited") return tooMany(error.message, (error.retryAfterSec ?? 60) * 1000);
+    if (error.code === "rate_limited") return tooMany(error.message, error.retryAfterMs ?? 60_000);
     return apiError(401, "invalid_credentials", error.message);
   }
 }

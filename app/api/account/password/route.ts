@@ -29,7 +29,7 @@ export async function POST(request: Request): Promise<Response> {
     return json({ signedOut });
   } catch (error) {
     if (!(error instanceof AccountError)) return unavailable(error, "Postgres", "the password was not changed; try again shortly");
-    if (error.code === "rate_limited") return tooMany(error.message, (error.retryAfterSec ?? 60) * 1000);
+    if (error.code === "rate_limited") return tooMany(error.message, error.retryAfterMs ?? 60_000);
     return apiError(403, "invalid_credentials", error.message);
   }
 }
