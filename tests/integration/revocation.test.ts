@@ -127,3 +127,41 @@ describe("relay token revocation", () => {
     expect(metrics).toMatch(/relay_bus_rejected_total\{channel="relay-revocations"\} 3/);
   });
 });
+
+describe("relay token revocation across a bus outage", () => {
+  let redis: RedisService;
+  let bus: Redis;
+  let relay: RelayProc;
+  const clients: TestClient[] = [];
+
+  beforeAll(async () => {
+    redis = await startRedisServer({ durable: true });
+    bus = new Redis(redis.url);
+    bus.on("error", () => {}); // Redis goes away on purpose in this test; the client reconnects
+    await bus.sadd(KEYS.sports, "soccer_epl");
+    await bus.set(KEYS.sportSeq("soccer_epl"), 1);
+    relay = await startRelay(redis.url);
+  });
+  afterAll(async () => {
+    for (const client of clients) client.close();
+    await relay?.stop();
+    bus?.disconnect();
+    await redis?.stop();
+  });
+
+  it("a relay whose bus was lost re-reads the revocations of the sockets it holds, and drops the revoked", async () => {
+    const token = (await signRelayToken({ sub: "gus", role: "user" }, TEST_JWT_SECRET, await redisNow(bus))).token;
+    const client = await connectClient(relay.url, { token, reconnection: false });
+    clients.push(client);
+    // Recorded but never announced, as a revocation made while this relay's bus was down would be.
+    await bus.set(KEYS.relayRevocation("gus"), await redisNow(bus), "PX", RELAY_REVOCATION_TTL_MS);
+    const before = await client.emit<{ rooms: string[] }>("ping");
+    expect(before.ok && before.rooms).toContain("user:gus");
+    await redis.halt();
+    await redis.restart();
+    expect(await client.waitFor("error", (e) => e.code === "token_revoked", 30_000)).toMatchObject({ code: "token_revoked" });
+    const after = await client.emit<{ rooms: string[] }>("ping");
+    expect(after.ok && after.rooms).not.toContain("user:gus");
+  });
+});
+
