@@ -1,7 +1,8 @@
 // PM2 apps of Live Odds. `npm start` uses this file with a project-local PM2_HOME; on a VPS run
 // `pm2 start ecosystem.config.cjs` with the variables of README "Configuration" in the environment.
 //
-//   web        Next.js (the /sports page and /api routes)
+//   web        Next.js (the /sports page and /api routes) behind server.ts, which sets each request's
+//              client address (X-Forwarded-For) from the socket, or from a trusted proxy (WEB_TRUST_PROXY)
 //   ws-server  the Socket.IO relay (vps/server.ts); RELAY_INSTANCES > 1 runs it in cluster mode
 //   publisher  a publisher candidate (one leader writes; extra instances are hot standbys)
 //   feed       the odds source (ODDS_SOURCE): the built-in simulator, or The Odds API poller. With the
@@ -30,6 +31,11 @@ const server = pass([
   "ODDS_API_MONTHLY_CREDITS", "ODDS_API_MIN_INTERVAL_MS", "ODDS_API_BREAKER_FAILURES", "ODDS_API_BREAKER_COOLDOWN_MS", "ODDS_BOOK_MAX_AGE_MS", "ODDS_SOURCE_SUSPEND_AFTER_MS",
   "CHAT_RATE_MAX", "CHAT_RATE_WINDOW_MS",
   "SESSION_SECRET", "DEMO_BALANCE", "SIGNIN_MAX_FAILURES", "SIGNIN_MAX_FAILURES_PER_ADDRESS", "SIGNIN_WINDOW_MS",
+  // Limits per account and per client address (docs/bets.md "Limits"), and whose address to believe.
+  "SIGNIN_MAX_FAILURES_PER_ACCOUNT", "SIGNUP_RATE_MAX_PER_ADDRESS", "SIGNUP_RATE_WINDOW_MS",
+  "BET_RATE_MAX", "BET_RATE_MAX_PER_ADDRESS", "BET_RATE_WINDOW_MS",
+  "RELAY_TOKEN_RATE_MAX", "RELAY_TOKEN_RATE_MAX_PER_ADDRESS", "RELAY_TOKEN_RATE_WINDOW_MS",
+  "CHAT_RATE_MAX_PER_ADDRESS", "REPLAY_RATE_MAX_PER_ADDRESS", "REPLAY_RATE_WINDOW_MS", "WEB_TRUST_PROXY",
   "BET_MIN_STAKE", "BET_MAX_STAKE", "LIABILITY_LIMIT", "LARGE_BET_ALERT", "BET_INPLAY_DELAY_MS", "BET_INPLAY_DELAYS",
 ]);
 const relay = pass([
@@ -53,9 +59,8 @@ module.exports = {
   apps: [
     {
       name: "web",
-      script: "node_modules/next/dist/bin/next",
-      args: `start -p ${whole("PORT", 3000, 65535)} -H ${process.env.HOST || "0.0.0.0"}`,
-      env: { ...shared, ...server, NODE_ENV: "production" },
+      ...ts("server.ts"),
+      env: { ...shared, ...server, PORT: String(whole("PORT", 3000, 65535)), HOST: process.env.HOST || "0.0.0.0", NODE_ENV: "production" },
       ...common,
     },
     {

@@ -93,10 +93,39 @@ export const envSchema = z.object({
   SESSION_SECRET: z.string().min(32, "must be at least 32 characters").optional(),
   /** What a new account starts with, in the site's currency. */
   DEMO_BALANCE: z.coerce.number().min(0).max(1_000_000).default(1_000),
-  /** Failed sign-ins allowed per account, and per client address, within the window (ms). */
+  // Limits and sessions (docs/bets.md "Limits"): sliding windows per account and per client address.
+  /**
+   * Failed sign-ins allowed within SIGNIN_WINDOW_MS: for one account from one address; from one
+   * address over all accounts; and for one account from addresses that never signed in to it.
+   */
   SIGNIN_MAX_FAILURES: int(5, 1, 1_000),
   SIGNIN_MAX_FAILURES_PER_ADDRESS: int(30, 1, 100_000),
+  SIGNIN_MAX_FAILURES_PER_ACCOUNT: int(20, 1, 100_000),
   SIGNIN_WINDOW_MS: int(900_000, 1_000, 86_400_000),
+  /** Sign-ups from one client address within the window, ms (each costs a password hash and a demo balance). */
+  SIGNUP_RATE_MAX_PER_ADDRESS: int(10, 1, 1_000_000),
+  SIGNUP_RATE_WINDOW_MS: int(3_600_000, 1_000, 86_400_000),
+  /** Bet requests per account and per client address within the window, ms. */
+  BET_RATE_MAX: int(30, 1, 1_000_000),
+  BET_RATE_MAX_PER_ADDRESS: int(300, 1, 1_000_000),
+  BET_RATE_WINDOW_MS: int(60_000, 1_000, 86_400_000),
+  /** Relay tokens per account and per client address within the window, ms (a page needs one every 4 minutes). */
+  RELAY_TOKEN_RATE_MAX: int(20, 1, 1_000_000),
+  RELAY_TOKEN_RATE_MAX_PER_ADDRESS: int(200, 1, 1_000_000),
+  RELAY_TOKEN_RATE_WINDOW_MS: int(60_000, 1_000, 86_400_000),
+  /** Chat posts from one client address within CHAT_RATE_WINDOW_MS, over all its accounts. */
+  CHAT_RATE_MAX_PER_ADDRESS: int(20, 1, 1_000_000),
+  /** History reads (`/api/sports/snapshot?since=`) per client address within the window, ms. */
+  REPLAY_RATE_MAX_PER_ADDRESS: int(60, 1, 1_000_000),
+  REPLAY_RATE_WINDOW_MS: int(60_000, 1_000, 86_400_000),
+  /**
+   * Take the client's address from the last X-Forwarded-For entry (the one your proxy appended)
+   * instead of the socket. Only behind a proxy that appends it, as RELAY_TRUST_PROXY for the relay.
+   */
+  WEB_TRUST_PROXY: flag(false),
+  /** Where the web app (server.ts) listens. */
+  PORT: int(3000, 1, 65_535),
+  HOST: z.string().min(1).default("0.0.0.0"),
   /** The smallest and the largest stake one bet may have. */
   BET_MIN_STAKE: z.coerce.number().min(0.01).default(1),
   BET_MAX_STAKE: z.coerce.number().min(0.01).default(10_000),

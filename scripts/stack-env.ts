@@ -12,9 +12,9 @@ const port = (fallback: number) => z.coerce.number().int().min(1).max(65_535).de
 const app = envSchema.shape;
 
 const schema = z.object({
-  /** The web app (`next start`). */
-  PORT: port(3000),
-  HOST: z.string().min(1).default("0.0.0.0"),
+  /** The web app (server.ts). */
+  PORT: app.PORT,
+  HOST: app.HOST,
   /** The relay (ws-server). */
   RELAY_PORT: app.RELAY_PORT,
   RELAY_HOST: z.string().min(1).default("0.0.0.0"),

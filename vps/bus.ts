@@ -8,6 +8,7 @@ import {
   ChatChannelMessage,
   EventChannelMessage,
   SportsOddsMessage,
+  TokensRevokedMessage,
   UserUpdateMessage,
   parseJson,
 } from "../lib/protocol";
@@ -19,12 +20,13 @@ export interface BusHandlers {
   chat: (message: ChatChannelMessage) => void;
   adminEvent: (message: AdminEventMessage) => void;
   userUpdate: (message: UserUpdateMessage) => void;
+  revocation: (message: TokensRevokedMessage) => void;
 }
 
 type Route = { [C in Channel]: { schema: z.ZodType<unknown>; handle: (message: never) => void } };
 
 /**
- * Subscribes to the five channels and hands each validated message to its handler. A malformed
+ * Subscribes to the six channels and hands each validated message to its handler. A malformed
  * message is counted, logged (rate-limited) and dropped; a throwing handler is logged, never fatal.
  */
 export async function subscribeBus(subscriber: Redis, handlers: BusHandlers, log: Logger, metrics: RelayMetrics): Promise<void> {
@@ -34,6 +36,7 @@ export async function subscribeBus(subscriber: Redis, handlers: BusHandlers, log
     [CHANNELS.chatMessages]: { schema: ChatChannelMessage, handle: handlers.chat },
     [CHANNELS.adminEvents]: { schema: AdminEventMessage, handle: handlers.adminEvent },
     [CHANNELS.userUpdates]: { schema: UserUpdateMessage, handle: handlers.userUpdate },
+    [CHANNELS.revocations]: { schema: TokensRevokedMessage, handle: handlers.revocation },
   };
   let lastRejectLog = 0;
   subscriber.on("message", (channel: string, raw: string) => {

@@ -1,4 +1,5 @@
 import type { IncomingHttpHeaders } from "node:http";
+import { clientAddress as addressOf } from "../lib/client-address";
 
 /** Which limit refused a connection: the whole relay process, or the client's address. */
 export type RefusalReason = "instance" | "address";
@@ -65,21 +66,7 @@ function refusal(reason: RefusalReason, message: string): Admission {
   return { ok: false, reason, code: "too_many_connections", message };
 }
 
-/**
- * The address a connection is counted under. Behind a proxy every socket comes from the proxy, so
- * with `trustProxy` the last `X-Forwarded-For` entry is used: the one our proxy appended, which a
- * client cannot choose (entries to its left are whatever the client sent). Without `trustProxy`
- * the header is ignored, or any client could claim any address. IPv4-mapped IPv6 addresses
- * (`::ffff:1.2.3.4`) count as their IPv4 address.
- */
+/** The address a connection is counted under (lib/client-address.ts: with `trustProxy`, the last X-Forwarded-For entry). */
 export function clientAddress(handshake: { address: string; headers: IncomingHttpHeaders }, trustProxy: boolean): string {
-  const forwarded = trustProxy ? lastForwarded(handshake.headers["x-forwarded-for"]) : null;
-  const address = forwarded ?? handshake.address;
-  return address.startsWith("::ffff:") && address.includes(".") ? address.slice("::ffff:".length) : address;
-}
-
-function lastForwarded(header: string | string[] | undefined): string | null {
-  const joined = Array.isArray(header) ? header.join(",") : header;
-  const entries = (joined ?? "").split(",").map((s) => s.trim()).filter(Boolean);
-  return entries.at(-1) ?? null;
+  return addressOf({ socket: handshake.address, forwardedFor: handshake.headers["x-forwarded-for"] }, trustProxy);
 }

@@ -16,7 +16,7 @@ import {
   packDelta,
 } from "../lib/protocol";
 import { AuthError, type Identity } from "./auth";
-import { assume, forget } from "./identity";
+import { assume, forget, revoke } from "./identity";
 import type { InterServerEvents } from "./cluster";
 import { type Delivery, SLOW_ROOM } from "./delivery";
 import { filterDelta, makeFilter, sameFilter, sportPart } from "./filters";
@@ -55,8 +55,10 @@ export interface ConnectionContext {
   log: Logger;
   maxSubscriptions: number;
   rate: { perSec: number; burst: number };
-  /** Checks a relay token (auth.ts with the relay's secret). */
+  /** Checks a relay token (auth.ts with the relay's secret, and its revocations). */
   authenticate: (token: unknown) => Promise<Identity>;
+  /** Whether this relay has heard that a token was revoked (revocations.ts), checked as a socket joins its rooms. */
+  voids: (identity: NonNullable<Identity>) => boolean;
 }
 
 class ClientError extends Error {
@@ -89,7 +91,7 @@ export function initSocketData(socket: RelaySocket, identity: Identity, ctx: Con
 
 /** Wires one connection: its identity from the handshake, a guard on every message, the client events. */
 export function handleConnection(socket: RelaySocket, ctx: ConnectionContext): void {
-  assume(socket, socket.data.identity);
+  takeOn(socket, ctx, socket.data.identity);
   socket.once("disconnect", () => forget(socket));
   ctx.slow.track(socket);
   socket.use((packet, next) => guard(socket, ctx, packet, next));
@@ -97,6 +99,15 @@ export function handleConnection(socket: RelaySocket, ctx: ConnectionContext): v
   on(socket, ctx, "unsubscribe", 1, ([raw]) => unsubscribe(socket, raw));
   on(socket, ctx, "ping", 0, () => ping(socket, ctx));
   on(socket, ctx, "auth", 1, ([raw]) => reauthenticate(socket, ctx, raw));
+}
+
+/**
+ * Joins the identity's private rooms, unless a revocation this relay heard of arrived after the
+ * token was checked (against Redis) but before this moment: then it leaves them again at once.
+ */
+function takeOn(socket: RelaySocket, ctx: ConnectionContext, identity: Identity): void {
+  assume(socket, identity);
+  if (identity && ctx.voids(identity)) revoke(socket);
 }
 
 /**
@@ -258,7 +269,7 @@ async function reauthenticate(socket: RelaySocket, ctx: ConnectionContext, raw: 
     throw new ClientError("unauthorized", error instanceof AuthError ? error.message : "token rejected");
   }
   if (seq !== socket.data.authSeq) throw new ClientError("invalid_payload", "auth: a later auth message replaced this one");
-  if (socket.connected) assume(socket, identity);
+  if (socket.connected) takeOn(socket, ctx, identity);
   return { sub: identity?.sub ?? null, role: identity?.role ?? null, expiresAt: identity ? new Date(identity.exp * 1000).toISOString() : null };
 }
 

@@ -5,7 +5,9 @@ import type { RelaySocket } from "./connection";
 /**
  * A socket's private rooms follow its identity: `user:<sub>` for a token, `admins` too for an
  * admin's. They last only as long as the token: when it runs out, the socket leaves them and
- * hears `error { code: "token_expired" }`, until the page hands it a fresh token (`auth`).
+ * hears `error { code: "token_expired" }`; when it is revoked (its account signed out, or its
+ * password or role changed), it leaves them and hears `error { code: "token_revoked" }`. Either
+ * way until the page hands it a fresh token (`auth`).
  */
 
 /** Takes on `identity` (null: anonymous), replacing the private rooms of the previous one. */
@@ -28,6 +30,12 @@ export function forget(socket: RelaySocket): void {
   socket.leave(ROOMS.user(identity.sub));
   socket.leave(ROOMS.admins);
   socket.data.identity = null;
+}
+
+/** The socket's token was revoked: out of the private rooms at once, and told so. */
+export function revoke(socket: RelaySocket): void {
+  forget(socket);
+  socket.emit("error", { code: "token_revoked", message: "this token was revoked (signed out, or the password or role changed); send a fresh one with `auth` to receive private updates again" });
 }
 
 function expire(socket: RelaySocket): void {

@@ -4,16 +4,18 @@ import type { Redis } from "ioredis";
 import { Server } from "socket.io";
 import type { Logger } from "../lib/log";
 import { type ClientToServerEvents, type FeedStatus, LIMITS, type OddsDeltaMessage, ROOMS, type ServerToClientEvents, type SportsOddsMessage } from "../lib/protocol";
-import { AuthError, authenticate } from "./auth";
+import { AuthError, type Identity, REVOKED_MESSAGE, authenticate } from "./auth";
 import { BoardSummary } from "./board-summary";
 import { subscribeBus } from "./bus";
 import { type ClusterView, type InterServerEvents, type PeerSummary, answerPeers, clusterMetrics, clusterViewer } from "./cluster";
 import { pushStats } from "./client-stats";
 import { ConnectionLimits, clientAddress } from "./connection-limits";
 import { type CompressionConfig, perMessageDeflate } from "./compression";
-import { type ConnectionContext, type SocketData, handleConnection, initSocketData } from "./connection";
+import { type ConnectionContext, type RelaySocket, type SocketData, handleConnection, initSocketData } from "./connection";
 import { type Adapter, Delivery } from "./delivery";
 import { FeedStatusTracker } from "./feed-status";
+import { revoke } from "./identity";
+import { Revocations } from "./revocations";
 import { type RelayMetrics, createMetrics } from "./metrics";
 import { type SlowLimits, SlowConsumers } from "./slow-consumers";
 import { type RingLimits, SportCache } from "./sport-cache";
@@ -39,7 +41,7 @@ export interface RelayConfig {
 export interface RelayDeps {
   /** Commands: state reads. */
   redis: Redis;
-  /** Subscriber connection for the five channels. */
+  /** Subscriber connection for the six channels. */
   subscriber: Redis;
   /** Pub and sub connections for the Socket.IO Redis adapter. */
   adapterPub: Redis;
@@ -77,7 +79,7 @@ export interface RelayHealth {
 const CLUSTER_TIMEOUT_MS = 1_000;
 
 /**
- * The Socket.IO relay: authenticates handshakes, checks Origin, relays the five Redis channels to
+ * The Socket.IO relay: authenticates handshakes, checks Origin, relays the six Redis channels to
  * their rooms and serves snapshots from its in-memory copy of each subscribed sport.
  *
  * Each instance subscribes to the channels itself, so it emits to local sockets only
@@ -93,7 +95,19 @@ export async function createRelay(httpServer: HttpServer, deps: RelayDeps): Prom
   const board = new BoardSummary((counts) => local.emit("sports:summary", counts));
   const { cache, delivery, slow } = createDelivery(deps, io, metrics);
   const secret = config.jwtSecret ? new TextEncoder().encode(config.jwtSecret) : null;
-  const ctx: ConnectionContext = { instanceId: config.instanceId, cache, delivery, slow, metrics, log, maxSubscriptions: config.maxSubscriptions, rate: config.rate, authenticate: (token) => authenticate(token, secret) };
+  const revocations = new Revocations(deps.redis, log.child({ part: "revocations" }));
+  const ctx: ConnectionContext = {
+    instanceId: config.instanceId,
+    cache,
+    delivery,
+    slow,
+    metrics,
+    log,
+    maxSubscriptions: config.maxSubscriptions,
+    rate: config.rate,
+    authenticate: (token) => authenticateUnrevoked(token, secret, revocations),
+    voids: (identity) => revocations.voids(identity),
+  };
   authenticateHandshakes(io, ctx);
   limitConnections(io, config.connections, metrics);
   io.on("connection", (socket) => {
@@ -104,10 +118,17 @@ export async function createRelay(httpServer: HttpServer, deps: RelayDeps): Prom
     const counts = board.current();
     if (counts) socket.emit("sports:summary", counts);
   });
-  await relayBus(deps, { local, feed, board, cache, delivery, slow, metrics });
-  watchBus(deps.subscriber, feed, cache, log, () => board.load(deps.redis));
+  await relayBus(deps, { io, local, feed, board, cache, delivery, slow, metrics, revocations });
+  watchBus(deps.subscriber, feed, cache, log, async () => {
+    await board.load(deps.redis);
+    await recheckIdentities(io, revocations).catch((error: unknown) => log.warn({ err: String(error) }, "could not re-read token revocations"));
+  });
   await board.load(deps.redis);
-  const timer = setInterval(() => feed.check(Date.now()), 1_000);
+  const timer = setInterval(() => {
+    const now = Date.now();
+    feed.check(now);
+    revocations.prune(now);
+  }, 1_000);
   const stopStats = pushStats(() => io.of("/").sockets.values(), slow, config.statsIntervalMs);
   return {
     io,
@@ -214,6 +235,7 @@ function limitConnections(io: RelayServer, config: RelayConfig["connections"], m
 }
 
 interface BusTargets {
+  io: RelayServer;
   local: LocalEmitter;
   feed: FeedStatusTracker;
   board: BoardSummary;
@@ -221,10 +243,11 @@ interface BusTargets {
   delivery: Delivery;
   slow: SlowConsumers;
   metrics: RelayMetrics;
+  revocations: Revocations;
 }
 
-/** Relays the five Redis channels to this instance's sockets, each to its rooms. */
-async function relayBus(deps: RelayDeps, { local, feed, board, cache, delivery, slow, metrics }: BusTargets): Promise<void> {
+/** Relays the six Redis channels to this instance's sockets, each to its rooms. */
+async function relayBus(deps: RelayDeps, { io, local, feed, board, cache, delivery, slow, metrics, revocations }: BusTargets): Promise<void> {
   const onSportsOdds = (message: SportsOddsMessage) => {
     const now = Date.now();
     if (message.type === "feed:status") return feed.heartbeat(message.status, now, message.heartbeatMs, message.source);
@@ -267,10 +290,46 @@ async function relayBus(deps: RelayDeps, { local, feed, board, cache, delivery, 
       },
       adminEvent: ({ v, type, ...event }) => local.to(ROOMS.admins).emit("admin:event", event),
       userUpdate: ({ v, type, ...update }) => local.to(ROOMS.user(update.userId)).emit("user:update", update),
+      revocation: ({ userId, before }) => {
+        revocations.note(userId, before);
+        dropRevoked(revocations, socketsIn(io, ROOMS.user(userId)));
+      },
     },
     deps.log.child({ part: "bus" }),
     metrics,
   );
+}
+
+/** A token checked against the relay's secret, then against its account's revocations (revocations.ts). */
+async function authenticateUnrevoked(token: unknown, secret: Uint8Array | null, revocations: Revocations): Promise<Identity> {
+  const identity = await authenticate(token, secret);
+  if (identity && (await revocations.revoked(identity))) throw new AuthError(REVOKED_MESSAGE);
+  return identity;
+}
+
+/** This instance's sockets in `room` (a copy: leaving rooms while walking them changes the set). */
+function socketsIn(io: RelayServer, room: string): RelaySocket[] {
+  const namespace = io.of("/");
+  const ids = [...(namespace.adapter.rooms.get(room) ?? [])];
+  return ids.flatMap((id) => namespace.sockets.get(id) ?? []);
+}
+
+/** Takes every socket whose token is now known to be revoked out of its private rooms, and tells it. */
+function dropRevoked(revocations: Revocations, sockets: Iterable<RelaySocket>): void {
+  for (const socket of sockets) {
+    const identity = socket.data.identity;
+    if (identity && revocations.voids(identity)) revoke(socket);
+  }
+}
+
+/**
+ * After the bus was lost, revocations may have been announced unheard: read those of every
+ * account a socket holds a token of from Redis, and drop the sockets whose tokens they void.
+ */
+async function recheckIdentities(io: RelayServer, revocations: Revocations): Promise<void> {
+  const sockets = [...io.of("/").sockets.values()].filter((socket) => socket.data.identity);
+  await revocations.reread(sockets.map((socket) => socket.data.identity?.sub ?? ""));
+  dropRevoked(revocations, sockets);
 }
 
 /** /health: this instance, and the cluster as the other instances answer (see cluster.ts). */
@@ -312,10 +371,10 @@ function originAllowed(req: IncomingMessage, allowed: string[]): boolean {
 }
 
 /**
- * While the bus is down the feed is stale; when it is back, held sports catch up from history and
- * the board summary is read again.
+ * While the bus is down the feed is stale; when it is back, held sports catch up from history, and
+ * `reread` reads again what may have been announced meanwhile (the board summary, revocations).
  */
-function watchBus(subscriber: Redis, feed: FeedStatusTracker, cache: SportCache, log: Logger, reloadSummary: () => Promise<void>): void {
+function watchBus(subscriber: Redis, feed: FeedStatusTracker, cache: SportCache, log: Logger, reread: () => Promise<void>): void {
   let lost = false;
   subscriber.on("close", () => {
     if (lost) return;
@@ -328,6 +387,6 @@ function watchBus(subscriber: Redis, feed: FeedStatusTracker, cache: SportCache,
     log.info("bus connection restored; catching up from history");
     feed.busRestored();
     cache.catchUpAll();
-    void reloadSummary();
+    void reread();
   });
 }

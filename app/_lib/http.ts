@@ -151,8 +151,9 @@ export async function readFields<T>(request: Request, schema: z.ZodType<T>, maxB
 }
 
 /**
- * The client's address for per-address limits: the last `X-Forwarded-For` entry, which the
- * nearest proxy (or Next.js itself, when there is none) wrote.
+ * The client's address for per-address limits. The web server (server.ts) sets `X-Forwarded-For`
+ * to exactly that address before Next.js sees the request: the socket's, or with WEB_TRUST_PROXY
+ * the entry the proxy appended (lib/client-address.ts). So the last entry is the one to read.
  */
 export function clientAddress(request: Request): string {
   const hops = (request.headers.get("x-forwarded-for") ?? "").split(",").map((hop) => hop.trim()).filter(Boolean);

@@ -1,17 +1,20 @@
 import type { Redis } from "ioredis";
-import { AttemptLimiter } from "../../lib/accounts/attempts";
-import { ChatRateLimiter } from "../../lib/chat/rate-limit";
+import { SignInGuard } from "../../lib/accounts/sign-in-guard";
 import { type Db, createDb } from "../../lib/db";
 import { env } from "../../lib/env";
+import { type Limits, limitsOf } from "../../lib/limits";
+import { RateLimiter } from "../../lib/rate-limit";
 import { createRedis } from "../../lib/redis";
 
 interface Services {
   db: Db;
   redis: Redis;
-  /** Failed sign-ins per account and per address (SIGNIN_* limits). */
-  signins: AttemptLimiter;
-  /** Chat posts per account (CHAT_RATE_* limits). */
-  chat: ChatRateLimiter;
+  /** Every sliding-window limit of the web app (lib/rate-limit.ts). */
+  limiter: RateLimiter;
+  /** The windows of each limited action, from the environment (lib/limits.ts). */
+  limits: Limits;
+  /** Failed sign-ins per account and address, per address, and per account (SIGNIN_* limits). */
+  signins: SignInGuard;
 }
 
 // One Prisma client and one Redis connection per web process, kept on globalThis because Next.js
@@ -28,10 +31,17 @@ function create(): Services {
   // Every web request reads Redis: while it is down, answer 503 within half a second, not
   // after the reconnect backoff (up to 2 s per retry).
   const redis = createRedis(config.REDIS_URL, { name: "web", maxRetriesPerRequest: 1, commandTimeoutMs: 500 });
+  const limiter = new RateLimiter(redis);
   return {
     db: createDb(config.DATABASE_URL, { poolSize: 5 }),
     redis,
-    signins: new AttemptLimiter(redis, { windowMs: config.SIGNIN_WINDOW_MS, perAccount: config.SIGNIN_MAX_FAILURES, perAddress: config.SIGNIN_MAX_FAILURES_PER_ADDRESS }),
-    chat: new ChatRateLimiter(redis, { max: config.CHAT_RATE_MAX, windowMs: config.CHAT_RATE_WINDOW_MS }),
+    limiter,
+    limits: limitsOf(config),
+    signins: new SignInGuard(redis, limiter, {
+      windowMs: config.SIGNIN_WINDOW_MS,
+      perAccountAddress: config.SIGNIN_MAX_FAILURES,
+      perAddress: config.SIGNIN_MAX_FAILURES_PER_ADDRESS,
+      perAccount: config.SIGNIN_MAX_FAILURES_PER_ACCOUNT,
+    }),
   };
 }

@@ -1,10 +1,11 @@
 import type { Db } from "../db";
-import type { AttemptLimiter } from "./attempts";
-import type { Credentials, SignUpRequest } from "./credentials";
+import { retryAfterSeconds } from "../rate-limit";
+import type { Credentials, PasswordChange, SignUpRequest } from "./credentials";
 import { defaultDisplayName } from "./display-name";
 import { balanceOf, post } from "./ledger";
 import { hashPassword, verifyPassword } from "./passwords";
-import { type Role, roleOf } from "./sessions";
+import { type Role, type SessionUser, revokeOtherSessions, roleOf } from "./sessions";
+import type { SignInGuard } from "./sign-in-guard";
 
 /** What the account routes answer with (never the password hash). */
 export interface AccountView {
@@ -23,8 +24,8 @@ export class AccountError extends Error {
   constructor(
     readonly code: AccountErrorCode,
     message: string,
-    /** For rate_limited: when to try again, s. */
-    readonly retryAfterSec?: number,
+    /** For rate_limited: when to try again, ms. */
+    readonly retryAfterMs?: number,
   ) {
     super(message);
   }
@@ -51,18 +52,38 @@ export async function signUp(db: Db, credentials: SignUpRequest, demoBalance: nu
 }
 
 /**
- * Checks email and password, within the limits on failed attempts per account and per client
- * address. Every refusal reads the same ("wrong email or password"), whether or not the account
- * exists.
+ * Checks email and password, within the limits on failed sign-ins (sign-in-guard.ts). Every
+ * refusal reads the same ("wrong email or password"), whether or not the account exists. A
+ * refused attempt is refused before the password is hashed.
  */
-export async function signIn(deps: { db: Db; limiter: AttemptLimiter }, credentials: Credentials, address: string): Promise<AccountView> {
-  const attempt = await deps.limiter.begin(credentials.email, address);
-  if (attempt.retryAfterMs > 0) throw new AccountError("rate_limited", "too many failed sign-ins; try again later", Math.ceil(attempt.retryAfterMs / 1000));
+export async function signIn(deps: { db: Db; guard: SignInGuard }, credentials: Credentials, address: string): Promise<AccountView> {
+  const attempt = await deps.guard.begin(credentials.email, address);
+  if (attempt.retryAfterMs > 0) throw new AccountError("rate_limited", `too many failed sign-ins; try again in ${retryAfterSeconds(attempt.retryAfterMs)} s`, attempt.retryAfterMs);
   const user = await deps.db.user.findUnique({ where: { email: credentials.email }, select: { id: true, email: true, role: true, passwordHash: true } });
   const matches = await verifyPassword(user?.passwordHash ?? null, credentials.password);
   if (!user || !matches) throw new AccountError("invalid_credentials", "wrong email or password"); // counted already, by begin
-  await deps.limiter.succeeded(credentials.email, address, attempt);
+  await deps.guard.succeeded(credentials.email, address, attempt);
   return accountOf(deps.db, { id: user.id, email: user.email, role: roleOf(user.role) });
+}
+
+/**
+ * Changes a signed-in account's password, given the current one, and ends the account's other
+ * sessions in the same transaction (a thief's copy of a cookie stops working with it). A wrong
+ * current password counts as a failed sign-in (sign-in-guard.ts), so a stolen session cannot
+ * guess its way to the password either. Returns how many other sessions were ended. The caller
+ * revokes the account's relay tokens once this has committed.
+ */
+export async function changePassword(deps: { db: Db; guard: SignInGuard }, user: SessionUser, change: PasswordChange, address: string): Promise<number> {
+  const attempt = await deps.guard.begin(user.email, address);
+  if (attempt.retryAfterMs > 0) throw new AccountError("rate_limited", `too many wrong passwords; try again in ${retryAfterSeconds(attempt.retryAfterMs)} s`, attempt.retryAfterMs);
+  const row = await deps.db.user.findUnique({ where: { id: user.id }, select: { passwordHash: true } });
+  if (!(await verifyPassword(row?.passwordHash ?? null, change.currentPassword))) throw new AccountError("invalid_credentials", "the current password is wrong");
+  await deps.guard.succeeded(user.email, address, attempt);
+  const passwordHash = await hashPassword(change.newPassword);
+  return deps.db.$transaction(async (tx) => {
+    await tx.user.update({ where: { id: user.id }, data: { passwordHash }, select: { id: true } });
+    return revokeOtherSessions(tx, user.id, user.sessionId);
+  });
 }
 
 /** The account as the routes show it: who it is (as sign-in or the session read it) and its balance now. */

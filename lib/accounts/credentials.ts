@@ -11,3 +11,12 @@ export type Credentials = z.infer<typeof Credentials>;
 /** What sign-up accepts: the credentials and, optionally, the name chat shows (display-name.ts). */
 export const SignUpRequest = Credentials.extend({ name: PublicDisplayName.optional() });
 export type SignUpRequest = z.infer<typeof SignUpRequest>;
+
+/** What a password change accepts: the current password (proof it is the owner) and a new one. */
+export const PasswordChange = z
+  .strictObject({
+    currentPassword: z.string().min(1, "must not be empty").max(200, "must be at most 200 characters"),
+    newPassword: Credentials.shape.password,
+  })
+  .refine((change) => change.newPassword !== change.currentPassword, { message: "must differ from the current password", path: ["newPassword"] });
+export type PasswordChange = z.infer<typeof PasswordChange>;

@@ -1,3 +1,4 @@
+import unhomoglyph from "unhomoglyph";
 import { z } from "zod";
 
 /** The most characters (code points) a display name may have. */
@@ -29,18 +30,42 @@ export function defaultDisplayName(email: string): string {
   return local && !isReserved(local) ? local : "bettor";
 }
 
-/** Words a bettor's name may not pose as (alone, or with digits): staff speak with these names in chat. */
-const RESERVED = /^(admin|administrator|moderator|mod|support|staff|official|liveodds|system)\d*$/;
+/** Words a bettor's name may not pose as (alone, or with digits after): staff speak with these names in chat. */
+const RESERVED = ["admin", "administrator", "moderator", "mod", "support", "staff", "official", "liveodds", "system"];
 
 /**
  * A name a bettor may choose at sign-up: a DisplayName that does not pose as staff ("Admin",
- * "Support team", "m.o.d"); the demo admin account is named by the server, not through this.
+ * "Support team", "m.o.d", "Аdmin" with a Cyrillic А); the demo admin account is named by the
+ * server, not through this.
  */
 export const PublicDisplayName = DisplayName.refine((name) => !isReserved(name), "is reserved for staff");
 
-/** Whether any word of the name, or the name with its separators dropped ("a.d.m.i.n"), is a staff word. */
+/**
+ * Text as it looks, not as it is spelled: the Unicode confusables skeleton (UTS #39, with the
+ * `unhomoglyph` package's copy of Unicode's confusables.txt) after compatibility folding (NFKC:
+ * full-width and mathematical letters), with accents and other marks dropped. Two strings that look alike fold to the same
+ * text; the result is for comparing, never for showing ("m" folds to "rn").
+ * @example fold("Аdmin") === fold("Admin") // Cyrillic А
+ */
+export function fold(text: string): string {
+  // UTS #39 maps decomposed text (NFD), so "ö" is "o" plus a mark, never a look-alike of its own.
+  const skeleton = unhomoglyph(text.normalize("NFKC").normalize("NFD")).normalize("NFD");
+  return skeleton.replace(/\p{M}/gu, "").normalize("NFC");
+}
+
+/**
+ * Each reserved word folded as it is written in lower case, in upper case and capitalised: a
+ * confusable is confusable with the word as written (an "l" passes for an "I" only among capitals).
+ */
+const RESERVED_FORMS = new Set(RESERVED.flatMap((word) => [word, word.toUpperCase(), word[0]?.toUpperCase() + word.slice(1)].map(fold)));
+
+/**
+ * Whether any word of the name, or the name with its separators dropped ("a.d.m.i.n"), poses as a
+ * staff word, after trailing digits are cut ("mod_1", "admin2") and look-alikes are folded: both
+ * as typed, and lower-cased first (so "ΑDMIN" and "аdmin" are caught however they mix cases).
+ */
 function isReserved(name: string): boolean {
-  const lower = name.toLowerCase();
-  const words = lower.split(/[^\p{L}\p{N}]+/u);
-  return [lower.replace(/[^\p{L}\p{N}]/gu, ""), ...words].some((word) => RESERVED.test(word));
+  const words = name.split(/[^\p{L}\p{N}\p{M}]+/u);
+  const candidates = [name.replace(/[^\p{L}\p{N}\p{M}]/gu, ""), ...words].map((word) => word.replace(/\p{Nd}+$/u, "")).filter(Boolean);
+  return candidates.some((word) => RESERVED_FORMS.has(fold(word)) || RESERVED_FORMS.has(fold(fold(word.toLowerCase()).toLowerCase())));
 }

@@ -1,7 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { sealData, unsealData } from "iron-session";
 import { z } from "zod";
-import type { Db } from "../db";
+import type { Db, Tx } from "../db";
 
 /**
  * Cookie sessions. The cookie holds only a session id, sealed (encrypted and signed) by
@@ -50,10 +50,22 @@ export async function readSession(db: Db, cookie: string | undefined, secret: st
   return { id, email, role: roleOf(role), sessionId };
 }
 
-/** Ends the session of a cookie (idempotent). */
-export async function revokeSession(db: Db, cookie: string | undefined, secret: string): Promise<void> {
+/**
+ * Ends the session of a cookie (idempotent). Returns the account it belonged to, whose relay
+ * tokens are then revoked (revocation.ts), or null when the cookie named no session.
+ */
+export async function revokeSession(db: Db, cookie: string | undefined, secret: string): Promise<string | null> {
   const sessionId = await sessionIdOf(cookie, secret);
-  if (sessionId) await db.session.updateMany({ where: { id: sessionId, revokedAt: null }, data: { revokedAt: new Date() } });
+  if (!sessionId) return null;
+  const row = await db.session.findUnique({ where: { id: sessionId }, select: { userId: true } });
+  await db.session.updateMany({ where: { id: sessionId, revokedAt: null }, data: { revokedAt: new Date() } });
+  return row?.userId ?? null;
+}
+
+/** Ends every other session of an account (after its password changed); returns how many. */
+export async function revokeOtherSessions(db: Db | Tx, userId: string, keep: string): Promise<number> {
+  const { count } = await db.session.updateMany({ where: { userId, id: { not: keep }, revokedAt: null }, data: { revokedAt: new Date() } });
+  return count;
 }
 
 async function sessionIdOf(cookie: string | undefined, secret: string): Promise<string | null> {

@@ -257,7 +257,8 @@ export class LiveConnection {
       if (update.success) this.options.account?.apply(update.data);
     });
     socket.on("error", (error: ErrorPayload) => {
-      if (error.code === "token_expired") {
+      // Out of the private rooms either way; a fresh token brings them back (unless signed out).
+      if (error.code === "token_expired" || error.code === "token_revoked") {
         this.update({ personal: false });
         this.options.onTokenExpired?.();
       }

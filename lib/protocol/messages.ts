@@ -35,6 +35,7 @@ export const ERROR_CODES = [
   "rate_limited",
   "unauthorized",
   "token_expired",
+  "token_revoked",
   "too_many_connections",
   "unavailable",
   "slow_consumer",

@@ -10,6 +10,8 @@ export const CHANNELS = {
   chatMessages: "chat-messages",
   adminEvents: "admin-events",
   userUpdates: "user-updates",
+  /** `tokens:revoked` (lib/protocol/auth.ts): an account's relay tokens are void from now on. */
+  revocations: "relay-revocations",
 } as const;
 
 export type Channel = (typeof CHANNELS)[keyof typeof CHANNELS];
@@ -52,6 +54,11 @@ export const KEYS = {
   producerLeader: (producer: string) => `producer:${producer}:leader`,
   /** String: the publishing leader's TrustRecord JSON (lib/protocol/trust.ts), rewritten every control step with a short expiry. */
   oddsTrust: "odds:trust",
+  /**
+   * String: ms (Redis's clock) up to which every relay token of this account is void (sign-out,
+   * password or role change); expires after RELAY_REVOCATION_TTL_MS, when no such token is left.
+   */
+  relayRevocation: (userId: string) => `relay-revoked:${userId}`,
   /** Pub/sub channel telling publisher processes that the desired state (in Postgres) changed. */
   publisherControl: "publisher:control",
 } as const;

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { type FullStack, startFullStack } from "../support/full-stack";
 import { WebUser } from "../support/web-user";
 
-/** Sign-up, sign-in, sign-out, sessions and relay tokens over real HTTP on `next start`. */
+/** Sign-up, sign-in, sign-out, sessions and relay tokens over real HTTP on the web app (server.ts). */
 describe("accounts", () => {
   let stack: FullStack;
   const user = () => new WebUser(stack.web.url);

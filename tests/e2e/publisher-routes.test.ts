@@ -7,7 +7,7 @@ import { type TestClient, connectClient } from "../support/client";
 import { type FullStack, startFullStack, until } from "../support/full-stack";
 import { TEST_ADMIN_TOKEN } from "../support/stack";
 
-/** POST/DELETE/GET /api/sports/ws-publisher and GET /api/sports over real HTTP on `next start`. */
+/** POST/DELETE/GET /api/sports/ws-publisher and GET /api/sports over real HTTP on the web app (server.ts). */
 describe("publisher control routes", () => {
   let stack: FullStack;
   let redis: Redis;

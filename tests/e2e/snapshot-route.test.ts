@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { type EventOdds, KEYS, type OddsDelta, applyChanges } from "../../lib/protocol";
 import { type FullStack, startFullStack, until } from "../support/full-stack";
 
-/** GET /api/sports/snapshot[?since=] over real HTTP on next start. */
+/** GET /api/sports/snapshot[?since=] over real HTTP on the web app (server.ts). */
 describe("GET /api/sports/snapshot", () => {
   let stack: FullStack;
   let redis: Redis;

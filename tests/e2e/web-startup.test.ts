@@ -1,18 +1,18 @@
-import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { freePort } from "../../scripts/services/ports";
-import { ROOT, spawnProcess } from "../support/processes";
+import { spawnTs } from "../support/processes";
 import { startRedisServer } from "../support/services";
 import { TEST_DIST_DIR } from "../support/web";
 
-/** `next start` with Postgres unreachable: one line naming the variable and address, exit 1. */
+/** The web app (server.ts) with Postgres unreachable: one line naming the variable and address, exit 1. */
 describe("web startup", () => {
   it("exits with one clear line when Postgres is unreachable", async () => {
     const redis = await startRedisServer();
     try {
       const dbPort = await freePort();
-      const proc = spawnProcess("web", process.execPath, [path.join(ROOT, "node_modules", "next", "dist", "bin", "next"), "start", "-p", String(await freePort())], {
+      const proc = spawnTs("web", "server.ts", {
         NEXT_DIST_DIR: TEST_DIST_DIR,
+        PORT: String(await freePort()),
         DATABASE_URL: `postgresql://postgres@127.0.0.1:${dbPort}/x`,
         REDIS_URL: redis.url,
       });

@@ -301,7 +301,7 @@ function getFresh(url: string): Promise<{ status: number; body: string }> {
 }
 
 async function token(sub: string, role: "user" | "admin"): Promise<string> {
-  return (await signRelayToken({ sub, role }, TEST_JWT_SECRET)).token;
+  return (await signRelayToken({ sub, role }, TEST_JWT_SECRET, Date.now())).token;
 }
 
 function fixture(id: string, sport: string): EventOdds {

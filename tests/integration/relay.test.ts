@@ -282,9 +282,9 @@ describe("relay", () => {
   }
 });
 
-/** A relay token; `ttlSec` null leaves out `exp`. */
+/** A relay token issued now; `ttlSec` null leaves out `exp`. */
 function token(sub: string, role: "user" | "admin", secret = TEST_JWT_SECRET, ttlSec: number | null = 300): Promise<string> {
-  const jwt = new SignJWT({ role }).setProtectedHeader({ alg: "HS256" }).setSubject(sub).setIssuer(RELAY_TOKEN_ISSUER).setAudience(RELAY_TOKEN_AUDIENCE);
+  const jwt = new SignJWT({ role, iatMs: Date.now() }).setProtectedHeader({ alg: "HS256" }).setSubject(sub).setIssuer(RELAY_TOKEN_ISSUER).setAudience(RELAY_TOKEN_AUDIENCE);
   if (ttlSec !== null) jwt.setExpirationTime(Math.floor(Date.now() / 1000) + ttlSec);
   return jwt.sign(new TextEncoder().encode(secret));
 }

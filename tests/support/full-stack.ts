@@ -23,7 +23,7 @@ export interface FullStackOptions {
 }
 
 /**
- * Seeded Postgres database (see `options`), Redis, relay, one publisher and `next start`, wired as
+ * Seeded Postgres database (see `options`), Redis, relay, one publisher and the web app (server.ts), wired as
  * in production.
  */
 export async function startFullStack(pgServerUrl: string, label: string, extraEnv: Record<string, string> = {}, options: FullStackOptions = {}): Promise<FullStack> {

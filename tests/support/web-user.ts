@@ -11,6 +11,8 @@ export class WebUser {
     private readonly baseUrl: string,
     readonly email = `${randomUUID()}@bettor.test`,
     readonly password = "a good long password",
+    /** How requests go out: `fetchFrom(address)` (fetch-from.ts) to come from another client address. */
+    private readonly send: typeof fetch = fetch,
   ) {}
 
   async signUp(): Promise<Response> {
@@ -42,7 +44,7 @@ export class WebUser {
   private async request(path: string, init: RequestInit): Promise<Response> {
     const headers = new Headers(init.headers);
     if (this.cookie) headers.set("cookie", this.cookie);
-    const response = await fetch(`${this.baseUrl}${path}`, { ...init, headers });
+    const response = await this.send(`${this.baseUrl}${path}`, { ...init, headers });
     for (const line of response.headers.getSetCookie()) {
       const [pair] = line.split(";");
       if (!pair) continue;

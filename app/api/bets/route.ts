@@ -6,6 +6,7 @@ import { BetRequest, IdempotencyKey, stakeProblem } from "../../../lib/bets/requ
 import { listBets } from "../../../lib/bets/views";
 import { env } from "../../../lib/env";
 import { apiError, json, readFields, unavailable } from "../../_lib/http";
+import { limit } from "../../_lib/limits";
 import { services } from "../../_lib/services";
 import { requireUser } from "../../_lib/session";
 
@@ -20,6 +21,8 @@ export const dynamic = "force-dynamic";
 export async function POST(request: Request): Promise<Response> {
   const signedIn = await requireUser(request);
   if ("response" in signedIn) return signedIn.response;
+  const limited = await limit(request, "bets", signedIn.user.id);
+  if (limited) return limited;
   const key = IdempotencyKey.safeParse(request.headers.get("idempotency-key"));
   if (!key.success) return apiError(400, "idempotency_key_required", `send an Idempotency-Key header: ${key.error.issues[0]?.message ?? "one per bet"}`);
   const body = await readFields(request, BetRequest, 2_048);

@@ -1,7 +1,10 @@
 import { signRelayToken } from "../../../../lib/accounts/relay-token";
+import { redisNow } from "../../../../lib/accounts/revocation";
 import { env } from "../../../../lib/env";
 import { RelayTokenClaims } from "../../../../lib/protocol";
 import { apiError, json, readJsonBody, refuseCrossSite, requireAdminToken, unavailable } from "../../../_lib/http";
+import { limit } from "../../../_lib/limits";
+import { services } from "../../../_lib/services";
 import { currentUser } from "../../../_lib/session";
 
 export const dynamic = "force-dynamic";
@@ -9,6 +12,7 @@ export const dynamic = "force-dynamic";
 /**
  * POST /api/auth/relay-token → `{ token, expiresAt }`, a relay token that lives 5 minutes at most.
  * - Signed in: a token for your own account (role `user`, or `admin` for admin accounts); no body.
+ *   Limited per account and per client address (RELAY_TOKEN_RATE_*): 429 with Retry-After.
  * - With `Authorization: Bearer <ADMIN_TOKEN>`: a token for any `{ sub, role }` (tools, tests).
  * The page asks again before its token runs out and hands the new one to its open socket.
  */
@@ -20,14 +24,20 @@ export async function POST(request: Request): Promise<Response> {
     if (denied) return denied;
     const claims = await readJsonBody(request, RelayTokenClaims, '{ "sub": "user-1", "role": "user" }', 1_024);
     if (!claims.ok) return claims.response;
-    return json(await signRelayToken(claims.value, secret));
+    try {
+      return json(await signRelayToken(claims.value, secret, await redisNow(services().redis)));
+    } catch (error) {
+      return unavailable(error, "Redis");
+    }
   }
   const crossSite = refuseCrossSite(request);
   if (crossSite) return crossSite;
   try {
     const user = await currentUser();
     if (!user) return apiError(401, "unauthorized", "sign in first");
-    return json(await signRelayToken({ sub: user.id, role: user.role }, secret));
+    const limited = await limit(request, "relayToken", user.id);
+    if (limited) return limited;
+    return json(await signRelayToken({ sub: user.id, role: user.role }, secret, await redisNow(services().redis)));
   } catch (error) {
     return unavailable(error, "Postgres");
   }

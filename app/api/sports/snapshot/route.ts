@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { KEYS, SportKey, isReplayable, readHistory, readSnapshot } from "../../../../lib/protocol";
 import { apiError, json, unavailable } from "../../../_lib/http";
+import { limit } from "../../../_lib/limits";
 import { services } from "../../../_lib/services";
 
 export const dynamic = "force-dynamic";
@@ -14,7 +15,8 @@ const Query = z.object({
  * GET /api/sports/snapshot?sport=KEY            → { sport, seq, ts, events }
  * GET /api/sports/snapshot?sport=KEY&since=SEQ  → { sport, seq, deltas: [...] }  every delta after SEQ, in order
  *                                               → { resync: true, snapshot }    when history no longer reaches back
- * Always `Cache-Control: no-store`. docs/protocol.md, "HTTP".
+ * Always `Cache-Control: no-store`. docs/protocol.md, "HTTP". `since` reads are limited per client
+ * address (REPLAY_RATE_*): 429 `rate_limited` with Retry-After.
  */
 export async function GET(request: Request): Promise<Response> {
   const params = Object.fromEntries(new URL(request.url).searchParams);
@@ -24,6 +26,11 @@ export async function GET(request: Request): Promise<Response> {
     return apiError(400, "invalid_request", `${issue?.path.join(".") || "query"}: ${issue?.message ?? "invalid"} (use ?sport=KEY&since=SEQ)`);
   }
   const { sport, since } = query.data;
+  if (since !== undefined) {
+    // The replay read walks the sport's history: limited per address (it needs no account).
+    const limited = await limit(request, "replay");
+    if (limited) return limited;
+  }
   try {
     const { redis } = services();
     if ((await redis.sismember(KEYS.sports, sport)) !== 1) return apiError(404, "unknown_sport", `unknown sport: ${sport}`);

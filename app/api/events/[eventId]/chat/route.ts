@@ -1,7 +1,9 @@
 import { postMessage } from "../../../../../lib/chat/posting";
 import { recentMessages } from "../../../../../lib/chat/store";
 import { ChatPost } from "../../../../../lib/chat/text";
-import { apiError, json, readFields, unavailable, unknownId } from "../../../../_lib/http";
+import { retryAfterSeconds } from "../../../../../lib/rate-limit";
+import { apiError, clientAddress, json, readFields, unavailable, unknownId } from "../../../../_lib/http";
+import { tooMany } from "../../../../_lib/limits";
 import { services } from "../../../../_lib/services";
 import { requireUser } from "../../../../_lib/session";
 
@@ -36,13 +38,12 @@ export async function POST(request: Request, { params }: Params): Promise<Respon
   if (!body.ok) return body.response;
   const unknown = unknownId(eventId, "event");
   if (unknown) return unknown;
-  const { db, redis, chat } = services();
+  const { db, redis, limiter, limits } = services();
   try {
-    const posted = await postMessage({ db, redis, limiter: chat }, { eventId, userId: signedIn.user.id, text: body.value.text });
+    const posted = await postMessage({ db, redis, limiter, limits: limits.chat }, { eventId, userId: signedIn.user.id, text: body.value.text, address: clientAddress(request) });
     if (posted.ok) return json(posted.message, 201);
     if (posted.reason === "no_event") return apiError(404, "not_found", "no such event");
-    const seconds = Math.ceil(posted.retryAfterMs / 1000);
-    return apiError(429, "rate_limited", `you are sending messages too fast; try again in ${seconds} s`, { "retry-after": String(seconds) }, { retryAfterMs: posted.retryAfterMs });
+    return tooMany(`you are sending messages too fast; try again in ${retryAfterSeconds(posted.retryAfterMs)} s`, posted.retryAfterMs);
   } catch (error) {
     return unavailable(error, "Redis", "the message was not sent; try again shortly");
   }

@@ -1,0 +1,33 @@
+import { type IncomingMessage, type ServerResponse, createServer } from "node:http";
+import next from "next";
+import { settleForwarded } from "./lib/client-address";
+import { env } from "./lib/env";
+import { createLogger } from "./lib/log";
+import { onShutdown, runMain } from "./lib/process";
+
+/**
+ * The `web` app: Next.js's own request handler behind a plain HTTP server, so that every request
+ * reaches the routes with `X-Forwarded-For` set to its client's address (lib/client-address.ts),
+ * never to one the client chose. `next start` cannot do this: it keeps a client's header as
+ * sent. With WEB_TRUST_PROXY the last entry (the proxy's) is kept instead of the socket.
+ */
+runMain(async () => {
+  const config = env();
+  const log = createLogger("web");
+  const app = next({ dev: false, dir: import.meta.dirname, hostname: config.HOST, port: config.PORT });
+  await app.prepare();
+  const handle = app.getRequestHandler();
+  const server = createServer((req: IncomingMessage, res: ServerResponse) => {
+    settleForwarded(req.headers, req.socket.remoteAddress, config.WEB_TRUST_PROXY);
+    void handle(req, res);
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(config.PORT, config.HOST, resolve);
+  });
+  log.info({ port: config.PORT, host: config.HOST, trustProxy: config.WEB_TRUST_PROXY }, "web listening");
+  onShutdown(log, async () => {
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+    await app.close();
+  });
+});
