@@ -3,7 +3,7 @@ import { z } from "zod";
 import type { Db } from "../db";
 import { KEYS } from "../protocol";
 import type { PublisherHealth, PublisherStatusBody } from "../protocol/admin-overview";
-import { leaderInstance } from "./leader";
+import { leaderInstance } from "../lease";
 
 /**
  * Start/stop/status of the publisher. An admin's decision is recorded in Postgres (durable, like
