@@ -26,7 +26,8 @@ describe("odds source: The Odds API (against the fake)", () => {
   beforeAll(async () => {
     // No drift: prices and scores move only when a test moves them.
     fake = await startFakeOddsApi({ seed: 11, monthlyCredits: 10_000_000, driftMs: 1_000_000_000 });
-    stack = await startFullStack(inject("pgServerUrl"), "odds_source", {}, { seed: false });
+    // The publisher and the web app expect the poller: its beats decide which sports are live.
+    stack = await startFullStack(inject("pgServerUrl"), "odds_source", { ODDS_SOURCE: "the-odds-api" }, { seed: false });
     redis = new Redis(stack.redis.url);
     feed = await startFeed(stack.dbUrl, stack.redis.url, {
       ODDS_SOURCE: "the-odds-api",
@@ -37,7 +38,6 @@ describe("odds source: The Odds API (against the fake)", () => {
       ODDS_API_MIN_INTERVAL_MS: "1000",
       ODDS_API_BREAKER_FAILURES: "2",
       ODDS_API_BREAKER_COOLDOWN_MS: "1500",
-      ODDS_SOURCE_SUSPEND_AFTER_MS: "1000",
     });
   });
   beforeEach(() => logsOnFailure(onTestFailed, () => [feed, stack?.publisher], 400));
@@ -114,6 +114,8 @@ describe("odds source: The Odds API (against the fake)", () => {
     await until(async () => (await stored()) === target, 15_000, "the price written from the next good answer");
   });
 
+  // In-play markets stop once the poller no longer vouches for the sport (its last good poll, plus
+  // the interval, plus the 5 s grace): the publisher's bet stop. A good poll reopens them.
   it("a failing source: clients see stale with the reason, admins hear the breaker, in-play markets stop; recovery reopens them", async () => {
     const event = await eventOnBoard(true);
     const socket = await watcher();
