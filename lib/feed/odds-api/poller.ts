@@ -67,6 +67,8 @@ export class OddsApiPoller implements Production {
   private fence: Fence = NO_FENCE;
   /** Bumped by every start and stop, so a loop of an earlier run never reschedules itself. */
   private generation = 0;
+  /** Between start and stop: once stopped (lease lost), the step in flight makes no further call. */
+  private producing = false;
   private readonly lastScores = new Map<string, number>();
   private usage: (Usage & { at: number }) | null = null;
   private sports: string[] = [];
@@ -96,6 +98,7 @@ export class OddsApiPoller implements Production {
   /** Starts the loop under `fence` (every write checks the producer's term): one step a second, never two at once. */
   async start(fence: Fence = NO_FENCE): Promise<void> {
     this.fence = fence;
+    this.producing = true;
     const generation = ++this.generation;
     const loop = () => {
       this.running = this.step().catch((error: unknown) => this.failed(error));
@@ -107,6 +110,7 @@ export class OddsApiPoller implements Production {
   }
 
   async stop(): Promise<void> {
+    this.producing = false;
     this.generation += 1;
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
@@ -224,8 +228,12 @@ export class OddsApiPoller implements Production {
     if (suspended) this.deps.log.info({ sport, events: scoreChanged.length, markets: suspended }, "score changed: markets suspended until fresh prices arrive");
   }
 
-  /** Runs one API call; a failure is counted, recorded in the health and answered with null. */
+  /**
+   * Runs one API call; a failure is counted, recorded in the health and answered with null. After
+   * stop none is made: a poller that lost its lease must not spend its successor's credits.
+   */
   private async call<T>(work: () => Promise<T>): Promise<T | null> {
+    if (!this.producing) return null;
     this.counts.calls += 1;
     try {
       const result = await work();
