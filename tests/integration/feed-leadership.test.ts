@@ -96,4 +96,22 @@ describe("feed processes elect one poller", () => {
     await until(async () => Object.keys((await beatOf(redis, "the-odds-api", b))?.sports ?? {}).length === SPORTS.length, 30_000, "feed b vouching for its sports");
     expect(b.output()).toMatch(/took the producer's lease: producing/);
   });
+
+  it("a clean shutdown hands the lease over at once: with a one-minute lease, a standby that has it within 30 s can only have it because it was released", async () => {
+    const long = { ...feedEnv(), FEED_LEADER_TTL_MS: "60000" };
+    const [, b] = feeds as [Proc, Proc];
+    const c = await startFeed(dbUrl, redisService.url, long, "feed c");
+    feeds.push(c);
+    await until(async () => (await beatOf(redis, "the-odds-api", c))?.role === "standby", 30_000, "feed c standing by");
+    await b.stop();
+    await until(async () => (await beatOf(redis, "the-odds-api", c))?.role === "active", 30_000, "feed c active");
+    // Feed c now holds a one-minute lease; feed d takes over from it within the 30 s waited only if c gives it up.
+    const d = await startFeed(dbUrl, redisService.url, long, "feed d");
+    feeds.push(d);
+    await until(async () => (await beatOf(redis, "the-odds-api", d))?.role === "standby", 30_000, "feed d standing by");
+    expect(await c.stop()).toBe(0);
+    expect((await beatOf(redis, "the-odds-api", c))?.role).toBe("standby"); // its last beat, on the way out
+    await until(async () => (await beatOf(redis, "the-odds-api", d))?.role === "active", 30_000, "feed d active");
+    expect((await db.producerTerm.findUniqueOrThrow({ where: { producer: "the-odds-api" } })).holder).toBe(feedInstanceId(d));
+  });
 });
