@@ -43,6 +43,8 @@ export class Simulator implements Production {
   private stepping: Promise<void> | null = null;
   private failing = false;
   private lastProducedAt: number | null = null;
+  /** Between start and stop: once stopped (lease lost), the step in flight writes nothing more. */
+  private producing = false;
 
   constructor(
     private readonly db: Db,
@@ -52,9 +54,13 @@ export class Simulator implements Production {
     private readonly hooks: ProducerHooks = { mayReopen: () => true, fenced: () => {} },
   ) {}
 
-  /** Starts simulating under `fence`: loads the board, then re-quotes and reopens what the feed suspended, then steps every 100 ms. */
+  /**
+   * Starts simulating under `fence`: loads the board and steps every 100 ms; within a second (once
+   * its beat as the active producer has landed) it re-quotes and reopens what the feed suspended.
+   */
   async start(fence: Fence = NO_FENCE): Promise<void> {
     this.fence = fence;
+    this.producing = true;
     this.refreshedAt = 0;
     this.recoveredAt = 0;
     this.timer = setInterval(() => void this.step(), STEP_MS);
@@ -62,6 +68,7 @@ export class Simulator implements Production {
   }
 
   async stop(): Promise<void> {
+    this.producing = false;
     if (this.timer) clearInterval(this.timer);
     this.timer = null;
     await this.stepping;
@@ -88,12 +95,12 @@ export class Simulator implements Production {
   private async stepOnce(): Promise<void> {
     try {
       if (Date.now() - this.refreshedAt > REFRESH_MS) await this.refresh();
-      if (Date.now() - this.recoveredAt >= RECOVER_EVERY_MS) await this.recover();
+      if (this.producing && Date.now() - this.recoveredAt >= RECOVER_EVERY_MS) await this.recover();
       const seconds = STEP_MS / 1000;
-      for (let n = this.due("prices", this.config.priceUpdatesPerSec * seconds); n > 0; n -= 1) await this.movePrice();
-      for (let n = this.due("bets", this.config.betsPerSec * seconds); n > 0; n -= 1) await this.placeBet();
+      for (let n = this.due("prices", this.config.priceUpdatesPerSec * seconds); n > 0 && this.producing; n -= 1) await this.movePrice();
+      for (let n = this.due("bets", this.config.betsPerSec * seconds); n > 0 && this.producing; n -= 1) await this.placeBet();
       const liveEvents = new Set(this.markets.filter((m) => m.live).map((m) => m.eventId)).size;
-      for (let n = this.due("scores", (liveEvents * seconds) / this.config.scoreEverySec); n > 0; n -= 1) await this.score();
+      for (let n = this.due("scores", (liveEvents * seconds) / this.config.scoreEverySec); n > 0 && this.producing; n -= 1) await this.score();
       if (this.failing) this.log.info("database reachable again; simulating");
       this.failing = false;
     } catch (error) {
