@@ -1,5 +1,5 @@
 import { Redis } from "ioredis";
-import { afterAll, beforeAll, beforeEach, describe, expect, inject, it, onTestFailed } from "vitest";
+import { afterAll, beforeAll, beforeEach, describe, expect, inject, it, onTestFailed, onTestFinished } from "vitest";
 import { signRelayToken } from "../../lib/accounts/relay-token";
 import { type FakeOddsApi, startFakeOddsApi } from "../../lib/feed/odds-api/fake/server";
 import { KEYS, type OddsSnapshot, type SourceReport, readSourceReport } from "../../lib/protocol";
@@ -117,6 +117,7 @@ describe("odds source: The Odds API (against the fake)", () => {
   // In-play markets stop once the poller no longer vouches for the sport (its last good poll, plus
   // the interval, plus the 5 s grace): the publisher's bet stop. A good poll reopens them.
   it("a failing source: clients see stale with the reason, admins hear the breaker, in-play markets stop; recovery reopens them", async () => {
+    onTestFinished(() => fake.control.fault({ mode: "none" })); // a failure here must not fail the source for the tests after it
     const event = await eventOnBoard(true);
     const socket = await watcher();
     const admin = await watcher((await signRelayToken({ sub: "admin-1", role: "admin" }, TEST_JWT_SECRET)).token);
