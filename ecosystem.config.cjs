@@ -5,10 +5,12 @@
 //              client address (X-Forwarded-For) from the socket, or from a trusted proxy (WEB_TRUST_PROXY)
 //   ws-server  the Socket.IO relay (vps/server.ts); RELAY_INSTANCES > 1 runs it in cluster mode
 //   publisher  a publisher candidate (one leader writes; extra instances are hot standbys)
-//   feed       the odds source (ODDS_SOURCE): the built-in simulator, or The Odds API poller. With the
-//              simulator, the process itself reads SIMULATOR_ENABLED
-//              through the one flag parser (lib/env-parse.ts); when it is off, it says so and
-//              exits 0, and PM2 leaves it stopped (stop_exit_codes) instead of restarting it.
+//   feed       the odds source (ODDS_SOURCE): the built-in simulator, or The Odds API poller.
+//              FEED_INSTANCES > 1 runs standbys: the one holding the producer's lease produces
+//              (docs/odds-source.md, "One poller"). With the simulator, the process itself reads
+//              SIMULATOR_ENABLED through the one flag parser (lib/env-parse.ts); when it is off,
+//              it says so and exits 0, and PM2 leaves it stopped (stop_exit_codes) instead of
+//              restarting it.
 
 // TypeScript apps run through tsx, started by a small launcher (PM2 itself would try ts-node).
 const ts = (app) => ({ script: "scripts/pm2-ts.mjs", args: app, interpreter: "node", interpreter_args: "--import tsx" });
@@ -28,7 +30,8 @@ const server = pass([
   "HOUSE_MARGIN", "POOL_LIQUIDITY", "MARGIN_METHOD",
   "SIMULATOR_ENABLED", "SIMULATOR_PRICE_UPDATES_PER_SEC", "SIMULATOR_BETS_PER_SEC",
   "ODDS_SOURCE", "ODDS_API_KEY", "ODDS_API_BASE_URL", "ODDS_API_SPORTS", "ODDS_API_REGIONS", "ODDS_API_MARKETS",
-  "ODDS_API_MONTHLY_CREDITS", "ODDS_API_MIN_INTERVAL_MS", "ODDS_API_BREAKER_FAILURES", "ODDS_API_BREAKER_COOLDOWN_MS", "ODDS_BOOK_MAX_AGE_MS", "ODDS_SOURCE_SUSPEND_AFTER_MS",
+  "ODDS_API_MONTHLY_CREDITS", "ODDS_API_MIN_INTERVAL_MS", "ODDS_API_BREAKER_FAILURES", "ODDS_API_BREAKER_COOLDOWN_MS", "ODDS_BOOK_MAX_AGE_MS",
+  "FEED_LEADER_TTL_MS",
   "CHAT_RATE_MAX", "CHAT_RATE_WINDOW_MS",
   "SESSION_SECRET", "DEMO_BALANCE", "SIGNIN_MAX_FAILURES", "SIGNIN_MAX_FAILURES_PER_ADDRESS", "SIGNIN_WINDOW_MS",
   // Limits per account and per client address (docs/bets.md "Limits"), and whose address to believe.
@@ -81,6 +84,15 @@ module.exports = {
       env: { ...shared, ...server, NODE_ENV: "production" },
       ...common,
     },
-    { name: "feed", ...ts("lib/feed/main.ts"), env: { ...shared, ...server, NODE_ENV: "production" }, ...common, stop_exit_codes: [0] },
+    {
+      // Any number of feed processes: one produces, the others stand by (fork mode: each its own process).
+      name: "feed",
+      ...ts("lib/feed/main.ts"),
+      instances: whole("FEED_INSTANCES", 1, 16),
+      exec_mode: "fork",
+      env: { ...shared, ...server, NODE_ENV: "production" },
+      ...common,
+      stop_exit_codes: [0],
+    },
   ],
 };

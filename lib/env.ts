@@ -167,8 +167,9 @@ export const envSchema = z.object({
   ODDS_API_BREAKER_COOLDOWN_MS: int(30_000, 100, 3_600_000),
   /** A bookmaker's price this much older than the freshest price of its market leaves the consensus, ms. */
   ODDS_BOOK_MAX_AGE_MS: int(600_000, 1_000, 86_400_000),
-  /** How long the source may be failing before in-play events are suspended (bet stop), ms. */
-  ODDS_SOURCE_SUSPEND_AFTER_MS: int(30_000, 0, 3_600_000),
+  // The feed (docs/odds-source.md, "One poller"): feed processes elect one producer per source.
+  /** The feed's leader lease per producer, ms: a standby feed process takes over within about this long after the active one dies. */
+  FEED_LEADER_TTL_MS: int(3_000, 500, 60_000),
   SIMULATOR_ENABLED: flag(true),
   SIMULATOR_PRICE_UPDATES_PER_SEC: z.coerce.number().min(0).max(10_000).default(6),
   SIMULATOR_BETS_PER_SEC: z.coerce.number().min(0).max(10_000).default(1),

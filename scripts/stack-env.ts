@@ -36,6 +36,7 @@ const schema = z.object({
   // Read by ecosystem.config.cjs; checked here too, so a typo fails before anything starts.
   RELAY_INSTANCES: z.coerce.number().int().min(1).max(64).default(1),
   PUBLISHER_INSTANCES: z.coerce.number().int().min(1).max(16).default(1),
+  FEED_INSTANCES: z.coerce.number().int().min(1).max(16).default(1),
   /** The odds source: with The Odds API, demo events are not seeded (the source brings real ones). */
   ODDS_SOURCE: app.ODDS_SOURCE,
   ODDS_API_KEY: app.ODDS_API_KEY,

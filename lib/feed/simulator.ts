@@ -1,12 +1,19 @@
 import type { Db } from "../db";
 import { errorMessage } from "../errors";
 import type { Logger } from "../log";
-import { DEMO_BOOKS, type Book, bookPrices, driftProbabilities, type Rng } from "./market-model";
+import type { ProductionReport } from "./heartbeat";
+import type { ProducerHooks, Production } from "./leadership";
+import { type Rng, driftProbabilities } from "./market-model";
+import { type Fence, FencedError, NO_FENCE, fencedTransaction } from "./producer-term";
+import { type SimMarket, type SimMarketRow, bookQuote, fullQuote, simulatorVouches, toSimMarket } from "./sim-market";
+import { feedSuspendedMarkets, loadMarkets, requoteAndReopen, writePrices } from "./sim-store";
 
 /**
  * The built-in odds source: moves bookmaker prices and places pool stakes in Postgres at a steady
  * pace, and now and then scores in a live event, so the demo board is alive from the first second.
- * It only writes rows; everything downstream (capture, publisher, relay) is the real path.
+ * It only writes rows; everything downstream (capture, publisher, relay) is the real path. Markets
+ * the feed suspended (the publisher's bet stop) it re-quotes, then reopens (docs/odds-source.md,
+ * "Bet stop").
  */
 
 export interface SimulatorConfig {
@@ -21,62 +28,86 @@ export interface SimulatorConfig {
 
 export const DEFAULT_SIMULATOR_CONFIG: SimulatorConfig = { priceUpdatesPerSec: 6, betsPerSec: 1, scoreEverySec: 45, drift: 0.06 };
 
-interface SimMarket {
-  eventId: string;
-  live: boolean;
-  /** Outcome ids in a fixed order, and our running "true" probabilities for them. */
-  outcomeIds: string[];
-  probabilities: number[];
-  /** bookmaker → BookPrice ids aligned with outcomeIds (null where the book has no price). */
-  books: Map<string, (string | null)[]>;
-}
-
 const STEP_MS = 100;
 const REFRESH_MS = 30_000;
+/** How often it looks for markets the feed suspended, ms. */
+const RECOVER_EVERY_MS = 1_000;
 
-export class Simulator {
+export class Simulator implements Production {
   private markets: SimMarket[] = [];
   private timer: NodeJS.Timeout | null = null;
+  private fence: Fence = NO_FENCE;
   private refreshedAt = 0;
+  private recoveredAt = 0;
   private carry = { prices: 0, bets: 0, scores: 0 };
-  private busy = false;
+  private stepping: Promise<void> | null = null;
   private failing = false;
+  private lastProducedAt: number | null = null;
+  /** Between start and stop: once stopped (lease lost), the step in flight writes nothing more. */
+  private producing = false;
 
   constructor(
     private readonly db: Db,
     private readonly config: SimulatorConfig,
     private readonly rng: Rng,
     private readonly log: Logger,
+    private readonly hooks: ProducerHooks = { mayReopen: () => true, fenced: () => {} },
   ) {}
 
-  start(): void {
+  /**
+   * Starts simulating under `fence`: loads the board and steps every 100 ms; within a second (once
+   * its beat as the active producer has landed) it re-quotes and reopens what the feed suspended.
+   */
+  async start(fence: Fence = NO_FENCE): Promise<void> {
+    this.fence = fence;
+    this.producing = true;
+    this.refreshedAt = 0;
+    this.recoveredAt = 0;
     this.timer = setInterval(() => void this.step(), STEP_MS);
+    await this.step();
   }
 
   async stop(): Promise<void> {
+    this.producing = false;
     if (this.timer) clearInterval(this.timer);
-    while (this.busy) await new Promise((resolve) => setTimeout(resolve, 20));
+    this.timer = null;
+    await this.stepping;
   }
 
-  /** One 100 ms step: the due repricings, bets and score changes. Never throws. */
-  async step(): Promise<void> {
-    if (this.busy) return; // a slow database skips steps rather than piling them up
-    this.busy = true;
+  /** One 100 ms step (none while one is in flight: a slow database skips steps rather than piling them up). Never throws. */
+  step(): Promise<void> {
+    this.stepping ??= this.stepOnce().finally(() => {
+      this.stepping = null;
+    });
+    return this.stepping;
+  }
+
+  /** What its beat says: ok while its writes succeed; it vouches for every sport it simulates for as long as it beats. */
+  report(): ProductionReport {
+    return {
+      state: this.failing ? "stale" : "ok",
+      reason: this.failing ? "the simulator cannot write to Postgres" : null,
+      lastProducedAt: this.lastProducedAt,
+      sports: simulatorVouches(this.markets),
+    };
+  }
+
+  private async stepOnce(): Promise<void> {
     try {
       if (Date.now() - this.refreshedAt > REFRESH_MS) await this.refresh();
+      if (this.producing && Date.now() - this.recoveredAt >= RECOVER_EVERY_MS) await this.recover();
       const seconds = STEP_MS / 1000;
-      for (let n = this.due("prices", this.config.priceUpdatesPerSec * seconds); n > 0; n -= 1) await this.movePrice();
-      for (let n = this.due("bets", this.config.betsPerSec * seconds); n > 0; n -= 1) await this.placeBet();
+      for (let n = this.due("prices", this.config.priceUpdatesPerSec * seconds); n > 0 && this.producing; n -= 1) await this.movePrice();
+      for (let n = this.due("bets", this.config.betsPerSec * seconds); n > 0 && this.producing; n -= 1) await this.placeBet();
       const liveEvents = new Set(this.markets.filter((m) => m.live).map((m) => m.eventId)).size;
-      for (let n = this.due("scores", (liveEvents * seconds) / this.config.scoreEverySec); n > 0; n -= 1) await this.score();
+      for (let n = this.due("scores", (liveEvents * seconds) / this.config.scoreEverySec); n > 0 && this.producing; n -= 1) await this.score();
       if (this.failing) this.log.info("database reachable again; simulating");
       this.failing = false;
     } catch (error) {
+      if (error instanceof FencedError) return this.hooks.fenced(error);
       if (!this.failing) this.log.warn({ err: errorMessage(error) }, "simulator step failed; retrying");
       this.failing = true;
       this.refreshedAt = 0;
-    } finally {
-      this.busy = false;
     }
   }
 
@@ -87,33 +118,32 @@ export class Simulator {
     return whole;
   }
 
-  /** Reloads the open markets of tradable events (new events appear, ended ones drop out). */
+  /** Reloads the markets it moves (new events appear, ended ones drop out), keeping the walks it knows. */
   async refresh(): Promise<void> {
-    const rows = await this.db.market.findMany({
-      where: { status: "OPEN", event: { status: "ACTIVE" } },
-      select: {
-        eventId: true,
-        event: { select: { phase: true } },
-        outcomes: { orderBy: { key: "asc" }, select: { id: true, prices: { select: { id: true, bookmaker: true, price: true } } } },
-      },
-    });
-    const previous = new Map(this.markets.map((m) => [m.outcomeIds.join(), m.probabilities]));
-    this.markets = rows
-      .filter((row) => row.outcomes.length >= 2)
-      .map((row) => {
-        const outcomeIds = row.outcomes.map((o) => o.id);
-        const books = new Map<string, (string | null)[]>();
-        for (const [i, outcome] of row.outcomes.entries()) {
-          for (const price of outcome.prices) {
-            const ids = books.get(price.bookmaker) ?? outcomeIds.map(() => null);
-            ids[i] = price.id;
-            books.set(price.bookmaker, ids);
-          }
-        }
-        const probabilities = previous.get(outcomeIds.join()) ?? impliedFromBooks(row.outcomes);
-        return { eventId: row.eventId, live: row.event.phase === "LIVE", outcomeIds, probabilities, books };
-      });
+    const rows = await loadMarkets(this.db);
+    const walks = new Map(this.markets.map((m) => [m.marketId, m.probabilities]));
+    this.markets = rows.map((row) => toSimMarket(row, walks.get(row.id))).filter((market) => market !== null);
     this.refreshedAt = Date.now();
+  }
+
+  /**
+   * Markets the feed suspended get fresh prices from every book, then reopen, in one transaction
+   * (sim-store.ts). Only while the publisher can see this instance as live: a producer it holds
+   * for down would have its markets suspended again at once.
+   */
+  async recover(): Promise<void> {
+    this.recoveredAt = Date.now();
+    const suspended = await feedSuspendedMarkets(this.db);
+    if (suspended.length === 0 || !this.hooks.mayReopen()) return;
+    const quote = (market: SimMarket) => {
+      market.probabilities = driftProbabilities(market.probabilities, this.rng, this.config.drift);
+      return fullQuote(market, this.rng);
+    };
+    const known = (row: SimMarketRow) => toSimMarket(row, this.markets.find((m) => m.marketId === row.id)?.probabilities);
+    const { requoted, reopened } = await requoteAndReopen(this.db, this.fence, suspended, known, quote);
+    if (requoted.length > 0) this.lastProducedAt = Date.now();
+    if (reopened.length > 0) this.log.info({ requoted: requoted.length, reopened: reopened.length }, "re-quoted and reopened markets the feed had suspended");
+    this.refreshedAt = 0; // their state changed: read it again
   }
 
   private pick<T>(items: readonly T[]): T | undefined {
@@ -125,27 +155,16 @@ export class Simulator {
     const market = this.pick(this.markets);
     if (!market) return;
     market.probabilities = driftProbabilities(market.probabilities, this.rng, this.config.drift * (market.live ? 2 : 1));
-    const [bookKey, priceIds] = this.pick([...market.books]) ?? [];
-    if (!bookKey || !priceIds) return;
-    const book: Book = DEMO_BOOKS.find((b) => b.key === bookKey) ?? { key: bookKey, margin: 0.05 };
-    const prices = bookPrices(market.probabilities, book, this.rng);
-    const ids: string[] = [];
-    const values: number[] = [];
-    priceIds.forEach((id, i) => {
-      if (id !== null) {
-        ids.push(id);
-        values.push(prices[i] ?? 1.01);
-      }
-    });
-    await this.db.$executeRaw`
-      UPDATE "BookPrice" AS b SET "price" = v.price, "lastUpdate" = now(), "updatedAt" = now()
-      FROM (SELECT unnest(${ids}::uuid[]) AS id, unnest(${values}::float8[]) AS price) AS v
-      WHERE b."id" = v.id`;
+    const bookKey = this.pick([...market.books.keys()]);
+    if (!bookKey) return;
+    const write = bookQuote(market, bookKey, this.rng);
+    await fencedTransaction(this.db, this.fence, (tx) => writePrices(tx, write));
+    this.lastProducedAt = Date.now();
   }
 
-  /** A bettor backs an outcome, more often the likelier one, with a long-tailed stake. */
+  /** A bettor backs an outcome of an open market, more often the likelier one, with a long-tailed stake. */
   async placeBet(): Promise<void> {
-    const market = this.pick(this.markets);
+    const market = this.pick(this.markets.filter((m) => m.tradable));
     if (!market) return;
     let r = this.rng();
     let index = market.probabilities.findIndex((p) => (r -= p) <= 0);
@@ -154,7 +173,8 @@ export class Simulator {
     if (!outcomeId) return;
     const stake = Math.round((5 + 200 * this.rng() ** 3) * 100) / 100;
     const price = Math.max(1.01, Math.floor((1 / (market.probabilities[index] ?? 0.5)) * 100) / 100);
-    await this.db.bet.create({ data: { userId: `sim-${1 + Math.floor(this.rng() * 500)}`, outcomeId, stake, price } });
+    const userId = `sim-${1 + Math.floor(this.rng() * 500)}`;
+    await fencedTransaction(this.db, this.fence, (tx) => tx.bet.create({ data: { userId, outcomeId, stake, price } }));
   }
 
   /** A live event scores: one side's score goes up by one. */
@@ -163,15 +183,8 @@ export class Simulator {
     const eventId = this.pick(live);
     if (!eventId) return;
     const side = this.rng() < 0.5 ? "homeScore" : "awayScore";
-    await this.db.$executeRawUnsafe(`UPDATE "Event" SET "${side}" = COALESCE("${side}", 0) + 1, "updatedAt" = now() WHERE "id" = $1::uuid`, eventId);
+    await fencedTransaction(this.db, this.fence, (tx) =>
+      tx.$executeRawUnsafe(`UPDATE "Event" SET "${side}" = COALESCE("${side}", 0) + 1, "updatedAt" = now() WHERE "id" = $1::uuid`, eventId),
+    );
   }
-}
-
-function impliedFromBooks(outcomes: { prices: { price: number }[] }[]): number[] {
-  const implied = outcomes.map((o) => {
-    const prices = o.prices.map((p) => p.price).filter((p) => p > 1);
-    return prices.length ? prices.reduce((sum, p) => sum + 1 / p, 0) / prices.length : 1 / outcomes.length;
-  });
-  const total = implied.reduce((a, b) => a + b, 0);
-  return implied.map((p) => p / total);
 }

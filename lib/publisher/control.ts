@@ -2,11 +2,11 @@ import type { Redis } from "ioredis";
 import { z } from "zod";
 import { type AuditActor, audit } from "../audit";
 import type { Db, Tx } from "../db";
+import { leaderInstance } from "../lease";
 import { KEYS } from "../protocol";
 import type { PublisherHealth, PublisherStatusBody } from "../protocol/admin-overview";
 import type { AuditAction } from "../protocol/audit";
 import { type ControlNotice, type Decision, controlNotice } from "./control-notice";
-import { leaderInstance } from "./leader";
 
 /**
  * Start/stop/status of the publisher. An admin's decision is recorded in Postgres (durable, like

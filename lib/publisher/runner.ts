@@ -10,7 +10,7 @@ import { freshWithinMs, importLegacyDesired, writeStatus } from "./control";
 import { DesiredFollower } from "./desired";
 import { AdminNotices } from "./admin-notices";
 import { FailureStreak, failureReason } from "./failures";
-import { LeaderLease } from "./leader";
+import { LeaderLease } from "../lease";
 import type { PublisherMetrics } from "./metrics";
 import { type OutageNotice, OutageTracker, type Service } from "./outages";
 import type { PricingConfig } from "./pricing";

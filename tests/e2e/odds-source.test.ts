@@ -1,5 +1,5 @@
 import { Redis } from "ioredis";
-import { afterAll, beforeAll, beforeEach, describe, expect, inject, it, onTestFailed } from "vitest";
+import { afterAll, beforeAll, beforeEach, describe, expect, inject, it, onTestFailed, onTestFinished } from "vitest";
 import { signRelayToken } from "../../lib/accounts/relay-token";
 import { type FakeOddsApi, startFakeOddsApi } from "../../lib/feed/odds-api/fake/server";
 import { KEYS, type OddsSnapshot, type SourceReport, readSourceReport } from "../../lib/protocol";
@@ -26,7 +26,8 @@ describe("odds source: The Odds API (against the fake)", () => {
   beforeAll(async () => {
     // No drift: prices and scores move only when a test moves them.
     fake = await startFakeOddsApi({ seed: 11, monthlyCredits: 10_000_000, driftMs: 1_000_000_000 });
-    stack = await startFullStack(inject("pgServerUrl"), "odds_source", {}, { seed: false });
+    // The publisher and the web app expect the poller: its beats decide which sports are live.
+    stack = await startFullStack(inject("pgServerUrl"), "odds_source", { ODDS_SOURCE: "the-odds-api" }, { seed: false });
     redis = new Redis(stack.redis.url);
     feed = await startFeed(stack.dbUrl, stack.redis.url, {
       ODDS_SOURCE: "the-odds-api",
@@ -37,7 +38,6 @@ describe("odds source: The Odds API (against the fake)", () => {
       ODDS_API_MIN_INTERVAL_MS: "1000",
       ODDS_API_BREAKER_FAILURES: "2",
       ODDS_API_BREAKER_COOLDOWN_MS: "1500",
-      ODDS_SOURCE_SUSPEND_AFTER_MS: "1000",
     });
   });
   beforeEach(() => logsOnFailure(onTestFailed, () => [feed, stack?.publisher], 400));
@@ -114,7 +114,10 @@ describe("odds source: The Odds API (against the fake)", () => {
     await until(async () => (await stored()) === target, 15_000, "the price written from the next good answer");
   });
 
+  // In-play markets stop once the poller no longer vouches for the sport (its last good poll, plus
+  // the interval, plus the 5 s grace): the publisher's bet stop. A good poll reopens them.
   it("a failing source: clients see stale with the reason, admins hear the breaker, in-play markets stop; recovery reopens them", async () => {
+    onTestFinished(() => fake.control.fault({ mode: "none" })); // a failure here must not fail the source for the tests after it
     const event = await eventOnBoard(true);
     const socket = await watcher();
     const admin = await watcher((await signRelayToken({ sub: "admin-1", role: "admin" }, TEST_JWT_SECRET, Date.now())).token);

@@ -42,9 +42,12 @@ export async function startPublisher(databaseUrl: string, redisUrl: string, env:
   return proc;
 }
 
-/** The `feed` app (lib/feed/main.ts) with the given source settings, ready once it says it polls or simulates. */
-export async function startFeed(databaseUrl: string, redisUrl: string, env: Record<string, string> = {}): Promise<Proc> {
-  const proc = spawnTs("feed", "lib/feed/main.ts", { DATABASE_URL: databaseUrl, REDIS_URL: redisUrl, LOG_LEVEL: "info", ...env });
-  await proc.waitForOutput(/polling The Odds API|simulator running/);
+/**
+ * A `feed` process (lib/feed/main.ts) with the given source settings, ready once it has started
+ * competing for its producer's lease; alone, it produces within a step of that.
+ */
+export async function startFeed(databaseUrl: string, redisUrl: string, env: Record<string, string> = {}, name = "feed"): Promise<Proc> {
+  const proc = spawnTs(name, "lib/feed/main.ts", { DATABASE_URL: databaseUrl, REDIS_URL: redisUrl, LOG_LEVEL: "info", ...env });
+  await proc.waitForOutput(/feed process ready/);
   return proc;
 }

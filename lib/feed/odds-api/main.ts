@@ -2,6 +2,7 @@ import type { Redis } from "ioredis";
 import type { Db } from "../../db";
 import type { Env } from "../../env";
 import type { Logger } from "../../log";
+import type { ProducerHooks } from "../leadership";
 import { StartupError } from "../../errors";
 import { createOddsApiClient } from "./client";
 import { OddsApiPoller } from "./poller";
@@ -11,7 +12,7 @@ import { oddsCost } from "./schemas";
  * The Odds API source for the `feed` app: the client with its retry and breaker policies, and the
  * poller that owns it. ODDS_API_KEY is required here (the only place that reads it) and never logged.
  */
-export function createOddsApiSource(config: Env, deps: { db: Db; redis: Redis; log: Logger }): OddsApiPoller {
+export function createOddsApiSource(config: Env, deps: { db: Db; redis: Redis; log: Logger; hooks?: ProducerHooks }): OddsApiPoller {
   const key = config.ODDS_API_KEY;
   if (!key) throw new StartupError("ODDS_SOURCE=the-odds-api needs ODDS_API_KEY (your key from the-odds-api.com)");
   // The client tells the poller what happens (usage, breakers, malformed answers); the
@@ -39,7 +40,6 @@ export function createOddsApiSource(config: Env, deps: { db: Db; redis: Redis; l
       monthlyCredits: config.ODDS_API_MONTHLY_CREDITS,
       minIntervalMs: config.ODDS_API_MIN_INTERVAL_MS,
       oddsCost: oddsCost(config.ODDS_API_MARKETS, config.ODDS_API_REGIONS),
-      suspendAfterMs: config.ODDS_SOURCE_SUSPEND_AFTER_MS,
     },
   });
   return poller;

@@ -1,5 +1,6 @@
 import type { Db, Tx } from "../../db";
-import { type PlannedEvent, type PlannedMarket, planEvent, scoreChange, uniqueById } from "./plan";
+import { type Fence, NO_FENCE } from "../producer-term";
+import { type PlannedEvent, type PlannedMarket, isUsable, planEvent, scoreChange, uniqueById } from "./plan";
 import { type QualityDrops, emptyDrops } from "./quality";
 import type { ApiOddsEvent, ApiScoreEvent, ApiSport } from "./schemas";
 
@@ -19,15 +20,32 @@ export interface OddsWrite {
   /** Our event ids whose prices were written (moved, added or removed), and of every event seen, our id by the provider's id. */
   moved: string[];
   ids: Record<string, string>;
+  /**
+   * Our market ids this poll brought usable prices for: at least one bookmaker quoting every
+   * outcome after the quality filters, in an event still open. Only these may reopen after a bet stop.
+   */
+  quoted: string[];
+}
+
+/** Who writes: a producer's fence, checked first in the transaction (none for tests and scripts). */
+export interface WriteOptions {
+  fence?: Fence;
 }
 
 const TX_OPTIONS = { maxWait: 10_000, timeout: 60_000 };
 
 /** Upserts sports (key, title, group, active); only rows that differ are updated. */
-export async function ensureSports(db: Db, sports: ApiSport[]): Promise<{ created: number }> {
+export async function ensureSports(db: Db, sports: ApiSport[], options: WriteOptions = {}): Promise<{ created: number }> {
   const unique = uniqueById(sports.map((s) => ({ ...s, id: s.key })));
   if (unique.length === 0) return { created: 0 };
-  const rows = await db.$queryRaw<{ created: boolean }[]>`
+  return db.$transaction(async (tx) => {
+    await (options.fence ?? NO_FENCE)(tx);
+    return upsertSports(tx, unique);
+  }, TX_OPTIONS);
+}
+
+async function upsertSports(tx: Tx, unique: ApiSport[]): Promise<{ created: number }> {
+  const rows = await tx.$queryRaw<{ created: boolean }[]>`
     INSERT INTO "Sport" ("key", "title", "group", "active")
     SELECT * FROM unnest(${unique.map((s) => s.key)}::text[], ${unique.map((s) => s.title)}::text[],
                          ${unique.map((s) => s.group)}::text[], ${unique.map((s) => s.active)}::boolean[])
@@ -43,13 +61,14 @@ export async function ensureSports(db: Db, sports: ApiSport[]): Promise<{ create
  * together or not at all.
  * @param options.now the time that decides PREMATCH or LIVE (tests pin it)
  */
-export async function writeOdds(db: Db, sportKey: string, events: ApiOddsEvent[], options: { markets: string[]; now?: Date }): Promise<OddsWrite> {
+export async function writeOdds(db: Db, sportKey: string, events: ApiOddsEvent[], options: WriteOptions & { markets: string[]; now?: Date }): Promise<OddsWrite> {
   const drops = emptyDrops();
   const now = options.now ?? new Date();
   const unique = uniqueById(events);
   const plans = unique.map((event) => planEvent(event, options.markets, now, drops));
-  if (plans.length === 0) return { events: 0, created: 0, pricesWritten: 0, pricesUnchanged: 0, drops, moved: [], ids: {} }; // nothing to create a sport for
+  if (plans.length === 0) return { events: 0, created: 0, pricesWritten: 0, pricesUnchanged: 0, drops, moved: [], ids: {}, quoted: [] }; // nothing to create a sport for
   return db.$transaction(async (tx) => {
+    await (options.fence ?? NO_FENCE)(tx);
     const league = await ensureSport(tx, sportKey, unique[0]?.sport_title);
     const rows = await upsertEvents(tx, sportKey, league, plans);
     const open = plans.filter((p) => rows.get(p.externalId)?.open);
@@ -146,7 +165,8 @@ async function writeMarkets(tx: Tx, plans: PlannedEvent[], eventIds: Map<string,
   const writtenOutcomes = await upsertPrices(tx, prices);
   const eventOf = new Map(prices.map((p) => [p.outcomeId, p.eventId]));
   const moved = new Set([...removedFrom, ...writtenOutcomes.map((id) => eventOf.get(id) ?? "")]);
-  return { pricesWritten: writtenOutcomes.length, pricesUnchanged: prices.length - writtenOutcomes.length, moved: [...moved].sort() };
+  const quoted = withIds.filter(({ market }) => isUsable(market)).map(({ row }) => row.id);
+  return { pricesWritten: writtenOutcomes.length, pricesUnchanged: prices.length - writtenOutcomes.length, moved: [...moved].sort(), quoted: quoted.sort() };
 }
 
 /** Upserts markets by (event, key); a line that changed is updated and reported as `lineChanged`. */
@@ -239,12 +259,13 @@ async function upsertPrices(tx: Tx, prices: PriceRow[]): Promise<string[]> {
  * `scoreChanged` lists events whose known score moved (a goal: the bet stop's cue); an event's
  * first score (null before) is learning the state, not a change in the game, and is not listed.
  */
-export async function writeScores(db: Db, scores: ApiScoreEvent[], options: { now?: Date } = {}): Promise<{ scoreChanged: string[]; started: string[]; completed: string[] }> {
+export async function writeScores(db: Db, scores: ApiScoreEvent[], options: WriteOptions & { now?: Date } = {}): Promise<{ scoreChanged: string[]; started: string[]; completed: string[] }> {
   const now = options.now ?? new Date();
   const items = new Map(uniqueById(scores).map((s) => [s.id, s]));
   const result = { scoreChanged: [] as string[], started: [] as string[], completed: [] as string[] };
   if (items.size === 0) return result;
   return db.$transaction(async (tx) => {
+    await (options.fence ?? NO_FENCE)(tx);
     const rows = await tx.$queryRaw<{ id: string; externalId: string; status: string; phase: string; homeScore: number | null; awayScore: number | null }[]>`
       SELECT "id"::text AS id, "externalId", "status"::text AS status, "phase"::text AS phase, "homeScore", "awayScore"
       FROM "Event" WHERE "externalId" = ANY(${[...items.keys()]}::text[]) ORDER BY "externalId" FOR UPDATE`;

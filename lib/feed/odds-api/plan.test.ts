@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { marketOutcomeKeys, marketQuotes, outcomeKey } from "./outcomes";
-import { finalScore, parseScore, planEvent, scoreChange, uniqueById } from "./plan";
+import { finalScore, isUsable, parseScore, planEvent, scoreChange, uniqueById } from "./plan";
 import { emptyDrops } from "./quality";
 import type { ApiBookmaker, ApiOddsEvent, ApiScoreEvent } from "./schemas";
 
@@ -108,6 +108,17 @@ describe("planEvent", () => {
     const plan = planEvent(event([book("a", [h2h(1.0, 3, 4)])], "2026-11-24T11:00:00Z"), ["h2h", "spreads"], NOW, emptyDrops());
     expect(plan.markets).toEqual([]);
     expect(plan.phase).toBe("LIVE");
+  });
+
+  it("a market is usable (may reopen) only when some book quotes every one of its outcomes", () => {
+    const outcomes = [{ key: "home", name: "Arsenal", point: null }, { key: "away", name: "Chelsea", point: null }] as const;
+    const quote = (prices: Record<string, number>) => ({ book: "a", lastUpdate: NOW, line: null, prices });
+    expect(isUsable({ outcomes: [...outcomes], quotes: [quote({ home: 1.9, away: 1.9 })] })).toBe(true);
+    // A price dropped as a jump leaves its book incomplete: no consensus can come from it alone.
+    expect(isUsable({ outcomes: [...outcomes], quotes: [quote({ home: 1.9 }), quote({ away: 2.0 })] })).toBe(false);
+    expect(isUsable({ outcomes: [...outcomes], quotes: [] })).toBe(false);
+    const planned = planEvent(event([book("a", [h2h(2.1, 3.4, 3.6)]), book("b", [h2h(2.15, 3.3, 3.5)])]), ["h2h"], NOW, emptyDrops());
+    expect(planned.markets.map(isUsable)).toEqual([true]);
   });
 
   it("keeps the first of a repeated provider id", () => {

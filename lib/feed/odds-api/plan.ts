@@ -52,6 +52,14 @@ export function planEvent(event: ApiOddsEvent, markets: readonly string[], now: 
   };
 }
 
+/**
+ * Whether a market's cleaned quotes can price it: at least one bookmaker quotes every outcome (a
+ * consensus needs a complete book). Only such a market may reopen after a bet stop.
+ */
+export function isUsable(market: Pick<PlannedMarket, "outcomes" | "quotes">): boolean {
+  return market.quotes.some((quote) => market.outcomes.every((o) => quote.prices[o.key] !== undefined));
+}
+
 /** The first of each provider id (a repeated id would make one bulk upsert touch a row twice). */
 export function uniqueById<T extends { id: string }>(items: readonly T[]): T[] {
   const seen = new Set<string>();

@@ -2,13 +2,18 @@ import type { Redis } from "ioredis";
 import { tellAdmins } from "../../admin-events";
 import type { Db } from "../../db";
 import type { Logger } from "../../log";
+import { errorMessage } from "../../errors";
 import { KEYS, type SourceReport, type SportPlanView } from "../../protocol";
+import type { ProductionReport } from "../heartbeat";
+import type { ProducerHooks, Production } from "../leadership";
+import { type Fence, FencedError, NO_FENCE } from "../producer-term";
 import type { BreakerState, Endpoint, OddsApi } from "./api";
-import { reopenEvents, suspendEvents, suspendInPlay } from "./bet-stop";
+import { reopenMarkets, suspendEvents } from "./bet-stop";
 import { ensureSports, writeOdds, writeScores } from "./mapper";
 import { type Plan, type SportSchedule, SpendLedger, nextDue, plan } from "./planner";
 import { type Usage, scoresCost } from "./schemas";
 import { SourceHealth } from "./source-health";
+import { sportVouches } from "./vouch";
 
 export interface PollerConfig {
   /** Sport keys asked for (ODDS_API_SPORTS). */
@@ -18,8 +23,6 @@ export interface PollerConfig {
   minIntervalMs: number;
   /** Credits per odds call (markets × regions). */
   oddsCost: number;
-  /** How long the source may fail before in-play events are suspended, ms. */
-  suspendAfterMs: number;
   /** How often the free fixture list is read per sport, ms. */
   fixturesEveryMs?: number;
 }
@@ -31,6 +34,8 @@ export interface PollerDeps {
   log: Logger;
   config: PollerConfig;
   now?: () => number;
+  /** Unset: it may always reopen, and a fenced write is only logged (tests that run the poller alone). */
+  hooks?: ProducerHooks;
 }
 
 /** Credits kept back from the plan: 5 % of the month, at least 10 (restarts, a manual check). */
@@ -42,19 +47,28 @@ const FIXTURES_EVERY_MS = 10 * 60_000;
 const QUOTA_WARNINGS = [0.25, 0.1, 0.02];
 
 /**
- * The Odds API poller: one for all users. Every second it plans (where the month's credits do the
- * most good: in-play first), polls what is due, writes what moved into Postgres (the triggers and
- * the publisher do the rest), stops bets on in-play events when the source fails or a score
- * changes, and reports its state to Redis for the publisher's heartbeat, the status API, the
- * console and /api/metrics.
+ * The Odds API poller: one for all users (the feed instance holding the producer's lease runs it).
+ * Every second it plans (where the month's credits do the most good: in-play first), polls what is
+ * due, writes what moved into Postgres behind the producer's fence (the triggers and the publisher
+ * do the rest), stops bets on an event whose score changed, reopens the markets a fresh poll
+ * priced, and reports its state to Redis for the status API, the console and /api/metrics. Its
+ * beat (`report`) says per sport how long its prices are vouched for.
  */
-export class OddsApiPoller {
+export class OddsApiPoller implements Production {
   private readonly now: () => number;
   private readonly health: SourceHealth;
   private readonly ledger = new SpendLedger();
   private readonly fixtures = new Map<string, SportSchedule>();
   private readonly fixturesAt = new Map<string, number>();
   private readonly lastOdds = new Map<string, number>();
+  /** Per sport, when its last odds poll that was written was answered, ms since epoch: what the beat vouches from. */
+  private readonly lastOddsWritten = new Map<string, number>();
+  private lastProducedAt: number | null = null;
+  private fence: Fence = NO_FENCE;
+  /** Bumped by every start and stop, so a loop of an earlier run never reschedules itself. */
+  private generation = 0;
+  /** Between start and stop: once stopped (lease lost), the step in flight makes no further call. */
+  private producing = false;
   private readonly lastScores = new Map<string, number>();
   private usage: (Usage & { at: number }) | null = null;
   private sports: string[] = [];
@@ -81,24 +95,29 @@ export class OddsApiPoller {
     },
   };
 
-  /** Starts the loop: one step a second, never two at once. */
-  start(): void {
+  /** Starts the loop under `fence` (every write checks the producer's term): one step a second, never two at once. */
+  async start(fence: Fence = NO_FENCE): Promise<void> {
+    this.fence = fence;
+    this.producing = true;
+    const generation = ++this.generation;
     const loop = () => {
-      this.running = this.step().catch((error: unknown) => this.deps.log.error({ err: error instanceof Error ? error.message : String(error) }, "poller step failed"));
+      this.running = this.step().catch((error: unknown) => this.failed(error));
       void this.running.finally(() => {
-        if (this.timer !== null) this.timer = setTimeout(loop, 1_000);
+        if (this.generation === generation) this.timer = setTimeout(loop, 1_000);
       });
     };
     this.timer = setTimeout(loop, 0);
   }
 
   async stop(): Promise<void> {
+    this.producing = false;
+    this.generation += 1;
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
     await this.running;
   }
 
-  /** One pass: discover sports once, refresh fixtures, plan, poll what is due, stop bets, report. */
+  /** One pass: discover sports once, refresh fixtures, plan, poll what is due, report. */
   async step(): Promise<void> {
     if (!this.discovered && this.deps.api.stopped() === null) await this.discover();
     if (this.deps.api.stopped() === null && this.sports.length > 0) {
@@ -106,8 +125,24 @@ export class OddsApiPoller {
       this.current = this.plan();
       for (const sport of this.current.sports) await this.pollDue(sport.sport, sport.oddsIntervalMs, sport.scoresIntervalMs);
     }
-    await this.betStop();
-    await this.report();
+    await this.writeReport();
+  }
+
+  /** What its beat says: the source's health, and per polled sport until when its prices are vouched for. */
+  report(): ProductionReport {
+    const stopped = this.deps.api.stopped();
+    return {
+      state: stopped ? "stopped" : this.health.state,
+      reason: stopped ? `${stopped.code}: ${stopped.message}` : this.health.reason,
+      lastProducedAt: this.lastProducedAt,
+      sports: sportVouches(this.current?.sports ?? [], this.lastOddsWritten),
+    };
+  }
+
+  /** A step that failed: a fenced write hands production over; anything else is logged and the next step tries again. */
+  private failed(error: unknown): void {
+    if (error instanceof FencedError && this.deps.hooks) return this.deps.hooks.fenced(error);
+    this.deps.log.error({ err: errorMessage(error) }, "poller step failed");
   }
 
   /** Reads the provider's sports (free): unknown keys are reported once and skipped; known ones get their Sport row. */
@@ -118,7 +153,7 @@ export class OddsApiPoller {
     this.unknownSports = this.deps.config.sports.filter((key) => !offered.has(key));
     if (this.unknownSports.length) this.deps.log.error({ unknown: this.unknownSports, known: [...offered.keys()].slice(0, 50) }, "ODDS_API_SPORTS names sports The Odds API does not offer; they are skipped");
     const known = this.deps.config.sports.filter((key) => offered.has(key));
-    await ensureSports(this.deps.db, known.map((key) => offered.get(key)).filter((sport) => sport !== undefined));
+    await ensureSports(this.deps.db, known.map((key) => offered.get(key)).filter((sport) => sport !== undefined), { fence: this.fence });
     this.sports = known;
     this.discovered = true;
     if (known.length === 0) this.deps.log.error("none of ODDS_API_SPORTS is offered by The Odds API: nothing to poll");
@@ -159,18 +194,25 @@ export class OddsApiPoller {
     if (scoresAt !== null && scoresAt <= this.now() && this.deps.api.blockedUntil() <= this.now()) await this.pollScores(sport);
   }
 
-  /** Odds of one sport: what moved is written, and markets the source suspended reopen for events it priced afresh. */
+  /**
+   * Odds of one sport: what moved is written, and the markets the feed suspended that this poll
+   * priced afresh reopen (only while the publisher can see this poller as live).
+   */
   private async pollOdds(sport: string): Promise<void> {
     const startedAt = new Date(this.now());
     const answer = await this.call(() => this.deps.api.odds(sport));
-    this.lastOdds.set(sport, this.now()); // a failure waits for the next due time too: no retry loop
+    const answeredAt = this.now();
+    this.lastOdds.set(sport, answeredAt); // a failure waits for the next due time too: no retry loop
     if (!answer) return;
     this.spent(sport, "odds", answer.usage);
-    const written = await writeOdds(this.deps.db, sport, answer.data, { markets: this.deps.config.markets });
+    const written = await writeOdds(this.deps.db, sport, answer.data, { markets: this.deps.config.markets, fence: this.fence });
+    this.lastOddsWritten.set(sport, answeredAt);
+    this.lastProducedAt = this.now();
     for (const [reason, count] of Object.entries(written.drops)) this.counts.dropped[reason] = (this.counts.dropped[reason] ?? 0) + count;
-    const reopened = await reopenEvents(this.deps.db, Object.values(written.ids), startedAt);
+    if (this.deps.hooks && !this.deps.hooks.mayReopen()) return;
+    const reopened = await reopenMarkets(this.deps.db, written.quoted, startedAt, this.fence);
     this.counts.reopened += reopened;
-    if (reopened) this.deps.log.info({ sport, markets: reopened }, "fresh prices arrived: reopened markets the source had suspended");
+    if (reopened) this.deps.log.info({ sport, markets: reopened }, "fresh prices arrived: reopened the markets the feed had suspended that this poll priced");
   }
 
   /** Scores of a sport with events in play: a changed score stops bets on that event at once. */
@@ -180,22 +222,18 @@ export class OddsApiPoller {
     this.lastScores.set(sport, this.now());
     if (!answer) return;
     this.spent(sport, "scores", answer.usage);
-    const { scoreChanged } = await writeScores(this.deps.db, answer.data);
-    const suspended = await suspendEvents(this.deps.db, scoreChanged);
+    const { scoreChanged } = await writeScores(this.deps.db, answer.data, { fence: this.fence });
+    const suspended = await suspendEvents(this.deps.db, scoreChanged, this.fence);
     this.counts.suspended += suspended;
     if (suspended) this.deps.log.info({ sport, events: scoreChanged.length, markets: suspended }, "score changed: markets suspended until fresh prices arrive");
   }
 
-  /** When the source has failed for longer than the limit, in-play events stop taking bets. */
-  private async betStop(): Promise<void> {
-    if (!this.health.troubledFor(this.now(), this.deps.config.suspendAfterMs)) return;
-    const suspended = await suspendInPlay(this.deps.db, this.sports.length ? this.sports : this.deps.config.sports);
-    this.counts.suspended += suspended;
-    if (suspended) this.deps.log.warn({ markets: suspended, reason: this.health.reason }, "the odds source is failing: in-play markets suspended until fresh prices arrive");
-  }
-
-  /** Runs one API call; a failure is counted, recorded in the health and answered with null. */
+  /**
+   * Runs one API call; a failure is counted, recorded in the health and answered with null. After
+   * stop none is made: a poller that lost its lease must not spend its successor's credits.
+   */
   private async call<T>(work: () => Promise<T>): Promise<T | null> {
+    if (!this.producing) return null;
     this.counts.calls += 1;
     try {
       const result = await work();
@@ -231,8 +269,8 @@ export class OddsApiPoller {
     void tellAdmins(this.deps.redis, "source_breaker", { endpoint, state, ...(this.health.reason ? { reason: this.health.reason } : {}) });
   }
 
-  /** Writes the report every step, with an expiry: a poller that dies stops vouching for the source. */
-  private async report(): Promise<void> {
+  /** Writes the report every step, with an expiry: a poller that dies stops speaking for the source. */
+  private async writeReport(): Promise<void> {
     const stopped = this.deps.api.stopped();
     const report: SourceReport = {
       v: 1,

@@ -12,37 +12,23 @@ export class SourceHealth {
   reason: string | null = "starting: no answer from The Odds API yet";
   since: number;
   lastSuccessAt: number | null = null;
-  /** Since when the source has not been delivering (null while ok), ms since epoch. */
-  private troubleSince: number | null;
 
   constructor(now: number) {
     this.since = now;
-    this.troubleSince = null; // starting is not trouble: nothing has failed yet
   }
 
   succeeded(now: number): void {
     this.lastSuccessAt = now;
-    this.troubleSince = null;
     this.set("ok", null, now);
   }
 
   failed(error: unknown, now: number): void {
     if (this.state === "stopped") return;
     if (error instanceof OddsApiError && error.kind === "unauthorized") {
-      this.troubleSince ??= now;
       return this.set("stopped", `${error.details.code ?? "unauthorized"}: ${error.message}`, now);
     }
     if (error instanceof OddsApiError && error.kind === "bad_request") return; // our request, not the source
-    this.troubleSince ??= now;
     this.set("stale", describeFailure(error), now);
-  }
-
-  /**
-   * Whether the source has been failing for at least `afterMs`: in-play markets must stop taking
-   * bets (their prices can no longer follow the game).
-   */
-  troubledFor(now: number, afterMs: number): boolean {
-    return this.troubleSince !== null && now - this.troubleSince >= afterMs;
   }
 
   private set(state: HealthState, reason: string | null, now: number): void {

@@ -1,0 +1,17 @@
+import os from "node:os";
+import type { Redis } from "ioredis";
+import { type Producer, type ProducerBeat, readProducerBeats } from "../../lib/protocol";
+import type { Proc } from "./processes";
+
+/** Feed processes as the publisher sees them: by their beats in Redis. */
+
+/** The instance id a feed process started by startFeed beats under (hostname:pid, as lib/feed/main.ts names it). */
+export function feedInstanceId(proc: Proc): string {
+  return `${os.hostname()}:${proc.child.pid}`;
+}
+
+/** The last beat of one feed process, or null when it has not beaten (or its beat expired). */
+export async function beatOf(redis: Redis, producer: Producer, proc: Proc): Promise<ProducerBeat | null> {
+  const { beats } = await readProducerBeats(redis, Date.now());
+  return beats.find((beat) => beat.producer === producer && beat.instanceId === feedInstanceId(proc)) ?? null;
+}
