@@ -117,6 +117,12 @@ export const envSchema = z.object({
   SIMULATOR_ENABLED: flag(true),
   SIMULATOR_PRICE_UPDATES_PER_SEC: z.coerce.number().min(0).max(10_000).default(6),
   SIMULATOR_BETS_PER_SEC: z.coerce.number().min(0).max(10_000).default(1),
+  // Producer liveness (docs/odds-source.md, "Producer liveness").
+  /**
+   * How long the expected producer may go without an active instance's heartbeat (one a second)
+   * before the publisher declares it down, ms: pages turn stale and in-play markets stop.
+   */
+  PRODUCER_SILENCE_MS: int(5_000, 1_500, 60_000),
 });
 
 export type Env = z.infer<typeof envSchema>;
