@@ -71,6 +71,13 @@ describe("judgeProducer", () => {
     });
   });
 
+  it("keeps every reason within 300 characters, however long the producer's own", () => {
+    const long = heard({ producer: "the-odds-api", state: "stale", reason: "x".repeat(300), sports: { soccer_epl: { freshUntil: T, inPlay: 1 } } });
+    const judged = judge([long], T + 1, ["soccer_epl"], "the-odds-api");
+    expect(judged.reason?.length).toBe(300);
+    expect(judged.staleSports.soccer_epl?.length).toBe(300);
+  });
+
   it("none expected: nothing applies, whatever beats or is silent", () => {
     expect(judge([], T, ["soccer_epl"], null)).toEqual({ state: "none", reason: null, lastHeardAt: null, staleSports: {} });
     expect(judge([heard({ at: 0 })], T, ["soccer_epl"], null).state).toBe("none");

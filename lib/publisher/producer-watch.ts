@@ -80,7 +80,7 @@ function downReason(title: string, everActive: boolean, standbyAlive: boolean, s
 function troubleOf(live: readonly HeardBeat[], title: string): string | null {
   const troubled = live.find((heard) => heard.beat.state !== "ok");
   if (!troubled) return null;
-  return `${title} is ${troubled.beat.state === "stopped" ? "stopped" : "failing"}: ${troubled.beat.reason ?? "no reason given"}`;
+  return clip(`${title} is ${troubled.beat.state === "stopped" ? "stopped" : "failing"}: ${troubled.beat.reason ?? "no reason given"}`);
 }
 
 function unvouched(live: readonly HeardBeat[], boardSports: readonly string[], now: number, title: string): Record<string, string> {
@@ -100,7 +100,14 @@ function unvouched(live: readonly HeardBeat[], boardSports: readonly string[], n
 }
 
 function sorted(entries: [string, string][]): Record<string, string> {
-  return Object.fromEntries([...entries].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+  return Object.fromEntries([...entries].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([sport, reason]) => [sport, clip(reason)]));
+}
+
+/** Reasons travel in schemas that take at most 300 characters (a producer's own reason may be that long). */
+export const REASON_MAX = 300;
+
+function clip(reason: string): string {
+  return reason.length <= REASON_MAX ? reason : `${reason.slice(0, REASON_MAX - 1)}…`;
 }
 
 /** The watch's current view: the judgement and since when its state holds. */

@@ -11,7 +11,7 @@ export interface WebProc extends Proc {
   url: string;
 }
 
-/** `next start` on a free port against the given services. */
+/** `next start` on a free port against the given services; like `publisherEnv`, it expects no odds producer unless told. */
 export async function startWeb(env: Record<string, string>): Promise<WebProc> {
   const port = await freePort();
   const proc = spawnProcess("web", process.execPath, [path.join(ROOT, "node_modules", "next", "dist", "bin", "next"), "start", "-p", String(port), "-H", "127.0.0.1"], {
@@ -21,6 +21,7 @@ export async function startWeb(env: Record<string, string>): Promise<WebProc> {
     RELAY_JWT_SECRET: TEST_JWT_SECRET,
     SESSION_SECRET: TEST_SESSION_SECRET,
     PUBLISHER_INTERVAL_MS: "100",
+    SIMULATOR_ENABLED: "false",
     ...env,
   });
   const url = `http://127.0.0.1:${port}`;
