@@ -93,7 +93,12 @@ export function toEventOdds(row: EventRow, config: PricingConfig): EventOdds {
 
 export type MarketRow = EventRow["markets"][number];
 
-/** Prices one market (what a patched price or pool total needs, without the rest of its event). */
+/**
+ * Prices one market (what a patched price or pool total needs, without the rest of its event).
+ * No books, no market: without a bookmaker consensus from fresh prices (every `fair` null) the
+ * market is `suspended`, whatever its row says, so the pool alone never prices a bet; it opens
+ * again, as its row says, once books return (docs/odds.md, "No books, no market").
+ */
 export function toMarketOdds(market: MarketRow, config: PricingConfig): MarketOdds {
   const outcomes = [...market.outcomes].sort(byOutcomeOrder);
   const fresh = freshPrices(outcomes, config.bookMaxAgeMs);
@@ -128,7 +133,8 @@ export function toMarketOdds(market: MarketRow, config: PricingConfig): MarketOd
       edge: p.edge === null ? null : roundTo(p.edge, WIRE_PLACES),
     };
   });
-  return { key: market.key, line: market.line, status: market.status === "SUSPENDED" ? "suspended" : "open", arb: priced.arb, outcomes: result };
+  const consensus = priced.outcomes.some((outcome) => outcome.fair !== null);
+  return { key: market.key, line: market.line, status: market.status === "SUSPENDED" || !consensus ? "suspended" : "open", arb: priced.arb, outcomes: result };
 }
 
 /** Which prices of a market are fresh enough to count (see PricingConfig.bookMaxAgeMs). */
