@@ -13,7 +13,7 @@ import { useAdminFeed } from "./use-admin-feed";
 import { useOverview } from "./use-overview";
 
 /** Kinds after which the overview is read at once rather than at the next poll. */
-const CHANGES_OVERVIEW = new Set<AdminEvent["kind"]>(["publisher_started", "publisher_stopped", "publisher_interval", "leader_changed", "outage"]);
+const CHANGES_OVERVIEW = new Set<AdminEvent["kind"]>(["publisher_started", "publisher_stopped", "publisher_interval", "leader_changed", "outage", "producer_down", "producer_up"]);
 
 /** The admin console: the overview (read every second while visible), the controls and the pushed admin events. */
 export function AdminConsole({ email, initialOverview, events, relay }: { email: string; initialOverview: AdminOverview; events: PickableEvent[]; relay: RelayLocation }) {
@@ -35,7 +35,7 @@ export function AdminConsole({ email, initialOverview, events, relay }: { email:
         <PublisherPanel publisher={overview.publisher} onChanged={refresh} />
         <AdminFeedList events={feed.events} listening={feed.listening} error={feed.error} />
         <RelayPanel relay={overview.relay} />
-        <SourcePanel sources={overview.sources} now={overview.ts} />
+        <SourcePanel sources={overview.sources} producer={overview.publisher.ok ? overview.publisher.status.producer : null} now={overview.ts} />
         <EventSettlement events={events} />
         <ChatModeration />
       </div>
