@@ -110,7 +110,7 @@ export const envSchema = z.object({
   ODDS_API_BREAKER_FAILURES: int(5, 1, 1_000),
   /** How long an open breaker makes no calls before one test call (half-open), ms. */
   ODDS_API_BREAKER_COOLDOWN_MS: int(30_000, 100, 3_600_000),
-  /** A bookmaker's price this much older than the freshest price of its market leaves the consensus, ms. */
+  /** A bookmaker whose newest price in a market is this much older than the market's freshest price leaves the consensus, ms. */
   ODDS_BOOK_MAX_AGE_MS: int(600_000, 1_000, 86_400_000),
   /** How long the source may be failing before in-play events are suspended (bet stop), ms. */
   ODDS_SOURCE_SUSPEND_AFTER_MS: int(30_000, 0, 3_600_000),

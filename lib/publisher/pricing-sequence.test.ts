@@ -95,12 +95,15 @@ class MarketModel {
     };
   }
 
-  /** Whether some book quotes every outcome within MAX_AGE_MS of the market's freshest quote (a consensus can form). */
+  /**
+   * Whether some book quotes every outcome and updated the market within MAX_AGE_MS of its
+   * freshest quote (a consensus can form). A book's update is its newest quote: an unmoved price
+   * was quoted again with the moved ones.
+   */
   hasFreshCompleteBook(): boolean {
-    const all = [...this.quotes.values()].flatMap((held) => [...held.values()]);
-    if (all.length === 0) return false;
-    const freshest = Math.max(...all.map((q) => q.at));
-    return [...this.quotes.values()].some((held) => Array.from({ length: this.n }, (_, i) => held.get(i)).every((q) => q !== undefined && freshest - q.at <= MAX_AGE_MS));
+    const updated = [...this.quotes.values()].map((held) => Math.max(...[...held.values()].map((q) => q.at)));
+    const freshest = Math.max(...updated);
+    return [...this.quotes.values()].some((held, b) => freshest - (updated[b] ?? 0) <= MAX_AGE_MS && Array.from({ length: this.n }, (_, i) => held.has(i)).every(Boolean));
   }
 }
 

@@ -39,10 +39,12 @@ export interface PricingConfig {
   liquidity: number;
   method?: MarginMethod;
   /**
-   * A bookmaker's price this much older (ms) than the freshest price of its market leaves the
-   * consensus (unset: every price counts). Measured against the market's freshest price, not the
-   * clock: when the whole source goes quiet the last good prices stay (and the feed says stale),
-   * while one book that stopped updating drops out as soon as the others move on.
+   * A bookmaker whose last update of a market is this much older (ms) than the market's freshest
+   * price leaves the consensus (unset: every price counts). Measured against the market's freshest
+   * price, not the clock: when the whole source goes quiet the last good prices stay (and the feed
+   * says stale), while one book that stopped updating drops out as soon as the others move on.
+   * A book's age is that of its newest price in the market: sources write only the prices that
+   * moved, and an unmoved price was quoted again with the moved one.
    */
   bookMaxAgeMs?: number;
 }
@@ -137,12 +139,15 @@ export function toMarketOdds(market: MarketRow, config: PricingConfig): MarketOd
   return { key: market.key, line: market.line, status: market.status === "SUSPENDED" || !consensus ? "suspended" : "open", arb: priced.arb, outcomes: result };
 }
 
-/** Which prices of a market are fresh enough to count (see PricingConfig.bookMaxAgeMs). */
-function freshPrices(outcomes: MarketRow["outcomes"], maxAgeMs: number | undefined): (price: { lastUpdate: Date }) => boolean {
+/** Which prices of a market are fresh enough to count: those of books updated recently enough (see PricingConfig.bookMaxAgeMs). */
+function freshPrices(outcomes: MarketRow["outcomes"], maxAgeMs: number | undefined): (price: { bookmaker: string }) => boolean {
   if (maxAgeMs === undefined) return () => true;
-  let freshest = Number.NEGATIVE_INFINITY;
-  for (const outcome of outcomes) for (const price of outcome.prices) freshest = Math.max(freshest, price.lastUpdate.getTime());
-  return (price) => freshest - price.lastUpdate.getTime() <= maxAgeMs;
+  const bookUpdated = new Map<string, number>();
+  for (const outcome of outcomes) {
+    for (const price of outcome.prices) bookUpdated.set(price.bookmaker, Math.max(bookUpdated.get(price.bookmaker) ?? Number.NEGATIVE_INFINITY, price.lastUpdate.getTime()));
+  }
+  const freshest = Math.max(...bookUpdated.values());
+  return (price) => freshest - (bookUpdated.get(price.bookmaker) ?? Number.NEGATIVE_INFINITY) <= maxAgeMs;
 }
 
 function byOutcomeOrder(a: { key: string }, b: { key: string }): number {
