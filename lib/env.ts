@@ -165,7 +165,7 @@ export const envSchema = z.object({
   ODDS_API_BREAKER_FAILURES: int(5, 1, 1_000),
   /** How long an open breaker makes no calls before one test call (half-open), ms. */
   ODDS_API_BREAKER_COOLDOWN_MS: int(30_000, 100, 3_600_000),
-  /** A bookmaker's price this much older than the freshest price of its market leaves the consensus, ms. */
+  /** A bookmaker whose newest price in a market is this much older than the market's freshest price leaves the consensus, ms. */
   ODDS_BOOK_MAX_AGE_MS: int(600_000, 1_000, 86_400_000),
   // The feed (docs/odds-source.md, "One poller"): feed processes elect one producer per source.
   /** The feed's leader lease per producer, ms: a standby feed process takes over within about this long after the active one dies. */
@@ -173,6 +173,12 @@ export const envSchema = z.object({
   SIMULATOR_ENABLED: flag(true),
   SIMULATOR_PRICE_UPDATES_PER_SEC: z.coerce.number().min(0).max(10_000).default(6),
   SIMULATOR_BETS_PER_SEC: z.coerce.number().min(0).max(10_000).default(1),
+  // Producer liveness (docs/odds-source.md, "Producer liveness").
+  /**
+   * How long the expected producer may go without an active instance's heartbeat (one a second)
+   * before the publisher declares it down, ms: pages turn stale and in-play markets stop.
+   */
+  PRODUCER_SILENCE_MS: int(5_000, 1_500, 60_000),
 });
 
 export type Env = z.infer<typeof envSchema>;

@@ -9,40 +9,40 @@ describe("FeedStatusTracker", () => {
     const seen: FeedStatus[] = [];
     const tracker = new FeedStatusTracker((s) => seen.push(s), 0);
     expect(tracker.current().status).toBe("stale");
-    tracker.heartbeat("live", 1_000);
-    tracker.heartbeat("live", 2_000); // no change, no broadcast
+    tracker.heartbeat({ status: "live" }, 1_000);
+    tracker.heartbeat({ status: "live" }, 2_000); // no change, no broadcast
     tracker.check(2_000 + HEARTBEAT_GRACE_MS - 1);
     expect(seen.map((s) => s.status)).toEqual(["live"]);
     tracker.check(2_000 + HEARTBEAT_GRACE_MS + 1);
     expect(tracker.current()).toMatchObject({ status: "stale", reason: "no heartbeat from the publisher" });
-    tracker.heartbeat("stopped", 9_000);
+    tracker.heartbeat({ status: "stopped" }, 9_000);
     expect(tracker.current().status).toBe("stopped");
     tracker.check(9_000 + HEARTBEAT_GRACE_MS - 1); // stopped, and the publisher still says so each second
     expect(tracker.current().status).toBe("stopped");
     tracker.check(60_000); // stopped, but nobody has said anything for a minute: we do not know
     expect(tracker.current().status).toBe("stale");
     tracker.busLost(61_000);
-    tracker.heartbeat("live", 61_500); // a beat that slipped through before the close is not believed
+    tracker.heartbeat({ status: "live" }, 61_500); // a beat that slipped through before the close is not believed
     expect(tracker.current()).toMatchObject({ status: "stale", reason: "the relay lost its connection to Redis" });
     tracker.busRestored();
-    tracker.heartbeat("live", 62_000);
+    tracker.heartbeat({ status: "live" }, 62_000);
     expect(tracker.current().status).toBe("live");
   });
 
   it("reports a publisher that says it is failing as stale", () => {
     const tracker = new FeedStatusTracker(() => {}, 0);
-    tracker.heartbeat("stale", 1);
+    tracker.heartbeat({ status: "stale" }, 1);
     expect(tracker.current()).toMatchObject({ status: "stale", reason: expect.stringContaining("cannot read or write") });
   });
 
   it("allows the silence the last heartbeat announced: slow heartbeats do not flip a healthy feed to stale", () => {
     const tracker = new FeedStatusTracker(() => {}, 0);
-    tracker.heartbeat("live", 1_000, 10_000);
+    tracker.heartbeat({ status: "live", heartbeatMs: 10_000 }, 1_000);
     tracker.check(1_000 + 30_000);
     expect(tracker.current().status).toBe("live");
     tracker.check(1_000 + silenceLimitMs(10_000) + 1);
     expect(tracker.current()).toMatchObject({ status: "stale", reason: "no heartbeat from the publisher" });
-    tracker.heartbeat("live", 50_000); // an older publisher that states no period: one second
+    tracker.heartbeat({ status: "live" }, 50_000); // an older publisher that states no period: one second
     tracker.check(50_000 + 3_501);
     expect(tracker.current().status).toBe("stale");
   });
@@ -50,15 +50,47 @@ describe("FeedStatusTracker", () => {
   it("is stale while the odds source reports trouble, with its reason, and live again once it recovers", () => {
     const seen: FeedStatus[] = [];
     const tracker = new FeedStatusTracker((s) => seen.push(s), 0);
-    tracker.heartbeat("live", 1_000, 1_000, { state: "ok", reason: null });
+    tracker.heartbeat({ status: "live", heartbeatMs: 1_000, source: { state: "ok", reason: null } }, 1_000);
     expect(tracker.current().status).toBe("live");
-    tracker.heartbeat("live", 2_000, 1_000, { state: "stale", reason: "the circuit breaker of odds is open" });
+    tracker.heartbeat({ status: "live", heartbeatMs: 1_000, source: { state: "stale", reason: "the circuit breaker of odds is open" } }, 2_000);
     expect(tracker.current()).toMatchObject({ status: "stale", reason: "the odds source is failing: the circuit breaker of odds is open" });
-    tracker.heartbeat("live", 3_000, 1_000, { state: "stopped", reason: "OUT_OF_USAGE_CREDITS" });
+    tracker.heartbeat({ status: "live", heartbeatMs: 1_000, source: { state: "stopped", reason: "OUT_OF_USAGE_CREDITS" } }, 3_000);
     expect(tracker.current()).toMatchObject({ status: "stale", reason: "the odds source stopped: OUT_OF_USAGE_CREDITS" });
-    tracker.heartbeat("stopped", 4_000, 1_000, { state: "stale", reason: "x" }); // an admin's stop says more
+    tracker.heartbeat({ status: "stopped", heartbeatMs: 1_000, source: { state: "stale", reason: "x" } }, 4_000); // an admin's stop says more
     expect(tracker.current().status).toBe("stopped");
-    tracker.heartbeat("live", 5_000, 1_000, { state: "ok", reason: null });
+    tracker.heartbeat({ status: "live", heartbeatMs: 1_000, source: { state: "ok", reason: null } }, 5_000);
     expect(seen.map((s) => s.status)).toEqual(["live", "stale", "stale", "stopped", "live"]);
+  });
+
+  it("is stale with the producer's reason while the publisher says the producer is down, and live again once it is up", () => {
+    const seen: FeedStatus[] = [];
+    const tracker = new FeedStatusTracker((s) => seen.push(s), 0);
+    const down = { name: "simulator", state: "down" as const, reason: "no heartbeat from the simulator for over 5 s" };
+    tracker.heartbeat({ status: "live", producer: { name: "simulator", state: "up", reason: null } }, 1_000);
+    tracker.heartbeat({ status: "live", producer: down, staleSports: { soccer_epl: down.reason } }, 2_000);
+    expect(tracker.current()).toEqual({ status: "stale", since: 2_000, reason: "the odds producer is down: no heartbeat from the simulator for over 5 s" });
+    tracker.heartbeat({ status: "live", producer: down }, 3_000); // the same: no broadcast
+    tracker.heartbeat({ status: "stopped", producer: down }, 4_000); // an admin's stop says more
+    expect(tracker.current().status).toBe("stopped");
+    tracker.heartbeat({ status: "live", producer: { name: "simulator", state: "up", reason: null } }, 5_000);
+    expect(seen.map((s) => s.status)).toEqual(["live", "stale", "stopped", "live"]);
+  });
+
+  it("while live, lists the sports nobody vouches for with why, and broadcasts when that list changes", () => {
+    const seen: FeedStatus[] = [];
+    const tracker = new FeedStatusTracker((s) => seen.push(s), 0);
+    const up = { name: "the-odds-api", state: "up" as const, reason: null };
+    tracker.heartbeat({ status: "live", producer: up, staleSports: {} }, 1_000);
+    expect(tracker.current()).toEqual({ status: "live", since: 1_000 });
+    tracker.heartbeat({ status: "live", producer: up, staleSports: { soccer_epl: "The Odds API poller's prices for this sport are overdue" } }, 2_000);
+    expect(tracker.current()).toEqual({ status: "live", since: 1_000, sports: { soccer_epl: "The Odds API poller's prices for this sport are overdue" } });
+    tracker.heartbeat({ status: "live", producer: up, staleSports: { soccer_epl: "The Odds API poller's prices for this sport are overdue" } }, 3_000);
+    tracker.heartbeat({ status: "live", producer: up }, 4_000);
+    expect(tracker.current()).toEqual({ status: "live", since: 1_000 });
+    expect(seen).toHaveLength(3);
+    // Silence: nothing is known of any sport any more.
+    tracker.heartbeat({ status: "live", staleSports: { soccer_epl: "x" } }, 5_000);
+    tracker.check(5_000 + HEARTBEAT_GRACE_MS + 1);
+    expect(tracker.current()).toEqual({ status: "stale", since: 5_000 + HEARTBEAT_GRACE_MS + 1, reason: "no heartbeat from the publisher" });
   });
 });

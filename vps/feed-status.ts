@@ -1,10 +1,14 @@
-import { type FeedState, type FeedStatus, type SourceSummary, silenceLimitMs } from "../lib/protocol";
+import { type FeedState, type FeedStatus, type FeedStatusMessage, type StaleSports, silenceLimitMs } from "../lib/protocol";
+
+/** What the tracker reads of a heartbeat. */
+export type Heartbeat = Pick<FeedStatusMessage, "status" | "heartbeatMs" | "source" | "producer" | "staleSports">;
 
 /**
  * What the relay tells clients about freshness: "live" while the publisher's heartbeats say so,
  * "stopped" when an admin stopped it, and "stale" when heartbeats go quiet, the publisher reports
- * failing ticks, the odds source it reads from is down (the heartbeat says so), or the relay itself
- * lost Redis. Never silently stale: every change is broadcast.
+ * failing ticks, the odds producer is down or the source it reads from is failing (the heartbeat
+ * says so), or the relay itself lost Redis. While live, the sports nobody vouches for are listed
+ * with why (`sports`). Never silently stale: every change is broadcast.
  */
 export class FeedStatusTracker {
   private status: FeedStatus;
@@ -24,15 +28,20 @@ export class FeedStatusTracker {
     return this.status;
   }
 
-  /** A heartbeat from the publisher (its own view: live, stale or stopped), its period (ms), and the odds source's state if one reports. */
-  heartbeat(reported: FeedState, now: number, heartbeatMs?: number, source?: SourceSummary): void {
+  /**
+   * A heartbeat from the publisher: its own view (live, stale or stopped), its period (ms), the
+   * odds producer as it judges it, and the odds source's state if one reports. An admin's stop
+   * says more than anything else; a down producer makes the whole feed stale.
+   */
+  heartbeat({ status: reported, heartbeatMs, source, producer, staleSports }: Heartbeat, now: number): void {
     this.lastBeatAt = now;
     this.silenceLimitMs = silenceLimitMs(heartbeatMs);
     if (this.busDown) return;
-    if (reported === "live" && source && source.state !== "ok") this.set("stale", now, `the odds source ${source.state === "stopped" ? "stopped" : "is failing"}: ${source.reason ?? "no reason given"}`);
-    else if (reported === "live") this.set("live", now);
-    else if (reported === "stopped") this.set("stopped", now, "the publisher was stopped by an admin");
-    else this.set("stale", now, "the publisher cannot read or write odds right now");
+    if (reported === "stopped") this.set("stopped", now, "the publisher was stopped by an admin");
+    else if (reported !== "live") this.set("stale", now, "the publisher cannot read or write odds right now");
+    else if (producer?.state === "down") this.set("stale", now, `the odds producer is down: ${producer.reason ?? "no reason given"}`);
+    else if (source && source.state !== "ok") this.set("stale", now, `the odds source ${source.state === "stopped" ? "stopped" : "is failing"}: ${source.reason ?? "no reason given"}`);
+    else this.set("live", now, undefined, staleSports);
   }
 
   /** A delta arrived: the publisher is demonstrably alive. */
@@ -56,9 +65,18 @@ export class FeedStatusTracker {
     }
   }
 
-  private set(status: FeedState, now: number, reason?: string): void {
-    if (this.status.status === status && this.status.reason === reason) return;
-    this.status = reason ? { status, since: now, reason } : { status, since: now };
+  /** Broadcasts a change of status, reason or stale sports; `since` moves only with the status. */
+  private set(status: FeedState, now: number, reason?: string, sports?: StaleSports): void {
+    const listed = sports && Object.keys(sports).length > 0 ? sports : undefined;
+    if (this.status.status === status && this.status.reason === reason && sameSports(this.status.sports, listed)) return;
+    const since = this.status.status === status ? this.status.since : now;
+    this.status = { status, since, ...(reason ? { reason } : {}), ...(listed ? { sports: listed } : {}) };
     this.onChange(this.status);
   }
+}
+
+function sameSports(a: StaleSports | undefined, b: StaleSports | undefined): boolean {
+  if (a === undefined || b === undefined) return a === b;
+  const keys = Object.keys(a);
+  return keys.length === Object.keys(b).length && keys.every((key) => a[key] === b[key]);
 }

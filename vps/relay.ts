@@ -250,7 +250,7 @@ interface BusTargets {
 async function relayBus(deps: RelayDeps, { io, local, feed, board, cache, delivery, slow, metrics, revocations }: BusTargets): Promise<void> {
   const onSportsOdds = (message: SportsOddsMessage) => {
     const now = Date.now();
-    if (message.type === "feed:status") return feed.heartbeat(message.status, now, message.heartbeatMs, message.source);
+    if (message.type === "feed:status") return feed.heartbeat(message, now);
     if (message.type === "sports:summary") {
       const { v, type, ...counts } = message;
       board.offer(counts);

@@ -3,7 +3,7 @@ import { describe, expect, it } from "vitest";
 import type { PublisherStatus } from "../../lib/publisher/control";
 import { addPublisherMetrics } from "./publisher-metrics";
 
-const status: PublisherStatus = {
+const status: Omit<PublisherStatus, "producer"> = {
   desired: "running",
   running: true,
   health: { status: "ok" },

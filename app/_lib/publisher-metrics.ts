@@ -8,7 +8,7 @@ import type { PublisherStatus } from "../../lib/publisher/control";
  * queue's depth, the last tick's age, and its totals.
  * Read from the leader's report in Redis, so any web instance answers the same.
  */
-export function addPublisherMetrics(registry: Registry, status: PublisherStatus): void {
+export function addPublisherMetrics(registry: Registry, status: Omit<PublisherStatus, "producer">): void {
   const gauge = (name: string, help: string, labelNames: string[] = []) => new Gauge({ name, help, labelNames, registers: [registry] });
   gauge("publisher_running", "1 while the publisher runs and ticks successfully").set(status.running ? 1 : 0);
   gauge("publisher_interval_seconds", "Tick interval").set(status.intervalMs / 1000);

@@ -17,7 +17,7 @@ import { useAdminFeed } from "./use-admin-feed";
 import { useOverview } from "./use-overview";
 
 /** Kinds after which the overview is read at once rather than at the next poll. */
-const CHANGES_OVERVIEW = new Set<AdminEvent["kind"]>(["publisher_started", "publisher_stopped", "publisher_interval", "leader_changed", "outage"]);
+const CHANGES_OVERVIEW = new Set<AdminEvent["kind"]>(["publisher_started", "publisher_stopped", "publisher_interval", "leader_changed", "outage", "producer_down", "producer_up"]);
 
 /**
  * The admin console: the overview (read every second while visible), the controls, the audit log
@@ -47,7 +47,7 @@ export function AdminConsole({ email, initialOverview, events, relay }: { email:
         <PublisherPanel publisher={overview.publisher} onChanged={refresh} />
         <AdminFeedList feed={feed} />
         <RelayPanel relay={overview.relay} />
-        <SourcePanel sources={overview.sources} now={overview.ts} />
+        <SourcePanel sources={overview.sources} producer={overview.publisher.ok ? overview.publisher.status.producer : null} now={overview.ts} />
         <EventSettlement events={events} />
         <BoardControls events={board} onChange={setBoard} />
         <ChatModeration />

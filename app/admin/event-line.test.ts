@@ -25,6 +25,14 @@ describe("describeAdminEvent", () => {
     expect(line({ kind: "outage", data: { service: "redis", state: "up", downForMs: 65_000 } })).toBe("Redis is back after 1 min 5 s");
   });
 
+  it("says when the odds producer went down, when it was last heard, and how long it was down", () => {
+    expect(line({ kind: "producer_down", data: { producer: "simulator", reason: "no heartbeat from the simulator for over 5 s", lastHeardAt: at - 6_000 } })).toBe(
+      "Odds producer simulator is down: no heartbeat from the simulator for over 5 s (last heard 11:59:54 UTC)",
+    );
+    expect(line({ kind: "producer_down", data: { producer: "the-odds-api", reason: "The Odds API poller has not been heard from", lastHeardAt: null } })).toBe("Odds producer the-odds-api is down: The Odds API poller has not been heard from");
+    expect(line({ kind: "producer_up", data: { producer: "simulator", downForMs: 12_000 } })).toBe("Odds producer simulator is back after 12.0 s");
+  });
+
   it("describes bets, markets, settlements and chat", () => {
     expect(line({ kind: "large_bet", data: { userId: "u1", bet } })).toBe("Large bet: 1500.00 on Arsenal @ 2.1 in Arsenal vs Chelsea (user u1)");
     expect(line({ kind: "event_voided", data: { id: "e1", bets: 1, by: "ada@example.com" } })).toBe("Event e1 voided by ada@example.com: 1 bet refunded");

@@ -17,6 +17,10 @@ export function describeAdminEvent(event: AdminEvent): string {
       return leaderLine(event.data);
     case "outage":
       return outageLine(event.data, event.ts);
+    case "producer_down":
+      return `Odds producer ${event.data.producer} is down: ${event.data.reason}${event.data.lastHeardAt === null ? "" : ` (last heard ${new Date(event.data.lastHeardAt).toISOString().slice(11, 19)} UTC)`}`;
+    case "producer_up":
+      return `Odds producer ${event.data.producer} is back after ${duration(event.data.downForMs)}`;
     case "source_breaker":
       return `Source ${event.data.endpoint}: breaker ${event.data.state.replace("_", "-")}${event.data.reason ? ` (${event.data.reason})` : ""}`;
     case "quota_warning":

@@ -11,6 +11,18 @@ describe("statusText", () => {
     expect(statusText({ ...base, feed: { status: "stopped", since: 1 } })).toMatchObject({ label: "Paused" });
   });
 
+  it("says stale, with why, for the sport on screen whose prices nobody vouches for while the feed is live", () => {
+    const feed = { status: "live" as const, since: 1, sports: { soccer_epl: "the simulator does not feed this sport" } };
+    expect(statusText({ ...base, feed }, "soccer_epl")).toEqual({ tone: "bad", label: "Stale", detail: "Prices of this sport may be out of date: the simulator does not feed this sport." });
+    expect(statusText({ ...base, feed }, "basketball_nba")).toMatchObject({ label: "Live" });
+    expect(statusText({ ...base, feed })).toMatchObject({ label: "Live" });
+    // The whole feed's state says more than a sport's.
+    expect(statusText({ ...base, feed: { status: "stale", since: 1, reason: "the odds producer is down: no heartbeat from the simulator for over 5 s" } }, "soccer_epl")).toMatchObject({
+      label: "Stale",
+      detail: "Prices may be out of date: the odds producer is down: no heartbeat from the simulator for over 5 s.",
+    });
+  });
+
   it("says why it is reconnecting when the relay cut the page for falling behind, or refused it at a limit", () => {
     expect(statusText({ ...base, state: "reconnecting", error: "slow_consumer: too slow: over 4194304 bytes waiting", relayError: { code: "slow_consumer", message: "too slow: over 4194304 bytes waiting" } })).toEqual({
       tone: "pending",

@@ -5,20 +5,24 @@ import { useConnectionStatus } from "../../lib/live/hooks";
 import { statusText } from "./live-status-text";
 import { Ago, ClockTime } from "./time";
 
-/** The live / reconnecting / offline indicator, with feed freshness, last update and latency. */
-export function LiveStatus({ connection }: { connection: LiveConnection | null }) {
-  if (!connection) return <StatusView status={null} />;
-  return <ConnectedStatus connection={connection} />;
+/**
+ * The live / reconnecting / offline indicator, with feed freshness (for the whole feed, and for
+ * `sport`, the one on screen), last update and latency.
+ */
+export function LiveStatus({ connection, sport }: { connection: LiveConnection | null; sport: string | null }) {
+  if (!connection) return <StatusView status={null} sport={sport} />;
+  return <ConnectedStatus connection={connection} sport={sport} />;
 }
 
-function ConnectedStatus({ connection }: { connection: LiveConnection }) {
-  return <StatusView status={useConnectionStatus(connection)} />;
+function ConnectedStatus({ connection, sport }: { connection: LiveConnection; sport: string | null }) {
+  return <StatusView status={useConnectionStatus(connection)} sport={sport} />;
 }
 
-function StatusView({ status }: { status: ConnectionStatus | null }) {
-  const { tone, label, detail } = statusText(status);
+function StatusView({ status, sport }: { status: ConnectionStatus | null; sport: string | null }) {
+  const { tone, label, detail } = statusText(status, sport);
+  const sportStale = sport !== null && status?.feed?.status === "live" && status.feed.sports?.[sport] !== undefined;
   return (
-    <div className={`live-status ${tone}`} data-connection={status?.state ?? "connecting"} data-feed={status?.feed?.status ?? "unknown"} role="status" aria-live="polite">
+    <div className={`live-status ${tone}`} data-connection={status?.state ?? "connecting"} data-feed={status?.feed?.status ?? "unknown"} data-sport-stale={sportStale ? "true" : undefined} role="status" aria-live="polite">
       <span className="dot" aria-hidden />
       <strong>{label}</strong>
       {status?.lastUpdateAt && (

@@ -48,7 +48,7 @@ export function SportsBoard({ sports, initialSport, initialSnapshot, initialSumm
       <header className="board-header">
         <h1>Live Odds</h1>
         <OddsFormatSelect format={format} onChange={setFormat} />
-        <LiveStatus connection={connection} />
+        <LiveStatus connection={connection} sport={sport} />
         {bettor.bar}
       </header>
       <SportTabs sports={sports} store={store} selected={sport} onChoose={choose} />

@@ -9,7 +9,7 @@ import {
   ErrorPayload,
   EventBooks,
   EventUpdate,
-  type FeedStatus,
+  FeedStatus,
   OddsSnapshotSchema,
   type ServerToClientEvents,
   SportsSummary,
@@ -247,7 +247,10 @@ export class LiveConnection {
       this.sample(Date.now() - (delta.origin ?? delta.ts));
       this.update({ lastUpdateAt: Date.now() });
     });
-    socket.on("feed:status", (feed) => this.update({ feed }));
+    socket.on("feed:status", (raw) => {
+      const feed = FeedStatus.safeParse(raw);
+      if (feed.success) this.update({ feed: feed.data });
+    });
     socket.on("sports:summary", (raw) => {
       const summary = SportsSummary.safeParse(raw);
       if (summary.success) this.store.applySummary(summary.data);

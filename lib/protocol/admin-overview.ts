@@ -1,5 +1,6 @@
 import { z } from "zod";
-import { FeedStatus } from "./messages";
+import { FeedStatus, StaleSports } from "./messages";
+import { PRODUCERS } from "./producers";
 
 /**
  * GET /api/admin/overview, what the admin console polls: the publisher's status (as
@@ -26,7 +27,43 @@ export const PublisherHealth = z.object({
 });
 export type PublisherHealth = z.infer<typeof PublisherHealth>;
 
-/** The body of GET /api/sports/ws-publisher (`readStatus` in lib/publisher/control.ts builds it). */
+/** One producer instance as its last heartbeat describes it (lib/protocol/producers.ts). */
+export const ProducerInstanceView = z.object({
+  producer: z.enum(PRODUCERS),
+  instanceId: z.string(),
+  role: z.enum(["active", "standby"]),
+  /** When it last beat, ISO time (its clock), and how long ago that was. */
+  at: z.string(),
+  ageMs: z.number(),
+  /** When it last wrote prices, ISO time; null: not yet. */
+  lastProducedAt: z.string().nullable(),
+  state: z.enum(["ok", "stale", "stopped"]),
+  reason: z.string().nullable(),
+});
+export type ProducerInstanceView = z.infer<typeof ProducerInstanceView>;
+
+/**
+ * The odds producer's liveness (docs/odds-source.md, "Producer liveness"), apart from the
+ * publisher's own `health`: the leader's judgement from its trust record, or, when no leader
+ * vouches right now, the same judgement made from the beats by whoever answers (`judgedBy` null).
+ */
+export const ProducerStatus = z.object({
+  /** The producer this deployment expects (ODDS_SOURCE, SIMULATOR_ENABLED); null: none, no liveness applies. */
+  expected: z.enum(PRODUCERS).nullable(),
+  state: z.enum(["up", "down", "none"]),
+  reason: z.string().nullable(),
+  /** When it entered this state, ISO time; null when not known (judged here, without the leader's history). */
+  since: time,
+  /** The publisher instance whose trust record this is; null: judged from the beats by this server. */
+  judgedBy: z.string().nullable(),
+  /** Every producer instance heard within the last minute, active and standby. */
+  instances: z.array(ProducerInstanceView),
+  /** Board sports whose prices nobody vouches for, each with why. */
+  staleSports: StaleSports,
+});
+export type ProducerStatus = z.infer<typeof ProducerStatus>;
+
+/** The body of GET /api/sports/ws-publisher (`readStatus` in lib/publisher/control.ts builds it, `readProducerStatus` its `producer`). */
 export const PublisherStatusBody = z.object({
   desired: z.enum(["running", "stopped"]),
   /** Exactly when `health.status` is `ok`: desired running, a leader holds the lease, its last tick succeeded and is recent. */
@@ -48,6 +85,7 @@ export const PublisherStatusBody = z.object({
   published: z.object({ ticks: z.number(), messages: z.number(), bytes: z.number(), changes: z.number() }),
   errors: z.object({ count: z.number(), last: z.object({ message: z.string(), at: z.string() }).nullable() }),
   updatedBy: z.string().nullable(),
+  producer: ProducerStatus,
 });
 export type PublisherStatusBody = z.infer<typeof PublisherStatusBody>;
 

@@ -3,7 +3,7 @@ import { ChangeSchema } from "./changes";
 import { BalanceChanged, BetAccepted, BetSettled } from "./bets";
 import { AdminEvent } from "./admin";
 import { EventBooks } from "./event-detail";
-import { ChatDeleted, ChatMessage, EventUpdate, FEED_STATES, SportsSummary } from "./messages";
+import { ChatDeleted, ChatMessage, EventUpdate, FEED_STATES, SportsSummary, StaleSports } from "./messages";
 import { SportKey } from "./odds";
 import { SourceSummary } from "./source";
 
@@ -56,6 +56,14 @@ export const FeedStatusMessage = z.object({
   heartbeatMs: z.number().int().positive().max(60_000).optional(),
   /** The external odds source's state, when one reports (The Odds API poller); absent with the simulator. */
   source: SourceSummary.optional(),
+  /**
+   * The expected odds producer as the leader judges it from its heartbeats (docs/odds-source.md,
+   * "Producer liveness"): relays turn the whole feed stale with `reason` while it is down. Absent
+   * when no producer is expected, or before the leader's first judgement.
+   */
+  producer: z.object({ name: z.string().min(1).max(64), state: z.enum(["up", "down"]), reason: z.string().max(300).nullable() }).optional(),
+  /** Board sports whose prices no live producer vouches for, each with why; absent when none. */
+  staleSports: StaleSports.optional(),
 });
 
 /** Heartbeat period assumed when a heartbeat does not state one, ms. */

@@ -209,11 +209,20 @@ export const OddsDeltaSchema = z.object({
 export const FEED_STATES = ["live", "stale", "stopped"] as const;
 export type FeedState = (typeof FEED_STATES)[number];
 
+/** Sport → why its prices may be out of date (at most one entry per sport on the board). */
+export const StaleSports = z.record(SportKey, z.string().min(1).max(300));
+export type StaleSports = z.infer<typeof StaleSports>;
+
 export const FeedStatus = z.object({
   status: z.enum(FEED_STATES),
   /** When the feed entered this status, ms since epoch. */
   since: z.number(),
   reason: z.string().optional(),
+  /**
+   * While the feed as a whole is live: the sports whose prices nobody vouches for right now, each
+   * with why (docs/protocol.md, "Other events"). Absent when every sport is live.
+   */
+  sports: StaleSports.optional(),
 });
 export type FeedStatus = z.infer<typeof FeedStatus>;
 

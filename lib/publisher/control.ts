@@ -177,8 +177,8 @@ export function freshWithinMs(intervalMs: number): number {
   return Math.max(3 * intervalMs, 2_000);
 }
 
-/** Combines the recorded decision, the lease and the leader's report into one status. */
-export async function readStatus(redis: Redis, recorded: RecordedDesired, defaults: { intervalMs: number; autostart: boolean }): Promise<PublisherStatus> {
+/** Combines the recorded decision, the lease and the leader's report into one status (all but the producer's part, `readProducerStatus`). */
+export async function readStatus(redis: Redis, recorded: RecordedDesired, defaults: { intervalMs: number; autostart: boolean }): Promise<Omit<PublisherStatus, "producer">> {
   const [token, raw] = await Promise.all([redis.get(KEYS.publisherLeader), redis.hgetall(KEYS.publisherStatus)]);
   const num = (key: string) => (raw[key] ? Number(raw[key]) : null);
   const instanceId = leaderInstance(token);

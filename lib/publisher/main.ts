@@ -1,6 +1,6 @@
 import { SettlementSweeper } from "../bets/sweeper";
 import { assertDbReachable, createDb } from "../db";
-import { env, publisherMetricsAddress } from "../env";
+import { env, expectedProducer, publisherMetricsAddress } from "../env";
 import { StartupError, errorMessage } from "../errors";
 import { createLogger } from "../log";
 import { DEFAULT_MARGIN_METHOD } from "../odds";
@@ -40,6 +40,7 @@ runMain(async () => {
       autostart: config.PUBLISHER_AUTOSTART,
       history: { length: config.ODDS_HISTORY_LENGTH, maxAgeMs: config.ODDS_HISTORY_MAX_AGE_MS, maxDeltaBytes: config.ODDS_MAX_DELTA_BYTES },
       pricing: { margin: config.HOUSE_MARGIN, liquidity: config.POOL_LIQUIDITY, method: config.MARGIN_METHOD ?? DEFAULT_MARGIN_METHOD, bookMaxAgeMs: config.ODDS_BOOK_MAX_AGE_MS },
+      liveness: { expected: expectedProducer(config), silenceMs: config.PRODUCER_SILENCE_MS },
     },
   });
   await runner.start();

@@ -120,6 +120,19 @@ describe("stale bookmaker prices", () => {
     expect(withAge.outcomes.home?.fair).not.toBe(without.outcomes.home?.fair);
   });
 
+  it("a book's unmoved price is as fresh as the book's newest: sources write only the prices that moved", () => {
+    // "a" moved only its home price an hour after everything else; its away price was quoted again with it.
+    const hour = 3_600_000;
+    const moved = market([["a", 1.9, 1.95, 0], ["b", 1.92, 1.93, 0]]);
+    const home = moved.outcomes[0]?.prices[0];
+    if (home) home.lastUpdate = new Date(hour);
+    const odds = toMarketOdds(moved, { ...CONFIG, bookMaxAgeMs: tenMinutes });
+    expect(odds.status).toBe("open");
+    // "b" has not updated within ten minutes of "a": only "a" makes the consensus and the best prices.
+    expect(odds.outcomes.home?.best?.book).toBe("a");
+    expect(odds.outcomes.away?.best?.book).toBe("a");
+  });
+
   it("when every book is equally old (the source went quiet), the last good prices all stay", () => {
     const books: [string, number, number, number][] = [
       ["a", 1.9, 1.95, 0],

@@ -39,10 +39,12 @@ export interface PricingConfig {
   liquidity: number;
   method?: MarginMethod;
   /**
-   * A bookmaker's price this much older (ms) than the freshest price of its market leaves the
-   * consensus (unset: every price counts). Measured against the market's freshest price, not the
-   * clock: when the whole source goes quiet the last good prices stay (and the feed says stale),
-   * while one book that stopped updating drops out as soon as the others move on.
+   * A bookmaker whose last update of a market is this much older (ms) than the market's freshest
+   * price leaves the consensus (unset: every price counts). Measured against the market's freshest
+   * price, not the clock: when the whole source goes quiet the last good prices stay (and the feed
+   * says stale), while one book that stopped updating drops out as soon as the others move on.
+   * A book's age is that of its newest price in the market: sources write only the prices that
+   * moved, and an unmoved price was quoted again with the moved one.
    */
   bookMaxAgeMs?: number;
 }
@@ -93,7 +95,12 @@ export function toEventOdds(row: EventRow, config: PricingConfig): EventOdds {
 
 export type MarketRow = EventRow["markets"][number];
 
-/** Prices one market (what a patched price or pool total needs, without the rest of its event). */
+/**
+ * Prices one market (what a patched price or pool total needs, without the rest of its event).
+ * No books, no market: without a bookmaker consensus from fresh prices (every `fair` null) the
+ * market is `suspended`, whatever its row says, so the pool alone never prices a bet; it opens
+ * again, as its row says, once books return (docs/odds.md, "No books, no market").
+ */
 export function toMarketOdds(market: MarketRow, config: PricingConfig): MarketOdds {
   const outcomes = [...market.outcomes].sort(byOutcomeOrder);
   const fresh = freshPrices(outcomes, config.bookMaxAgeMs);
@@ -128,15 +135,19 @@ export function toMarketOdds(market: MarketRow, config: PricingConfig): MarketOd
       edge: p.edge === null ? null : roundTo(p.edge, WIRE_PLACES),
     };
   });
-  return { key: market.key, line: market.line, status: market.status === "SUSPENDED" ? "suspended" : "open", arb: priced.arb, outcomes: result };
+  const consensus = priced.outcomes.some((outcome) => outcome.fair !== null);
+  return { key: market.key, line: market.line, status: market.status === "SUSPENDED" || !consensus ? "suspended" : "open", arb: priced.arb, outcomes: result };
 }
 
-/** Which prices of a market are fresh enough to count (see PricingConfig.bookMaxAgeMs). */
-function freshPrices(outcomes: MarketRow["outcomes"], maxAgeMs: number | undefined): (price: { lastUpdate: Date }) => boolean {
+/** Which prices of a market are fresh enough to count: those of books updated recently enough (see PricingConfig.bookMaxAgeMs). */
+function freshPrices(outcomes: MarketRow["outcomes"], maxAgeMs: number | undefined): (price: { bookmaker: string }) => boolean {
   if (maxAgeMs === undefined) return () => true;
-  let freshest = Number.NEGATIVE_INFINITY;
-  for (const outcome of outcomes) for (const price of outcome.prices) freshest = Math.max(freshest, price.lastUpdate.getTime());
-  return (price) => freshest - price.lastUpdate.getTime() <= maxAgeMs;
+  const bookUpdated = new Map<string, number>();
+  for (const outcome of outcomes) {
+    for (const price of outcome.prices) bookUpdated.set(price.bookmaker, Math.max(bookUpdated.get(price.bookmaker) ?? Number.NEGATIVE_INFINITY, price.lastUpdate.getTime()));
+  }
+  const freshest = Math.max(...bookUpdated.values());
+  return (price) => freshest - (bookUpdated.get(price.bookmaker) ?? Number.NEGATIVE_INFINITY) <= maxAgeMs;
 }
 
 function byOutcomeOrder(a: { key: string }, b: { key: string }): number {

@@ -16,6 +16,7 @@ import { type OutageNotice, OutageTracker, type Service } from "./outages";
 import type { PricingConfig } from "./pricing";
 import { LeadershipLostError, Publisher, SeqConflictError, type TickResult } from "./publisher";
 import { PriorityListener } from "./priority-listener";
+import { type LivenessConfig, ProducerLiveness, publisherTrust } from "./producer-liveness";
 import { type HistoryLimits, StateStore } from "./state-store";
 import { TickStats } from "./tick-stats";
 
@@ -28,6 +29,8 @@ export interface RunnerConfig {
   autostart: boolean;
   history: HistoryLimits;
   pricing: PricingConfig;
+  /** The producer to watch and its silence limit (docs/publisher.md, "Producer liveness"). */
+  liveness: Omit<LivenessConfig, "instanceId">;
 }
 
 export interface RunnerDeps {
@@ -70,6 +73,8 @@ export class PublisherRunner {
   private readonly outages = new OutageTracker();
   /** This process's admin events, held until a relay hears them (see AdminNotices). */
   private readonly notices: AdminNotices;
+  /** The expected producer's liveness, the trust record and the bet stop, judged while leading. */
+  private readonly liveness: ProducerLiveness;
   private controlTimer: NodeJS.Timeout | null = null;
   private controlRun: Promise<void> | null = null;
   private controlAgain = false;
@@ -96,6 +101,10 @@ export class PublisherRunner {
     this.store = new StateStore(deps.redis, deps.config.history);
     this.intervalMs = deps.config.defaultIntervalMs;
     this.notices = new AdminNotices((message) => publishAdminEvent(deps.redis, message), deps.log);
+    this.liveness = new ProducerLiveness(
+      { db: deps.db, redis: deps.redis, log: deps.log, tell: (notice) => this.notices.tell(notice.kind, notice.data) },
+      { instanceId: deps.config.instanceId, ...deps.config.liveness },
+    );
     this.priority = deps.databaseUrl ? new PriorityListener(deps.databaseUrl, () => this.tickNow(), deps.log) : null;
     this.desired = new DesiredFollower(deps.db, { intervalMs: deps.config.defaultIntervalMs, autostart: deps.config.autostart }, {
       changed: () => this.requestControl(),
@@ -129,6 +138,7 @@ export class PublisherRunner {
     await this.stopTicking();
     await this.queueCount;
     await this.desired.settled();
+    await this.liveness.settled();
     await this.priority?.stop();
     await this.notices.flush();
     await this.lease.release().catch(() => {});
@@ -190,6 +200,7 @@ export class PublisherRunner {
       this.leaderSince = null;
       this.setQueueDepth(null);
       this.deps.metrics.leader.set(0);
+      this.liveness.reset();
       await this.stopTicking();
       return;
     }
@@ -200,6 +211,8 @@ export class PublisherRunner {
     if (this.desired.state === "running") this.startTicking(intervalChanged);
     else await this.stopTicking();
     if (!this.ticking || this.failures.count > 0) this.sampleQueue();
+    // Judged whether or not the publisher runs: an admin's stop does not lift the bet stop.
+    this.liveness.step(() => publisherTrust(this.feedState(), this.failures.reason));
     await this.heartbeat();
     await this.reportStatus().catch(() => {});
   }
@@ -438,7 +451,8 @@ export class PublisherRunner {
   /** Tells relays the feed is alive (or deliberately stopped), so they can flag silence as stale. */
   private async heartbeat(): Promise<void> {
     const source = await readSourceSummary(this.deps.redis);
-    const message: FeedStatusMessage = { v: 1, type: "feed:status", status: this.feedState(), ts: Date.now(), intervalMs: this.intervalMs, heartbeatMs: this.controlEveryMs, ...(source ? { source } : {}) };
+    const now = Date.now();
+    const message: FeedStatusMessage = { v: 1, type: "feed:status", status: this.feedState(), ts: now, intervalMs: this.intervalMs, heartbeatMs: this.controlEveryMs, ...(source ? { source } : {}), ...this.liveness.heartbeat(now) };
     await this.deps.redis.publish(CHANNELS.sportsOdds, JSON.stringify(message)).catch(() => {});
   }
 

@@ -26,12 +26,18 @@ export async function startRelay(redisUrl: string, env: Record<string, string> =
   return Object.assign(proc, { port, url: `http://127.0.0.1:${port}` });
 }
 
+/**
+ * A publisher's (and the web app's) environment. No feed runs beside it unless a test starts one,
+ * so it expects none (`SIMULATOR_ENABLED=false`: prices come from the test, and no producer's
+ * silence applies); a test of producer liveness passes the feed's settings and starts `startFeed`.
+ */
 export function publisherEnv(databaseUrl: string, redisUrl: string, env: Record<string, string> = {}): Record<string, string> {
   return {
     DATABASE_URL: databaseUrl,
     REDIS_URL: redisUrl,
     PUBLISHER_INTERVAL_MS: "100",
     PUBLISHER_LEADER_TTL_MS: "1500",
+    SIMULATOR_ENABLED: "false",
     ...env,
   };
 }

@@ -24,7 +24,10 @@ export const ROOMY_LIMITS: Record<string, string> = {
   REPLAY_RATE_MAX_PER_ADDRESS: "100000",
 };
 
-/** The web app as production runs it (server.ts in front of the Next.js build), on a free port. */
+/**
+ * The web app as production runs it (server.ts in front of the Next.js build), on a free port; like
+ * `publisherEnv`, it expects no odds producer unless told.
+ */
 export async function startWeb(env: Record<string, string>): Promise<WebProc> {
   const port = await freePort();
   const proc = spawnTs("web", "server.ts", {
@@ -37,6 +40,7 @@ export async function startWeb(env: Record<string, string>): Promise<WebProc> {
     SESSION_SECRET: TEST_SESSION_SECRET,
     PUBLISHER_INTERVAL_MS: "100",
     ...ROOMY_LIMITS,
+    SIMULATOR_ENABLED: "false",
     ...env,
   });
   const url = `http://127.0.0.1:${port}`;

@@ -32,7 +32,9 @@ const CONFIRM_WITHIN_MS = 3_000;
 export async function GET(): Promise<Response> {
   try {
     // The odds source's own report rides along (null with the simulator): its plan, spend per
-    // sport and per day, credits, breakers and staleness (docs/odds-source.md).
+    // sport and per day, credits, breakers and staleness (docs/odds-source.md). The producer's
+    // liveness (`producer`) is part of the status, apart from `health`: a dead feed never makes
+    // this answer 503, and a failing publisher never hides the producer's state.
     const [current, source] = await Promise.all([status(), readSourceReport(services().redis)]);
     return json({ ...current, source }, current.health.status === "failing" ? 503 : 200);
   } catch (error) {

@@ -56,7 +56,7 @@ export function EventView({ sport, sportTitle, eventId, initialSnapshot, initial
           ← All {sportTitle}
         </Link>
         <OddsFormatSelect format={format} onChange={setFormat} />
-        <LiveStatus connection={connection} />
+        <LiveStatus connection={connection} sport={sport} />
         {bettor.bar}
       </header>
       {problem && <p className="notice problem">{problem}</p>}
