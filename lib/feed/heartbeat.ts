@@ -91,6 +91,12 @@ export class Heartbeat {
     return this.writing;
   }
 
+  /** Writes a beat read from the state as it is now: after the one in flight, which may have been read before. Never throws. */
+  async beatAfresh(): Promise<void> {
+    await this.writing;
+    await this.beat();
+  }
+
   /**
    * Whether a beat as the active producer reached Redis within the last `ms`: whether the
    * publisher can see this instance as live. A producer reopens markets only then.

@@ -22,6 +22,12 @@ export interface Production {
 export interface ProducerHooks {
   /** Whether it may reopen markets now: only while the publisher can see it as the live producer. */
   mayReopen: () => boolean;
+  /**
+   * Writes a beat with what it vouches for now, after any beat in flight. A producer that has just
+   * vouched afresh for a sport calls it before reopening that sport's markets, or the publisher,
+   * still reading the expired vouch, would stop them again a moment later.
+   */
+  vouchNow: () => Promise<void>;
   /** A write found a newer term: another instance produces now. */
   fenced: (error: FencedError) => void;
 }

@@ -35,6 +35,7 @@ runMain(async () => {
   // was fenced; the heartbeat reports the leadership's role; a change of role beats at once.
   const hooks: ProducerHooks = {
     mayReopen: () => heartbeat.activeWithin(2 * PRODUCER_BEAT_MS),
+    vouchNow: () => heartbeat.beatAfresh(),
     fenced: (error) => leadership.fenced(error),
   };
   const production: Production =

@@ -51,7 +51,7 @@ export class Simulator implements Production {
     private readonly config: SimulatorConfig,
     private readonly rng: Rng,
     private readonly log: Logger,
-    private readonly hooks: ProducerHooks = { mayReopen: () => true, fenced: () => {} },
+    private readonly hooks: ProducerHooks = { mayReopen: () => true, vouchNow: async () => {}, fenced: () => {} },
   ) {}
 
   /**

@@ -114,7 +114,8 @@ export class ProducerLiveness {
       this.deps.log.warn(notice.data, notice.kind === "producer_down" ? "the odds producer is down" : "the odds producer is back");
       this.deps.tell(notice);
     }
-    const stale = Object.keys(view.staleSports);
+    // A down producer still settling (this term's first silence limit) stops bets only through the trust record.
+    const stale = view.settling ? [] : Object.keys(view.staleSports);
     if (stale.length > 0) this.stopBets(stale);
     await this.deps.redis.set(KEYS.oddsTrust, JSON.stringify(this.record(view, publisher(), now)), "PX", TRUST_TTL_MS);
   }

@@ -85,16 +85,35 @@ describe("judgeProducer", () => {
 });
 
 describe("ProducerWatch", () => {
-  it("tells the transitions: down at the first judgement when down, up after down, and nothing while the state holds", () => {
+  it("tells the transitions: down once the term's first silence limit passed, up after a told down, and nothing while the state holds", () => {
     const watch = new ProducerWatch("simulator", SILENCE);
     const first = watch.observe([], ["soccer_epl"], T);
-    expect(first.notice).toEqual({ kind: "producer_down", data: { producer: "simulator", reason: "the simulator has not been heard from", lastHeardAt: null } });
-    expect(first.view).toMatchObject({ name: "simulator", state: "down", since: T });
-    expect(watch.observe([], ["soccer_epl"], T + 1_000).notice).toBeNull();
-    const up = watch.observe([beat({ at: T + 2_000 })], ["soccer_epl"], T + 2_000);
-    expect(up.notice).toEqual({ kind: "producer_up", data: { producer: "simulator", downForMs: 2_000 } });
-    expect(up.view).toMatchObject({ state: "up", since: T + 2_000, staleSports: {} });
-    expect(watch.observe([beat({ at: T + 3_000 })], ["soccer_epl"], T + 3_000).notice).toBeNull();
+    // Down at once (bets refused, pages stale), but settling: no notice yet.
+    expect(first.notice).toBeNull();
+    expect(first.view).toMatchObject({ name: "simulator", state: "down", since: T, settling: true });
+    expect(watch.observe([], ["soccer_epl"], T + SILENCE - 1).notice).toBeNull();
+    const told = watch.observe([], ["soccer_epl"], T + SILENCE);
+    expect(told.notice).toEqual({ kind: "producer_down", data: { producer: "simulator", reason: "the simulator has not been heard from", lastHeardAt: null } });
+    expect(told.view.settling).toBe(false);
+    expect(watch.observe([], ["soccer_epl"], T + SILENCE + 1_000).notice).toBeNull();
+    const up = watch.observe([beat({ at: T + 7_000 })], ["soccer_epl"], T + 7_000);
+    expect(up.notice).toEqual({ kind: "producer_up", data: { producer: "simulator", downForMs: 7_000 } });
+    expect(up.view).toMatchObject({ state: "up", since: T + 7_000, staleSports: {} });
+    expect(watch.observe([beat({ at: T + 8_000 })], ["soccer_epl"], T + 8_000).notice).toBeNull();
+  });
+
+  it("a cold start: the producer heard within the term's first silence limit was never announced down, so nothing is told", () => {
+    const watch = new ProducerWatch("simulator", SILENCE);
+    expect(watch.observe([], ["soccer_epl"], T)).toMatchObject({ notice: null, view: { state: "down", settling: true } });
+    expect(watch.observe([beat({ at: T + 1_500 })], ["soccer_epl"], T + 1_500)).toMatchObject({ notice: null, view: { state: "up", settling: false } });
+  });
+
+  it("a producer that falls silent after the term's start is told down as soon as its silence passes the limit", () => {
+    const watch = new ProducerWatch("simulator", SILENCE);
+    expect(watch.observe([beat({ at: T })], ["soccer_epl"], T).view.state).toBe("up");
+    const down = watch.observe([beat({ at: T })], ["soccer_epl"], T + SILENCE);
+    expect(down.view).toMatchObject({ state: "down", settling: false });
+    expect(down.notice?.kind).toBe("producer_down");
   });
 
   it("a beat that stops changing grows old on the publisher's clock, whatever the producer's clock said", () => {
@@ -113,20 +132,23 @@ describe("ProducerWatch", () => {
   it("a beat first seen already old counts as old: a producer that died before this leader began is down at once, since its silence passed the limit", () => {
     const watch = new ProducerWatch("simulator", SILENCE);
     const { view, notice } = watch.observe([beat({ at: T - 20_000 })], ["soccer_epl"], T);
-    expect(view).toMatchObject({ state: "down", lastHeardAt: T - 20_000, since: T - 20_000 + SILENCE });
-    expect(notice?.kind).toBe("producer_down");
+    expect(view).toMatchObject({ state: "down", lastHeardAt: T - 20_000, since: T - 20_000 + SILENCE, settling: true });
+    expect(notice).toBeNull();
+    expect(watch.observe([beat({ at: T - 20_000 })], ["soccer_epl"], T + SILENCE).notice?.kind).toBe("producer_down");
   });
 
   it("nothing expected: state none, never a notice", () => {
     const watch = new ProducerWatch(null, SILENCE);
-    expect(watch.observe([], ["soccer_epl"], T)).toEqual({ view: { name: null, state: "none", reason: null, lastHeardAt: null, staleSports: {}, since: T }, notice: null });
+    expect(watch.observe([], ["soccer_epl"], T)).toEqual({ view: { name: null, state: "none", reason: null, lastHeardAt: null, staleSports: {}, since: T, settling: false }, notice: null });
   });
 
   it("reset forgets the term: the next observation is a first judgement again", () => {
     const watch = new ProducerWatch("simulator", SILENCE);
     watch.observe([], [], T);
+    watch.observe([], [], T + SILENCE);
     watch.reset();
     expect(watch.current).toBeNull();
-    expect(watch.observe([], [], T + 1).notice?.kind).toBe("producer_down");
+    expect(watch.observe([], [], T + SILENCE + 1).view.settling).toBe(true);
+    expect(watch.observe([], [], T + 2 * SILENCE + 1).notice?.kind).toBe("producer_down");
   });
 });

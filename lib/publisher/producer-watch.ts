@@ -115,6 +115,12 @@ export interface ProducerView extends Judgement {
   name: Producer | null;
   /** When the producer entered this state, ms since epoch (this clock). */
   since: number;
+  /**
+   * Down within the first silence limit of this leader's term: bets are refused and pages say so
+   * at once, but admins are not told and no bet stop runs yet, so a cold start (the publisher up
+   * a moment before the feed's first beat) or a failover is not announced as an outage.
+   */
+  settling: boolean;
 }
 
 /** An admin event to send when the state moved. */
@@ -128,6 +134,10 @@ export type ProducerNotice = { kind: "producer_down"; data: AdminEventData<"prod
 export class ProducerWatch {
   private heard = new Map<string, { at: number; heardAt: number }>();
   private view: ProducerView | null = null;
+  /** When this term's first judgement was made (null before it), ms. */
+  private termStartedAt: number | null = null;
+  /** Whether admins were told of the current down state. */
+  private downTold = false;
 
   constructor(
     private readonly expected: Producer | null,
@@ -143,16 +153,20 @@ export class ProducerWatch {
   reset(): void {
     this.heard = new Map();
     this.view = null;
+    this.termStartedAt = null;
+    this.downTold = false;
   }
 
   /** Judges the beats read at `now` (ms) and returns the view, with a notice when the state moved. */
   observe(beats: readonly ProducerBeat[], boardSports: readonly string[], now: number): { view: ProducerView; notice: ProducerNotice | null } {
+    this.termStartedAt ??= now;
     const judgement = judgeProducer({ expected: this.expected, beats: this.hear(beats, now), boardSports, now, silenceMs: this.silenceMs });
     const previous = this.view;
     const moved = previous === null || previous.state !== judgement.state;
     const since = !moved ? previous.since : previous === null ? this.firstSince(judgement, now) : now;
-    this.view = { ...judgement, name: this.expected, since };
-    return { view: this.view, notice: moved ? this.noticeOf(previous, this.view, now) : null };
+    const settling = judgement.state === "down" && now - this.termStartedAt < this.silenceMs;
+    this.view = { ...judgement, name: this.expected, since, settling };
+    return { view: this.view, notice: this.noticeOf(previous, this.view, now) };
   }
 
   /**
@@ -179,10 +193,17 @@ export class ProducerWatch {
     return Math.min(now, judgement.lastHeardAt + this.silenceMs);
   }
 
+  /** Down is told once, when it is no longer settling; up only after a down that was told. */
   private noticeOf(previous: ProducerView | null, view: ProducerView, now: number): ProducerNotice | null {
     if (view.name === null) return null;
-    if (view.state === "down") return { kind: "producer_down", data: { producer: view.name, reason: view.reason ?? "down", lastHeardAt: view.lastHeardAt } };
-    if (view.state === "up" && previous?.state === "down") return { kind: "producer_up", data: { producer: view.name, downForMs: Math.max(0, Math.round(now - previous.since)) } };
+    if (view.state === "down") {
+      if (this.downTold || view.settling) return null;
+      this.downTold = true;
+      return { kind: "producer_down", data: { producer: view.name, reason: view.reason ?? "down", lastHeardAt: view.lastHeardAt } };
+    }
+    const told = this.downTold;
+    this.downTold = false;
+    if (told && previous?.state === "down") return { kind: "producer_up", data: { producer: view.name, downForMs: Math.max(0, Math.round(now - previous.since)) } };
     return null;
   }
 }

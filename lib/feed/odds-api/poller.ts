@@ -210,6 +210,7 @@ export class OddsApiPoller implements Production {
     this.lastProducedAt = this.now();
     for (const [reason, count] of Object.entries(written.drops)) this.counts.dropped[reason] = (this.counts.dropped[reason] ?? 0) + count;
     if (this.deps.hooks && !this.deps.hooks.mayReopen()) return;
+    await this.deps.hooks?.vouchNow();
     const reopened = await reopenMarkets(this.deps.db, written.quoted, startedAt, this.fence);
     this.counts.reopened += reopened;
     if (reopened) this.deps.log.info({ sport, markets: reopened }, "fresh prices arrived: reopened the markets the feed had suspended that this poll priced");
