@@ -1,6 +1,7 @@
 import { cookies } from "next/headers";
 import type { z } from "zod";
 import { Credentials, SignUpRequest } from "../../lib/accounts/credentials";
+import { revokeRelayTokensOrLog } from "../../lib/accounts/revocation";
 import { SESSION_COOKIE, SESSION_TTL_SEC, type SessionUser, openSession, readSession, revokeSession } from "../../lib/accounts/sessions";
 import { env } from "../../lib/env";
 import { type BodyResult, apiError, readFields, refuseCrossSite, requireAdminToken, unavailable } from "./http";
@@ -24,11 +25,17 @@ export async function startSession(request: Request, userId: string): Promise<vo
   (await cookies()).set(SESSION_COOKIE, cookie, { httpOnly: true, sameSite: "lax", secure: isHttps(request), path: "/", maxAge: SESSION_TTL_SEC });
 }
 
-/** Signs out: revokes the session and clears the cookie. */
-export async function endSession(): Promise<void> {
+/**
+ * Signs out: revokes the session and clears the cookie, then revokes the account's relay tokens,
+ * so its open sockets leave their private rooms at once. Returns the account signed out, if any.
+ */
+export async function endSession(): Promise<string | null> {
   const jar = await cookies();
-  await revokeSession(services().db, jar.get(SESSION_COOKIE)?.value, sessionSecret());
+  const { db, redis } = services();
+  const userId = await revokeSession(db, jar.get(SESSION_COOKIE)?.value, sessionSecret());
   jar.delete(SESSION_COOKIE);
+  if (userId) await revokeRelayTokensOrLog(redis, userId, "sign-out");
+  return userId;
 }
 
 /**
