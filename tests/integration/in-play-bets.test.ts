@@ -208,7 +208,7 @@ describe("in-play bets", () => {
     // The record is the test's own (this stack's publisher writes the real one every second and
     // would race a record written into Redis); reading the real one is tests/e2e/trust.test.ts's part.
     let record: TrustRecord | null = null;
-    const trusted: PlacementRules = { ...rules, trust: async (sport) => refusalOf(record, Date.now(), sport) };
+    const trusted: PlacementRules = { ...rules, trust: async (sport) => refusalOf(record, sport) };
     const user = await bettor();
     const live = await pick("basketball_nba", "h2h", "home");
     const prematch = await pick("basketball_nba", "h2h", "away", "PREMATCH");
