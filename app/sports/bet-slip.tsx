@@ -5,7 +5,7 @@ import type { AccountStore } from "../../lib/live/account-store";
 import { useEvent } from "../../lib/live/hooks";
 import type { OddsStore } from "../../lib/live/odds-store";
 import { type OddsFormat, formatOdds } from "../../lib/odds";
-import { type InPlayDelays, inPlayDelayMs } from "../../lib/bets/in-play-delay";
+import { type InPlayDelays, inPlayDelayMs, isInPlay } from "../../lib/bets/in-play-delay";
 import { ACCEPT_RULES, type AcceptRule, type BetRequest } from "../../lib/bets/request";
 import { type BetView, potentialReturn } from "../../lib/protocol";
 import { placeBet } from "./api";
@@ -47,7 +47,7 @@ export function BetSlip({ selection, store, account, format, delays, onClose }: 
   // so the server can recognise it and never place it twice.
   const pending = useRef<{ key: string; body: BetRequest } | null>(null);
   const open = event?.status === "active" && market?.status === "open" && odds !== undefined;
-  const delayMs = event?.phase === "live" ? inPlayDelayMs(delays, selection.sport) : 0;
+  const delayMs = event && isInPlay(event, Date.now()) ? inPlayDelayMs(delays, selection.sport) : 0;
   const amount = Number(stake);
   const potential = odds && amount > 0 ? potentialReturn(amount, odds.price) : 0;
   const changed = () => {
