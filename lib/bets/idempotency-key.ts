@@ -24,15 +24,21 @@ import { retryOnDeadlock } from "./retry";
 const PENDING = 0;
 
 /** How long the deciding transaction may wait for a connection, then run, ms. */
-export const DECISION_LIMITS = { maxWait: 10_000, timeout: 15_000 } as const;
+const DECISION_LIMITS = { maxWait: 10_000, timeout: 15_000 } as const;
 
-/** How long a held key stays held after its delay: the longest its decision may take, ms. */
-export const DECISION_MS = DECISION_LIMITS.maxWait + DECISION_LIMITS.timeout;
+/**
+ * How long a held key stays held after its delay: the longest its decision may take, ms. A holder
+ * slower than that may still decide (the key is then decided once, by whichever comes first).
+ */
+const DECISION_MS = DECISION_LIMITS.maxWait + DECISION_LIMITS.timeout;
 
 /** How often a request waiting for another's answer under its key looks again, ms. */
-export const KEY_POLL_MS = 200;
+const KEY_POLL_MS = 200;
 
-/** Thrown inside `underKey` (rolling it back) when a bet that would decide at once finds its key held by a waiting bet. */
+/**
+ * Thrown inside `underKey` (rolling it back, nothing written) when a bet that would decide at once
+ * finds its key held by a waiting bet, or given back between two reads: `holdKey` sorts it out.
+ */
 export class KeyHeld extends Error {
   constructor() {
     super("an in-play bet holds this Idempotency-Key: wait for its answer");
