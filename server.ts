@@ -17,8 +17,14 @@ runMain(async () => {
   const app = next({ dev: false, dir: import.meta.dirname, hostname: config.HOST, port: config.PORT });
   await app.prepare();
   const handle = app.getRequestHandler();
+  let warned = false;
   const server = createServer((req: IncomingMessage, res: ServerResponse) => {
-    settleForwarded(req.headers, req.socket.remoteAddress, config.WEB_TRUST_PROXY);
+    const dropped = settleForwarded(req.headers, req.socket.remoteAddress, config.WEB_TRUST_PROXY);
+    if (dropped && !warned) {
+      // Behind a TLS proxy with the flag unset, cookies lose Secure and cross-site checks compare the wrong host.
+      warned = true;
+      log.warn("requests carry X-Forwarded-* headers, but WEB_TRUST_PROXY is off: they are ignored (client address, https and host come from the connection). Behind a proxy you trust, set WEB_TRUST_PROXY=true (logged once)");
+    }
     void handle(req, res);
   });
   await new Promise<void>((resolve, reject) => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { clientAddress, settleForwarded } from "./client-address";
+import { addressBucket, clientAddress, lastForwarded, settleForwarded } from "./client-address";
 
 describe("clientAddress", () => {
   it("without a trusted proxy is the socket's address, whatever X-Forwarded-For says", () => {
@@ -22,15 +22,47 @@ describe("clientAddress", () => {
 });
 
 describe("settleForwarded", () => {
-  it("without a trusted proxy replaces whatever the client sent with its socket's address", () => {
+  it("without a trusted proxy replaces whatever the client sent with its socket's address, and says it dropped headers", () => {
     const headers: Record<string, string | string[] | undefined> = { "x-forwarded-for": "198.51.100.1", "x-forwarded-host": "evil.example", "x-forwarded-proto": "https", host: "site" };
-    settleForwarded(headers, "::ffff:203.0.113.7", false);
+    expect(settleForwarded(headers, "::ffff:203.0.113.7", false)).toBe(true);
     expect(headers).toEqual({ "x-forwarded-for": "203.0.113.7", host: "site" });
+    const plain: Record<string, string | string[] | undefined> = { host: "site" };
+    expect(settleForwarded(plain, "203.0.113.7", false)).toBe(false);
+    expect(plain).toEqual({ "x-forwarded-for": "203.0.113.7", host: "site" });
   });
 
   it("behind a trusted proxy keeps only the entry the proxy appended, and the proxy's other headers", () => {
     const headers: Record<string, string | string[] | undefined> = { "x-forwarded-for": "198.51.100.1, 203.0.113.7", "x-forwarded-proto": "https" };
-    settleForwarded(headers, "10.0.0.2", true);
+    expect(settleForwarded(headers, "10.0.0.2", true)).toBe(false);
     expect(headers).toEqual({ "x-forwarded-for": "203.0.113.7", "x-forwarded-proto": "https" });
+  });
+});
+
+describe("lastForwarded", () => {
+  it("is the last entry of one header or of repeated ones, or null", () => {
+    expect(lastForwarded("1.1.1.1, 203.0.113.7")).toBe("203.0.113.7");
+    expect(lastForwarded(["1.1.1.1", "203.0.113.7 "])).toBe("203.0.113.7");
+    expect(lastForwarded(" , ")).toBeNull();
+    expect(lastForwarded(null)).toBeNull();
+  });
+});
+
+describe("addressBucket", () => {
+  it("counts an IPv6 address by its /64, whatever its other half", () => {
+    expect(addressBucket("2001:db8:1:2:a:b:c:d")).toBe("2001:db8:1:2::/64");
+    expect(addressBucket("2001:db8:1:2::1")).toBe("2001:db8:1:2::/64");
+    expect(addressBucket("2001:0db8:0001:0002:ffff:ffff:ffff:ffff")).toBe("2001:db8:1:2::/64");
+    expect(addressBucket("2001:db8:1:3::1")).toBe("2001:db8:1:3::/64");
+    expect(addressBucket("2001:db8::")).toBe("2001:db8:0:0::/64");
+    expect(addressBucket("::1")).toBe("0:0:0:0::/64");
+    expect(addressBucket("fe80::1%eth0")).toBe("fe80:0:0:0::/64");
+    expect(addressBucket("64:ff9b::198.51.100.7")).toBe("64:ff9b:0:0::/64");
+    expect(addressBucket("1:2:3:4:5:6:1.2.3.4")).toBe("1:2:3:4::/64");
+  });
+
+  it("leaves IPv4, and IPv4-mapped IPv6, as the IPv4 address; anything else as it is", () => {
+    expect(addressBucket("203.0.113.7")).toBe("203.0.113.7");
+    expect(addressBucket("::ffff:203.0.113.7")).toBe("203.0.113.7");
+    expect(addressBucket("unknown")).toBe("unknown");
   });
 });

@@ -102,6 +102,11 @@ export const envSchema = z.object({
   SIGNIN_MAX_FAILURES_PER_ADDRESS: int(30, 1, 100_000),
   SIGNIN_MAX_FAILURES_PER_ACCOUNT: int(20, 1, 100_000),
   SIGNIN_WINDOW_MS: int(900_000, 1_000, 86_400_000),
+  /**
+   * Sign-in attempts from one address within SIGNIN_WINDOW_MS, failed or not (password changes
+   * included): each costs an argon2 verification, and a success does not give its turn back.
+   */
+  SIGNIN_MAX_ATTEMPTS_PER_ADDRESS: int(100, 1, 1_000_000),
   /** Sign-ups from one client address within the window, ms (each costs a password hash and a demo balance). */
   SIGNUP_RATE_MAX_PER_ADDRESS: int(10, 1, 1_000_000),
   SIGNUP_RATE_WINDOW_MS: int(3_600_000, 1_000, 86_400_000),

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { parseEnv } from "./env";
-import { countersOf, limitsOf, refusalMessage } from "./limits";
+import { countersOf, limitsOf, refusalMessage, signInLimitsOf } from "./limits";
 
 const config = parseEnv({ DATABASE_URL: "postgresql://localhost/x", REDIS_URL: "redis://localhost" });
 
@@ -11,6 +11,19 @@ describe("limits", () => {
     expect(limits.bets).toEqual({ perAccount: { max: 30, windowMs: 60_000 }, perAddress: { max: 300, windowMs: 60_000 } });
     expect(limits.chat).toEqual({ perAccount: { max: 5, windowMs: 10_000 }, perAddress: { max: 20, windowMs: 10_000 } });
     expect(limits.replay.perAccount).toBeUndefined();
+  });
+
+  it("sign-in limits come from the environment too", () => {
+    expect(signInLimitsOf(config)).toEqual({ windowMs: 900_000, perAccountAddress: 5, perAddress: 30, perAccount: 20, attemptsPerAddress: 100 });
+    expect(signInLimitsOf(parseEnv({ DATABASE_URL: "postgresql://localhost/x", REDIS_URL: "redis://localhost", SIGNIN_MAX_ATTEMPTS_PER_ADDRESS: "7" })).attemptsPerAddress).toBe(7);
+  });
+
+  it("count an IPv6 address by its /64", () => {
+    const limits = limitsOf(config);
+    const [first] = countersOf("signup", limits.signup, { address: "2001:db8:1:2::7" });
+    const [second] = countersOf("signup", limits.signup, { address: "2001:db8:1:2:ffff::1" });
+    expect(first?.subject).toBe("2001:db8:1:2::/64");
+    expect(second?.subject).toBe(first?.subject);
   });
 
   it("count an attempt against its account and its address, or its address alone", () => {

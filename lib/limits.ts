@@ -1,3 +1,5 @@
+import type { SignInLimits } from "./accounts/sign-in-guard";
+import { addressBucket } from "./client-address";
 import type { Env } from "./env";
 import type { Counter, Window } from "./rate-limit";
 
@@ -43,13 +45,24 @@ export function limitsOf(config: Env): Limits {
   };
 }
 
+/** The failed sign-in limits as the environment sets them (lib/accounts/sign-in-guard.ts). */
+export function signInLimitsOf(config: Env): SignInLimits {
+  return {
+    windowMs: config.SIGNIN_WINDOW_MS,
+    perAccountAddress: config.SIGNIN_MAX_FAILURES,
+    perAddress: config.SIGNIN_MAX_FAILURES_PER_ADDRESS,
+    perAccount: config.SIGNIN_MAX_FAILURES_PER_ACCOUNT,
+    attemptsPerAddress: config.SIGNIN_MAX_ATTEMPTS_PER_ADDRESS,
+  };
+}
+
 /**
  * The counters one attempt at `action` is taken from: the account's (when there is one and the
- * action counts it) and the address's.
+ * action counts it) and the address's (an IPv6 address by its /64: client-address.ts `addressBucket`).
  */
 export function countersOf(action: LimitedAction, limits: ActionLimits, who: { accountId?: string | null; address: string }): Counter[] {
   const { perAccount, perAddress } = limits;
-  const counters: Counter[] = [{ rule: `${action}:address`, subject: who.address, ...perAddress }];
+  const counters: Counter[] = [{ rule: `${action}:address`, subject: addressBucket(who.address), ...perAddress }];
   if (perAccount && who.accountId) counters.unshift({ rule: `${action}:account`, subject: who.accountId, ...perAccount });
   return counters;
 }

@@ -31,5 +31,8 @@ export async function authenticate(token: unknown, secret: Uint8Array | null): P
   }
 }
 
-/** The refusal of a token that was revoked (docs/protocol.md): the page fetches a fresh one. */
+/**
+ * What a revoked token hears (docs/protocol.md), refused at a handshake or an `auth`, or dropped
+ * from its private rooms (`token_revoked`): the page fetches a fresh one.
+ */
 export const REVOKED_MESSAGE = "this token was revoked (signed out, or the password or role changed); fetch a fresh one";

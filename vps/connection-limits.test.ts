@@ -48,7 +48,8 @@ describe("clientAddress", () => {
     expect(clientAddress(handshake({}), true)).toBe("10.0.0.9"); // no header: the socket's own address
   });
 
-  it("keeps IPv6 addresses as they are", () => {
-    expect(clientAddress(handshake({}, "2001:db8::1"), false)).toBe("2001:db8::1");
+  it("counts an IPv6 address by its /64", () => {
+    expect(clientAddress(handshake({}, "2001:db8::1"), false)).toBe("2001:db8:0:0::/64");
+    expect(clientAddress(handshake({}, "2001:db8::ffff:2"), false)).toBe("2001:db8:0:0::/64");
   });
 });

@@ -1,5 +1,5 @@
 import type { IncomingHttpHeaders } from "node:http";
-import { clientAddress as addressOf } from "../lib/client-address";
+import { addressBucket, clientAddress as addressOf } from "../lib/client-address";
 
 /** Which limit refused a connection: the whole relay process, or the client's address. */
 export type RefusalReason = "instance" | "address";
@@ -66,7 +66,10 @@ function refusal(reason: RefusalReason, message: string): Admission {
   return { ok: false, reason, code: "too_many_connections", message };
 }
 
-/** The address a connection is counted under (lib/client-address.ts: with `trustProxy`, the last X-Forwarded-For entry). */
+/**
+ * The address a connection is counted under (lib/client-address.ts: with `trustProxy`, the last
+ * X-Forwarded-For entry; an IPv6 address by its /64, as the web app's limits count it).
+ */
 export function clientAddress(handshake: { address: string; headers: IncomingHttpHeaders }, trustProxy: boolean): string {
-  return addressOf({ socket: handshake.address, forwardedFor: handshake.headers["x-forwarded-for"] }, trustProxy);
+  return addressBucket(addressOf({ socket: handshake.address, forwardedFor: handshake.headers["x-forwarded-for"] }, trustProxy));
 }

@@ -1,5 +1,5 @@
 import { ROOMS } from "../lib/protocol";
-import type { Identity } from "./auth";
+import { type Identity, REVOKED_MESSAGE } from "./auth";
 import type { RelaySocket } from "./connection";
 
 /**
@@ -35,7 +35,7 @@ export function forget(socket: RelaySocket): void {
 /** The socket's token was revoked: out of the private rooms at once, and told so. */
 export function revoke(socket: RelaySocket): void {
   forget(socket);
-  socket.emit("error", { code: "token_revoked", message: "this token was revoked (signed out, or the password or role changed); send a fresh one with `auth` to receive private updates again" });
+  socket.emit("error", { code: "token_revoked", message: REVOKED_MESSAGE });
 }
 
 function expire(socket: RelaySocket): void {

@@ -94,20 +94,9 @@ export async function createRelay(httpServer: HttpServer, deps: RelayDeps): Prom
   const feed = new FeedStatusTracker((status) => local.emit("feed:status", status), Date.now());
   const board = new BoardSummary((counts) => local.emit("sports:summary", counts));
   const { cache, delivery, slow } = createDelivery(deps, io, metrics);
-  const secret = config.jwtSecret ? new TextEncoder().encode(config.jwtSecret) : null;
-  const revocations = new Revocations(deps.redis, log.child({ part: "revocations" }));
-  const ctx: ConnectionContext = {
-    instanceId: config.instanceId,
-    cache,
-    delivery,
-    slow,
-    metrics,
-    log,
-    maxSubscriptions: config.maxSubscriptions,
-    rate: config.rate,
-    authenticate: (token) => authenticateUnrevoked(token, secret, revocations),
-    voids: (identity) => revocations.voids(identity),
-  };
+  const revoked = revocationsOf(io, deps);
+  const { instanceId, maxSubscriptions, rate } = config;
+  const ctx: ConnectionContext = { instanceId, cache, delivery, slow, metrics, log, maxSubscriptions, rate, authenticate: revoked.authenticate, voids: revoked.voids };
   authenticateHandshakes(io, ctx);
   limitConnections(io, config.connections, metrics);
   io.on("connection", (socket) => {
@@ -118,16 +107,16 @@ export async function createRelay(httpServer: HttpServer, deps: RelayDeps): Prom
     const counts = board.current();
     if (counts) socket.emit("sports:summary", counts);
   });
-  await relayBus(deps, { io, local, feed, board, cache, delivery, slow, metrics, revocations });
+  await relayBus(deps, { local, feed, board, cache, delivery, slow, metrics, revoked });
   watchBus(deps.subscriber, feed, cache, log, async () => {
     await board.load(deps.redis);
-    await recheckIdentities(io, revocations).catch((error: unknown) => log.warn({ err: String(error) }, "could not re-read token revocations"));
+    await revoked.recheck();
   });
   await board.load(deps.redis);
   const timer = setInterval(() => {
     const now = Date.now();
     feed.check(now);
-    revocations.prune(now);
+    revoked.prune(now);
   }, 1_000);
   const stopStats = pushStats(() => io.of("/").sockets.values(), slow, config.statsIntervalMs);
   return {
@@ -235,7 +224,6 @@ function limitConnections(io: RelayServer, config: RelayConfig["connections"], m
 }
 
 interface BusTargets {
-  io: RelayServer;
   local: LocalEmitter;
   feed: FeedStatusTracker;
   board: BoardSummary;
@@ -243,29 +231,16 @@ interface BusTargets {
   delivery: Delivery;
   slow: SlowConsumers;
   metrics: RelayMetrics;
-  revocations: Revocations;
+  revoked: Pick<RelayRevocations, "heard">;
 }
 
 /** Relays the six Redis channels to this instance's sockets, each to its rooms. */
-async function relayBus(deps: RelayDeps, { io, local, feed, board, cache, delivery, slow, metrics, revocations }: BusTargets): Promise<void> {
-  const onSportsOdds = (message: SportsOddsMessage) => {
-    const now = Date.now();
-    if (message.type === "feed:status") return feed.heartbeat(message, now);
-    if (message.type === "sports:summary") {
-      const { v, type, ...counts } = message;
-      board.offer(counts);
-      return;
-    }
-    feed.delta(now);
-    metrics.deltaLag.observe(Math.max(0, now - message.ts) / 1000);
-    if (message.type === "odds:delta" && message.origin !== undefined) metrics.originLag.observe(Math.max(0, now - message.origin) / 1000);
-    if (cache.apply(message) !== "applied" || message.type !== "odds:delta") return;
-    delivery.delta(message.sport, message);
-  };
+async function relayBus(deps: RelayDeps, targets: BusTargets): Promise<void> {
+  const { local, delivery, slow, metrics, revoked } = targets;
   await subscribeBus(
     deps.subscriber,
     {
-      sportsOdds: onSportsOdds,
+      sportsOdds: sportsOddsHandler(targets),
       event: (message) => {
         if (message.type === "event:books") {
           // Book-level detail goes to the event's own rooms only, never to the sport's.
@@ -290,15 +265,52 @@ async function relayBus(deps: RelayDeps, { io, local, feed, board, cache, delive
       },
       adminEvent: ({ v, type, ...event }) => local.to(ROOMS.admins).emit("admin:event", event),
       userUpdate: ({ v, type, ...update }) => local.to(ROOMS.user(update.userId)).emit("user:update", update),
-      revocation: ({ userId, before }) => {
-        revocations.note(userId, before);
-        dropRevoked(revocations, socketsIn(io, ROOMS.user(userId)));
-      },
+      revocation: revoked.heard,
     },
     deps.log.child({ part: "bus" }),
     metrics,
   );
 }
+
+/** The `sports-odds` channel: the feed's heartbeat, the board summary, and the sports' deltas. */
+function sportsOddsHandler({ feed, board, cache, delivery, metrics }: BusTargets): (message: SportsOddsMessage) => void {
+  return (message) => {
+    const now = Date.now();
+    if (message.type === "feed:status") return feed.heartbeat(message, now);
+    if (message.type === "sports:summary") {
+      const { v, type, ...counts } = message;
+      board.offer(counts);
+      return;
+    }
+    feed.delta(now);
+    metrics.deltaLag.observe(Math.max(0, now - message.ts) / 1000);
+    if (message.type === "odds:delta" && message.origin !== undefined) metrics.originLag.observe(Math.max(0, now - message.origin) / 1000);
+    if (cache.apply(message) !== "applied" || message.type !== "odds:delta") return;
+    delivery.delta(message.sport, message);
+  };
+}
+
+/**
+ * Relay-token revocation (docs/relay.md "Revocation"): tokens are checked against what was
+ * revoked, an announced revocation drops the account's sockets here from their private rooms,
+ * and after a bus outage every socket's token is checked again.
+ */
+function revocationsOf(io: RelayServer, deps: RelayDeps) {
+  const secret = deps.config.jwtSecret ? new TextEncoder().encode(deps.config.jwtSecret) : null;
+  const revocations = new Revocations(deps.redis, deps.log.child({ part: "revocations" }));
+  return {
+    authenticate: (token: unknown) => authenticateUnrevoked(token, secret, revocations),
+    voids: (identity: NonNullable<Identity>) => revocations.voids(identity),
+    heard: ({ userId, before }: { userId: string; before: number }) => {
+      revocations.note(userId, before);
+      dropRevoked(revocations, socketsIn(io, ROOMS.user(userId)));
+    },
+    recheck: () => recheckIdentities(io, revocations).catch((error: unknown) => deps.log.warn({ err: String(error) }, "could not re-read token revocations")),
+    prune: (now: number) => revocations.prune(now),
+  };
+}
+
+type RelayRevocations = ReturnType<typeof revocationsOf>;
 
 /** A token checked against the relay's secret, then against its account's revocations (revocations.ts). */
 async function authenticateUnrevoked(token: unknown, secret: Uint8Array | null, revocations: Revocations): Promise<Identity> {

@@ -1,5 +1,6 @@
 import { timingSafeEqual } from "node:crypto";
 import { z } from "zod";
+import { lastForwarded } from "../../lib/client-address";
 import { env } from "../../lib/env";
 import { outageOf } from "../../lib/errors";
 import { parseJson } from "../../lib/protocol";
@@ -156,8 +157,7 @@ export async function readFields<T>(request: Request, schema: z.ZodType<T>, maxB
  * the entry the proxy appended (lib/client-address.ts). So the last entry is the one to read.
  */
 export function clientAddress(request: Request): string {
-  const hops = (request.headers.get("x-forwarded-for") ?? "").split(",").map((hop) => hop.trim()).filter(Boolean);
-  return hops[hops.length - 1] ?? "unknown";
+  return lastForwarded(request.headers.get("x-forwarded-for")) ?? "unknown";
 }
 
 /**

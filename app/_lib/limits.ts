@@ -13,10 +13,15 @@ export async function limit(request: Request, action: LimitedAction, accountId?:
   const { limiter, limits } = services();
   try {
     const turn = await limiter.take(countersOf(action, limits[action], { accountId, address: clientAddress(request) }));
-    return turn.retryAfterMs > 0 ? tooMany(refusalMessage(action, retryAfterSeconds(turn.retryAfterMs)), turn.retryAfterMs) : null;
+    return turn.retryAfterMs > 0 ? rateLimited(action, turn.retryAfterMs) : null;
   } catch (error) {
     return unavailable(error, "Redis", "nothing was done; try again shortly");
   }
+}
+
+/** The 429 of a limited action refused for `retryAfterMs` (for routes that count it themselves, as chat does). */
+export function rateLimited(action: LimitedAction, retryAfterMs: number): Response {
+  return tooMany(refusalMessage(action, retryAfterSeconds(retryAfterMs)), retryAfterMs);
 }
 
 /** 429 `rate_limited` with `Retry-After` (whole seconds) and `retryAfterMs` in the body. */

@@ -2,7 +2,7 @@ import type { Redis } from "ioredis";
 import { SignInGuard } from "../../lib/accounts/sign-in-guard";
 import { type Db, createDb } from "../../lib/db";
 import { env } from "../../lib/env";
-import { type Limits, limitsOf } from "../../lib/limits";
+import { type Limits, limitsOf, signInLimitsOf } from "../../lib/limits";
 import { RateLimiter } from "../../lib/rate-limit";
 import { createRedis } from "../../lib/redis";
 
@@ -13,7 +13,7 @@ interface Services {
   limiter: RateLimiter;
   /** The windows of each limited action, from the environment (lib/limits.ts). */
   limits: Limits;
-  /** Failed sign-ins per account and address, per address, and per account (SIGNIN_* limits). */
+  /** Sign-in attempts and failures per account and address, per address, and per account (SIGNIN_* limits). */
   signins: SignInGuard;
 }
 
@@ -37,11 +37,6 @@ function create(): Services {
     redis,
     limiter,
     limits: limitsOf(config),
-    signins: new SignInGuard(redis, limiter, {
-      windowMs: config.SIGNIN_WINDOW_MS,
-      perAccountAddress: config.SIGNIN_MAX_FAILURES,
-      perAddress: config.SIGNIN_MAX_FAILURES_PER_ADDRESS,
-      perAccount: config.SIGNIN_MAX_FAILURES_PER_ACCOUNT,
-    }),
+    signins: new SignInGuard(redis, limiter, signInLimitsOf(config)),
   };
 }

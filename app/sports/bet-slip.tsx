@@ -5,7 +5,7 @@ import type { AccountStore } from "../../lib/live/account-store";
 import { useEvent } from "../../lib/live/hooks";
 import type { OddsStore } from "../../lib/live/odds-store";
 import { type OddsFormat, formatOdds } from "../../lib/odds";
-import { type InPlayDelays, inPlayDelayMs } from "../../lib/bets/in-play-delay";
+import { type InPlayDelays, inPlayDelayMs, isInPlay } from "../../lib/bets/in-play-delay";
 import { ACCEPT_RULES, type AcceptRule, type BetRequest } from "../../lib/bets/request";
 import { type BetView, potentialReturn } from "../../lib/protocol";
 import { placeBet } from "./api";
@@ -42,33 +42,13 @@ export function BetSlip({ selection, store, account, format, delays, onClose }: 
   const odds = market?.outcomes[selection.outcome];
   const [stake, setStake] = useState("10");
   const [accept, setAccept] = useState<AcceptRule>("better");
-  const [state, setState] = useState<SlipState>({ kind: "ready" });
-  // An attempt whose answer never came (a network failure): retried as it was, same key and body,
-  // so the server can recognise it and never place it twice.
-  const pending = useRef<{ key: string; body: BetRequest } | null>(null);
   const open = event?.status === "active" && market?.status === "open" && odds !== undefined;
-  const delayMs = event?.phase === "live" ? inPlayDelayMs(delays, selection.sport) : 0;
+  const delayMs = event && isInPlay(event, Date.now()) ? inPlayDelayMs(delays, selection.sport) : 0;
   const amount = Number(stake);
   const potential = odds && amount > 0 ? potentialReturn(amount, odds.price) : 0;
-  const changed = () => {
-    pending.current = null;
-    setState({ kind: "ready" });
-  };
-
-  const place = async () => {
-    if (!odds) return;
-    const { eventId, market: marketKey, outcome } = selection;
-    pending.current ??= { key: crypto.randomUUID(), body: { eventId, market: marketKey, outcome, stake: amount, price: odds.price, accept } };
-    setState({ kind: "placing", acceptsAt: delayMs > 0 ? Date.now() + delayMs : null });
-    const answer = await placeBet(pending.current.body, pending.current.key);
-    const definitive = answer.ok || (answer.status >= 400 && answer.status < 500);
-    if (definitive) pending.current = null;
-    if (answer.ok) {
-      const me = account.current().account;
-      if (me) account.apply({ kind: "bet_accepted", userId: me.id, bet: answer.value.bet, balance: answer.value.balance, balanceEntry: answer.value.balanceEntry, ts: Date.now() });
-      return setState({ kind: "placed", bet: answer.value.bet, delayedMs: answer.value.delayedMs });
-    }
-    setState({ kind: "refused", message: refusalText(answer, format), retry: !definitive });
+  const { state, place, changed } = useBetAttempt(account, format);
+  const submit = () => {
+    if (odds) void place({ eventId: selection.eventId, market: selection.market, outcome: selection.outcome, stake: amount, price: odds.price, accept }, delayMs);
   };
 
   return (
@@ -110,7 +90,7 @@ export function BetSlip({ selection, store, account, format, delays, onClose }: 
               {delayNotice(delayMs)}
             </p>
           )}
-          <button type="button" className="primary place" disabled={!open || !(amount > 0) || state.kind === "placing"} onClick={() => void place()}>
+          <button type="button" className="primary place" disabled={!open || !(amount > 0) || state.kind === "placing"} onClick={submit}>
             {state.kind === "placing" ? "Placing…" : state.kind === "refused" && state.retry ? "Try again" : "Place bet"}
           </button>
           <SlipAnswer state={state} />
@@ -118,6 +98,34 @@ export function BetSlip({ selection, store, account, format, delays, onClose }: 
       )}
     </aside>
   );
+}
+
+/**
+ * One bet's attempts and what the slip says about them. An attempt whose answer never came (a
+ * network failure) is retried as it was, same key and body, so the server can recognise it and
+ * never place it twice; changing the stake or the rule starts a new attempt.
+ */
+function useBetAttempt(account: AccountStore, format: OddsFormat) {
+  const [state, setState] = useState<SlipState>({ kind: "ready" });
+  const pending = useRef<{ key: string; body: BetRequest } | null>(null);
+  const changed = () => {
+    pending.current = null;
+    setState({ kind: "ready" });
+  };
+  const place = async (body: BetRequest, delayMs: number) => {
+    pending.current ??= { key: crypto.randomUUID(), body };
+    setState({ kind: "placing", acceptsAt: delayMs > 0 ? Date.now() + delayMs : null });
+    const answer = await placeBet(pending.current.body, pending.current.key);
+    const definitive = answer.ok || (answer.status >= 400 && answer.status < 500);
+    if (definitive) pending.current = null;
+    if (answer.ok) {
+      const me = account.current().account;
+      if (me) account.apply({ kind: "bet_accepted", userId: me.id, bet: answer.value.bet, balance: answer.value.balance, balanceEntry: answer.value.balanceEntry, ts: Date.now() });
+      return setState({ kind: "placed", bet: answer.value.bet, delayedMs: answer.value.delayedMs });
+    }
+    setState({ kind: "refused", message: refusalText(answer, format), retry: !definitive });
+  };
+  return { state, place, changed };
 }
 
 function SlipAnswer({ state }: { state: SlipState }) {

@@ -52,13 +52,13 @@ export async function signUp(db: Db, credentials: SignUpRequest, demoBalance: nu
 }
 
 /**
- * Checks email and password, within the limits on failed sign-ins (sign-in-guard.ts). Every
+ * Checks email and password, within the limits on sign-ins (sign-in-guard.ts). Every
  * refusal reads the same ("wrong email or password"), whether or not the account exists. A
  * refused attempt is refused before the password is hashed.
  */
 export async function signIn(deps: { db: Db; guard: SignInGuard }, credentials: Credentials, address: string): Promise<AccountView> {
   const attempt = await deps.guard.begin(credentials.email, address);
-  if (attempt.retryAfterMs > 0) throw new AccountError("rate_limited", `too many failed sign-ins; try again in ${retryAfterSeconds(attempt.retryAfterMs)} s`, attempt.retryAfterMs);
+  if (attempt.retryAfterMs > 0) throw new AccountError("rate_limited", `too many sign-in attempts; try again in ${retryAfterSeconds(attempt.retryAfterMs)} s`, attempt.retryAfterMs);
   const user = await deps.db.user.findUnique({ where: { email: credentials.email }, select: { id: true, email: true, role: true, passwordHash: true } });
   const matches = await verifyPassword(user?.passwordHash ?? null, credentials.password);
   if (!user || !matches) throw new AccountError("invalid_credentials", "wrong email or password"); // counted already, by begin
@@ -75,7 +75,7 @@ export async function signIn(deps: { db: Db; guard: SignInGuard }, credentials: 
  */
 export async function changePassword(deps: { db: Db; guard: SignInGuard }, user: SessionUser, change: PasswordChange, address: string): Promise<number> {
   const attempt = await deps.guard.begin(user.email, address);
-  if (attempt.retryAfterMs > 0) throw new AccountError("rate_limited", `too many wrong passwords; try again in ${retryAfterSeconds(attempt.retryAfterMs)} s`, attempt.retryAfterMs);
+  if (attempt.retryAfterMs > 0) throw new AccountError("rate_limited", `too many password attempts; try again in ${retryAfterSeconds(attempt.retryAfterMs)} s`, attempt.retryAfterMs);
   const row = await deps.db.user.findUnique({ where: { id: user.id }, select: { passwordHash: true } });
   if (!(await verifyPassword(row?.passwordHash ?? null, change.currentPassword))) throw new AccountError("invalid_credentials", "the current password is wrong");
   await deps.guard.succeeded(user.email, address, attempt);

@@ -51,15 +51,17 @@ export async function readSession(db: Db, cookie: string | undefined, secret: st
 }
 
 /**
- * Ends the session of a cookie (idempotent). Returns the account it belonged to, whose relay
- * tokens are then revoked (revocation.ts), or null when the cookie named no session.
+ * Ends the session of a cookie (idempotent). Returns the account whose live session this ended,
+ * whose relay tokens are then revoked (revocation.ts); null when the cookie named no live session
+ * (none, or one already ended or expired), so that a replayed old cookie cannot sign the account's
+ * open pages out of their private updates.
  */
 export async function revokeSession(db: Db, cookie: string | undefined, secret: string): Promise<string | null> {
   const sessionId = await sessionIdOf(cookie, secret);
   if (!sessionId) return null;
-  const row = await db.session.findUnique({ where: { id: sessionId }, select: { userId: true } });
-  await db.session.updateMany({ where: { id: sessionId, revokedAt: null }, data: { revokedAt: new Date() } });
-  return row?.userId ?? null;
+  const now = new Date();
+  const ended = await db.session.updateManyAndReturn({ where: { id: sessionId, revokedAt: null, expiresAt: { gt: now } }, data: { revokedAt: now }, select: { userId: true } });
+  return ended[0]?.userId ?? null;
 }
 
 /** Ends every other session of an account (after its password changed); returns how many. */

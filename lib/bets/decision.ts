@@ -3,6 +3,7 @@ import type { Redis } from "ioredis";
 import { type Balance, post } from "../accounts/ledger";
 import { money, toAmount } from "../accounts/money";
 import type { Db, Tx } from "../db";
+import { Prisma } from "../generated/prisma/client";
 import { type BetView, potentialReturn } from "../protocol";
 import { type InPlayDelays, inPlayDelayMs } from "./in-play-delay";
 import { liveQuote } from "./live-quote";
@@ -20,13 +21,11 @@ import {
   suspendedDuringDelay,
 } from "./refusal";
 import { type BetRequest, accepts } from "./request";
-import { retryOnDeadlock } from "./retry";
 
 /**
- * The one transaction that decides a bet (docs/bets.md, "One transaction decides"): it claims the
- * Idempotency-Key, locks the market, reads the live price, checks the house's liability and the
- * balance, debits through the ledger and records the bet. Its answer is stored under the key, so
- * the same key gets the same answer and never places a second bet.
+ * The one transaction that decides a bet (docs/bets.md, "One transaction decides"): run under its
+ * Idempotency-Key (idempotency-key.ts `underKey`), it locks the market, reads the live price,
+ * checks the house's liability and the balance, debits through the ledger and records the bet.
  */
 
 export interface PlacementRules {
@@ -38,9 +37,9 @@ export interface PlacementRules {
   delays: InPlayDelays;
   /**
    * Whether `sport`'s prices may be taken now (the publisher's trust record: `currentRefusal` in
-   * price-trust.ts). Asked before the delay and again in the deciding transaction. Unset: not asked.
+   * price-trust.ts). Asked before the delay and again in the deciding transaction.
    */
-  trust?: (sport: string) => Promise<PricesStale | null>;
+  trust: (sport: string) => Promise<PricesStale | null>;
 }
 
 /** What happened, for the caller to tell the bettor (and the admins) after the commit. */
@@ -85,50 +84,6 @@ export class MustWait extends Error {
 export const nothingPlaced = (decision: Decision, fresh = true): Placement => ({ decision, fresh, placed: null, suspended: null });
 
 /**
- * Runs `decide` in a transaction that holds `key`, and stores its answer under the key; when the
- * key was already decided, answers that instead (a concurrent request with the key waits here for
- * the first to commit). Nothing is written when `decide` throws.
- */
-export async function underKey(db: Db, userId: string, key: string, requestHash: string, decide: (tx: Tx) => Promise<Placement>): Promise<Placement> {
-  return retryOnDeadlock(() =>
-    db.$transaction(
-      async (tx) => {
-        const earlier = await claimKey(tx, userId, key, requestHash);
-        if (earlier) return nothingPlaced(earlier, false);
-        const placement = await decide(tx);
-        await tx.idempotentRequest.update({ where: { userId_key: { userId, key } }, data: { status: placement.decision.status, response: placement.decision.body as object } });
-        return placement;
-      },
-      { maxWait: 10_000, timeout: 15_000 },
-    ),
-  );
-}
-
-/** The answer stored under `key`, read without claiming it; null when the key is new. */
-export async function storedAnswer(db: Db, userId: string, key: string, requestHash: string): Promise<Decision | null> {
-  const stored = await db.idempotentRequest.findUnique({ where: { userId_key: { userId, key } }, select: { requestHash: true, status: true, response: true } });
-  return stored ? replay(stored, requestHash) : null;
-}
-
-/**
- * Claims `key` for this request, or returns the decision stored under it. A concurrent request
- * with the same key waits here until the first commits, then reads its answer.
- */
-async function claimKey(tx: Tx, userId: string, key: string, requestHash: string): Promise<Decision | null> {
-  const claimed = await tx.$queryRaw<{ key: string }[]>`
-    INSERT INTO "IdempotentRequest" ("userId", "key", "requestHash", "status", "response")
-    VALUES (${userId}::uuid, ${key}, ${requestHash}, 0, '{}'::jsonb)
-    ON CONFLICT DO NOTHING RETURNING "key"`;
-  if (claimed.length > 0) return null;
-  return replay(await tx.idempotentRequest.findUniqueOrThrow({ where: { userId_key: { userId, key } }, select: { requestHash: true, status: true, response: true } }), requestHash);
-}
-
-function replay(stored: { requestHash: string; status: number; response: unknown }, requestHash: string): Decision {
-  if (stored.requestHash !== requestHash) return reject(422, "idempotency_key_reused", "this Idempotency-Key was used for a different bet; use a new key");
-  return { status: stored.status, body: stored.response as Record<string, unknown> };
-}
-
-/**
  * The decision itself, in the order a bettor would want to hear about problems. `waited` is set
  * for an in-play bet after its delay; a bet that did not wait and finds its event in play throws
  * MustWait instead of being decided.
@@ -136,7 +91,7 @@ function replay(stored: { requestHash: string; status: number; response: unknown
 export async function decide(tx: Tx, redis: Redis, userId: string, request: BetRequest, target: Target, rules: PlacementRules, waited: Waited | null): Promise<Placement> {
   const closed = await lockMarket(tx, target.marketId, waited?.seen ?? null);
   if (closed) return nothingPlaced(closed);
-  const stale = (await rules.trust?.(target.sport)) ?? null;
+  const stale = await rules.trust(target.sport);
   if (stale) return nothingPlaced(pricesStale(stale));
   // Read under the market's lock: the price is the board's at the moment the bet is decided.
   const quote = await liveQuote(redis, target.sport, target.eventId, request.market, request.outcome);
@@ -199,12 +154,20 @@ export function closedState(state: MarketState | undefined, seen: Suspensions | 
  * the liability check is exact) and returns why it takes no bets, if it does not.
  */
 async function lockMarket(tx: Tx, marketId: string, seen: Suspensions | null): Promise<Decision | null> {
-  const rows = await tx.$queryRaw<MarketState[]>`
+  return closedState(await marketState(tx, marketId, { lock: true }), seen);
+}
+
+/**
+ * A market's and its event's statuses and last suspensions; undefined when the market is gone.
+ * With `lock`, the market's row stays locked until the transaction ends.
+ */
+export async function marketState(q: Db | Tx, marketId: string, { lock }: { lock: boolean }): Promise<MarketState | undefined> {
+  const rows = await q.$queryRaw<MarketState[]>`
     SELECT m."status"::text AS market, e."status"::text AS event,
            m."lastSuspendedAt"::text AS "marketSuspendedAt", e."lastSuspendedAt"::text AS "eventSuspendedAt"
     FROM "Market" m JOIN "Event" e ON e."id" = m."eventId"
-    WHERE m."id" = ${marketId}::uuid FOR UPDATE OF m`;
-  return closedState(rows[0], seen);
+    WHERE m."id" = ${marketId}::uuid ${lock ? Prisma.sql`FOR UPDATE OF m` : Prisma.empty}`;
+  return rows[0];
 }
 
 /**

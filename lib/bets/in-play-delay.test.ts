@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { parseEnv } from "../env";
-import { inPlayDelayMs, inPlayDelaysOf } from "./in-play-delay";
+import { inPlayDelayMs, inPlayDelaysOf, isInPlay } from "./in-play-delay";
 
 const base = { DATABASE_URL: "postgresql://u@h:5432/d", REDIS_URL: "redis://h:6379" };
 
@@ -39,5 +39,13 @@ describe("in-play delay", () => {
     expect(() => parseEnv({ ...base, BET_INPLAY_DELAYS: "Soccer=5000" })).toThrow(/BET_INPLAY_DELAYS/);
     expect(() => parseEnv({ ...base, BET_INPLAY_DELAYS: "soccer=600000" })).toThrow(/BET_INPLAY_DELAYS/);
     expect(() => parseEnv({ ...base, BET_INPLAY_DELAY_MS: "-1" })).toThrow(/BET_INPLAY_DELAY_MS/);
+  });
+
+  it("counts an event as in play once the board says live or its start time has passed", () => {
+    const startsAt = "2026-12-07T15:00:00.000Z";
+    const kickOff = Date.parse(startsAt);
+    expect(isInPlay({ phase: "prematch", startsAt }, kickOff - 1)).toBe(false);
+    expect(isInPlay({ phase: "prematch", startsAt }, kickOff)).toBe(true);
+    expect(isInPlay({ phase: "live", startsAt }, kickOff - 60_000)).toBe(true);
   });
 });

@@ -1,3 +1,5 @@
+import type { EventOdds } from "../protocol";
+
 /**
  * How long a bet on an event in play waits before it is decided (docs/bets.md, "In-play delay").
  * Exchanges hold in-play bets for a few seconds (Betfair football 5 s, tennis 3 s; Smarkets 8 s)
@@ -28,4 +30,16 @@ export function inPlayDelayMs(delays: InPlayDelays, sport: string): number {
 /** The delays from the parsed environment. */
 export function inPlayDelaysOf(config: { BET_INPLAY_DELAY_MS: number; BET_INPLAY_DELAYS: Record<string, number> }): InPlayDelays {
   return { defaultMs: config.BET_INPLAY_DELAY_MS, bySport: { ...config.BET_INPLAY_DELAYS } };
+}
+
+/**
+ * Whether an event is in play for its bets: the board says live, or its start time has passed.
+ * A source's phase can lag the kick-off (The Odds API's poller learns it only when it polls the
+ * sport's scores), and a bet in that gap must not be taken at once at a pre-match price.
+ *
+ * @param now ms since epoch
+ * @example isInPlay({ phase: "prematch", startsAt: "2026-12-07T15:00:00Z" }, Date.parse("2026-12-07T15:00:01Z")) // true
+ */
+export function isInPlay(event: Pick<EventOdds, "phase" | "startsAt">, now: number): boolean {
+  return event.phase === "live" || Date.parse(event.startsAt) <= now;
 }

@@ -1,4 +1,5 @@
 import { type EventOdds, KEYS, type MarketOdds, parseStoredEvent } from "../protocol";
+import { isInPlay } from "./in-play-delay";
 
 /** The one ioredis method this needs. */
 export interface RedisHget {
@@ -19,7 +20,7 @@ export interface LiveQuote {
   open: boolean;
   /** Why it is not open; null when it is. */
   closedBy: ClosedBy | null;
-  /** The event is in play (`phase: "live"`): its bets wait the in-play delay. */
+  /** The event is in play (in-play-delay.ts `isInPlay`): its bets wait the in-play delay. */
   inPlay: boolean;
   title: string;
   selection: string;
@@ -30,8 +31,10 @@ export interface LiveQuote {
  * The price of one outcome in the canonical state, the same one every relay serves: a bet is
  * taken at this price, never at one computed anywhere else. Null when the event, market or
  * outcome is not on the board.
+ *
+ * @param now ms since epoch, for whether the event has started
  */
-export async function liveQuote(redis: RedisHget, sport: string, eventId: string, market: string, outcome: string): Promise<LiveQuote | null> {
+export async function liveQuote(redis: RedisHget, sport: string, eventId: string, market: string, outcome: string, now = Date.now()): Promise<LiveQuote | null> {
   const raw = await redis.hget(KEYS.sportState(sport), eventId);
   if (raw === null) return null;
   const parsed = parseStoredEvent(raw);
@@ -41,7 +44,7 @@ export async function liveQuote(redis: RedisHget, sport: string, eventId: string
   const pick = odds?.outcomes[outcome];
   if (!odds || !pick) return null;
   const closedBy = closedByOf(event, odds);
-  return { price: pick.price, open: closedBy === null, closedBy, inPlay: event.phase === "live", title: event.title, selection: pick.name, point: pick.point };
+  return { price: pick.price, open: closedBy === null, closedBy, inPlay: isInPlay(event, now), title: event.title, selection: pick.name, point: pick.point };
 }
 
 function closedByOf(event: EventOdds, market: MarketOdds): ClosedBy | null {

@@ -1,4 +1,4 @@
-import { TRUST_TTL_MS, type TrustReason, type TrustRecord, readTrust, type RedisTrustGet } from "../protocol";
+import { type TrustReason, type TrustRecord, readTrust, type RedisTrustGet } from "../protocol";
 
 /**
  * Whether a price may be taken right now, as the publishing leader vouches for it (its
@@ -15,14 +15,14 @@ export interface PricesStale {
 
 /**
  * The refusal a bet on `sport` gets from the leader's record, or null when its prices are live.
- * Checked in order: no record, or one older than TRUST_TTL_MS (nobody publishes); the publisher
- * stopped, or failing; the expected producer down; the sport stale.
+ * Checked in order: no record (nobody publishes: the key expires TRUST_TTL_MS after the leader's
+ * last write, on Redis's clock, so its age is never compared with this host's clock); the
+ * publisher stopped, or failing; the expected producer down; the sport stale.
  *
- * @param now ms since epoch
- * @example refusalOf(null, Date.now(), "soccer_epl") // { code: "prices_stale", reason: "publisher_down", … }
+ * @example refusalOf(null, "soccer_epl") // { code: "prices_stale", reason: "publisher_down", … }
  */
-export function refusalOf(record: TrustRecord | null, now: number, sport: string): PricesStale | null {
-  if (record === null || now - record.at > TRUST_TTL_MS) return stale("publisher_down", "live prices are not being published right now, so no bet can be taken; try again in a moment");
+export function refusalOf(record: TrustRecord | null, sport: string): PricesStale | null {
+  if (record === null) return stale("publisher_down", "live prices are not being published right now, so no bet can be taken; try again in a moment");
   if (record.publisher.status === "stopped") return stale("publisher_stopped", "live prices are paused, so no bet can be taken until they resume");
   if (record.publisher.status === "failing") return stale("publisher_failing", "live prices are not updating as they should, so no bet can be taken until they are");
   if (record.producer.state === "down") return stale("producer_down", "our odds feed has stopped sending prices, so the prices shown may be out of date; bets are paused until it is back");
@@ -32,8 +32,8 @@ export function refusalOf(record: TrustRecord | null, now: number, sport: string
 }
 
 /** The refusal a bet on `sport` gets now, from the record in Redis (one GET). */
-export async function currentRefusal(redis: RedisTrustGet, sport: string, now = Date.now()): Promise<PricesStale | null> {
-  return refusalOf(await readTrust(redis), now, sport);
+export async function currentRefusal(redis: RedisTrustGet, sport: string): Promise<PricesStale | null> {
+  return refusalOf(await readTrust(redis), sport);
 }
 
 const stale = (reason: TrustReason, message: string): PricesStale => ({ code: "prices_stale", reason, message });

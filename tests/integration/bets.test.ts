@@ -24,7 +24,7 @@ describe("bets", () => {
   let redis: RedisService;
   let client: Redis;
   let publisher: Proc;
-  const rules: PlacementRules = { liabilityLimit: 1_000_000, minStake: 1, delays: { defaultMs: 1_000, bySport: {} } };
+  const rules: PlacementRules = { liabilityLimit: 1_000_000, minStake: 1, delays: { defaultMs: 1_000, bySport: {} }, trust: async () => null };
   /** Who the admin actions here are done by, as the audit log names them. */
   const ADMIN = { id: null, label: "admin token" };
   const place = (userId: string, request: BetRequest, key = randomUUID(), limits = rules): Promise<Placement> => placeBet({ db, redis: client }, userId, request, key, limits);

@@ -9,7 +9,7 @@ import { type Placement, type PlacementRules, placeBet } from "../../lib/bets/pl
 import { refusalOf } from "../../lib/bets/price-trust";
 import type { BetRequest } from "../../lib/bets/request";
 import { type Db, createDb } from "../../lib/db";
-import { KEYS, type TrustRecord } from "../../lib/protocol";
+import { KEYS, type TrustRecord, parseStoredEvent } from "../../lib/protocol";
 import { seedDemoData } from "../../prisma/seed";
 import { until } from "../support/full-stack";
 import type { Proc } from "../support/processes";
@@ -20,7 +20,8 @@ import { startPublisher } from "../support/stack";
  * The in-play delay on real Postgres and Redis, priced by the real publisher. Each bet's wait is
  * held open by the test (a real 1 s timer that also waits for the test's release), so what
  * happens during the wait is done, and what must not have happened yet is checked, while the bet
- * is known to be waiting.
+ * is known to be waiting. A request waiting for another's answer under its key says so through
+ * `poll`, so the test knows it is waiting before it lets the other go on.
  */
 describe("in-play bets", () => {
   let db: Db;
@@ -28,7 +29,7 @@ describe("in-play bets", () => {
   let client: Redis;
   let publisher: Proc;
   const DELAY_MS = 1_000;
-  const rules: PlacementRules = { liabilityLimit: 1_000_000, minStake: 1, delays: { defaultMs: DELAY_MS, bySport: {} } };
+  const rules: PlacementRules = { liabilityLimit: 1_000_000, minStake: 1, delays: { defaultMs: DELAY_MS, bySport: {} }, trust: async () => null };
 
   beforeAll(async () => {
     const dbUrl = await createTestDatabase(inject("pgServerUrl"), "in_play_bets");
@@ -47,23 +48,41 @@ describe("in-play bets", () => {
     await db?.$disconnect();
   });
 
-  /** A bet whose delay the test holds: `waiting` resolves when it starts to wait, `release()` lets it go on. */
+  /**
+   * A bet whose delay the test holds: `waiting` resolves when it starts to wait its delay,
+   * `release()` lets it go on, `delays` lists the delays it waited; `polling` resolves when it
+   * starts to wait for another request's answer under its key.
+   */
   function heldBet(userId: string, request: BetRequest, key = randomUUID(), limits = rules) {
     let started: (ms: number) => void = () => {};
+    let early: (error: Error) => void = () => {};
+    let polled: () => void = () => {};
     let release: () => void = () => {};
-    const waiting = new Promise<number>((resolve) => (started = resolve));
+    const waiting = new Promise<number>((resolve, reject) => ((started = resolve), (early = reject)));
+    const polling = new Promise<void>((resolve) => (polled = resolve));
     const released = new Promise<void>((resolve) => (release = resolve));
+    const delays: number[] = [];
     const pause = async (ms: number) => {
+      delays.push(ms);
       started(ms);
       await Promise.all([sleep(ms), released]);
     };
-    const placement = placeBet({ db, redis: client, pause }, userId, request, key, limits);
-    return { waiting, release, placement, key };
+    const poll = async (ms: number) => {
+      polled();
+      await sleep(ms);
+    };
+    const placement = placeBet({ db, redis: client, pause, poll }, userId, request, key, limits);
+    // Answered before it waited: `waiting` says so rather than hanging (a no-op once it waited).
+    void placement.finally(() => early(new Error("the bet was answered without waiting its delay"))).catch(() => {});
+    void waiting.catch(() => {});
+    return { waiting, polling, release, placement, key, delays };
   }
 
-  /** A bet that must be decided without waiting at all. */
-  const immediate = (userId: string, request: BetRequest, key = randomUUID(), limits = rules): Promise<Placement> =>
-    placeBet({ db, redis: client, pause: () => Promise.reject(new Error("this bet must not wait")) }, userId, request, key, limits);
+  /** A bet that must be decided without waiting at all: neither a delay nor another's answer. */
+  const immediate = (userId: string, request: BetRequest, key = randomUUID(), limits = rules): Promise<Placement> => {
+    const never = () => Promise.reject(new Error("this bet must not wait"));
+    return placeBet({ db, redis: client, pause: never, poll: never }, userId, request, key, limits);
+  };
 
   const bettor = async (balance = 1_000) => (await signUp(db, { email: `${randomUUID()}@in-play.test`, password: "long enough" }, balance)).id;
 
@@ -86,19 +105,23 @@ describe("in-play bets", () => {
     expect(balance + Number(stakes._sum.stake ?? 0)).toBeCloseTo(start, 2);
   }
 
-  /** Nothing of the bet under `key` is written: no bet, no stored answer, the balance untouched. */
-  async function expectNoTrace(userId: string, key: string, start: number) {
+  /** Nothing of the bet under `key` is decided: no bet, no answer stored (the key at most held), the balance untouched. */
+  async function expectUndecided(userId: string, key: string, start: number) {
     expect(await db.bet.count({ where: { userId } })).toBe(0);
-    expect(await db.idempotentRequest.count({ where: { userId, key } })).toBe(0);
+    expect(await db.idempotentRequest.count({ where: { userId, key, status: { not: 0 } } })).toBe(0);
     await expectMoney(userId, start, start);
   }
+
+  /** The key's row: held (status 0, with a deadline) while its bet waits. */
+  const keyRow = (userId: string, key: string) => db.idempotentRequest.findUnique({ where: { userId_key: { userId, key } }, select: { status: true, requestHash: true, deadline: true } });
 
   it("an in-play bet unchanged during its delay is taken after it, and not before; a pre-match bet does not wait", async () => {
     const user = await bettor();
     const p = await pick("icehockey_nhl", "h2h", "home");
     const bet = heldBet(user, request(p, 25, "exact"));
     expect(await bet.waiting).toBe(DELAY_MS);
-    await expectNoTrace(user, bet.key, 1_000);
+    await expectUndecided(user, bet.key, 1_000);
+    expect(await keyRow(user, bet.key)).toMatchObject({ status: 0, deadline: expect.any(Date) });
     bet.release();
     const placed = await bet.placement;
     expect(placed.decision.status).toBe(201);
@@ -159,37 +182,79 @@ describe("in-play bets", () => {
     await expectMoney(user, 1_000, 990);
   });
 
-  it("two requests with one key during the delay place one bet; the other gets its answer", async () => {
+  it("the same key and body again during the delay waits for the first's answer: one bet, the answer replayed", async () => {
     const user = await bettor();
     const p = await pick("soccer_epl", "h2h", "draw");
     const key = randomUUID();
     const first = heldBet(user, request(p, 40, "any"), key);
     await first.waiting;
     const second = heldBet(user, request(p, 40, "any"), key);
-    await second.waiting;
-    await expectNoTrace(user, key, 1_000);
-    second.release();
+    await second.polling;
+    await expectUndecided(user, key, 1_000);
     first.release();
-    const answers = await Promise.all([first.placement, second.placement]);
-    expect(answers.map((a) => a.fresh).sort()).toEqual([false, true]);
-    expect(answers[0]?.decision).toEqual(answers[1]?.decision);
-    expect(answers[0]?.decision.status).toBe(201);
+    const [placed, replayed] = await Promise.all([first.placement, second.placement]);
+    expect(placed).toMatchObject({ fresh: true, decision: { status: 201 } });
+    expect(replayed).toMatchObject({ fresh: false, placed: null, decision: placed.decision });
     expect(await db.bet.count({ where: { userId: user } })).toBe(1);
     await expectMoney(user, 1_000, 960);
+    // It never waited a delay of its own: its answer was the first's.
+    expect(second.delays).toEqual([]);
   });
 
-  it("a process that dies during the delay leaves no trace, and the same key places the bet afterwards", async () => {
+  it("the same key with another body during the delay is refused at once, and the waiting bet is still taken", async () => {
+    const user = await bettor();
+    const p = await pick("soccer_epl", "h2h", "home");
+    const key = randomUUID();
+    const bet = heldBet(user, request(p, 20, "any"), key);
+    await bet.waiting;
+    const held = await keyRow(user, key);
+    const reused = { status: 422, body: { error: { code: "idempotency_key_reused" } } };
+    // A body the checks before the delay would refuse (a price that is not the board's), and a
+    // pre-match bet on another selection: neither waits, and neither touches the held key.
+    expect((await immediate(user, { ...request(p, 20, "exact"), price: p.price + 0.5 }, key)).decision).toMatchObject(reused);
+    expect((await immediate(user, request(await pick("icehockey_nhl", "h2h", "away", "PREMATCH", 1), 5, "any"), key)).decision).toMatchObject(reused);
+    expect(await keyRow(user, key)).toEqual(held);
+    await expectUndecided(user, key, 1_000);
+    bet.release();
+    expect(await bet.placement).toMatchObject({ fresh: true, decision: { status: 201 } });
+    await expectMoney(user, 1_000, 980);
+  });
+
+  it("a wait that fails gives its key back, and the same key places the bet afterwards", async () => {
     const user = await bettor();
     const p = await pick("soccer_epl", "totals", "under");
     const key = randomUUID();
-    const dying = placeBet({ db, redis: client, pause: () => Promise.reject(new Error("the web process died")) }, user, request(p, 15, "any"), key, rules);
-    await expect(dying).rejects.toThrow("the web process died");
-    await expectNoTrace(user, key, 1_000);
+    const failing = placeBet({ db, redis: client, pause: () => Promise.reject(new Error("the wait failed")) }, user, request(p, 15, "any"), key, rules);
+    await expect(failing).rejects.toThrow("the wait failed");
+    await expectUndecided(user, key, 1_000);
+    expect(await keyRow(user, key)).toBeNull();
     const retry = heldBet(user, request(p, 15, "any"), key);
     await retry.waiting;
     retry.release();
     expect(await retry.placement).toMatchObject({ fresh: true, decision: { status: 201 } });
     await expectMoney(user, 1_000, 985);
+  });
+
+  it("a key held by a process that died is taken over by a retry past its deadline; one bet, however the two wake", async () => {
+    const user = await bettor();
+    const p = await pick("basketball_nba", "h2h", "away", "LIVE", 1);
+    const key = randomUUID();
+    // The process that died: its wait never ends (until the test lets it, below).
+    const dead = heldBet(user, request(p, 25, "any"), key);
+    await dead.waiting;
+    const retry = heldBet(user, request(p, 25, "any"), key);
+    await retry.polling;
+    // Before the deadline the retry waits for the holder's answer; once it passes (moved here rather than waited for), the retry holds the key.
+    await db.$executeRaw`UPDATE "IdempotentRequest" SET "deadline" = (clock_timestamp() AT TIME ZONE 'UTC') - interval '1 second' WHERE "userId" = ${user}::uuid AND "key" = ${key}`;
+    expect(await retry.waiting).toBe(DELAY_MS);
+    await expectUndecided(user, key, 1_000);
+    retry.release();
+    expect(await retry.placement).toMatchObject({ fresh: true, decision: { status: 201 } });
+    // The old holder wakes after all: the key is decided, so it answers with the retry's bet.
+    dead.release();
+    expect(await dead.placement).toMatchObject({ fresh: false, placed: null, decision: (await retry.placement).decision });
+    expect(await db.bet.count({ where: { userId: user } })).toBe(1);
+    await expectMoney(user, 1_000, 975);
   });
 
   it("refuses at once, without waiting, what it can: a moved price, a short balance, a suspended market", async () => {
@@ -208,7 +273,7 @@ describe("in-play bets", () => {
     // The record is the test's own (this stack's publisher writes the real one every second and
     // would race a record written into Redis); reading the real one is tests/e2e/trust.test.ts's part.
     let record: TrustRecord | null = null;
-    const trusted: PlacementRules = { ...rules, trust: async (sport) => refusalOf(record, Date.now(), sport) };
+    const trusted: PlacementRules = { ...rules, trust: async (sport) => refusalOf(record, sport) };
     const user = await bettor();
     const live = await pick("basketball_nba", "h2h", "home");
     const prematch = await pick("basketball_nba", "h2h", "away", "PREMATCH");
@@ -226,5 +291,54 @@ describe("in-play bets", () => {
     bet.release();
     expect((await bet.placement).decision).toMatchObject({ status: 409, body: { error: { code: "prices_stale", reason: "sport_stale", delayedMs: expect.any(Number) } } });
     await expectMoney(user, 1_000, 990);
+  });
+
+  it("an event past its start time takes bets only after the delay, while the board still says pre-match", async () => {
+    const user = await bettor();
+    const p = await pick("icehockey_nhl", "h2h", "away", "PREMATCH", 3);
+    await db.$executeRaw`UPDATE "Event" SET "startsAt" = now() - interval '1 minute' WHERE id = ${p.eventId}::uuid`;
+    await until(async () => (await liveQuote(client, p.sport, p.eventId, "h2h", "away"))?.inPlay === true, 10_000, "the new start time on the board");
+    expect(parseStoredEvent((await client.hget(KEYS.sportState(p.sport), p.eventId)) ?? "")?.event.phase).toBe("prematch");
+    const bet = heldBet(user, request(p, 10, "any"));
+    expect(await bet.waiting).toBe(DELAY_MS);
+    await expectUndecided(user, bet.key, 1_000);
+    bet.release();
+    const placed = await bet.placement;
+    expect(placed.decision.status).toBe(201);
+    expect(placed.decision.body.delayedMs).toBeGreaterThanOrEqual(DELAY_MS);
+    await expectMoney(user, 1_000, 990);
+  });
+
+  it("a bet that finds its event gone in play when it is decided waits the delay after all", async () => {
+    const user = await bettor();
+    const p = await pick("americanfootball_nfl", "h2h", "home", "PREMATCH");
+    const market = await db.market.findFirstOrThrow({ where: { eventId: p.eventId, key: "h2h" }, select: { id: true } });
+    // Hold the market's row, so the bet (judged pre-match at its first look) stops at the decision's lock.
+    let locked: () => void = () => {};
+    let unlock: () => void = () => {};
+    const isLocked = new Promise<void>((resolve) => (locked = resolve));
+    const unlocked = new Promise<void>((resolve) => (unlock = resolve));
+    const holder = db.$transaction(
+      async (tx) => {
+        await tx.$queryRaw`SELECT 1 FROM "Market" WHERE id = ${market.id}::uuid FOR UPDATE`;
+        locked();
+        await unlocked;
+      },
+      { timeout: 60_000 },
+    );
+    await isLocked;
+    const bet = heldBet(user, request(p, 30, "any"));
+    await until(async () => (await db.$queryRaw<{ n: number }[]>`SELECT count(*)::int AS n FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query LIKE '%FOR UPDATE OF m%'`)[0]?.n === 1, 10_000, "the bet waiting on the market's lock");
+    await db.$executeRaw`UPDATE "Event" SET phase = 'LIVE' WHERE id = ${p.eventId}::uuid`;
+    await until(async () => (await liveQuote(client, p.sport, p.eventId, "h2h", "home"))?.inPlay === true, 10_000, "the event in play on the board");
+    unlock();
+    await holder;
+    expect(await bet.waiting).toBe(DELAY_MS);
+    await expectUndecided(user, bet.key, 1_000);
+    bet.release();
+    const placed = await bet.placement;
+    expect(placed.decision.status).toBe(201);
+    expect(placed.decision.body.delayedMs).toBeGreaterThanOrEqual(DELAY_MS);
+    await expectMoney(user, 1_000, 970);
   });
 });

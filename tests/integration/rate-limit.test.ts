@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type Counter, RateLimiter } from "../../lib/rate-limit";
 import { createRedis } from "../../lib/redis";
 import { freePort } from "../../scripts/services/ports";
+import { until } from "../support/full-stack";
 import { type RedisService, startRedisServer } from "../support/services";
 
 /** The one sliding-window limiter every limited route uses (lib/rate-limit.ts), on a real Redis. */
@@ -23,22 +24,33 @@ describe("RateLimiter", () => {
     await redis?.stop();
   });
 
+  /** Redis's clock, ms: the clock the windows are kept on. */
+  const redisNow = async () => {
+    const [seconds, micros] = await client.time();
+    return Number(seconds) * 1000 + Math.floor(Number(micros) / 1000);
+  };
+  /** Resolves once Redis's clock has reached `ms`. */
+  const redisReaches = (ms: number) => until(async () => (await redisNow()) >= ms, 10_000, `Redis's clock at ${ms}`);
+
   it("a sliding window: the N+1th within the window waits until the oldest ages out, and only that one slot frees", async () => {
-    const window = counter(3, 1_000);
-    expect((await limiter.take([window])).retryAfterMs).toBe(0);
-    await new Promise((resolve) => setTimeout(resolve, 400));
-    expect((await limiter.take([window])).retryAfterMs).toBe(0);
+    const window = counter(3, 3_000);
+    const first = await limiter.take([window]);
+    expect(first.retryAfterMs).toBe(0);
+    // The next two are taken a second later on Redis's clock than the first.
+    await redisReaches(first.now + 1_000);
+    const second = await limiter.take([window]);
+    expect(second.retryAfterMs).toBe(0);
     expect((await limiter.take([window])).retryAfterMs).toBe(0);
     const refused = await limiter.take([window]);
-    // The oldest was taken ≥ 400 ms ago: its slot frees in at most 600 ms.
-    expect(refused.retryAfterMs).toBeGreaterThan(0);
-    expect(refused.retryAfterMs).toBeLessThanOrEqual(600);
-    await new Promise((resolve) => setTimeout(resolve, refused.retryAfterMs));
-    expect((await limiter.take([window])).retryAfterMs).toBe(0);
+    // Room again exactly when the first ages out, not when the window started over.
+    expect(refused.retryAfterMs).toBe(first.now + 3_000 - refused.now);
+    await redisReaches(first.now + 3_000);
+    const freed = await limiter.take([window]);
+    expect(freed.retryAfterMs).toBe(0);
     // A fixed window would have reset all three; here the two later attempts still count.
     const again = await limiter.take([window]);
+    expect(again.retryAfterMs).toBe(second.now + 3_000 - again.now);
     expect(again.retryAfterMs).toBeGreaterThan(0);
-    expect(again.retryAfterMs).toBeLessThanOrEqual(1_000);
   });
 
   it("parallel attempts cannot slip under the limit; another subject has a window of its own", async () => {

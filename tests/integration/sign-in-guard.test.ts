@@ -1,11 +1,12 @@
 import { randomUUID } from "node:crypto";
 import { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { SignInGuard } from "../../lib/accounts/sign-in-guard";
+import { KNOWN_ADDRESS_TTL_MS, SignInGuard } from "../../lib/accounts/sign-in-guard";
+import { digest } from "../../lib/rate-limit";
 import { RateLimiter } from "../../lib/rate-limit";
 import { type RedisService, startRedisServer } from "../support/services";
 
-/** The failed sign-in windows (lib/accounts/sign-in-guard.ts) on a real Redis. */
+/** The sign-in windows (lib/accounts/sign-in-guard.ts) on a real Redis. */
 describe("SignInGuard", () => {
   let redis: RedisService;
   let client: Redis;
@@ -17,7 +18,7 @@ describe("SignInGuard", () => {
   beforeAll(async () => {
     redis = await startRedisServer();
     client = new Redis(redis.url);
-    guard = new SignInGuard(client, new RateLimiter(client), { windowMs: 60_000, perAccountAddress: 3, perAddress: 6, perAccount: 4 });
+    guard = new SignInGuard(client, new RateLimiter(client), { windowMs: 60_000, perAccountAddress: 3, perAddress: 6, perAccount: 4, attemptsPerAddress: 10 });
   });
   afterAll(async () => {
     client?.disconnect();
@@ -57,5 +58,49 @@ describe("SignInGuard", () => {
     expect(await fail(account, "10.0.3.10")).toBe(true);
     expect(await fail(account, "10.0.3.11")).toBe(true);
     expect(await fail(account, "10.0.3.12")).toBe(false);
+  });
+
+  /** Signs in with the right password; resolves with whether it was let through. */
+  const succeed = async (account: string, address: string) => {
+    const attempt = await guard.begin(account, address);
+    if (attempt.retryAfterMs > 0) return false;
+    await guard.succeeded(account, address, attempt);
+    return true;
+  };
+
+  it("counts every attempt from an address, successes included, in a coarse window a success does not give back", async () => {
+    const account = email();
+    for (let i = 0; i < 10; i += 1) expect(await succeed(account, "10.0.4.1")).toBe(true);
+    // The right password again: each would cost an argon2 verification, and the address has had its 10.
+    expect(await succeed(account, "10.0.4.1")).toBe(false);
+    expect(await fail(email(), "10.0.4.1")).toBe(false);
+    // The same account from another address is not held back.
+    expect(await succeed(account, "10.0.4.2")).toBe(true);
+  });
+
+  it("counts an IPv6 address by its /64: fresh addresses in one /64 are one address", async () => {
+    const account = email();
+    for (let i = 1; i <= 3; i += 1) expect(await fail(account, `2001:db8:5:6::${i}`)).toBe(true);
+    expect(await fail(account, "2001:db8:5:6:ffff::9")).toBe(false);
+    expect(await fail(account, "2001:db8:5:7::1")).toBe(true); // the next /64 is another address
+  });
+
+  it("an address is the owner's for 30 days after its last sign-in there, then no longer", async () => {
+    const account = email();
+    const key = `signin-known:${digest(account)}`;
+    const owner = "10.0.6.99";
+    await guard.remember(account, owner);
+    // Signed in there 30 days and a minute ago: what remember wrote, aged (moved back rather than waited for).
+    const [seconds] = await client.time();
+    const longAgo = Number(seconds) * 1000 - KNOWN_ADDRESS_TTL_MS - 60_000;
+    await client.zadd(key, longAgo, digest(owner));
+    for (let i = 0; i < 4; i += 1) expect(await fail(account, `10.0.6.${i}`)).toBe(true);
+    // The account's window for new addresses is full, and the old address is new again.
+    expect((await guard.begin(account, owner)).retryAfterMs).toBeGreaterThan(0);
+    // Remembering any address forgets those older than 30 days.
+    await guard.remember(account, "10.0.6.98");
+    expect(await client.zscore(key, digest(owner))).toBeNull();
+    expect(await client.zscore(key, digest("10.0.6.98"))).not.toBeNull();
+    expect((await guard.begin(account, "10.0.6.98")).retryAfterMs).toBe(0);
   });
 });

@@ -16,6 +16,7 @@ export interface WebProc extends Proc {
  */
 export const ROOMY_LIMITS: Record<string, string> = {
   SIGNUP_RATE_MAX_PER_ADDRESS: "100000",
+  SIGNIN_MAX_ATTEMPTS_PER_ADDRESS: "100000",
   BET_RATE_MAX: "100000",
   BET_RATE_MAX_PER_ADDRESS: "100000",
   RELAY_TOKEN_RATE_MAX: "100000",

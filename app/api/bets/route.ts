@@ -35,7 +35,7 @@ export async function POST(request: Request): Promise<Response> {
   const { db, redis } = services();
   try {
     // A price is taken only while the publishing leader vouches for it (docs/bets.md, "When a bet is refused").
-    const rules = { ...placementRules(config), trust: (sport: string) => currentRefusal(redis, sport) };
+    const rules = placementRules(config, (sport) => currentRefusal(redis, sport));
     const placement = await placeBet({ db, redis }, signedIn.user.id, body.value, key.data, rules);
     if (placement.placed) {
       await tellBettor(redis, signedIn.user.id, "bet_accepted", placement.placed.bet, placement.placed.balance);

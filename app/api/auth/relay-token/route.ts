@@ -33,11 +33,15 @@ export async function POST(request: Request): Promise<Response> {
   const crossSite = refuseCrossSite(request);
   if (crossSite) return crossSite;
   try {
+    // Dated before the session is read: a sign-out (or password or role change) that commits
+    // after this read revokes at a later moment on Redis's clock, so it voids this token too.
+    // Dated after the read, a token could be issued for a session already ended and outlive it.
+    const issuedAtMs = await redisNow(services().redis);
     const user = await currentUser();
     if (!user) return apiError(401, "unauthorized", "sign in first");
     const limited = await limit(request, "relayToken", user.id);
     if (limited) return limited;
-    return json(await signRelayToken({ sub: user.id, role: user.role }, secret, await redisNow(services().redis)));
+    return json(await signRelayToken({ sub: user.id, role: user.role }, secret, issuedAtMs));
   } catch (error) {
     return unavailable(error, "Postgres");
   }

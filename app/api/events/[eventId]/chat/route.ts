@@ -1,9 +1,8 @@
 import { postMessage } from "../../../../../lib/chat/posting";
 import { recentMessages } from "../../../../../lib/chat/store";
 import { ChatPost } from "../../../../../lib/chat/text";
-import { retryAfterSeconds } from "../../../../../lib/rate-limit";
 import { apiError, clientAddress, json, readFields, unavailable, unknownId } from "../../../../_lib/http";
-import { tooMany } from "../../../../_lib/limits";
+import { rateLimited } from "../../../../_lib/limits";
 import { services } from "../../../../_lib/services";
 import { requireUser } from "../../../../_lib/session";
 
@@ -43,7 +42,7 @@ export async function POST(request: Request, { params }: Params): Promise<Respon
     const posted = await postMessage({ db, redis, limiter, limits: limits.chat }, { eventId, userId: signedIn.user.id, text: body.value.text, address: clientAddress(request) });
     if (posted.ok) return json(posted.message, 201);
     if (posted.reason === "no_event") return apiError(404, "not_found", "no such event");
-    return tooMany(`you are sending messages too fast; try again in ${retryAfterSeconds(posted.retryAfterMs)} s`, posted.retryAfterMs);
+    return rateLimited("chat", posted.retryAfterMs);
   } catch (error) {
     return unavailable(error, "Redis", "the message was not sent; try again shortly");
   }
