@@ -196,10 +196,10 @@ export class OddsApiPoller implements Production {
 
   /**
    * Odds of one sport: what moved is written, and the markets the feed suspended that this poll
-   * priced afresh reopen (only while the publisher can see this poller as live).
+   * brought a complete book for, updated since, reopen (only while the publisher can see this
+   * poller as live).
    */
   private async pollOdds(sport: string): Promise<void> {
-    const startedAt = new Date(this.now());
     const answer = await this.call(() => this.deps.api.odds(sport));
     const answeredAt = this.now();
     this.lastOdds.set(sport, answeredAt); // a failure waits for the next due time too: no retry loop
@@ -211,9 +211,9 @@ export class OddsApiPoller implements Production {
     for (const [reason, count] of Object.entries(written.drops)) this.counts.dropped[reason] = (this.counts.dropped[reason] ?? 0) + count;
     if (this.deps.hooks && !this.deps.hooks.mayReopen()) return;
     await this.deps.hooks?.vouchNow();
-    const reopened = await reopenMarkets(this.deps.db, written.quoted, startedAt, this.fence);
+    const reopened = await reopenMarkets(this.deps.db, written.quoted, this.fence);
     this.counts.reopened += reopened;
-    if (reopened) this.deps.log.info({ sport, markets: reopened }, "fresh prices arrived: reopened the markets the feed had suspended that this poll priced");
+    if (reopened) this.deps.log.info({ sport, markets: reopened }, "fresh prices arrived: reopened the markets the feed had suspended that a book re-priced since");
   }
 
   /** Scores of a sport with events in play: a changed score stops bets on that event at once. */
