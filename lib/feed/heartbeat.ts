@@ -109,7 +109,8 @@ export class Heartbeat {
     const beat = this.deps.read(this.now());
     try {
       await writeProducerBeat(this.deps.redis, beat);
-      if (beat.role === "active") this.activeLandedAt = beat.at;
+      // A standby's beat that landed means the publisher no longer sees this instance as active.
+      this.activeLandedAt = beat.role === "active" ? beat.at : null;
       if (this.failing) this.deps.log.info("producer beats reach Redis again");
       this.failing = false;
     } catch (error) {

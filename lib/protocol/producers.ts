@@ -22,13 +22,11 @@ export const PRODUCER_BEAT_TTL_MS = 60_000;
 /** What one producer vouches for in one sport. */
 export const SportVouch = z.object({
   /**
-   * Until when (ms since epoch) this producer vouches for the sport's prices; null: for as long as
-   * the producer keeps beating (the simulator, which moves prices continuously). The poller sets
-   * its last successful odds poll of the sport plus what its schedule promises for the next one.
+   * Until when (ms since epoch, the producer's clock) this producer vouches for the sport's
+   * prices: the simulator, a few seconds past its last completed step; the poller, its last
+   * successful odds poll of the sport plus what its schedule promises for the next one.
    */
-  freshUntil: z.number().nullable(),
-  /** Events of the sport in play, as the producer sees them. */
-  inPlay: z.number().int().min(0),
+  freshUntil: z.number(),
 });
 export type SportVouch = z.infer<typeof SportVouch>;
 

@@ -4,9 +4,11 @@ import { type HeardBeat, ProducerWatch, judgeProducer } from "./producer-watch";
 
 const SILENCE = 5_000;
 const T = 1_000_000;
+/** A vouch that outlasts every test here. */
+const FAR = T + 3_600_000;
 
 function beat(extra: Partial<ProducerBeat> = {}): ProducerBeat {
-  return { v: 1, producer: "simulator", instanceId: "feed-1", role: "active", at: T, lastProducedAt: T, state: "ok", reason: null, sports: { soccer_epl: { freshUntil: null, inPlay: 1 } }, ...extra };
+  return { v: 1, producer: "simulator", instanceId: "feed-1", role: "active", at: T, lastProducedAt: T, state: "ok", reason: null, sports: { soccer_epl: { freshUntil: FAR } }, ...extra };
 }
 const heard = (extra: Partial<ProducerBeat> = {}, heardAt = extra.at ?? T): HeardBeat => ({ beat: beat(extra), heardAt });
 const judge = (beats: HeardBeat[], now: number, boardSports = ["soccer_epl"], expected: "simulator" | "the-odds-api" | null = "simulator") => judgeProducer({ expected, beats, boardSports, now, silenceMs: SILENCE });
@@ -19,7 +21,7 @@ describe("judgeProducer", () => {
   });
 
   it("down: every board sport is stale, and every sport the producer last fed, on the board or not", () => {
-    const fed = heard({ sports: { soccer_epl: { freshUntil: null, inPlay: 0 }, tennis_atp: { freshUntil: null, inPlay: 2 } } });
+    const fed = heard({ sports: { soccer_epl: { freshUntil: FAR }, tennis_atp: { freshUntil: FAR } } });
     expect(Object.keys(judge([fed], T + 60_000, ["basketball_nba", "soccer_epl"]).staleSports)).toEqual(["basketball_nba", "soccer_epl", "tennis_atp"]);
   });
 
@@ -37,8 +39,8 @@ describe("judgeProducer", () => {
   });
 
   it("several instances: up while any active one is heard; sports vouched by any of them are live", () => {
-    const quiet = heard({ instanceId: "old", at: T - 30_000, sports: { soccer_epl: { freshUntil: null, inPlay: 0 } } });
-    const fresh = heard({ instanceId: "new", sports: { basketball_nba: { freshUntil: null, inPlay: 0 } } });
+    const quiet = heard({ instanceId: "old", at: T - 30_000, sports: { soccer_epl: { freshUntil: FAR } } });
+    const fresh = heard({ instanceId: "new", sports: { basketball_nba: { freshUntil: FAR } } });
     const judged = judge([quiet, fresh], T + 1, ["basketball_nba", "soccer_epl"]);
     expect(judged).toMatchObject({ state: "up", lastHeardAt: T });
     // The quiet instance's sports are not vouched for by the live one.
@@ -46,23 +48,23 @@ describe("judgeProducer", () => {
   });
 
   it("up: a sport whose freshUntil passed is stale, measured on the publisher's clock from when the beat was heard", () => {
-    const poller = (freshUntil: number | null) => heard({ producer: "the-odds-api", sports: { soccer_epl: { freshUntil, inPlay: 1 } } });
+    const poller = (freshUntil: number) => heard({ producer: "the-odds-api", sports: { soccer_epl: { freshUntil } } });
     expect(judge([poller(T + 3_000)], T + 2_999, ["soccer_epl"], "the-odds-api").staleSports).toEqual({});
     expect(judge([poller(T + 3_000)], T + 3_000, ["soccer_epl"], "the-odds-api").staleSports).toEqual({ soccer_epl: "The Odds API poller's prices for this sport are overdue" });
-    expect(judge([poller(null)], T + 4_000, ["soccer_epl"], "the-odds-api").staleSports).toEqual({});
+    expect(judge([poller(FAR)], T + 4_000, ["soccer_epl"], "the-odds-api").staleSports).toEqual({});
     // The producer's clock runs 60 s ahead: its beat says at = T + 60 s, heard at T; 3 s of vouch left.
-    const ahead: HeardBeat = { beat: beat({ producer: "the-odds-api", at: T + 60_000, sports: { soccer_epl: { freshUntil: T + 63_000, inPlay: 1 } } }), heardAt: T };
+    const ahead: HeardBeat = { beat: beat({ producer: "the-odds-api", at: T + 60_000, sports: { soccer_epl: { freshUntil: T + 63_000 } } }), heardAt: T };
     expect(judge([ahead], T + 2_999, ["soccer_epl"], "the-odds-api").staleSports).toEqual({});
     expect(judge([ahead], T + 3_000, ["soccer_epl"], "the-odds-api").staleSports).toHaveProperty("soccer_epl");
   });
 
   it("up: a board sport the producer does not list is stale; listed sports off the board are not reported", () => {
-    const judged = judge([heard({ sports: { soccer_epl: { freshUntil: null, inPlay: 0 }, tennis_atp: { freshUntil: null, inPlay: 0 } } })], T + 1, ["esports", "soccer_epl"]);
+    const judged = judge([heard({ sports: { soccer_epl: { freshUntil: FAR }, tennis_atp: { freshUntil: FAR } } })], T + 1, ["esports", "soccer_epl"]);
     expect(judged.staleSports).toEqual({ esports: "the simulator does not feed this sport" });
   });
 
   it("up, with the reason a failing producer gives; its overdue sports say it too", () => {
-    const failing = heard({ producer: "the-odds-api", state: "stale", reason: "the circuit breaker of odds is open", sports: { soccer_epl: { freshUntil: T, inPlay: 1 } } });
+    const failing = heard({ producer: "the-odds-api", state: "stale", reason: "the circuit breaker of odds is open", sports: { soccer_epl: { freshUntil: T } } });
     expect(judge([failing], T + 1, ["soccer_epl"], "the-odds-api")).toEqual({
       state: "up",
       reason: "The Odds API poller is failing: the circuit breaker of odds is open",
@@ -72,7 +74,7 @@ describe("judgeProducer", () => {
   });
 
   it("keeps every reason within 300 characters, however long the producer's own", () => {
-    const long = heard({ producer: "the-odds-api", state: "stale", reason: "x".repeat(300), sports: { soccer_epl: { freshUntil: T, inPlay: 1 } } });
+    const long = heard({ producer: "the-odds-api", state: "stale", reason: "x".repeat(300), sports: { soccer_epl: { freshUntil: T } } });
     const judged = judge([long], T + 1, ["soccer_epl"], "the-odds-api");
     expect(judged.reason?.length).toBe(300);
     expect(judged.staleSports.soccer_epl?.length).toBe(300);

@@ -89,7 +89,7 @@ function unvouched(live: readonly HeardBeat[], boardSports: readonly string[], n
     const vouches = live.flatMap((heard) => {
       const vouch = heard.beat.sports[sport];
       // freshUntil is on the producer's clock: carried over to ours as what was left of it when heard.
-      return vouch ? [{ until: vouch.freshUntil === null ? Infinity : heard.heardAt + (vouch.freshUntil - heard.beat.at), heard }] : [];
+      return vouch ? [{ until: heard.heardAt + (vouch.freshUntil - heard.beat.at), heard }] : [];
     });
     if (vouches.some((vouch) => vouch.until > now)) continue;
     const overdue = vouches[0]?.heard.beat;

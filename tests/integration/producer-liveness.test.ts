@@ -185,12 +185,12 @@ describe("producer liveness per sport, and no books, no market (the test plays T
   const OVERDUE = ESPORTS_SPORT_KEY; // events without a sport, flagged esports: the bet stop must find them too
   let stack: Stack;
   let timer: NodeJS.Timeout | undefined;
-  let vouch: Record<string, number | null> = {};
+  let vouch: Record<string, number> = {};
 
   /** Beats as an active poller would, every 300 ms, vouching per `vouch` (sport → freshUntil). */
   function beat(): Promise<void> {
     const now = Date.now();
-    const sports = Object.fromEntries(Object.entries(vouch).map(([sport, freshUntil]) => [sport, { freshUntil, inPlay: 2 }]));
+    const sports = Object.fromEntries(Object.entries(vouch).map(([sport, freshUntil]) => [sport, { freshUntil }]));
     const message: ProducerBeat = { v: 1, producer: "the-odds-api", instanceId: "test-poller", role: "active", at: now, lastProducedAt: now, state: "ok", reason: null, sports };
     return writeProducerBeat(stack.client, message);
   }
