@@ -22,8 +22,10 @@ export const SportPlanView = z.object({
   oddsIntervalMs: z.number().nullable(),
   scoresIntervalMs: z.number().nullable(),
   creditsPerDay: z.number().min(0),
-  /** When odds of this sport were last polled successfully, ms since epoch. */
+  /** When odds of this sport were last polled, ms since epoch: a failed poll too, which waits for the next due time like a successful one. */
   lastOddsAt: z.number().nullable(),
+  /** When the last odds poll of this sport that was written was answered, ms since epoch: what the poller's vouch for the sport counts from. */
+  lastWrittenAt: z.number().nullable(),
   nextOddsAt: z.number().nullable(),
 });
 export type SportPlanView = z.infer<typeof SportPlanView>;
