@@ -1,6 +1,6 @@
 import { describe, expect, it, vi } from "vitest";
 import type { Logger } from "../log";
-import { ProducerBeat, type RedisBeats } from "../protocol";
+import { ProducerBeat, type RedisBeatWrite } from "../protocol";
 import { Heartbeat, type ProductionReport, beatOf } from "./heartbeat";
 import { simulatorVouches } from "./sim-market";
 
@@ -44,22 +44,13 @@ describe("Heartbeat", () => {
   /** A Redis that fails while `down`, recording what was written. */
   function fakeRedis() {
     const state = { down: false, written: [] as ProducerBeat[] };
-    const redis: RedisBeats = {
-      multi: () => {
-        let value = "";
-        const chain = {
-          set: (_key: string, json: string) => ((value = json), chain),
-          zadd: () => chain,
-          exec: async () => {
-            if (state.down) throw new Error("connect ECONNREFUSED");
-            state.written.push(ProducerBeat.parse(JSON.parse(value)));
-          },
-        };
-        return chain;
+    const redis: RedisBeatWrite = {
+      // writeProducerBeat's script: KEYS (beat, index), then ARGV (beat JSON, TTL, member).
+      eval: async (_script, _keys, _beatKey, _index, json) => {
+        if (state.down) throw new Error("connect ECONNREFUSED");
+        state.written.push(ProducerBeat.parse(JSON.parse(String(json))));
+        return 0;
       },
-      zrangebyscore: async () => [],
-      zremrangebyscore: async () => 0,
-      mget: async () => [],
     };
     return { redis, state };
   }

@@ -144,14 +144,17 @@ export class Simulator implements Production {
 
   /**
    * Markets the feed suspended get fresh prices from every book, then reopen, in one transaction
-   * (sim-store.ts). Only while the publisher can see this instance as live: a producer it holds
-   * for down would have its markets suspended again at once. Nothing is read until then.
+   * (sim-store.ts). Only while the publisher can see this instance as live and its last step
+   * completed: a producer it holds for down, or whose vouch lapsed, would have its markets
+   * suspended again at once. Nothing is read until then, and a beat vouching afresh lands before
+   * anything reopens.
    */
   async recover(): Promise<void> {
     this.recoveredAt = Date.now();
-    if (!this.hooks.mayReopen()) return;
+    if (this.failing || !this.hooks.mayReopen()) return;
     const suspended = await feedSuspendedMarkets(this.db);
     if (suspended.length === 0 || !this.producing) return;
+    await this.hooks.vouchNow();
     const quote = (market: SimMarket) => {
       market.probabilities = driftProbabilities(market.probabilities, this.rng, this.config.drift);
       return fullQuote(market, this.rng);

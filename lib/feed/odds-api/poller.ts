@@ -3,7 +3,7 @@ import { tellAdmins } from "../../admin-events";
 import type { Db } from "../../db";
 import type { Logger } from "../../log";
 import { errorMessage } from "../../errors";
-import { KEYS, type SourceReport, type SportPlanView, readSourceReport } from "../../protocol";
+import { KEYS, REASON_MAX, type SourceReport, type SportPlanView, readSourceReport } from "../../protocol";
 import type { ProductionReport } from "../heartbeat";
 import type { ProducerHooks, Production } from "../leadership";
 import { type Fence, FencedError, NO_FENCE } from "../producer-term";
@@ -310,7 +310,7 @@ export class OddsApiPoller implements Production {
       v: 1,
       source: "the-odds-api",
       state: stopped ? "stopped" : this.health.state,
-      reason: stopped ? `${stopped.code}: ${stopped.message}`.slice(0, 300) : this.health.reason,
+      reason: stopped ? `${stopped.code}: ${stopped.message}`.slice(0, REASON_MAX) : this.health.reason,
       since: this.health.since,
       at: this.now(),
       lastSuccessAt: this.health.lastSuccessAt,
