@@ -24,11 +24,16 @@ export function loadMarkets(db: Db): Promise<SimMarketRow[]> {
   });
 }
 
-/** New prices for BookPrice rows, stamped with this transaction's time. */
+/**
+ * New prices for BookPrice rows: `lastUpdate` is this transaction's time (every book of a
+ * re-quote alike), `updatedAt` the statement's own (clock_timestamp), which is after the fence's
+ * check of the term: a write under a term that is no longer current cannot be stamped later
+ * than its successor's start.
+ */
 export async function writePrices(tx: Tx, write: PriceWrite): Promise<number> {
   if (write.ids.length === 0) return 0;
   return tx.$executeRaw`
-    UPDATE "BookPrice" AS b SET "price" = v.price, "lastUpdate" = now(), "updatedAt" = now()
+    UPDATE "BookPrice" AS b SET "price" = v.price, "lastUpdate" = now(), "updatedAt" = clock_timestamp()
     FROM (SELECT unnest(${write.ids}::uuid[]) AS id, unnest(${write.values}::float8[]) AS price) AS v
     WHERE b."id" = v.id`;
 }
