@@ -183,7 +183,7 @@ export const envSchema = z.object({
    * How long the expected producer may go without an active instance's heartbeat (one a second)
    * before the publisher declares it down, ms: pages turn stale and in-play markets stop.
    */
-  PRODUCER_SILENCE_MS: int(5_000, 1_500, 60_000),
+  PRODUCER_SILENCE_MS: int(5_000, 1_500, 30_000),
 });
 
 export type Env = z.infer<typeof envSchema>;

@@ -47,39 +47,36 @@ describe("FeedStatusTracker", () => {
     expect(tracker.current().status).toBe("stale");
   });
 
-  it("is stale while the odds source reports trouble, with its reason, and live again once it recovers", () => {
+  it("a failing odds source does not turn the feed stale by itself: only the sports whose vouch lapsed are, with the source's trouble as their reason", () => {
     const seen: FeedStatus[] = [];
     const tracker = new FeedStatusTracker((s) => seen.push(s), 0);
-    tracker.heartbeat({ status: "live", heartbeatMs: 1_000, source: { state: "ok", reason: null } }, 1_000);
-    expect(tracker.current().status).toBe("live");
-    tracker.heartbeat({ status: "live", heartbeatMs: 1_000, source: { state: "stale", reason: "the circuit breaker of odds is open" } }, 2_000);
-    expect(tracker.current()).toMatchObject({ status: "stale", reason: "the odds source is failing: the circuit breaker of odds is open" });
-    tracker.heartbeat({ status: "live", heartbeatMs: 1_000, source: { state: "stopped", reason: "OUT_OF_USAGE_CREDITS" } }, 3_000);
-    expect(tracker.current()).toMatchObject({ status: "stale", reason: "the odds source stopped: OUT_OF_USAGE_CREDITS" });
-    tracker.heartbeat({ status: "stopped", heartbeatMs: 1_000, source: { state: "stale", reason: "x" } }, 4_000); // an admin's stop says more
-    expect(tracker.current().status).toBe("stopped");
-    tracker.heartbeat({ status: "live", heartbeatMs: 1_000, source: { state: "ok", reason: null } }, 5_000);
-    expect(seen.map((s) => s.status)).toEqual(["live", "stale", "stale", "stopped", "live"]);
+    const up = { name: "the-odds-api" as const, state: "up" as const, reason: "The Odds API poller is failing: the circuit breaker of odds is open" };
+    tracker.heartbeat({ status: "live", producer: up }, 1_000);
+    expect(tracker.current()).toEqual({ status: "live", since: 1_000 });
+    const overdue = "The Odds API poller's prices for this sport are overdue (the circuit breaker of odds is open)";
+    tracker.heartbeat({ status: "live", producer: up, staleSports: { soccer_epl: overdue } }, 2_000);
+    expect(tracker.current()).toEqual({ status: "live", since: 1_000, sports: { soccer_epl: overdue } });
+    expect(seen.map((s) => s.status)).toEqual(["live", "live"]);
   });
 
   it("is stale with the producer's reason while the publisher says the producer is down, and live again once it is up", () => {
     const seen: FeedStatus[] = [];
     const tracker = new FeedStatusTracker((s) => seen.push(s), 0);
-    const down = { name: "simulator", state: "down" as const, reason: "no heartbeat from the simulator for over 5 s" };
-    tracker.heartbeat({ status: "live", producer: { name: "simulator", state: "up", reason: null } }, 1_000);
+    const down = { name: "simulator" as const, state: "down" as const, reason: "no heartbeat from the simulator for over 5 s" };
+    tracker.heartbeat({ status: "live", producer: { name: "simulator" as const, state: "up" as const, reason: null } }, 1_000);
     tracker.heartbeat({ status: "live", producer: down, staleSports: { soccer_epl: down.reason } }, 2_000);
     expect(tracker.current()).toEqual({ status: "stale", since: 2_000, reason: "the odds producer is down: no heartbeat from the simulator for over 5 s" });
     tracker.heartbeat({ status: "live", producer: down }, 3_000); // the same: no broadcast
     tracker.heartbeat({ status: "stopped", producer: down }, 4_000); // an admin's stop says more
     expect(tracker.current().status).toBe("stopped");
-    tracker.heartbeat({ status: "live", producer: { name: "simulator", state: "up", reason: null } }, 5_000);
+    tracker.heartbeat({ status: "live", producer: { name: "simulator" as const, state: "up" as const, reason: null } }, 5_000);
     expect(seen.map((s) => s.status)).toEqual(["live", "stale", "stopped", "live"]);
   });
 
   it("while live, lists the sports nobody vouches for with why, and broadcasts when that list changes", () => {
     const seen: FeedStatus[] = [];
     const tracker = new FeedStatusTracker((s) => seen.push(s), 0);
-    const up = { name: "the-odds-api", state: "up" as const, reason: null };
+    const up = { name: "the-odds-api" as const, state: "up" as const, reason: null };
     tracker.heartbeat({ status: "live", producer: up, staleSports: {} }, 1_000);
     expect(tracker.current()).toEqual({ status: "live", since: 1_000 });
     tracker.heartbeat({ status: "live", producer: up, staleSports: { soccer_epl: "The Odds API poller's prices for this sport are overdue" } }, 2_000);

@@ -1,14 +1,15 @@
 import { type FeedState, type FeedStatus, type FeedStatusMessage, type StaleSports, silenceLimitMs } from "../lib/protocol";
 
 /** What the tracker reads of a heartbeat. */
-export type Heartbeat = Pick<FeedStatusMessage, "status" | "heartbeatMs" | "source" | "producer" | "staleSports">;
+export type Heartbeat = Pick<FeedStatusMessage, "status" | "heartbeatMs" | "producer" | "staleSports">;
 
 /**
  * What the relay tells clients about freshness: "live" while the publisher's heartbeats say so,
  * "stopped" when an admin stopped it, and "stale" when heartbeats go quiet, the publisher reports
- * failing ticks, the odds producer is down or the source it reads from is failing (the heartbeat
- * says so), or the relay itself lost Redis. While live, the sports nobody vouches for are listed
- * with why (`sports`). Never silently stale: every change is broadcast.
+ * failing ticks, the odds producer is down, or the relay itself lost Redis. While live, the
+ * sports nobody vouches for are listed with why (`sports`): one rule with the bet path, the
+ * producer's vouch, so a page says stale exactly where bets are refused. A failing source shows
+ * as the reason of the sports whose vouch lapsed. Never silently stale: every change is broadcast.
  */
 export class FeedStatusTracker {
   private status: FeedStatus;
@@ -29,18 +30,17 @@ export class FeedStatusTracker {
   }
 
   /**
-   * A heartbeat from the publisher: its own view (live, stale or stopped), its period (ms), the
-   * odds producer as it judges it, and the odds source's state if one reports. An admin's stop
-   * says more than anything else; a down producer makes the whole feed stale.
+   * A heartbeat from the publisher: its own view (live, stale or stopped), its period (ms), and
+   * the odds producer and the sports nobody vouches for as it judges them. An admin's stop says
+   * more than anything else; a down producer makes the whole feed stale.
    */
-  heartbeat({ status: reported, heartbeatMs, source, producer, staleSports }: Heartbeat, now: number): void {
+  heartbeat({ status: reported, heartbeatMs, producer, staleSports }: Heartbeat, now: number): void {
     this.lastBeatAt = now;
     this.silenceLimitMs = silenceLimitMs(heartbeatMs);
     if (this.busDown) return;
     if (reported === "stopped") this.set("stopped", now, "the publisher was stopped by an admin");
     else if (reported !== "live") this.set("stale", now, "the publisher cannot read or write odds right now");
     else if (producer?.state === "down") this.set("stale", now, `the odds producer is down: ${producer.reason ?? "no reason given"}`);
-    else if (source && source.state !== "ok") this.set("stale", now, `the odds source ${source.state === "stopped" ? "stopped" : "is failing"}: ${source.reason ?? "no reason given"}`);
     else this.set("live", now, undefined, staleSports);
   }
 

@@ -1,6 +1,6 @@
 import { describe, expect, it, vi } from "vitest";
 import type { Logger } from "../log";
-import { ProducerBeat, type RedisBeats } from "../protocol";
+import { ProducerBeat, type RedisBeatWrite } from "../protocol";
 import { Heartbeat, type ProductionReport, beatOf } from "./heartbeat";
 import { simulatorVouches } from "./sim-market";
 
@@ -8,7 +8,7 @@ const report: ProductionReport = {
   state: "stale",
   reason: "The Odds API answers odds with server errors",
   lastProducedAt: 1_000,
-  sports: { soccer_epl: { freshUntil: 90_000, inPlay: 2 }, basketball_nba: { freshUntil: 120_000, inPlay: 0 } },
+  sports: { soccer_epl: { freshUntil: 90_000 }, basketball_nba: { freshUntil: 120_000 } },
 };
 const identity = { producer: "the-odds-api", instanceId: "host:42" } as const;
 
@@ -26,7 +26,7 @@ describe("beatOf", () => {
   });
 
   it("stays inside the wire schema: a sport key the protocol does not allow is left out, a long reason cut", () => {
-    const beat = beatOf(identity, "active", { ...report, reason: "x".repeat(500), sports: { ...report.sports, "Not A Key!": { freshUntil: null, inPlay: 1 } } }, 5_000);
+    const beat = beatOf(identity, "active", { ...report, reason: "x".repeat(500), sports: { ...report.sports, "Not A Key!": { freshUntil: 90_000 } } }, 5_000);
     expect(Object.keys(beat.sports).sort()).toEqual(["basketball_nba", "soccer_epl"]);
     expect(beat.reason).toHaveLength(300);
     expect(ProducerBeat.safeParse(beat).success).toBe(true);
@@ -34,16 +34,9 @@ describe("beatOf", () => {
 });
 
 describe("simulatorVouches", () => {
-  it("vouches for every sport it moves for as long as it beats, counting the distinct events in play", () => {
-    const vouches = simulatorVouches([
-      { sport: "soccer_epl", eventId: "a", live: true },
-      { sport: "soccer_epl", eventId: "a", live: true },
-      { sport: "soccer_epl", eventId: "b", live: true },
-      { sport: "soccer_epl", eventId: "c", live: false },
-      { sport: "basketball_nba", eventId: "d", live: false },
-      { sport: null, eventId: "e", live: true },
-    ]);
-    expect(vouches).toEqual({ soccer_epl: { freshUntil: null, inPlay: 2 }, basketball_nba: { freshUntil: null, inPlay: 0 } });
+  it("vouches for every sport of the markets it moves, once each, until the same time; a market off the board vouches for nothing", () => {
+    const vouches = simulatorVouches([{ sport: "soccer_epl" }, { sport: "soccer_epl" }, { sport: "basketball_nba" }, { sport: null }], 42_000);
+    expect(vouches).toEqual({ soccer_epl: { freshUntil: 42_000 }, basketball_nba: { freshUntil: 42_000 } });
   });
 });
 
@@ -51,22 +44,13 @@ describe("Heartbeat", () => {
   /** A Redis that fails while `down`, recording what was written. */
   function fakeRedis() {
     const state = { down: false, written: [] as ProducerBeat[] };
-    const redis: RedisBeats = {
-      multi: () => {
-        let value = "";
-        const chain = {
-          set: (_key: string, json: string) => ((value = json), chain),
-          zadd: () => chain,
-          exec: async () => {
-            if (state.down) throw new Error("connect ECONNREFUSED");
-            state.written.push(ProducerBeat.parse(JSON.parse(value)));
-          },
-        };
-        return chain;
+    const redis: RedisBeatWrite = {
+      // writeProducerBeat's script: KEYS (beat, index), then ARGV (beat JSON, TTL, member).
+      eval: async (_script, _keys, _beatKey, _index, json) => {
+        if (state.down) throw new Error("connect ECONNREFUSED");
+        state.written.push(ProducerBeat.parse(JSON.parse(String(json))));
+        return 0;
       },
-      zrangebyscore: async () => [],
-      zremrangebyscore: async () => 0,
-      mget: async () => [],
     };
     return { redis, state };
   }
@@ -96,6 +80,17 @@ describe("Heartbeat", () => {
     await heartbeat.beat();
     expect(log.info).toHaveBeenCalledTimes(1);
     expect(state.written.map((b) => b.role)).toEqual(["active", "standby"]);
-    expect(heartbeat.activeWithin(2_000)).toBe(false); // landing as a standby vouches for nothing
+  });
+
+  it("a standby beat that lands ends the active one's standing at once, however recent that was", async () => {
+    const { redis, state } = fakeRedis();
+    let role: "active" | "standby" = "active";
+    const heartbeat = new Heartbeat({ redis, log: { warn: vi.fn(), info: vi.fn() } as unknown as Logger, now: () => 10_000, read: (at) => beatOf(identity, role, report, at) });
+    await heartbeat.beat();
+    expect(heartbeat.activeWithin(2_000)).toBe(true);
+    role = "standby";
+    await heartbeat.beatAfresh();
+    expect(state.written.map((b) => b.role)).toEqual(["active", "standby"]);
+    expect(heartbeat.activeWithin(2_000)).toBe(false); // no time passed: only the standby beat can have ended it
   });
 });

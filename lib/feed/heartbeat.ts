@@ -1,6 +1,6 @@
 import { errorMessage } from "../errors";
 import type { Logger } from "../log";
-import { PRODUCER_BEAT_MS, type Producer, type ProducerBeat, type RedisBeats, SPORT_KEY_PATTERN, type SportVouch, writeProducerBeat } from "../protocol";
+import { PRODUCER_BEAT_MS, type Producer, type ProducerBeat, REASON_MAX, type RedisBeatWrite, SPORT_KEY_PATTERN, type SportVouch, writeProducerBeat } from "../protocol";
 
 /**
  * Producer heartbeats (docs/odds-source.md, "Producer heartbeats"): every feed process, active or
@@ -42,13 +42,13 @@ export function beatOf(identity: BeatIdentity, role: Role, report: ProductionRep
     at,
     lastProducedAt: report.lastProducedAt,
     state: active ? report.state : "ok",
-    reason: active && report.reason !== null ? report.reason.slice(0, 300) : null,
+    reason: active && report.reason !== null ? report.reason.slice(0, REASON_MAX) : null,
     sports,
   };
 }
 
 export interface HeartbeatDeps {
-  redis: RedisBeats;
+  redis: RedisBeatWrite;
   log: Logger;
   /** The beat to write now. */
   read: (now: number) => ProducerBeat;
@@ -109,7 +109,8 @@ export class Heartbeat {
     const beat = this.deps.read(this.now());
     try {
       await writeProducerBeat(this.deps.redis, beat);
-      if (beat.role === "active") this.activeLandedAt = beat.at;
+      // A standby's beat that landed means the publisher no longer sees this instance as active.
+      this.activeLandedAt = beat.role === "active" ? beat.at : null;
       if (this.failing) this.deps.log.info("producer beats reach Redis again");
       this.failing = false;
     } catch (error) {

@@ -42,14 +42,15 @@ runMain(async () => {
     producer === "simulator"
       ? new Simulator(db, { ...DEFAULT_SIMULATOR_CONFIG, priceUpdatesPerSec: config.SIMULATOR_PRICE_UPDATES_PER_SEC, betsPerSec: config.SIMULATOR_BETS_PER_SEC }, seededRng(Date.now() & 0xffffffff), log, hooks)
       : createOddsApiSource(config, { db, redis, log, hooks });
-  const leadership = new FeedLeadership({ db, redis, producer, instanceId, ttlMs: config.FEED_LEADER_TTL_MS, log, production, changed: () => void heartbeat.beat() });
+  // A change of role beats afresh: the beat in flight may have been read under the old role.
+  const leadership = new FeedLeadership({ db, redis, producer, instanceId, ttlMs: config.FEED_LEADER_TTL_MS, log, production, changed: () => void heartbeat.beatAfresh() });
   const heartbeat = new Heartbeat({ redis, log, read: (now) => beatOf({ producer, instanceId }, leadership.role, production.report(), now) });
   heartbeat.start();
   leadership.start();
   log.info({ producer, instanceId, leaderTtlMs: config.FEED_LEADER_TTL_MS, ...settingsOf(config, producer) }, "feed process ready");
   onShutdown(log, async () => {
     await leadership.stop();
-    await heartbeat.beat(); // as a standby now: the publisher need not wait for silence
+    await heartbeat.beatAfresh(); // as a standby now (not a beat in flight read while active): the publisher need not wait for silence
     await heartbeat.stop();
     redis.disconnect();
     await db.$disconnect();

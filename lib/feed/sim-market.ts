@@ -92,18 +92,13 @@ export function fullQuote(market: SimMarket, rng: Rng): PriceWrite {
 }
 
 /**
- * What the simulator vouches for in its beat: every sport of the markets it moves, for as long as
- * it beats (freshUntil null: it moves prices continuously), with the events in play it simulates.
+ * What the simulator vouches for in its beat: every sport of the markets it moves, until
+ * `freshUntil` (ms since epoch), the same for all: it moves prices continuously, so it vouches
+ * for a few seconds past its last completed step (simulator.ts).
  */
-export function simulatorVouches(markets: readonly Pick<SimMarket, "sport" | "eventId" | "live">[]): Record<string, SportVouch> {
-  const inPlay = new Map<string, Set<string>>();
-  for (const market of markets) {
-    if (market.sport === null) continue;
-    const events = inPlay.get(market.sport) ?? new Set<string>();
-    if (market.live) events.add(market.eventId);
-    inPlay.set(market.sport, events);
-  }
-  return Object.fromEntries([...inPlay].map(([sport, events]) => [sport, { freshUntil: null, inPlay: events.size }]));
+export function simulatorVouches(markets: readonly Pick<SimMarket, "sport">[], freshUntil: number): Record<string, SportVouch> {
+  const sports = new Set(markets.flatMap((market) => (market.sport === null ? [] : [market.sport])));
+  return Object.fromEntries([...sports].map((sport) => [sport, { freshUntil }]));
 }
 
 /** Margin-free probabilities from the books' current prices (the mean implied, renormalised). */

@@ -24,24 +24,31 @@ export function loadMarkets(db: Db): Promise<SimMarketRow[]> {
   });
 }
 
-/** New prices for BookPrice rows, stamped with this transaction's time. */
+/**
+ * New prices for BookPrice rows: `lastUpdate` is this transaction's time (every book of a
+ * re-quote alike), `updatedAt` the statement's own (clock_timestamp), which is after the fence's
+ * check of the term: a write under a term that is no longer current cannot be stamped later
+ * than its successor's start.
+ */
 export async function writePrices(tx: Tx, write: PriceWrite): Promise<number> {
   if (write.ids.length === 0) return 0;
   return tx.$executeRaw`
-    UPDATE "BookPrice" AS b SET "price" = v.price, "lastUpdate" = now(), "updatedAt" = now()
+    UPDATE "BookPrice" AS b SET "price" = v.price, "lastUpdate" = now(), "updatedAt" = clock_timestamp()
     FROM (SELECT unnest(${write.ids}::uuid[]) AS id, unnest(${write.values}::float8[]) AS price) AS v
     WHERE b."id" = v.id`;
 }
 
 /**
- * Ids of the markets the feed suspended, of events on the board: what the simulator must re-quote
- * and reopen. One scan of Market, cheap enough to run every second (a board holds a few markets
- * per event).
+ * Ids of the markets the feed suspended, of events on the board, that have a bookmaker price to
+ * re-quote: what the simulator must re-quote and reopen. A market without a single price is left
+ * out: it has nothing to re-quote and can never reopen this way. One scan of Market, cheap enough
+ * to run every second (a board holds a few markets per event).
  */
 export async function feedSuspendedMarkets(db: Db): Promise<string[]> {
   const rows = await db.$queryRaw<{ id: string }[]>`
     SELECT m."id"::text AS id FROM "Market" m JOIN "Event" e ON e."id" = m."eventId"
-    WHERE m."status" = 'SUSPENDED' AND m."feedSuspendedAt" IS NOT NULL AND e."status"::text = ANY(${[...QUOTED_EVENTS]}::text[])`;
+    WHERE m."status" = 'SUSPENDED' AND m."feedSuspendedAt" IS NOT NULL AND e."status"::text = ANY(${[...QUOTED_EVENTS]}::text[])
+      AND EXISTS (SELECT 1 FROM "Outcome" o JOIN "BookPrice" bp ON bp."outcomeId" = o."id" WHERE o."marketId" = m."id")`;
   return rows.map((r) => r.id);
 }
 
@@ -50,7 +57,10 @@ export async function feedSuspendedMarkets(db: Db): Promise<string[]> {
  * re-quoted, in one transaction behind the fence. The markets are locked first (FOR UPDATE, in id
  * order), so none changes hands meanwhile; a market is reopened only while the feed's suspension
  * still stands and is older than the re-quote. A market without a single bookmaker price has no
- * fresh prices to reopen with and stays suspended. Returns the ids re-quoted and reopened.
+ * fresh prices to reopen with and stays suspended. The reopening stamps `updatedAt` with the
+ * statement's own time (clock_timestamp), so the publisher's bet stop, which leaves alone what
+ * changed since its round began, cannot undo a reopening that landed after it read the beats.
+ * Returns the ids re-quoted and reopened.
  * @param toMarket the simulator's view of a locked row (its walk so far, if it knew the market)
  * @param quote every book's new prices for one market (the simulator's next step of its walk)
  */
@@ -74,7 +84,7 @@ export function requoteAndReopen(db: Db, fence: Fence, marketIds: string[], toMa
     await writePrices(tx, write);
     if (requoted.length === 0) return { requoted, reopened: [] };
     const reopened = await tx.$queryRaw<{ id: string }[]>`
-      UPDATE "Market" SET "status" = 'OPEN', "feedSuspendedAt" = NULL, "updatedAt" = now()
+      UPDATE "Market" SET "status" = 'OPEN', "feedSuspendedAt" = NULL, "updatedAt" = clock_timestamp()
       WHERE "id" = ANY(${requoted}::uuid[]) AND "status" = 'SUSPENDED' AND "feedSuspendedAt" IS NOT NULL AND "feedSuspendedAt" < now()
       RETURNING "id"::text AS id`;
     return { requoted, reopened: reopened.map((r) => r.id) };

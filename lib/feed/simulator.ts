@@ -30,6 +30,12 @@ export const DEFAULT_SIMULATOR_CONFIG: SimulatorConfig = { priceUpdatesPerSec: 6
 
 const STEP_MS = 100;
 const REFRESH_MS = 30_000;
+/**
+ * How long past its last completed step the simulator vouches for its prices, ms: a few seconds
+ * of slack for a slow database, after which a stuck or failing simulator stops vouching although
+ * it still beats.
+ */
+export const SIMULATOR_VOUCH_MS = 3_000;
 /** How often it looks for markets the feed suspended, ms. */
 const RECOVER_EVERY_MS = 1_000;
 
@@ -43,6 +49,8 @@ export class Simulator implements Production {
   private stepping: Promise<void> | null = null;
   private failing = false;
   private lastProducedAt: number | null = null;
+  /** When a step last completed, writes due or not, ms since epoch (null: none yet). */
+  private steppedAt: number | null = null;
   /** Between start and stop: once stopped (lease lost), the step in flight writes nothing more. */
   private producing = false;
 
@@ -82,13 +90,20 @@ export class Simulator implements Production {
     return this.stepping;
   }
 
-  /** What its beat says: ok while its writes succeed; it vouches for every sport it simulates for as long as it beats. */
+  /**
+   * What its beat says: ok while its steps complete. It vouches for every sport it simulates until
+   * SIMULATOR_VOUCH_MS past its last completed step; while its steps fail, it is stale with why
+   * and vouches for nothing (the sports are listed with their vouch already passed, so the
+   * publisher names the reason).
+   */
   report(): ProductionReport {
+    const failing = this.failing;
+    const freshUntil = this.steppedAt === null ? null : failing ? this.steppedAt : this.steppedAt + SIMULATOR_VOUCH_MS;
     return {
-      state: this.failing ? "stale" : "ok",
-      reason: this.failing ? "the simulator cannot write to Postgres" : null,
+      state: failing ? "stale" : "ok",
+      reason: failing ? "the simulator cannot write to Postgres" : null,
       lastProducedAt: this.lastProducedAt,
-      sports: simulatorVouches(this.markets),
+      sports: freshUntil === null ? {} : simulatorVouches(this.markets, freshUntil),
     };
   }
 
@@ -103,6 +118,7 @@ export class Simulator implements Production {
       for (let n = this.due("scores", (liveEvents * seconds) / this.config.scoreEverySec); n > 0 && this.producing; n -= 1) await this.score();
       if (this.failing) this.log.info("database reachable again; simulating");
       this.failing = false;
+      this.steppedAt = Date.now();
     } catch (error) {
       if (error instanceof FencedError) return this.hooks.fenced(error);
       if (!this.failing) this.log.warn({ err: errorMessage(error) }, "simulator step failed; retrying");
@@ -128,13 +144,17 @@ export class Simulator implements Production {
 
   /**
    * Markets the feed suspended get fresh prices from every book, then reopen, in one transaction
-   * (sim-store.ts). Only while the publisher can see this instance as live: a producer it holds
-   * for down would have its markets suspended again at once.
+   * (sim-store.ts). Only while the publisher can see this instance as live and its last step
+   * completed: a producer it holds for down, or whose vouch lapsed, would have its markets
+   * suspended again at once. Nothing is read until then, and a beat vouching afresh lands before
+   * anything reopens.
    */
   async recover(): Promise<void> {
     this.recoveredAt = Date.now();
+    if (this.failing || !this.hooks.mayReopen()) return;
     const suspended = await feedSuspendedMarkets(this.db);
-    if (suspended.length === 0 || !this.hooks.mayReopen()) return;
+    if (suspended.length === 0 || !this.producing) return;
+    await this.hooks.vouchNow();
     const quote = (market: SimMarket) => {
       market.probabilities = driftProbabilities(market.probabilities, this.rng, this.config.drift);
       return fullQuote(market, this.rng);
@@ -142,7 +162,8 @@ export class Simulator implements Production {
     const known = (row: SimMarketRow) => toSimMarket(row, this.markets.find((m) => m.marketId === row.id)?.probabilities);
     const { requoted, reopened } = await requoteAndReopen(this.db, this.fence, suspended, known, quote);
     if (requoted.length > 0) this.lastProducedAt = Date.now();
-    if (reopened.length > 0) this.log.info({ requoted: requoted.length, reopened: reopened.length }, "re-quoted and reopened markets the feed had suspended");
+    if (reopened.length === 0) return;
+    this.log.info({ requoted: requoted.length, reopened: reopened.length }, "re-quoted and reopened markets the feed had suspended");
     this.refreshedAt = 0; // their state changed: read it again
   }
 

@@ -1,7 +1,8 @@
 import { z } from "zod";
 import { BetView } from "./bets";
 import { Id } from "./odds";
-import type { Producer } from "./producers";
+import { REASON_MAX } from "./messages";
+import { PRODUCERS } from "./producers";
 
 /**
  * What reaches the `admins` room: one typed message per thing an operator should know about.
@@ -18,9 +19,6 @@ const event = <K extends string, D extends z.ZodRawShape>(kind: K, data: D) => z
 
 export const ADMIN_SERVICES = ["postgres", "redis"] as const;
 
-/** PRODUCERS spelled out: importing them at run time would close a cycle (producers → bus → admin). */
-const PRODUCER_NAMES = ["simulator", "the-odds-api"] as const satisfies readonly Producer[];
-
 export const AdminEvent = z.discriminatedUnion("kind", [
   // The publisher's control, as an admin changed it.
   event("publisher_started", { intervalMs: z.number().int().positive(), by }),
@@ -36,8 +34,8 @@ export const AdminEvent = z.discriminatedUnion("kind", [
   // The odds producer the deployment expects, as the publishing leader judges it from its heartbeats
   // (docs/odds-source.md, "Producer liveness"): down when no active instance beat within
   // PRODUCER_SILENCE_MS (lastHeardAt: when one last did, null if never since this leader began), up again when one does.
-  event("producer_down", { producer: z.enum(PRODUCER_NAMES), reason: z.string().max(300), lastHeardAt: z.number().nullable() }),
-  event("producer_up", { producer: z.enum(PRODUCER_NAMES), downForMs: z.number().int().min(0) }),
+  event("producer_down", { producer: z.enum(PRODUCERS), reason: z.string().max(REASON_MAX), lastHeardAt: z.number().nullable() }),
+  event("producer_up", { producer: z.enum(PRODUCERS), downForMs: z.number().int().min(0) }),
   // Bets and markets.
   event("large_bet", { userId: z.string().min(1).max(64), bet: BetView }),
   event("liability_limit", { marketId: z.string().min(1).max(64), liability: z.number(), eventId: Id, market: z.string().max(64), outcome: z.string().max(64) }),

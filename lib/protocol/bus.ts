@@ -3,9 +3,13 @@ import { ChangeSchema } from "./changes";
 import { BalanceChanged, BetAccepted, BetSettled } from "./bets";
 import { AdminEvent } from "./admin";
 import { EventBooks } from "./event-detail";
-import { ChatDeleted, ChatMessage, EventUpdate, FEED_STATES, SportsSummary, StaleSports } from "./messages";
+import { ChatDeleted, ChatMessage, EventUpdate, FEED_STATES, REASON_MAX, SportsSummary, StaleSports } from "./messages";
 import { SportKey } from "./odds";
+import { parseJson } from "./parse";
+import { PRODUCERS } from "./producers";
 import { SourceSummary } from "./source";
+
+export { parseJson };
 
 /**
  * Messages between processes over Redis pub/sub: a discriminated union on `type`, versioned with
@@ -61,7 +65,7 @@ export const FeedStatusMessage = z.object({
    * "Producer liveness"): relays turn the whole feed stale with `reason` while it is down. Absent
    * when no producer is expected, or before the leader's first judgement.
    */
-  producer: z.object({ name: z.string().min(1).max(64), state: z.enum(["up", "down"]), reason: z.string().max(300).nullable() }).optional(),
+  producer: z.object({ name: z.enum(PRODUCERS), state: z.enum(["up", "down"]), reason: z.string().max(REASON_MAX).nullable() }).optional(),
   /** Board sports whose prices no live producer vouches for, each with why; absent when none. */
   staleSports: StaleSports.optional(),
 });
@@ -117,21 +121,3 @@ export type ChatDeletedMessage = z.infer<typeof ChatDeletedMessage>;
 export type ChatChannelMessage = z.infer<typeof ChatChannelMessage>;
 export type AdminEventMessage = AdminEvent & { v: 1; type: "admin:event" };
 export type UserUpdateMessage = z.infer<typeof UserUpdateMessage>;
-
-/**
- * Parses raw JSON text with a schema, at any trust boundary (a pub/sub payload, a request body).
- * Never throws: malformed JSON and schema mismatches come back as `{ ok: false, error }` naming
- * the first problem, for the receiver to log and drop or to answer with.
- */
-export function parseJson<T>(schema: z.ZodType<T>, raw: string): { ok: true; message: T } | { ok: false; error: string } {
-  let json: unknown;
-  try {
-    json = JSON.parse(raw);
-  } catch {
-    return { ok: false, error: "not JSON" };
-  }
-  const result = schema.safeParse(json);
-  if (result.success) return { ok: true, message: result.data };
-  const issue = result.error.issues[0];
-  return { ok: false, error: `${issue?.path.join(".") || "(root)"}: ${issue?.message ?? "invalid"}` };
-}

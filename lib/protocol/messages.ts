@@ -209,8 +209,11 @@ export const OddsDeltaSchema = z.object({
 export const FEED_STATES = ["live", "stale", "stopped"] as const;
 export type FeedState = (typeof FEED_STATES)[number];
 
+/** The longest reason any status carries (feed status, trust record, producer beats, the source's report), characters. */
+export const REASON_MAX = 300;
+
 /** Sport → why its prices may be out of date (at most one entry per sport on the board). */
-export const StaleSports = z.record(SportKey, z.string().min(1).max(300));
+export const StaleSports = z.record(SportKey, z.string().min(1).max(REASON_MAX));
 export type StaleSports = z.infer<typeof StaleSports>;
 
 export const FeedStatus = z.object({

@@ -1,5 +1,6 @@
 import { z } from "zod";
-import { parseJson } from "./bus";
+import { REASON_MAX } from "./messages";
+import { parseJson } from "./parse";
 import { KEYS } from "./names";
 import { SportKey } from "./odds";
 
@@ -16,19 +17,21 @@ export type Producer = (typeof PRODUCERS)[number];
 
 /** How often a producer instance beats, ms. */
 export const PRODUCER_BEAT_MS = 1_000;
-/** A beat key expires this long after it was written, ms: far longer than any silence limit, so the publisher sees a quiet instance as quiet rather than as never seen. */
+/**
+ * A beat key expires this long after it was written, ms: at least twice any silence limit
+ * (PRODUCER_SILENCE_MS is capped at half of it), so the publisher sees a quiet instance as quiet
+ * rather than as never seen.
+ */
 export const PRODUCER_BEAT_TTL_MS = 60_000;
 
 /** What one producer vouches for in one sport. */
 export const SportVouch = z.object({
   /**
-   * Until when (ms since epoch) this producer vouches for the sport's prices; null: for as long as
-   * the producer keeps beating (the simulator, which moves prices continuously). The poller sets
-   * its last successful odds poll of the sport plus what its schedule promises for the next one.
+   * Until when (ms since epoch, the producer's clock) this producer vouches for the sport's
+   * prices: the simulator, a few seconds past its last completed step; the poller, its last
+   * successful odds poll of the sport plus what its schedule promises for the next one.
    */
-  freshUntil: z.number().nullable(),
-  /** Events of the sport in play, as the producer sees them. */
-  inPlay: z.number().int().min(0),
+  freshUntil: z.number(),
 });
 export type SportVouch = z.infer<typeof SportVouch>;
 
@@ -44,49 +47,70 @@ export const ProducerBeat = z.object({
   lastProducedAt: z.number().nullable(),
   /** ok: producing; stale: alive but its upstream is failing (reason says how); stopped: it cannot produce until fixed (a bad key). */
   state: z.enum(["ok", "stale", "stopped"]),
-  reason: z.string().max(300).nullable(),
+  reason: z.string().max(REASON_MAX).nullable(),
   /** The sports this producer feeds, with what it vouches for in each (active instances only). */
   sports: z.record(SportKey, SportVouch),
 });
 export type ProducerBeat = z.infer<typeof ProducerBeat>;
 
+/**
+ * Writes the beat with its expiry and stamps it in the index with Redis's own clock (TIME), so
+ * a reader measures a beat's age on one clock, whatever the producer's or its own clock says.
+ * Index entries older than the beat's life are dropped here, by the writers, so reading writes
+ * nothing. ARGV: beat JSON, TTL ms, member. Returns the stamp, ms.
+ */
+const WRITE_BEAT = `
+local t = redis.call('TIME')
+local stamp = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
+redis.call('ZADD', KEYS[2], stamp, ARGV[3])
+redis.call('ZREMRANGEBYSCORE', KEYS[2], '-inf', stamp - tonumber(ARGV[2]))
+return stamp
+`;
+
 /** The ioredis methods these need, so lib/protocol stays free of a client dependency. */
-interface BeatWrite {
-  set(key: string, value: string, px: "PX", ms: number): BeatWrite;
-  zadd(key: string, score: number, member: string): BeatWrite;
-  exec(): Promise<unknown>;
+export interface RedisBeatWrite {
+  eval(script: string, numKeys: number, ...args: (string | number)[]): Promise<unknown>;
 }
 
-export interface RedisBeats {
-  multi(): BeatWrite;
-  zrangebyscore(key: string, min: number | string, max: number | string): Promise<string[]>;
-  zremrangebyscore(key: string, min: number | string, max: number | string): Promise<number>;
+export interface RedisBeatRead {
+  zrangebyscore(key: string, min: string, max: string, withScores: "WITHSCORES"): Promise<unknown>;
   mget(...keys: string[]): Promise<(string | null)[]>;
+  time(): Promise<(string | number)[]>;
 }
 
-/** Writes one instance's beat (with its expiry) and indexes it for readers. */
-export async function writeProducerBeat(redis: RedisBeats, beat: ProducerBeat): Promise<void> {
+/** Writes one instance's beat (with its expiry) and indexes it for readers, stamped on Redis's clock. */
+export async function writeProducerBeat(redis: RedisBeatWrite, beat: ProducerBeat): Promise<void> {
   const member = `${beat.producer}:${beat.instanceId}`;
-  await redis.multi().set(KEYS.producerBeat(beat.producer, beat.instanceId), JSON.stringify(beat), "PX", PRODUCER_BEAT_TTL_MS).zadd(KEYS.producers, beat.at, member).exec();
+  await redis.eval(WRITE_BEAT, 2, KEYS.producerBeat(beat.producer, beat.instanceId), KEYS.producers, JSON.stringify(beat), PRODUCER_BEAT_TTL_MS, member);
+}
+
+/** A beat as read, and how long ago Redis stamped it, ms (Redis's clock on both ends). */
+export interface ReadBeat {
+  beat: ProducerBeat;
+  ageMs: number;
 }
 
 /**
- * Every beat written within the last PRODUCER_BEAT_TTL_MS (older index entries are dropped). A
- * beat that does not parse is left out and counted, for the caller to log.
+ * Every beat that has not expired, each with its age as Redis measures it. Read-only. A beat
+ * that does not parse is left out and counted, for the caller to log. A beat rewritten while it
+ * is read may look a few ms older than it is, never younger.
  */
-export async function readProducerBeats(redis: RedisBeats, now: number): Promise<{ beats: ProducerBeat[]; invalid: number }> {
-  await redis.zremrangebyscore(KEYS.producers, "-inf", now - PRODUCER_BEAT_TTL_MS);
-  const members = await redis.zrangebyscore(KEYS.producers, now - PRODUCER_BEAT_TTL_MS, "+inf");
-  if (members.length === 0) return { beats: [], invalid: 0 };
+export async function readProducerBeats(redis: RedisBeatRead): Promise<{ beats: ReadBeat[]; invalid: number }> {
+  const indexed = z.array(z.string()).parse(await redis.zrangebyscore(KEYS.producers, "-inf", "+inf", "WITHSCORES"));
+  if (indexed.length === 0) return { beats: [], invalid: 0 };
+  const members = indexed.filter((_, i) => i % 2 === 0);
   const raws = await redis.mget(...members.map(beatKeyOf));
-  const beats: ProducerBeat[] = [];
+  const [seconds, micros] = (await redis.time()).map(Number);
+  const redisNow = (seconds ?? 0) * 1000 + Math.floor((micros ?? 0) / 1000);
+  const beats: ReadBeat[] = [];
   let invalid = 0;
-  for (const raw of raws) {
-    if (raw === null) continue;
+  raws.forEach((raw, i) => {
+    if (raw === null) return;
     const parsed = parseJson(ProducerBeat, raw);
-    if (parsed.ok) beats.push(parsed.message);
-    else invalid += 1;
-  }
+    if (!parsed.ok) invalid += 1;
+    else beats.push({ beat: parsed.message, ageMs: Math.max(0, redisNow - Number(indexed[2 * i + 1])) });
+  });
   return { beats, invalid };
 }
 

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { REASON_MAX } from "./messages";
 
 /**
  * The odds source's own report (The Odds API poller): written by the feed process to Redis every
@@ -22,8 +23,10 @@ export const SportPlanView = z.object({
   oddsIntervalMs: z.number().nullable(),
   scoresIntervalMs: z.number().nullable(),
   creditsPerDay: z.number().min(0),
-  /** When odds of this sport were last polled successfully, ms since epoch. */
+  /** When odds of this sport were last polled, ms since epoch: a failed poll too, which waits for the next due time like a successful one. */
   lastOddsAt: z.number().nullable(),
+  /** When the last odds poll of this sport that was written was answered, ms since epoch: what the poller's vouch for the sport counts from. */
+  lastWrittenAt: z.number().nullable(),
   nextOddsAt: z.number().nullable(),
 });
 export type SportPlanView = z.infer<typeof SportPlanView>;
@@ -33,7 +36,7 @@ export const SourceReport = z.object({
   source: z.literal("the-odds-api"),
   /** ok: the last calls succeeded; stale: the source is failing, rate-limited or its breaker is open; stopped: a 401 (bad key, no credits). */
   state: z.enum(SOURCE_STATES),
-  reason: z.string().max(300).nullable(),
+  reason: z.string().max(REASON_MAX).nullable(),
   /** When it entered this state, ms since epoch. */
   since: z.number(),
   /** When this report was written, ms since epoch. */
@@ -64,5 +67,5 @@ export const SourceReport = z.object({
 export type SourceReport = z.infer<typeof SourceReport>;
 
 /** What the publisher's heartbeat carries of the source (absent: no external source reports). */
-export const SourceSummary = z.object({ state: z.enum(SOURCE_STATES), reason: z.string().max(300).nullable() });
+export const SourceSummary = z.object({ state: z.enum(SOURCE_STATES), reason: z.string().max(REASON_MAX).nullable() });
 export type SourceSummary = z.infer<typeof SourceSummary>;

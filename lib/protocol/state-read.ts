@@ -24,6 +24,11 @@ export async function readSummary(redis: RedisGet): Promise<SportsSummary | null
   return summary;
 }
 
+/** The sports on the board: those of a summary with at least one event (none without a summary). */
+export function sportsOnBoard(summary: SportsSummary | null): string[] {
+  return (summary?.sports ?? []).filter((count) => count.events > 0).map((count) => count.sport);
+}
+
 export interface SportStateRead {
   seq: number;
   events: Map<string, EventOdds>;

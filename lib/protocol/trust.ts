@@ -1,5 +1,6 @@
 import { z } from "zod";
-import { parseJson } from "./bus";
+import { REASON_MAX, StaleSports } from "./messages";
+import { parseJson } from "./parse";
 import { KEYS } from "./names";
 import { SportKey } from "./odds";
 import { PRODUCERS } from "./producers";
@@ -22,19 +23,19 @@ export const TrustRecord = z.object({
   publisher: z.object({
     /** ok: ticking on time; stopped: an admin stopped it; failing: ticks fail or are late. */
     status: z.enum(["ok", "stopped", "failing"]),
-    reason: z.string().max(300).nullable(),
+    reason: z.string().max(REASON_MAX).nullable(),
   }),
   producer: z.object({
     /** The producer this deployment expects (ODDS_SOURCE), or null when none is expected (prices come from elsewhere). */
     name: z.enum(PRODUCERS).nullable(),
     /** up: an active instance beats; down: none has for longer than the silence limit; none: nothing expected. */
     state: z.enum(["up", "down", "none"]),
-    reason: z.string().max(300).nullable(),
+    reason: z.string().max(REASON_MAX).nullable(),
     /** When it entered this state, ms since epoch. */
     since: z.number(),
   }),
   /** Sports whose prices no live producer vouches for right now, each with why (shown to bettors). */
-  staleSports: z.record(SportKey, z.string().max(300)),
+  staleSports: StaleSports,
 });
 export type TrustRecord = z.infer<typeof TrustRecord>;
 

@@ -1,9 +1,9 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { Prisma } from "../generated/prisma/client";
-import { LADDER_MIN, MARGIN_METHODS, type MarginMethod } from "../odds";
+import { DEFAULT_MARGIN_METHOD, LADDER_MIN, MARGIN_METHODS, type MarginMethod, removeMargin } from "../odds";
 import { bookPrices } from "../odds/test-arbitraries";
-import { type MarketRow, type PricingConfig, toMarketOdds } from "./pricing";
+import { type MarketRow, type PricingConfig, freshPrices, toMarketOdds } from "./pricing";
 
 /**
  * No books, no market (docs/odds.md): whatever bets and bookmaker quotes come and go, a market the
@@ -95,16 +95,26 @@ class MarketModel {
     };
   }
 
-  /**
-   * Whether some book quotes every outcome and updated the market within MAX_AGE_MS of its
-   * freshest quote (a consensus can form). A book's update is its newest quote: an unmoved price
-   * was quoted again with the moved ones.
-   */
-  hasFreshCompleteBook(): boolean {
-    const updated = [...this.quotes.values()].map((held) => Math.max(...[...held.values()].map((q) => q.at)));
-    const freshest = Math.max(...updated);
-    return [...this.quotes.values()].some((held, b) => freshest - (updated[b] ?? 0) <= MAX_AGE_MS && Array.from({ length: this.n }, (_, i) => held.has(i)).every(Boolean));
-  }
+}
+
+/**
+ * How many books a consensus can come from, by the rules pricing applies: the book's prices are
+ * fresh (pricing.ts `freshPrices`, the production rule), it quotes every outcome, and the
+ * method can remove its margin (the additive one cannot from every book: it would go negative).
+ */
+function consensusBooks(row: MarketRow, config: PricingConfig): number {
+  const fresh = freshPrices(row.outcomes, config.bookMaxAgeMs);
+  const books = new Set(row.outcomes.flatMap((o) => o.prices.map((p) => p.bookmaker)));
+  return [...books].filter((book) => {
+    const prices = row.outcomes.map((o) => o.prices.find((p) => p.bookmaker === book && fresh(p))?.price);
+    if (prices.some((price) => price === undefined)) return false;
+    try {
+      removeMargin(prices as number[], config.method ?? DEFAULT_MARGIN_METHOD);
+      return true;
+    } catch {
+      return false;
+    }
+  }).length;
 }
 
 describe("no books, no market", () => {
@@ -120,13 +130,12 @@ describe("no books, no market", () => {
             const outcomes = Object.values(odds.outcomes);
             expect(outcomes).toHaveLength(n);
             if (odds.status === "suspended") {
-              // Only for want of books: every outcome's fair is null.
+              // Only for want of books, whatever the method: no book could form a consensus, and every outcome's fair is null.
+              expect(consensusBooks(model.row(), config)).toBe(0);
               for (const outcome of outcomes) expect(outcome.fair).toBeNull();
-              // Every margin method forms a consensus from one fresh complete book except additive, which may leave a book out.
-              if (config.method !== "additive") expect(model.hasFreshCompleteBook()).toBe(false);
               continue;
             }
-            expect(model.hasFreshCompleteBook()).toBe(true);
+            expect(consensusBooks(model.row(), config)).toBeGreaterThan(0);
             let floored = false;
             for (const outcome of outcomes) {
               expect(outcome.fair).not.toBeNull();

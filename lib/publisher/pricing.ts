@@ -140,7 +140,7 @@ export function toMarketOdds(market: MarketRow, config: PricingConfig): MarketOd
 }
 
 /** Which prices of a market are fresh enough to count: those of books updated recently enough (see PricingConfig.bookMaxAgeMs). */
-function freshPrices(outcomes: MarketRow["outcomes"], maxAgeMs: number | undefined): (price: { bookmaker: string }) => boolean {
+export function freshPrices(outcomes: MarketRow["outcomes"], maxAgeMs: number | undefined): (price: { bookmaker: string }) => boolean {
   if (maxAgeMs === undefined) return () => true;
   const bookUpdated = new Map<string, number>();
   for (const outcome of outcomes) {

@@ -1,4 +1,4 @@
-import type { AdminEventData, Producer, ProducerBeat } from "../protocol";
+import { type AdminEventData, type Producer, type ProducerBeat, REASON_MAX, type ReadBeat } from "../protocol";
 
 /**
  * Whether the odds producer this deployment expects is alive, and which sports' prices it still
@@ -10,8 +10,9 @@ import type { AdminEventData, Producer, ProducerBeat } from "../protocol";
 export const PRODUCER_TITLES: Record<Producer, string> = { simulator: "the simulator", "the-odds-api": "The Odds API poller" };
 
 /**
- * A beat and when this publisher first saw it, on its own clock: silence is measured from
- * `heardAt`, so a producer whose clock runs ahead or behind is judged by when it was heard.
+ * A beat and when it was written, on this process's clock: its age as Redis measured it (Redis
+ * stamps every beat with its own clock) taken back from now. So neither a producer's clock nor
+ * this one's offset from Redis's enters the judgement.
  */
 export interface HeardBeat {
   beat: ProducerBeat;
@@ -89,7 +90,7 @@ function unvouched(live: readonly HeardBeat[], boardSports: readonly string[], n
     const vouches = live.flatMap((heard) => {
       const vouch = heard.beat.sports[sport];
       // freshUntil is on the producer's clock: carried over to ours as what was left of it when heard.
-      return vouch ? [{ until: vouch.freshUntil === null ? Infinity : heard.heardAt + (vouch.freshUntil - heard.beat.at), heard }] : [];
+      return vouch ? [{ until: heard.heardAt + (vouch.freshUntil - heard.beat.at), heard }] : [];
     });
     if (vouches.some((vouch) => vouch.until > now)) continue;
     const overdue = vouches[0]?.heard.beat;
@@ -103,9 +104,16 @@ function sorted(entries: [string, string][]): Record<string, string> {
   return Object.fromEntries([...entries].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([sport, reason]) => [sport, clip(reason)]));
 }
 
-/** Reasons travel in schemas that take at most 300 characters (a producer's own reason may be that long). */
-export const REASON_MAX = 300;
+/**
+ * The beats as written on this process's clock: now less their age on Redis's. A beat already
+ * old when this leader first reads it counts as old: a producer that died before this leader
+ * began is not taken for a live one just because its last beat is new to us.
+ */
+export function heardOf(beats: readonly ReadBeat[], now: number): HeardBeat[] {
+  return beats.map(({ beat, ageMs }) => ({ beat, heardAt: now - ageMs }));
+}
 
+/** Reasons travel in schemas that take at most REASON_MAX characters (a producer's own reason may be that long). */
 function clip(reason: string): string {
   return reason.length <= REASON_MAX ? reason : `${reason.slice(0, REASON_MAX - 1)}…`;
 }
@@ -127,12 +135,11 @@ export interface ProducerView extends Judgement {
 export type ProducerNotice = { kind: "producer_down"; data: AdminEventData<"producer_down"> } | { kind: "producer_up"; data: AdminEventData<"producer_up"> };
 
 /**
- * The judge over time, for one term as leader: remembers when it first heard each beat (so a
- * beat that stops changing grows old on this clock) and the state it last reported, and says
- * when the producer went down or came back. Pure: the caller passes the beats and the time.
+ * The judge over time, for one term as leader: remembers the state it last reported, and says
+ * when the producer went down or came back. Pure: the caller passes the beats with their ages
+ * and the time.
  */
 export class ProducerWatch {
-  private heard = new Map<string, { at: number; heardAt: number }>();
   private view: ProducerView | null = null;
   /** When this term's first judgement was made (null before it), ms. */
   private termStartedAt: number | null = null;
@@ -151,40 +158,21 @@ export class ProducerWatch {
 
   /** Forgets everything: a new term as leader starts afresh. */
   reset(): void {
-    this.heard = new Map();
     this.view = null;
     this.termStartedAt = null;
     this.downTold = false;
   }
 
   /** Judges the beats read at `now` (ms) and returns the view, with a notice when the state moved. */
-  observe(beats: readonly ProducerBeat[], boardSports: readonly string[], now: number): { view: ProducerView; notice: ProducerNotice | null } {
+  observe(beats: readonly ReadBeat[], boardSports: readonly string[], now: number): { view: ProducerView; notice: ProducerNotice | null } {
     this.termStartedAt ??= now;
-    const judgement = judgeProducer({ expected: this.expected, beats: this.hear(beats, now), boardSports, now, silenceMs: this.silenceMs });
+    const judgement = judgeProducer({ expected: this.expected, beats: heardOf(beats, now), boardSports, now, silenceMs: this.silenceMs });
     const previous = this.view;
     const moved = previous === null || previous.state !== judgement.state;
     const since = !moved ? previous.since : previous === null ? this.firstSince(judgement, now) : now;
     const settling = judgement.state === "down" && now - this.termStartedAt < this.silenceMs;
     this.view = { ...judgement, name: this.expected, since, settling };
     return { view: this.view, notice: this.noticeOf(previous, this.view, now) };
-  }
-
-  /**
-   * Stamps each beat with when it was first heard. A beat seen for the first time is as old as
-   * it says (never in the future): a producer that died before this leader began is not taken
-   * for a live one just because its last beat is new to us.
-   */
-  private hear(beats: readonly ProducerBeat[], now: number): HeardBeat[] {
-    const next = new Map<string, { at: number; heardAt: number }>();
-    const heard = beats.map((beat) => {
-      const key = `${beat.producer}:${beat.instanceId}`;
-      const known = this.heard.get(key);
-      const heardAt = known === undefined ? Math.min(now, beat.at) : known.at === beat.at ? known.heardAt : now;
-      next.set(key, { at: beat.at, heardAt });
-      return { beat, heardAt };
-    });
-    this.heard = next;
-    return heard;
   }
 
   /** A producer already down when first judged went down when its silence passed the limit. */

@@ -102,7 +102,7 @@ export class PublisherRunner {
     this.intervalMs = deps.config.defaultIntervalMs;
     this.notices = new AdminNotices((message) => publishAdminEvent(deps.redis, message), deps.log);
     this.liveness = new ProducerLiveness(
-      { db: deps.db, redis: deps.redis, log: deps.log, tell: (notice) => this.notices.tell(notice.kind, notice.data) },
+      { db: deps.db, redis: deps.redis, log: deps.log, token: () => this.lease.token, tell: (notice) => this.notices.tell(notice.kind, notice.data) },
       { instanceId: deps.config.instanceId, ...deps.config.liveness },
     );
     this.priority = deps.databaseUrl ? new PriorityListener(deps.databaseUrl, () => this.tickNow(), deps.log) : null;

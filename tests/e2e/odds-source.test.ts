@@ -2,7 +2,7 @@ import { Redis } from "ioredis";
 import { afterAll, beforeAll, beforeEach, describe, expect, inject, it, onTestFailed, onTestFinished } from "vitest";
 import { signRelayToken } from "../../lib/accounts/relay-token";
 import { type FakeOddsApi, startFakeOddsApi } from "../../lib/feed/odds-api/fake/server";
-import { KEYS, type OddsSnapshot, type SourceReport, readSourceReport } from "../../lib/protocol";
+import { KEYS, type OddsSnapshot, type SourceReport, readSourceReport, readTrust } from "../../lib/protocol";
 import { launchBrowser } from "../support/browser";
 import { type Proc, logsOnFailure } from "../support/processes";
 import { type TestClient, connectClient } from "../support/client";
@@ -69,6 +69,35 @@ describe("odds source: The Odds API (against the fake)", () => {
     return { id: row.id, externalId: row.externalId, home: row.homeTeam };
   }
 
+  /**
+   * Every book re-prices the event's h2h home side by a cent, in a later second than the
+   * market's suspension (the provider's last_update has whole seconds): fresh prices of its own.
+   */
+  async function reprice(event: { id: string; externalId: string; home: string }): Promise<void> {
+    const { feedSuspendedAt } = await stack.db.market.findFirstOrThrow({ where: { eventId: event.id, key: "h2h" }, select: { feedSuspendedAt: true } });
+    const suspendedAt = feedSuspendedAt?.getTime() ?? Date.now();
+    await until(async () => Date.now() >= Math.floor(suspendedAt / 1000) * 1000 + 1000, 5_000, "the second after the suspension");
+    const homes = await stack.db.bookPrice.findMany({ where: { outcome: { key: "home", market: { eventId: event.id, key: "h2h" } } }, select: { bookmaker: true, price: true } });
+    expect(homes.length).toBeGreaterThan(0);
+    for (const { bookmaker, price } of homes) fake.control.move({ eventId: event.externalId, bookmaker, market: "h2h", outcome: event.home, price: Math.round(price * 100 + 1) / 100 });
+  }
+
+  /** The h2h status of an event's market in Postgres. */
+  const h2hStatus = async (eventId: string) => (await stack.db.market.findFirstOrThrow({ where: { eventId, key: "h2h" }, select: { status: true } })).status;
+  const oddsPolls = () => fake.control.stats().bySport[SPORT]?.odds?.calls ?? 0;
+
+  /**
+   * The event's h2h open, its sport vouched for. A poll that failed in an earlier test (a
+   * malformed answer) lets the sport's vouch lapse once, until its next poll an interval later,
+   * and the bet stop may have taken the market meanwhile: it reopens on a re-priced book.
+   */
+  async function openH2h(event: { id: string; externalId: string; home: string }): Promise<void> {
+    await until(async () => (await readTrust(redis))?.staleSports[SPORT] === undefined, 30_000, "the sport vouched for");
+    if ((await h2hStatus(event.id)) === "OPEN") return;
+    await reprice(event);
+    await until(async () => (await h2hStatus(event.id)) === "OPEN", 30_000, "the market reopened");
+  }
+
   it("brings sports and events onto the board without seeding, reports an unknown sport, and spends what the provider counts", async () => {
     await until(async () => (await snapshot()).events?.length > 0, 30_000, "events on the board");
     const sports = await stack.db.sport.findMany({ select: { key: true } });
@@ -114,11 +143,15 @@ describe("odds source: The Odds API (against the fake)", () => {
     await until(async () => (await stored()) === target, 15_000, "the price written from the next good answer");
   });
 
-  // In-play markets stop once the poller no longer vouches for the sport (its last good poll, plus
-  // the interval, plus the 5 s grace): the publisher's bet stop. A good poll reopens them.
-  it("a failing source: clients see stale with the reason, admins hear the breaker, in-play markets stop; recovery reopens them", async () => {
+  // One rule for pages and bets, the poller's vouch: a failing source turns a sport stale (with the
+  // source's trouble as the reason) once its last good poll no longer vouches for it (its
+  // interval plus the 5 s grace); bets on it are refused and its in-play markets stop from then.
+  // Recovery: the sport is vouched for again at the first good poll, and a stopped market reopens
+  // only once a book has re-priced it since.
+  it("a failing source: the sport's pages turn stale with the source's reason, admins hear the breaker, in-play markets stop; recovery and a re-priced book reopen them", async () => {
     onTestFinished(() => fake.control.fault({ mode: "none" })); // a failure here must not fail the source for the tests after it
     const event = await eventOnBoard(true);
+    await openH2h(event);
     const socket = await watcher();
     const admin = await watcher((await signRelayToken({ sub: "admin-1", role: "admin" }, TEST_JWT_SECRET, Date.now())).token);
     const browser = await launchBrowser();
@@ -126,12 +159,12 @@ describe("odds source: The Odds API (against the fake)", () => {
     await page.goto(`${stack.web.url}/sports?sport=${SPORT}`);
     await page.locator('.live-status[data-connection="live"][data-feed="live"]').waitFor();
     fake.control.fault({ mode: "server_error" });
-    const stale = await socket.waitFor("feed:status", (s) => s.status === "stale" && /odds source/.test(s.reason ?? ""), 30_000);
-    expect(stale.reason).toMatch(/server errors|circuit/);
+    const stale = await socket.waitFor("feed:status", (s) => /^The Odds API poller's prices for this sport are overdue \(.*(server errors|circuit)/.test(s.sports?.[SPORT] ?? ""), 30_000);
+    expect(stale.status).toBe("live"); // the publisher and the producer are up: only the sport is stale
     // The bettor is told, and keeps the last good prices.
-    const indicator = page.locator('.live-status[data-feed="stale"]');
+    const indicator = page.locator('.live-status[data-sport-stale="true"]');
     await indicator.waitFor();
-    expect(await indicator.textContent()).toMatch(/Prices may be out of date: the odds source is failing/);
+    expect(await indicator.textContent()).toMatch(/Prices of this sport may be out of date: The Odds API poller's prices for this sport are overdue/);
     expect(await page.locator(`.event[data-event-id="${event.id}"] [data-market="h2h"] .price`).count()).toBeGreaterThan(0);
     await browser.close();
     expect(await admin.waitFor("admin:event", (e) => e.kind === "source_breaker" && e.data.state === "open", 30_000)).toBeDefined();
@@ -139,19 +172,30 @@ describe("odds source: The Odds API (against the fake)", () => {
     expect((await stack.db.market.findFirstOrThrow({ where: { eventId: event.id, key: "h2h" }, select: { feedSuspendedAt: true } })).feedSuspendedAt).not.toBeNull();
 
     fake.control.fault({ mode: "none" });
-    await socket.waitFor("odds:delta", (d) => d.changes.some((c) => c.eventId === event.id && c.path === "markets.h2h.status" && c.value === "open"), 30_000);
-    await socket.waitFor("feed:status", (s) => s.status === "live" && s.since > stale.since, 30_000);
+    await socket.waitFor("feed:status", (s) => s.status === "live" && s.sports?.[SPORT] === undefined, 30_000);
     expect(await admin.waitFor("admin:event", (e) => e.kind === "source_breaker" && e.data.state === "closed", 30_000)).toBeDefined();
+    // Good polls again, but of quotes from before the bet stop (the fake moves nothing by itself): still stopped.
+    const polls = oddsPolls();
+    await until(async () => oddsPolls() >= polls + 2, 30_000, "two good odds polls");
+    expect(await h2hStatus(event.id)).toBe("SUSPENDED");
+    await reprice(event);
+    await socket.waitFor("odds:delta", (d) => d.changes.some((c) => c.eventId === event.id && c.path === "markets.h2h.status" && c.value === "open"), 30_000);
   });
 
-  it("a score change stops bets on that event at once; fresh prices reopen it", async () => {
+  it("a score change stops bets on that event at once; a book re-pricing it reopens it", async () => {
     const event = await eventOnBoard(true);
+    await openH2h(event);
     const socket = await watcher();
     const score = (await stack.db.event.findUniqueOrThrow({ where: { id: event.id }, select: { homeScore: true, awayScore: true } }));
     fake.control.score({ eventId: event.externalId, home: (score.homeScore ?? 0) + 1, away: score.awayScore ?? 0 });
     await socket.waitFor("odds:delta", (d) => d.changes.some((c) => c.eventId === event.id && c.path === "markets.h2h.status" && c.value === "suspended"), 15_000);
-    await socket.waitFor("odds:delta", (d) => d.changes.some((c) => c.eventId === event.id && c.path === "markets.h2h.status" && c.value === "open"), 15_000);
     expect((await stack.db.event.findUniqueOrThrow({ where: { id: event.id }, select: { homeScore: true } })).homeScore).toBe((score.homeScore ?? 0) + 1);
+    // The books' pre-goal quotes, polled again, do not reopen it.
+    const polls = oddsPolls();
+    await until(async () => oddsPolls() >= polls + 2, 30_000, "two odds polls after the goal");
+    expect(await h2hStatus(event.id)).toBe("SUSPENDED");
+    await reprice(event);
+    await socket.waitFor("odds:delta", (d) => d.changes.some((c) => c.eventId === event.id && c.path === "markets.h2h.status" && c.value === "open"), 15_000);
   });
 
   it("a 429 with Retry-After: no call reaches the provider until the wait is over", async () => {
@@ -176,8 +220,9 @@ describe("odds source: The Odds API (against the fake)", () => {
     // Three more poller steps (its report is rewritten each second) without a single call.
     await until(async () => ((await report())?.at ?? 0) > stopped.at + 3_000, 15_000, "three more poller steps");
     expect(fake.control.stats().calls).toBe(calls);
+    // Its sports turn stale once their last poll's vouch runs out, with the reason.
     const socket = await watcher();
-    expect(await socket.waitFor("feed:status", (s) => s.status === "stale" && /stopped: OUT_OF_USAGE_CREDITS/.test(s.reason ?? ""), 10_000)).toBeDefined();
+    expect(await socket.waitFor("feed:status", (s) => s.status === "live" && /overdue \(OUT_OF_USAGE_CREDITS/.test(s.sports?.[SPORT] ?? ""), 30_000)).toBeDefined();
     expect(await redis.pttl(KEYS.sourceStatus)).toBeGreaterThan(0); // the report expires if the poller dies
   });
 });

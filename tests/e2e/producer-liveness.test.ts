@@ -24,13 +24,13 @@ describe("producer liveness on the pages, the status route and the console", () 
   let redis: Redis;
   let browser: Browser;
   let timer: NodeJS.Timeout | undefined;
-  let vouch: Record<string, number | null> = {};
+  let vouch: Record<string, number> = {};
   const route = () => `${stack.web.url}/api/sports/ws-publisher`;
   const status = async () => PublisherStatusBody.parse(await (await fetch(route())).json());
 
   function beat(): Promise<void> {
     const now = Date.now();
-    const sports = Object.fromEntries(Object.entries(vouch).map(([sport, freshUntil]) => [sport, { freshUntil, inPlay: 2 }]));
+    const sports = Object.fromEntries(Object.entries(vouch).map(([sport, freshUntil]) => [sport, { freshUntil }]));
     const message: ProducerBeat = { v: 1, producer: "the-odds-api", instanceId: "test-poller", role: "active", at: now, lastProducedAt: now, state: "ok", reason: null, sports };
     return writeProducerBeat(redis, message);
   }

@@ -98,6 +98,10 @@ describe("trust: live prices only", () => {
       const [held] = await stack.db.market.findMany({ where: { key: "spreads", status: "OPEN", event: { sport: SPORT, phase: "LIVE", status: "ACTIVE" } }, select: { id: true }, take: 1 });
       if (!held) throw new Error("no in-play spreads market");
       expect((await admin(`/api/admin/markets/${held.id}/status`, "POST", { status: "suspended" })).status).toBe(200);
+      // An in-play market whose books all left: it can never have fresh prices of its own.
+      const [bookless] = await stack.db.market.findMany({ where: { key: "totals", status: "OPEN", event: { sport: SPORT, phase: "LIVE", status: "ACTIVE" } }, select: { id: true }, take: 1 });
+      if (!bookless) throw new Error("no in-play totals market");
+      await stack.db.bookPrice.deleteMany({ where: { outcome: { marketId: bookless.id } } });
 
       await feed?.kill();
       feed = null;
@@ -106,9 +110,11 @@ describe("trust: live prices only", () => {
       // The bet stop: every open in-play market of the sport is suspended by the feed's mark.
       const inPlay = { event: { sport: SPORT, phase: "LIVE" as const, status: "ACTIVE" as const } };
       await until(async () => (await stack.db.market.count({ where: { ...inPlay, status: "OPEN" } })) === 0, 20_000, "in-play markets stopped");
-      const stopped = await stack.db.market.findMany({ where: { ...inPlay, feedSuspendedAt: { not: null } }, select: { id: true, feedSuspendedAt: true } });
+      const suspended = await stack.db.market.findMany({ where: { ...inPlay, feedSuspendedAt: { not: null } }, select: { id: true, feedSuspendedAt: true } });
+      expect(suspended.map((m) => m.id)).toContain(bookless.id);
+      expect(suspended.map((m) => m.id)).not.toContain(held.id);
+      const stopped = suspended.filter((m) => m.id !== bookless.id);
       expect(stopped.length).toBeGreaterThan(0);
-      expect(stopped.map((m) => m.id)).not.toContain(held.id);
 
       const prematch = await pick("prematch");
       const refused = await bet(user, prematch);
@@ -128,11 +134,14 @@ describe("trust: live prices only", () => {
       for (const market of stopped) {
         const outcomes = await stack.db.outcome.findMany({ where: { marketId: market.id }, select: { prices: { select: { lastUpdate: true } } } });
         for (const outcome of outcomes) {
-          expect(outcome.prices.some((p) => p.lastUpdate > (market.feedSuspendedAt as Date))).toBe(true);
+          expect(outcome.prices.length).toBeGreaterThan(0);
+          expect(outcome.prices.every((p) => p.lastUpdate > (market.feedSuspendedAt as Date))).toBe(true);
         }
       }
-      // Every market the bet stop took has reopened (above), so the producer's recovery has run: the admin's stays.
+      // Every market the bet stop took that has prices has reopened (above), so the producer's
+      // recovery has run: the admin's stays, and so does the one with no prices to re-quote.
       expect(await stack.db.market.findUniqueOrThrow({ where: { id: held.id }, select: { status: true, feedSuspendedAt: true } })).toEqual({ status: "SUSPENDED", feedSuspendedAt: null });
+      expect(await stack.db.market.findUniqueOrThrow({ where: { id: bookless.id }, select: { status: true, feedSuspendedAt: true } })).toEqual({ status: "SUSPENDED", feedSuspendedAt: expect.any(Date) });
 
       await until(async () => (await readTrust(redis))?.producer.state === "up", 10_000, "vouched for again");
       const reopened = await stack.db.outcome.findFirstOrThrow({ where: { key: "home", market: { id: stopped[0]?.id } }, select: { market: { select: { key: true, eventId: true } } } });

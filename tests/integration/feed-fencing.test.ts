@@ -42,7 +42,13 @@ describe("a paused feed that lost its lease writes nothing when it resumes", () 
     await db?.$disconnect();
   });
 
-  /** Prices written at or after the current term began (the database's clock on both sides). */
+  /**
+   * Prices written by a statement that ran at or after the current term began (the simulator
+   * stamps `updatedAt` with the statement's own time; the term's `since` is taken once its row
+   * lock was granted; the database's clock on both sides). What this cannot see is a write whose
+   * statement ran before the term and committed after it: raising the term waits for such a
+   * write's lock, which tests/integration/producer-fence.test.ts shows on its own.
+   */
   const pricesSinceTerm = async () =>
     (await db.$queryRaw<{ n: number }[]>`
       SELECT count(*)::int AS n FROM "BookPrice" WHERE "updatedAt" >= (SELECT "since" FROM "ProducerTerm" WHERE "producer" = 'simulator')`)[0]?.n ?? -1;

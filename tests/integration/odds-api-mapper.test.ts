@@ -88,9 +88,11 @@ describe("The Odds API mapper", () => {
       ["totals", 2.5, ["over:Over:2.5", "under:Under:2.5"]],
     ]);
     expect(await db.event.findUniqueOrThrow({ where: { externalId: "e2" }, select: { phase: true } })).toEqual({ phase: "LIVE" });
-    // Every market of the poll came with complete books: each may reopen after a bet stop.
+    // Every market of the poll came with complete books: each may reopen after a bet stop
+    // suspended it before their newest update.
     const all = await db.market.findMany({ where: { event: { externalId: { in: ["e1", "e2"] } } }, select: { id: true } });
-    expect(result.quoted).toEqual(all.map((m) => m.id).sort());
+    expect(result.quoted.map((q) => q.marketId)).toEqual(all.map((m) => m.id).sort());
+    expect(new Set(result.quoted.map((q) => q.bookAt.toISOString()))).toEqual(new Set(["2026-11-24T11:59:00.000Z"]));
     const price = await db.bookPrice.findFirstOrThrow({ where: { bookmaker: "pinnacle", outcome: { key: "home", market: { key: "h2h", event: { externalId: "e1" } } } } });
     expect([price.price, price.lastUpdate.toISOString()]).toEqual([2.5, "2026-11-24T11:59:00.000Z"]);
   });

@@ -11,9 +11,10 @@ import { startFeed } from "../support/stack";
 const SPORT = "basketball_nba";
 
 /**
- * After a bet stop the poller reopens a market only when a poll that started after the suspension
- * brought usable prices for that very market (docs/odds-source.md, "Bet stop"): not every market
- * of an event seen in the poll, and never one an admin suspended.
+ * After a bet stop the poller reopens a market only when a poll brought a complete book for that
+ * very market updated (the provider's last_update) after the suspension (docs/odds-source.md,
+ * "Bet stop"): not on books that have not re-priced since, not every market of an event seen in
+ * the poll, and never one an admin suspended.
  */
 describe("the poller reopens, market by market, only what a fresh poll priced", () => {
   let fake: FakeOddsApi;
@@ -51,7 +52,7 @@ describe("the poller reopens, market by market, only what a fresh poll priced", 
     Object.fromEntries((await db.market.findMany({ where: { eventId }, select: { key: true, status: true, feedSuspendedAt: true } })).map((m) => [m.key, m]));
   const oddsPolls = () => fake.control.stats().bySport[SPORT]?.odds?.calls ?? 0;
 
-  it("a poll that brings usable quotes for only some markets of a suspended event reopens only those; an admin's suspension stays", async () => {
+  it("polls of quotes from before the suspension reopen nothing; a complete book re-priced since reopens its market only; an admin's suspension stays", async () => {
     const live = fake.control.events(SPORT).filter((e) => e.live && !e.completed);
     const [first, second] = live;
     if (!first || !second) throw new Error("the fake has two events in play per sport");
@@ -65,13 +66,26 @@ describe("the poller reopens, market by market, only what a fresh poll priced", 
     await until(async () => (await beatOf(redis, "the-odds-api", feed))?.role === "active", 30_000, "the poller active");
 
     // From now on every book's spreads and totals of the first event fail the overround check
-    // (a price of 1000 on one side): its h2h stays usable.
+    // (a price of 1000 on one side): only its h2h can ever be priced.
     fake.control.move({ eventId: first.id, market: "spreads", outcome: first.home, price: 1000 });
     fake.control.move({ eventId: first.id, market: "totals", outcome: "Over", price: 1000 });
     await db.$executeRaw`UPDATE "Market" SET "status" = 'SUSPENDED', "feedSuspendedAt" = now() WHERE "eventId" = ${partly}::uuid`;
     await db.market.update({ where: { eventId_key: { eventId: adminOne, key: "h2h" } }, data: { status: "SUSPENDED" } });
+    const suspendedAt = (await db.market.findUniqueOrThrow({ where: { eventId_key: { eventId: partly, key: "h2h" } }, select: { feedSuspendedAt: true } })).feedSuspendedAt as Date;
 
-    await until(async () => (await markets(partly)).h2h?.status === "OPEN", 30_000, "the priced market reopened");
+    // The fake moves nothing by itself: its h2h books were last updated long before the suspension.
+    const polls = oddsPolls();
+    await until(async () => oddsPolls() >= polls + 2, 30_000, "two odds polls after the suspension");
+    expect(Object.values(await markets(partly)).map((m) => m.status)).toEqual(["SUSPENDED", "SUSPENDED", "SUSPENDED"]);
+
+    // Every book re-prices the h2h home side, in a later second than the suspension (the
+    // provider's last_update has whole seconds).
+    await until(async () => Date.now() >= Math.floor(suspendedAt.getTime() / 1000) * 1000 + 1000, 5_000, "the second after the suspension");
+    const homes = await db.bookPrice.findMany({ where: { outcome: { key: "home", market: { eventId: partly, key: "h2h" } } }, select: { bookmaker: true, price: true } });
+    expect(homes.length).toBeGreaterThan(0);
+    for (const { bookmaker, price } of homes) fake.control.move({ eventId: first.id, bookmaker, market: "h2h", outcome: first.home, price: Math.round(price * 100 + 1) / 100 });
+
+    await until(async () => (await markets(partly)).h2h?.status === "OPEN", 30_000, "the re-priced market reopened");
     const after = await markets(partly);
     expect(after.h2h?.feedSuspendedAt).toBeNull();
     expect(after.spreads).toMatchObject({ status: "SUSPENDED", feedSuspendedAt: expect.any(Date) });
@@ -81,8 +95,8 @@ describe("the poller reopens, market by market, only what a fresh poll priced", 
     expect(await db.bookPrice.count({ where: { outcome: { market: { eventId: partly, key: { in: ["spreads", "totals"] } } } } })).toBe(0);
 
     // Two more polls change nothing of that.
-    const polls = oddsPolls();
-    await until(async () => oddsPolls() >= polls + 2, 30_000, "two more odds polls");
+    const more = oddsPolls();
+    await until(async () => oddsPolls() >= more + 2, 30_000, "two more odds polls");
     expect((await markets(partly)).spreads?.status).toBe("SUSPENDED");
     expect((await markets(partly)).totals?.status).toBe("SUSPENDED");
     expect((await markets(adminOne)).h2h?.status).toBe("SUSPENDED");

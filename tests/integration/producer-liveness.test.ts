@@ -161,7 +161,7 @@ describe("producer liveness: the simulator as the producer", () => {
     await until(async () => (await readTrust(stack.client))?.producer.state === "up", 10_000, "the trust record to say up");
   });
 
-  it("while an admin has stopped the publisher, the leader still judges a dead producer and stops bets", async () => {
+  it("while an admin has stopped the publisher, the leader still judges a dead producer and stops bets; pages say stopped until it runs again, then stale", async () => {
     const target = await openInPlay(stack.db, SPORT);
     const seen = watcher.received.length;
     await setDesired(stack.db, stack.client, { state: "stopped", intervalMs: 100, updatedBy: "test" });
@@ -175,8 +175,15 @@ describe("producer liveness: the simulator as the producer", () => {
     expect((await readTrust(stack.client))?.publisher).toEqual({ status: "stopped", reason: "the publisher was stopped by an admin" });
     await until(async () => (await marketRow(stack.db, target.id)).status === "SUSPENDED", 10_000, "the in-play market suspended while the publisher is stopped");
     expect((await marketRow(stack.db, target.id)).feedSuspendedAt).not.toBeNull();
-    // An admin's stop says more to pages than the producer's state.
-    expect((watcher.of("feed:status") as FeedStatus[]).at(-1)?.status).toBe("stopped");
+
+    // An admin's stop says more to pages than the producer's state: while stopped, pages heard
+    // nothing of the down producer; once the publisher runs again, they do.
+    const producerDown = (s: FeedStatus) => s.status === "stale" && (s.reason ?? "").startsWith("the odds producer is down");
+    const restarted = watcher.received.length;
+    await setDesired(stack.db, stack.client, { state: "running", intervalMs: 100, updatedBy: "test" });
+    await received(watcher, restarted, "feed:status", producerDown, 20_000);
+    const whileStopped = watcher.received.slice(seen, restarted).filter((r) => r.event === "feed:status").map((r) => r.payload as FeedStatus);
+    expect(whileStopped.map((s) => s.status)).toEqual(["stopped"]);
   });
 });
 
@@ -185,12 +192,12 @@ describe("producer liveness per sport, and no books, no market (the test plays T
   const OVERDUE = ESPORTS_SPORT_KEY; // events without a sport, flagged esports: the bet stop must find them too
   let stack: Stack;
   let timer: NodeJS.Timeout | undefined;
-  let vouch: Record<string, number | null> = {};
+  let vouch: Record<string, number> = {};
 
   /** Beats as an active poller would, every 300 ms, vouching per `vouch` (sport → freshUntil). */
   function beat(): Promise<void> {
     const now = Date.now();
-    const sports = Object.fromEntries(Object.entries(vouch).map(([sport, freshUntil]) => [sport, { freshUntil, inPlay: 2 }]));
+    const sports = Object.fromEntries(Object.entries(vouch).map(([sport, freshUntil]) => [sport, { freshUntil }]));
     const message: ProducerBeat = { v: 1, producer: "the-odds-api", instanceId: "test-poller", role: "active", at: now, lastProducedAt: now, state: "ok", reason: null, sports };
     return writeProducerBeat(stack.client, message);
   }

@@ -12,6 +12,6 @@ export function feedInstanceId(proc: Proc): string {
 
 /** The last beat of one feed process, or null when it has not beaten (or its beat expired). */
 export async function beatOf(redis: Redis, producer: Producer, proc: Proc): Promise<ProducerBeat | null> {
-  const { beats } = await readProducerBeats(redis, Date.now());
-  return beats.find((beat) => beat.producer === producer && beat.instanceId === feedInstanceId(proc)) ?? null;
+  const { beats } = await readProducerBeats(redis);
+  return beats.find(({ beat }) => beat.producer === producer && beat.instanceId === feedInstanceId(proc))?.beat ?? null;
 }

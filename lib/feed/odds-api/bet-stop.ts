@@ -1,12 +1,13 @@
 import type { Db } from "../../db";
 import { type Fence, NO_FENCE, fencedTransaction } from "../producer-term";
+import type { QuotedMarket } from "./mapper";
 
 /**
  * The poller's part of the bet stop (docs/odds-source.md, "Bet stop"): a score change suspends
- * that event's markets at once, and a market the feed suspended reopens only once a poll that
- * started after the suspension brought usable prices for that very market. A market status change
- * is a priority event (a trigger notifies the publisher), so a suspension reaches every page
- * within the same sequence, without waiting for a tick. Only markets the feed suspended
+ * that event's markets at once, and a market the feed suspended reopens only once a poll brought
+ * a complete book for that very market updated after the suspension. A market status change is
+ * a priority event (a trigger notifies the publisher), so a suspension reaches every page within
+ * the same sequence, without waiting for a tick. Only markets the feed suspended
  * (`feedSuspendedAt`) are reopened: an admin's or the liability limit's suspension stays. The
  * suspension of in-play markets whose sport no producer vouches for is the publisher's.
  */
@@ -20,15 +21,18 @@ export async function suspendEvents(db: Db, eventIds: string[], fence: Fence = N
 }
 
 /**
- * Reopens those of these markets (our ids) that the feed suspended before `pollStartedAt`: the
- * poll that brought their prices started after the suspension, so prices read before it cannot
- * lift it. Returns how many markets.
- * @param marketIds the markets the poll brought usable prices for (OddsWrite.quoted)
+ * Reopens those of these markets that the feed suspended before their freshest complete book was
+ * updated (`bookAt`, the provider's last_update): prices quoted before the suspension, which a
+ * book has not moved since, cannot lift it. `updatedAt` is the statement's own time
+ * (clock_timestamp), so the publisher's bet stop, which leaves alone what changed since its round
+ * began, cannot undo a reopening that landed after it read the beats. Returns how many markets.
+ * @param quoted the markets the poll priced usably (OddsWrite.quoted)
  */
-export async function reopenMarkets(db: Db, marketIds: string[], pollStartedAt: Date, fence: Fence = NO_FENCE): Promise<number> {
-  if (marketIds.length === 0) return 0;
+export async function reopenMarkets(db: Db, quoted: readonly QuotedMarket[], fence: Fence = NO_FENCE): Promise<number> {
+  if (quoted.length === 0) return 0;
   return fencedTransaction(db, fence, (tx) => tx.$executeRaw`
-    UPDATE "Market" SET "status" = 'OPEN', "feedSuspendedAt" = NULL, "updatedAt" = now()
-    WHERE "id" = ANY(${marketIds}::uuid[]) AND "status" = 'SUSPENDED'
-      AND "feedSuspendedAt" IS NOT NULL AND "feedSuspendedAt" < ${pollStartedAt}`);
+    UPDATE "Market" m SET "status" = 'OPEN', "feedSuspendedAt" = NULL, "updatedAt" = clock_timestamp()
+    FROM unnest(${quoted.map((q) => q.marketId)}::uuid[], ${quoted.map((q) => q.bookAt.toISOString())}::timestamptz[]) AS q("id", "bookAt")
+    WHERE m."id" = q."id" AND m."status" = 'SUSPENDED'
+      AND m."feedSuspendedAt" IS NOT NULL AND m."feedSuspendedAt" < q."bookAt"`);
 }

@@ -1,6 +1,6 @@
 import type { Db, Tx } from "../../db";
 import { type Fence, NO_FENCE } from "../producer-term";
-import { type PlannedEvent, type PlannedMarket, isUsable, planEvent, scoreChange, uniqueById } from "./plan";
+import { type PlannedEvent, type PlannedMarket, completeBookAt, planEvent, scoreChange, uniqueById } from "./plan";
 import { type QualityDrops, emptyDrops } from "./quality";
 import type { ApiOddsEvent, ApiScoreEvent, ApiSport } from "./schemas";
 
@@ -21,10 +21,18 @@ export interface OddsWrite {
   moved: string[];
   ids: Record<string, string>;
   /**
-   * Our market ids this poll brought usable prices for: at least one bookmaker quoting every
-   * outcome after the quality filters, in an event still open. Only these may reopen after a bet stop.
+   * The markets this poll brought usable prices for (at least one bookmaker quoting every outcome
+   * after the quality filters, in an event still open), each with when its freshest complete book
+   * was updated (the provider's last_update). Only these may reopen after a bet stop, and only
+   * when that book was updated after the suspension.
    */
-  quoted: string[];
+  quoted: QuotedMarket[];
+}
+
+/** A market a poll priced usably: our id, and the newest last_update of a book quoting all its outcomes. */
+export interface QuotedMarket {
+  marketId: string;
+  bookAt: Date;
 }
 
 /** Who writes: a producer's fence, checked first in the transaction (none for tests and scripts). */
@@ -165,8 +173,12 @@ async function writeMarkets(tx: Tx, plans: PlannedEvent[], eventIds: Map<string,
   const writtenOutcomes = await upsertPrices(tx, prices);
   const eventOf = new Map(prices.map((p) => [p.outcomeId, p.eventId]));
   const moved = new Set([...removedFrom, ...writtenOutcomes.map((id) => eventOf.get(id) ?? "")]);
-  const quoted = withIds.filter(({ market }) => isUsable(market)).map(({ row }) => row.id);
-  return { pricesWritten: writtenOutcomes.length, pricesUnchanged: prices.length - writtenOutcomes.length, moved: [...moved].sort(), quoted: quoted.sort() };
+  const quoted = withIds.flatMap(({ row, market }) => {
+    const bookAt = completeBookAt(market);
+    return bookAt ? [{ marketId: row.id, bookAt }] : [];
+  });
+  quoted.sort((a, b) => a.marketId.localeCompare(b.marketId));
+  return { pricesWritten: writtenOutcomes.length, pricesUnchanged: prices.length - writtenOutcomes.length, moved: [...moved].sort(), quoted };
 }
 
 /** Upserts markets by (event, key); a line that changed is updated and reported as `lineChanged`. */

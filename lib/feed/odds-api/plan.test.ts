@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { marketOutcomeKeys, marketQuotes, outcomeKey } from "./outcomes";
-import { finalScore, isUsable, parseScore, planEvent, scoreChange, uniqueById } from "./plan";
+import { completeBookAt, finalScore, parseScore, planEvent, scoreChange, uniqueById } from "./plan";
 import { emptyDrops } from "./quality";
 import type { ApiBookmaker, ApiOddsEvent, ApiScoreEvent } from "./schemas";
 
@@ -110,15 +110,19 @@ describe("planEvent", () => {
     expect(plan.phase).toBe("LIVE");
   });
 
-  it("a market is usable (may reopen) only when some book quotes every one of its outcomes", () => {
+  it("a market may reopen only on a complete book: completeBookAt is the newest last_update of a book quoting every outcome", () => {
     const outcomes = [{ key: "home", name: "Arsenal", point: null }, { key: "away", name: "Chelsea", point: null }] as const;
-    const quote = (prices: Record<string, number>) => ({ book: "a", lastUpdate: NOW, line: null, prices });
-    expect(isUsable({ outcomes: [...outcomes], quotes: [quote({ home: 1.9, away: 1.9 })] })).toBe(true);
+    const at = (minutes: number) => new Date(NOW.getTime() - minutes * 60_000);
+    const quote = (prices: Record<string, number>, lastUpdate = NOW) => ({ book: "a", lastUpdate, line: null, prices });
+    expect(completeBookAt({ outcomes: [...outcomes], quotes: [quote({ home: 1.9, away: 1.9 })] })).toEqual(NOW);
     // A price dropped as a jump leaves its book incomplete: no consensus can come from it alone.
-    expect(isUsable({ outcomes: [...outcomes], quotes: [quote({ home: 1.9 }), quote({ away: 2.0 })] })).toBe(false);
-    expect(isUsable({ outcomes: [...outcomes], quotes: [] })).toBe(false);
+    expect(completeBookAt({ outcomes: [...outcomes], quotes: [quote({ home: 1.9 }), quote({ away: 2.0 })] })).toBeNull();
+    expect(completeBookAt({ outcomes: [...outcomes], quotes: [] })).toBeNull();
+    // The newest complete book counts, not a newer incomplete one.
+    const books = [quote({ home: 1.9, away: 1.9 }, at(30)), quote({ home: 1.8, away: 2.0 }, at(5)), quote({ home: 1.7 }, at(1))];
+    expect(completeBookAt({ outcomes: [...outcomes], quotes: books })).toEqual(at(5));
     const planned = planEvent(event([book("a", [h2h(2.1, 3.4, 3.6)]), book("b", [h2h(2.15, 3.3, 3.5)])]), ["h2h"], NOW, emptyDrops());
-    expect(planned.markets.map(isUsable)).toEqual([true]);
+    expect(planned.markets.map(completeBookAt)).toEqual([new Date("2026-11-24T11:59:00Z")]);
   });
 
   it("keeps the first of a repeated provider id", () => {

@@ -53,11 +53,19 @@ export function planEvent(event: ApiOddsEvent, markets: readonly string[], now: 
 }
 
 /**
- * Whether a market's cleaned quotes can price it: at least one bookmaker quotes every outcome (a
- * consensus needs a complete book). Only such a market may reopen after a bet stop.
+ * When a market's cleaned quotes were last wholly fresh: the newest `lastUpdate` of a book that
+ * quotes every outcome (a consensus needs a complete book), or null when no book does. A market
+ * the feed suspended may reopen only on a complete book updated after the suspension, so a poll
+ * that brings books which have not re-priced since (a goal, an outage) reopens nothing.
+ * @example completeBookAt({ outcomes: [home, away], quotes: [{ lastUpdate: t1, prices: { home, away } }, { lastUpdate: t2, prices: { home } }] }) // t1
  */
-export function isUsable(market: Pick<PlannedMarket, "outcomes" | "quotes">): boolean {
-  return market.quotes.some((quote) => market.outcomes.every((o) => quote.prices[o.key] !== undefined));
+export function completeBookAt(market: Pick<PlannedMarket, "outcomes" | "quotes">): Date | null {
+  let newest: Date | null = null;
+  for (const quote of market.quotes) {
+    if (!market.outcomes.every((o) => quote.prices[o.key] !== undefined)) continue;
+    if (newest === null || quote.lastUpdate > newest) newest = quote.lastUpdate;
+  }
+  return newest;
 }
 
 /** The first of each provider id (a repeated id would make one bulk upsert touch a row twice). */

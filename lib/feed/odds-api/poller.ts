@@ -3,7 +3,7 @@ import { tellAdmins } from "../../admin-events";
 import type { Db } from "../../db";
 import type { Logger } from "../../log";
 import { errorMessage } from "../../errors";
-import { KEYS, type SourceReport, type SportPlanView } from "../../protocol";
+import { KEYS, REASON_MAX, type SourceReport, type SportPlanView, readSourceReport } from "../../protocol";
 import type { ProductionReport } from "../heartbeat";
 import type { ProducerHooks, Production } from "../leadership";
 import { type Fence, FencedError, NO_FENCE } from "../producer-term";
@@ -76,6 +76,8 @@ export class OddsApiPoller implements Production {
   private discovered = false;
   private unknownSports: string[] = [];
   private current: Plan | null = null;
+  /** The predecessor's plan, taken over with its schedule: what the beat vouches by until this instance has planned. */
+  private inherited: Pick<SportPlanView, "sport" | "oddsIntervalMs">[] = [];
   private readonly counts = { calls: 0, failures: 0, malformed: 0, dropped: {} as Record<string, number>, suspended: 0, reopened: 0 };
   private warned = new Set<number>();
   private timer: NodeJS.Timeout | null = null;
@@ -95,10 +97,15 @@ export class OddsApiPoller implements Production {
     },
   };
 
-  /** Starts the loop under `fence` (every write checks the producer's term): one step a second, never two at once. */
+  /**
+   * Starts the loop under `fence` (every write checks the producer's term): one step a second,
+   * never two at once. It first takes over its predecessor's schedule, so that it goes on
+   * vouching for what was polled and polls each sport when it falls due, not all at once.
+   */
   async start(fence: Fence = NO_FENCE): Promise<void> {
     this.fence = fence;
     this.producing = true;
+    await this.takeOver();
     const generation = ++this.generation;
     const loop = () => {
       this.running = this.step().catch((error: unknown) => this.failed(error));
@@ -135,8 +142,29 @@ export class OddsApiPoller implements Production {
       state: stopped ? "stopped" : this.health.state,
       reason: stopped ? `${stopped.code}: ${stopped.message}` : this.health.reason,
       lastProducedAt: this.lastProducedAt,
-      sports: sportVouches(this.current?.sports ?? [], this.lastOddsWritten),
+      sports: sportVouches(this.current?.sports ?? this.inherited, this.lastOddsWritten),
     };
+  }
+
+  /**
+   * Carries on from the poller that was active before (failover, a handover, a restart): from its
+   * last report (`source:status`, current for 15 s after its last step) it takes, per configured
+   * sport, when odds were last polled and last written, and the plan's intervals. Without this a
+   * new poller would vouch for nothing until it had polled every sport (the publisher would stop
+   * bets on every in-play market meanwhile) and would spend a round of credits at once. Times are
+   * the predecessor's clock's; the later of its and this instance's own is kept. With no report
+   * (a cold start) nothing is vouched for until each sport's first poll, which the planner makes at once.
+   */
+  private async takeOver(): Promise<void> {
+    const report = await readSourceReport(this.deps.redis).catch(() => null);
+    const sports = (report?.plan?.sports ?? []).filter((view) => this.deps.config.sports.includes(view.sport));
+    if (sports.length === 0) return;
+    for (const view of sports) {
+      if (view.lastOddsAt !== null) this.lastOdds.set(view.sport, Math.max(view.lastOddsAt, this.lastOdds.get(view.sport) ?? 0));
+      if (view.lastWrittenAt !== null) this.lastOddsWritten.set(view.sport, Math.max(view.lastWrittenAt, this.lastOddsWritten.get(view.sport) ?? 0));
+    }
+    this.inherited = sports.map(({ sport, oddsIntervalMs }) => ({ sport, oddsIntervalMs }));
+    this.deps.log.info({ sports: sports.map((view) => view.sport) }, "took over the previous poller's schedule and what it vouched for");
   }
 
   /** A step that failed: a fenced write hands production over; anything else is logged and the next step tries again. */
@@ -196,10 +224,10 @@ export class OddsApiPoller implements Production {
 
   /**
    * Odds of one sport: what moved is written, and the markets the feed suspended that this poll
-   * priced afresh reopen (only while the publisher can see this poller as live).
+   * brought a complete book for, updated since, reopen (only while the publisher can see this
+   * poller as live).
    */
   private async pollOdds(sport: string): Promise<void> {
-    const startedAt = new Date(this.now());
     const answer = await this.call(() => this.deps.api.odds(sport));
     const answeredAt = this.now();
     this.lastOdds.set(sport, answeredAt); // a failure waits for the next due time too: no retry loop
@@ -211,9 +239,9 @@ export class OddsApiPoller implements Production {
     for (const [reason, count] of Object.entries(written.drops)) this.counts.dropped[reason] = (this.counts.dropped[reason] ?? 0) + count;
     if (this.deps.hooks && !this.deps.hooks.mayReopen()) return;
     await this.deps.hooks?.vouchNow();
-    const reopened = await reopenMarkets(this.deps.db, written.quoted, startedAt, this.fence);
+    const reopened = await reopenMarkets(this.deps.db, written.quoted, this.fence);
     this.counts.reopened += reopened;
-    if (reopened) this.deps.log.info({ sport, markets: reopened }, "fresh prices arrived: reopened the markets the feed had suspended that this poll priced");
+    if (reopened) this.deps.log.info({ sport, markets: reopened }, "fresh prices arrived: reopened the markets the feed had suspended that a book re-priced since");
   }
 
   /** Scores of a sport with events in play: a changed score stops bets on that event at once. */
@@ -270,14 +298,19 @@ export class OddsApiPoller implements Production {
     void tellAdmins(this.deps.redis, "source_breaker", { endpoint, state, ...(this.health.reason ? { reason: this.health.reason } : {}) });
   }
 
-  /** Writes the report every step, with an expiry: a poller that dies stops speaking for the source. */
+  /**
+   * Writes the report every step, with an expiry: a poller that dies stops speaking for the
+   * source. Only while producing: a step still in flight when it stopped writes none, so the
+   * report in Redis is the active poller's.
+   */
   private async writeReport(): Promise<void> {
+    if (!this.producing) return;
     const stopped = this.deps.api.stopped();
     const report: SourceReport = {
       v: 1,
       source: "the-odds-api",
       state: stopped ? "stopped" : this.health.state,
-      reason: stopped ? `${stopped.code}: ${stopped.message}`.slice(0, 300) : this.health.reason,
+      reason: stopped ? `${stopped.code}: ${stopped.message}`.slice(0, REASON_MAX) : this.health.reason,
       since: this.health.since,
       at: this.now(),
       lastSuccessAt: this.health.lastSuccessAt,
@@ -296,7 +329,8 @@ export class OddsApiPoller implements Production {
   private planView(sport: Plan["sports"][number]): SportPlanView {
     const { sport: key, class: pollClass, inPlay, soon, later, oddsIntervalMs, scoresIntervalMs, creditsPerDay } = sport;
     const lastOddsAt = this.lastOdds.get(key) ?? null;
-    return { sport: key, class: pollClass, inPlay, soon, later, oddsIntervalMs, scoresIntervalMs, creditsPerDay, lastOddsAt, nextOddsAt: nextDue(lastOddsAt, oddsIntervalMs, this.now()) };
+    const lastWrittenAt = this.lastOddsWritten.get(key) ?? null;
+    return { sport: key, class: pollClass, inPlay, soon, later, oddsIntervalMs, scoresIntervalMs, creditsPerDay, lastOddsAt, lastWrittenAt, nextOddsAt: nextDue(lastOddsAt, oddsIntervalMs, this.now()) };
   }
 }
 

@@ -6,8 +6,8 @@ describe("sportVouches", () => {
   it("vouches for a polled sport until its last successful poll plus its interval plus the grace", () => {
     const vouches = sportVouches(
       [
-        { sport: "soccer_epl", inPlay: 2, oddsIntervalMs: 10_000 },
-        { sport: "basketball_nba", inPlay: 0, oddsIntervalMs: 3_600_000 },
+        { sport: "soccer_epl", oddsIntervalMs: 10_000 },
+        { sport: "basketball_nba", oddsIntervalMs: 3_600_000 },
       ],
       new Map([
         ["soccer_epl", 60_000],
@@ -15,16 +15,16 @@ describe("sportVouches", () => {
       ]),
     );
     expect(vouches).toEqual({
-      soccer_epl: { freshUntil: 60_000 + 10_000 + 5_000, inPlay: 2 }, // the 5 s floor
-      basketball_nba: { freshUntil: 1_000_000 + 3_600_000 + 900_000, inPlay: 0 }, // a quarter of an hour
+      soccer_epl: { freshUntil: 60_000 + 10_000 + 5_000 }, // the 5 s floor
+      basketball_nba: { freshUntil: 1_000_000 + 3_600_000 + 900_000 }, // a quarter of an hour
     });
   });
 
   it("does not list a sport the planner does not poll, nor one no odds poll has reached yet", () => {
     const vouches = sportVouches(
       [
-        { sport: "soccer_epl", inPlay: 1, oddsIntervalMs: null },
-        { sport: "icehockey_nhl", inPlay: 1, oddsIntervalMs: 20_000 },
+        { sport: "soccer_epl", oddsIntervalMs: null },
+        { sport: "icehockey_nhl", oddsIntervalMs: 20_000 },
       ],
       new Map([["soccer_epl", 5_000]]),
     );

@@ -19,15 +19,15 @@ export function freshnessGraceMs(intervalMs: number): number {
  * @param lastSuccess per sport, when its last successful odds poll was answered, ms since epoch
  * @example
  * // in play every 10 s, polled at t = 60 000: vouched for until 75 000 (10 s + 5 s grace)
- * sportVouches([{ sport: "soccer_epl", inPlay: 2, oddsIntervalMs: 10_000 }], new Map([["soccer_epl", 60_000]]))
- * // → { soccer_epl: { freshUntil: 75_000, inPlay: 2 } }
+ * sportVouches([{ sport: "soccer_epl", oddsIntervalMs: 10_000 }], new Map([["soccer_epl", 60_000]]))
+ * // → { soccer_epl: { freshUntil: 75_000 } }
  */
-export function sportVouches(sports: readonly Pick<SportPlan, "sport" | "inPlay" | "oddsIntervalMs">[], lastSuccess: ReadonlyMap<string, number>): Record<string, SportVouch> {
+export function sportVouches(sports: readonly Pick<SportPlan, "sport" | "oddsIntervalMs">[], lastSuccess: ReadonlyMap<string, number>): Record<string, SportVouch> {
   const vouches: Record<string, SportVouch> = {};
-  for (const { sport, inPlay, oddsIntervalMs } of sports) {
+  for (const { sport, oddsIntervalMs } of sports) {
     const last = lastSuccess.get(sport);
     if (oddsIntervalMs === null || last === undefined) continue;
-    vouches[sport] = { freshUntil: last + oddsIntervalMs + freshnessGraceMs(oddsIntervalMs), inPlay };
+    vouches[sport] = { freshUntil: last + oddsIntervalMs + freshnessGraceMs(oddsIntervalMs) };
   }
   return vouches;
 }
