@@ -15,8 +15,8 @@ describe("sportVouches", () => {
       ]),
     );
     expect(vouches).toEqual({
-      soccer_epl: { freshUntil: 60_000 + 10_000 + 5_000 }, // the 5 s floor
-      basketball_nba: { freshUntil: 1_000_000 + 3_600_000 + 900_000 }, // a quarter of an hour
+      soccer_epl: { freshUntil: 60_000 + 10_000 + 15_000 }, // one more interval and 5 s
+      basketball_nba: { freshUntil: 1_000_000 + 3_600_000 + 3_605_000 },
     });
   });
 
@@ -31,15 +31,13 @@ describe("sportVouches", () => {
     expect(vouches).toEqual({});
   });
 
-  it("the grace is a quarter of the interval, never under 5 s, and a longer interval never vouches for less", () => {
-    expect(freshnessGraceMs(10_000)).toBe(5_000);
-    expect(freshnessGraceMs(20_000)).toBe(5_000);
-    expect(freshnessGraceMs(40_000)).toBe(10_000);
+  it("the grace outlasts one missed poll by 5 s, and a longer interval never vouches for less", () => {
+    expect(freshnessGraceMs(10_000)).toBe(15_000);
+    expect(freshnessGraceMs(40_000)).toBe(45_000);
     fc.assert(
       fc.property(fc.integer({ min: 1_000, max: 86_400_000 }), fc.integer({ min: 0, max: 86_400_000 }), (interval, more) => {
         const grace = freshnessGraceMs(interval);
-        expect(grace).toBeGreaterThanOrEqual(5_000);
-        expect(grace).toBeGreaterThanOrEqual(interval / 4 - 1);
+        expect(grace).toBeGreaterThanOrEqual(interval + 5_000);
         expect(interval + grace).toBeLessThanOrEqual(interval + more + freshnessGraceMs(interval + more));
       }),
     );

@@ -9,18 +9,22 @@ import type { SportPlan } from "./planner";
  * vouches for it.
  */
 
-/** The slack after a sport's next poll falls due, ms: a quarter of its interval, at least 5 s. */
+/**
+ * The slack after a sport's next poll falls due, ms: one more interval and 5 s. One failed or late
+ * poll (a 500, a timeout with its retries) is then not a lapse: a lapse bet-stops every in-play
+ * market of the sport, and a bet-stopped market reopens only when a book re-prices it.
+ */
 export function freshnessGraceMs(intervalMs: number): number {
-  return Math.max(5_000, Math.round(intervalMs * 0.25));
+  return intervalMs + 5_000;
 }
 
 /**
  * @param sports the current plan's sports (null interval: not polled)
  * @param lastSuccess per sport, when its last successful odds poll was answered, ms since epoch
  * @example
- * // in play every 10 s, polled at t = 60 000: vouched for until 75 000 (10 s + 5 s grace)
+ * // in play every 10 s, polled at t = 60 000: vouched for until 85 000 (10 s + a grace of 10 s + 5 s)
  * sportVouches([{ sport: "soccer_epl", oddsIntervalMs: 10_000 }], new Map([["soccer_epl", 60_000]]))
- * // → { soccer_epl: { freshUntil: 75_000 } }
+ * // → { soccer_epl: { freshUntil: 85_000 } }
  */
 export function sportVouches(sports: readonly Pick<SportPlan, "sport" | "oddsIntervalMs">[], lastSuccess: ReadonlyMap<string, number>): Record<string, SportVouch> {
   const vouches: Record<string, SportVouch> = {};
