@@ -1,6 +1,6 @@
 import { type AuditActor, audit } from "./audit";
-import { retryOnDeadlock } from "./bets/retry";
-import type { Db, Tx } from "./db";
+import { BEHIND_SETTLEMENT_LIMITS, inTransaction } from "./bets/retry";
+import type { Db } from "./db";
 
 /**
  * An admin's manual suspend and reopen of an event or a market on the board (docs/admin.md). The
@@ -42,7 +42,7 @@ export function setMarketStatus(db: Db, marketId: string, status: BoardStatus, a
     await tx.market.update({ where: { id: marketId }, data: { status: status === "open" ? "OPEN" : "SUSPENDED", feedSuspendedAt: null } });
     const auditId = await audit(tx, { actor, action: "market.status", target: { type: "market", id: marketId }, before, after: { status, feedSuspendedAt: null } });
     return { changed: true, status, auditId };
-  });
+  }, BEHIND_SETTLEMENT_LIMITS);
 }
 
 /**
@@ -60,13 +60,9 @@ export function setEventStatus(db: Db, eventId: string, status: BoardStatus, act
     await tx.event.update({ where: { id: eventId }, data: { status: wanted } });
     const auditId = await audit(tx, { actor, action: "event.status", target: { type: "event", id: eventId }, before: { status: row.status.toLowerCase() }, after: { status: wanted.toLowerCase() } });
     return { changed: true, status, auditId };
-  });
+  }, BEHIND_SETTLEMENT_LIMITS);
 }
 
 function marketWord(status: string): BoardStatus {
   return status === "OPEN" ? "open" : "suspended";
-}
-
-function inTransaction<T>(db: Db, work: (tx: Tx) => Promise<T>): Promise<T> {
-  return retryOnDeadlock(() => db.$transaction(work));
 }

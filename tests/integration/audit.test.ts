@@ -1,5 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { Redis } from "ioredis";
+import pg from "pg";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { signUp } from "../../lib/accounts/accounts";
 import { balanceOf, post } from "../../lib/accounts/ledger";
@@ -10,6 +11,7 @@ import { deleteMessage, storeMessage } from "../../lib/chat/store";
 import { type Db, createDb } from "../../lib/db";
 import { decideDesired, readDesired } from "../../lib/publisher/control";
 import { seedDemoData } from "../../prisma/seed";
+import { until } from "../support/full-stack";
 import { createTestDatabase, type RedisService, startRedisServer } from "../support/services";
 
 /**
@@ -19,6 +21,7 @@ import { createTestDatabase, type RedisService, startRedisServer } from "../supp
  */
 describe("audit log", () => {
   let db: Db;
+  let dbUrl: string;
   let redis: RedisService;
   let client: Redis;
   let admin: AuditActor;
@@ -26,7 +29,8 @@ describe("audit log", () => {
   const RUNNING = { state: "running", intervalMs: 500 } as const;
 
   beforeAll(async () => {
-    db = createDb(await createTestDatabase(inject("pgServerUrl"), "audit"), { poolSize: 8 });
+    dbUrl = await createTestDatabase(inject("pgServerUrl"), "audit");
+    db = createDb(dbUrl, { poolSize: 8 });
     await seedDemoData(db);
     redis = await startRedisServer();
     client = new Redis(redis.url);
@@ -76,6 +80,38 @@ describe("audit log", () => {
       await db.$executeRawUnsafe(`DROP TRIGGER ${name} ON "${table}"`);
       await db.$executeRawUnsafe(`DROP FUNCTION ${name}()`);
     }
+  }
+
+  /**
+   * Runs `start` while another transaction (its own connection) holds the lock `lockSql` takes,
+   * and lets go only once `waiters` sessions of this database queue for a lock: the positive
+   * signal that the requests `start` made really overlap. `holdMs` keeps holding after that.
+   */
+  async function queuedBehind<T>(lockSql: string, waiters: number, start: () => Promise<T>, holdMs = 0): Promise<T> {
+    const holder = new pg.Client({ connectionString: dbUrl });
+    await holder.connect();
+    await holder.query("BEGIN");
+    await holder.query(lockSql);
+    const work = start();
+    work.catch(() => {}); // awaited below; a failure must not go unhandled while the lock is held
+    try {
+      await until(async () => (await waitingFor(holder)) === waiters, 20_000, `${waiters} sessions waiting for the lock`);
+      if (holdMs > 0) await new Promise((resolve) => setTimeout(resolve, holdMs));
+    } finally {
+      await holder.query("COMMIT");
+      await holder.end();
+    }
+    return work;
+  }
+
+  /** Sessions of this database waiting for a lock. One still starting up names no database in pg_stat_activity, but its locks do. */
+  async function waitingFor(client: pg.Client): Promise<number> {
+    const { rows } = await client.query<{ n: number }>(
+      `SELECT count(DISTINCT l.pid)::int AS n FROM pg_locks l
+       WHERE NOT l.granted AND (l.database = (SELECT oid FROM pg_database WHERE datname = current_database())
+         OR l.pid IN (SELECT pid FROM pg_stat_activity WHERE datname = current_database()))`,
+    );
+    return rows[0]?.n ?? 0;
   }
 
   describe("settling and voiding", () => {
@@ -173,8 +209,19 @@ describe("audit log", () => {
 
     it("two admins suspending the same market at once: one change, one entry", async () => {
       const market = (await boardEvent(1)).market("spreads");
-      const both = await Promise.all([setMarketStatus(db, market, "suspended", admin), setMarketStatus(db, market, "suspended", TOKEN)]);
+      // Both requests queue on the market's lock before either reads it, so they really overlap.
+      const both = await queuedBehind(`SELECT 1 FROM "Market" WHERE "id" = '${market}' FOR UPDATE`, 2, () =>
+        Promise.all([setMarketStatus(db, market, "suspended", admin), setMarketStatus(db, market, "suspended", TOKEN)]),
+      );
       expect(both.map((b) => typeof b !== "string" && b.changed).sort()).toEqual([false, true]);
+      expect(await entriesOf(market)).toHaveLength(1);
+    });
+
+    it("a change queued behind a settlement's long hold on the market waits for it, rather than failing as if Postgres were down", async () => {
+      const market = (await boardEvent(6)).market("h2h");
+      // Held past Prisma's default transaction timeout (5 s); a settlement may hold it for up to 30 s.
+      const change = await queuedBehind(`SELECT 1 FROM "Market" WHERE "id" = '${market}' FOR UPDATE`, 1, () => setMarketStatus(db, market, "suspended", admin), 6_000);
+      expect(change).toMatchObject({ changed: true, status: "suspended" });
       expect(await entriesOf(market)).toHaveLength(1);
     });
 
@@ -229,8 +276,10 @@ describe("audit log", () => {
     });
 
     it("two stops at once: one of them changed it, one entry", async () => {
+      expect(await readDesired(db)).toMatchObject({ state: "running" });
       const count = (await entriesOf("publisher")).length;
-      const both = await Promise.all([decide("stopped", admin), decide("stopped", TOKEN)]);
+      // Both decisions queue on the decisions' lock before either reads the one recorded, so they really overlap.
+      const both = await queuedBehind(`SELECT pg_advisory_xact_lock(hashtext('PublisherControl'))`, 2, () => Promise.all([decide("stopped", admin), decide("stopped", TOKEN)]));
       expect(both.filter((d) => d.auditId !== null)).toHaveLength(1);
       expect(await entriesOf("publisher")).toHaveLength(count + 1);
     });
