@@ -300,6 +300,21 @@ describe("audit log", () => {
     expect(entries[0]).toMatchObject({ id: BigInt(done.auditId), actorId: admin.id, action: "chat.delete", targetType: "chat_message", before: { eventId: event.id, author: { id: author.id, name: "Sam" }, text: "spam", deletedAt: null }, after: { deletedBy: admin.label } });
   });
 
+  it("an entry's time is the database's: its transaction's start, in UTC whatever the session's time zone", async () => {
+    const written = await db.$transaction(async (tx) => {
+      await tx.$executeRaw`SET LOCAL TIME ZONE 'America/New_York'`;
+      const [clock] = await tx.$queryRaw<{ ms: number }[]>`SELECT (extract(epoch FROM now()) * 1000)::float8 AS ms`;
+      const id = await audit(tx, { actor: TOKEN, action: "market.status", target: { type: "market", id: randomUUID() }, before: null, after: null });
+      const [row] = await tx.$queryRaw<{ same: boolean }[]>`SELECT "at" = timezone('UTC', now())::timestamp(3) AS same FROM "AuditEntry" WHERE "id" = ${BigInt(id)}`;
+      return { ms: clock?.ms ?? 0, id, same: row?.same };
+    });
+    expect(written.same).toBe(true);
+    const [entry] = (await auditPage(db, { limit: 1, before: (BigInt(written.id) + 1n).toString() })).entries;
+    expect(entry?.id).toBe(written.id);
+    // Read back as an instant, it is the transaction's start (Postgres keeps microseconds, the column milliseconds).
+    expect(Math.abs(Date.parse(entry?.at ?? "") - written.ms)).toBeLessThanOrEqual(1);
+  });
+
   describe("reading it back", () => {
     /** Seven entries about one market of its own, alternating two actions, oldest first. */
     async function history() {
