@@ -1,6 +1,7 @@
 import { type AuditActor, audit } from "./audit";
 import { BEHIND_SETTLEMENT_LIMITS, inTransaction } from "./bets/retry";
 import type { Db } from "./db";
+import type { BoardStatus } from "./protocol/admin";
 
 /**
  * An admin's manual suspend and reopen of an event or a market on the board (docs/admin.md). The
@@ -8,9 +9,6 @@ import type { Db } from "./db";
  * nothing and writes no entry. The publisher's change capture carries the new status to the board
  * like any other write.
  */
-
-/** What an admin asks for: the route's words. */
-export type BoardStatus = "open" | "suspended";
 
 /** What a status request did: changed, with the audit entry's id, or found it already so. */
 export type StatusChange = { changed: true; status: BoardStatus; auditId: string } | { changed: false; status: BoardStatus };
@@ -37,7 +35,7 @@ export function setMarketStatus(db: Db, marketId: string, status: BoardStatus, a
     const row = rows[0];
     if (!row) return "not_found";
     if (!ON_BOARD_MARKET.includes(row.market) || !ON_BOARD_EVENT.includes(row.event)) return "not_on_board";
-    const before = { status: marketWord(row.market), feedSuspendedAt: row.feedSuspendedAt?.toISOString() ?? null };
+    const before = { status: statusWord(row.market), feedSuspendedAt: row.feedSuspendedAt?.toISOString() ?? null };
     if (before.status === status && before.feedSuspendedAt === null) return { changed: false, status };
     await tx.market.update({ where: { id: marketId }, data: { status: status === "open" ? "OPEN" : "SUSPENDED", feedSuspendedAt: null } });
     const auditId = await audit(tx, { actor, action: "market.status", target: { type: "market", id: marketId }, before, after: { status, feedSuspendedAt: null } });
@@ -55,14 +53,15 @@ export function setEventStatus(db: Db, eventId: string, status: BoardStatus, act
     const row = rows[0];
     if (!row) return "not_found";
     if (!ON_BOARD_EVENT.includes(row.status)) return "not_on_board";
-    const wanted = status === "open" ? "ACTIVE" : "SUSPENDED";
-    if (row.status === wanted) return { changed: false, status };
-    await tx.event.update({ where: { id: eventId }, data: { status: wanted } });
-    const auditId = await audit(tx, { actor, action: "event.status", target: { type: "event", id: eventId }, before: { status: row.status.toLowerCase() }, after: { status: wanted.toLowerCase() } });
+    const before = statusWord(row.status);
+    if (before === status) return { changed: false, status };
+    await tx.event.update({ where: { id: eventId }, data: { status: status === "open" ? "ACTIVE" : "SUSPENDED" } });
+    const auditId = await audit(tx, { actor, action: "event.status", target: { type: "event", id: eventId }, before: { status: before }, after: { status } });
     return { changed: true, status, auditId };
   }, BEHIND_SETTLEMENT_LIMITS);
 }
 
-function marketWord(status: string): BoardStatus {
-  return status === "OPEN" ? "open" : "suspended";
+/** A status on the board (a market's OPEN, an event's ACTIVE, or SUSPENDED) in the routes' words. */
+function statusWord(status: string): BoardStatus {
+  return status === "SUSPENDED" ? "suspended" : "open";
 }

@@ -3,6 +3,7 @@ import type { AuditActor } from "../../lib/audit";
 import { tellSettled } from "../../lib/bets/notify";
 import type { AdminSettlement } from "../../lib/bets/settlement";
 import type { StatusChange, StatusRefusal } from "../../lib/board-status";
+import type { BoardStatusAnswer } from "../../lib/protocol/admin";
 import { apiError, json, unavailable, unknownId } from "./http";
 import { services } from "./services";
 import { type Admin, requireAdmin } from "./session";
@@ -53,6 +54,7 @@ export async function settledAnswer(outcome: AdminSettlement | "not_found" | "ov
 export async function statusAnswer(outcome: StatusChange | StatusRefusal, what: { noun: "event" | "market"; kind: "event_status" | "market_status"; id: string; by: string }): Promise<Response> {
   if (outcome === "not_found") return apiError(404, "not_found", `no such ${what.noun}`);
   if (outcome === "not_on_board") return apiError(409, "invalid_request", what.noun === "event" ? "the event is over" : "the market is not on the board (closed, settled, or its event is over)");
-  if (outcome.changed) await tellAdmins(services().redis, what.kind, { id: what.id, status: outcome.status, by: what.by }, outcome.auditId);
-  return json({ id: what.id, status: outcome.status, changed: outcome.changed });
+  if (!outcome.changed) return json({ id: what.id, status: outcome.status, changed: false } satisfies BoardStatusAnswer);
+  await tellAdmins(services().redis, what.kind, { id: what.id, status: outcome.status, by: what.by }, outcome.auditId);
+  return json({ id: what.id, status: outcome.status, changed: true, auditId: outcome.auditId } satisfies BoardStatusAnswer);
 }

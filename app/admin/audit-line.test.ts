@@ -11,7 +11,7 @@ describe("adminEventOf", () => {
     const suspended = adminEventOf(entry({ action: "market.status", target: { type: "market", id: "m1" }, before: { status: "open", feedSuspendedAt: null }, after: { status: "suspended", feedSuspendedAt: null } }));
     expect(suspended).toEqual({ kind: "market_status", data: { id: "m1", status: "suspended", by: "ada@example.com" }, ts: Date.parse(at), auditId: "42" });
     expect(suspended && describeAdminEvent(suspended)).toBe("Market m1 suspended by ada@example.com");
-    const reopened = adminEventOf(entry({ action: "event.status", target: { type: "event", id: "e1" }, before: { status: "suspended" }, after: { status: "active" } }));
+    const reopened = adminEventOf(entry({ action: "event.status", target: { type: "event", id: "e1" }, before: { status: "suspended" }, after: { status: "open" } }));
     expect(reopened && describeAdminEvent(reopened)).toBe("Event e1 reopened by ada@example.com");
     const interval = adminEventOf(entry({ action: "publisher.interval", target: { type: "publisher", id: "publisher" }, before: { state: "running", intervalMs: 500 }, after: { state: "running", intervalMs: 2_000 } }));
     expect(interval && describeAdminEvent(interval)).toBe("Publisher interval 500 ms → 2 s, by ada@example.com");

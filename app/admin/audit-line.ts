@@ -46,7 +46,7 @@ function draftOf({ action, actor: by, target, before, after }: AuditEntryView): 
     case "market.status":
       return { kind: "market_status", data: { id: target.id, status: after?.status, by } };
     case "event.status":
-      return { kind: "event_status", data: { id: target.id, status: after?.status === "active" ? "open" : after?.status, by } };
+      return { kind: "event_status", data: { id: target.id, status: after?.status, by } };
     case "event.settle":
       return { kind: "event_settled", data: { id: target.id, bets: after?.bets, by } };
     case "event.void":

@@ -2,7 +2,8 @@
 
 import { useState } from "react";
 import { setEventStatus, setMarketStatus } from "./admin-api";
-import { type BoardEvent, type BoardMarket, type BoardStatus, withMarket } from "./board-state";
+import type { BoardStatus } from "../../lib/protocol/admin";
+import { type BoardEvent, type BoardMarket, withMarket } from "./board-state";
 
 /** What a button asks for: the other status. */
 const flip = (status: BoardStatus): BoardStatus => (status === "open" ? "suspended" : "open");

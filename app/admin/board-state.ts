@@ -1,7 +1,4 @@
-import type { AdminEvent } from "../../lib/protocol/admin";
-
-/** What an admin can set on the board: the status routes' words. */
-export type BoardStatus = "open" | "suspended";
+import type { AdminEvent, BoardStatus } from "../../lib/protocol/admin";
 
 /** A market of an event on the board, as the console lists it. */
 export interface BoardMarket {

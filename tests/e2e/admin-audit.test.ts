@@ -96,20 +96,22 @@ describe("admin audit log and board controls", () => {
   it("the event status route: a change is audited and told to the admins with the entry's id; a repeat, an unknown event or a bad body is not", async () => {
     const { eventId } = await picked(4);
     const suspend = await asToken(`/api/admin/events/${eventId}/status`, { status: "suspended" });
-    expect(await suspend.json()).toEqual({ id: eventId, status: "suspended", changed: true });
+    expect(await suspend.json()).toEqual({ id: eventId, status: "suspended", changed: true, auditId: expect.stringMatching(/^\d+$/) });
     expect(await (await asToken(`/api/admin/events/${eventId}/status`, { status: "suspended" })).json()).toEqual({ id: eventId, status: "suspended", changed: false });
     expect((await asToken(`/api/admin/events/${randomUUID()}/status`, { status: "suspended" })).status).toBe(404);
     expect((await asToken(`/api/admin/events/${eventId}/status`, { status: "closed" })).status).toBe(422);
     expect((await bettor.post(`/api/admin/events/${eventId}/status`, { status: "open" })).status).toBe(403);
     const reopen = await asToken(`/api/admin/events/${eventId}/status`, { status: "open" });
-    expect(await reopen.json()).toMatchObject({ changed: true });
+    const reopened = (await reopen.json()) as { changed: boolean; auditId: string };
+    expect(reopened.changed).toBe(true);
     const told = await admins.waitFor("admin:event", (e) => e.kind === "event_status" && e.data.id === eventId && e.data.status === "open");
     const entries = (await auditOf(`targetType=event&targetId=${eventId}`)).entries;
     expect(entries.map((e) => [e.action, e.actor, e.actorId, e.before, e.after])).toEqual([
-      ["event.status", "admin token", null, { status: "suspended" }, { status: "active" }],
-      ["event.status", "admin token", null, { status: "active" }, { status: "suspended" }],
+      ["event.status", "admin token", null, { status: "suspended" }, { status: "open" }],
+      ["event.status", "admin token", null, { status: "open" }, { status: "suspended" }],
     ]);
     expect(told.auditId).toBe(entries[0]?.id);
+    expect(reopened.auditId).toBe(entries[0]?.id);
     expect(admins.of("admin:event").filter((e) => e.kind === "event_status" && e.data.id === eventId)).toHaveLength(2);
   });
 
@@ -171,7 +173,7 @@ describe("admin audit log and board controls", () => {
     await row.locator(".board-row").getByRole("button", { name: "Reopen event" }).click();
     await board.locator(`[data-event-id="${target.eventId}"][data-status="active"]`).waitFor({ timeout: 15_000 });
     expect((await auditOf(`action=event.status&targetType=event&targetId=${target.eventId}`)).entries.map((e) => [e.actor, e.after])).toEqual([
-      [admin.email, { status: "active" }],
+      [admin.email, { status: "open" }],
       [admin.email, { status: "suspended" }],
     ]);
   });

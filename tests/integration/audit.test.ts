@@ -247,8 +247,8 @@ describe("audit log", () => {
       expect(await db.event.findUniqueOrThrow({ where: { id: event.id }, select: { status: true } })).toEqual({ status: "SUSPENDED" });
       expect(await setEventStatus(db, event.id, "open", TOKEN)).toMatchObject({ changed: true, status: "open" });
       expect((await entriesOf(event.id)).map((e) => ({ actorId: e.actorId, action: e.action, before: e.before, after: e.after }))).toEqual([
-        { actorId: admin.id, action: "event.status", before: { status: "active" }, after: { status: "suspended" } },
-        { actorId: null, action: "event.status", before: { status: "suspended" }, after: { status: "active" } },
+        { actorId: admin.id, action: "event.status", before: { status: "open" }, after: { status: "suspended" } },
+        { actorId: null, action: "event.status", before: { status: "suspended" }, after: { status: "open" } },
       ]);
     });
   });
