@@ -42,7 +42,9 @@ export async function settledAnswer(outcome: AdminSettlement | "not_found" | "ov
   if (outcome === "over" || outcome === "settled") return apiError(409, "invalid_request", outcome === "over" ? "the event is already over" : "the bet is already settled");
   const { redis } = services();
   await tellSettled(redis, outcome.settled);
-  await tellAdmins(redis, what.kind, { id: what.id, by: what.by, bets: outcome.settled.length }, outcome.auditId);
+  // An event's settlement says how many accounts' bets it settled, as its audit entry does; a bet's void is that one bet.
+  if (what.kind === "bet_voided") await tellAdmins(redis, what.kind, { id: what.id, by: what.by }, outcome.auditId);
+  else await tellAdmins(redis, what.kind, { id: what.id, by: what.by, bets: outcome.settled.length }, outcome.auditId);
   return json({ settled: outcome.settled.map((s) => s.bet) });
 }
 

@@ -17,6 +17,9 @@ describe("adminEventOf", () => {
     expect(interval && describeAdminEvent(interval)).toBe("Publisher interval 500 ms → 2 s, by ada@example.com");
     const voided = adminEventOf(entry({ action: "event.void", target: { type: "event", id: "e2" }, before: { status: "active", score: null }, after: { status: "cancelled", score: null, bets: 1, poolBets: 3, paid: 7 } }));
     expect(voided && describeAdminEvent(voided)).toBe("Event e2 voided by ada@example.com: 1 bet refunded");
+    // A pool bet's void and an account's read the same: the event names the bet, not a count.
+    const bet = adminEventOf(entry({ action: "bet.void", target: { type: "bet", id: "b1" }, before: { status: "open", userId: "pool-7", stake: 5, price: 2 }, after: { status: "void", payout: 5, voidReason: "admin" } }));
+    expect(bet).toEqual({ kind: "bet_voided", data: { id: "b1", by: "ada@example.com" }, ts: Date.parse(at), auditId: "42" });
     const chat = adminEventOf(entry({ action: "chat.delete", target: { type: "chat_message", id: "c1" }, before: { eventId: "e3", author: { id: "u", name: "sam" }, text: "spam", deletedAt: null }, after: { deletedBy: "ada@example.com" } }));
     expect(chat && describeAdminEvent(chat)).toBe("Chat message by sam deleted by ada@example.com: “spam”");
   });

@@ -52,7 +52,7 @@ function draftOf({ action, actor: by, target, before, after }: AuditEntryView): 
     case "event.void":
       return { kind: "event_voided", data: { id: target.id, bets: after?.bets, by } };
     case "bet.void":
-      return { kind: "bet_voided", data: { id: target.id, bets: 1, by } };
+      return { kind: "bet_voided", data: { id: target.id, by } };
     case "chat.delete":
       return { kind: "chat_deleted", data: { messageId: target.id, eventId: before?.eventId, author: before?.author, text: before?.text, by } };
     case "user.role":

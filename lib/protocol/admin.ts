@@ -47,7 +47,7 @@ export const AdminEvent = z.discriminatedUnion("kind", [
   event("event_status", { id: z.string().min(1).max(64), status: BoardStatusValue, by }),
   event("event_settled", { id: z.string().min(1).max(64), bets: z.number().int().min(0), by }),
   event("event_voided", { id: z.string().min(1).max(64), bets: z.number().int().min(0), by }),
-  event("bet_voided", { id: z.string().min(1).max(64), bets: z.number().int().min(0), by }),
+  event("bet_voided", { id: z.string().min(1).max(64), by }),
   // Chat moderation.
   event("chat_deleted", { messageId: z.string().min(1).max(64), eventId: Id, author: z.object({ id: z.string().max(64), name: z.string().max(64) }), text: z.string().max(500), by }),
 ]);
