@@ -9,6 +9,7 @@ import { setResult, voidBet, voidEvent } from "../../lib/bets/settlement";
 import { setEventStatus, setMarketStatus } from "../../lib/board-status";
 import { deleteMessage, storeMessage } from "../../lib/chat/store";
 import { type Db, createDb } from "../../lib/db";
+import { KEYS, type TrustRecord, readTrust } from "../../lib/protocol";
 import { decideDesired, readDesired } from "../../lib/publisher/control";
 import { seedDemoData } from "../../prisma/seed";
 import { until } from "../support/full-stack";
@@ -186,10 +187,10 @@ describe("audit log", () => {
   describe("suspending and reopening", () => {
     it("a market: one entry per change, none for a repeat; suspending clears feedSuspendedAt", async () => {
       const market = (await boardEvent(1)).market("h2h");
-      expect(await setMarketStatus(db, market, "suspended", admin)).toMatchObject({ changed: true, status: "suspended" });
-      expect(await setMarketStatus(db, market, "suspended", admin)).toEqual({ changed: false, status: "suspended" });
-      expect(await setMarketStatus(db, market, "open", TOKEN)).toMatchObject({ changed: true, status: "open" });
-      expect(await setMarketStatus(db, market, "open", TOKEN)).toEqual({ changed: false, status: "open" });
+      expect(await setMarketStatus(db, market, "suspended", admin, null)).toMatchObject({ changed: true, status: "suspended" });
+      expect(await setMarketStatus(db, market, "suspended", admin, null)).toEqual({ changed: false, status: "suspended" });
+      expect(await setMarketStatus(db, market, "open", TOKEN, null)).toMatchObject({ changed: true, status: "open" });
+      expect(await setMarketStatus(db, market, "open", TOKEN, null)).toEqual({ changed: false, status: "open" });
       const entries = await entriesOf(market);
       expect(entries.map((e) => ({ actor: e.actor, action: e.action, type: e.targetType, before: e.before, after: e.after }))).toEqual([
         { actor: admin.label, action: "market.status", type: "market", before: { status: "open", feedSuspendedAt: null }, after: { status: "suspended", feedSuspendedAt: null } },
@@ -201,7 +202,7 @@ describe("audit log", () => {
       const market = (await boardEvent(1)).market("totals");
       const feedAt = new Date("2026-12-07T10:00:00.000Z");
       await db.market.update({ where: { id: market }, data: { status: "SUSPENDED", feedSuspendedAt: feedAt } });
-      const done = await setMarketStatus(db, market, "suspended", admin);
+      const done = await setMarketStatus(db, market, "suspended", admin, null);
       expect(done).toMatchObject({ changed: true, status: "suspended" });
       expect(await db.market.findUniqueOrThrow({ where: { id: market }, select: { status: true, feedSuspendedAt: true } })).toEqual({ status: "SUSPENDED", feedSuspendedAt: null });
       expect((await entriesOf(market)).map((e) => [e.before, e.after])).toEqual([[{ status: "suspended", feedSuspendedAt: feedAt.toISOString() }, { status: "suspended", feedSuspendedAt: null }]]);
@@ -211,16 +212,16 @@ describe("audit log", () => {
       const market = (await boardEvent(1)).market("spreads");
       // Both requests queue on the market's lock before either reads it, so they really overlap.
       const both = await queuedBehind(`SELECT 1 FROM "Market" WHERE "id" = '${market}' FOR UPDATE`, 2, () =>
-        Promise.all([setMarketStatus(db, market, "suspended", admin), setMarketStatus(db, market, "suspended", TOKEN)]),
+        Promise.all([setMarketStatus(db, market, "suspended", admin, null), setMarketStatus(db, market, "suspended", TOKEN, null)]),
       );
-      expect(both.map((b) => typeof b !== "string" && b.changed).sort()).toEqual([false, true]);
+      expect(both.map((b) => typeof b !== "string" && "changed" in b && b.changed).sort()).toEqual([false, true]);
       expect(await entriesOf(market)).toHaveLength(1);
     });
 
     it("a change queued behind a settlement's long hold on the market waits for it, rather than failing as if Postgres were down", async () => {
       const market = (await boardEvent(6)).market("h2h");
       // Held past Prisma's default transaction timeout (5 s); a settlement may hold it for up to 30 s.
-      const change = await queuedBehind(`SELECT 1 FROM "Market" WHERE "id" = '${market}' FOR UPDATE`, 1, () => setMarketStatus(db, market, "suspended", admin), 6_000);
+      const change = await queuedBehind(`SELECT 1 FROM "Market" WHERE "id" = '${market}' FOR UPDATE`, 1, () => setMarketStatus(db, market, "suspended", admin, null), 6_000);
       expect(change).toMatchObject({ changed: true, status: "suspended" });
       expect(await entriesOf(market)).toHaveLength(1);
     });
@@ -229,14 +230,50 @@ describe("audit log", () => {
       const over = await boardEvent(2);
       await setResult(db, over.id, { home: 1, away: 0 }, TOKEN);
       const count = await entryCount();
-      expect(await setMarketStatus(db, randomUUID(), "suspended", admin)).toBe("not_found");
-      expect(await setMarketStatus(db, over.market("h2h"), "suspended", admin)).toBe("not_on_board");
+      expect(await setMarketStatus(db, randomUUID(), "suspended", admin, null)).toBe("not_found");
+      expect(await setMarketStatus(db, over.market("h2h"), "suspended", admin, null)).toBe("not_on_board");
       expect(await setEventStatus(db, over.id, "suspended", admin)).toBe("not_on_board");
       expect(await setEventStatus(db, randomUUID(), "suspended", admin)).toBe("not_found");
       const market = (await boardEvent(3)).market("h2h");
-      await expect(failingWrites("AuditEntry", "targetId", market, () => setMarketStatus(db, market, "suspended", admin))).rejects.toThrow(/forced failure/);
+      await expect(failingWrites("AuditEntry", "targetId", market, () => setMarketStatus(db, market, "suspended", admin, null))).rejects.toThrow(/forced failure/);
       expect(await db.market.findUniqueOrThrow({ where: { id: market }, select: { status: true } })).toEqual({ status: "OPEN" });
       expect(await entryCount()).toBe(count);
+    });
+
+    it("a reopen the bet stop would undo is refused while no producer vouches for the in-play sport, leaving the market and the log as they were", async () => {
+      const event = await db.event.findFirstOrThrow({ where: { status: "ACTIVE", phase: "LIVE", sport: { not: null } }, orderBy: { id: "asc" }, select: { sport: true, markets: { select: { id: true, key: true } } } });
+      const sport = event.sport ?? "";
+      const marketOf = (key: string) => event.markets.find((m) => m.key === key)?.id ?? "";
+      const fed = marketOf("h2h");
+      const held = marketOf("totals");
+      const feedAt = new Date("2026-12-07T10:00:00.000Z");
+      await db.market.update({ where: { id: fed }, data: { status: "SUSPENDED", feedSuspendedAt: feedAt } });
+      await db.market.update({ where: { id: held }, data: { status: "SUSPENDED", feedSuspendedAt: null } });
+      // The record as the publisher writes it to Redis, read back the way the route reads it.
+      const record = async (producer: TrustRecord["producer"], staleSports: Record<string, string>) => {
+        const written: TrustRecord = { v: 1, at: Date.now(), instanceId: "test", publisher: { status: "ok", reason: null }, producer, staleSports };
+        await client.set(KEYS.oddsTrust, JSON.stringify(written), "PX", 60_000);
+        return readTrust(client);
+      };
+      const up = { name: "simulator", state: "up", reason: null, since: 0 } as const;
+      const count = await entryCount();
+
+      const stale = await record(up, { [sport]: "The simulator does not feed this sport" });
+      expect(await setMarketStatus(db, fed, "open", admin, stale)).toEqual({ reason: "sport_stale", why: "The simulator does not feed this sport", sport, byFeed: true });
+      expect(await setMarketStatus(db, held, "open", admin, stale)).toEqual({ reason: "sport_stale", why: "The simulator does not feed this sport", sport, byFeed: false });
+      const down = await record({ ...up, state: "down", reason: "the simulator has not been heard from for 7 s" }, {});
+      expect(await setMarketStatus(db, fed, "open", admin, down)).toMatchObject({ reason: "producer_down", why: "the simulator has not been heard from for 7 s", byFeed: true });
+      expect(await db.market.findUniqueOrThrow({ where: { id: fed }, select: { status: true, feedSuspendedAt: true } })).toEqual({ status: "SUSPENDED", feedSuspendedAt: feedAt });
+      expect(await entryCount()).toBe(count);
+
+      // A prematch market is no bet stop's: reopened whatever the record says.
+      const prematch = (await boardEvent(7)).market("h2h");
+      await db.market.update({ where: { id: prematch }, data: { status: "SUSPENDED" } });
+      expect(await setMarketStatus(db, prematch, "open", admin, down)).toMatchObject({ changed: true, status: "open" });
+      // Vouched for again: the feed's stop is the admin's to lift.
+      expect(await setMarketStatus(db, fed, "open", admin, await record(up, {}))).toMatchObject({ changed: true, status: "open" });
+      expect(await db.market.findUniqueOrThrow({ where: { id: fed }, select: { status: true, feedSuspendedAt: true } })).toEqual({ status: "OPEN", feedSuspendedAt: null });
+      expect(await entryCount()).toBe(count + 2);
     });
 
     it("an event: suspended and reopened, one entry each, none for a repeat or a failing entry", async () => {
