@@ -9,14 +9,14 @@ import { services } from "./services";
 import { type Admin, requireAdmin } from "./session";
 
 /** What an admin route acts on, as its 404 names it. */
-type Noun = "bet" | "event" | "market";
+type Noun = "account" | "bet" | "event" | "market";
 
 /**
  * An admin action on the record a path names: the caller must be an admin (`requireAdmin`), the
- * id must be a UUID (else 404 naming the record), and a Postgres failure answers 503. `act` gets
- * the admin (how they proved it, and who they are).
+ * id must be a UUID (else 404 naming the record), and a Postgres failure answers 503 (`detail`
+ * replacing "try again shortly"). `act` gets the admin (how they proved it, and who they are).
  */
-export async function adminAction(request: Request, id: string, noun: Noun, act: (admin: Admin) => Promise<Response>): Promise<Response> {
+export async function adminAction(request: Request, id: string, noun: Noun, act: (admin: Admin) => Promise<Response>, detail?: string): Promise<Response> {
   const admin = await requireAdmin(request);
   if ("response" in admin) return admin.response;
   const unknown = unknownId(id, noun);
@@ -24,7 +24,7 @@ export async function adminAction(request: Request, id: string, noun: Noun, act:
   try {
     return await act(admin);
   } catch (error) {
-    return unavailable(error, "Postgres");
+    return unavailable(error, "Postgres", detail);
   }
 }
 

@@ -24,7 +24,9 @@ describe("adminEventOf", () => {
     expect(chat && describeAdminEvent(chat)).toBe("Chat message by sam deleted by ada@example.com: “spam”");
   });
 
-  it("null for an action that sends no admin event, or an entry missing what its event needs", () => {
+  it("a role change reads as the event its route sent; null for an entry missing what its event needs", () => {
+    const role = adminEventOf(entry({ action: "user.role", target: { type: "user", id: "u1" }, before: { role: "user", email: "sam@example.com" }, after: { role: "admin", email: "sam@example.com" } }));
+    expect(role).toEqual({ kind: "role_changed", data: { userId: "u1", email: "sam@example.com", role: "admin", by: "ada@example.com" }, ts: Date.parse(at), auditId: "42" });
     expect(adminEventOf(entry({ action: "user.role", target: { type: "user", id: "u1" }, before: { role: "user" }, after: { role: "admin" } }))).toBeNull();
     expect(adminEventOf(entry({ action: "market.status", target: { type: "market", id: "m1" }, after: { status: "sideways" } }))).toBeNull();
   });

@@ -56,7 +56,7 @@ function draftOf({ action, actor: by, target, before, after }: AuditEntryView): 
     case "chat.delete":
       return { kind: "chat_deleted", data: { messageId: target.id, eventId: before?.eventId, author: before?.author, text: before?.text, by } };
     case "user.role":
-      return null;
+      return { kind: "role_changed", data: { userId: target.id, email: after?.email, role: after?.role, by } };
   }
 }
 

@@ -35,7 +35,7 @@ describe("the admin feed", () => {
     expect(mergeFeed(feed, [feedItemOfEvent(live(4_000), 2)], 2).map((item) => item.key)).toEqual(["live:2", "audit:7"]);
   });
 
-  it("an entry whose action sends no admin event still reads plainly", () => {
+  it("an entry that does not hold what its admin event needs still reads plainly", () => {
     const role: AuditEntryView = { ...entry("9", 1_000), action: "user.role", target: { type: "user", id: "u1" }, before: { role: "user" }, after: { role: "admin" } };
     expect(feedItemOfEntry(role)).toMatchObject({ kind: "user.role", text: "Role changed: user u1 by admin token (role: user → admin)" });
   });

@@ -48,6 +48,8 @@ export const AdminEvent = z.discriminatedUnion("kind", [
   event("event_settled", { id: z.string().min(1).max(64), bets: z.number().int().min(0), by }),
   event("event_voided", { id: z.string().min(1).max(64), bets: z.number().int().min(0), by }),
   event("bet_voided", { id: z.string().min(1).max(64), by }),
+  // Accounts: an admin gave an account another role (its relay tokens were revoked with it).
+  event("role_changed", { userId: z.string().min(1).max(64), email: z.string().min(1).max(320), role: z.enum(["user", "admin"]), by }),
   // Chat moderation.
   event("chat_deleted", { messageId: z.string().min(1).max(64), eventId: Id, author: z.object({ id: z.string().max(64), name: z.string().max(64) }), text: z.string().max(500), by }),
 ]);

@@ -4,6 +4,7 @@ import pg from "pg";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { signUp } from "../../lib/accounts/accounts";
 import { balanceOf, post } from "../../lib/accounts/ledger";
+import { changeRole } from "../../lib/accounts/roles";
 import { type AuditActor, audit, auditPage } from "../../lib/audit";
 import { setResult, voidBet, voidEvent } from "../../lib/bets/settlement";
 import { setEventStatus, setMarketStatus } from "../../lib/board-status";
@@ -319,6 +320,31 @@ describe("audit log", () => {
       const both = await queuedBehind(`SELECT pg_advisory_xact_lock(hashtext('PublisherControl'))`, 2, () => Promise.all([decide("stopped", admin), decide("stopped", TOKEN)]));
       expect(both.filter((d) => d.auditId !== null)).toHaveLength(1);
       expect(await entriesOf("publisher")).toHaveLength(count + 1);
+    });
+  });
+
+  describe("roles", () => {
+    it("a change: one entry naming the account; the only admin account left keeps its role; two admins demoting each other at once leave one", async () => {
+      const [a, b] = await Promise.all(["a", "b"].map((n) => signUp(db, { email: `${n}-${randomUUID()}@admin.test`, password: "long enough" }, 0, "admin")));
+      if (!a || !b) throw new Error("no accounts");
+      const bettor = await signUp(db, { email: `${randomUUID()}@bettor.test`, password: "long enough" }, 0);
+      const promoted = await changeRole(db, TOKEN, bettor.id, "admin");
+      expect(promoted).toMatchObject({ user: { id: bettor.id, email: bettor.email, role: "admin" }, changed: true, auditId: expect.stringMatching(/^\d+$/) });
+      expect((await entriesOf(bettor.id)).map((e) => [e.action, e.before, e.after])).toEqual([["user.role", { role: "user", email: bettor.email }, { role: "admin", email: bettor.email }]]);
+
+      // a and b are made the last two admin accounts; each demotes the other at the same moment.
+      await db.user.updateMany({ where: { role: "ADMIN", id: { notIn: [a.id, b.id] } }, data: { role: "USER" } });
+      const count = await entryCount();
+      const both = await queuedBehind(`SELECT pg_advisory_xact_lock(hashtext('UserRole'))`, 2, () =>
+        Promise.all([changeRole(db, { id: a.id, label: a.email }, b.id, "user"), changeRole(db, { id: b.id, label: b.email }, a.id, "user")]),
+      );
+      expect(both.filter((r) => r === "last_admin")).toHaveLength(1);
+      expect(await db.user.count({ where: { role: "ADMIN" } })).toBe(1);
+      expect(await entryCount()).toBe(count + 1);
+      const last = await db.user.findFirstOrThrow({ where: { role: "ADMIN" }, select: { id: true } });
+      expect(await changeRole(db, TOKEN, last.id, "user")).toBe("last_admin");
+      expect(await changeRole(db, TOKEN, last.id, "admin")).toMatchObject({ changed: false, auditId: null });
+      expect(await entryCount()).toBe(count + 1);
     });
   });
 
