@@ -3,6 +3,7 @@
 import { z } from "zod";
 import { BoardStatusAnswer, type BoardStatus } from "../../lib/protocol/admin";
 import { AdminOverview, PublisherStatusBody } from "../../lib/protocol/admin-overview";
+import { AdminBoard } from "../../lib/protocol/admin-board";
 import { type AuditAction, AuditPage } from "../../lib/protocol/audit";
 import { call } from "../sports/api";
 
@@ -35,6 +36,9 @@ export const setEventStatus = (eventId: string, status: BoardStatus) =>
 /** Suspends or reopens a market of an event on the board. */
 export const setMarketStatus = (marketId: string, status: BoardStatus) =>
   call(`/api/admin/markets/${encodeURIComponent(marketId)}/status`, BoardStatusAnswer, { method: "POST", body: JSON.stringify({ status }) });
+
+/** The events on the board, with their markets and the newest audit entry of each. */
+export const fetchBoard = () => call("/api/admin/board", AdminBoard, { cache: "no-store" });
 
 /** A page of the audit log, newest first: `before` an entry id (older than it), only `action` when given. */
 export function fetchAudit(query: { limit: number; before?: string; action?: AuditAction }) {
