@@ -51,8 +51,3 @@ export type AdminBoard = z.infer<typeof AdminBoard>;
 
 /** How many events on the board the console lists (soonest first). */
 export const ADMIN_BOARD_EVENTS = 300;
-
-/** Orders two audit entry ids (strings of digits, no leading zeros): negative when `a` is older. */
-export function compareAuditIds(a: string, b: string): number {
-  return a.length - b.length || (a < b ? -1 : a > b ? 1 : 0);
-}
