@@ -1,4 +1,4 @@
-import type { Db } from "../../lib/db";
+import type { Db, Tx } from "../../lib/db";
 import { ADMIN_BOARD_EVENTS, type BoardEvent } from "../../lib/protocol/admin-board";
 
 /**
@@ -10,27 +10,8 @@ import { ADMIN_BOARD_EVENTS, type BoardEvent } from "../../lib/protocol/admin-bo
 export function readBoard(db: Db): Promise<BoardEvent[]> {
   return db.$transaction(
     async (tx) => {
-      const rows = await tx.event.findMany({
-        where: { status: { in: ["ACTIVE", "SUSPENDED"] } },
-        orderBy: [{ startsAt: "asc" }, { id: "asc" }],
-        take: ADMIN_BOARD_EVENTS,
-        select: {
-          id: true,
-          title: true,
-          league: true,
-          sport: true,
-          startsAt: true,
-          phase: true,
-          status: true,
-          markets: { where: { status: { in: ["OPEN", "SUSPENDED"] } }, orderBy: { key: "asc" }, select: { id: true, key: true, line: true, status: true, feedSuspendedAt: true } },
-        },
-      });
-      const ids = rows.flatMap((row) => [row.id, ...row.markets.map((m) => m.id)]);
-      const stamps = await tx.$queryRaw<{ targetId: string; id: bigint }[]>`
-        SELECT "targetId", max("id") AS id FROM "AuditEntry"
-        WHERE "targetType" IN ('event', 'market') AND "targetId" = ANY(${ids}::text[])
-        GROUP BY "targetId"`;
-      const stampOf = new Map(stamps.map((s) => [s.targetId, s.id.toString()]));
+      const rows = await eventsOnBoard(tx);
+      const stampOf = await newestEntries(tx, rows.flatMap((row) => [row.id, ...row.markets.map((m) => m.id)]));
       return rows.map((row) => ({
         id: row.id,
         title: row.title,
@@ -52,4 +33,31 @@ export function readBoard(db: Db): Promise<BoardEvent[]> {
     },
     { isolationLevel: "RepeatableRead" },
   );
+}
+
+function eventsOnBoard(tx: Tx) {
+  return tx.event.findMany({
+    where: { status: { in: ["ACTIVE", "SUSPENDED"] } },
+    orderBy: [{ startsAt: "asc" }, { id: "asc" }],
+    take: ADMIN_BOARD_EVENTS,
+    select: {
+      id: true,
+      title: true,
+      league: true,
+      sport: true,
+      startsAt: true,
+      phase: true,
+      status: true,
+      markets: { where: { status: { in: ["OPEN", "SUSPENDED"] } }, orderBy: { key: "asc" }, select: { id: true, key: true, line: true, status: true, feedSuspendedAt: true } },
+    },
+  });
+}
+
+/** The newest audit entry id about each of these events and markets (those with none are left out). */
+async function newestEntries(tx: Tx, ids: string[]): Promise<Map<string, string>> {
+  const rows = await tx.$queryRaw<{ targetId: string; id: bigint }[]>`
+    SELECT "targetId", max("id") AS id FROM "AuditEntry"
+    WHERE "targetType" IN ('event', 'market') AND "targetId" = ANY(${ids}::text[])
+    GROUP BY "targetId"`;
+  return new Map(rows.map((row) => [row.targetId, row.id.toString()]));
 }
