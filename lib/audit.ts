@@ -1,6 +1,6 @@
 import type { Db, Tx } from "./db";
 import type { AuditAction, AuditEntryView, AuditPage, AuditQuery, AuditTarget } from "./protocol/audit";
-import { Prisma } from "./generated/prisma/client";
+import { type AuditEntry, Prisma } from "./generated/prisma/client";
 
 /** Who acted: an admin account (its id and email), or a tool using ADMIN_TOKEN (id null). */
 export interface AuditActor {
@@ -47,7 +47,7 @@ function toJson(value: Record<string, unknown> | null | undefined): Prisma.Input
 }
 
 /** An entry as the console reads it. */
-export function auditView(row: { id: bigint; at: Date; actorId: string | null; actor: string; action: string; targetType: string; targetId: string; before: unknown; after: unknown }): AuditEntryView {
+export function auditView(row: AuditEntry): AuditEntryView {
   return {
     id: row.id.toString(),
     at: row.at.toISOString(),

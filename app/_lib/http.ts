@@ -14,6 +14,8 @@ export type ApiErrorCode =
   | "invalid_request"
   | "invalid_input"
   | "invalid_stake"
+  | "last_admin"
+  | "prices_stale"
   | "payload_too_large"
   | "unknown_sport"
   | "not_found"

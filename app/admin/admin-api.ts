@@ -1,8 +1,9 @@
 "use client";
 
 import { z } from "zod";
-import type { BoardStatusRequest } from "../../lib/protocol/admin";
+import { BoardStatusAnswer, type BoardStatus } from "../../lib/protocol/admin";
 import { AdminOverview, PublisherStatusBody } from "../../lib/protocol/admin-overview";
+import { AdminBoard } from "../../lib/protocol/admin-board";
 import { type AuditAction, AuditPage } from "../../lib/protocol/audit";
 import { call } from "../sports/api";
 
@@ -13,7 +14,6 @@ import { call } from "../sports/api";
 
 const ControlAnswer = PublisherStatusBody.extend({ confirmed: z.boolean(), warning: z.string().optional() });
 const SettledAnswer = z.object({ settled: z.array(z.object({ id: z.string() })) });
-const StatusAnswer = z.object({ id: z.string(), status: z.enum(["open", "suspended"]), changed: z.boolean() });
 
 export const fetchOverview = () => call("/api/admin/overview", AdminOverview, { cache: "no-store" });
 
@@ -30,12 +30,15 @@ export const settleEvent = (eventId: string, score: { home: number; away: number
   call(`/api/admin/events/${encodeURIComponent(eventId)}/result`, SettledAnswer, { method: "POST", body: JSON.stringify(score) });
 
 /** Suspends or reopens an event on the board. */
-export const setEventStatus = (eventId: string, status: BoardStatusRequest["status"]) =>
-  call(`/api/admin/events/${encodeURIComponent(eventId)}/status`, StatusAnswer, { method: "POST", body: JSON.stringify({ status }) });
+export const setEventStatus = (eventId: string, status: BoardStatus) =>
+  call(`/api/admin/events/${encodeURIComponent(eventId)}/status`, BoardStatusAnswer, { method: "POST", body: JSON.stringify({ status }) });
 
 /** Suspends or reopens a market of an event on the board. */
-export const setMarketStatus = (marketId: string, status: BoardStatusRequest["status"]) =>
-  call(`/api/admin/markets/${encodeURIComponent(marketId)}/status`, StatusAnswer, { method: "POST", body: JSON.stringify({ status }) });
+export const setMarketStatus = (marketId: string, status: BoardStatus) =>
+  call(`/api/admin/markets/${encodeURIComponent(marketId)}/status`, BoardStatusAnswer, { method: "POST", body: JSON.stringify({ status }) });
+
+/** The events on the board, with their markets and the newest audit entry of each. */
+export const fetchBoard = () => call("/api/admin/board", AdminBoard, { cache: "no-store" });
 
 /** A page of the audit log, newest first: `before` an entry id (older than it), only `action` when given. */
 export function fetchAudit(query: { limit: number; before?: string; action?: AuditAction }) {

@@ -46,17 +46,17 @@ function draftOf({ action, actor: by, target, before, after }: AuditEntryView): 
     case "market.status":
       return { kind: "market_status", data: { id: target.id, status: after?.status, by } };
     case "event.status":
-      return { kind: "event_status", data: { id: target.id, status: after?.status === "active" ? "open" : after?.status, by } };
+      return { kind: "event_status", data: { id: target.id, status: after?.status, by } };
     case "event.settle":
       return { kind: "event_settled", data: { id: target.id, bets: after?.bets, by } };
     case "event.void":
       return { kind: "event_voided", data: { id: target.id, bets: after?.bets, by } };
     case "bet.void":
-      return { kind: "bet_voided", data: { id: target.id, bets: 1, by } };
+      return { kind: "bet_voided", data: { id: target.id, by } };
     case "chat.delete":
       return { kind: "chat_deleted", data: { messageId: target.id, eventId: before?.eventId, author: before?.author, text: before?.text, by } };
     case "user.role":
-      return null;
+      return { kind: "role_changed", data: { userId: target.id, email: after?.email, role: after?.role, by } };
   }
 }
 

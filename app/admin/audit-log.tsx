@@ -1,50 +1,54 @@
 "use client";
 
-import { useCallback, useEffect, useRef, useState } from "react";
+import { memo, useCallback, useEffect, useRef, useState } from "react";
 import { AUDIT_ACTIONS, type AuditAction, type AuditEntryView } from "../../lib/protocol/audit";
 import { fetchAudit } from "./admin-api";
 import { ACTION_LABEL, describeChange } from "./audit-line";
+import { type AuditPages, NO_PAGES, firstPage, withNewest, withOlder } from "./audit-pages";
 
 /** Entries per page. */
 const PAGE = 25;
 
+type Filter = AuditAction | "";
+
 /**
  * The audit log (`GET /api/admin/audit`): newest first, a page at a time ("Older" reads the next),
- * filtered by action. `latest` changes whenever an audited admin event arrives: the newest page is
- * read again and anything new goes on top.
+ * filtered by action. Whenever `refresh` changes (an audited admin event arrived, or the console's
+ * relay connection joined the admins' room again) the newest page is read again and merged on
+ * top (`audit-pages.ts`). An answer for a filter no longer chosen is dropped.
  */
-export function AuditLog({ latest }: { latest: string | null }) {
-  const [action, setAction] = useState<AuditAction | "">("");
-  const [entries, setEntries] = useState<AuditEntryView[]>([]);
-  const [next, setNext] = useState<string | null>(null);
-  const [state, setState] = useState<{ loading: boolean; problem: string | null }>({ loading: true, problem: null });
-  /** The filter the shown entries belong to: answers for an older filter are dropped. */
-  const shownFor = useRef<AuditAction | "">("");
+export const AuditLog = memo(function AuditLog({ refresh }: { refresh: number }) {
+  const [filter, setFilter] = useState<Filter>("");
+  const [pages, setPages] = useState<AuditPages>(NO_PAGES);
+  const [loading, setLoading] = useState({ first: true, older: false });
+  const [problem, setProblem] = useState<string | null>(null);
+  /** The filter shown, and a number that changes with it: answers read for another one are dropped. */
+  const shown = useRef({ filter: "" as Filter, generation: 0 });
 
-  /** `first`: the newest page after the filter changed; `newest`: it again, on top; `older`: the page after the last shown. */
-  const read = useCallback(async (filter: AuditAction | "", mode: "first" | "newest" | "older", before?: string) => {
-    setState({ loading: true, problem: null });
-    const page = await fetchAudit({ limit: PAGE, action: filter || undefined, before });
-    if (shownFor.current !== filter) return;
-    if (!page.ok) return setState({ loading: false, problem: `Could not read the audit log: ${page.message}` });
-    setState({ loading: false, problem: null });
-    const { entries: read, next: after } = page.value;
-    if (mode === "older") setEntries((shown) => [...shown, ...read]);
-    else setEntries((shown) => (mode === "first" ? read : mergeNewest(shown, read)));
-    // Reading the newest page again leaves where the next older page starts as it was.
-    if (mode !== "newest") setNext(after);
+  const read = useCallback(async (mode: "first" | "newest" | { before: string }) => {
+    const { filter: wanted, generation } = shown.current;
+    const before = typeof mode === "object" ? mode.before : undefined;
+    if (before !== undefined) setLoading((was) => ({ ...was, older: true }));
+    const page = await fetchAudit({ limit: PAGE, action: wanted || undefined, before });
+    if (shown.current.generation !== generation) return;
+    setLoading((was) => (mode === "first" ? { first: false, older: was.older } : before !== undefined ? { ...was, older: false } : was));
+    if (!page.ok) return setProblem(`Could not read the audit log: ${page.message}`);
+    setProblem(null);
+    if (mode === "first") setPages(firstPage(page.value));
+    else if (before !== undefined) setPages((was) => withOlder(was, page.value, before));
+    else setPages((was) => withNewest(was, page.value));
   }, []);
 
   useEffect(() => {
-    shownFor.current = action;
-    setEntries([]);
-    setNext(null);
-    void read(action, "first");
-  }, [action, read]);
+    shown.current = { filter, generation: shown.current.generation + 1 };
+    setPages(NO_PAGES);
+    setLoading({ first: true, older: false });
+    void read("first");
+  }, [filter, read]);
 
   useEffect(() => {
-    if (latest !== null) void read(shownFor.current, "newest");
-  }, [latest, read]);
+    if (refresh > 0) void read("newest");
+  }, [refresh, read]);
 
   return (
     <section className="admin-panel audit-log" aria-label="Audit log">
@@ -52,7 +56,7 @@ export function AuditLog({ latest }: { latest: string | null }) {
       <div className="admin-controls">
         <label>
           Action
-          <select name="audit-action" value={action} onChange={(e) => setAction(e.target.value as AuditAction | "")}>
+          <select name="audit-action" value={filter} onChange={(e) => setFilter(e.target.value as Filter)}>
             <option value="">All actions</option>
             {AUDIT_ACTIONS.map((a) => (
               <option key={a} value={a}>
@@ -62,9 +66,9 @@ export function AuditLog({ latest }: { latest: string | null }) {
           </select>
         </label>
       </div>
-      {state.problem && <p className="form-error" role="alert">{state.problem}</p>}
-      {entries.length === 0 && !state.loading && !state.problem && <p className="muted">No entries.</p>}
-      {entries.length > 0 && (
+      {problem && <p className="form-error" role="alert">{problem}</p>}
+      {pages.entries.length === 0 && !loading.first && !problem && <p className="muted">No entries.</p>}
+      {pages.entries.length > 0 && (
         <table data-testid="audit-entries">
           <thead>
             <tr>
@@ -76,45 +80,42 @@ export function AuditLog({ latest }: { latest: string | null }) {
             </tr>
           </thead>
           <tbody>
-            {entries.map((entry) => (
-              <tr key={entry.id} data-testid="audit-entry" data-audit-id={entry.id} data-action={entry.action} data-target-id={entry.target.id}>
-                <td>
-                  <time dateTime={entry.at}>{entry.at.slice(0, 19).replace("T", " ")}</time>
-                </td>
-                <td>{entry.actor}</td>
-                <td>{ACTION_LABEL[entry.action]}</td>
-                <td>
-                  {entry.target.type}
-                  {entry.target.id !== entry.target.type && (
-                    <>
-                      {" "}
-                      <code>{entry.target.id}</code>
-                    </>
-                  )}
-                </td>
-                <td>{describeChange(entry.before, entry.after)}</td>
-              </tr>
+            {pages.entries.map((entry) => (
+              <AuditRow key={entry.id} entry={entry} />
             ))}
           </tbody>
         </table>
       )}
-      {next && (
+      {pages.next && (
         <div className="admin-controls">
-          <button type="button" disabled={state.loading} onClick={() => void read(action, "older", next)}>
+          <button type="button" disabled={loading.older || loading.first} onClick={() => pages.next && void read({ before: pages.next })}>
             Older
           </button>
         </div>
       )}
     </section>
   );
-}
+});
 
-/** The newest page on top of the entries shown, each entry once (ids are unique; newest first by id). */
-function mergeNewest(shown: AuditEntryView[], newest: AuditEntryView[]): AuditEntryView[] {
-  const known = new Set(shown.map((e) => e.id));
-  return [...newest.filter((e) => !known.has(e.id)), ...shown].sort((a, b) => compareIds(b.id, a.id));
-}
-
-function compareIds(a: string, b: string): number {
-  return a.length - b.length || (a < b ? -1 : a > b ? 1 : 0);
-}
+/** One entry of the log: when, who, what, to what, and what changed. */
+const AuditRow = memo(function AuditRow({ entry }: { entry: AuditEntryView }) {
+  return (
+    <tr data-testid="audit-entry" data-audit-id={entry.id} data-action={entry.action} data-target-id={entry.target.id}>
+      <td>
+        <time dateTime={entry.at}>{entry.at.slice(0, 19).replace("T", " ")}</time>
+      </td>
+      <td>{entry.actor}</td>
+      <td>{ACTION_LABEL[entry.action]}</td>
+      <td>
+        {entry.target.type}
+        {entry.target.id !== entry.target.type && (
+          <>
+            {" "}
+            <code>{entry.target.id}</code>
+          </>
+        )}
+      </td>
+      <td>{describeChange(entry.before, entry.after)}</td>
+    </tr>
+  );
+});

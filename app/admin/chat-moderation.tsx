@@ -1,6 +1,6 @@
 "use client";
 
-import { useCallback, useEffect, useState } from "react";
+import { memo, useCallback, useEffect, useState } from "react";
 import { type ModeratedMessage, deleteChat, fetchModeration } from "../../lib/live/chat-api";
 
 /** How often the list is read again, ms: moderation can lag a little, a poll is simple and enough. */
@@ -11,7 +11,7 @@ const REFRESH_MS = 5_000;
  * button. The admin session cookie authorises both calls (same origin). Texts are React text
  * nodes, shown exactly as typed.
  */
-export function ChatModeration() {
+export const ChatModeration = memo(function ChatModeration() {
   const [messages, setMessages] = useState<ModeratedMessage[] | null>(null);
   const [problem, setProblem] = useState<string | null>(null);
 
@@ -71,4 +71,4 @@ export function ChatModeration() {
       )}
     </section>
   );
-}
+});

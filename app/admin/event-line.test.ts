@@ -38,6 +38,8 @@ describe("describeAdminEvent", () => {
     expect(line({ kind: "event_voided", data: { id: "e1", bets: 1, by: "ada@example.com" } })).toBe("Event e1 voided by ada@example.com: 1 bet refunded");
     expect(line({ kind: "event_settled", data: { id: "e1", bets: 3, by: "admin token" } })).toBe("Event e1 settled by admin token: 3 bets");
     expect(line({ kind: "market_status", data: { id: "m1", status: "suspended", by: "admin token" } })).toBe("Market m1 suspended by admin token");
+    expect(line({ kind: "role_changed", data: { userId: "u1", email: "sam@example.com", role: "admin", by: "admin token" } })).toBe("Account sam@example.com made an admin, by admin token");
+    expect(line({ kind: "role_changed", data: { userId: "u1", email: "sam@example.com", role: "user", by: "ada@example.com" } })).toBe("Account sam@example.com is no longer an admin, by ada@example.com");
     expect(line({ kind: "event_status", data: { id: "e1", status: "open", by: "ada@example.com" } })).toBe("Event e1 reopened by ada@example.com");
     expect(line({ kind: "chat_deleted", data: { messageId: "c1", eventId: "e1", author: { id: "u", name: "sam" }, text: "spam", by: "ada@example.com" } })).toBe("Chat message by sam deleted by ada@example.com: “spam”");
     expect(line({ kind: "source_breaker", data: { endpoint: "odds", state: "half_open" } })).toBe("Source odds: breaker half-open");

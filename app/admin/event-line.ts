@@ -41,6 +41,8 @@ export function describeAdminEvent(event: AdminEvent): string {
       return `Event ${event.data.id} voided by ${event.data.by}: ${plural(event.data.bets, "bet")} refunded`;
     case "bet_voided":
       return `Bet ${event.data.id} voided by ${event.data.by}`;
+    case "role_changed":
+      return `Account ${event.data.email} ${event.data.role === "admin" ? "made an admin" : "is no longer an admin"}, by ${event.data.by}`;
     case "chat_deleted":
       return `Chat message by ${event.data.author.name} deleted by ${event.data.by}: “${event.data.text}”`;
   }

@@ -1,30 +1,23 @@
 "use client";
 
-import { useState } from "react";
+import { memo, useState } from "react";
+import type { PickableEvent } from "../../lib/protocol/admin-board";
 import { settleEvent, voidEvent } from "./admin-api";
-
-/** An event an admin may settle or void (not over yet), as the page read it from Postgres. */
-export interface PickableEvent {
-  id: string;
-  title: string;
-  league: string;
-  sport: string | null;
-  /** ISO time. */
-  startsAt: string;
-  live: boolean;
-}
 
 /**
  * Settles an event with its final score, or voids it (every open bet refunded), through the
- * admin routes of docs/bets.md. A settled or voided event leaves the picker.
+ * admin routes of docs/bets.md. The picker lists the console's board (`events`); an event this
+ * page settled or voided is dropped from it at once (`onEnded`), one another admin ended when its
+ * admin event arrives.
  */
-export function EventSettlement({ events: initial }: { events: PickableEvent[] }) {
-  const [events, setEvents] = useState(initial);
-  const [picked, setPicked] = useState(initial[0]?.id ?? "");
+export const EventSettlement = memo(function EventSettlement({ events, onEnded }: { events: PickableEvent[]; onEnded: (eventId: string) => void }) {
+  const [chosen, setPicked] = useState<string | null>(null);
   const [score, setScore] = useState({ home: "", away: "" });
   const [busy, setBusy] = useState(false);
   const [answer, setAnswer] = useState<{ ok: boolean; text: string } | null>(null);
-  const event = events.find((e) => e.id === picked) ?? null;
+  // The first event until one is chosen, and again once the chosen one leaves the board.
+  const event = events.find((e) => e.id === chosen) ?? events[0] ?? null;
+  const picked = event?.id ?? "";
 
   const act = async (what: "settle" | "void") => {
     if (!event) return;
@@ -39,9 +32,7 @@ export function EventSettlement({ events: initial }: { events: PickableEvent[] }
     if (!result.ok) return setAnswer({ ok: false, text: `${event.title}: ${result.message}` });
     const bets = result.value.settled.length;
     setAnswer({ ok: true, text: `${event.title} ${what === "settle" ? `settled ${home}–${away}` : "voided"}: ${bets} bet${bets === 1 ? "" : "s"}.` });
-    const rest = events.filter((e) => e.id !== event.id);
-    setEvents(rest);
-    setPicked(rest[0]?.id ?? "");
+    onEnded(event.id);
   };
 
   return (
@@ -85,4 +76,4 @@ export function EventSettlement({ events: initial }: { events: PickableEvent[] }
       )}
     </section>
   );
-}
+});

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { AdminEvent, AuditEntryView } from "../../lib/protocol";
-import { feedItemOfEntry, feedItemOfEvent, mergeFeed } from "./feed-items";
+import { feedItemOfEntry, feedItemOfEvent, mergeFeed, needsOlder, newestAuditId } from "./feed-items";
 
 const entry = (id: string, ts: number): AuditEntryView => ({
   id,
@@ -35,8 +35,20 @@ describe("the admin feed", () => {
     expect(mergeFeed(feed, [feedItemOfEvent(live(4_000), 2)], 2).map((item) => item.key)).toEqual(["live:2", "audit:7"]);
   });
 
-  it("an entry whose action sends no admin event still reads plainly", () => {
+  it("an entry that does not hold what its admin event needs still reads plainly", () => {
     const role: AuditEntryView = { ...entry("9", 1_000), action: "user.role", target: { type: "user", id: "u1" }, before: { role: "user" }, after: { role: "admin" } };
     expect(feedItemOfEntry(role)).toMatchObject({ kind: "user.role", text: "Role changed: user u1 by admin token (role: user → admin)" });
+  });
+
+  it("after a reconnection, reads older pages of the log until it reaches a line it already shows", () => {
+    const page = (ids: number[], next: string | null) => ({ entries: ids.map((id) => entry(String(id), id)), next });
+    const shown = [feedItemOfEntry(entry("99", 1)), feedItemOfEvent(live(2, "100"), 1), feedItemOfEvent(live(3), 2)];
+    const known = newestAuditId(shown);
+    expect(known).toBe("100");
+    expect(needsOlder(known, page([160, 150, 101], "101"))).toBe(true); // 101 is above 100: something may lie between
+    expect(needsOlder(known, page([120, 110, 100], "100"))).toBe(false); // reached it
+    expect(needsOlder(known, page([160, 150, 101], null))).toBe(false); // nothing older exists
+    expect(needsOlder(null, page([160, 150], "150"))).toBe(false); // nothing shown yet: the latest page is the start
+    expect(newestAuditId([], "7")).toBe("7");
   });
 });

@@ -1,5 +1,5 @@
 import type { AdminEvent } from "../../lib/protocol/admin";
-import type { AuditEntryView } from "../../lib/protocol/audit";
+import { type AuditEntryView, type AuditPage, compareAuditIds } from "../../lib/protocol/audit";
 import { ACTION_LABEL, adminEventOf, describeChange } from "./audit-line";
 import { describeAdminEvent } from "./event-line";
 
@@ -54,4 +54,21 @@ export function mergeFeed(shown: FeedItem[], incoming: FeedItem[], limit: number
   if (fresh.length === 0 && heardLive.size === 0) return shown;
   const kept = shown.map((item) => (heardLive.has(item.key) ? { ...item, source: "live" as const } : item));
   return [...fresh, ...kept].sort((a, b) => b.ts - a.ts).slice(0, limit);
+}
+
+/** The newest audit entry id among these items and `newest` (null when none stands for an entry). */
+export function newestAuditId(items: readonly FeedItem[], newest: string | null = null): string | null {
+  for (const item of items) if (item.auditId !== null && (newest === null || compareAuditIds(item.auditId, newest) > 0)) newest = item.auditId;
+  return newest;
+}
+
+/**
+ * Whether the feed should read the page older than `page` to reach what it already shows (`known`,
+ * the newest entry id it held when this reading began): more entries committed while it was not
+ * listening than a page holds. Not when it showed nothing yet (it starts from the latest page),
+ * or the log has nothing older.
+ */
+export function needsOlder(known: string | null, page: AuditPage): boolean {
+  const oldest = page.entries.at(-1)?.id;
+  return known !== null && page.next !== null && oldest !== undefined && compareAuditIds(oldest, known) > 0;
 }

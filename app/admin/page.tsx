@@ -1,17 +1,15 @@
 import { forbidden } from "next/navigation";
 import type { SessionUser } from "../../lib/accounts/sessions";
+import type { BoardEvent } from "../../lib/protocol/admin-board";
+import { readBoard } from "../_lib/admin-board";
 import { readOverview } from "../_lib/admin-overview";
 import { relayOf } from "../_lib/live-page";
 import { services } from "../_lib/services";
 import { currentUser } from "../_lib/session";
 import { AdminConsole } from "./admin-console";
 import { AdminSignIn } from "./admin-sign-in";
-import type { BoardEvent } from "./board-state";
 
 export const dynamic = "force-dynamic";
-
-/** How many open events the settle/void picker and the board's suspend/reopen list show (soonest first). */
-const PICKER_EVENTS = 300;
 
 /**
  * /admin, decided on the server: signed out → the sign-in form; signed in without the admin role
@@ -32,37 +30,7 @@ export default async function AdminPage() {
   }
   if (!user) return <AdminSignIn />;
   if (user.role !== "admin") forbidden();
-  const [overview, events] = await Promise.all([readOverview(), openEvents()]);
+  // Without Postgres the list starts empty; the overview still shows what it can.
+  const [overview, events] = await Promise.all([readOverview(), readBoard(services().db).catch((): BoardEvent[] => [])]);
   return <AdminConsole email={user.email} initialOverview={overview} events={events} relay={relayOf()} />;
-}
-
-/** Events on the board (not over yet), with their markets on the board: an admin may suspend or reopen them, settle or void them. */
-async function openEvents(): Promise<BoardEvent[]> {
-  const rows = await services()
-    .db.event.findMany({
-      where: { status: { in: ["ACTIVE", "SUSPENDED"] } },
-      orderBy: [{ startsAt: "asc" }, { id: "asc" }],
-      take: PICKER_EVENTS,
-      select: {
-        id: true,
-        title: true,
-        league: true,
-        sport: true,
-        startsAt: true,
-        phase: true,
-        status: true,
-        markets: { where: { status: { in: ["OPEN", "SUSPENDED"] } }, orderBy: { key: "asc" }, select: { id: true, key: true, line: true, status: true, feedSuspendedAt: true } },
-      },
-    })
-    .catch(() => []);
-  return rows.map((row) => ({
-    id: row.id,
-    title: row.title,
-    league: row.league,
-    sport: row.sport,
-    startsAt: row.startsAt.toISOString(),
-    live: row.phase === "LIVE",
-    status: row.status === "SUSPENDED" ? "suspended" : "open",
-    markets: row.markets.map((m) => ({ id: m.id, key: m.key, line: m.line, status: m.status === "SUSPENDED" ? "suspended" : "open", byFeed: m.status === "SUSPENDED" && m.feedSuspendedAt !== null })),
-  }));
 }

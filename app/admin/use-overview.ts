@@ -57,5 +57,6 @@ export function useOverview(initial: AdminOverview): { overview: AdminOverview; 
     };
   }, [read]);
 
-  return { overview, problem, refresh: () => void read() };
+  const refresh = useCallback(() => void read(), [read]);
+  return { overview, problem, refresh };
 }

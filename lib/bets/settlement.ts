@@ -3,7 +3,7 @@ import { toAmount } from "../accounts/money";
 import { type AuditActor, audit } from "../audit";
 import type { Db, Tx } from "../db";
 import { type BetView, potentialReturn } from "../protocol";
-import { retryOnDeadlock } from "./retry";
+import { SETTLEMENT_LIMITS, inTransaction } from "./retry";
 import { type FinalScore, type Settlement, settle } from "./rules";
 import { betSelect, toBetView } from "./views";
 
@@ -53,11 +53,11 @@ interface EventRow {
 }
 
 /** Settles every open bet of `eventId` if the event is over; otherwise does nothing. */
-export function settleEvent(db: Db, eventId: string): Promise<SettledBet[] | "not_found"> {
+function settleEvent(db: Db, eventId: string): Promise<SettledBet[] | "not_found"> {
   return inTransaction(db, async (tx) => {
     const event = await lockEvent(tx, eventId);
     return event ? (await settleOver(tx, eventId, event)).settled : "not_found";
-  });
+  }, SETTLEMENT_LIMITS);
 }
 
 /**
@@ -81,11 +81,7 @@ async function endEvent(db: Db, eventId: string, ending: Ending, actor: AuditAct
       after: { ...eventState(after), bets: done.settled.length, poolBets: done.count - done.settled.length, paid: done.paid },
     });
     return { settled: done.settled, auditId };
-  });
-}
-
-function inTransaction<T>(db: Db, work: (tx: Tx) => Promise<T>): Promise<T> {
-  return retryOnDeadlock(() => db.$transaction(work, { maxWait: 10_000, timeout: 30_000 }));
+  }, SETTLEMENT_LIMITS);
 }
 
 async function lockEvent(tx: Tx, eventId: string): Promise<EventRow | null> {
@@ -147,7 +143,7 @@ export async function voidBet(db: Db, betId: string, actor: AuditActor): Promise
       after: { status: "void", payout: toAmount(bet.stake), voidReason: "admin" },
     });
     return { settled: done.settled, auditId };
-  });
+  }, SETTLEMENT_LIMITS);
 }
 
 /**

@@ -14,6 +14,8 @@ import { PRODUCERS } from "./producers";
  */
 
 const by = z.string().min(1).max(320);
+/** What an admin sets on an event or a market of the board: the status routes' words. */
+const BoardStatusValue = z.enum(["open", "suspended"]);
 const auditId = z.string().regex(/^\d{1,19}$/).optional();
 const event = <K extends string, D extends z.ZodRawShape>(kind: K, data: D) => z.object({ kind: z.literal(kind), data: z.object(data), ts: z.number(), auditId });
 
@@ -39,11 +41,13 @@ export const AdminEvent = z.discriminatedUnion("kind", [
   // Bets and markets.
   event("large_bet", { userId: z.string().min(1).max(64), bet: BetView }),
   event("liability_limit", { marketId: z.string().min(1).max(64), liability: z.number(), eventId: Id, market: z.string().max(64), outcome: z.string().max(64) }),
-  event("market_status", { id: z.string().min(1).max(64), status: z.enum(["open", "suspended"]), by }),
-  event("event_status", { id: z.string().min(1).max(64), status: z.enum(["open", "suspended"]), by }),
+  event("market_status", { id: z.string().min(1).max(64), status: BoardStatusValue, by }),
+  event("event_status", { id: z.string().min(1).max(64), status: BoardStatusValue, by }),
   event("event_settled", { id: z.string().min(1).max(64), bets: z.number().int().min(0), by }),
   event("event_voided", { id: z.string().min(1).max(64), bets: z.number().int().min(0), by }),
-  event("bet_voided", { id: z.string().min(1).max(64), bets: z.number().int().min(0), by }),
+  event("bet_voided", { id: z.string().min(1).max(64), by }),
+  // Accounts: an admin gave an account another role (its relay tokens were revoked with it).
+  event("role_changed", { userId: z.string().min(1).max(64), email: z.string().min(1).max(320), role: z.enum(["user", "admin"]), by }),
   // Chat moderation.
   event("chat_deleted", { messageId: z.string().min(1).max(64), eventId: Id, author: z.object({ id: z.string().max(64), name: z.string().max(64) }), text: z.string().max(500), by }),
 ]);
@@ -53,5 +57,14 @@ export type AdminEventKind = AdminEvent["kind"];
 export type AdminEventData<K extends AdminEventKind> = Extract<AdminEvent, { kind: K }>["data"];
 
 /** The body of the admin status routes (`POST /api/admin/{events,markets}/{id}/status`). */
-export const BoardStatusRequest = z.strictObject({ status: z.enum(["open", "suspended"]) });
+export const BoardStatusRequest = z.strictObject({ status: BoardStatusValue });
 export type BoardStatusRequest = z.infer<typeof BoardStatusRequest>;
+/** Open or suspended: what an admin sets, and how the console and the audit log name an event's or a market's status. */
+export type BoardStatus = BoardStatusRequest["status"];
+
+/**
+ * The answer of the admin status routes: the status now, whether the request changed it, and
+ * then its audit entry's id (the console orders what it hears about one target by it).
+ */
+export const BoardStatusAnswer = z.object({ id: z.string(), status: BoardStatusValue, changed: z.boolean(), auditId: z.string().regex(/^\d{1,19}$/).optional() });
+export type BoardStatusAnswer = z.infer<typeof BoardStatusAnswer>;

@@ -42,6 +42,15 @@ export const AuditEntryView = z.object({
 });
 export type AuditEntryView = z.infer<typeof AuditEntryView>;
 
+/**
+ * Orders two entry ids (strings of digits without leading zeros, as the route writes them, too
+ * long for a JS number): negative when `a` is the older entry.
+ * @example compareAuditIds("99", "100") // < 0
+ */
+export function compareAuditIds(a: string, b: string): number {
+  return a.length - b.length || (a < b ? -1 : a > b ? 1 : 0);
+}
+
 /** Entries per page of `GET /api/admin/audit` when the query names none, and the most it gives. */
 export const AUDIT_PAGE_DEFAULT = 50;
 export const AUDIT_PAGE_MAX = 200;

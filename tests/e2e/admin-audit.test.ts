@@ -1,6 +1,8 @@
 import { randomUUID } from "node:crypto";
+import { Redis } from "ioredis";
 import type { Browser, BrowserContext, Page } from "playwright";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { revokeRelayTokens } from "../../lib/accounts/revocation";
 import type { OddsSnapshot } from "../../lib/protocol";
 import { AuditPage } from "../../lib/protocol/audit";
 import { launchBrowser } from "../support/browser";
@@ -21,6 +23,7 @@ describe("admin audit log and board controls", () => {
   let bettor: WebUser;
   /** A socket with an admin relay token: every admin event, in order. */
   let admins: TestClient;
+  let redis: Redis;
   const contexts: BrowserContext[] = [];
   const bearer = { authorization: `Bearer ${TEST_ADMIN_TOKEN}` };
   const asToken = (path: string, body: unknown) => fetch(`${stack.web.url}${path}`, { method: "POST", headers: bearer, body: JSON.stringify(body) });
@@ -40,10 +43,12 @@ describe("admin audit log and board controls", () => {
     await bettor.signUp();
     const token = await fetch(`${stack.web.url}/api/auth/relay-token`, { method: "POST", headers: bearer, body: JSON.stringify({ sub: "watching-admin", role: "admin" }) });
     admins = await connectClient(stack.relay.url, { token: ((await token.json()) as { token: string }).token });
+    redis = new Redis(stack.redis.url);
     await until(async () => (await pick()) !== null, 20_000, "an open market on the board");
   });
   afterAll(async () => {
     admins?.close();
+    redis?.disconnect();
     for (const context of contexts) await context.close();
     await browser?.close();
     await stack?.stop();
@@ -96,20 +101,22 @@ describe("admin audit log and board controls", () => {
   it("the event status route: a change is audited and told to the admins with the entry's id; a repeat, an unknown event or a bad body is not", async () => {
     const { eventId } = await picked(4);
     const suspend = await asToken(`/api/admin/events/${eventId}/status`, { status: "suspended" });
-    expect(await suspend.json()).toEqual({ id: eventId, status: "suspended", changed: true });
+    expect(await suspend.json()).toEqual({ id: eventId, status: "suspended", changed: true, auditId: expect.stringMatching(/^\d+$/) });
     expect(await (await asToken(`/api/admin/events/${eventId}/status`, { status: "suspended" })).json()).toEqual({ id: eventId, status: "suspended", changed: false });
     expect((await asToken(`/api/admin/events/${randomUUID()}/status`, { status: "suspended" })).status).toBe(404);
     expect((await asToken(`/api/admin/events/${eventId}/status`, { status: "closed" })).status).toBe(422);
     expect((await bettor.post(`/api/admin/events/${eventId}/status`, { status: "open" })).status).toBe(403);
     const reopen = await asToken(`/api/admin/events/${eventId}/status`, { status: "open" });
-    expect(await reopen.json()).toMatchObject({ changed: true });
+    const reopened = (await reopen.json()) as { changed: boolean; auditId: string };
+    expect(reopened.changed).toBe(true);
     const told = await admins.waitFor("admin:event", (e) => e.kind === "event_status" && e.data.id === eventId && e.data.status === "open");
     const entries = (await auditOf(`targetType=event&targetId=${eventId}`)).entries;
     expect(entries.map((e) => [e.action, e.actor, e.actorId, e.before, e.after])).toEqual([
-      ["event.status", "admin token", null, { status: "suspended" }, { status: "active" }],
-      ["event.status", "admin token", null, { status: "active" }, { status: "suspended" }],
+      ["event.status", "admin token", null, { status: "suspended" }, { status: "open" }],
+      ["event.status", "admin token", null, { status: "open" }, { status: "suspended" }],
     ]);
     expect(told.auditId).toBe(entries[0]?.id);
+    expect(reopened.auditId).toBe(entries[0]?.id);
     expect(admins.of("admin:event").filter((e) => e.kind === "event_status" && e.data.id === eventId)).toHaveLength(2);
   });
 
@@ -142,17 +149,26 @@ describe("admin audit log and board controls", () => {
     await adminPage.locator(`[data-testid="audit-entry"][data-audit-id="${id}"][data-action="market.status"]`).waitFor({ timeout: 15_000 });
     const fed = adminPage.locator(`[data-testid="admin-event"][data-audit-id="${id}"]`);
     await adminPage.locator(`[data-testid="admin-event"][data-audit-id="${id}"][data-source="live"]`).waitFor({ timeout: 15_000 });
+    // The feed reads the log again after the commit: its relay tokens revoked, the page takes a new
+    // one and joins the admins' room again, which reads the history. The entry, already shown live,
+    // is matched to its history line: still one line, still live.
+    const feed = adminPage.locator('[data-testid="admin-feed"]');
+    const reads = Number(await feed.getAttribute("data-history-reads"));
+    await revokeRelayTokens(redis, adminId);
+    await adminPage.locator(`[data-testid="admin-feed"][data-history="loaded"][data-history-reads="${reads + 1}"]`).waitFor({ timeout: 20_000 });
+    await adminPage.locator('[data-testid="admin-feed-state"][data-listening="true"]').waitFor({ timeout: 20_000 });
     expect(await fed.count()).toBe(1);
+    expect(await fed.getAttribute("data-source")).toBe("live");
     expect(await fed.textContent()).toContain(`Market ${marketId} suspended by ${admin.email}`);
+    expect(await adminPage.locator(`[data-testid="audit-entry"][data-audit-id="${id}"]`).count()).toBe(1);
 
-    // After a reload the feed starts from the log: the entry is its newest line, read from the history.
+    // After a reload the feed starts from the log: the entry is there, read from the history.
     await adminPage.reload();
     await adminPage.locator('[data-testid="admin-feed"][data-history="loaded"]').waitFor({ timeout: 15_000 });
-    const first = adminPage.locator('[data-testid="admin-event"]').first();
-    expect(await first.getAttribute("data-audit-id")).toBe(id);
-    expect(await first.getAttribute("data-source")).toBe("history");
-    expect(await first.textContent()).toContain(`Market ${marketId} suspended by ${admin.email}`);
-    expect(await adminPage.locator(`[data-testid="admin-event"][data-audit-id="${id}"]`).count()).toBe(1);
+    const fromHistory = adminPage.locator(`[data-testid="admin-event"][data-audit-id="${id}"]`);
+    expect(await fromHistory.count()).toBe(1);
+    expect(await fromHistory.getAttribute("data-source")).toBe("history");
+    expect(await fromHistory.textContent()).toContain(`Market ${marketId} suspended by ${admin.email}`);
     // The list read the status from Postgres: suspended, with Reopen, which brings the market back on the bettor's page.
     const reloaded = adminPage.locator(`[data-testid="board-events"] li[data-market-id="${marketId}"][data-status="suspended"]`);
     await reloaded.getByRole("button", { name: "Reopen market" }).click();
@@ -171,24 +187,9 @@ describe("admin audit log and board controls", () => {
     await row.locator(".board-row").getByRole("button", { name: "Reopen event" }).click();
     await board.locator(`[data-event-id="${target.eventId}"][data-status="active"]`).waitFor({ timeout: 15_000 });
     expect((await auditOf(`action=event.status&targetType=event&targetId=${target.eventId}`)).entries.map((e) => [e.actor, e.after])).toEqual([
-      [admin.email, { status: "active" }],
+      [admin.email, { status: "open" }],
       [admin.email, { status: "suspended" }],
     ]);
-  });
-
-  it("Chromium: a market the feed suspended shows as a feed stop; the admin's Suspend takes it over, so no producer reopens it", async () => {
-    const target = await picked(3);
-    const marketId = target.market("spreads");
-    await stack.db.market.update({ where: { id: marketId }, data: { status: "SUSPENDED", feedSuspendedAt: new Date() } });
-    const adminPage = await pageOf(admin, "/admin");
-    const row = adminPage.locator(`[data-testid="board-events"] li[data-market-id="${marketId}"][data-status="suspended"]`);
-    await row.getByText("Feed stop").waitFor({ timeout: 15_000 });
-    await row.getByRole("button", { name: "Suspend market" }).click();
-    await adminPage.getByRole("region", { name: "Suspend or reopen" }).getByRole("status").filter({ hasText: `of ${target.title}: suspended.` }).waitFor({ timeout: 15_000 });
-    await row.getByText("Suspended", { exact: true }).waitFor();
-    expect(await row.getByRole("button", { name: "Suspend market" }).count()).toBe(0);
-    expect(await stack.db.market.findUniqueOrThrow({ where: { id: marketId }, select: { status: true, feedSuspendedAt: true } })).toEqual({ status: "SUSPENDED", feedSuspendedAt: null });
-    expect((await auditOf(`targetType=market&targetId=${marketId}`)).entries.map((e) => [e.actor, e.before?.status, e.after])).toEqual([[admin.email, "suspended", { status: "suspended", feedSuspendedAt: null }]]);
   });
 
   it("Chromium: the console's audit log filters by action and pages with Older, newest first, each entry once", async () => {
@@ -213,5 +214,39 @@ describe("admin audit log and board controls", () => {
     expect(ids).toEqual(expected.slice(0, ids.length));
     expect(new Set(ids).size).toBe(ids.length);
     expect(await rows.evaluateAll((trs) => trs.every((tr) => tr.getAttribute("data-action") === "market.status"))).toBe(true);
+
+    // More changes than a page while the panel is open: each one's admin event reads the newest
+    // page again, and the panel still shows a run of the log without a gap, each entry once.
+    for (let i = 0; i < 30; i += 1) await asToken(`/api/admin/markets/${marketId}/status`, { status: i % 2 === 0 ? "suspended" : "open" });
+    const latest = (await auditOf("action=market.status&limit=200")).entries.map((e) => e.id);
+    await panel.locator(`[data-testid="audit-entry"][data-audit-id="${latest[0]}"]`).waitFor({ timeout: 15_000 });
+    const after = await rows.evaluateAll((trs) => trs.map((tr) => tr.getAttribute("data-audit-id")));
+    expect(after).toEqual(latest.slice(0, after.length));
+  });
+
+  it("the role route: a change is told to the admins with its entry's id and shows in the console's feed; the last admin account keeps its role", async () => {
+    const adminPage = await pageOf(admin, "/admin");
+    await adminPage.locator('[data-testid="admin-feed-state"][data-listening="true"]').waitFor({ timeout: 20_000 });
+    const account = (await (await bettor.get("/api/account")).json()) as { id: string };
+    const setRole = (userId: string, role: string) => asToken(`/api/admin/users/${userId}/role`, { role });
+
+    expect(await (await setRole(account.id, "admin")).json()).toEqual({ id: account.id, email: bettor.email, role: "admin", changed: true });
+    const told = await admins.waitFor("admin:event", (e) => e.kind === "role_changed" && e.data.userId === account.id && e.data.role === "admin");
+    expect(told.data).toEqual({ userId: account.id, email: bettor.email, role: "admin", by: "admin token" });
+    const [entry] = (await auditOf(`targetType=user&targetId=${account.id}`)).entries;
+    expect(told.auditId).toBe(entry?.id);
+    const line = adminPage.locator(`[data-testid="admin-event"][data-audit-id="${entry?.id}"][data-kind="role_changed"]`);
+    await line.waitFor({ timeout: 15_000 });
+    expect(await line.textContent()).toContain(`Account ${bettor.email} made an admin, by admin token`);
+    await adminPage.locator(`[data-testid="audit-entry"][data-audit-id="${entry?.id}"][data-action="user.role"]`).waitFor({ timeout: 15_000 });
+
+    // Two admin accounts: one may go. Then the console's account is the last one, and keeps its role.
+    expect(await (await setRole(account.id, "user")).json()).toMatchObject({ role: "user", changed: true });
+    const refused = await setRole(adminId, "user");
+    expect(refused.status).toBe(409);
+    expect(await refused.json()).toMatchObject({ error: { code: "last_admin" } });
+    expect((await admin.get("/api/admin/overview")).status).toBe(200);
+    expect((await setRole("not-a-uuid", "user")).status).toBe(404);
+    expect((await auditOf(`targetType=user&targetId=${adminId}`)).entries).toEqual([]);
   });
 });

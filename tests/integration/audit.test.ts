@@ -1,15 +1,19 @@
 import { randomUUID } from "node:crypto";
 import { Redis } from "ioredis";
+import pg from "pg";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { signUp } from "../../lib/accounts/accounts";
 import { balanceOf, post } from "../../lib/accounts/ledger";
+import { changeRole } from "../../lib/accounts/roles";
 import { type AuditActor, audit, auditPage } from "../../lib/audit";
 import { setResult, voidBet, voidEvent } from "../../lib/bets/settlement";
 import { setEventStatus, setMarketStatus } from "../../lib/board-status";
 import { deleteMessage, storeMessage } from "../../lib/chat/store";
 import { type Db, createDb } from "../../lib/db";
+import { KEYS, type TrustRecord, readTrust } from "../../lib/protocol";
 import { decideDesired, readDesired } from "../../lib/publisher/control";
 import { seedDemoData } from "../../prisma/seed";
+import { until } from "../support/full-stack";
 import { createTestDatabase, type RedisService, startRedisServer } from "../support/services";
 
 /**
@@ -19,6 +23,7 @@ import { createTestDatabase, type RedisService, startRedisServer } from "../supp
  */
 describe("audit log", () => {
   let db: Db;
+  let dbUrl: string;
   let redis: RedisService;
   let client: Redis;
   let admin: AuditActor;
@@ -26,7 +31,8 @@ describe("audit log", () => {
   const RUNNING = { state: "running", intervalMs: 500 } as const;
 
   beforeAll(async () => {
-    db = createDb(await createTestDatabase(inject("pgServerUrl"), "audit"), { poolSize: 8 });
+    dbUrl = await createTestDatabase(inject("pgServerUrl"), "audit");
+    db = createDb(dbUrl, { poolSize: 8 });
     await seedDemoData(db);
     redis = await startRedisServer();
     client = new Redis(redis.url);
@@ -76,6 +82,38 @@ describe("audit log", () => {
       await db.$executeRawUnsafe(`DROP TRIGGER ${name} ON "${table}"`);
       await db.$executeRawUnsafe(`DROP FUNCTION ${name}()`);
     }
+  }
+
+  /**
+   * Runs `start` while another transaction (its own connection) holds the lock `lockSql` takes,
+   * and lets go only once `waiters` sessions of this database queue for a lock: the positive
+   * signal that the requests `start` made really overlap. `holdMs` keeps holding after that.
+   */
+  async function queuedBehind<T>(lockSql: string, waiters: number, start: () => Promise<T>, holdMs = 0): Promise<T> {
+    const holder = new pg.Client({ connectionString: dbUrl });
+    await holder.connect();
+    await holder.query("BEGIN");
+    await holder.query(lockSql);
+    const work = start();
+    work.catch(() => {}); // awaited below; a failure must not go unhandled while the lock is held
+    try {
+      await until(async () => (await waitingFor(holder)) === waiters, 20_000, `${waiters} sessions waiting for the lock`);
+      if (holdMs > 0) await new Promise((resolve) => setTimeout(resolve, holdMs));
+    } finally {
+      await holder.query("COMMIT");
+      await holder.end();
+    }
+    return work;
+  }
+
+  /** Sessions of this database waiting for a lock. One still starting up names no database in pg_stat_activity, but its locks do. */
+  async function waitingFor(client: pg.Client): Promise<number> {
+    const { rows } = await client.query<{ n: number }>(
+      `SELECT count(DISTINCT l.pid)::int AS n FROM pg_locks l
+       WHERE NOT l.granted AND (l.database = (SELECT oid FROM pg_database WHERE datname = current_database())
+         OR l.pid IN (SELECT pid FROM pg_stat_activity WHERE datname = current_database()))`,
+    );
+    return rows[0]?.n ?? 0;
   }
 
   describe("settling and voiding", () => {
@@ -150,10 +188,10 @@ describe("audit log", () => {
   describe("suspending and reopening", () => {
     it("a market: one entry per change, none for a repeat; suspending clears feedSuspendedAt", async () => {
       const market = (await boardEvent(1)).market("h2h");
-      expect(await setMarketStatus(db, market, "suspended", admin)).toMatchObject({ changed: true, status: "suspended" });
-      expect(await setMarketStatus(db, market, "suspended", admin)).toEqual({ changed: false, status: "suspended" });
-      expect(await setMarketStatus(db, market, "open", TOKEN)).toMatchObject({ changed: true, status: "open" });
-      expect(await setMarketStatus(db, market, "open", TOKEN)).toEqual({ changed: false, status: "open" });
+      expect(await setMarketStatus(db, market, "suspended", admin, null)).toMatchObject({ changed: true, status: "suspended" });
+      expect(await setMarketStatus(db, market, "suspended", admin, null)).toEqual({ changed: false, status: "suspended" });
+      expect(await setMarketStatus(db, market, "open", TOKEN, null)).toMatchObject({ changed: true, status: "open" });
+      expect(await setMarketStatus(db, market, "open", TOKEN, null)).toEqual({ changed: false, status: "open" });
       const entries = await entriesOf(market);
       expect(entries.map((e) => ({ actor: e.actor, action: e.action, type: e.targetType, before: e.before, after: e.after }))).toEqual([
         { actor: admin.label, action: "market.status", type: "market", before: { status: "open", feedSuspendedAt: null }, after: { status: "suspended", feedSuspendedAt: null } },
@@ -165,7 +203,7 @@ describe("audit log", () => {
       const market = (await boardEvent(1)).market("totals");
       const feedAt = new Date("2026-12-07T10:00:00.000Z");
       await db.market.update({ where: { id: market }, data: { status: "SUSPENDED", feedSuspendedAt: feedAt } });
-      const done = await setMarketStatus(db, market, "suspended", admin);
+      const done = await setMarketStatus(db, market, "suspended", admin, null);
       expect(done).toMatchObject({ changed: true, status: "suspended" });
       expect(await db.market.findUniqueOrThrow({ where: { id: market }, select: { status: true, feedSuspendedAt: true } })).toEqual({ status: "SUSPENDED", feedSuspendedAt: null });
       expect((await entriesOf(market)).map((e) => [e.before, e.after])).toEqual([[{ status: "suspended", feedSuspendedAt: feedAt.toISOString() }, { status: "suspended", feedSuspendedAt: null }]]);
@@ -173,8 +211,19 @@ describe("audit log", () => {
 
     it("two admins suspending the same market at once: one change, one entry", async () => {
       const market = (await boardEvent(1)).market("spreads");
-      const both = await Promise.all([setMarketStatus(db, market, "suspended", admin), setMarketStatus(db, market, "suspended", TOKEN)]);
-      expect(both.map((b) => typeof b !== "string" && b.changed).sort()).toEqual([false, true]);
+      // Both requests queue on the market's lock before either reads it, so they really overlap.
+      const both = await queuedBehind(`SELECT 1 FROM "Market" WHERE "id" = '${market}' FOR UPDATE`, 2, () =>
+        Promise.all([setMarketStatus(db, market, "suspended", admin, null), setMarketStatus(db, market, "suspended", TOKEN, null)]),
+      );
+      expect(both.map((b) => typeof b !== "string" && "changed" in b && b.changed).sort()).toEqual([false, true]);
+      expect(await entriesOf(market)).toHaveLength(1);
+    });
+
+    it("a change queued behind a settlement's long hold on the market waits for it, rather than failing as if Postgres were down", async () => {
+      const market = (await boardEvent(6)).market("h2h");
+      // Held past Prisma's default transaction timeout (5 s); a settlement may hold it for up to 30 s.
+      const change = await queuedBehind(`SELECT 1 FROM "Market" WHERE "id" = '${market}' FOR UPDATE`, 1, () => setMarketStatus(db, market, "suspended", admin, null), 6_000);
+      expect(change).toMatchObject({ changed: true, status: "suspended" });
       expect(await entriesOf(market)).toHaveLength(1);
     });
 
@@ -182,14 +231,50 @@ describe("audit log", () => {
       const over = await boardEvent(2);
       await setResult(db, over.id, { home: 1, away: 0 }, TOKEN);
       const count = await entryCount();
-      expect(await setMarketStatus(db, randomUUID(), "suspended", admin)).toBe("not_found");
-      expect(await setMarketStatus(db, over.market("h2h"), "suspended", admin)).toBe("not_on_board");
+      expect(await setMarketStatus(db, randomUUID(), "suspended", admin, null)).toBe("not_found");
+      expect(await setMarketStatus(db, over.market("h2h"), "suspended", admin, null)).toBe("not_on_board");
       expect(await setEventStatus(db, over.id, "suspended", admin)).toBe("not_on_board");
       expect(await setEventStatus(db, randomUUID(), "suspended", admin)).toBe("not_found");
       const market = (await boardEvent(3)).market("h2h");
-      await expect(failingWrites("AuditEntry", "targetId", market, () => setMarketStatus(db, market, "suspended", admin))).rejects.toThrow(/forced failure/);
+      await expect(failingWrites("AuditEntry", "targetId", market, () => setMarketStatus(db, market, "suspended", admin, null))).rejects.toThrow(/forced failure/);
       expect(await db.market.findUniqueOrThrow({ where: { id: market }, select: { status: true } })).toEqual({ status: "OPEN" });
       expect(await entryCount()).toBe(count);
+    });
+
+    it("a reopen the bet stop would undo is refused while no producer vouches for the in-play sport, leaving the market and the log as they were", async () => {
+      const event = await db.event.findFirstOrThrow({ where: { status: "ACTIVE", phase: "LIVE", sport: { not: null } }, orderBy: { id: "asc" }, select: { sport: true, markets: { select: { id: true, key: true } } } });
+      const sport = event.sport ?? "";
+      const marketOf = (key: string) => event.markets.find((m) => m.key === key)?.id ?? "";
+      const fed = marketOf("h2h");
+      const held = marketOf("totals");
+      const feedAt = new Date("2026-12-07T10:00:00.000Z");
+      await db.market.update({ where: { id: fed }, data: { status: "SUSPENDED", feedSuspendedAt: feedAt } });
+      await db.market.update({ where: { id: held }, data: { status: "SUSPENDED", feedSuspendedAt: null } });
+      // The record as the publisher writes it to Redis, read back the way the route reads it.
+      const record = async (producer: TrustRecord["producer"], staleSports: Record<string, string>) => {
+        const written: TrustRecord = { v: 1, at: Date.now(), instanceId: "test", publisher: { status: "ok", reason: null }, producer, staleSports };
+        await client.set(KEYS.oddsTrust, JSON.stringify(written), "PX", 60_000);
+        return readTrust(client);
+      };
+      const up = { name: "simulator", state: "up", reason: null, since: 0 } as const;
+      const count = await entryCount();
+
+      const stale = await record(up, { [sport]: "The simulator does not feed this sport" });
+      expect(await setMarketStatus(db, fed, "open", admin, stale)).toEqual({ reason: "sport_stale", why: "The simulator does not feed this sport", sport, byFeed: true });
+      expect(await setMarketStatus(db, held, "open", admin, stale)).toEqual({ reason: "sport_stale", why: "The simulator does not feed this sport", sport, byFeed: false });
+      const down = await record({ ...up, state: "down", reason: "the simulator has not been heard from for 7 s" }, {});
+      expect(await setMarketStatus(db, fed, "open", admin, down)).toMatchObject({ reason: "producer_down", why: "the simulator has not been heard from for 7 s", byFeed: true });
+      expect(await db.market.findUniqueOrThrow({ where: { id: fed }, select: { status: true, feedSuspendedAt: true } })).toEqual({ status: "SUSPENDED", feedSuspendedAt: feedAt });
+      expect(await entryCount()).toBe(count);
+
+      // A prematch market is no bet stop's: reopened whatever the record says.
+      const prematch = (await boardEvent(7)).market("h2h");
+      await db.market.update({ where: { id: prematch }, data: { status: "SUSPENDED" } });
+      expect(await setMarketStatus(db, prematch, "open", admin, down)).toMatchObject({ changed: true, status: "open" });
+      // Vouched for again: the feed's stop is the admin's to lift.
+      expect(await setMarketStatus(db, fed, "open", admin, await record(up, {}))).toMatchObject({ changed: true, status: "open" });
+      expect(await db.market.findUniqueOrThrow({ where: { id: fed }, select: { status: true, feedSuspendedAt: true } })).toEqual({ status: "OPEN", feedSuspendedAt: null });
+      expect(await entryCount()).toBe(count + 2);
     });
 
     it("an event: suspended and reopened, one entry each, none for a repeat or a failing entry", async () => {
@@ -200,8 +285,8 @@ describe("audit log", () => {
       expect(await db.event.findUniqueOrThrow({ where: { id: event.id }, select: { status: true } })).toEqual({ status: "SUSPENDED" });
       expect(await setEventStatus(db, event.id, "open", TOKEN)).toMatchObject({ changed: true, status: "open" });
       expect((await entriesOf(event.id)).map((e) => ({ actorId: e.actorId, action: e.action, before: e.before, after: e.after }))).toEqual([
-        { actorId: admin.id, action: "event.status", before: { status: "active" }, after: { status: "suspended" } },
-        { actorId: null, action: "event.status", before: { status: "suspended" }, after: { status: "active" } },
+        { actorId: admin.id, action: "event.status", before: { status: "open" }, after: { status: "suspended" } },
+        { actorId: null, action: "event.status", before: { status: "suspended" }, after: { status: "open" } },
       ]);
     });
   });
@@ -229,10 +314,37 @@ describe("audit log", () => {
     });
 
     it("two stops at once: one of them changed it, one entry", async () => {
+      expect(await readDesired(db)).toMatchObject({ state: "running" });
       const count = (await entriesOf("publisher")).length;
-      const both = await Promise.all([decide("stopped", admin), decide("stopped", TOKEN)]);
+      // Both decisions queue on the decisions' lock before either reads the one recorded, so they really overlap.
+      const both = await queuedBehind(`SELECT pg_advisory_xact_lock(hashtext('PublisherControl'))`, 2, () => Promise.all([decide("stopped", admin), decide("stopped", TOKEN)]));
       expect(both.filter((d) => d.auditId !== null)).toHaveLength(1);
       expect(await entriesOf("publisher")).toHaveLength(count + 1);
+    });
+  });
+
+  describe("roles", () => {
+    it("a change: one entry naming the account; the only admin account left keeps its role; two admins demoting each other at once leave one", async () => {
+      const [a, b] = await Promise.all(["a", "b"].map((n) => signUp(db, { email: `${n}-${randomUUID()}@admin.test`, password: "long enough" }, 0, "admin")));
+      if (!a || !b) throw new Error("no accounts");
+      const bettor = await signUp(db, { email: `${randomUUID()}@bettor.test`, password: "long enough" }, 0);
+      const promoted = await changeRole(db, TOKEN, bettor.id, "admin");
+      expect(promoted).toMatchObject({ user: { id: bettor.id, email: bettor.email, role: "admin" }, changed: true, auditId: expect.stringMatching(/^\d+$/) });
+      expect((await entriesOf(bettor.id)).map((e) => [e.action, e.before, e.after])).toEqual([["user.role", { role: "user", email: bettor.email }, { role: "admin", email: bettor.email }]]);
+
+      // a and b are made the last two admin accounts; each demotes the other at the same moment.
+      await db.user.updateMany({ where: { role: "ADMIN", id: { notIn: [a.id, b.id] } }, data: { role: "USER" } });
+      const count = await entryCount();
+      const both = await queuedBehind(`SELECT pg_advisory_xact_lock(hashtext('UserRole'))`, 2, () =>
+        Promise.all([changeRole(db, { id: a.id, label: a.email }, b.id, "user"), changeRole(db, { id: b.id, label: b.email }, a.id, "user")]),
+      );
+      expect(both.filter((r) => r === "last_admin")).toHaveLength(1);
+      expect(await db.user.count({ where: { role: "ADMIN" } })).toBe(1);
+      expect(await entryCount()).toBe(count + 1);
+      const last = await db.user.findFirstOrThrow({ where: { role: "ADMIN" }, select: { id: true } });
+      expect(await changeRole(db, TOKEN, last.id, "user")).toBe("last_admin");
+      expect(await changeRole(db, TOKEN, last.id, "admin")).toMatchObject({ changed: false, auditId: null });
+      expect(await entryCount()).toBe(count + 1);
     });
   });
 
@@ -249,6 +361,21 @@ describe("audit log", () => {
     const entries = await entriesOf(message.id);
     expect(entries).toHaveLength(1);
     expect(entries[0]).toMatchObject({ id: BigInt(done.auditId), actorId: admin.id, action: "chat.delete", targetType: "chat_message", before: { eventId: event.id, author: { id: author.id, name: "Sam" }, text: "spam", deletedAt: null }, after: { deletedBy: admin.label } });
+  });
+
+  it("an entry's time is the database's: its transaction's start, in UTC whatever the session's time zone", async () => {
+    const written = await db.$transaction(async (tx) => {
+      await tx.$executeRaw`SET LOCAL TIME ZONE 'America/New_York'`;
+      const [clock] = await tx.$queryRaw<{ ms: number }[]>`SELECT (extract(epoch FROM now()) * 1000)::float8 AS ms`;
+      const id = await audit(tx, { actor: TOKEN, action: "market.status", target: { type: "market", id: randomUUID() }, before: null, after: null });
+      const [row] = await tx.$queryRaw<{ same: boolean }[]>`SELECT "at" = timezone('UTC', now())::timestamp(3) AS same FROM "AuditEntry" WHERE "id" = ${BigInt(id)}`;
+      return { ms: clock?.ms ?? 0, id, same: row?.same };
+    });
+    expect(written.same).toBe(true);
+    const [entry] = (await auditPage(db, { limit: 1, before: (BigInt(written.id) + 1n).toString() })).entries;
+    expect(entry?.id).toBe(written.id);
+    // Read back as an instant, it is the transaction's start (Postgres keeps microseconds, the column milliseconds).
+    expect(Math.abs(Date.parse(entry?.at ?? "") - written.ms)).toBeLessThanOrEqual(1);
   });
 
   describe("reading it back", () => {

@@ -1,10 +1,10 @@
 import { z } from "zod";
+import { tellAdmins } from "../../../../../../lib/admin-events";
 import { revokeRelayTokensOrLog } from "../../../../../../lib/accounts/revocation";
 import { changeRole } from "../../../../../../lib/accounts/roles";
-import { auditActor } from "../../../../../_lib/admin";
-import { apiError, json, readFields, unavailable, unknownId } from "../../../../../_lib/http";
+import { adminAction, auditActor } from "../../../../../_lib/admin";
+import { apiError, json, readFields } from "../../../../../_lib/http";
 import { services } from "../../../../../_lib/services";
-import { requireAdmin } from "../../../../../_lib/session";
 
 export const dynamic = "force-dynamic";
 
@@ -14,25 +14,30 @@ const RoleRequest = z.strictObject({ role: z.enum(["user", "admin"]) });
  * POST /api/admin/users/{userId}/role `{ role: "user" | "admin" }` (admin) → 200 `{ id, email,
  * role, changed }`. The change and its audit entry (`user.role`) commit together; the account's
  * relay tokens are then revoked, so a demoted admin's sockets leave `admins` at once (and a
- * promoted bettor's page joins it with its next token). The account's sessions stay: they read
- * the role afresh on every request. Setting the role it has changes nothing and is not audited.
- * 404 `not_found` for an unknown account.
+ * promoted bettor's page joins it with its next token), and the admins are told (`role_changed`,
+ * with the entry's id). The account's sessions stay: they read the role afresh on every request.
+ * Setting the role it has changes nothing and is not audited. 404 `not_found` for an unknown
+ * account; 409 `last_admin` for demoting the only admin account left.
  */
 export async function POST(request: Request, { params }: { params: Promise<{ userId: string }> }): Promise<Response> {
   const { userId } = await params;
-  const admin = await requireAdmin(request);
-  if ("response" in admin) return admin.response;
-  const unknown = unknownId(userId, "account");
-  if (unknown) return unknown;
-  const body = await readFields(request, RoleRequest, 1_024);
-  if (!body.ok) return body.response;
-  const { db, redis } = services();
-  try {
-    const change = await changeRole(db, auditActor(admin), userId, body.value.role);
-    if (!change) return apiError(404, "not_found", "no such account");
-    if (change.changed) await revokeRelayTokensOrLog(redis, userId, "role change");
-    return json({ ...change.user, changed: change.changed });
-  } catch (error) {
-    return unavailable(error, "Postgres", "the role was not changed; try again shortly");
-  }
+  return adminAction(
+    request,
+    userId,
+    "account",
+    async (admin) => {
+      const body = await readFields(request, RoleRequest, 1_024);
+      if (!body.ok) return body.response;
+      const { db, redis } = services();
+      const change = await changeRole(db, auditActor(admin), userId, body.value.role);
+      if (!change) return apiError(404, "not_found", "no such account");
+      if (change === "last_admin") return apiError(409, "last_admin", "this is the only admin account left, so it keeps the role; make another account an admin first (ADMIN_TOKEN can always do so)");
+      if (change.auditId !== null) {
+        await revokeRelayTokensOrLog(redis, userId, "role change");
+        await tellAdmins(redis, "role_changed", { userId, email: change.user.email, role: change.user.role, by: admin.by }, change.auditId);
+      }
+      return json({ ...change.user, changed: change.changed });
+    },
+    "the role was not changed; try again shortly",
+  );
 }
