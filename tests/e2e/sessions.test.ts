@@ -115,6 +115,9 @@ describe("sessions and relay tokens", () => {
     const setRole = (role: string, headers: Record<string, string> = asAdmin) =>
       fetch(`${stack.web.url}/api/admin/users/${carol.id}/role`, { method: "POST", headers, body: JSON.stringify({ role }) });
 
+    // Another admin first: the last admin account is never demoted.
+    const erin = await signedUp();
+    expect((await fetch(`${stack.web.url}/api/admin/users/${erin.id}/role`, { method: "POST", headers: asAdmin, body: JSON.stringify({ role: "admin" }) })).status).toBe(200);
     const promoted = await setRole("admin");
     expect(promoted.status).toBe(200);
     expect(await promoted.json()).toEqual({ id: carol.id, email: carol.email, role: "admin", changed: true });
@@ -133,8 +136,8 @@ describe("sessions and relay tokens", () => {
     expect(await (await setRole("user")).json()).toMatchObject({ changed: false });
     const entries = await stack.db.auditEntry.findMany({ where: { action: "user.role", targetId: carol.id }, orderBy: { id: "asc" }, select: { actor: true, actorId: true, before: true, after: true } });
     expect(entries).toEqual([
-      { actor: "admin token", actorId: null, before: { role: "user" }, after: { role: "admin" } },
-      { actor: "admin token", actorId: null, before: { role: "admin" }, after: { role: "user" } },
+      { actor: "admin token", actorId: null, before: { role: "user", email: carol.email }, after: { role: "admin", email: carol.email } },
+      { actor: "admin token", actorId: null, before: { role: "admin", email: carol.email }, after: { role: "user", email: carol.email } },
     ]);
   });
 
