@@ -72,13 +72,16 @@ async function signUp(webUrl: string, relayUrl: string): Promise<Bettor> {
   return { user, socket, heard };
 }
 
-/** Every open outcome of every prematch event on the board, across sports. */
+/**
+ * Every open outcome of every prematch event on the board, across sports: an in-play bet waits its
+ * sport's in-play delay (seconds) by design, which would measure the delay, not placement.
+ */
 async function openSelections(webUrl: string): Promise<Selection[]> {
   const selections: Selection[] = [];
   for (const sport of ["basketball_nba", "soccer_epl", "icehockey_nhl", "americanfootball_nfl"]) {
     const snapshot = (await (await fetch(`${webUrl}/api/sports/snapshot?sport=${sport}`)).json()) as OddsSnapshot;
     for (const event of snapshot.events) {
-      if (event.status !== "active") continue;
+      if (event.status !== "active" || event.phase !== "prematch" || Date.parse(event.startsAt) <= Date.now()) continue;
       for (const [market, odds] of Object.entries(event.markets)) {
         if (odds.status === "open") for (const outcome of Object.keys(odds.outcomes)) selections.push({ eventId: event.id, market, outcome });
       }
