@@ -129,6 +129,9 @@ describe("/sports in the browser", () => {
 
   it("remembers the bettor's odds format", async () => {
     const page = await open("/sports?sport=soccer_epl");
+    // Choose only once the page is hydrated (it says live): a choice made on the server-rendered
+    // select before React takes it over is reset to the stored format.
+    await page.locator('.live-status[data-connection="live"]').waitFor();
     await page.selectOption('select[aria-label="Odds format"]', "american");
     // The price re-renders after the choice: wait for the American form rather than read it once.
     const american = () => page.locator('[data-market="h2h"] .price').first().filter({ hasText: /^[+-]\d+$/ });
