@@ -71,7 +71,12 @@ const schema = relayVariables.refine((env) => env.RELAY_SLOW_HARD_BYTES > env.RE
 
 export type RelayEnv = z.infer<typeof schema>;
 
-/** Parses the relay's environment, or throws a StartupError listing every bad variable. */
+/** This process's environment, parsed as the relay's; throws a StartupError listing every bad variable. */
+export function relayEnv(): RelayEnv {
+  return parseRelayEnv(process.env);
+}
+
+/** Parses an environment as the relay's, or throws a StartupError listing every bad variable. */
 export function parseRelayEnv(source: Record<string, string | undefined>): RelayEnv {
   return parseEnvironment(schema, source);
 }
