@@ -146,7 +146,7 @@ export const envVariables = z.object({
   ODDS_API_SPORTS: keyList(SPORT_KEY_PATTERN, "soccer_epl,basketball_nba,americanfootball_nfl,icehockey_nhl"),
   ODDS_API_REGIONS: keyList(ODDS_API_REGIONS, "us,uk,eu"),
   /** Markets to read: the three the board prices. */
-  ODDS_API_MARKETS: keyList(MARKET_KEYS, "h2h,spreads,totals"),
+  ODDS_API_MARKETS: keyList(MARKET_KEYS, MARKET_KEYS.join(",")),
   /** The plan's credits per month (the free plan: 500). */
   ODDS_API_MONTHLY_CREDITS: int(500, 1, 100_000_000),
   /** The fastest any sport is ever polled, ms. */
