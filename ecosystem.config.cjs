@@ -18,12 +18,19 @@ const common = { cwd: __dirname, time: false, merge_logs: true, kill_timeout: 80
 
 // The variables each app reads, as `pm2 start` sees them now, pinned into the app's `env` (what
 // `pm2 restart` reuses). This documents and fixes what each app takes; it hides nothing: PM2 also
-// hands every app the rest of the environment `pm2 start` ran in.
+// hands every app the rest of the environment `pm2 start` ran in. Each list is exactly its app's
+// schema (scripts/configuration.test.ts checks it), less NODE_APP_INSTANCE, which PM2 sets for
+// each instance itself.
 const pass = (names) => Object.fromEntries(names.filter((n) => process.env[n] !== undefined).map((n) => [n, process.env[n]]));
-const shared = pass(["REDIS_URL", "LOG_LEVEL", "LOG_FORMAT", "NODE_ENV"]);
+// Read by every app (lib/env-shared.ts).
+const shared = ["REDIS_URL", "RELAY_JWT_SECRET", "LOG_LEVEL", "LOG_FORMAT"];
+// web, publisher and feed: one schema (lib/env.ts).
 const server = pass([
-  "DATABASE_URL", "ADMIN_TOKEN", "RELAY_JWT_SECRET", "RELAY_PUBLIC_URL", "RELAY_PORT", "RELAY_URL",
-  "PUBLISHER_INTERVAL_MS", "PUBLISHER_AUTOSTART", "PUBLISHER_LEADER_TTL_MS",
+  ...shared,
+  "DATABASE_URL", "ADMIN_TOKEN", "RELAY_PUBLIC_URL", "RELAY_PORT", "RELAY_URL",
+  // The web app's address (server.ts).
+  "PORT", "HOST",
+  "PUBLISHER_INTERVAL_MS", "PUBLISHER_AUTOSTART", "PUBLISHER_INSTANCE_ID", "PUBLISHER_LEADER_TTL_MS",
   // The publisher's own /metrics; PM2 gives each instance its NODE_APP_INSTANCE, added to the port.
   "PUBLISHER_METRICS_PORT", "PUBLISHER_METRICS_HOST",
   "ODDS_HISTORY_LENGTH", "ODDS_HISTORY_MAX_AGE_MS", "ODDS_MAX_DELTA_BYTES",
@@ -43,8 +50,10 @@ const server = pass([
   "CHAT_RATE_MAX_PER_ADDRESS", "REPLAY_RATE_MAX_PER_ADDRESS", "REPLAY_RATE_WINDOW_MS", "WEB_TRUST_PROXY",
   "BET_MIN_STAKE", "BET_MAX_STAKE", "LIABILITY_LIMIT", "LARGE_BET_ALERT", "BET_INPLAY_DELAY_MS", "BET_INPLAY_DELAYS",
 ]);
+// ws-server (vps/env.ts).
 const relay = pass([
-  "RELAY_PORT", "RELAY_HOST", "RELAY_JWT_SECRET", "RELAY_ALLOWED_ORIGINS", "RELAY_INSTANCE_ID",
+  ...shared,
+  "RELAY_PORT", "RELAY_HOST", "RELAY_ALLOWED_ORIGINS", "RELAY_INSTANCE_ID",
   "RELAY_MAX_SUBSCRIPTIONS", "RELAY_RATE_PER_SEC", "RELAY_RATE_BURST",
   "RELAY_MAX_CONNECTIONS", "RELAY_MAX_CONNECTIONS_PER_IP", "RELAY_TRUST_PROXY",
   "RELAY_REPLAY_DELTAS", "RELAY_REPLAY_MAX_AGE_MS",
@@ -52,20 +61,22 @@ const relay = pass([
   "RELAY_COMPRESSION_MEM_LEVEL", "RELAY_COMPRESSION_LEVEL", "RELAY_COMPRESSION_CONTEXT_TAKEOVER",
   "RELAY_SLOW_SOFT_BYTES", "RELAY_SLOW_HARD_BYTES", "RELAY_SLOW_MAX_MS", "RELAY_SLOW_GRACE_MS", "RELAY_STATS_INTERVAL_MS",
 ]);
-// Counts and ports are checked here, where PM2 reads them, so a typo fails with its name.
-const whole = (name, fallback, max) => {
-  const text = process.env[name] || String(fallback);
+// How many instances of an app PM2 runs: PM2 reads these itself, so they are checked here, with
+// the bounds scripts/stack-env.ts gives them (the test checks that both agree), and a typo fails
+// with its name. Every other variable is checked by the app that reads it.
+const count = (name, max) => {
+  const text = process.env[name] || "1";
   if (!/^\d+$/.test(text) || Number(text) < 1 || Number(text) > max) throw new Error(`${name} must be a whole number from 1 to ${max}, got "${text}"`);
   return Number(text);
 };
-const relayInstances = whole("RELAY_INSTANCES", 1, 64);
+const relayInstances = count("RELAY_INSTANCES", 64);
 
 module.exports = {
   apps: [
     {
       name: "web",
       ...ts("server.ts"),
-      env: { ...shared, ...server, PORT: String(whole("PORT", 3000, 65535)), HOST: process.env.HOST || "0.0.0.0", NODE_ENV: "production" },
+      env: { ...server, NODE_ENV: "production" },
       ...common,
     },
     {
@@ -75,24 +86,24 @@ module.exports = {
       ...ts("vps/server.ts"),
       instances: relayInstances,
       exec_mode: relayInstances > 1 ? "cluster" : "fork",
-      env: { ...shared, ...relay, NODE_ENV: "production" },
+      env: { ...relay, NODE_ENV: "production" },
       ...common,
     },
     {
       name: "publisher",
       ...ts("lib/publisher/main.ts"),
-      instances: whole("PUBLISHER_INSTANCES", 1, 16),
+      instances: count("PUBLISHER_INSTANCES", 16),
       exec_mode: "fork",
-      env: { ...shared, ...server, NODE_ENV: "production" },
+      env: { ...server, NODE_ENV: "production" },
       ...common,
     },
     {
       // Any number of feed processes: one produces, the others stand by (fork mode: each its own process).
       name: "feed",
       ...ts("lib/feed/main.ts"),
-      instances: whole("FEED_INSTANCES", 1, 16),
+      instances: count("FEED_INSTANCES", 16),
       exec_mode: "fork",
-      env: { ...shared, ...server, NODE_ENV: "production" },
+      env: { ...server, NODE_ENV: "production" },
       ...common,
       stop_exit_codes: [0],
     },

@@ -1,29 +1,14 @@
-import os from "node:os";
 import { z } from "zod";
-import { flag, parseEnvironment } from "./env-parse";
+import { decimal, flag, host, int, keyList, parseEnvironment, port, secret, url } from "./env-parse";
+import { DEFAULT_RELAY_PORT, instanceId, instanceName, sharedVariables } from "./env-shared";
 import { StartupError } from "./errors";
+import { MARKET_KEYS } from "./feed/odds-api/outcomes";
+import { MARGIN_METHODS } from "./odds";
+import { SPORT_KEY_PATTERN } from "./protocol";
 import type { Producer } from "./protocol/producers";
 
-const connectionUrl = (protocols: string[]) =>
-  z.string().refine((value) => {
-    try {
-      return protocols.includes(new URL(value).protocol);
-    } catch {
-      return false;
-    }
-  }, `must be a URL starting with ${protocols.map((p) => `${p}//`).join(" or ")}`);
-
-/** A comma-separated list of keys, each matching `pattern`, as an array without blanks or repeats. */
-const keyList = (pattern: RegExp, fallback: string) =>
-  z
-    .string()
-    .default(fallback)
-    .transform((text) => [...new Set(text.split(",").map((key) => key.trim()).filter(Boolean))])
-    .refine((keys) => keys.length > 0, "must list at least one key")
-    .refine((keys) => keys.every((key) => pattern.test(key)), `each key must match ${pattern}`);
-
-const int = (fallback: number, min: number, max: number) =>
-  z.coerce.number().int().min(min).max(max).default(fallback);
+/** The Odds API's bookmaker regions (its `regions` parameter). */
+const ODDS_API_REGIONS = ["us", "us2", "uk", "au", "eu", "fr", "se"] as const;
 
 /**
  * `key=ms` pairs, comma-separated, as an object: keys are sport keys or their group prefix
@@ -36,63 +21,63 @@ const msByKey = (fallback: string, max: number) =>
     .transform((text, context) => {
       const table: Record<string, number> = {};
       for (const pair of text.split(",").map((item) => item.trim()).filter(Boolean)) {
-        const match = /^([a-z0-9_]{1,64})=(\d{1,9})$/.exec(pair);
-        if (!match?.[1] || !match[2] || Number(match[2]) > max) {
+        const parts = pair.split("=");
+        const [key = "", ms = ""] = parts;
+        if (parts.length !== 2 || !SPORT_KEY_PATTERN.test(key) || !/^\d{1,9}$/.test(ms) || Number(ms) > max) {
           context.addIssue({ code: "custom", message: `"${pair}" must read key=ms, a sport key or its group (soccer) and 0 to ${max} ms` });
           return z.NEVER;
         }
-        table[match[1]] = Number(match[2]);
+        table[key] = Number(ms);
       }
       return table;
     });
 
 /**
  * Every environment variable the web app, publisher, feed and scripts read (the relay has its own,
- * smaller module in vps/env.ts). README "Configuration" documents each one; keep them in step.
+ * smaller module in vps/env.ts; the variables both read come from lib/env-shared.ts). README
+ * "Configuration" documents each one, and scripts/configuration.test.ts checks that it and the
+ * PM2 ecosystem file list exactly these.
  */
-export const envSchema = z.object({
-  DATABASE_URL: connectionUrl(["postgres:", "postgresql:"]),
-  REDIS_URL: connectionUrl(["redis:", "rediss:"]),
+export const envVariables = z.object({
+  ...sharedVariables,
+  DATABASE_URL: url(["postgres:", "postgresql:"]),
   /** Bearer token for POST/DELETE /api/sports/ws-publisher. Unset: admin routes answer 503. */
-  ADMIN_TOKEN: z.string().min(16, "must be at least 16 characters").optional(),
-  /** HS256 secret shared with the relay for the short-lived tokens the web app signs. */
-  RELAY_JWT_SECRET: z.string().min(32, "must be at least 32 characters").optional(),
+  ADMIN_TOKEN: secret(16),
   /** Where browsers reach the relay. Unset: same host as the page, port RELAY_PORT. */
-  RELAY_PUBLIC_URL: connectionUrl(["http:", "https:", "ws:", "wss:"]).optional(),
+  RELAY_PUBLIC_URL: url(["http:", "https:", "ws:", "wss:"]).optional(),
   /** The relay's port, for pages when RELAY_PUBLIC_URL is unset (the relay reads it too). */
-  RELAY_PORT: int(3001, 1, 65_535),
+  RELAY_PORT: port(DEFAULT_RELAY_PORT),
   /** Where the web app itself reaches the relay's /health (admin overview). Unset: http://127.0.0.1:RELAY_PORT. */
-  RELAY_URL: connectionUrl(["http:", "https:"]).optional(),
+  RELAY_URL: url(["http:", "https:"]).optional(),
   PUBLISHER_INTERVAL_MS: int(500, 50, 60_000),
   /** With no start/stop decision recorded yet (in Postgres), does the publisher run? */
   PUBLISHER_AUTOSTART: flag(true),
-  PUBLISHER_INSTANCE_ID: z.string().min(1).default(`${os.hostname()}:${process.pid}`),
+  /** The name shown as the leader; under PM2 its instance number is appended (`#0`, `#1`, …). */
+  PUBLISHER_INSTANCE_ID: instanceId(),
   PUBLISHER_LEADER_TTL_MS: int(3_000, 500, 60_000),
   /**
    * Where each publisher process serves its own GET /metrics (0: nowhere). PM2 instance i of the
    * `publisher` app listens on this port + i (NODE_APP_INSTANCE), so standbys never collide.
    */
-  PUBLISHER_METRICS_PORT: int(0, 0, 65_535),
-  PUBLISHER_METRICS_HOST: z.string().min(1).default("127.0.0.1"),
-  /** Set by PM2 for each instance of an app (0, 1, …); unset outside PM2. */
-  NODE_APP_INSTANCE: int(0, 0, 1_000),
+  PUBLISHER_METRICS_PORT: port(0, "off"),
+  PUBLISHER_METRICS_HOST: host("127.0.0.1"),
   /** Deltas kept per sport for replay (a Redis stream, trimmed exactly). */
   ODDS_HISTORY_LENGTH: int(5_000, 10, 1_000_000),
   /** Deltas older than this leave the history, ms. Clients away longer get a snapshot. */
   ODDS_HISTORY_MAX_AGE_MS: int(600_000, 1_000, 86_400_000),
   /** A delta larger than this is published as a resync marker (relays reload the state), bytes. */
   ODDS_MAX_DELTA_BYTES: int(262_144, 1_024, 64 * 1024 * 1024),
-  HOUSE_MARGIN: z.coerce.number().min(0).max(0.5).default(0.05),
+  HOUSE_MARGIN: decimal(0.05, 0, 0.5),
   /** L in the pool blend w = ΣS / (ΣS + L) (docs/odds.md, "Hybrid odds"), in stake currency units. */
-  POOL_LIQUIDITY: z.coerce.number().min(0).default(5_000),
-  MARGIN_METHOD: z.enum(["multiplicative", "additive", "power", "shin", "odds-ratio"]).optional(),
+  POOL_LIQUIDITY: decimal(5_000, 0),
+  MARGIN_METHOD: z.enum(MARGIN_METHODS, { error: `must be one of ${MARGIN_METHODS.join(", ")}` }).optional(),
   /**
    * Seals the session cookie (iron-session), ≥ 32 characters. Unset: nobody can sign up or in
-   * (the account routes answer 503), and the board works as before.
+   * (the account routes answer 503); the board works without accounts.
    */
-  SESSION_SECRET: z.string().min(32, "must be at least 32 characters").optional(),
+  SESSION_SECRET: secret(32),
   /** What a new account starts with, in the site's currency. */
-  DEMO_BALANCE: z.coerce.number().min(0).max(1_000_000).default(1_000),
+  DEMO_BALANCE: decimal(1_000, 0, 1_000_000),
   // Limits and sessions (docs/bets.md "Limits"): sliding windows per account and per client address.
   /**
    * Failed sign-ins allowed within SIGNIN_WINDOW_MS: for one account from one address; from one
@@ -129,18 +114,18 @@ export const envSchema = z.object({
    */
   WEB_TRUST_PROXY: flag(false),
   /** Where the web app (server.ts) listens. */
-  PORT: int(3000, 1, 65_535),
-  HOST: z.string().min(1).default("0.0.0.0"),
+  PORT: port(3000),
+  HOST: host("0.0.0.0"),
   /** The smallest and the largest stake one bet may have. */
-  BET_MIN_STAKE: z.coerce.number().min(0.01).default(1),
-  BET_MAX_STAKE: z.coerce.number().min(0.01).default(10_000),
+  BET_MIN_STAKE: decimal(1, 0.01),
+  BET_MAX_STAKE: decimal(10_000, 0.01),
   /**
    * The most the house may lose on one outcome (what winning bets on it would pay, minus every
    * stake in its market). A bet that would go past it is refused and the market is suspended.
    */
-  LIABILITY_LIMIT: z.coerce.number().min(0).default(50_000),
+  LIABILITY_LIMIT: decimal(50_000, 0),
   /** A stake at or above this raises an admin alert. */
-  LARGE_BET_ALERT: z.coerce.number().min(0).default(1_000),
+  LARGE_BET_ALERT: decimal(1_000, 0),
   // Bets: the in-play delay (docs/bets.md, "In-play delay").
   /** How long a bet on an event in play waits before it is decided, ms, for sports BET_INPLAY_DELAYS does not name. Betfair's football delay. */
   BET_INPLAY_DELAY_MS: int(5_000, 0, 60_000),
@@ -156,12 +141,12 @@ export const envSchema = z.object({
   ODDS_SOURCE: z.enum(["simulator", "the-odds-api"]).default("simulator"),
   /** The Odds API key; required with ODDS_SOURCE=the-odds-api (checked by the feed and `npm start`). Never logged. */
   ODDS_API_KEY: z.string().min(1).max(200).optional(),
-  ODDS_API_BASE_URL: connectionUrl(["http:", "https:"]).default("https://api.the-odds-api.com"),
+  ODDS_API_BASE_URL: url(["http:", "https:"]).default("https://api.the-odds-api.com"),
   /** Sport keys to poll; keys the provider does not know are reported at start and skipped. */
-  ODDS_API_SPORTS: keyList(/^[a-z0-9_]{1,64}$/, "soccer_epl,basketball_nba,americanfootball_nfl,icehockey_nhl"),
-  ODDS_API_REGIONS: keyList(/^(us|us2|uk|au|eu|fr|se)$/, "us,uk,eu"),
+  ODDS_API_SPORTS: keyList(SPORT_KEY_PATTERN, "soccer_epl,basketball_nba,americanfootball_nfl,icehockey_nhl"),
+  ODDS_API_REGIONS: keyList(ODDS_API_REGIONS, "us,uk,eu"),
   /** Markets to read: the three the board prices. */
-  ODDS_API_MARKETS: keyList(/^(h2h|spreads|totals)$/, "h2h,spreads,totals"),
+  ODDS_API_MARKETS: keyList(MARKET_KEYS, MARKET_KEYS.join(",")),
   /** The plan's credits per month (the free plan: 500). */
   ODDS_API_MONTHLY_CREDITS: int(500, 1, 100_000_000),
   /** The fastest any sport is ever polled, ms. */
@@ -176,8 +161,8 @@ export const envSchema = z.object({
   /** The feed's leader lease per producer, ms: a standby feed process takes over within about this long after the active one dies. */
   FEED_LEADER_TTL_MS: int(3_000, 500, 60_000),
   SIMULATOR_ENABLED: flag(true),
-  SIMULATOR_PRICE_UPDATES_PER_SEC: z.coerce.number().min(0).max(10_000).default(6),
-  SIMULATOR_BETS_PER_SEC: z.coerce.number().min(0).max(10_000).default(1),
+  SIMULATOR_PRICE_UPDATES_PER_SEC: decimal(6, 0, 10_000),
+  SIMULATOR_BETS_PER_SEC: decimal(1, 0, 10_000),
   // Producer liveness (docs/odds-source.md, "Producer liveness").
   /**
    * How long the expected producer may go without an active instance's heartbeat (one a second)
@@ -185,6 +170,11 @@ export const envSchema = z.object({
    */
   PRODUCER_SILENCE_MS: int(5_000, 1_500, 30_000),
 });
+
+const envSchema = envVariables.transform((config) => ({
+  ...config,
+  PUBLISHER_INSTANCE_ID: instanceName(config.PUBLISHER_INSTANCE_ID, config.NODE_APP_INSTANCE),
+}));
 
 export type Env = z.infer<typeof envSchema>;
 
@@ -221,8 +211,9 @@ export function relayUrl(config: Pick<Env, "RELAY_URL" | "RELAY_PORT">): string 
  */
 export function publisherMetricsAddress(config: Pick<Env, "PUBLISHER_METRICS_PORT" | "PUBLISHER_METRICS_HOST" | "NODE_APP_INSTANCE">): { host: string; port: number } | null {
   if (config.PUBLISHER_METRICS_PORT === 0) return null;
-  const port = config.PUBLISHER_METRICS_PORT + config.NODE_APP_INSTANCE;
-  if (port > 65_535) throw new StartupError(`Invalid environment:\n  PUBLISHER_METRICS_PORT: ${config.PUBLISHER_METRICS_PORT} + instance ${config.NODE_APP_INSTANCE} is past port 65535`);
+  const instance = config.NODE_APP_INSTANCE ?? 0;
+  const port = config.PUBLISHER_METRICS_PORT + instance;
+  if (port > 65_535) throw new StartupError(`Invalid environment:\n  PUBLISHER_METRICS_PORT: ${config.PUBLISHER_METRICS_PORT} + instance ${instance} is past port 65535`);
   return { host: config.PUBLISHER_METRICS_HOST, port };
 }
 

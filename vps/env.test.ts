@@ -35,6 +35,16 @@ describe("parseRelayEnv: instance id", () => {
   });
 });
 
+describe("parseRelayEnv: port", () => {
+  const base = { REDIS_URL: "redis://127.0.0.1:6379" };
+
+  it("listens on 3001 by default, and on any free port with 0", () => {
+    expect(parseRelayEnv(base).RELAY_PORT).toBe(3001);
+    expect(parseRelayEnv({ ...base, RELAY_PORT: "0" }).RELAY_PORT).toBe(0);
+    expect(() => parseRelayEnv({ ...base, RELAY_PORT: "65536" })).toThrow("RELAY_PORT: must be a port from 1 to 65535, or 0 (any free port)");
+  });
+});
+
 describe("parseRelayEnv: compression", () => {
   const base = { REDIS_URL: "redis://127.0.0.1:6379" };
 

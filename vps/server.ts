@@ -2,7 +2,7 @@ import { createServer } from "node:http";
 import { createLogger } from "../lib/log";
 import { onShutdown, runMain } from "../lib/process";
 import { assertRedisReachable, createRedis } from "../lib/redis";
-import { parseRelayEnv } from "./env";
+import { relayEnv } from "./env";
 import { createHttpHandler } from "./http";
 import { type Relay, createRelay } from "./relay";
 
@@ -16,7 +16,7 @@ const LISTEN_BACKLOG = 4096;
 
 /** The `ws-server` PM2 app: env, Redis clients, HTTP server, createRelay, listen. */
 runMain(async () => {
-  const env = parseRelayEnv(process.env);
+  const env = relayEnv();
   const log = createLogger("relay");
   await assertRedisReachable(env.REDIS_URL);
   const redis = createRedis(env.REDIS_URL, { name: "relay", maxRetriesPerRequest: 1 });

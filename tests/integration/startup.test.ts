@@ -63,6 +63,17 @@ describe("startup with an unreachable service", () => {
     expect(out).toContain("PUBLISHER_INTERVAL_MS:");
     expect(out).not.toMatch(/\n\s+at /);
   });
+
+  it("a LOG_FORMAT or LOG_LEVEL it does not know stops the process at start, listed with the others", async () => {
+    const proc = spawnTs("relay", "vps/server.ts", { REDIS_URL: "redis://127.0.0.1:1", RELAY_PORT: "http", LOG_FORMAT: "JSON", LOG_LEVEL: "loud" });
+    expect(await proc.exited).toBe(1);
+    const out = proc.output();
+    expect(out).toContain("Invalid environment:");
+    expect(out).toContain("LOG_FORMAT: must be one of pretty, json");
+    expect(out).toContain("LOG_LEVEL: must be one of");
+    expect(out).toContain("RELAY_PORT:");
+    expect(out).not.toMatch(/\n\s+at /);
+  });
 });
 
 function expectOneLine(output: string, start: string): void {
