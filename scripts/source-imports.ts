@@ -6,7 +6,8 @@ import ts from "typescript";
  * A static scan of our TypeScript sources' imports, for the tests that keep the folders' import
  * boundaries (scripts/boundaries.test.ts). It reads `import`, `export … from`, `import()` and
  * `require()` specifiers as the TypeScript compiler's pre-processor finds them (comments and
- * strings aside), type-only imports included, and resolves our own relative ones to files.
+ * strings aside), type-only imports included, and resolves our own ones (relative, or through the
+ * `@/` alias for the repository root) to files.
  */
 
 export const ROOT = path.resolve(import.meta.dirname, "..");
@@ -43,11 +44,11 @@ export function importsOf(file: string): SourceImport[] {
   const text = readFileSync(path.join(ROOT, file), "utf8");
   return ts.preProcessFile(text, true, true).importedFiles.map(({ fileName: specifier }) => ({
     specifier,
-    file: specifier.startsWith(".") ? resolve(path.posix.dirname(file), specifier) : null,
+    file: specifier.startsWith(".") ? resolve(path.posix.dirname(file), specifier) : specifier.startsWith("@/") ? resolve(".", specifier.slice(2)) : null,
   }));
 }
 
-/** The repository file a relative specifier names, as the bundler resolution of tsconfig finds it. */
+/** The repository file a relative specifier names (from the repository root for the `@/` alias), as the bundler resolution of tsconfig finds it. */
 function resolve(fromFolder: string, specifier: string): string {
   const base = path.posix.normalize(path.posix.join(fromFolder, specifier));
   const candidates = [base, `${base}.ts`, `${base}.tsx`, `${base}/index.ts`, `${base}/index.tsx`, base.replace(/\.js$/, ".ts")];

@@ -1,5 +1,5 @@
-import type { Db, Tx } from "../../lib/db";
-import { ADMIN_BOARD_EVENTS, type BoardEvent } from "../../lib/protocol/admin-board";
+import type { Db, Tx } from "@/lib/db";
+import { ADMIN_BOARD_EVENTS, type BoardEvent } from "@/lib/protocol/admin-board";
 
 /**
  * The events on the board (not over yet) with their markets on the board, soonest first, as the

@@ -1,7 +1,7 @@
-import { env, relayUrl } from "../../lib/env";
-import { errorMessage } from "../../lib/errors";
-import { type AdminOverview, RelayHealthBody, type SourceState } from "../../lib/protocol/admin-overview";
-import { type SourceReport, readSourceReport } from "../../lib/protocol";
+import { env, relayUrl } from "@/lib/env";
+import { errorMessage } from "@/lib/errors";
+import { type AdminOverview, RelayHealthBody, type SourceState } from "@/lib/protocol/admin-overview";
+import { type SourceReport, readSourceReport } from "@/lib/protocol";
 import { publisherStatus } from "./publisher";
 import { services } from "./services";
 

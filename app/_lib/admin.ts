@@ -1,9 +1,9 @@
-import { tellAdmins } from "../../lib/admin-events";
-import type { AuditActor } from "../../lib/audit";
-import { tellSettled } from "../../lib/bets/notify";
-import type { AdminSettlement } from "../../lib/bets/settlement";
-import type { ReopenRefusal, StatusChange, StatusRefusal } from "../../lib/board-status";
-import type { BoardStatusAnswer } from "../../lib/protocol/admin";
+import { tellAdmins } from "@/lib/admin-events";
+import type { AuditActor } from "@/lib/audit";
+import { tellSettled } from "@/lib/bets/notify";
+import type { AdminSettlement } from "@/lib/bets/settlement";
+import type { ReopenRefusal, StatusChange, StatusRefusal } from "@/lib/board-status";
+import type { BoardStatusAnswer } from "@/lib/protocol/admin";
 import { apiError, json, unavailable, unknownId } from "./http";
 import { services } from "./services";
 import { type Admin, requireAdmin } from "./session";

@@ -1,8 +1,8 @@
 import { z } from "zod";
-import type { Db } from "../../lib/db";
-import { bookMarkets } from "../../lib/publisher/books";
-import { eventOddsSelect } from "../../lib/publisher/pricing";
-import { type EventBookMarkets, type PricePoint, readPriceHistory } from "../../lib/protocol";
+import type { Db } from "@/lib/db";
+import { bookMarkets } from "@/lib/publisher/books";
+import { eventOddsSelect } from "@/lib/publisher/pricing";
+import { type EventBookMarkets, type PricePoint, readPriceHistory } from "@/lib/protocol";
 import type { Redis } from "ioredis";
 
 export interface EventDetail {

@@ -1,9 +1,9 @@
 import { timingSafeEqual } from "node:crypto";
 import { z } from "zod";
-import { lastForwarded } from "../../lib/client-address";
-import { env } from "../../lib/env";
-import { outageOf } from "../../lib/errors";
-import { parseJson } from "../../lib/protocol";
+import { lastForwarded } from "@/lib/client-address";
+import { env } from "@/lib/env";
+import { outageOf } from "@/lib/errors";
+import { parseJson } from "@/lib/protocol";
 
 export type ApiErrorCode =
   | "unauthorized"

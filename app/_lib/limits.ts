@@ -1,5 +1,5 @@
-import { type LimitedAction, countersOf, refusalMessage } from "../../lib/limits";
-import { retryAfterSeconds } from "../../lib/rate-limit";
+import { type LimitedAction, countersOf, refusalMessage } from "@/lib/limits";
+import { retryAfterSeconds } from "@/lib/rate-limit";
 import { apiError, clientAddress, unavailable } from "./http";
 import { services } from "./services";
 

@@ -1,9 +1,9 @@
-import { accountOf } from "../../lib/accounts/accounts";
-import { type InPlayDelays, inPlayDelaysOf } from "../../lib/bets/in-play-delay";
-import { listBets } from "../../lib/bets/views";
-import { env } from "../../lib/env";
-import type { Account } from "../../lib/live/account-store";
-import type { BetView } from "../../lib/protocol";
+import { accountOf } from "@/lib/accounts/accounts";
+import { type InPlayDelays, inPlayDelaysOf } from "@/lib/bets/in-play-delay";
+import { listBets } from "@/lib/bets/views";
+import { env } from "@/lib/env";
+import type { Account } from "@/lib/live/account-store";
+import type { BetView } from "@/lib/protocol";
 import type { RelayLocation } from "../sports/relay-address";
 import { services } from "./services";
 import { currentUser } from "./session";

@@ -1,6 +1,6 @@
 import { Registry } from "prom-client";
 import { describe, expect, it } from "vitest";
-import type { PublisherStatus } from "../../lib/publisher/control";
+import type { PublisherStatus } from "@/lib/publisher/control";
 import { addPublisherMetrics } from "./publisher-metrics";
 
 const status: Omit<PublisherStatus, "producer"> = {

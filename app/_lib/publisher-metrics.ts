@@ -1,6 +1,6 @@
 import type { Registry } from "prom-client";
 import { Gauge } from "prom-client";
-import type { PublisherStatus } from "../../lib/publisher/control";
+import type { PublisherStatus } from "@/lib/publisher/control";
 
 /**
  * The publisher's report as Prometheus gauges, added to a registry: whether it runs, tick

@@ -1,6 +1,6 @@
-import { env, expectedProducer } from "../../lib/env";
-import { type PublisherStatus, readDesired, readStatus } from "../../lib/publisher/control";
-import { readProducerStatus } from "../../lib/publisher/producer-status";
+import { env, expectedProducer } from "@/lib/env";
+import { type PublisherStatus, readDesired, readStatus } from "@/lib/publisher/control";
+import { readProducerStatus } from "@/lib/publisher/producer-status";
 import { services } from "./services";
 
 /**

@@ -1,10 +1,10 @@
 import type { Redis } from "ioredis";
-import { SignInGuard } from "../../lib/accounts/sign-in-guard";
-import { type Db, createDb } from "../../lib/db";
-import { env } from "../../lib/env";
-import { type Limits, limitsOf, signInLimitsOf } from "../../lib/limits";
-import { RateLimiter } from "../../lib/rate-limit";
-import { createRedis } from "../../lib/redis";
+import { SignInGuard } from "@/lib/accounts/sign-in-guard";
+import { type Db, createDb } from "@/lib/db";
+import { env } from "@/lib/env";
+import { type Limits, limitsOf, signInLimitsOf } from "@/lib/limits";
+import { RateLimiter } from "@/lib/rate-limit";
+import { createRedis } from "@/lib/redis";
 
 interface Services {
   db: Db;

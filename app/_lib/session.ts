@@ -1,9 +1,9 @@
 import { cookies } from "next/headers";
 import type { z } from "zod";
-import { Credentials, SignUpRequest } from "../../lib/accounts/credentials";
-import { revokeRelayTokensOrLog } from "../../lib/accounts/revocation";
-import { SESSION_COOKIE, SESSION_TTL_SEC, type SessionUser, openSession, readSession, revokeSession } from "../../lib/accounts/sessions";
-import { env } from "../../lib/env";
+import { Credentials, SignUpRequest } from "@/lib/accounts/credentials";
+import { revokeRelayTokensOrLog } from "@/lib/accounts/revocation";
+import { SESSION_COOKIE, SESSION_TTL_SEC, type SessionUser, openSession, readSession, revokeSession } from "@/lib/accounts/sessions";
+import { env } from "@/lib/env";
 import { type BodyResult, apiError, readFields, refuseCrossSite, requireAdminToken, unavailable } from "./http";
 import { services } from "./services";
 

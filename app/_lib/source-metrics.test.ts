@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import type { SourceReport } from "../../lib/protocol";
+import type { SourceReport } from "@/lib/protocol";
 import { sourceMetrics } from "./source-metrics";
 
 const report: SourceReport = {

@@ -1,5 +1,5 @@
 import { Gauge, Registry } from "prom-client";
-import type { SourceReport } from "../../lib/protocol";
+import type { SourceReport } from "@/lib/protocol";
 
 /**
  * The odds source's report as Prometheus gauges: credits, the plan and the spend per sport and per

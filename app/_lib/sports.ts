@@ -1,5 +1,5 @@
-import type { Db } from "../../lib/db";
-import { ESPORTS_SPORT_KEY } from "../../lib/protocol";
+import type { Db } from "@/lib/db";
+import { ESPORTS_SPORT_KEY } from "@/lib/protocol";
 
 export interface SportSummary {
   key: string;

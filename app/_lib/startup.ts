@@ -1,7 +1,7 @@
-import { assertDbReachable } from "../../lib/db";
-import { env } from "../../lib/env";
-import { StartupError } from "../../lib/errors";
-import { assertRedisReachable } from "../../lib/redis";
+import { assertDbReachable } from "@/lib/db";
+import { env } from "@/lib/env";
+import { StartupError } from "@/lib/errors";
+import { assertRedisReachable } from "@/lib/redis";
 import { services } from "./services";
 
 /**

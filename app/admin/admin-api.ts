@@ -1,10 +1,10 @@
 "use client";
 
 import { z } from "zod";
-import { BoardStatusAnswer, type BoardStatus } from "../../lib/protocol/admin";
-import { AdminOverview, PublisherStatusBody } from "../../lib/protocol/admin-overview";
-import { AdminBoard } from "../../lib/protocol/admin-board";
-import { type AuditAction, AuditPage } from "../../lib/protocol/audit";
+import { BoardStatusAnswer, type BoardStatus } from "@/lib/protocol/admin";
+import { AdminOverview, PublisherStatusBody } from "@/lib/protocol/admin-overview";
+import { AdminBoard } from "@/lib/protocol/admin-board";
+import { type AuditAction, AuditPage } from "@/lib/protocol/audit";
 import { call } from "../sports/api";
 
 /**

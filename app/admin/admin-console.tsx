@@ -1,9 +1,9 @@
 "use client";
 
 import { useState } from "react";
-import type { AdminEvent } from "../../lib/protocol";
-import type { BoardEvent } from "../../lib/protocol/admin-board";
-import type { AdminOverview } from "../../lib/protocol/admin-overview";
+import type { AdminEvent } from "@/lib/protocol";
+import type { BoardEvent } from "@/lib/protocol/admin-board";
+import type { AdminOverview } from "@/lib/protocol/admin-overview";
 import type { RelayLocation } from "../sports/relay-address";
 import { AdminFeedList } from "./admin-feed";
 import { AuditLog } from "./audit-log";

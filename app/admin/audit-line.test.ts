@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import type { AuditEntryView } from "../../lib/protocol";
+import type { AuditEntryView } from "@/lib/protocol";
 import { adminEventOf, describeChange } from "./audit-line";
 import { describeAdminEvent } from "./event-line";
 

@@ -1,5 +1,5 @@
-import { AdminEvent } from "../../lib/protocol/admin";
-import type { AuditAction, AuditEntryView } from "../../lib/protocol/audit";
+import { AdminEvent } from "@/lib/protocol/admin";
+import type { AuditAction, AuditEntryView } from "@/lib/protocol/audit";
 
 /**
  * Audit entries as the console shows them: in the audit log's table, and in the admin feed, where

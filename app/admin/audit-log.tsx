@@ -1,7 +1,7 @@
 "use client";
 
 import { memo, useCallback, useEffect, useRef, useState } from "react";
-import { AUDIT_ACTIONS, type AuditAction, type AuditEntryView } from "../../lib/protocol/audit";
+import { AUDIT_ACTIONS, type AuditAction, type AuditEntryView } from "@/lib/protocol/audit";
 import { fetchAudit } from "./admin-api";
 import { ACTION_LABEL, describeChange } from "./audit-line";
 import { type AuditPages, NO_PAGES, firstPage, withNewest, withOlder } from "./audit-pages";

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import type { AuditEntryView, AuditPage } from "../../lib/protocol/audit";
+import type { AuditEntryView, AuditPage } from "@/lib/protocol/audit";
 import { NO_PAGES, firstPage, withNewest, withOlder } from "./audit-pages";
 
 const entry = (id: number): AuditEntryView => ({ id: String(id), at: "2026-12-07T12:00:00.000Z", actorId: null, actor: "admin token", action: "market.status", target: { type: "market", id: "m" }, before: null, after: null });

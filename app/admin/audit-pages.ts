@@ -1,4 +1,4 @@
-import { type AuditEntryView, type AuditPage, compareAuditIds } from "../../lib/protocol/audit";
+import { type AuditEntryView, type AuditPage, compareAuditIds } from "@/lib/protocol/audit";
 
 /**
  * What the console's audit log panel shows: entries newest first, each once, with no gap between

@@ -1,8 +1,8 @@
 "use client";
 
 import { memo, useCallback, useMemo, useState } from "react";
-import type { BoardStatus, BoardStatusAnswer } from "../../lib/protocol/admin";
-import type { BoardEvent, BoardMarket } from "../../lib/protocol/admin-board";
+import type { BoardStatus, BoardStatusAnswer } from "@/lib/protocol/admin";
+import type { BoardEvent, BoardMarket } from "@/lib/protocol/admin-board";
 import { setEventStatus, setMarketStatus } from "./admin-api";
 import type { BoardTarget } from "./board-state";
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import type { AdminEvent } from "../../lib/protocol/admin";
-import type { BoardEvent, BoardMarket } from "../../lib/protocol/admin-board";
+import type { AdminEvent } from "@/lib/protocol/admin";
+import type { BoardEvent, BoardMarket } from "@/lib/protocol/admin-board";
 import { applyAnswer, applyToBoard, auditIdOf, reloadBoard } from "./board-state";
 
 const market = (id: string, fields: Partial<BoardMarket> = {}): BoardMarket => ({ id, key: "h2h", line: null, status: "open", byFeed: false, auditId: null, ...fields });

@@ -1,6 +1,6 @@
-import type { AdminEvent, BoardStatus, BoardStatusAnswer } from "../../lib/protocol/admin";
-import type { BoardEvent, BoardMarket } from "../../lib/protocol/admin-board";
-import { compareAuditIds } from "../../lib/protocol/audit";
+import type { AdminEvent, BoardStatus, BoardStatusAnswer } from "@/lib/protocol/admin";
+import type { BoardEvent, BoardMarket } from "@/lib/protocol/admin-board";
+import { compareAuditIds } from "@/lib/protocol/audit";
 
 /**
  * The console's list of the events on the board, kept current from three sources that can arrive

@@ -1,7 +1,7 @@
 "use client";
 
 import { memo, useCallback, useEffect, useState } from "react";
-import { type ModeratedMessage, deleteChat, fetchModeration } from "../../lib/live/chat-api";
+import { type ModeratedMessage, deleteChat, fetchModeration } from "@/lib/live/chat-api";
 
 /** How often the list is read again, ms: moderation can lag a little, a poll is simple and enough. */
 const REFRESH_MS = 5_000;

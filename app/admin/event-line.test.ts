@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import type { AdminEvent } from "../../lib/protocol";
+import type { AdminEvent } from "@/lib/protocol";
 import { describeAdminEvent, duration } from "./event-line";
 
 const at = Date.UTC(2026, 0, 1, 12, 0, 0);

@@ -1,4 +1,4 @@
-import type { AdminEvent } from "../../lib/protocol";
+import type { AdminEvent } from "@/lib/protocol";
 
 /**
  * One readable line per admin event, for the console's feed. Every kind has its own wording; the

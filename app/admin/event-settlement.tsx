@@ -1,7 +1,7 @@
 "use client";
 
 import { memo, useState } from "react";
-import type { PickableEvent } from "../../lib/protocol/admin-board";
+import type { PickableEvent } from "@/lib/protocol/admin-board";
 import { settleEvent, voidEvent } from "./admin-api";
 
 /**

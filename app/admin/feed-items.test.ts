@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import type { AdminEvent, AuditEntryView } from "../../lib/protocol";
+import type { AdminEvent, AuditEntryView } from "@/lib/protocol";
 import { feedItemOfEntry, feedItemOfEvent, mergeFeed, needsOlder, newestAuditId } from "./feed-items";
 
 const entry = (id: string, ts: number): AuditEntryView => ({

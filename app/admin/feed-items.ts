@@ -1,5 +1,5 @@
-import type { AdminEvent } from "../../lib/protocol/admin";
-import { type AuditEntryView, type AuditPage, compareAuditIds } from "../../lib/protocol/audit";
+import type { AdminEvent } from "@/lib/protocol/admin";
+import { type AuditEntryView, type AuditPage, compareAuditIds } from "@/lib/protocol/audit";
 import { ACTION_LABEL, adminEventOf, describeChange } from "./audit-line";
 import { describeAdminEvent } from "./event-line";
 

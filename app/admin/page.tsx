@@ -1,6 +1,6 @@
 import { forbidden } from "next/navigation";
-import type { SessionUser } from "../../lib/accounts/sessions";
-import type { BoardEvent } from "../../lib/protocol/admin-board";
+import type { SessionUser } from "@/lib/accounts/sessions";
+import type { BoardEvent } from "@/lib/protocol/admin-board";
 import { readBoard } from "../_lib/admin-board";
 import { readOverview } from "../_lib/admin-overview";
 import { relayOf } from "../_lib/live-page";

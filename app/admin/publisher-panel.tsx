@@ -1,7 +1,7 @@
 "use client";
 
 import { type FormEvent, useState } from "react";
-import type { AdminOverview, PublisherStatusBody } from "../../lib/protocol/admin-overview";
+import type { AdminOverview, PublisherStatusBody } from "@/lib/protocol/admin-overview";
 import { startPublisher, stopPublisher } from "./admin-api";
 import { duration } from "./event-line";
 

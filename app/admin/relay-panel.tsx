@@ -1,4 +1,4 @@
-import type { AdminOverview } from "../../lib/protocol/admin-overview";
+import type { AdminOverview } from "@/lib/protocol/admin-overview";
 import { duration } from "./event-line";
 
 /** Every relay instance with its connections, from the relay's /health (`cluster`: all instances on this Redis). */

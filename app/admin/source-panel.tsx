@@ -1,4 +1,4 @@
-import type { ProducerStatus, SourceState } from "../../lib/protocol/admin-overview";
+import type { ProducerStatus, SourceState } from "@/lib/protocol/admin-overview";
 import { duration } from "./event-line";
 
 /**

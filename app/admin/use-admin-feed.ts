@@ -1,10 +1,10 @@
 "use client";
 
 import { useEffect, useMemo, useRef, useState } from "react";
-import { LiveConnection } from "../../lib/live/connection";
-import { OddsStore } from "../../lib/live/odds-store";
-import { RelayTokens } from "../../lib/live/relay-tokens";
-import type { AdminEvent } from "../../lib/protocol";
+import { LiveConnection } from "@/lib/live/connection";
+import { OddsStore } from "@/lib/live/odds-store";
+import { RelayTokens } from "@/lib/live/relay-tokens";
+import type { AdminEvent } from "@/lib/protocol";
 import { fetchRelayToken } from "../sports/api";
 import { type RelayLocation, relayAddress } from "../sports/relay-address";
 import { fetchAudit } from "./admin-api";

@@ -1,8 +1,8 @@
 "use client";
 
 import { useCallback, useEffect, useMemo, useRef, useState } from "react";
-import type { AdminEvent, BoardStatusAnswer } from "../../lib/protocol/admin";
-import type { BoardEvent } from "../../lib/protocol/admin-board";
+import type { AdminEvent, BoardStatusAnswer } from "@/lib/protocol/admin";
+import type { BoardEvent } from "@/lib/protocol/admin-board";
 import { fetchBoard } from "./admin-api";
 import { type BoardTarget, applyAnswer, applyToBoard, reloadBoard, withoutEvent } from "./board-state";
 

@@ -1,7 +1,7 @@
 "use client";
 
 import { useCallback, useEffect, useRef, useState } from "react";
-import type { AdminOverview } from "../../lib/protocol/admin-overview";
+import type { AdminOverview } from "@/lib/protocol/admin-overview";
 import { fetchOverview } from "./admin-api";
 
 /** How often the console reads the overview while visible, ms (with the pushed admin events, "within a second"). */

@@ -1,6 +1,6 @@
 "use client";
 
-import type { AccountState } from "../../lib/live/account-store";
+import type { AccountState } from "@/lib/live/account-store";
 import { money } from "./selection-label";
 
 /** The bettor in the header: balance and open bets (live), or the way to sign in. */

@@ -1,10 +1,10 @@
 "use client";
 
 import { z } from "zod";
-import type { BetRequest } from "../../lib/bets/request";
-import type { Account } from "../../lib/live/account-store";
-import type { RelayToken } from "../../lib/live/relay-tokens";
-import { BetView } from "../../lib/protocol";
+import type { BetRequest } from "@/lib/bets/request";
+import type { Account } from "@/lib/live/account-store";
+import type { RelayToken } from "@/lib/live/relay-tokens";
+import { BetView } from "@/lib/protocol";
 
 /**
  * The page's calls to the account, bet and token routes. Answers are checked before use; an

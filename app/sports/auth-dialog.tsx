@@ -1,7 +1,7 @@
 "use client";
 
 import { type FormEvent, useState } from "react";
-import type { Account } from "../../lib/live/account-store";
+import type { Account } from "@/lib/live/account-store";
 import { signIn, signUp } from "./api";
 
 /** Sign in or create an account (with the demo balance). `reason` says why it opened, if it did on its own. */

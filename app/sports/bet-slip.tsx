@@ -1,13 +1,13 @@
 "use client";
 
 import { useEffect, useRef, useState } from "react";
-import type { AccountStore } from "../../lib/live/account-store";
-import { useEvent } from "../../lib/live/hooks";
-import type { OddsStore } from "../../lib/live/odds-store";
-import { type OddsFormat, formatOdds } from "../../lib/odds";
-import { type InPlayDelays, inPlayDelayMs, isInPlay } from "../../lib/bets/in-play-delay";
-import { ACCEPT_RULES, type AcceptRule, type BetRequest } from "../../lib/bets/request";
-import { type BetView, potentialReturn } from "../../lib/protocol";
+import type { AccountStore } from "@/lib/live/account-store";
+import { useEvent } from "@/lib/live/hooks";
+import type { OddsStore } from "@/lib/live/odds-store";
+import { type OddsFormat, formatOdds } from "@/lib/odds";
+import { type InPlayDelays, inPlayDelayMs, isInPlay } from "@/lib/bets/in-play-delay";
+import { ACCEPT_RULES, type AcceptRule, type BetRequest } from "@/lib/bets/request";
+import { type BetView, potentialReturn } from "@/lib/protocol";
 import { placeBet } from "./api";
 import { SelectionLabel, money } from "./selection-label";
 import { countdownText, delayNotice, refusalText } from "./slip-text";

@@ -1,12 +1,12 @@
 "use client";
 
 import { type ReactNode, useCallback, useRef, useState } from "react";
-import type { InPlayDelays } from "../../lib/bets/in-play-delay";
-import type { Account, AccountStore } from "../../lib/live/account-store";
-import type { LiveConnection } from "../../lib/live/connection";
-import { useAccount, usePersonal } from "../../lib/live/hooks";
-import type { OddsStore } from "../../lib/live/odds-store";
-import type { OddsFormat } from "../../lib/odds";
+import type { InPlayDelays } from "@/lib/bets/in-play-delay";
+import type { Account, AccountStore } from "@/lib/live/account-store";
+import type { LiveConnection } from "@/lib/live/connection";
+import { useAccount, usePersonal } from "@/lib/live/hooks";
+import type { OddsStore } from "@/lib/live/odds-store";
+import type { OddsFormat } from "@/lib/odds";
 import { AccountBar } from "./account-bar";
 import { signOut } from "./api";
 import { AuthDialog } from "./auth-dialog";

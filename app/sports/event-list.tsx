@@ -2,9 +2,9 @@
 
 import { useWindowVirtualizer } from "@tanstack/react-virtual";
 import { useMemo, useRef } from "react";
-import { useLeagueGroups } from "../../lib/live/hooks";
-import type { LeagueGroup, OddsStore } from "../../lib/live/odds-store";
-import type { OddsFormat } from "../../lib/odds";
+import { useLeagueGroups } from "@/lib/live/hooks";
+import type { LeagueGroup, OddsStore } from "@/lib/live/odds-store";
+import type { OddsFormat } from "@/lib/odds";
 import { EventRow, type Pick } from "./event-row";
 import { useHydrated } from "./time";
 

@@ -2,10 +2,10 @@
 
 import Link from "next/link";
 import { memo, useRef } from "react";
-import { useEvent } from "../../lib/live/hooks";
-import type { OddsStore } from "../../lib/live/odds-store";
-import { type OddsFormat, formatOdds } from "../../lib/odds";
-import type { MarketOdds, OutcomeOdds } from "../../lib/protocol";
+import { useEvent } from "@/lib/live/hooks";
+import type { OddsStore } from "@/lib/live/odds-store";
+import { type OddsFormat, formatOdds } from "@/lib/odds";
+import type { MarketOdds, OutcomeOdds } from "@/lib/protocol";
 import type { Selection } from "./bet-slip";
 import { StartTime } from "./time";
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import type { ConnectionStatus } from "../../lib/live/connection";
+import type { ConnectionStatus } from "@/lib/live/connection";
 import { statusText } from "./live-status-text";
 
 const base: ConnectionStatus = { state: "live", attempts: 0, lastUpdateAt: null, latencyMs: null, rttMs: null, feed: null, personal: false, error: null, relayError: null };

@@ -1,5 +1,5 @@
-import type { ConnectionStatus } from "../../lib/live/connection";
-import type { ErrorPayload } from "../../lib/protocol";
+import type { ConnectionStatus } from "@/lib/live/connection";
+import type { ErrorPayload } from "@/lib/protocol";
 
 export interface StatusText {
   tone: "pending" | "bad" | "good";

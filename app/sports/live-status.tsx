@@ -1,7 +1,7 @@
 "use client";
 
-import type { ConnectionStatus, LiveConnection } from "../../lib/live/connection";
-import { useConnectionStatus } from "../../lib/live/hooks";
+import type { ConnectionStatus, LiveConnection } from "@/lib/live/connection";
+import { useConnectionStatus } from "@/lib/live/hooks";
 import { statusText } from "./live-status-text";
 import { Ago, ClockTime } from "./time";
 

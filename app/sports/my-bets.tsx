@@ -1,6 +1,6 @@
 "use client";
 
-import type { BetView } from "../../lib/protocol";
+import type { BetView } from "@/lib/protocol";
 import { SelectionLabel, money } from "./selection-label";
 
 const RESULT: Record<BetView["status"], string> = { open: "Open", won: "Won", lost: "Lost", void: "Void" };

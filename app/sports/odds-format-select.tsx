@@ -1,6 +1,6 @@
 "use client";
 
-import type { OddsFormat } from "../../lib/odds";
+import type { OddsFormat } from "@/lib/odds";
 import { FORMATS } from "./odds-format";
 
 /** The header's odds format picker (decimal, American, fractional). */

@@ -1,7 +1,7 @@
 "use client";
 
 import { useCallback, useSyncExternalStore } from "react";
-import type { OddsFormat } from "../../lib/odds";
+import type { OddsFormat } from "@/lib/odds";
 
 const KEY = "live-odds:format";
 const FORMATS: OddsFormat[] = ["decimal", "american", "fractional"];

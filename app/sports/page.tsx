@@ -1,4 +1,4 @@
-import { type OddsSnapshot, type SportsSummary, readSnapshot, readSummary } from "../../lib/protocol";
+import { type OddsSnapshot, type SportsSummary, readSnapshot, readSummary } from "@/lib/protocol";
 import { services } from "../_lib/services";
 import { bettorOf, delaysOf, relayOf } from "../_lib/live-page";
 import { type SportSummary, listSports } from "../_lib/sports";

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { REFUSAL_CODES } from "../../lib/bets/refusal";
-import { TRUST_REASONS } from "../../lib/protocol";
+import { REFUSAL_CODES } from "@/lib/bets/refusal";
+import { TRUST_REASONS } from "@/lib/protocol";
 import { countdownText, delayNotice, refusalText } from "./slip-text";
 
 describe("refusalText", () => {

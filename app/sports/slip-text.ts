@@ -1,6 +1,6 @@
-import { SUSPENDED_REASONS, type SuspendedReason } from "../../lib/bets/refusal";
-import { type OddsFormat, formatOdds } from "../../lib/odds";
-import { TRUST_REASONS, type TrustReason } from "../../lib/protocol";
+import { SUSPENDED_REASONS, type SuspendedReason } from "@/lib/bets/refusal";
+import { type OddsFormat, formatOdds } from "@/lib/odds";
+import { TRUST_REASONS, type TrustReason } from "@/lib/protocol";
 import { money } from "./selection-label";
 
 /**

@@ -1,8 +1,8 @@
 "use client";
 
 import { useMemo } from "react";
-import { useSportsSummary } from "../../lib/live/hooks";
-import type { OddsStore } from "../../lib/live/odds-store";
+import { useSportsSummary } from "@/lib/live/hooks";
+import type { OddsStore } from "@/lib/live/odds-store";
 import type { SportSummary } from "../_lib/sports";
 
 /**

@@ -1,10 +1,10 @@
 "use client";
 
 import { useEffect, useState } from "react";
-import type { InPlayDelays } from "../../lib/bets/in-play-delay";
-import type { Account } from "../../lib/live/account-store";
-import type { FlushMode } from "../../lib/live/odds-store";
-import type { BetView, OddsSnapshot, SportsSummary } from "../../lib/protocol";
+import type { InPlayDelays } from "@/lib/bets/in-play-delay";
+import type { Account } from "@/lib/live/account-store";
+import type { FlushMode } from "@/lib/live/odds-store";
+import type { BetView, OddsSnapshot, SportsSummary } from "@/lib/protocol";
 import type { SportSummary } from "../_lib/sports";
 import { EventList } from "./event-list";
 import { LiveStatus } from "./live-status";

@@ -1,10 +1,10 @@
 "use client";
 
 import { useEffect, useRef } from "react";
-import type { AccountStore } from "../../lib/live/account-store";
-import type { LiveConnection } from "../../lib/live/connection";
-import { useAccount } from "../../lib/live/hooks";
-import { RelayTokens } from "../../lib/live/relay-tokens";
+import type { AccountStore } from "@/lib/live/account-store";
+import type { LiveConnection } from "@/lib/live/connection";
+import { useAccount } from "@/lib/live/hooks";
+import { RelayTokens } from "@/lib/live/relay-tokens";
 import { fetchAccount, fetchBets, fetchRelayToken } from "./api";
 
 /**

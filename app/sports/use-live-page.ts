@@ -1,12 +1,12 @@
 "use client";
 
 import { useEffect, useRef, useState } from "react";
-import type { InPlayDelays } from "../../lib/bets/in-play-delay";
-import { type Account, AccountStore } from "../../lib/live/account-store";
-import { LiveConnection } from "../../lib/live/connection";
-import { type FlushMode, OddsStore } from "../../lib/live/odds-store";
-import type { OddsFormat } from "../../lib/odds";
-import type { BetView, OddsSnapshot, SportsSummary } from "../../lib/protocol";
+import type { InPlayDelays } from "@/lib/bets/in-play-delay";
+import { type Account, AccountStore } from "@/lib/live/account-store";
+import { LiveConnection } from "@/lib/live/connection";
+import { type FlushMode, OddsStore } from "@/lib/live/odds-store";
+import type { OddsFormat } from "@/lib/odds";
+import type { BetView, OddsSnapshot, SportsSummary } from "@/lib/protocol";
 import { useBettorPanels } from "./bettor";
 import { useOddsFormat } from "./odds-format";
 import { type RelayLocation, relayAddress } from "./relay-address";

@@ -1,4 +1,4 @@
-import { accountOf } from "../../../lib/accounts/accounts";
+import { accountOf } from "@/lib/accounts/accounts";
 import { json, unavailable } from "../../_lib/http";
 import { services } from "../../_lib/services";
 import { requireUser } from "../../_lib/session";

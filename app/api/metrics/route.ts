@@ -1,4 +1,4 @@
-import { readSourceReport } from "../../../lib/protocol";
+import { readSourceReport } from "@/lib/protocol";
 import { addPublisherMetrics } from "../../_lib/publisher-metrics";
 import { publisherStatus } from "../../_lib/publisher";
 import { sourceMetrics } from "../../_lib/source-metrics";

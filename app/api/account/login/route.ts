@@ -1,8 +1,8 @@
-import { AccountError, signIn } from "../../../../lib/accounts/accounts";
-import { apiError, clientAddress, json, unavailable } from "../../../_lib/http";
-import { services } from "../../../_lib/services";
-import { tooMany } from "../../../_lib/limits";
-import { readCredentials, startSession } from "../../../_lib/session";
+import { AccountError, signIn } from "@/lib/accounts/accounts";
+import { apiError, clientAddress, json, unavailable } from "@/app/_lib/http";
+import { services } from "@/app/_lib/services";
+import { tooMany } from "@/app/_lib/limits";
+import { readCredentials, startSession } from "@/app/_lib/session";
 
 export const dynamic = "force-dynamic";
 

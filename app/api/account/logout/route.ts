@@ -1,5 +1,5 @@
-import { refuseCrossSite, unavailable } from "../../../_lib/http";
-import { accountsDisabled, endSession } from "../../../_lib/session";
+import { refuseCrossSite, unavailable } from "@/app/_lib/http";
+import { accountsDisabled, endSession } from "@/app/_lib/session";
 
 export const dynamic = "force-dynamic";
 

@@ -1,10 +1,10 @@
-import { AccountError, changePassword } from "../../../../lib/accounts/accounts";
-import { PasswordChange } from "../../../../lib/accounts/credentials";
-import { revokeRelayTokensOrLog } from "../../../../lib/accounts/revocation";
-import { apiError, clientAddress, json, readFields, unavailable } from "../../../_lib/http";
-import { tooMany } from "../../../_lib/limits";
-import { services } from "../../../_lib/services";
-import { requireUser } from "../../../_lib/session";
+import { AccountError, changePassword } from "@/lib/accounts/accounts";
+import { PasswordChange } from "@/lib/accounts/credentials";
+import { revokeRelayTokensOrLog } from "@/lib/accounts/revocation";
+import { apiError, clientAddress, json, readFields, unavailable } from "@/app/_lib/http";
+import { tooMany } from "@/app/_lib/limits";
+import { services } from "@/app/_lib/services";
+import { requireUser } from "@/app/_lib/session";
 
 export const dynamic = "force-dynamic";
 

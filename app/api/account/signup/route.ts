@@ -1,9 +1,9 @@
-import { AccountError, signUp } from "../../../../lib/accounts/accounts";
-import { env } from "../../../../lib/env";
-import { apiError, clientAddress, json, unavailable } from "../../../_lib/http";
-import { services } from "../../../_lib/services";
-import { limit } from "../../../_lib/limits";
-import { readSignUp, startSession } from "../../../_lib/session";
+import { AccountError, signUp } from "@/lib/accounts/accounts";
+import { env } from "@/lib/env";
+import { apiError, clientAddress, json, unavailable } from "@/app/_lib/http";
+import { services } from "@/app/_lib/services";
+import { limit } from "@/app/_lib/limits";
+import { readSignUp, startSession } from "@/app/_lib/session";
 
 export const dynamic = "force-dynamic";
 

@@ -1,8 +1,8 @@
-import { AdminBoard } from "../../../../lib/protocol/admin-board";
-import { readBoard } from "../../../_lib/admin-board";
-import { json, unavailable } from "../../../_lib/http";
-import { services } from "../../../_lib/services";
-import { requireAdmin } from "../../../_lib/session";
+import { AdminBoard } from "@/lib/protocol/admin-board";
+import { readBoard } from "@/app/_lib/admin-board";
+import { json, unavailable } from "@/app/_lib/http";
+import { services } from "@/app/_lib/services";
+import { requireAdmin } from "@/app/_lib/session";
 
 export const dynamic = "force-dynamic";
 

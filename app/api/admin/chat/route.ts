@@ -1,8 +1,8 @@
 import { z } from "zod";
-import { recentAcrossEvents } from "../../../../lib/chat/store";
-import { apiError, json, unavailable } from "../../../_lib/http";
-import { services } from "../../../_lib/services";
-import { requireAdmin } from "../../../_lib/session";
+import { recentAcrossEvents } from "@/lib/chat/store";
+import { apiError, json, unavailable } from "@/app/_lib/http";
+import { services } from "@/app/_lib/services";
+import { requireAdmin } from "@/app/_lib/session";
 
 export const dynamic = "force-dynamic";
 

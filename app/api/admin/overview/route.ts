@@ -1,6 +1,6 @@
-import { json } from "../../../_lib/http";
-import { readOverview } from "../../../_lib/admin-overview";
-import { requireAdmin } from "../../../_lib/session";
+import { json } from "@/app/_lib/http";
+import { readOverview } from "@/app/_lib/admin-overview";
+import { requireAdmin } from "@/app/_lib/session";
 
 export const dynamic = "force-dynamic";
 

@@ -1,11 +1,11 @@
-import { signRelayToken } from "../../../../lib/accounts/relay-token";
-import { redisNow } from "../../../../lib/accounts/revocation";
-import { env } from "../../../../lib/env";
-import { RelayTokenClaims } from "../../../../lib/protocol";
-import { apiError, json, readJsonBody, refuseCrossSite, requireAdminToken, unavailable } from "../../../_lib/http";
-import { limit } from "../../../_lib/limits";
-import { services } from "../../../_lib/services";
-import { currentUser } from "../../../_lib/session";
+import { signRelayToken } from "@/lib/accounts/relay-token";
+import { redisNow } from "@/lib/accounts/revocation";
+import { env } from "@/lib/env";
+import { RelayTokenClaims } from "@/lib/protocol";
+import { apiError, json, readJsonBody, refuseCrossSite, requireAdminToken, unavailable } from "@/app/_lib/http";
+import { limit } from "@/app/_lib/limits";
+import { services } from "@/app/_lib/services";
+import { currentUser } from "@/app/_lib/session";
 
 export const dynamic = "force-dynamic";
 

@@ -1,12 +1,12 @@
 "use client";
 
 import { type FormEvent, type KeyboardEvent, useLayoutEffect, useRef, useState } from "react";
-import { chatTextLength, normaliseChatText } from "../../../../lib/chat/text";
-import type { AccountStore } from "../../../../lib/live/account-store";
-import { deleteChat, postChat } from "../../../../lib/live/chat-api";
-import type { LiveConnection } from "../../../../lib/live/connection";
-import { useAccount } from "../../../../lib/live/hooks";
-import { CHAT_TEXT_MAX, type ChatMessage } from "../../../../lib/protocol";
+import { chatTextLength, normaliseChatText } from "@/lib/chat/text";
+import type { AccountStore } from "@/lib/live/account-store";
+import { deleteChat, postChat } from "@/lib/live/chat-api";
+import type { LiveConnection } from "@/lib/live/connection";
+import { useAccount } from "@/lib/live/hooks";
+import { CHAT_TEXT_MAX, type ChatMessage } from "@/lib/protocol";
 import { useChat } from "./use-chat";
 
 export interface ChatPanelProps {

@@ -1,10 +1,10 @@
 "use client";
 
 import Link from "next/link";
-import type { InPlayDelays } from "../../../../lib/bets/in-play-delay";
-import type { Account } from "../../../../lib/live/account-store";
-import { useEvent } from "../../../../lib/live/hooks";
-import type { BetView, EventBookMarkets, EventOdds, OddsSnapshot, PricePoint } from "../../../../lib/protocol";
+import type { InPlayDelays } from "@/lib/bets/in-play-delay";
+import type { Account } from "@/lib/live/account-store";
+import { useEvent } from "@/lib/live/hooks";
+import type { BetView, EventBookMarkets, EventOdds, OddsSnapshot, PricePoint } from "@/lib/protocol";
 import { LiveStatus } from "../../live-status";
 import { OddsFormatSelect } from "../../odds-format-select";
 import type { RelayLocation } from "../../relay-address";

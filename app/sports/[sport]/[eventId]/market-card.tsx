@@ -1,8 +1,8 @@
 "use client";
 
 import { memo } from "react";
-import { type OddsFormat, formatOdds } from "../../../../lib/odds";
-import { type BookQuote, type MarketOdds, type OutcomeOdds, type PricePoint, historyKey } from "../../../../lib/protocol";
+import { type OddsFormat, formatOdds } from "@/lib/odds";
+import { type BookQuote, type MarketOdds, type OutcomeOdds, type PricePoint, historyKey } from "@/lib/protocol";
 import { Price, type Pick } from "../../event-row";
 import { Ago } from "../../time";
 import { Sparkline } from "./sparkline";

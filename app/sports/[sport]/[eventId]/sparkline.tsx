@@ -1,4 +1,4 @@
-import type { PricePoint } from "../../../../lib/protocol";
+import type { PricePoint } from "@/lib/protocol";
 
 const WIDTH = 120;
 const HEIGHT = 28;

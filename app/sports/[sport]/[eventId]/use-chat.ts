@@ -1,10 +1,10 @@
 "use client";
 
 import { useCallback, useEffect, useRef, useState } from "react";
-import { fetchChat } from "../../../../lib/live/chat-api";
-import { type ChatLog, EMPTY_CHAT_LOG, withDeleted, withHistory, withMessages } from "../../../../lib/live/chat-log";
-import type { LiveConnection } from "../../../../lib/live/connection";
-import type { ChatMessage } from "../../../../lib/protocol";
+import { fetchChat } from "@/lib/live/chat-api";
+import { type ChatLog, EMPTY_CHAT_LOG, withDeleted, withHistory, withMessages } from "@/lib/live/chat-log";
+import type { LiveConnection } from "@/lib/live/connection";
+import type { ChatMessage } from "@/lib/protocol";
 
 /** What the history route returns at most (lib/chat/store.ts CHAT_HISTORY_LIMIT). */
 const HISTORY_LIMIT = 50;

@@ -1,9 +1,9 @@
 "use client";
 
 import { useEffect, useState } from "react";
-import type { LiveConnection } from "../../../../lib/live/connection";
-import type { OddsStore } from "../../../../lib/live/odds-store";
-import { type EventBookMarkets, type EventUpdate, PRICE_HISTORY, type PricePoint, pricePoint, samePrices } from "../../../../lib/protocol";
+import type { LiveConnection } from "@/lib/live/connection";
+import type { OddsStore } from "@/lib/live/odds-store";
+import { type EventBookMarkets, type EventUpdate, PRICE_HISTORY, type PricePoint, pricePoint, samePrices } from "@/lib/protocol";
 
 /**
  * Every bookmaker's price of the event: the server's read, then each `event:books` message

@@ -1,8 +1,8 @@
 import { z } from "zod";
-import { setResult } from "../../../../../../lib/bets/settlement";
-import { adminAction, auditActor, settledAnswer } from "../../../../../_lib/admin";
-import { readFields } from "../../../../../_lib/http";
-import { services } from "../../../../../_lib/services";
+import { setResult } from "@/lib/bets/settlement";
+import { adminAction, auditActor, settledAnswer } from "@/app/_lib/admin";
+import { readFields } from "@/app/_lib/http";
+import { services } from "@/app/_lib/services";
 
 export const dynamic = "force-dynamic";
 

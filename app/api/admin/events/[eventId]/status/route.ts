@@ -1,8 +1,8 @@
-import { setEventStatus } from "../../../../../../lib/board-status";
-import { BoardStatusRequest } from "../../../../../../lib/protocol/admin";
-import { adminAction, auditActor, statusAnswer } from "../../../../../_lib/admin";
-import { readFields } from "../../../../../_lib/http";
-import { services } from "../../../../../_lib/services";
+import { setEventStatus } from "@/lib/board-status";
+import { BoardStatusRequest } from "@/lib/protocol/admin";
+import { adminAction, auditActor, statusAnswer } from "@/app/_lib/admin";
+import { readFields } from "@/app/_lib/http";
+import { services } from "@/app/_lib/services";
 
 export const dynamic = "force-dynamic";
 

@@ -1,6 +1,6 @@
-import { voidEvent } from "../../../../../../lib/bets/settlement";
-import { adminAction, auditActor, settledAnswer } from "../../../../../_lib/admin";
-import { services } from "../../../../../_lib/services";
+import { voidEvent } from "@/lib/bets/settlement";
+import { adminAction, auditActor, settledAnswer } from "@/app/_lib/admin";
+import { services } from "@/app/_lib/services";
 
 export const dynamic = "force-dynamic";
 

@@ -1,10 +1,10 @@
 import { z } from "zod";
-import { tellAdmins } from "../../../../../../lib/admin-events";
-import { revokeRelayTokensOrLog } from "../../../../../../lib/accounts/revocation";
-import { changeRole } from "../../../../../../lib/accounts/roles";
-import { adminAction, auditActor } from "../../../../../_lib/admin";
-import { apiError, json, readFields } from "../../../../../_lib/http";
-import { services } from "../../../../../_lib/services";
+import { tellAdmins } from "@/lib/admin-events";
+import { revokeRelayTokensOrLog } from "@/lib/accounts/revocation";
+import { changeRole } from "@/lib/accounts/roles";
+import { adminAction, auditActor } from "@/app/_lib/admin";
+import { apiError, json, readFields } from "@/app/_lib/http";
+import { services } from "@/app/_lib/services";
 
 export const dynamic = "force-dynamic";
 
