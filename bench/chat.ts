@@ -125,7 +125,7 @@ async function run(room: Room, tag: string, send: (i: number, text: string) => P
   );
   const sendWallMs = performance.now() - started;
   while (delivered < result.ok * room.length && performance.now() - lastDelivery < 30_000) await new Promise((resolve) => setTimeout(resolve, 20));
-  room.forEach((socket, s) => socket.off("chat:message", listeners[s]));
+  room.forEach((socket, s) => { socket.off("chat:message", listeners[s]); });
   return { ...result, wallMs: lastDelivery - started, sendWallMs };
 }
 

@@ -120,7 +120,7 @@ async function main(): Promise<void> {
   try {
     const delivered = { prices: 0, other: 0, deltas: 0 };
     client.socket.on("odds:delta", (delta) => {
-      unpackDelta(delta).changes.forEach((change) => (BOARD_PRICE.test(change.path) ? (delivered.prices += 1) : (delivered.other += 1)));
+      unpackDelta(delta).changes.forEach((change) => { BOARD_PRICE.test(change.path) ? (delivered.prices += 1) : (delivered.other += 1); });
       delivered.deltas += 1;
     });
     await client.emit("subscribe", { sports: [SPORT] });

@@ -95,8 +95,8 @@ async function main(): Promise<void> {
     console.log(table(["path", "samples", "p50", "p90", "p99", "max"], [row("priority: status change (NOTIFY wakes the tick)", priority), row("baseline: price change (next regular tick)", tick)]));
     console.log("\nTarget: priority p99 < 100 ms. Both measured on one machine, one clock.");
   } catch (error) {
-    console.error("PUBLISHER:\n" + publisher.output().split("\n").slice(-12).join("\n"));
-    console.error("RELAY:\n" + relay.output().split("\n").slice(-8).join("\n"));
+    console.error(`PUBLISHER:\n${publisher.output().split("\n").slice(-12).join("\n")}`);
+    console.error(`RELAY:\n${relay.output().split("\n").slice(-8).join("\n")}`);
     console.error("CLIENT got:", client.received.slice(-8).map((r) => `${r.event}:${JSON.stringify(r.payload).slice(0, 200)}`).join("\n"));
     throw error;
   } finally {

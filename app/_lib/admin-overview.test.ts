@@ -6,11 +6,20 @@ import { readRelay } from "./admin-overview";
 /** The relay's /health as the overview reads it, against a stand-in HTTP server. */
 describe("readRelay", () => {
   let server: Server | null = null;
-  afterEach(() => new Promise<void>((resolve) => (server ? (server.closeAllConnections(), server.close(() => resolve())) : resolve())));
+  afterEach(
+    () =>
+      new Promise<void>((resolve) => {
+        if (!server) return resolve();
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  );
 
   const serve = (handler: Parameters<typeof createServer>[1]) =>
     new Promise<string>((resolve) => {
-      server = createServer(handler).listen(0, "127.0.0.1", () => resolve(`http://127.0.0.1:${(server?.address() as AddressInfo).port}`));
+      const created = createServer(handler);
+      server = created;
+      created.listen(0, "127.0.0.1", () => resolve(`http://127.0.0.1:${(created.address() as AddressInfo).port}`));
     });
 
   const instance = { instanceId: "relay-a", status: "ok", connections: 3, uptimeSec: 10 };

@@ -23,7 +23,9 @@ export function AuthDialog({ reason, onDone, onClose }: { reason: string | null;
   };
 
   return (
-    <div className="dialog-backdrop" role="presentation" onClick={onClose}>
+    // biome-ignore lint/a11y/noStaticElementInteractions: a click outside the dialog closes it, as Escape does from the keyboard.
+    <div className="dialog-backdrop" role="presentation" onClick={onClose} onKeyDown={(e) => e.key === "Escape" && onClose()}>
+      {/* biome-ignore lint/a11y/useKeyWithClickEvents: the click only keeps the backdrop's close from firing inside the dialog. */}
       <form className="dialog auth" role="dialog" aria-label={mode === "signin" ? "Sign in" : "Create an account"} onClick={(e) => e.stopPropagation()} onSubmit={submit}>
         <h2>{mode === "signin" ? "Sign in" : "Create an account"}</h2>
         {reason && <p className="hint">{reason}</p>}
@@ -49,7 +51,10 @@ export function AuthDialog({ reason, onDone, onClose }: { reason: string | null;
           <button type="submit" className="primary" disabled={busy}>
             {mode === "signin" ? "Sign in" : "Create account"}
           </button>
-          <button type="button" className="link" onClick={() => (setMode(mode === "signin" ? "signup" : "signin"), setProblem(null))}>
+          <button type="button" className="link" onClick={() => {
+              setMode(mode === "signin" ? "signup" : "signin");
+              setProblem(null);
+            }}>
             {mode === "signin" ? "New here? Create an account" : "Have an account? Sign in"}
           </button>
         </div>

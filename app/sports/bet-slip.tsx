@@ -72,11 +72,17 @@ export function BetSlip({ selection, store, account, format, delays, onClose }: 
           </div>
           <label>
             Stake
-            <input name="stake" inputMode="decimal" value={stake} disabled={state.kind === "placing"} onChange={(e) => (setStake(e.target.value), changed())} />
+            <input name="stake" inputMode="decimal" value={stake} disabled={state.kind === "placing"} onChange={(e) => {
+              setStake(e.target.value);
+              changed();
+            }} />
           </label>
           <label>
             If the price moves
-            <select name="accept" value={accept} disabled={state.kind === "placing"} onChange={(e) => (setAccept(e.target.value as AcceptRule), changed())}>
+            <select name="accept" value={accept} disabled={state.kind === "placing"} onChange={(e) => {
+              setAccept(e.target.value as AcceptRule);
+              changed();
+            }}>
               {ACCEPT_RULES.map((key) => (
                 <option key={key} value={key}>
                   {ACCEPT_LABELS[key]}

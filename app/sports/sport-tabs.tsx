@@ -14,18 +14,18 @@ export function SportTabs({ sports, store, selected, onChoose }: { sports: Sport
   const summary = useSportsSummary(store);
   const counts = useMemo(() => new Map(summary?.sports.map((count) => [count.sport, count])), [summary]);
   return (
-    <nav className="tabs" role="tablist" aria-label="Sports">
+    <div className="tabs" role="tablist" aria-label="Sports">
       {sports.map((s) => {
         const events = counts.get(s.key)?.events ?? s.activeEvents;
         const live = counts.get(s.key)?.live ?? s.liveEvents;
         return (
-          <button key={s.key} role="tab" aria-selected={s.key === selected} className="tab" data-sport={s.key} onClick={() => onChoose(s.key)}>
+          <button type="button" key={s.key} role="tab" aria-selected={s.key === selected} className="tab" data-sport={s.key} onClick={() => onChoose(s.key)}>
             {s.title}
             <span className="count">{events}</span>
             {live > 0 && <span className="live-dot" title={`${live} in play`} />}
           </button>
         );
       })}
-    </nav>
+    </div>
   );
 }

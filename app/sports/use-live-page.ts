@@ -66,6 +66,9 @@ export function useLivePage({ initialSnapshot, initialSummary, initialAccount, i
   const followRef = useRef(follow);
   followRef.current = follow;
 
+  // One connection per relay address and follow key: `relay` is a new object on every render, and
+  // `followKey` says when the caller's follow function (read through a ref) wants a new connection.
+  // biome-ignore lint/correctness/useExhaustiveDependencies: the dependencies above are chosen on purpose.
   useEffect(() => {
     const live = new LiveConnection(relayAddress(relay), store, { account, onTokenExpired: () => refreshToken.current() });
     followRef.current?.(live);

@@ -95,7 +95,7 @@ export async function decide(tx: Tx, redis: Redis, userId: string, request: BetR
   if (stale) return nothingPlaced(pricesStale(stale));
   // Read under the market's lock: the price is the board's at the moment the bet is decided.
   const quote = await liveQuote(redis, target.sport, target.eventId, request.market, request.outcome);
-  if (!quote || !quote.open) return nothingPlaced(notOnBoard(quote?.closedBy ?? null));
+  if (!quote?.open) return nothingPlaced(notOnBoard(quote?.closedBy ?? null));
   const delayMs = quote.inPlay ? inPlayDelayMs(rules.delays, target.sport) : 0;
   if (!waited && delayMs > 0) throw new MustWait(delayMs);
   if (!accepts(request.accept, request.price, quote.price)) return nothingPlaced(priceChanged(quote.price));

@@ -91,7 +91,7 @@ async function precheck(deps: PlacementDeps, userId: string, request: BetRequest
   const stale = await rules.trust(target.sport);
   if (stale) return { refusal: pricesStale(stale) };
   const quote = await liveQuote(deps.redis, target.sport, target.eventId, request.market, request.outcome);
-  if (!quote || !quote.open) return { refusal: notOnBoard(quote?.closedBy ?? null) };
+  if (!quote?.open) return { refusal: notOnBoard(quote?.closedBy ?? null) };
   if (!accepts(request.accept, request.price, quote.price)) return { refusal: priceChanged(quote.price) };
   if (balance.balance < request.stake) return { refusal: insufficientFunds() };
   // closedState refused a missing row, so `state` is there.

@@ -2,6 +2,7 @@ import { z } from "zod";
 import { CHAT_TEXT_MAX } from "../protocol";
 
 /** C0 and C1 control characters except tab and newline, which a message may keep. */
+// biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is this pattern's job.
 const CONTROLS = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g;
 
 /**

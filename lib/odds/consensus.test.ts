@@ -62,7 +62,7 @@ describe("consensus", () => {
           return;
         }
         const result = consensus([{ book: "only", prices }], method);
-        result.forEach((p, i) => expect(p).toBeCloseTo(expected[i]!, 14));
+        result.forEach((p, i) => { expect(p).toBeCloseTo(expected[i]!, 14); });
       }),
     );
   });
@@ -73,7 +73,7 @@ describe("consensus", () => {
         const forward = consensus(list, method);
         const backward = consensus([...list].reverse(), method);
         expect(Math.abs(forward.reduce((a, b) => a + b, 0) - 1)).toBeLessThan(1e-12);
-        forward.forEach((p, i) => expect(p).toBeCloseTo(backward[i]!, 14));
+        forward.forEach((p, i) => { expect(p).toBeCloseTo(backward[i]!, 14); });
       }),
     );
   });

@@ -198,7 +198,7 @@ export function formulaPrice(probability: number, margin: number, cap: number): 
  * ladder, rounded down, so it never exceeds the formula except by the 1.01 floor.
  */
 export function offeredPrice(formula: number, ladder: PriceLadder): number {
-  const clamped = formula < LADDER_MIN ? LADDER_MIN : formula > LADDER_MAX ? LADDER_MAX : formula;
+  const clamped = Math.min(Math.max(formula, LADDER_MIN), LADDER_MAX);
   return ladder === "standard" ? roundDownClamped(clamped) : clamped;
 }
 

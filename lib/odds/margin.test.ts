@@ -13,7 +13,7 @@ import { bookPrices, market, rawPrices } from "./test-arbitraries";
 
 const expectClose = (actual: number[], expected: number[], digits: number) => {
   expect(actual).toHaveLength(expected.length);
-  expected.forEach((value, i) => expect(actual[i]).toBeCloseTo(value, digits));
+  expected.forEach((value, i) => { expect(actual[i]).toBeCloseTo(value, digits); });
 };
 
 describe("overround", () => {
@@ -49,7 +49,7 @@ describe("worked examples: the `implied` R package README", () => {
       [0.3988848, 0.2641264, 0.3369888],
       [0.4586948, 0.2938514, 0.2474538],
     ];
-    matches.forEach((odds, row) => expectClose(removeMargin(odds, "multiplicative"), expected[row]!, 7));
+    matches.forEach((odds, row) => { expectClose(removeMargin(odds, "multiplicative"), expected[row]!, 7); });
   });
 
   it("Shin's method, with the estimated insider share z", () => {
@@ -165,7 +165,7 @@ describe("worked examples: Clarke, Kovalchik & Ingram (2017) six-runner race", (
     const result = removeMarginDetailed(race, "power");
     expect(result.parameter).toBeCloseTo(1.3748382901, 9);
     expectClose(result.probabilities, [0.8257503238, 0.1094030109, 0.0421853552, 0.016266501, 0.0046152049, 0.0017796042], 9);
-    race.forEach((price, i) => expect(result.probabilities[i]).toBeCloseTo((1 / price) ** result.parameter, 12));
+    race.forEach((price, i) => { expect(result.probabilities[i]).toBeCloseTo((1 / price) ** result.parameter, 12); });
   });
 
   it("Shin shifts less margin onto the favourite than power: own computation, z = 0.081503", () => {
@@ -276,7 +276,7 @@ describe("properties (every method)", () => {
       fc.property(anyMarket, fc.constantFrom("power", "shin", "odds-ratio" as const), (prices, method) => {
         const ours = removeMargin(prices, method);
         const reference = referenceFair(prices, method);
-        ours.forEach((p, i) => expect(Math.abs(p - reference[i]!)).toBeLessThanOrEqual(1e-10));
+        ours.forEach((p, i) => { expect(Math.abs(p - reference[i]!)).toBeLessThanOrEqual(1e-10); });
       }),
       { numRuns: 300 },
     );

@@ -20,13 +20,13 @@ describe("priceMarket", () => {
       { book: "a", prices: [1.9, 2.0, 4.0] },
       { book: "d", prices: [1.95, 1.95, 4.2] },
     ]);
-    result.outcomes.forEach((o, i) => expect(o.fair).toBeCloseTo(fair[i]!, 15));
+    result.outcomes.forEach((o, i) => { expect(o.fair).toBeCloseTo(fair[i]!, 15); });
     expect(result.outcomes.map((o) => o.best)).toEqual([
       { book: "b", price: 2.05 },
       { book: "a", price: 2.0 },
       { book: "d", price: 4.2 },
     ]);
-    result.outcomes.forEach((o) => expect(o.edge).toBeCloseTo(o.best!.price * o.fair! - 1, 15));
+    result.outcomes.forEach((o) => { expect(o.edge).toBeCloseTo(o.best!.price * o.fair! - 1, 15); });
     expect(result.arb).toBe(false); // 1/2.05 + 1/2 + 1/4.2 ≈ 1.226
   });
 
@@ -127,7 +127,7 @@ describe("priceMarket", () => {
       ],
     });
     const expected = consensus([{ book: "ok", prices: sane }], "additive");
-    result.outcomes.forEach((o, i) => expect(o.fair).toBeCloseTo(expected[i]!, 15));
+    result.outcomes.forEach((o, i) => { expect(o.fair).toBeCloseTo(expected[i]!, 15); });
     expect(result.outcomes[4]!.best).toEqual({ book: "bad", price: race[4] }); // its 50 is still the best quote
   });
 

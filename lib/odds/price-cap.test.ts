@@ -58,7 +58,7 @@ describe("price cap: worked examples (own computation)", () => {
     ];
     const input = { books: booksFrom(rows), stakes: [0, 0, 20000], margin: 0.05, liquidity: 5000, method: "multiplicative" as const };
     const result = hybridOdds(input);
-    [0.1, 0.06, 0.84].forEach((p, i) => expect(result[i]!.blended).toBeCloseTo(p, 12));
+    [0.1, 0.06, 0.84].forEach((p, i) => { expect(result[i]!.blended).toBeCloseTo(p, 12); });
     expect(result.map((o) => roundDownToLadder(1 / (o.blended * 1.05)))).toEqual([9.4, 15.5, 1.13]); // the old prices
     expect(result.map((o) => o.price)).toEqual([1.9, 3.15, 1.13]);
     expect(result[0]!.price * result[0]!.fair!).toBeLessThanOrEqual(1 / 1.05);

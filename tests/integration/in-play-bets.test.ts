@@ -58,7 +58,10 @@ describe("in-play bets", () => {
     let early: (error: Error) => void = () => {};
     let polled: () => void = () => {};
     let release: () => void = () => {};
-    const waiting = new Promise<number>((resolve, reject) => ((started = resolve), (early = reject)));
+    const waiting = new Promise<number>((resolve, reject) => {
+      started = resolve;
+      early = reject;
+    });
     const polling = new Promise<void>((resolve) => (polled = resolve));
     const released = new Promise<void>((resolve) => (release = resolve));
     const delays: number[] = [];

@@ -94,8 +94,8 @@ describe("slow consumers", () => {
     await cutBack.client.emit("subscribe", { sports: [SPORT], events: ["ev0"], markets: ["h2h"], books: ["pinnacle"] });
     const firstSeq = writer.seq;
     const slow = [whole, cutBack];
-    const pause = () => slow.forEach((f) => tcpOf(f.client.socket).pause());
-    const resume = () => slow.forEach((f) => tcpOf(f.client.socket).resume());
+    const pause = () => slow.forEach((f) => { tcpOf(f.client.socket).pause(); });
+    const resume = () => slow.forEach((f) => { tcpOf(f.client.socket).resume(); });
 
     for (let round = 0; round < 2; round += 1) {
       pause();

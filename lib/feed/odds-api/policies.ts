@@ -8,7 +8,7 @@ import {
   wrap,
   type IPolicy,
 } from "cockatiel";
-import { type BreakerState, type Endpoint, OddsApiError } from "./api";
+import { type BreakerState, OddsApiError } from "./api";
 
 /**
  * The cockatiel policies around each endpoint: a circuit breaker outside a retry, so one call

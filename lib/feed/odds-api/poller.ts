@@ -169,7 +169,10 @@ export class OddsApiPoller implements Production {
 
   /** A step that failed: a fenced write hands production over; anything else is logged and the next step tries again. */
   private failed(error: unknown): void {
-    if (error instanceof FencedError && this.deps.hooks) return this.deps.hooks.fenced(error);
+    if (error instanceof FencedError && this.deps.hooks) {
+      this.deps.hooks.fenced(error);
+      return;
+    }
     this.deps.log.error({ err: errorMessage(error) }, "poller step failed");
   }
 

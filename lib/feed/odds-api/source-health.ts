@@ -25,7 +25,8 @@ export class SourceHealth {
   failed(error: unknown, now: number): void {
     if (this.state === "stopped") return;
     if (error instanceof OddsApiError && error.kind === "unauthorized") {
-      return this.set("stopped", `${error.details.code ?? "unauthorized"}: ${error.message}`, now);
+      this.set("stopped", `${error.details.code ?? "unauthorized"}: ${error.message}`, now);
+      return;
     }
     if (error instanceof OddsApiError && error.kind === "bad_request") return; // our request, not the source
     this.set("stale", describeFailure(error), now);

@@ -1,4 +1,4 @@
-import { AdminBoard } from "@/lib/protocol/admin-board";
+import type { AdminBoard } from "@/lib/protocol/admin-board";
 import { readBoard } from "@/app/_lib/admin-board";
 import { json, unavailable } from "@/app/_lib/http";
 import { services } from "@/app/_lib/services";

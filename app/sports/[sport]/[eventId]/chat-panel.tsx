@@ -57,6 +57,7 @@ export function ChatPanel({ eventId, connection, account, onSignIn }: ChatPanelP
 function MessageList({ messages, onDelete }: { messages: ChatMessage[]; onDelete: ((id: string) => void) | null }) {
   const list = useRef<HTMLOListElement>(null);
   const pinned = useRef(true);
+  // biome-ignore lint/correctness/useExhaustiveDependencies: the list scrolls when the messages change, which the effect does not read.
   useLayoutEffect(() => {
     if (pinned.current && list.current) list.current.scrollTop = list.current.scrollHeight;
   }, [messages]);

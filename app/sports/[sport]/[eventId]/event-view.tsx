@@ -109,6 +109,7 @@ function Timeline({ entries }: { entries: TimelineEntry[] }) {
       ) : (
         <ol>
           {entries.map((entry, i) => (
+            // biome-ignore lint/suspicious/noArrayIndexKey: two entries may share a time and text; the list only grows at one end.
             <li key={`${entry.at}-${i}`}>
               <ClockTime at={entry.at} /> {entry.text}
             </li>
