@@ -10,7 +10,7 @@ import {
   EventBooks,
   EventUpdate,
   FeedStatus,
-  OddsSnapshotSchema,
+  OddsSnapshot,
   type ServerToClientEvents,
   SportsSummary,
   UserUpdate,
@@ -234,7 +234,7 @@ export class LiveConnection {
     // Validated before use: a malformed message is never applied. Its sport is fetched whole
     // again (a replay could hand back the same bad delta).
     socket.on("odds:snapshot", (raw) => {
-      const snapshot = OddsSnapshotSchema.safeParse(raw);
+      const snapshot = OddsSnapshot.safeParse(raw);
       if (!snapshot.success) return this.rejected("snapshot", raw);
       this.store.applySnapshot(snapshot.data);
       this.update({ lastUpdateAt: Date.now() });

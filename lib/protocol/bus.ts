@@ -1,13 +1,13 @@
 import { z } from "zod";
-import { ChangeSchema } from "./changes";
 import { BalanceChanged, BetAccepted, BetSettled } from "./bets";
 import { AdminEvent } from "./admin";
 import { EventBooks } from "./event-detail";
-import { ChatDeleted, ChatMessage, EventUpdate, FEED_STATES, REASON_MAX, SportsSummary, StaleSports } from "./messages";
-import { SportKey } from "./odds";
+import { REASON_MAX } from "./limits";
+import { ChatDeleted, ChatMessage, EventUpdate, FEED_STATES, SportsSummary, StaleSports } from "./messages";
 import { parseJson } from "./parse";
 import { PRODUCERS } from "./producers";
 import { SourceSummary } from "./source";
+import { OddsDelta } from "./wire";
 
 export { parseJson };
 
@@ -18,17 +18,8 @@ export { parseJson };
 
 const v1 = { v: z.literal(1) };
 
-export const OddsDeltaMessage = z.object({
-  ...v1,
-  type: z.literal("odds:delta"),
-  sport: SportKey,
-  seq: z.number().int().min(1),
-  prevSeq: z.number().int().min(0),
-  ts: z.number(),
-  /** When the earliest database write this delta carries was made, ms (see OddsDelta.origin). */
-  origin: z.number().optional(),
-  changes: z.array(ChangeSchema),
-});
+/** A delta as the publisher commits it (wire.ts), versioned for the bus and the history stream. */
+export const OddsDeltaMessage = z.object({ ...v1, type: z.literal("odds:delta"), ...OddsDelta.shape });
 
 /**
  * "Take the whole state again at this seq": published instead of a delta when the delta would be
@@ -38,10 +29,7 @@ export const OddsDeltaMessage = z.object({
 export const OddsResyncMessage = z.object({
   ...v1,
   type: z.literal("odds:resync"),
-  sport: SportKey,
-  seq: z.number().int().min(1),
-  prevSeq: z.number().int().min(0),
-  ts: z.number(),
+  ...OddsDelta.pick({ sport: true, seq: true, prevSeq: true, ts: true }).shape,
   reason: z.enum(["large_delta", "state_rebuilt"]),
 });
 

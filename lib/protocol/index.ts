@@ -1,6 +1,9 @@
 export * from "./names";
+export * from "./limits";
 export * from "./odds";
 export * from "./changes";
+export * from "./requests";
+export * from "./wire";
 export * from "./messages";
 export * from "./bus";
 export * from "./auth";
@@ -9,7 +12,6 @@ export * from "./bets";
 export * from "./admin";
 export * from "./event-detail";
 export * from "./source";
-export * from "./wire";
 export * from "./audit";
 export * from "./producers";
 export * from "./trust";

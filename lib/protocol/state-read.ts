@@ -1,5 +1,6 @@
 import { HistoryMessage, type OddsDeltaMessage, SportsSummaryMessage, parseJson } from "./bus";
-import type { OddsSnapshot, SportsSummary } from "./messages";
+import type { SportsSummary } from "./messages";
+import type { OddsSnapshot } from "./wire";
 import { KEYS } from "./names";
 import { EventOdds, fairPriceOf, impliedOf } from "./odds";
 import { PRICE_HISTORY, PricePoint } from "./event-detail";
