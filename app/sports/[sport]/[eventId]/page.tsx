@@ -1,6 +1,6 @@
 import { notFound } from "next/navigation";
-import { ID_PATTERN, type OddsSnapshot, SPORT_KEY_PATTERN, readSnapshot } from "../../../../lib/protocol";
-import { type EventDetail, readEventDetail } from "../../../_lib/event-detail";
+import { type EventDetail, ID_PATTERN, type OddsSnapshot, SPORT_KEY_PATTERN, readSnapshot } from "../../../../lib/protocol";
+import { readEventDetail } from "../../../_lib/event-detail";
 import { services } from "../../../_lib/services";
 import { bettorOf, delaysOf, relayOf } from "../../../_lib/live-page";
 import { EventView } from "./event-view";
