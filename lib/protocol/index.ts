@@ -11,6 +11,7 @@ export * from "./state-read";
 export * from "./bets";
 export * from "./admin";
 export * from "./event-detail";
+export * from "./board-reads";
 export * from "./source";
 export * from "./audit";
 export * from "./producers";
