@@ -1,4 +1,4 @@
-import { type FeedState, type FeedStatus, type FeedStatusMessage, type StaleSports, silenceLimitMs } from "../lib/protocol";
+import { type FeedState, type FeedStatus, type FeedStatusMessage, HEARTBEAT_MAX_MS, type StaleSports, silenceLimitMs } from "../lib/protocol";
 
 /** What the tracker reads of a heartbeat. */
 export type Heartbeat = Pick<FeedStatusMessage, "status" | "heartbeatMs" | "producer" | "staleSports">;
@@ -15,7 +15,7 @@ export class FeedStatusTracker {
   private status: FeedStatus;
   private lastBeatAt = 0;
   /** Silence allowed before "stale", from the period the last heartbeat announced. */
-  private silenceLimitMs = silenceLimitMs();
+  private silenceLimitMs = silenceLimitMs(HEARTBEAT_MAX_MS);
   private busDown = false;
 
   constructor(

@@ -2,15 +2,8 @@ import { z } from "zod";
 import type { Db } from "@/lib/db";
 import { bookMarkets } from "@/lib/publisher/books";
 import { eventOddsSelect } from "@/lib/publisher/pricing";
-import { type EventBookMarkets, type PricePoint, readPriceHistory } from "@/lib/protocol";
+import { type EventDetail, readPriceHistory } from "@/lib/protocol";
 import type { Redis } from "ioredis";
-
-export interface EventDetail {
-  /** Every bookmaker's price per market and outcome, as Postgres holds them now. */
-  books: EventBookMarkets;
-  /** Our offered prices over the last hour, oldest first. */
-  history: PricePoint[];
-}
 
 /** What an event page shows beyond the board's odds; null when there is no such event. */
 export async function readEventDetail(db: Db, redis: Redis, eventId: string): Promise<EventDetail | null> {

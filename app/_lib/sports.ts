@@ -1,22 +1,11 @@
 import type { Db } from "@/lib/db";
-import { ESPORTS_SPORT_KEY } from "@/lib/protocol";
-
-export interface SportSummary {
-  key: string;
-  title: string;
-  group: string;
-  isEsports: boolean;
-  /** Events on the board (ACTIVE or SUSPENDED). */
-  activeEvents: number;
-  /** Of those, events in play. */
-  liveEvents: number;
-}
+import { ESPORTS_SPORT_KEY, type SportListing } from "@/lib/protocol";
 
 /**
  * Active sports with their board event counts, in one query. Esports events stored with a null
  * sport count under the `esports` key, as the publisher files them.
  */
-export async function listSports(db: Db): Promise<SportSummary[]> {
+export async function listSports(db: Db): Promise<SportListing[]> {
   const [sports, counts] = await Promise.all([
     db.sport.findMany({ where: { active: true }, select: { key: true, title: true, group: true, isEsports: true }, orderBy: [{ group: "asc" }, { title: "asc" }] }),
     db.$queryRaw<{ key: string; active: bigint; live: bigint }[]>`

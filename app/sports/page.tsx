@@ -1,7 +1,7 @@
-import { type OddsSnapshot, type SportsSummary, readSnapshot, readSummary } from "@/lib/protocol";
+import { type OddsSnapshot, type SportListing, type SportsSummary, readSnapshot, readSummary } from "@/lib/protocol";
 import { services } from "../_lib/services";
 import { bettorOf, delaysOf, relayOf } from "../_lib/live-page";
-import { type SportSummary, listSports } from "../_lib/sports";
+import { listSports } from "../_lib/sports";
 import { SportsBoard } from "./sports-board";
 
 export const dynamic = "force-dynamic";
@@ -14,7 +14,7 @@ export default async function SportsPage({ searchParams }: { searchParams: Promi
   const params = await searchParams;
   const requested = typeof params.sport === "string" ? params.sport : null;
   const { db, redis } = services();
-  let sports: SportSummary[] = [];
+  let sports: SportListing[] = [];
   let problem: string | null = null;
   try {
     sports = await listSports(db);

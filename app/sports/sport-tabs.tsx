@@ -3,14 +3,14 @@
 import { useMemo } from "react";
 import { useSportsSummary } from "@/lib/live/hooks";
 import type { OddsStore } from "@/lib/live/odds-store";
-import type { SportSummary } from "../_lib/sports";
+import type { SportListing } from "@/lib/protocol";
 
 /**
  * One tab per sport with its event count and a dot while events are in play. The counts follow
  * the board live (`sports:summary`), for every sport, not only the ones this page holds; until a
  * summary arrives they are the server-rendered ones.
  */
-export function SportTabs({ sports, store, selected, onChoose }: { sports: SportSummary[]; store: OddsStore; selected: string | null; onChoose: (sport: string) => void }) {
+export function SportTabs({ sports, store, selected, onChoose }: { sports: SportListing[]; store: OddsStore; selected: string | null; onChoose: (sport: string) => void }) {
   const summary = useSportsSummary(store);
   const counts = useMemo(() => new Map(summary?.sports.map((count) => [count.sport, count])), [summary]);
   return (

@@ -5,7 +5,7 @@ import type { InPlayDelays } from "@/lib/bets/in-play-delay";
 import type { Account } from "@/lib/live/account-store";
 import type { FlushMode } from "@/lib/live/odds-store";
 import type { BetView, OddsSnapshot, SportsSummary } from "@/lib/protocol";
-import type { SportSummary } from "../_lib/sports";
+import type { SportListing } from "@/lib/protocol";
 import { EventList } from "./event-list";
 import { LiveStatus } from "./live-status";
 import { OddsFormatSelect } from "./odds-format-select";
@@ -14,7 +14,7 @@ import { SportTabs } from "./sport-tabs";
 import { useLivePage } from "./use-live-page";
 
 export interface SportsBoardProps {
-  sports: SportSummary[];
+  sports: SportListing[];
   initialSport: string | null;
   initialSnapshot: OddsSnapshot | null;
   /** The board's event counts per sport when the page was rendered (null: none published yet). */

@@ -37,9 +37,8 @@ export interface LiveQuote {
 export async function liveQuote(redis: RedisHget, sport: string, eventId: string, market: string, outcome: string, now = Date.now()): Promise<LiveQuote | null> {
   const raw = await redis.hget(KEYS.sportState(sport), eventId);
   if (raw === null) return null;
-  const parsed = parseStoredEvent(raw);
-  if (!parsed) return null;
-  const { event } = parsed;
+  const event = parseStoredEvent(raw);
+  if (!event) return null;
   const odds = event.markets[market];
   const pick = odds?.outcomes[outcome];
   if (!odds || !pick) return null;

@@ -151,6 +151,42 @@ describe("LiveConnection", () => {
     expect(heard).toEqual([stats]);
   });
 
+  it("takes the relay's error only when it parses: a malformed one changes nothing", async () => {
+    const { io, url } = await relayDouble();
+    io.on("connection", (socket) => {
+      socket.emit("error", { code: "token_expired" }); // no message
+      socket.emit("error", { code: "no_such_code", message: "?" });
+      socket.emit("error", "token_expired");
+      socket.emit("error", { code: "token_expired", message: "the token ran out" });
+    });
+    let expired = 0;
+    const connection = new LiveConnection(url, new OddsStore(), { onTokenExpired: () => (expired += 1) });
+    cleanups.push(() => connection.close());
+    const errors: (string | null)[] = [];
+    connection.onStatus(() => errors.push(connection.status().error));
+    connection.connect();
+    await until(() => connection.status().error !== null);
+    expect(connection.status()).toMatchObject({ error: "token_expired: the token ran out", relayError: { code: "token_expired", message: "the token ran out" } });
+    expect(errors.filter((error) => error !== null)).toEqual(["token_expired: the token ran out"]);
+    expect(expired).toBe(1);
+  });
+
+  it("does not take a malformed subscribe ack for a subscription, and says so", async () => {
+    const { io, url } = await relayDouble();
+    io.on("connection", (socket) => {
+      socket.on("subscribe", (_request: unknown, ack: (r: unknown) => void) => ack({ ok: true, sports: "soccer_epl" }));
+    });
+    const connection = new LiveConnection(url, new OddsStore());
+    cleanups.push(() => connection.close());
+    const heard: string[][] = [];
+    connection.onSubscribed((events) => heard.push(events));
+    connection.follow("soccer_epl");
+    connection.connect();
+    await until(() => connection.status().error !== null);
+    expect(connection.status().error).toBe("the live server answered a subscription with something unexpected");
+    expect(heard).toEqual([]);
+  });
+
   it("resumes from the seq it holds after the server drops it", async () => {
     const { url, requests } = await droppingRelay((socket) => setTimeout(() => socket.conn.close(), 20)); // a dropped transport, not a server "disconnect"
     const connection = new LiveConnection(url, new OddsStore());

@@ -2,6 +2,7 @@ import { type Socket, io } from "socket.io-client";
 import type { z } from "zod";
 import {
   AdminEvent,
+  AuthResult,
   ChatDeleted,
   ChatMessage,
   ClientStats,
@@ -10,10 +11,13 @@ import {
   EventBooks,
   EventUpdate,
   FeedStatus,
-  OddsSnapshotSchema,
+  OddsSnapshot,
+  PingResult,
   type ServerToClientEvents,
   SportsSummary,
+  SubscribeResult,
   UserUpdate,
+  ackOf,
   readWireDelta,
 } from "../protocol";
 import type { AccountStore } from "./account-store";
@@ -55,8 +59,8 @@ const STABLE_AFTER_MS = 60_000;
  * Socket.IO's own reconnect after a lost transport: waits of 0.5 s ±50 %, 1 s ±50 %, then 1–2 s
  * (doubling ±50 %, capped at 2 s). The jitter spreads a relay's pages over its restart. The cap
  * matters for the pages whose first two tries came before the relay listened again: their third
- * comes 1–2 s later and any after it 2 s apart, where a 5 s cap made those waits 1–3 s and 2–5 s.
- * A try against a relay that is down costs one refused TCP connect. The load bench's clients
+ * comes 1–2 s later and any after it 2 s apart, so a relay back from a restart has them within
+ * about 2 s. A try against a relay that is down costs one refused TCP connect. The load bench's clients
  * reconnect the same way.
  */
 export const RECONNECT_DELAYS = { reconnectionDelay: 500, reconnectionDelayMax: 2_000, randomizationFactor: 0.5 } as const;
@@ -72,6 +76,11 @@ const LISTENABLE = {
   stats: ClientStats,
 } as const;
 export type Listenable = keyof typeof LISTENABLE;
+
+/** The relay's answers to what this connection asks, validated like every message before use. */
+const SubscribeAck = ackOf(SubscribeResult);
+const AuthAck = ackOf(AuthResult);
+const PingAck = ackOf(PingResult);
 
 /**
  * The page's one connection to the relay. Keeps every sport it was asked for subscribed (so tab
@@ -143,8 +152,8 @@ export class LiveConnection {
       if (!this.socket.active) this.socket.connect(); // a refused handshake is not retried by itself
       return true;
     }
-    const result = await this.socket.timeout(5_000).emitWithAck("auth", { token }).catch(() => null);
-    const taken = result?.ok === true;
+    const answer: unknown = await this.socket.timeout(5_000).emitWithAck("auth", { token }).catch(() => null);
+    const taken = AuthAck.safeParse(answer).data?.ok === true;
     this.update({ personal: taken && token !== null });
     return taken;
   }
@@ -234,7 +243,7 @@ export class LiveConnection {
     // Validated before use: a malformed message is never applied. Its sport is fetched whole
     // again (a replay could hand back the same bad delta).
     socket.on("odds:snapshot", (raw) => {
-      const snapshot = OddsSnapshotSchema.safeParse(raw);
+      const snapshot = OddsSnapshot.safeParse(raw);
       if (!snapshot.success) return this.rejected("snapshot", raw);
       this.store.applySnapshot(snapshot.data);
       this.update({ lastUpdateAt: Date.now() });
@@ -259,7 +268,10 @@ export class LiveConnection {
       const update = UserUpdate.safeParse(raw);
       if (update.success) this.options.account?.apply(update.data);
     });
-    socket.on("error", (error: ErrorPayload) => {
+    socket.on("error", (raw: unknown) => {
+      const parsed = ErrorPayload.safeParse(raw);
+      if (!parsed.success) return;
+      const error = parsed.data;
       // Out of the private rooms either way; a fresh token brings them back (unless signed out).
       if (error.code === "token_expired" || error.code === "token_revoked") {
         this.update({ personal: false });
@@ -328,7 +340,9 @@ export class LiveConnection {
   private async subscribe(sports: string[], resume: Record<string, number>): Promise<void> {
     const request = { sports, ...(this.events.size ? { events: [...this.events] } : {}), ...(Object.keys(resume).length ? { resume, replay: "merged" as const } : {}) };
     try {
-      const result = await this.socket.timeout(10_000).emitWithAck("subscribe", request);
+      const answer = SubscribeAck.safeParse(await this.socket.timeout(10_000).emitWithAck("subscribe", request));
+      if (!answer.success) return this.update({ error: "the live server answered a subscription with something unexpected" });
+      const result = answer.data;
       if (!result.ok) return this.update({ error: `${result.error.code}: ${result.error.message}` });
       for (const listener of this.subscribedListeners) listener(request.events ?? []);
     } catch {
@@ -343,7 +357,7 @@ export class LiveConnection {
       .timeout(5_000)
       .emitWithAck("ping")
       .then(
-        (ack) => ack.ok && this.update({ rttMs: Math.round(performance.now() - sent) }),
+        (ack: unknown) => PingAck.safeParse(ack).data?.ok === true && this.update({ rttMs: Math.round(performance.now() - sent) }),
         () => {},
       );
   }

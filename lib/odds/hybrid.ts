@@ -1,7 +1,8 @@
 import { bestPrices } from "./best-price";
 import { type BookPrices, additiveError, consensusOfImplied, impliedRows } from "./consensus";
 import { DEFAULT_MARGIN_METHOD, type MarginMethod } from "./margin-method";
-import { LADDER_MAX, LADDER_MIN, type PriceLadder, roundDownClamped } from "./ladder";
+import { LADDER_MAX, LADDER_MIN, roundDownClamped } from "./ladder";
+import type { PriceLadder } from "./price-ladder";
 import { assertInRange, assertLadder, assertMethod, assertStakes } from "./validation";
 import { OddsInputError, describeValue } from "./errors";
 

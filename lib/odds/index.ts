@@ -10,15 +10,8 @@ export { DEFAULT_MARGIN_METHOD, MARGIN_METHODS, type MarginMethod } from "./marg
 export { type MarginRemoval, overround, removeMargin, removeMarginDetailed } from "./margin";
 export { type BookPrices, consensus } from "./consensus";
 export { type HybridOddsInput, type HybridOutcome, type PriceClamp, hybridOdds } from "./hybrid";
-export {
-  LADDER_MAX,
-  LADDER_MIN,
-  type PriceLadder,
-  isOnLadder,
-  ladderPrices,
-  roundDownToLadder,
-  ticks,
-} from "./ladder";
+export { LADDER_MAX, LADDER_MIN, isOnLadder, ladderPrices, roundDownToLadder, ticks } from "./ladder";
+export { PRICE_LADDERS, type PriceLadder } from "./price-ladder";
 export { parimutuelPrices } from "./parimutuel";
 export { type Arbitrage, type BestPrice, arbitrage, bestPrices, edge } from "./best-price";
 export { type MarketBook, type MarketOutcome, type PriceMarketInput, type PricedMarket, priceMarket } from "./market";

@@ -7,12 +7,6 @@ import { assertPrice } from "./validation";
  * ladder, and every returned price is h/100 — the double nearest to the decimal, e.g. exactly 2.02.
  */
 
-/**
- * `standard`: round the offered price down to the exchange ladder. `none`: clamp to
- * [{@link LADDER_MIN}, {@link LADDER_MAX}] only, no rounding.
- */
-export type PriceLadder = "standard" | "none";
-
 /** Lowest price on the ladder (and the lowest price we ever offer), decimal odds. */
 export const LADDER_MIN = 1.01;
 /** Highest price on the ladder (and the highest price we ever offer), decimal odds. */

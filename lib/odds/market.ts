@@ -2,7 +2,7 @@ import type { BestPrice } from "./best-price";
 import { consensusOfImplied } from "./consensus";
 import { OddsInputError, describeValue } from "./errors";
 import { blendInto, formulaPrice, offeredPrice, priceCap, pricingArguments } from "./hybrid";
-import type { PriceLadder } from "./ladder";
+import type { PriceLadder } from "./price-ladder";
 import type { MarginMethod } from "./margin-method";
 import { isValidPrice } from "./validation";
 

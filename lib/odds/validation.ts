@@ -1,6 +1,6 @@
 import { OddsInputError, describeValue } from "./errors";
 import { MARGIN_METHODS, type MarginMethod } from "./margin-method";
-import type { PriceLadder } from "./ladder";
+import { PRICE_LADDERS, type PriceLadder } from "./price-ladder";
 
 /**
  * Argument checks shared by the public functions; internal to lib/odds (not re-exported). The
@@ -66,8 +66,8 @@ export function assertMethod(method: unknown): asserts method is MarginMethod {
 }
 
 export function assertLadder(ladder: unknown): asserts ladder is PriceLadder {
-  if (ladder !== "standard" && ladder !== "none") {
-    throw new OddsInputError(`ladder must be "standard" or "none", got ${describeValue(ladder)}`, ladder);
+  if (!(PRICE_LADDERS as readonly unknown[]).includes(ladder)) {
+    throw new OddsInputError(`ladder must be ${PRICE_LADDERS.map((name) => `"${name}"`).join(" or ")}, got ${describeValue(ladder)}`, ladder);
   }
 }
 

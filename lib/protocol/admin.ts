@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { BetView } from "./bets";
 import { Id } from "./odds";
-import { REASON_MAX } from "./messages";
+import { REASON_MAX } from "./limits";
 import { PRODUCERS } from "./producers";
 
 /**

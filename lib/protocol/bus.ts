@@ -1,13 +1,13 @@
 import { z } from "zod";
-import { ChangeSchema } from "./changes";
 import { BalanceChanged, BetAccepted, BetSettled } from "./bets";
 import { AdminEvent } from "./admin";
 import { EventBooks } from "./event-detail";
-import { ChatDeleted, ChatMessage, EventUpdate, FEED_STATES, REASON_MAX, SportsSummary, StaleSports } from "./messages";
-import { SportKey } from "./odds";
+import { REASON_MAX } from "./limits";
+import { ChatDeleted, ChatMessage, EventUpdate, FEED_STATES, SportsSummary, StaleSports } from "./messages";
 import { parseJson } from "./parse";
 import { PRODUCERS } from "./producers";
 import { SourceSummary } from "./source";
+import { OddsDelta } from "./wire";
 
 export { parseJson };
 
@@ -18,17 +18,8 @@ export { parseJson };
 
 const v1 = { v: z.literal(1) };
 
-export const OddsDeltaMessage = z.object({
-  ...v1,
-  type: z.literal("odds:delta"),
-  sport: SportKey,
-  seq: z.number().int().min(1),
-  prevSeq: z.number().int().min(0),
-  ts: z.number(),
-  /** When the earliest database write this delta carries was made, ms (see OddsDelta.origin). */
-  origin: z.number().optional(),
-  changes: z.array(ChangeSchema),
-});
+/** A delta as the publisher commits it (wire.ts), versioned for the bus and the history stream. */
+export const OddsDeltaMessage = z.object({ ...v1, type: z.literal("odds:delta"), ...OddsDelta.shape });
 
 /**
  * "Take the whole state again at this seq": published instead of a delta when the delta would be
@@ -38,14 +29,11 @@ export const OddsDeltaMessage = z.object({
 export const OddsResyncMessage = z.object({
   ...v1,
   type: z.literal("odds:resync"),
-  sport: SportKey,
-  seq: z.number().int().min(1),
-  prevSeq: z.number().int().min(0),
-  ts: z.number(),
+  ...OddsDelta.pick({ sport: true, seq: true, prevSeq: true, ts: true }).shape,
   reason: z.enum(["large_delta", "state_rebuilt"]),
 });
 
-/** Publisher heartbeat: sent by the leader every `heartbeatMs` (at most a second), running or not. */
+/** Publisher heartbeat: sent by the leader every `heartbeatMs` (at most {@link HEARTBEAT_MAX_MS}), running or not. */
 export const FeedStatusMessage = z.object({
   ...v1,
   type: z.literal("feed:status"),
@@ -55,9 +43,9 @@ export const FeedStatusMessage = z.object({
   intervalMs: z.number().int().positive(),
   /**
    * How often the leader sends this heartbeat, ms: relays call the feed stale after
-   * `silenceLimitMs(heartbeatMs)` without one. Absent (an older publisher): 1000.
+   * `silenceLimitMs(heartbeatMs)` without one.
    */
-  heartbeatMs: z.number().int().positive().max(60_000).optional(),
+  heartbeatMs: z.number().int().positive().max(60_000),
   /** The external odds source's state, when one reports (The Odds API poller); absent with the simulator. */
   source: SourceSummary.optional(),
   /**
@@ -70,15 +58,19 @@ export const FeedStatusMessage = z.object({
   staleSports: StaleSports.optional(),
 });
 
-/** Heartbeat period assumed when a heartbeat does not state one, ms. */
-export const DEFAULT_HEARTBEAT_MS = 1_000;
+/**
+ * The longest period a leader beats at, ms: it sends the heartbeat at least once a second,
+ * whatever its lease. A relay assumes it until the first heartbeat states the period.
+ */
+export const HEARTBEAT_MAX_MS = 1_000;
 
 /**
  * How long a relay waits without a heartbeat or delta before it calls the feed stale, ms: three
  * and a half heartbeats, and never under 3.5 s.
+ * @param heartbeatMs the period the last heartbeat stated, ms
  * @example silenceLimitMs(1_000) // 3_500
  */
-export function silenceLimitMs(heartbeatMs = DEFAULT_HEARTBEAT_MS): number {
+export function silenceLimitMs(heartbeatMs: number): number {
   return Math.max(3_500, Math.ceil(3.5 * heartbeatMs));
 }
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { ChangeSchema, applyChanges } from "./changes";
+import { Change, applyChanges } from "./changes";
 import type { EventOdds } from "./odds";
 import { eventOdds, market, outcome } from "./test-events";
 
@@ -48,8 +48,8 @@ describe("applyChanges", () => {
   });
 });
 
-describe("ChangeSchema", () => {
-  const valid = (path: string, value: unknown) => ChangeSchema.safeParse({ eventId: "e1", path, value }).success;
+describe("Change", () => {
+  const valid = (path: string, value: unknown) => Change.safeParse({ eventId: "e1", path, value }).success;
 
   it("accepts values that fit their path", () => {
     expect(valid("", eventOdds("e1"))).toBe(true);
@@ -76,7 +76,7 @@ describe("ChangeSchema", () => {
     expect(valid("markets.h2h.outcomes.home.fair", 1.5)).toBe(false);
     expect(valid("score.home", -1)).toBe(false);
     expect(valid("", { id: "e1" })).toBe(false);
-    expect(ChangeSchema.safeParse({ eventId: "has space", path: "status", value: "active" }).success).toBe(false);
+    expect(Change.safeParse({ eventId: "has space", path: "status", value: "active" }).success).toBe(false);
   });
 
   it("validates implied and fairPrice like every other outcome field, and requires them in a whole outcome", () => {
@@ -86,8 +86,8 @@ describe("ChangeSchema", () => {
     expect(valid("markets.h2h.outcomes.home.implied", 1.5)).toBe(false); // a probability
     expect(valid("markets.h2h.outcomes.home.implied", null)).toBe(false); // every price implies one
     expect(valid("markets.h2h.outcomes.home.fairPrice", 0.5)).toBe(false); // a decimal price is ≥ 1
-    const { implied, fairPrice, ...older } = outcome(2);
-    expect(valid("markets.h2h.outcomes.home", older)).toBe(false);
-    expect(valid("markets.h2h.outcomes.home", { ...older, implied, fairPrice })).toBe(true);
+    const { implied, fairPrice, ...partial } = outcome(2);
+    expect(valid("markets.h2h.outcomes.home", partial)).toBe(false);
+    expect(valid("markets.h2h.outcomes.home", { ...partial, implied, fairPrice })).toBe(true);
   });
 });

@@ -1,24 +1,7 @@
 import { z } from "zod";
 import { BestPrice, EventOdds, Id, MarketOdds, OutcomeOdds, Score } from "./odds";
 
-/**
- * A delta is a list of changes, each setting one value inside one event:
- *
- *   { eventId, path: "",                                 value: EventOdds | null }  add / remove an event
- *   { eventId, path: "status",                           value: "suspended" }
- *   { eventId, path: "markets.totals",                   value: MarketOdds | null } add / remove a market
- *   { eventId, path: "markets.h2h.outcomes.home.price",  value: 2.14 }
- *
- * `markets` and `outcomes` are records: null there removes the entry. Everywhere else null is a
- * value (e.g. `fair` with no bookmaker prices). Every other object is replaced or diffed field by
- * field; its fields never disappear.
- */
-export interface Change {
-  eventId: string;
-  path: string;
-  value: unknown;
-}
-
+/** The records of EventOdds: a null value at one of their keys removes the entry. */
 const RECORDS = new Set(["markets", "outcomes"]);
 
 /** Schema of the value a path may carry, or null when the path is not part of EventOdds. */
@@ -61,8 +44,19 @@ export function splitPath(path: string): string[] {
   return path === "" ? [] : path.split(".");
 }
 
-/** A change whose value matches the schema of its path. */
-export const ChangeSchema = z
+/**
+ * A delta is a list of changes, each setting one value inside one event:
+ *
+ *   { eventId, path: "",                                 value: EventOdds | null }  add / remove an event
+ *   { eventId, path: "status",                           value: "suspended" }
+ *   { eventId, path: "markets.totals",                   value: MarketOdds | null } add / remove a market
+ *   { eventId, path: "markets.h2h.outcomes.home.price",  value: 2.14 }
+ *
+ * `markets` and `outcomes` are records: null there removes the entry. Everywhere else null is a
+ * value (e.g. `fair` with no bookmaker prices). Every other object is replaced or diffed field by
+ * field; its fields never disappear. The schema checks each value against its path.
+ */
+export const Change = z
   .object({ eventId: Id, path: z.string().max(256), value: z.unknown() })
   .superRefine((change, ctx) => {
     const schema = schemaAt(splitPath(change.path));
@@ -75,6 +69,7 @@ export const ChangeSchema = z
       ctx.addIssue({ code: "custom", message: `bad value at "${change.path}": ${result.error.issues[0]?.message ?? "invalid"}`, path: ["value"] });
     }
   });
+export type Change = z.infer<typeof Change>;
 
 /**
  * Applies changes to a map of events in order. Events are replaced, never mutated: every object on

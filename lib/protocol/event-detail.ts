@@ -47,6 +47,19 @@ export const PricePoint = z.object({
 });
 export type PricePoint = z.infer<typeof PricePoint>;
 
+/** What an event page shows beyond the board's odds. */
+export const EventDetail = z.object({
+  /** Every bookmaker's price per market and outcome, as Postgres holds them now. */
+  books: EventBookMarkets,
+  /** Our offered prices over the last hour ({@link PRICE_HISTORY}), oldest first. */
+  history: z.array(PricePoint),
+});
+export type EventDetail = z.infer<typeof EventDetail>;
+
+/** The body of `GET /api/events/<eventId>` (docs/http.md). */
+export const EventDetailAnswer = EventDetail.extend({ eventId: Id });
+export type EventDetailAnswer = z.infer<typeof EventDetailAnswer>;
+
 /** How much price history is kept per event, and how densely. */
 export const PRICE_HISTORY = {
   /** The window kept and shown, ms. */

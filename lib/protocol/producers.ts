@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { REASON_MAX } from "./messages";
+import { REASON_MAX } from "./limits";
 import { parseJson } from "./parse";
 import { KEYS } from "./names";
 import { SportKey } from "./odds";

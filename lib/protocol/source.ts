@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { REASON_MAX } from "./messages";
+import { REASON_MAX } from "./limits";
 
 /**
  * The odds source's own report (The Odds API poller): written by the feed process to Redis every

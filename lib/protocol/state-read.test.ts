@@ -1,6 +1,5 @@
 import { describe, expect, it } from "vitest";
 import type { HistoryMessage } from "./bus";
-import type { EventOdds } from "./odds";
 import { isReplayable, parseStoredEvent } from "./state-read";
 import { eventOdds, market, outcome } from "./test-events";
 
@@ -23,32 +22,20 @@ describe("isReplayable", () => {
 });
 
 describe("parseStoredEvent", () => {
-  /** An event as a version without `implied` and `fairPrice` stored it. */
-  const olderJson = (event: EventOdds) =>
-    JSON.stringify(event, (key, value: unknown) => (key === "implied" || key === "fairPrice" ? undefined : value));
-
-  it("reads the current format as it is, not flagged legacy", () => {
-    const event = eventOdds("e1");
-    expect(parseStoredEvent(JSON.stringify(event))).toEqual({ event, legacy: false });
-  });
-
-  it("reads an older event with the missing fields derived exactly as the publisher derives them", () => {
+  it("reads a stored event as it is", () => {
     const event = eventOdds("e1", {
       markets: { h2h: market("h2h", { home: outcome(1.95, { fair: 0.4865 }), draw: outcome(3.4, { fair: null }), away: outcome(4.1, { fair: 0 }) }) },
     });
-    const json = olderJson(event);
-    expect(json).not.toContain("implied");
-    const read = parseStoredEvent(json);
-    expect(read).toEqual({ event, legacy: true });
-    expect(read?.event.markets.h2h?.outcomes.home).toMatchObject({ implied: 0.5128, fairPrice: 2.055 });
-    expect(read?.event.markets.h2h?.outcomes.draw?.fairPrice).toBeNull();
+    expect(parseStoredEvent(JSON.stringify(event))).toEqual(event);
   });
 
-  it("still refuses what is invalid in any format", () => {
+  it("refuses what is invalid, an outcome without its derived fields included", () => {
     expect(parseStoredEvent("{")).toBeNull();
     expect(parseStoredEvent(JSON.stringify({ id: "e1" }))).toBeNull();
-    const broken = JSON.parse(olderJson(eventOdds("e1"))) as { markets: { h2h: { outcomes: { home: { price: unknown } } } } };
-    broken.markets.h2h.outcomes.home.price = "2.1";
+    const withoutImplied = JSON.stringify(eventOdds("e1"), (key, value: unknown) => (key === "implied" ? undefined : value));
+    expect(parseStoredEvent(withoutImplied)).toBeNull();
+    const broken = eventOdds("e1");
+    (broken.markets.h2h?.outcomes.home as { price: unknown }).price = "2.1";
     expect(parseStoredEvent(JSON.stringify(broken))).toBeNull();
   });
 });

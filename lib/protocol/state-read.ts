@@ -1,7 +1,8 @@
 import { HistoryMessage, type OddsDeltaMessage, SportsSummaryMessage, parseJson } from "./bus";
-import type { OddsSnapshot, SportsSummary } from "./messages";
+import type { SportsSummary } from "./messages";
+import type { OddsSnapshot } from "./wire";
 import { KEYS } from "./names";
-import { EventOdds, fairPriceOf, impliedOf } from "./odds";
+import { EventOdds } from "./odds";
 import { PRICE_HISTORY, PricePoint } from "./event-detail";
 import { SourceReport } from "./source";
 
@@ -34,8 +35,6 @@ export interface SportStateRead {
   events: Map<string, EventOdds>;
   /** Entries that failed validation and were left out (logged by the caller). */
   invalid: number;
-  /** Events stored by an older publisher, read with the fields it did not write filled in (see `parseStoredEvent`). */
-  legacy: string[];
 }
 
 // The seq and the hash in one script: a reader never sees a seq that its events do not reflect.
@@ -46,18 +45,16 @@ export async function readSportState(redis: RedisEval, sport: string): Promise<S
   const reply = (await redis.eval(READ_SCRIPT, 2, KEYS.sportState(sport), KEYS.sportSeq(sport))) as [string, string[]];
   const [seq, flat] = reply;
   const events = new Map<string, EventOdds>();
-  const legacy: string[] = [];
   let invalid = 0;
   for (let i = 0; i + 1 < flat.length; i += 2) {
-    const stored = parseStoredEvent(flat[i + 1] ?? "");
-    if (!stored || stored.event.id !== flat[i]) {
+    const event = parseStoredEvent(flat[i + 1] ?? "");
+    if (!event || event.id !== flat[i]) {
       invalid += 1;
       continue;
     }
-    events.set(stored.event.id, stored.event);
-    if (stored.legacy) legacy.push(stored.event.id);
+    events.set(event.id, event);
   }
-  return { seq: Number(seq), events, invalid, legacy };
+  return { seq: Number(seq), events, invalid };
 }
 
 /** A sport's state as the snapshot a client is handed first: its seq and the events in board order. */
@@ -66,54 +63,10 @@ export async function readSnapshot(redis: RedisEval, sport: string): Promise<Odd
   return { sport, seq: state.seq, ts: Date.now(), events: sortEvents([...state.events.values()]) };
 }
 
-/**
- * One event as stored in a sport's state hash, validated; null when it does not parse. An event
- * written before outcomes carried `implied` and `fairPrice` is read with them derived from its
- * `price` and `fair`, exactly as the publisher derives them, and flagged `legacy`: readers
- * (relays, the page, bets) serve it unchanged, and the publisher rewrites it when it next leads.
- */
-export function parseStoredEvent(json: string): { event: EventOdds; legacy: boolean } | null {
-  let raw: unknown;
-  try {
-    raw = JSON.parse(json);
-  } catch {
-    return null;
-  }
-  const legacy = fillDerivedFields(raw);
-  const result = EventOdds.safeParse(raw);
-  return result.success ? { event: result.data, legacy } : null;
-}
-
-/** Adds the derived outcome fields an older writer left out, in place; true when it added any. */
-function fillDerivedFields(raw: unknown): boolean {
-  let filled = false;
-  for (const market of valuesOf(field(raw, "markets"))) {
-    for (const outcome of valuesOf(field(market, "outcomes"))) {
-      if (!isRecord(outcome)) continue;
-      const { price, fair } = outcome;
-      if (outcome.implied === undefined && typeof price === "number" && price > 0) {
-        outcome.implied = impliedOf(price);
-        filled = true;
-      }
-      if (outcome.fairPrice === undefined && (fair === null || typeof fair === "number")) {
-        outcome.fairPrice = fairPriceOf(fair);
-        filled = true;
-      }
-    }
-  }
-  return filled;
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
-}
-
-function field(value: unknown, key: string): unknown {
-  return isRecord(value) ? value[key] : undefined;
-}
-
-function valuesOf(value: unknown): unknown[] {
-  return isRecord(value) ? Object.values(value) : [];
+/** One event as stored in a sport's state hash, validated; null when it does not parse. */
+export function parseStoredEvent(json: string): EventOdds | null {
+  const parsed = parseJson(EventOdds, json);
+  return parsed.ok ? parsed.message : null;
 }
 
 /** Board order: start time, then id, identical in every process. */

@@ -1,5 +1,6 @@
 import { z } from "zod";
-import { REASON_MAX, StaleSports } from "./messages";
+import { REASON_MAX } from "./limits";
+import { StaleSports } from "./messages";
 import { parseJson } from "./parse";
 import { KEYS } from "./names";
 import { SportKey } from "./odds";

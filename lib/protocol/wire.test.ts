@@ -1,10 +1,9 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { type Change, applyChanges } from "./changes";
-import type { OddsDelta } from "./messages";
 import type { EventOdds } from "./odds";
 import { eventOdds } from "./test-events";
-import { WireDeltaSchema, packDelta, unpackDelta } from "./wire";
+import { type OddsDelta, WireDelta, packDelta, unpackDelta } from "./wire";
 
 const ids = ["e1", "e2", "e3", "4"];
 const change: fc.Arbitrary<Change> = fc.oneof(
@@ -21,7 +20,7 @@ describe("packDelta / unpackDelta", () => {
     fc.assert(
       fc.property(fc.array(change, { maxLength: 30 }), (changes) => {
         const wire = JSON.parse(JSON.stringify(packDelta(delta(changes))));
-        expect(WireDeltaSchema.safeParse(wire).success).toBe(true);
+        expect(WireDelta.safeParse(wire).success).toBe(true);
         const unpacked = unpackDelta(wire);
         expect({ ...unpacked, changes: [] }).toEqual({ ...delta([]) });
         const expected = state();
@@ -47,6 +46,6 @@ describe("packDelta / unpackDelta", () => {
 
   it("an empty delta stays empty, and an odd list is refused", () => {
     expect(unpackDelta(packDelta(delta([]))).changes).toEqual([]);
-    expect(WireDeltaSchema.safeParse({ ...packDelta(delta([])), byEvent: { e1: ["status"] } }).success).toBe(false);
+    expect(WireDelta.safeParse({ ...packDelta(delta([])), byEvent: { e1: ["status"] } }).success).toBe(false);
   });
 });

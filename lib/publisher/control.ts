@@ -1,5 +1,4 @@
 import type { Redis } from "ioredis";
-import { z } from "zod";
 import { type AuditActor, audit } from "../audit";
 import type { Db, Tx } from "../db";
 import { leaderInstance } from "../lease";
@@ -90,25 +89,6 @@ async function recordDesired(db: Db | Tx, desired: Omit<Desired, "updatedAt">): 
 
 function wake(redis: Redis): Promise<unknown> {
   return redis.publish(KEYS.publisherControl, JSON.stringify({ v: 1, type: "control:changed" })).catch(() => {});
-}
-
-/** Where versions before the Postgres record kept the decision (a Redis hash). */
-const LEGACY_DESIRED_KEY = "publisher:desired";
-const LegacyDesired = z.object({ state: z.enum(["running", "stopped"]), intervalMs: z.coerce.number().int().min(50).max(60_000), updatedBy: z.string().max(200) });
-
-/**
- * Carries a decision recorded by an older version (in Redis) into Postgres, once, so an admin's
- * stop survives the upgrade; a decision already in Postgres wins. Returns whether it imported one.
- */
-export async function importLegacyDesired(db: Db, redis: Redis): Promise<boolean> {
-  const legacy = LegacyDesired.safeParse(await redis.hgetall(LEGACY_DESIRED_KEY));
-  let imported = false;
-  if (legacy.success && (await readDesired(db)) === null) {
-    await setDesired(db, redis, legacy.data);
-    imported = true;
-  }
-  await redis.del(LEGACY_DESIRED_KEY);
-  return imported;
 }
 
 /** What the leader reports (a Redis hash; counters are HINCRBY so they survive failover). */

@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { ChangeSchema, type EventOdds, applyChanges } from "../protocol";
+import { Change, type EventOdds, applyChanges } from "../protocol";
 import { eventOdds, market, outcome } from "../protocol/test-events";
 import { diffEvent } from "./diff";
 
@@ -44,7 +44,7 @@ describe("diffEvent", () => {
     fc.assert(
       fc.property(fc.option(eventArb, { nil: undefined }), fc.option(eventArb, { nil: undefined }), (prev, next) => {
         const changes = diffEvent("e1", prev, next);
-        for (const change of changes) expect(ChangeSchema.safeParse(change).success).toBe(true);
+        for (const change of changes) expect(Change.safeParse(change).success).toBe(true);
         const events = new Map<string, EventOdds>(prev ? [["e1", prev]] : []);
         applyChanges(events, changes);
         expect(events.get("e1")).toEqual(next);

@@ -68,8 +68,6 @@ export class Publisher {
   private readonly eventSport = new Map<string, string>();
   /** Sports whose Redis state fell behind: the next reconcile rewrites them at a higher seq. */
   private readonly rebuild = new Set<string>();
-  /** Events Redis holds in an older format (see `parseStoredEvent`): the next commit of each rewrites it whole. */
-  private readonly legacy = new Set<string>();
   /** The rows behind every event on the board (filled by reconcile, patched by ticks). */
   private readonly rows = new RowCache();
   /** Book-level prices and price history for event pages. */
@@ -254,7 +252,6 @@ export class Publisher {
     if (this.loaded) return;
     this.sports.clear();
     this.eventSport.clear();
-    this.legacy.clear();
     const durable = await this.deps.db.sportSeq.findMany();
     const sports = new Set([...(await this.deps.store.sports()), ...durable.map((row) => row.sport)]);
     for (const sport of sports) await this.reload(sport);
@@ -279,11 +276,9 @@ export class Publisher {
 
   private async reload(sport: string): Promise<void> {
     for (const [id, owner] of this.eventSport) if (owner === sport) this.eventSport.delete(id);
-    const { legacy, ...state } = await this.deps.store.load(sport);
+    const state = await this.deps.store.load(sport);
     this.sports.set(sport, state);
     for (const id of state.events.keys()) this.eventSport.set(id, sport);
-    for (const id of legacy) this.legacy.add(id);
-    if (legacy.length > 0) this.deps.log.info({ sport, events: legacy.length }, "events stored by an older version; the reconcile rewrites them whole");
   }
 
   /**
@@ -373,10 +368,7 @@ export class Publisher {
   }
 
   private stage(batch: SportBatch, id: string, prev: EventOdds | undefined, next: EventOdds | undefined): void {
-    // Stored by an older version: Redis needs the new format, and a relay that applied that
-    // version's deltas on top of ours may hold derived fields that no longer match. The whole
-    // event puts both right: diffed as if new, it travels whole.
-    const changes = diffEvent(id, next && this.legacy.has(id) ? undefined : prev, next);
+    const changes = diffEvent(id, prev, next);
     if (changes.length === 0) return;
     batch.changes.push(...changes);
     batch.writes.push({ eventId: id, event: next ?? null });
@@ -403,7 +395,6 @@ export class Publisher {
     const outcome = await this.deps.store.reset({ sport, token: this.leaderToken(), seq, events: [...events.values()], ts: Date.now() });
     this.check(sport, state.seq, outcome);
     this.applyWrites(sport, state, batch.writes, seq);
-    for (const id of events.keys()) this.legacy.delete(id); // all of them were written
     this.rebuild.delete(sport);
     this.deps.log.info({ sport, seq, events: events.size }, "republished the sport whole");
     return seq;
@@ -425,7 +416,6 @@ export class Publisher {
   private applyWrites(sport: string, state: SportState, writes: EventWrite[], seq: number): void {
     state.seq = seq;
     for (const write of writes) {
-      this.legacy.delete(write.eventId);
       if (write.event) {
         state.events.set(write.eventId, write.event);
         this.eventSport.set(write.eventId, sport);

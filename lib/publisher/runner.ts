@@ -4,9 +4,9 @@ import { publishAdminEvent } from "../admin-events";
 import type { Db } from "../db";
 import { errorMessage, outageOf } from "../errors";
 import type { Logger } from "../log";
-import { CHANNELS, DEFAULT_HEARTBEAT_MS, type FeedState, type FeedStatusMessage, KEYS, SourceReport, type SourceSummary, parseJson } from "../protocol";
+import { CHANNELS, type FeedState, HEARTBEAT_MAX_MS, type FeedStatusMessage, KEYS, SourceReport, type SourceSummary, parseJson } from "../protocol";
 import { countQueued } from "./change-capture";
-import { freshWithinMs, importLegacyDesired, writeStatus } from "./control";
+import { freshWithinMs, writeStatus } from "./control";
 import { DesiredFollower } from "./desired";
 import { AdminNotices } from "./admin-notices";
 import { FailureStreak, failureReason } from "./failures";
@@ -117,9 +117,6 @@ export class PublisherRunner {
   }
 
   async start(): Promise<void> {
-    if (await importLegacyDesired(this.deps.db, this.deps.redis).catch(() => false)) {
-      this.deps.log.info("carried the start/stop decision an older version kept in Redis over to Postgres");
-    }
     this.deps.subscriber.on("message", (channel: string) => {
       if (channel === KEYS.publisherControl) this.requestControl();
     });
@@ -150,7 +147,7 @@ export class PublisherRunner {
    * so never slower than a second, whatever the lease, or relays would call a healthy feed stale.
    */
   private get controlEveryMs(): number {
-    return Math.max(100, Math.min(DEFAULT_HEARTBEAT_MS, Math.floor(this.deps.config.leaderTtlMs / 3)));
+    return Math.max(100, Math.min(HEARTBEAT_MAX_MS, Math.floor(this.deps.config.leaderTtlMs / 3)));
   }
 
   /** A priority commit: tick now rather than at the end of the interval (no-op unless ticking). */

@@ -22,11 +22,6 @@ export interface SportState {
   events: Map<string, EventOdds>;
 }
 
-export interface LoadedSportState extends SportState {
-  /** Events an older publisher stored, without fields this version writes (read with them derived). */
-  legacy: string[];
-}
-
 export type CommitResult =
   | { ok: true; seq: number; bytes: number; kind: "delta" | "resync" }
   | { ok: false; reason: "not_leader" | "seq_mismatch"; seq: number };
@@ -145,12 +140,11 @@ export class StateStore {
 
   /**
    * One sport's state and seq, read atomically. Entries that fail validation are left out, so the
-   * next reconcile rewrites them; entries in an older format are read upgraded and listed in
-   * `legacy`, for the reconcile to rewrite.
+   * next reconcile rewrites them.
    */
-  async load(sport: string): Promise<LoadedSportState> {
-    const { seq, events, legacy } = await readSportState(this.redis, sport);
-    return { seq, events, legacy };
+  async load(sport: string): Promise<SportState> {
+    const { seq, events } = await readSportState(this.redis, sport);
+    return { seq, events };
   }
 
   /** The seq Redis holds for each sport (0 where it holds none). */

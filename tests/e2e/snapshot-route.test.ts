@@ -1,6 +1,6 @@
 import { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import { type EventOdds, KEYS, type OddsDelta, applyChanges } from "../../lib/protocol";
+import { type EventOdds, KEYS, ReplayAnswer, applyChanges, readWireDelta } from "../../lib/protocol";
 import { type FullStack, startFullStack, until } from "../support/full-stack";
 
 /** GET /api/sports/snapshot[?since=] over real HTTP on the web app (server.ts). */
@@ -39,14 +39,16 @@ describe("GET /api/sports/snapshot", () => {
     expect((body.events as unknown[]).length).toBe(12);
   });
 
-  it("replays every delta after `since`, in order, landing exactly on the current state", async () => {
+  it("replays every delta after `since`, in order and packed as the socket sends them, landing exactly on the current state", async () => {
     const start = await get("sport=soccer_epl");
     await moveSomePrices(3);
     const { body } = await get(`sport=soccer_epl&since=${start.body.seq}`);
-    const deltas = body.deltas as OddsDelta[];
-    expect(deltas.map((d) => d.seq)).toEqual([1, 2, 3].map((i) => (start.body.seq as number) + i));
+    const replay = ReplayAnswer.parse(body);
+    if ("resync" in replay) throw new Error("expected the deltas, got a resync snapshot");
+    const deltas = replay.deltas.map((packed) => readWireDelta(packed));
+    expect(deltas.map((d) => d?.seq)).toEqual([1, 2, 3].map((i) => (start.body.seq as number) + i));
     const events = new Map((start.body.events as EventOdds[]).map((e) => [e.id, e]));
-    for (const delta of deltas) applyChanges(events, delta.changes);
+    for (const delta of deltas) applyChanges(events, delta?.changes ?? []);
     const now = await get("sport=soccer_epl");
     expect(now.body.seq).toBe(body.seq);
     expect(events).toEqual(new Map((now.body.events as EventOdds[]).map((e) => [e.id, e])));

@@ -301,7 +301,7 @@ describe("in-play bets", () => {
     const p = await pick("icehockey_nhl", "h2h", "away", "PREMATCH", 3);
     await db.$executeRaw`UPDATE "Event" SET "startsAt" = now() - interval '1 minute' WHERE id = ${p.eventId}::uuid`;
     await until(async () => (await liveQuote(client, p.sport, p.eventId, "h2h", "away"))?.inPlay === true, 10_000, "the new start time on the board");
-    expect(parseStoredEvent((await client.hget(KEYS.sportState(p.sport), p.eventId)) ?? "")?.event.phase).toBe("prematch");
+    expect(parseStoredEvent((await client.hget(KEYS.sportState(p.sport), p.eventId)) ?? "")?.phase).toBe("prematch");
     const bet = heldBet(user, request(p, 10, "any"));
     expect(await bet.waiting).toBe(DELAY_MS);
     await expectUndecided(user, bet.key, 1_000);

@@ -2,10 +2,14 @@ import { Redis } from "ioredis";
 import { afterAll, beforeAll, beforeEach, describe, expect, inject, it, onTestFailed } from "vitest";
 import { type Db, createDb } from "../../lib/db";
 import { CHANNELS, KEYS, type OddsDeltaMessage } from "../../lib/protocol";
+import { leaderInstance } from "../../lib/lease";
 import { seedDemoData } from "../../prisma/seed";
 import { type Proc, logsOnFailure } from "../support/processes";
 import { createTestDatabase, type RedisService, startRedisServer } from "../support/services";
-import { startPublisher } from "../support/stack";
+import { publisherEnv, startPublisher } from "../support/stack";
+
+/** The lease the test publishers hold, ms. */
+const LEASE_TTL_MS = Number(publisherEnv("", "").PUBLISHER_LEADER_TTL_MS);
 
 /** Two publisher processes on one Postgres and one Redis: exactly one writes; a standby takes over. */
 describe("publisher leadership", () => {
@@ -68,11 +72,16 @@ describe("publisher leadership", () => {
     const dying = procs.find((p) => p.name.includes(before ?? "?"));
     const survivor = procs.find((p) => p !== dying);
     const seqBefore = Number(await client.get(KEYS.sportSeq("icehockey_nhl")));
+    const deadToken = await client.get(KEYS.publisherLeader);
     await dying?.kill(); // SIGKILL: no chance to release the lease
-    const killedAt = Date.now();
-    await until(async () => (await leader()) !== null && (await leader()) !== before, 15_000);
-    const tookOverMs = Date.now() - killedAt;
-    expect(tookOverMs).toBeLessThan(10_000);
+    // The takeover needs nothing but the dead leader's lease running out: that lease only counts
+    // down from at most one TTL (nobody renews it), and the next holder is the standby.
+    const lease = await leaseUntilTakenOver(client, deadToken);
+    const deadLeftMs = lease.filter((read) => read.token === deadToken).map((read) => read.leftMs);
+    expect(deadLeftMs).toEqual([...deadLeftMs].sort((a, b) => b - a));
+    for (const left of deadLeftMs) expect(left).toBeLessThanOrEqual(LEASE_TTL_MS);
+    const holders = lease.map((read) => read.token).filter((token) => token !== null && token !== deadToken);
+    expect(holders.map(leaderInstance)).toEqual([["alpha", "beta"].find((id) => id !== before)]);
     expect(survivor?.output()).toContain("became the leader");
 
     const event = await db.event.findFirstOrThrow({ where: { sport: "icehockey_nhl", status: "ACTIVE" }, select: { id: true } });
@@ -100,6 +109,20 @@ function homeScore(change: { path: string; value: unknown }): number | null {
   if (change.path === "score.home") return change.value as number;
   if (change.path === "score") return (change.value as { home: number } | null)?.home ?? null;
   return null;
+}
+
+/** The leader lease, read every 50 ms as its holder and the ms it has left (one step), until a holder other than `from` has it. */
+async function leaseUntilTakenOver(redis: Redis, from: string | null, timeoutMs = 15_000): Promise<{ token: string | null; leftMs: number }[]> {
+  const reads: { token: string | null; leftMs: number }[] = [];
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const replies = await redis.multi().get(KEYS.publisherLeader).pttl(KEYS.publisherLeader).exec();
+    const read = { token: (replies?.[0]?.[1] ?? null) as string | null, leftMs: Number(replies?.[1]?.[1]) };
+    reads.push(read);
+    if (read.token !== null && read.token !== from) return reads;
+    if (Date.now() > deadline) throw new Error("no standby took the lease over in time");
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
 }
 
 async function until(check: () => Promise<boolean>, timeoutMs = 20_000): Promise<void> {

@@ -2,7 +2,7 @@ import { setTimeout as sleep } from "node:timers/promises";
 import { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, inject, it, onTestFailed } from "vitest";
 import { type Db, createDb } from "../../lib/db";
-import { CHANNELS, FeedStatusMessage, HistoryMessage, KEYS, type OddsDeltaMessage, parseJson, silenceLimitMs } from "../../lib/protocol";
+import { CHANNELS, FeedStatusMessage, HEARTBEAT_MAX_MS, HistoryMessage, KEYS, type OddsDeltaMessage, parseJson, silenceLimitMs } from "../../lib/protocol";
 import { setDesired } from "../../lib/publisher/control";
 import { seedDemoData } from "../../prisma/seed";
 import { type TestClient, connectClient } from "../support/client";
@@ -173,7 +173,7 @@ describe("feed status with a long leader lease", () => {
       await watcher.waitFor("feed:status", (s) => s.status === "live");
       // Let more than the relays' shortest silence limit pass, then commit a price: once its
       // delta has arrived, any "stale" the relay sent in the meantime has arrived too.
-      await sleep(silenceLimitMs() + 1_500);
+      await sleep(silenceLimitMs(HEARTBEAT_MAX_MS) + 1_500);
       await stack.db.$executeRaw`UPDATE "BookPrice" SET price = price + 0.01 WHERE id = (SELECT bp.id FROM "BookPrice" bp JOIN "Outcome" o ON o.id = bp."outcomeId" JOIN "Market" m ON m.id = o."marketId" JOIN "Event" e ON e.id = m."eventId" WHERE e.sport = 'soccer_epl' LIMIT 1)`;
       await watcher.waitFor("odds:delta", (d) => d.seq > seq);
       const statuses = watcher.of("feed:status").map((s) => s.status);

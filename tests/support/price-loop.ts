@@ -2,7 +2,7 @@ import { setTimeout as sleep } from "node:timers/promises";
 import pg from "pg";
 
 /** Moves random bookmaker prices every `everyMs` until stopped: steady publishing for tests. */
-export function priceLoop(databaseUrl: string, everyMs = 40): { stop(): Promise<number> } {
+export function priceLoop(databaseUrl: string, everyMs = 40): { written(): number; stop(): Promise<number> } {
   const pool = new pg.Pool({ connectionString: databaseUrl, max: 2 });
   let running = true;
   let count = 0;
@@ -15,6 +15,8 @@ export function priceLoop(databaseUrl: string, everyMs = 40): { stop(): Promise<
     }
   })();
   return {
+    /** Price updates committed so far. */
+    written: () => count,
     stop: async () => {
       running = false;
       await done;

@@ -1,12 +1,13 @@
-import { apiError, json, unavailable } from "../../../_lib/http";
-import { readEventDetail } from "../../../_lib/event-detail";
-import { services } from "../../../_lib/services";
+import type { EventDetailAnswer } from "@/lib/protocol";
+import { apiError, json, unavailable } from "@/app/_lib/http";
+import { readEventDetail } from "@/app/_lib/event-detail";
+import { services } from "@/app/_lib/services";
 
 export const dynamic = "force-dynamic";
 
 /**
- * GET /api/events/{eventId} → `{ eventId, books, history }`: every bookmaker's price of the event
- * and our price history over the last hour. The event page reads it again after a reconnect,
+ * GET /api/events/{eventId} → `EventDetailAnswer` `{ eventId, books, history }`: every bookmaker's
+ * price of the event and our price history over the last hour (docs/http.md). The event page reads it again after a reconnect,
  * since `event:books` messages sent meanwhile were missed. The prices we offer come from the board
  * (the relay, or /api/sports/snapshot).
  */
@@ -16,7 +17,7 @@ export async function GET(_request: Request, { params }: { params: Promise<{ eve
   try {
     const detail = await readEventDetail(db, redis, eventId);
     if (!detail) return apiError(404, "not_found", "no such event");
-    return json({ eventId, ...detail });
+    return json({ eventId, ...detail } satisfies EventDetailAnswer);
   } catch (error) {
     return unavailable(error, "Postgres");
   }

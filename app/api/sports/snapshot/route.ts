@@ -1,8 +1,8 @@
 import { z } from "zod";
-import { KEYS, SportKey, isReplayable, readHistory, readSnapshot } from "../../../../lib/protocol";
-import { apiError, json, unavailable } from "../../../_lib/http";
-import { limit } from "../../../_lib/limits";
-import { services } from "../../../_lib/services";
+import { KEYS, type OddsSnapshot, type ReplayAnswer, SportKey, isReplayable, packDelta, readHistory, readSnapshot } from "@/lib/protocol";
+import { apiError, json, unavailable } from "@/app/_lib/http";
+import { limit } from "@/app/_lib/limits";
+import { services } from "@/app/_lib/services";
 
 export const dynamic = "force-dynamic";
 
@@ -12,11 +12,12 @@ const Query = z.object({
 });
 
 /**
- * GET /api/sports/snapshot?sport=KEY            → { sport, seq, ts, events }
- * GET /api/sports/snapshot?sport=KEY&since=SEQ  → { sport, seq, deltas: [...] }  every delta after SEQ, in order
- *                                               → { resync: true, snapshot }    when history no longer reaches back
- * Always `Cache-Control: no-store`. docs/protocol.md, "HTTP". `since` reads are limited per client
- * address (REPLAY_RATE_*): 429 `rate_limited` with Retry-After.
+ * GET /api/sports/snapshot?sport=KEY            → OddsSnapshot { sport, seq, ts, events }
+ * GET /api/sports/snapshot?sport=KEY&since=SEQ  → ReplayAnswer { sport, seq, deltas: [WireDelta, …] }: every delta after
+ *                                                 SEQ in order, packed `byEvent` as the socket sends them
+ *                                               → ReplayAnswer { resync: true, snapshot } when history cannot serve SEQ
+ * Always `Cache-Control: no-store` (docs/http.md). `since` reads are limited per client address
+ * (REPLAY_RATE_*): 429 `rate_limited` with Retry-After.
  */
 export async function GET(request: Request): Promise<Response> {
   const params = Object.fromEntries(new URL(request.url).searchParams);
@@ -34,13 +35,13 @@ export async function GET(request: Request): Promise<Response> {
   try {
     const { redis } = services();
     if ((await redis.sismember(KEYS.sports, sport)) !== 1) return apiError(404, "unknown_sport", `unknown sport: ${sport}`);
-    if (since === undefined) return json(await readSnapshot(redis, sport));
+    if (since === undefined) return json((await readSnapshot(redis, sport)) satisfies OddsSnapshot);
     const history = await readHistory(redis, sport, since);
-    if (since === history.seq) return json({ sport, seq: history.seq, deltas: [] });
+    if (since === history.seq) return json({ sport, seq: history.seq, deltas: [] } satisfies ReplayAnswer);
     if (since < history.seq && isReplayable(history.entries, since, history.seq)) {
-      return json({ sport, seq: history.seq, deltas: history.entries.map(({ v, type, ...delta }) => delta) });
+      return json({ sport, seq: history.seq, deltas: history.entries.map(({ v, type, ...delta }) => packDelta(delta)) } satisfies ReplayAnswer);
     }
-    return json({ resync: true, snapshot: await readSnapshot(redis, sport) });
+    return json({ resync: true, snapshot: await readSnapshot(redis, sport) } satisfies ReplayAnswer);
   } catch (error) {
     return unavailable(error, "Redis");
   }

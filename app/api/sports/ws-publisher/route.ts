@@ -1,13 +1,13 @@
 import { z } from "zod";
-import { tellAdmins } from "../../../../lib/admin-events";
-import { env } from "../../../../lib/env";
-import { type DesiredState, type PublisherStatus, decideDesired } from "../../../../lib/publisher/control";
-import { readSourceReport } from "../../../../lib/protocol";
-import { auditActor } from "../../../_lib/admin";
-import { json, readJsonBody, unavailable } from "../../../_lib/http";
-import { publisherStatus as status } from "../../../_lib/publisher";
-import { services } from "../../../_lib/services";
-import { type Admin, requireAdmin } from "../../../_lib/session";
+import { tellAdmins } from "@/lib/admin-events";
+import { env } from "@/lib/env";
+import { type DesiredState, type PublisherStatus, decideDesired } from "@/lib/publisher/control";
+import { readSourceReport } from "@/lib/protocol";
+import { auditActor } from "@/app/_lib/admin";
+import { json, readJsonBody, unavailable } from "@/app/_lib/http";
+import { publisherStatus as status } from "@/app/_lib/publisher";
+import { services } from "@/app/_lib/services";
+import { type Admin, requireAdmin } from "@/app/_lib/session";
 
 export const dynamic = "force-dynamic";
 

@@ -1,6 +1,6 @@
 import { notFound } from "next/navigation";
-import { ID_PATTERN, type OddsSnapshot, SPORT_KEY_PATTERN, readSnapshot } from "@/lib/protocol";
-import { type EventDetail, readEventDetail } from "@/app/_lib/event-detail";
+import { type EventDetail, ID_PATTERN, type OddsSnapshot, SPORT_KEY_PATTERN, readSnapshot } from "@/lib/protocol";
+import { readEventDetail } from "@/app/_lib/event-detail";
 import { services } from "@/app/_lib/services";
 import { bettorOf, delaysOf, relayOf } from "@/app/_lib/live-page";
 import { EventView } from "./event-view";

@@ -3,7 +3,7 @@
 import { useEffect, useState } from "react";
 import type { LiveConnection } from "@/lib/live/connection";
 import type { OddsStore } from "@/lib/live/odds-store";
-import { type EventBookMarkets, type EventUpdate, PRICE_HISTORY, type PricePoint, pricePoint, samePrices } from "@/lib/protocol";
+import { type EventBookMarkets, EventDetailAnswer, type EventUpdate, PRICE_HISTORY, type PricePoint, pricePoint, samePrices } from "@/lib/protocol";
 
 /**
  * Every bookmaker's price of the event: the server's read, then each `event:books` message
@@ -30,9 +30,11 @@ export function useBooks(connection: LiveConnection | null, eventId: string, ini
     const stopReconnect = connection.onReconnect(() => {
       const asked = Date.now();
       void fetch(`/api/events/${encodeURIComponent(eventId)}`, { cache: "no-store" })
-        .then((response) => (response.ok ? (response.json() as Promise<{ books: EventBookMarkets }>) : null))
-        .then((detail) => {
-          if (!detail) return;
+        .then((response): Promise<unknown> => (response.ok ? response.json() : Promise.resolve(null)))
+        .then((body) => {
+          const answer = EventDetailAnswer.safeParse(body);
+          if (!answer.success) return;
+          const detail = answer.data;
           // A message newer than the request already holds a fresher market; keep it.
           setBooks((held) => {
             const markets = { ...detail.books };

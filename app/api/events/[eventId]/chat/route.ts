@@ -1,10 +1,10 @@
-import { postMessage } from "../../../../../lib/chat/posting";
-import { recentMessages } from "../../../../../lib/chat/store";
-import { ChatPost } from "../../../../../lib/chat/text";
-import { apiError, clientAddress, json, readFields, unavailable, unknownId } from "../../../../_lib/http";
-import { rateLimited } from "../../../../_lib/limits";
-import { services } from "../../../../_lib/services";
-import { requireUser } from "../../../../_lib/session";
+import { postMessage } from "@/lib/chat/posting";
+import { recentMessages } from "@/lib/chat/store";
+import { ChatPost } from "@/lib/chat/text";
+import { apiError, clientAddress, json, readFields, unavailable, unknownId } from "@/app/_lib/http";
+import { rateLimited } from "@/app/_lib/limits";
+import { services } from "@/app/_lib/services";
+import { requireUser } from "@/app/_lib/session";
 
 export const dynamic = "force-dynamic";
 

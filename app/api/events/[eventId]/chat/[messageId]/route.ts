@@ -1,9 +1,9 @@
-import { publishDeleted } from "../../../../../../lib/chat/publish";
-import { deleteMessage } from "../../../../../../lib/chat/store";
-import { auditActor } from "../../../../../_lib/admin";
-import { apiError, json, unavailable, unknownId } from "../../../../../_lib/http";
-import { services } from "../../../../../_lib/services";
-import { requireAdmin } from "../../../../../_lib/session";
+import { publishDeleted } from "@/lib/chat/publish";
+import { deleteMessage } from "@/lib/chat/store";
+import { auditActor } from "@/app/_lib/admin";
+import { apiError, json, unavailable, unknownId } from "@/app/_lib/http";
+import { services } from "@/app/_lib/services";
+import { requireAdmin } from "@/app/_lib/session";
 
 export const dynamic = "force-dynamic";
 
