@@ -35,7 +35,10 @@ export class AccountStore {
    */
   set(account: Account | null, bets: BetView[] = []): void {
     const held = this.state;
-    if (!account || !held.account || held.account.id !== account.id) return this.replace({ account, bets: account ? bets : [] });
+    if (!account || !held.account || held.account.id !== account.id) {
+      this.replace({ account, bets: account ? bets : [] });
+      return;
+    }
     const newer = account.balanceEntry >= held.account.balanceEntry ? account : { ...account, balance: held.account.balance, balanceEntry: held.account.balanceEntry };
     this.replace({ account: newer, bets: [...held.bets, ...bets].reduce(withBet, [] as BetView[]) });
   }

@@ -3,7 +3,6 @@ import { REASON_MAX } from "./limits";
 import { StaleSports } from "./messages";
 import { parseJson } from "./parse";
 import { KEYS } from "./names";
-import { SportKey } from "./odds";
 import { PRODUCERS } from "./producers";
 
 /**
