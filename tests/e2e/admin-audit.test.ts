@@ -130,7 +130,7 @@ describe("admin audit log and board controls", () => {
     const adminPage = await pageOf(admin, "/admin");
     await adminPage.locator('[data-testid="admin-feed-state"][data-listening="true"]').waitFor({ timeout: 20_000 });
     const row = adminPage.locator(`[data-testid="board-events"] li[data-market-id="${marketId}"]`);
-    expect(await row.getAttribute("data-status")).toBe("open");
+    await adminPage.locator(`[data-testid="board-events"] li[data-market-id="${marketId}"][data-status="open"]`).waitFor();
     await row.getByRole("button", { name: "Suspend market" }).click();
     await adminPage.getByRole("region", { name: "Suspend or reopen" }).getByRole("status").filter({ hasText: `h2h of ${target.title}: suspended.` }).waitFor({ timeout: 15_000 });
     await adminPage.locator(`[data-testid="board-events"] li[data-market-id="${marketId}"][data-status="suspended"]`).waitFor();

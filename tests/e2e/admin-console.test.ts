@@ -123,7 +123,7 @@ describe("admin console", () => {
     expect(await page.locator('[data-testid="publisher-state"]').textContent()).toBe("Running");
     expect(await status()).toMatchObject({ desired: "running", running: true, updatedBy: "an admin account" });
     // Newest first: the start sits above the stop.
-    expect(await page.locator('[data-testid="admin-event"]').first().getAttribute("data-kind")).toBe("publisher_started");
+    await page.locator('[data-testid="admin-event"]').first().and(page.locator('[data-kind="publisher_started"]')).waitFor();
   });
 
   it("Chromium: the console stops reading the overview while its tab is hidden, and reads it again when shown", async () => {
@@ -196,7 +196,8 @@ describe("admin console", () => {
     await page.locator('[data-testid="admin-event"][data-kind="event_voided"]', { hasText: `${voided.eventId} voided by ${admin.email}: 1 bet refunded` }).waitFor({ timeout: 15_000 });
     const bets = (await (await bettor.get("/api/bets")).json()) as { bets: { id: string; status: string }[] };
     expect(bets.bets.find((b) => b.id === betId)?.status).toBe("void");
-    expect(await panel.locator(`select[name=event] option[value="${voided.eventId}"]`).count()).toBe(0); // it left the picker
+    // It left the picker: the picker re-reads the board on its own, so wait for the option to go.
+    await panel.locator(`select[name=event] option[value="${voided.eventId}"]`).waitFor({ state: "detached" });
 
     await panel.locator("select[name=event]").selectOption(settled.eventId);
     await panel.locator("input[name=home]").fill("2");

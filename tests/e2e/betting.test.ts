@@ -141,7 +141,8 @@ describe("betting", () => {
       await tab.fill("input[name=password]", "a good long password");
       await tab.click(".dialog button[type=submit]");
       await tab.locator(".bet-slip").waitFor();
-      expect(await tab.locator(".account-bar .balance").getAttribute("data-balance")).toBe("1000");
+      // The account bar renders the new account's balance on its own: wait for it rather than read it once.
+      await tab.locator('.account-bar .balance[data-balance="1000"]').waitFor();
       await secondTab.reload(); // signed in now (same cookies)
       await secondTab.locator(`.account-bar[data-signed-in="${email}"][data-personal="live"]`).waitFor(); // and listening
       await other.locator(`.account-bar[data-signed-in="${otherBettor.email}"][data-personal="live"]`).waitFor();
@@ -150,7 +151,7 @@ describe("betting", () => {
       await tab.fill("input[name=stake]", "30");
       await tab.click(".bet-slip .place");
       await tab.locator(".slip-answer.placed").waitFor();
-      expect(await tab.locator(".account-bar .balance").getAttribute("data-balance")).toBe("970");
+      await tab.locator('.account-bar .balance[data-balance="970"]').waitFor();
       // The second tab hears it from the relay, without a reload.
       await secondTab.locator('.account-bar .balance[data-balance="970"]').waitFor();
       await secondTab.locator('.account-bar button[data-open-bets="1"]').click();
@@ -185,7 +186,7 @@ describe("betting", () => {
       await slip.locator(".slip-answer.placed").waitFor();
       expect(await slip.locator(".slip-answer.placed").textContent()).toMatch(/^Bet placed: 12\.00 at .*, after a 2(\.\d)? s in-play delay\.$/);
       expect(await countdown.count()).toBe(0);
-      expect(await page.locator(".account-bar .balance").getAttribute("data-balance")).toBe("988");
+      await page.locator('.account-bar .balance[data-balance="988"]').waitFor();
       const bets = await stack.db.bet.findMany({ where: { userId: bettor.id }, select: { stake: true } });
       expect(bets.map((b) => Number(b.stake))).toEqual([12]);
     } finally {

@@ -61,7 +61,8 @@ describe("event page", () => {
     await page.locator(`.event[data-event-id="${event.id}"] a.teams`).click();
     await page.waitForURL(`${stack.web.url}/sports/basketball_nba/${event.id}`);
     await page.locator('.live-status[data-connection="live"]').waitFor();
-    for (const [book, price] of books) expect(await bookCell(page, book).getAttribute("data-price")).toBe(String(price));
+    // The page after a client-side navigation: wait for each book's price rather than read it once.
+    for (const [book, price] of books) await bookCell(page, book).and(page.locator(`[data-price="${price}"]`)).waitFor();
     await page.close();
   });
 

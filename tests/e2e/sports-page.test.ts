@@ -93,7 +93,8 @@ describe("/sports in the browser", () => {
     await page.locator('.live-status[data-connection="live"]').waitFor();
     await page.evaluate(() => ((window as unknown as { __marker: number }).__marker = 7));
     await page.locator('.tab[data-sport="icehockey_nhl"]').click();
-    await page.locator('.events[data-sport="icehockey_nhl"] .event').first().waitFor();
+    // Wait for the twelfth event of the new sport, not just the first, before counting them.
+    await page.locator('.events[data-sport="icehockey_nhl"] .event').nth(11).waitFor();
     expect(await page.locator(".event").count()).toBe(12);
     expect(page.url()).toContain("sport=icehockey_nhl");
     expect(await page.evaluate(() => (window as unknown as { __marker: number }).__marker)).toBe(7);
@@ -105,7 +106,9 @@ describe("/sports in the browser", () => {
     await page.locator('.live-status[data-connection="live"]').waitFor();
     await page.evaluate(() => ((window as unknown as { __marker: number }).__marker = 9));
     const tab = page.locator('.tab[data-sport="americanfootball_nfl"]');
-    expect(await tab.locator(".count").innerText()).toBe("12");
+    // The tabs of sports the page does not hold follow the relay's board: wait for their state, not read it once.
+    await tab.locator(".count", { hasText: /^12$/ }).waitFor();
+    await tab.locator(".live-dot").waitFor();
     expect(await tab.locator(".live-dot").count()).toBe(1);
     const nfl = await stack.db.event.findMany({ where: { sport: "americanfootball_nfl" }, select: { id: true, phase: true }, orderBy: { startsAt: "asc" } });
     const live = nfl.filter((e) => e.phase === "LIVE").map((e) => e.id);
@@ -138,7 +141,8 @@ describe("/sports in the browser", () => {
     await american().waitFor();
     await page.reload();
     await page.locator('.live-status[data-connection="live"]').waitFor();
-    expect(await page.locator('select[aria-label="Odds format"]').inputValue()).toBe("american");
+    // The stored format reaches the select after hydration: wait for the American option to be the chosen one.
+    await page.locator('select[aria-label="Odds format"] option[value="american"]:checked').waitFor({ state: "attached" });
     await american().waitFor();
     await page.close();
   });
@@ -163,6 +167,7 @@ describe("/sports in the browser", () => {
     await page.locator('.live-status[data-connection="live"]').waitFor();
     const target = await stack.db.event.findFirstOrThrow({ where: { sport: "icehockey_nhl", phase: "PREMATCH" }, select: { id: true } });
     const row = page.locator(`[data-event-id="${target.id}"] [data-market="h2h"]`);
+    await row.locator(".price").first().waitFor(); // the row is shown, so its missing badge means no arbitrage
     expect(await row.locator(".badge.arb").count()).toBe(0);
     // pinnacle now offers 2.40 on home and fanduel 2.40 on away: 1/2.4 + 1/2.4 = 0.83 < 1.
     await stack.db.$executeRaw`
@@ -175,10 +180,11 @@ describe("/sports in the browser", () => {
     const priced = toEventOdds(await stack.db.event.findUniqueOrThrow({ where: { id: target.id }, select: eventOddsSelect }), { margin: 0.05, liquidity: 5_000, method: DEFAULT_MARGIN_METHOD });
     const valueOutcomes = Object.values(priced.markets.h2h?.outcomes ?? {}).filter((o) => (o.edge ?? 0) > 0).length;
     expect(valueOutcomes).toBeGreaterThanOrEqual(1);
+    await row.locator(".outcome.value").nth(valueOutcomes - 1).waitFor();
     expect(await row.locator(".outcome.value").count()).toBe(valueOutcomes);
     const best = priced.markets.h2h?.outcomes.home?.best;
     expect(best?.price).toBeGreaterThanOrEqual(2.4);
-    expect(await row.locator('[data-outcome="home"]').getAttribute("title")).toContain(`Best bookmaker price ${best?.price.toFixed(2)} at ${best?.book}`);
+    await row.locator(`[data-outcome="home"][title*="Best bookmaker price ${best?.price.toFixed(2)} at ${best?.book}"]`).waitFor();
     await page.close();
   });
 
