@@ -6,7 +6,7 @@ import type { Logger } from "../lib/log";
 import { type ClientToServerEvents, LIMITS, type OddsDeltaMessage, type ServerToClientEvents } from "../lib/protocol";
 import { BoardSummary } from "./board-summary";
 import { routeBus, watchBus } from "./bus-routes";
-import type { RelaySocket, SocketData } from "./client";
+import type { Client, RelaySocket, SocketData } from "./client";
 import { type InterServerEvents, clusterMetrics } from "./cluster";
 import { type CompressionConfig, perMessageDeflate } from "./compression";
 import { type Adapter, Delivery } from "./delivery";
@@ -175,7 +175,7 @@ function createParts(io: RelayServer, deps: RelayDeps) {
 }
 
 /** A connection that passed its handshake: its messages dispatched, then the feed's status and the board's counts. */
-function welcome(socket: RelaySocket, client: ReturnType<Hub["connect"]>, { dispatcher, feed, board }: RelayParts): void {
+function welcome(socket: RelaySocket, client: Client, { dispatcher, feed, board }: RelayParts): void {
   dispatch(socket, client, dispatcher);
   client.send("feed:status", feed.current());
   const counts = board.current();

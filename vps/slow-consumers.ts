@@ -59,9 +59,9 @@ export class SlowConsumers {
   private readonly timer: NodeJS.Timeout;
 
   constructor(
-    private readonly cache: SportCache,
-    private readonly delivery: Delivery,
-    private readonly metrics: RelayMetrics,
+    private readonly cache: Pick<SportCache, "seq" | "resumePlan">,
+    private readonly delivery: Pick<Delivery, "replay" | "snapshot">,
+    private readonly metrics: Pick<RelayMetrics, "slowConsumers" | "slowDisconnects" | "deltasConflated" | "messagesDropped">,
     private readonly log: Logger,
     private readonly limits: SlowLimits,
   ) {
