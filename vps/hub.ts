@@ -13,7 +13,7 @@ export interface HubDeps {
   slow: Pick<SlowConsumers, "over" | "forget">;
   /** Bytes held for a connection over which it is handed to the slow consumers. */
   softBytes: number;
-  metrics: RelayMetrics;
+  metrics: ClientContext["metrics"] & Pick<RelayMetrics, "connections">;
 }
 
 /**
