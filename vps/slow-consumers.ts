@@ -1,27 +1,26 @@
 import type { Logger } from "../lib/log";
-import type { ClientStats, EventBooks, OddsDeltaMessage, SportLag } from "../lib/protocol";
-import type { RelaySocket } from "./connection";
+import type { EventBooks, ServerToClientEvents } from "../lib/protocol";
+import type { CloseReason } from "./client";
 import { type Delivery, SLOW_ROOM } from "./delivery";
 import { type Filter, filterBooks } from "./filters";
 import type { RelayMetrics } from "./metrics";
+import type { Holdback, Outbound } from "./outbound";
 import type { SportCache } from "./sport-cache";
 
 /**
- * Slow consumers: connections that do not read as fast as odds move.
+ * Slow consumers: the connections that do not read as fast as odds move, and only those.
  *
- * What the relay holds for a connection is measured as Engine.IO's write buffer (packets not yet
- * handed to the transport; counted as packets are created and flushed) plus the WebSocket's
- * `bufferedAmount` (bytes the socket has not yet handed to the operating system). Over the soft
- * limit, the connection joins the `slow` room, which every odds broadcast skips, so it costs
- * nothing per delta; the seq it was handed of each sport is recorded in that same synchronous
- * step, between two deltas. Small messages (user updates, chat, event updates, feed status) keep
- * flowing; `event:books` are held, the latest per event and market.
+ * A connection over the soft limit (the hub sees every write, hub.ts) is handed here: it joins
+ * the `slow` room, which every odds broadcast skips, so it costs nothing per delta; the seq it
+ * was handed of each sport is recorded in that same synchronous step, between two deltas. Small
+ * messages (user updates, chat, event updates, feed status) keep flowing; `event:books` are held,
+ * the latest per event and market.
  *
- * A sweep over slow connections only (every 200 ms) brings back those that drained under the low
+ * A sweep over the slow connections (every 200 ms) brings back those that drained under the low
  * watermark with one merged delta per sport (or a resync snapshot when the ring no longer reaches
- * back) and the held books, and cuts those over the hard limit or slow for too long: `error
- * { code: "slow_consumer" }`, a server disconnect, and, if the transport has not closed after a
- * grace period (a client that reads nothing never takes the close), its TCP socket destroyed.
+ * back) and the held books, and cuts those over the hard limit or slow for too long: the client
+ * closes with `slow_consumer` (told why first), and, if its transport has not closed after a
+ * grace period (a client that reads nothing never takes the close), the transport is destroyed.
  */
 
 export interface SlowLimits {
@@ -37,50 +36,32 @@ export interface SlowLimits {
   graceMs: number;
 }
 
-interface SlowState {
-  since: number;
-  /** Per subscribed sport, the seq it was handed when it went slow (or subscribed while slow). */
-  held: Map<string, number>;
-  /** Per event, the book-level prices it missed, the latest per market. */
-  books: Map<string, EventBooks>;
-}
-
-/** One connection's outbound counters (its socket's `data.outbound`). */
-export interface Outbound {
-  sent: number;
-  /** `sent` already added to relay_messages_sent_total. */
-  reported: number;
-  /** Bytes in Engine.IO's write buffer. */
-  queued: number;
-  conflated: number;
-  dropped: number;
-  slow: SlowState | null;
-  cut: boolean;
+/** What slow-consumer handling needs of a connection (a Client, client.ts). */
+export interface SlowMember {
+  readonly id: string;
+  readonly address: string;
+  readonly connected: boolean;
+  readonly outbound: Pick<Outbound, "slow" | "cut" | "conflated" | "dropped" | "buffered" | "destroyAfter">;
+  readonly subscriptions: { readonly sports: ReadonlyMap<string, Filter>; readonly events: ReadonlyMap<string, Filter> };
+  join(room: string): void;
+  leave(room: string): void;
+  send<E extends keyof ServerToClientEvents>(event: E, ...args: Parameters<ServerToClientEvents[E]>): void;
+  close(reason: CloseReason): void;
 }
 
 export type CutReason = "hard_limit" | "too_long";
 
-type Conn = RelaySocket["conn"];
-type Packet = { type: string; data?: unknown };
-
 /** How often slow connections are looked at, ms. */
 const SWEEP_MS = 200;
 
-export function newOutbound(): Outbound {
-  return { sent: 0, reported: 0, queued: 0, conflated: 0, dropped: 0, slow: null, cut: false };
-}
-
 export class SlowConsumers {
-  private readonly slow = new Set<RelaySocket>();
-  /** Every open transport's counters, also after its socket disconnected, until it closes. */
-  private readonly open = new Map<Conn, Outbound>();
+  private readonly slow = new Set<SlowMember>();
   private readonly timer: NodeJS.Timeout;
-  private peak = 0;
 
   constructor(
-    private readonly cache: SportCache,
-    private readonly delivery: Delivery,
-    private readonly metrics: RelayMetrics,
+    private readonly cache: Pick<SportCache, "seq" | "resumePlan">,
+    private readonly delivery: Pick<Delivery, "replay" | "snapshot">,
+    private readonly metrics: Pick<RelayMetrics, "slowConsumers" | "slowDisconnects" | "deltasConflated" | "messagesDropped">,
     private readonly log: Logger,
     private readonly limits: SlowLimits,
   ) {
@@ -88,96 +69,37 @@ export class SlowConsumers {
     this.timer.unref();
   }
 
-  /**
-   * Counts what goes out on the socket's transport and checks the limits after every write: once
-   * Engine.IO handed the packets to the socket ("drain", synchronous after each flush), what is
-   * left is what the kernel did not take; while the transport is busy, packets wait in the buffer.
-   */
-  track(socket: RelaySocket): void {
-    const out = socket.data.outbound;
-    const conn = socket.conn;
-    this.open.set(conn, out);
-    conn.on("packetCreate", (packet: Packet) => {
-      if (packet.type === "message") out.sent += 1;
-      out.queued += packetBytes(packet);
-      if (!conn.transport.writable) this.check(socket, out); // it waits: no flush follows
-    });
-    // Engine.IO hands its whole write buffer to the transport on a flush, and empties it.
-    conn.on("flush", () => {
-      out.queued = 0;
-    });
-    conn.on("drain", () => this.check(socket, out));
-    conn.once("close", () => this.open.delete(conn));
-    socket.once("disconnect", () => this.forget(socket, out));
+  /** A connected member holds `bytes`, over the soft limit: held back (if not yet), and cut over the hard one. */
+  over(member: SlowMember, bytes: number): void {
+    if (!member.outbound.slow) this.holdBack(member, Date.now());
+    if (bytes > this.limits.hardBytes) this.cut(member, "hard_limit", bytes);
   }
 
-  /** Bytes held for the socket's transport now. */
-  buffered(socket: RelaySocket): number {
-    return bufferedOf(socket.conn, socket.data.outbound);
-  }
-
-  /**
-   * Whether a `resume` replay of these deltas fits what one connection may be sent at once: half
-   * the hard limit (a replay is written in one step, so it all waits in the relay until the client
-   * reads it). A longer one is answered with a snapshot instead, or the client would be cut for
-   * catching up, and come back to the same replay.
-   */
-  replayFits(deltas: readonly OddsDeltaMessage[]): boolean {
-    let bytes = 0;
-    for (const delta of deltas) {
-      bytes += deltaBytes(delta);
-      if (bytes > this.limits.hardBytes / 2) return false;
-    }
-    return true;
-  }
-
-  /** A sport was just joined: a slow socket holds its current seq (the join sent what it needs). */
-  subscribed(socket: RelaySocket, sport: string): void {
-    socket.data.outbound.slow?.held.set(sport, this.cache.seq(sport) ?? 0);
-  }
-
-  /** Holds book-level prices for slow sockets in the event's rooms (broadcasts skip them). */
+  /** Holds book-level prices for slow members subscribed to the event (broadcasts skip them). */
   holdBooks(books: EventBooks): void {
-    for (const socket of this.slow) {
-      const filter = socket.data.subs.events.get(books.eventId);
-      const out = socket.data.outbound;
-      if (!filter || !out.slow) continue;
+    for (const member of this.slow) {
+      const filter = member.subscriptions.events.get(books.eventId);
+      const holdback = member.outbound.slow;
+      if (!filter || !holdback) continue;
       const taken = filterBooks(books, filter);
       if (!taken) continue;
-      const held = out.slow.books.get(books.eventId);
-      out.slow.books.set(books.eventId, held ? { ...taken, markets: { ...held.markets, ...taken.markets } } : taken);
-      if (held) this.drop(out, 1);
+      const held = holdback.books.get(books.eventId);
+      holdback.books.set(books.eventId, held ? { ...taken, markets: { ...held.markets, ...taken.markets } } : taken);
+      if (held) this.drop(member, 1);
     }
   }
 
-  stats(socket: RelaySocket, now: number): ClientStats {
-    const out = socket.data.outbound;
-    const lag: Record<string, SportLag> = {};
-    for (const sport of socket.data.subs.sports.keys()) {
-      const current = this.cache.seq(sport) ?? 0;
-      const seq = Math.min(current, out.slow?.held.get(sport) ?? current);
-      lag[sport] = { seq, behind: current - seq, ms: current > seq && out.slow ? now - out.slow.since : 0 };
-    }
-    return { ts: now, sent: out.sent, conflated: out.conflated, dropped: out.dropped, bufferedBytes: this.buffered(socket), slow: out.slow !== null, lag };
+  /** The member closed: what it held back is dropped, and it is no longer slow. */
+  forget(member: SlowMember): void {
+    const holdback = member.outbound.slow;
+    if (!holdback) return;
+    this.drop(member, holdback.books.size);
+    member.outbound.slow = null;
+    this.slow.delete(member);
+    this.metrics.slowConsumers.dec();
   }
 
-  /** Adds what the socket sent since the last report to relay_messages_sent_total. */
-  report(out: Outbound): void {
-    if (out.sent > out.reported) this.metrics.messagesSent.inc(out.sent - out.reported);
-    out.reported = out.sent;
-  }
-
-  totalBuffered(): number {
-    let total = 0;
-    for (const [conn, out] of this.open) total += bufferedOf(conn, out);
-    return total;
-  }
-
-  peakBuffered(): number {
-    return this.peak;
-  }
-
-  slowCount(): number {
+  count(): number {
     return this.slow.size;
   }
 
@@ -185,146 +107,82 @@ export class SlowConsumers {
     clearInterval(this.timer);
   }
 
-  private check(socket: RelaySocket, out: Outbound): void {
-    const bytes = bufferedOf(socket.conn, out);
-    if (bytes > this.peak) this.peak = bytes;
-    if (bytes <= this.limits.softBytes || !socket.connected) return;
-    if (!out.slow) this.markSlow(socket, out, Date.now());
-    if (bytes > this.limits.hardBytes) this.cut(socket, out, "hard_limit", bytes);
-  }
-
   /** Synchronous, so no delta falls between what it was handed and the seqs recorded. */
-  private markSlow(socket: RelaySocket, out: Outbound, now: number): void {
+  private holdBack(member: SlowMember, now: number): void {
     const held = new Map<string, number>();
-    for (const sport of socket.data.subs.sports.keys()) held.set(sport, this.cache.seq(sport) ?? 0);
-    out.slow = { since: now, held, books: new Map() };
-    socket.join(SLOW_ROOM);
-    this.slow.add(socket);
+    for (const sport of member.subscriptions.sports.keys()) held.set(sport, this.cache.seq(sport) ?? 0);
+    member.outbound.slow = { since: now, held, books: new Map() };
+    member.join(SLOW_ROOM);
+    this.slow.add(member);
     this.metrics.slowConsumers.inc();
   }
 
   private sweep(now: number): void {
-    for (const socket of [...this.slow]) {
-      const out = socket.data.outbound;
-      const state = out.slow;
-      if (!state || out.cut) continue;
-      const bytes = bufferedOf(socket.conn, out);
-      if (bytes > this.limits.hardBytes) this.cut(socket, out, "hard_limit", bytes);
-      else if (now - state.since > this.limits.maxMs) this.cut(socket, out, "too_long", bytes);
-      else if (bytes <= this.limits.lowBytes) this.recover(socket, out, state);
+    for (const member of [...this.slow]) {
+      const holdback = member.outbound.slow;
+      if (!holdback || member.outbound.cut) continue;
+      const bytes = member.outbound.buffered();
+      if (bytes > this.limits.hardBytes) this.cut(member, "hard_limit", bytes);
+      else if (now - holdback.since > this.limits.maxMs) this.cut(member, "too_long", bytes);
+      else if (bytes <= this.limits.lowBytes) this.recover(member, holdback);
     }
   }
 
   /**
    * Drained: one merged delta (or resync snapshot) per sport from the seq it held to the current
    * one, then the held books, then deltas again. If that pushes it over the soft limit once more,
-   * it is marked slow again at the current seqs, which is exactly what it has then been handed.
+   * it is held back again at the current seqs, which is exactly what it has then been handed.
    */
-  private recover(socket: RelaySocket, out: Outbound, state: SlowState): void {
-    out.slow = null;
-    this.slow.delete(socket);
-    socket.leave(SLOW_ROOM);
+  private recover(member: SlowMember, holdback: Holdback): void {
+    member.outbound.slow = null;
+    this.slow.delete(member);
+    member.leave(SLOW_ROOM);
     this.metrics.slowConsumers.dec();
-    for (const [sport, filter] of socket.data.subs.sports) {
-      const held = state.held.get(sport);
-      if (held !== undefined) this.catchUp(socket, out, sport, filter, held);
+    for (const [sport, filter] of member.subscriptions.sports) {
+      const held = holdback.held.get(sport);
+      if (held !== undefined) this.catchUp(member, sport, filter, held);
     }
-    for (const books of state.books.values()) socket.emit("event:books", books);
+    for (const books of holdback.books.values()) member.send("event:books", books);
   }
 
-  private catchUp(socket: RelaySocket, out: Outbound, sport: string, filter: Filter, held: number): void {
+  private catchUp(member: SlowMember, sport: string, filter: Filter, held: number): void {
     const current = this.cache.seq(sport);
     if (current === null || current === held) return;
     const plan = this.cache.resumePlan(sport, held, []);
     if (plan.mode === "replay") {
-      socket.emit("odds:delta", this.delivery.replay(sport, held, plan.deltas, filter));
-      this.conflate(out, plan.deltas.length);
+      member.send("odds:delta", this.delivery.replay(sport, held, plan.deltas, filter));
+      this.conflate(member, plan.deltas.length);
     } else if (plan.mode === "snapshot") {
-      socket.emit("odds:snapshot", this.delivery.snapshot(sport, filter, true));
-      this.conflate(out, Math.max(0, current - held));
+      member.send("odds:snapshot", this.delivery.snapshot(sport, filter, true));
+      this.conflate(member, Math.max(0, current - held));
     }
   }
 
   /**
-   * Cuts a connection: held back from deltas at once, then (outside whatever broadcast is
-   * running) told why and disconnected; its transport is destroyed if still open after the grace
+   * Cuts a member: held back from deltas at once, then (outside whatever broadcast is running)
+   * closed with `slow_consumer`; its transport is destroyed if still open after the grace
    * period, so a client that reads nothing cannot hold the relay's memory.
    */
-  private cut(socket: RelaySocket, out: Outbound, reason: CutReason, bytes: number): void {
-    if (out.cut) return;
-    out.cut = true; // always slow by now: check marks it first, and sweep walks only slow ones
+  private cut(member: SlowMember, reason: CutReason, bytes: number): void {
+    if (member.outbound.cut) return;
+    member.outbound.cut = true; // always slow by now: `over` holds it back first, and the sweep walks only slow ones
     this.metrics.slowDisconnects.inc({ reason });
-    this.log.warn({ socket: socket.id, ip: socket.handshake.address, reason, bytes }, "disconnecting a slow consumer");
+    this.log.warn({ socket: member.id, ip: member.address, reason, bytes }, "disconnecting a slow consumer");
+    const message = reason === "hard_limit" ? `over ${this.limits.hardBytes} bytes waiting to be read` : `behind for over ${this.limits.maxMs} ms`;
     setImmediate(() => {
-      const conn = socket.conn;
-      if (socket.connected) {
-        const message = reason === "hard_limit" ? `over ${this.limits.hardBytes} bytes waiting to be read` : `behind for over ${this.limits.maxMs} ms`;
-        this.metrics.clientErrors.inc({ code: "slow_consumer" });
-        socket.emit("error", { code: "slow_consumer", message: `too slow: ${message}; reconnect and resume` });
-        socket.disconnect(true);
-      }
-      const timer = setTimeout(() => destroy(conn), this.limits.graceMs);
-      timer.unref();
-      conn.once("close", () => clearTimeout(timer));
+      member.close({ kind: "slow_consumer", message: `too slow: ${message}; reconnect and resume` });
+      member.outbound.destroyAfter(this.limits.graceMs);
     });
   }
 
-  private forget(socket: RelaySocket, out: Outbound): void {
-    this.report(out);
-    if (!out.slow) return;
-    this.drop(out, out.slow.books.size);
-    out.slow = null;
-    this.slow.delete(socket);
-    this.metrics.slowConsumers.dec();
-  }
-
-  private conflate(out: Outbound, deltas: number): void {
-    out.conflated += deltas;
+  private conflate(member: SlowMember, deltas: number): void {
+    member.outbound.conflated += deltas;
     this.metrics.deltasConflated.inc(deltas);
   }
 
-  private drop(out: Outbound, messages: number): void {
+  private drop(member: SlowMember, messages: number): void {
     if (messages === 0) return;
-    out.dropped += messages;
+    member.outbound.dropped += messages;
     this.metrics.messagesDropped.inc({ event: "event:books" }, messages);
   }
-}
-
-const sizes = new WeakMap<OddsDeltaMessage, number>();
-
-/** A delta's JSON length, measured once per delta (ring deltas are the same objects every time). */
-function deltaBytes(delta: OddsDeltaMessage): number {
-  let bytes = sizes.get(delta);
-  if (bytes === undefined) sizes.set(delta, (bytes = JSON.stringify(delta.changes).length + 100));
-  return bytes;
-}
-
-/** Bytes of a packet's payload (string length: odds JSON is ASCII but for names). */
-function packetBytes(packet: Packet): number {
-  const data = packet.data;
-  if (typeof data === "string") return data.length + 1;
-  if (data instanceof ArrayBuffer || ArrayBuffer.isView(data)) return data.byteLength + 1;
-  return 1;
-}
-
-interface WebSocketLike {
-  bufferedAmount: number;
-  terminate(): void;
-}
-
-/** The `ws` socket under Engine.IO's websocket transport (null for polling). */
-function webSocketOf(conn: Conn): WebSocketLike | null {
-  const transport = conn.transport as unknown as { name: string; socket?: WebSocketLike };
-  return transport.name === "websocket" && transport.socket ? transport.socket : null;
-}
-
-function bufferedOf(conn: Conn, out: Outbound): number {
-  return out.queued + (webSocketOf(conn)?.bufferedAmount ?? 0);
-}
-
-function destroy(conn: Conn): void {
-  if (conn.readyState === "closed") return;
-  const ws = webSocketOf(conn);
-  if (ws) ws.terminate();
-  else conn.close(true);
 }

@@ -1,55 +1,74 @@
-import type { Socket } from "socket.io";
 import { ROOMS } from "../lib/protocol";
 import { type Filter, eventRoom, sportPart, sportRoom } from "./filters";
 
+/** What the subscriptions part needs of its connection: its rooms. */
+export interface RoomMember {
+  join(rooms: string | string[]): unknown;
+  leave(room: string): unknown;
+}
+
 /**
- * What one connection holds: each sport and event with the filter it was subscribed with. This,
- * not the room names, is what the relay reads back (counting subscriptions, unsubscribing, lag):
- * the rooms follow from it.
+ * A connection's subscriptions part: each sport and event it holds, with the filter it was
+ * subscribed with. This, not the room names, is what the relay reads back (counting
+ * subscriptions, unsubscribing, lag, catching up): the rooms follow from it, and only this part
+ * joins and leaves them.
  */
-export interface Subscriptions {
-  sports: Map<string, Filter>;
-  events: Map<string, Filter>;
-}
+export class Subscriptions {
+  private readonly bySport = new Map<string, Filter>();
+  private readonly byEvent = new Map<string, Filter>();
 
-type Member = Pick<Socket, "join" | "leave"> & { data: { subs: Subscriptions } };
+  constructor(private readonly member: RoomMember) {}
 
-export function emptySubscriptions(): Subscriptions {
-  return { sports: new Map(), events: new Map() };
-}
+  /** Sports held, each with the sport part of its filter. */
+  get sports(): ReadonlyMap<string, Filter> {
+    return this.bySport;
+  }
 
-export function heldSubscriptions(subs: Subscriptions): number {
-  return subs.sports.size + subs.events.size;
-}
+  /** Events held, each with its filter. */
+  get events(): ReadonlyMap<string, Filter> {
+    return this.byEvent;
+  }
 
-/** Puts the socket in the sport's room for `filter`, out of the one it held (if another). */
-export function joinSport(socket: Member, sport: string, filter: Filter): void {
-  const held = socket.data.subs.sports.get(sport);
-  const room = sportRoom(sport, filter);
-  if (held && sportRoom(sport, held) !== room) socket.leave(sportRoom(sport, held));
-  socket.join(room);
-  socket.data.subs.sports.set(sport, sportPart(filter));
-}
+  /** Sports plus events held (what RELAY_MAX_SUBSCRIPTIONS caps). */
+  count(): number {
+    return this.bySport.size + this.byEvent.size;
+  }
 
-export function leaveSport(socket: Member, sport: string): void {
-  const held = socket.data.subs.sports.get(sport);
-  if (!held) return;
-  socket.leave(sportRoom(sport, held));
-  socket.data.subs.sports.delete(sport);
-}
+  /** Joins the sport's room for `filter`, leaving the one it held (if another). */
+  joinSport(sport: string, filter: Filter): void {
+    const held = this.bySport.get(sport);
+    const room = sportRoom(sport, filter);
+    if (held && sportRoom(sport, held) !== room) this.member.leave(sportRoom(sport, held));
+    this.member.join(room);
+    this.bySport.set(sport, sportPart(filter));
+  }
 
-/** Puts the socket in the event's room for `filter` (out of the one it held) and in its chat. */
-export function joinEvent(socket: Member, eventId: string, filter: Filter): void {
-  const held = socket.data.subs.events.get(eventId);
-  const room = eventRoom(eventId, filter);
-  if (held && eventRoom(eventId, held) !== room) socket.leave(eventRoom(eventId, held));
-  socket.join([room, ROOMS.chat(eventId)]);
-  socket.data.subs.events.set(eventId, filter);
-}
+  leaveSport(sport: string): void {
+    const held = this.bySport.get(sport);
+    if (!held) return;
+    this.member.leave(sportRoom(sport, held));
+    this.bySport.delete(sport);
+  }
 
-export function leaveEvent(socket: Member, eventId: string): void {
-  const held = socket.data.subs.events.get(eventId);
-  if (held) socket.leave(eventRoom(eventId, held));
-  socket.leave(ROOMS.chat(eventId));
-  socket.data.subs.events.delete(eventId);
+  /** Joins the event's room for `filter` (leaving the one it held) and its chat. */
+  joinEvent(eventId: string, filter: Filter): void {
+    const held = this.byEvent.get(eventId);
+    const room = eventRoom(eventId, filter);
+    if (held && eventRoom(eventId, held) !== room) this.member.leave(eventRoom(eventId, held));
+    this.member.join([room, ROOMS.chat(eventId)]);
+    this.byEvent.set(eventId, filter);
+  }
+
+  leaveEvent(eventId: string): void {
+    const held = this.byEvent.get(eventId);
+    if (held) this.member.leave(eventRoom(eventId, held));
+    this.member.leave(ROOMS.chat(eventId));
+    this.byEvent.delete(eventId);
+  }
+
+  /** Leaves every sport and event (on close). */
+  clear(): void {
+    for (const sport of [...this.bySport.keys()]) this.leaveSport(sport);
+    for (const eventId of [...this.byEvent.keys()]) this.leaveEvent(eventId);
+  }
 }
