@@ -82,10 +82,10 @@ function guard(client: Client, ctx: DispatchContext, packet: unknown[], next: (e
     ctx.log.warn({ socket: client.id, ip: client.address }, "disconnecting a flooding client");
     client.close({ kind: "flood" });
   };
-  if (!client.limiter.take(Date.now())) return refuse("rate_limited", "too many messages; slow down");
-  if (typeof event !== "string" || !KNOWN_EVENTS.has(event)) return refuse("invalid_payload", `unknown event ${JSON.stringify(String(event)).slice(0, 80)}`);
-  if (payloadBytes(packet) > LIMITS.maxMessageBytes) return refuse("payload_too_large", `messages are limited to ${LIMITS.maxMessageBytes} bytes`);
-  next();
+  if (!client.limiter.take(Date.now())) refuse("rate_limited", "too many messages; slow down");
+  else if (typeof event !== "string" || !KNOWN_EVENTS.has(event)) refuse("invalid_payload", `unknown event ${JSON.stringify(String(event)).slice(0, 80)}`);
+  else if (payloadBytes(packet) > LIMITS.maxMessageBytes) refuse("payload_too_large", `messages are limited to ${LIMITS.maxMessageBytes} bytes`);
+  else next();
 }
 
 function payloadBytes(packet: unknown[]): number {

@@ -11,7 +11,10 @@ export function createHttpHandler(relay: () => Relay | null) {
     const current = relay();
     const url = new URL(req.url ?? "/", "http://relay");
     if (req.method === "GET" && url.pathname === "/health") {
-      if (!current) return send(res, 503, "application/json", JSON.stringify({ status: "starting" }));
+      if (!current) {
+        send(res, 503, "application/json", JSON.stringify({ status: "starting" }));
+        return;
+      }
       current.health().then(
         (health) => send(res, health.status === "ok" ? 200 : 503, "application/json", JSON.stringify(health)),
         () => send(res, 500, "application/json", JSON.stringify({ status: "error" })),
