@@ -1,3 +1,4 @@
+// Over 300 lines: one socket's life (connect, back off, resume every sport, refresh the token, validate every message) is one state machine, read best in one place.
 import { type Socket, io } from "socket.io-client";
 import type { z } from "zod";
 import {

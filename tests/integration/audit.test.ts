@@ -1,3 +1,4 @@
+// Over 300 lines: each admin action that moves money or the board writes one entry in its own transaction, case by case.
 import { randomUUID } from "node:crypto";
 import { Redis } from "ioredis";
 import pg from "pg";

@@ -1,3 +1,4 @@
+// Over 300 lines: every way an in-play bet's delay can end (taken, price moved, suspended, retried, its process dead), against one stack.
 import { randomUUID } from "node:crypto";
 import { setTimeout as sleep } from "node:timers/promises";
 import { Redis } from "ioredis";

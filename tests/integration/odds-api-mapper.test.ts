@@ -1,3 +1,4 @@
+// Over 300 lines: the mapping onto our tables case by case, against one Postgres.
 import { afterAll, beforeAll, beforeEach, describe, expect, inject, it } from "vitest";
 import { type Db, createDb } from "../../lib/db";
 import { settlePending } from "../../lib/bets/settlement";

@@ -1,3 +1,4 @@
+// Over 300 lines: each way a producer goes quiet and comes back, against one stack with real feed processes.
 import { Redis } from "ioredis";
 import { afterAll, beforeAll, beforeEach, describe, expect, inject, it, onTestFailed } from "vitest";
 import { signRelayToken } from "../../lib/accounts/relay-token";

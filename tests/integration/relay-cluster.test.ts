@@ -1,3 +1,4 @@
+// Over 300 lines: what instances behind one port must agree on, against a real two-instance cluster.
 import http from "node:http";
 import { Redis } from "ioredis";
 import { type Socket, io } from "socket.io-client";

@@ -1,3 +1,4 @@
+// Over 300 lines: the relay's protocol message by message, against one relay process.
 import { SignJWT } from "jose";
 import { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";

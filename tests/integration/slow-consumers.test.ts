@@ -1,3 +1,4 @@
+// Over 300 lines: each limit a slow reader can reach, with real stalled TCP sockets.
 import { Redis } from "ioredis";
 import type { Socket } from "socket.io-client";
 import { afterAll, afterEach, beforeAll, describe, expect, it, onTestFailed } from "vitest";

@@ -1,3 +1,4 @@
+// Over 300 lines: most of it is the SQL of the few bulk statements one poll writes.
 import type { Db, Tx } from "../../db";
 import { type Fence, NO_FENCE } from "../producer-term";
 import { type PlannedEvent, type PlannedMarket, completeBookAt, planEvent, scoreChange, uniqueById } from "./plan";

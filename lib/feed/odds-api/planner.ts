@@ -1,3 +1,4 @@
+// Over 300 lines: a third of it is the allocation's derivation, kept beside the code that computes it.
 /**
  * The budget planner: how often to poll each sport so the month's credits last the month and go
  * where prices move. Pure: the caller passes the clock, the credits (from the usage headers, which

@@ -1,3 +1,4 @@
+// Over 300 lines: the poller's step (plan, poll, write, bet stop, reopen, report) reads top to bottom here; its parts (planner, client, policies, mapper) are modules of their own.
 import type { Redis } from "ioredis";
 import { tellAdmins } from "../../admin-events";
 import type { Db } from "../../db";

@@ -1,3 +1,4 @@
+// Over 300 lines: the fixture generator and the simulated month are one deterministic model, tested together.
 import { seededRng, type Rng } from "../market-model";
 import { DEFAULT_IN_PLAY_WINDOW_MS, type Plan, type PlannerInput, type SportSchedule, nextDue, plan } from "./planner";
 
