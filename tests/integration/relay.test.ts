@@ -298,8 +298,8 @@ function event(id: string) {
       h2h: {
         key: "h2h", line: null, status: "open", arb: false,
         outcomes: {
-          home: { name: "Home", point: null, price: 2.1, fair: 0.45, pool: 0.5, best: { book: "pinnacle", price: 2.15 }, edge: -0.03 },
-          away: { name: "Away", point: null, price: 1.8, fair: 0.55, pool: 0.5, best: { book: "bet365", price: 1.85 }, edge: 0.02 },
+          home: { name: "Home", point: null, price: 2.1, implied: 0.4762, fair: 0.45, fairPrice: 2.222, pool: 0.5, best: { book: "pinnacle", price: 2.15 }, edge: -0.03 },
+          away: { name: "Away", point: null, price: 1.8, implied: 0.5556, fair: 0.55, fairPrice: 1.818, pool: 0.5, best: { book: "bet365", price: 1.85 }, edge: 0.02 },
         },
       },
     },
