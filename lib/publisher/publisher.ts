@@ -11,8 +11,6 @@ import { RowCache, type RowPlace } from "./row-cache";
 import { earliestWrites } from "./sport-batch";
 import type { StateStore } from "./state-store";
 
-export { LeadershipLostError, SeqConflictError, type TickResult } from "./committer";
-
 export interface PublisherDeps {
   db: Db;
   redis: Redis;

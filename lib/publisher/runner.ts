@@ -1,6 +1,5 @@
 import { randomUUID } from "node:crypto";
 import type { Redis } from "ioredis";
-import { publishAdminEvent } from "../admin-events";
 import type { Db } from "../db";
 import { errorMessage, outageOf } from "../errors";
 import type { Logger } from "../log";
@@ -8,13 +7,14 @@ import { CHANNELS, type FeedState, HEARTBEAT_MAX_MS, type FeedStatusMessage, KEY
 import { countQueued } from "./change-capture";
 import { freshWithinMs, writeStatus } from "./control";
 import { DesiredFollower } from "./desired";
-import { AdminNotices } from "./admin-notices";
+import { type AdminNotices, adminNoticesOn } from "./admin-notices";
 import { FailureStreak, failureReason } from "./failures";
 import { LeaderLease } from "../lease";
 import type { PublisherMetrics } from "./metrics";
 import { type OutageNotice, OutageTracker, type Service } from "./outages";
 import type { PricingConfig } from "./pricing";
-import { LeadershipLostError, Publisher, SeqConflictError, type TickResult } from "./publisher";
+import { LeadershipLostError, SeqConflictError, type TickResult } from "./committer";
+import { Publisher } from "./publisher";
 import { PriorityListener } from "./priority-listener";
 import { type LivenessConfig, ProducerLiveness, publisherTrust } from "./producer-liveness";
 import { type HistoryLimits, StateStore } from "./state-store";
@@ -100,7 +100,7 @@ export class PublisherRunner {
     this.lease = new LeaderLease(deps.redis, deps.config.instanceId, deps.config.leaderTtlMs);
     this.store = new StateStore(deps.redis, deps.config.history);
     this.intervalMs = deps.config.defaultIntervalMs;
-    this.notices = new AdminNotices((message) => publishAdminEvent(deps.redis, message), deps.log);
+    this.notices = adminNoticesOn(deps.redis, deps.log);
     this.liveness = new ProducerLiveness(
       { db: deps.db, redis: deps.redis, log: deps.log, token: () => this.lease.token, tell: (notice) => this.notices.tell(notice.kind, notice.data) },
       { instanceId: deps.config.instanceId, ...deps.config.liveness },
