@@ -110,7 +110,9 @@ export class Committer {
     const { board } = this.deps;
     const token = this.leaderToken();
     const ts = Date.now();
-    const inputs = deltas.map(([sport, batch]) => ({ sport, token, expectedSeq: board.seq(sport), writes: batch.writes, changes: batch.changes, ts, origin: originOf(batch, origins) }));
+    const inputs = deltas.map(([sport, { writes, changes }]) => {
+      return { sport, token, expectedSeq: board.seq(sport), writes, changes, ts, origin: originOf({ writes }, origins) };
+    });
     const outcomes = await this.deps.store.commitMany(inputs);
     const publishedAt = Date.now();
     let failure: unknown = null;

@@ -38,7 +38,16 @@ export async function sendHeartbeat(redis: Redis, current: () => FeedView, heart
   const source = await readSourceSummary(redis);
   const now = Date.now();
   const view = current();
-  const message: FeedStatusMessage = { v: 1, type: "feed:status", status: feedState(view, now), ts: now, intervalMs: view.intervalMs, heartbeatMs, ...(source ? { source } : {}), ...producer.heartbeat(now) };
+  const message: FeedStatusMessage = {
+    v: 1,
+    type: "feed:status",
+    status: feedState(view, now),
+    ts: now,
+    intervalMs: view.intervalMs,
+    heartbeatMs,
+    ...(source ? { source } : {}),
+    ...producer.heartbeat(now),
+  };
   await redis.publish(CHANNELS.sportsOdds, JSON.stringify(message)).catch(() => {});
 }
 

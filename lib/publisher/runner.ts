@@ -15,7 +15,7 @@ import type { PricingConfig } from "./pricing";
 import { PriorityListener } from "./priority-listener";
 import { type LivenessConfig, ProducerLiveness, publisherTrust } from "./producer-liveness";
 import { type HistoryLimits, StateStore } from "./state-store";
-import { StatusReporter } from "./status-reporter";
+import { StatusReporter, type StatusView } from "./status-reporter";
 import { TickLoop } from "./tick-loop";
 
 export interface RunnerConfig {
@@ -47,12 +47,6 @@ export interface RunnerDeps {
 
 /**
  * One publisher process: competes for the leader lease, follows the admin's decision (recorded in
- * Postgres) and, while it leads and the decision says running, ticks every interval. Any number may run; exactly one
- * writes. A standby takes over when the leader's lease lapses (≤ leaderTtlMs) or at once when the
- * leader shuts down cleanly and releases it.
- */
-/**
- * One publisher process: competes for the leader lease, follows the admin's decision (recorded in
  * Postgres) and, while it leads and the decision says running, ticks every interval. Any number
  * may run; exactly one writes. A standby takes over when the leader's lease lapses (≤ leaderTtlMs)
  * or at once when the leader shuts down cleanly and releases it.
@@ -65,7 +59,6 @@ export interface RunnerDeps {
  */
 export class PublisherRunner {
   private readonly term: LeaderTerm;
-  private readonly store: StateStore;
   private readonly notices: AdminNotices;
   private readonly incidents: Incidents;
   /** The admin's decision as last read from Postgres (read in the background while leading). */
@@ -83,12 +76,13 @@ export class PublisherRunner {
 
   constructor(private readonly deps: RunnerDeps) {
     const { config, db, redis, log, metrics } = deps;
-    this.store = new StateStore(redis, config.history);
+    const store = new StateStore(redis, config.history);
     this.notices = adminNoticesOn(redis, log);
-    this.term = new LeaderTerm({ db, redis, store: this.store, pricing: config.pricing, instanceId: config.instanceId, leaderTtlMs: config.leaderTtlMs, log, metrics, notices: this.notices });
+    const { instanceId, leaderTtlMs, pricing } = config;
+    this.term = new LeaderTerm({ db, redis, store, pricing, instanceId, leaderTtlMs, log, metrics, notices: this.notices });
     this.incidents = new Incidents(this.notices, () => this.term.leading, log);
     this.reporter = new StatusReporter(redis, db, metrics);
-    this.summary = new BoardSummary(this.store, log);
+    this.summary = new BoardSummary(store, log);
     this.ticks = new TickLoop(
       config.defaultIntervalMs,
       {
@@ -230,7 +224,14 @@ export class PublisherRunner {
   private async report(result: TickResult | null = null, failed = false): Promise<void> {
     const leaderSince = this.term.since;
     if (leaderSince === null) return;
-    const view = { instanceId: this.deps.config.instanceId, leaderSince, desired: this.desired.state, intervalMs: this.ticks.intervalMs, running: this.ticks.running, failures: this.incidents.streak };
+    const view: StatusView = {
+      instanceId: this.deps.config.instanceId,
+      leaderSince,
+      desired: this.desired.state,
+      intervalMs: this.ticks.intervalMs,
+      running: this.ticks.running,
+      failures: this.incidents.streak,
+    };
     await this.reporter.write(view, result, failed).catch(() => {});
   }
 

@@ -70,7 +70,7 @@ export function earliestWrites(changes: readonly CapturedChange[]): Map<string, 
 }
 
 /** When the earliest write behind a sport's batch was made, ms since epoch; undefined when none was captured. */
-export function originOf(batch: SportBatch, origins: ReadonlyMap<string, number>): number | undefined {
+export function originOf(batch: Pick<SportBatch, "writes">, origins: ReadonlyMap<string, number>): number | undefined {
   let origin: number | undefined;
   for (const write of batch.writes) {
     const at = origins.get(write.eventId);
