@@ -26,7 +26,7 @@ export interface PublisherDeps {
  * becomes leader), reads only changed events each tick, and commits one delta per changed sport.
  * Each sport's seq is also kept in Postgres (SportSeq), advanced in the tick's transaction, so a
  * Redis that lost writes is noticed and the sport is republished above every seq already sent.
- * Not safe to call concurrently: the runner serialises steps.
+ * Not safe to call concurrently: the tick loop serialises steps.
  */
 export class Publisher {
   /** The board as committed to Redis: what each step diffs against. */
