@@ -9,17 +9,13 @@ export function adminEvent<K extends AdminEventKind>(kind: K, data: AdminEventDa
   return { v: 1, type: "admin:event", kind, data, ts, ...(auditId === undefined ? {} : { auditId }) } as AdminEventMessage;
 }
 
-/** Publishes an admin event: how many subscribers (relays) received it, or null when Redis refused. */
-export function publishAdminEvent(redis: Redis, message: AdminEventMessage): Promise<number | null> {
-  return redis.publish(CHANNELS.adminEvents, JSON.stringify(message)).catch(() => null);
-}
-
 /**
- * Tells the admins (`admin-events` → the relay's `admins` room) that something happened. Best
- * effort, after the fact: what happened stays done if Redis is down for a moment, and the console
- * reads the current state over HTTP anyway (and the audit log keeps what an admin did: pass its
- * entry's id as `auditId`).
+ * Tells the admins (`admin-events` → the relay's `admins` room) that something happened, as written
+ * at `ts` (ms since epoch). Every producer of admin events goes through here. Best effort, after the
+ * fact: what happened stays done if Redis is down for a moment, and the console reads the current
+ * state over HTTP anyway (and the audit log keeps what an admin did: pass its entry's id as
+ * `auditId`). Resolves to how many subscribers (relays) received it, or null when Redis refused it.
  */
-export async function tellAdmins<K extends AdminEventKind>(redis: Redis, kind: K, data: AdminEventData<K>, auditId?: string): Promise<void> {
-  await publishAdminEvent(redis, adminEvent(kind, data, Date.now(), auditId));
+export async function tellAdmins<K extends AdminEventKind>(redis: Redis, kind: K, data: AdminEventData<K>, auditId?: string, ts = Date.now()): Promise<number | null> {
+  return redis.publish(CHANNELS.adminEvents, JSON.stringify(adminEvent(kind, data, ts, auditId))).catch(() => null);
 }

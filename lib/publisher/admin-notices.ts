@@ -1,6 +1,7 @@
+import type { Redis } from "ioredis";
+import { adminEvent, tellAdmins } from "../admin-events";
 import type { Logger } from "../log";
 import type { AdminEventData, AdminEventKind, AdminEventMessage } from "../protocol";
-import { adminEvent } from "../admin-events";
 
 /** How long a notice that nobody heard is offered again before it is given up, ms. */
 export const UNHEARD_FOR_MS = 60_000;
@@ -9,6 +10,11 @@ export const MAX_HELD = 100;
 
 /** Publishes one message: how many subscribers received it, or null when Redis refused it. */
 export type PublishAdminEvent = (message: AdminEventMessage) => Promise<number | null>;
+
+/** Notices told through `tellAdmins` on `redis`, each with the time it was written. */
+export function adminNoticesOn(redis: Redis, log: Logger): AdminNotices {
+  return new AdminNotices((message) => tellAdmins(redis, message.kind, message.data, message.auditId, message.ts), log);
+}
 
 /**
  * The publisher's own admin events (leader changes, outages), told in order and not lost to a

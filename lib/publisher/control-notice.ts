@@ -1,5 +1,7 @@
 import type { AdminEventData } from "../protocol";
-import type { DesiredState } from "./control";
+
+/** What an admin decided the publisher should do. */
+export type DesiredState = "running" | "stopped";
 
 /** The publisher's decision as it stands: recorded, or the default when nobody has decided yet. */
 export interface Decision {

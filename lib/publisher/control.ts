@@ -5,7 +5,7 @@ import { leaderInstance } from "../lease";
 import { KEYS } from "../protocol";
 import type { PublisherHealth, PublisherStatusBody } from "../protocol/admin-overview";
 import type { AuditAction } from "../protocol/audit";
-import { type ControlNotice, type Decision, controlNotice } from "./control-notice";
+import { type ControlNotice, type Decision, type DesiredState, controlNotice } from "./control-notice";
 
 /**
  * Start/stop/status of the publisher. An admin's decision is recorded in Postgres (durable, like
@@ -16,7 +16,7 @@ import { type ControlNotice, type Decision, controlNotice } from "./control-noti
  * included, and why a standby knows what to do on failover.
  */
 
-export type DesiredState = "running" | "stopped";
+export type { DesiredState } from "./control-notice";
 
 export interface Desired {
   state: DesiredState;

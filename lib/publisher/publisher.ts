@@ -1,43 +1,15 @@
 import type { Redis } from "ioredis";
 import type { Db } from "../db";
 import type { Logger } from "../log";
-import { CHANNELS, type Change, EventOdds, type EventUpdateMessage, MarketOdds, type SportCount } from "../protocol";
+import { EventOdds, MarketOdds, type SportCount } from "../protocol";
+import { Board } from "./board";
 import { type CapturedChange, drainChanges, loadBoardEvents, loadEvents, type Tx } from "./change-capture";
-import { diffEvent } from "./diff";
+import { Committer, type TickResult } from "./committer";
 import { EventDetailPublisher, type TickedEvents } from "./event-detail";
 import { type EventRow, isOnBoard, type PricingConfig, toEventOdds, toMarketOdds } from "./pricing";
 import { RowCache, type RowPlace } from "./row-cache";
-import type { CommitResult, EventWrite, SportState, StateStore } from "./state-store";
-
-/** Thrown when a commit finds another instance's fencing token: this process must stop writing. */
-export class LeadershipLostError extends Error {
-  override name = "LeadershipLostError";
-}
-
-/** Thrown when Redis holds a seq we did not expect; the next step reconciles. */
-export class SeqConflictError extends Error {
-  override name = "SeqConflictError";
-}
-
-export interface TickResult {
-  /** Events read from Postgres. */
-  events: number;
-  /** Leaf changes published. */
-  changes: number;
-  /** Messages published (one per sport that changed). */
-  messages: number;
-  /** Bytes of the published messages. */
-  bytes: number;
-  /** The step was a full reconcile (first start, failover, Redis that lost data). */
-  reconciled: boolean;
-  /** Captured changes the step drained: the queue's depth at its start (docs/publisher.md, "Metrics"). */
-  queued: number;
-  /**
-   * Per delta published that carries captured writes: from its `origin` (the earliest write) to
-   * the commit's reply, ms, on the database's and this process's clocks.
-   */
-  originLagsMs: number[];
-}
+import { earliestWrites } from "./sport-batch";
+import type { StateStore } from "./state-store";
 
 export interface PublisherDeps {
   db: Db;
@@ -49,36 +21,27 @@ export interface PublisherDeps {
   log: Logger;
 }
 
-interface SportBatch {
-  writes: EventWrite[];
-  changes: Change[];
-  updates: EventUpdateMessage[];
-}
-
 /**
  * The single writer of live odds. Holds the canonical state in memory (loaded from Redis when it
  * becomes leader), reads only changed events each tick, and commits one delta per changed sport.
  * Each sport's seq is also kept in Postgres (SportSeq), advanced in the tick's transaction, so a
  * Redis that lost writes is noticed and the sport is republished above every seq already sent.
- * Not safe to call concurrently: the runner serialises steps.
+ * Not safe to call concurrently: the tick loop serialises steps.
  */
 export class Publisher {
-  private readonly sports = new Map<string, SportState>();
-  /** eventId → the sport whose state holds it, to remove events that move or leave the board. */
-  private readonly eventSport = new Map<string, string>();
-  /** Sports whose Redis state fell behind: the next reconcile rewrites them at a higher seq. */
-  private readonly rebuild = new Set<string>();
+  /** The board as committed to Redis: what each step diffs against. */
+  private readonly board: Board;
   /** The rows behind every event on the board (filled by reconcile, patched by ticks). */
   private readonly rows = new RowCache();
+  private readonly committer: Committer;
   /** Book-level prices and price history for event pages. */
   private readonly detail: EventDetailPublisher;
-  private loaded = false;
   /** When verifyRedis last ran, ms since epoch. */
   private verifiedAt = 0;
-  /** True until the first reconcile, and again after anything that makes memory doubtful. */
-  reconcileNeeded = true;
 
   constructor(private readonly deps: PublisherDeps) {
+    this.board = new Board(deps.log);
+    this.committer = new Committer({ redis: deps.redis, store: deps.store, board: this.board, token: deps.token, log: deps.log });
     this.detail = new EventDetailPublisher(deps.redis, deps.log);
   }
 
@@ -88,11 +51,11 @@ export class Publisher {
    * races a commit of our own).
    */
   async step(): Promise<TickResult> {
-    if (!this.reconcileNeeded && Date.now() - this.verifiedAt >= 1_000) {
+    if (!this.board.reconcileNeeded && Date.now() - this.verifiedAt >= 1_000) {
       this.verifiedAt = Date.now();
       await this.verifyRedis();
     }
-    return this.reconcileNeeded ? this.reconcile() : this.tick();
+    return this.board.reconcileNeeded ? this.reconcile() : this.tick();
   }
 
   /**
@@ -100,13 +63,7 @@ export class Publisher {
    * show). One pass over the held events; sports in key order.
    */
   summary(): SportCount[] {
-    return [...this.sports]
-      .sort(([a], [b]) => a.localeCompare(b))
-      .map(([sport, state]) => {
-        let live = 0;
-        for (const event of state.events.values()) if (event.phase === "live") live += 1;
-        return { sport, events: state.events.size, live };
-      });
+    return this.board.summary();
   }
 
   /**
@@ -137,7 +94,7 @@ export class Publisher {
         moved.set(id, markets);
       }
       ticked = { next, moved };
-      return this.publish(tx, next, rows.length + dirty.size, false, drained.length, earliestWrites(drained));
+      return this.committer.publish({ tx, next, eventsRead: rows.length + dirty.size, kind: "tick", queued: drained.length, origins: earliestWrites(drained) });
     });
     if (ticked) await this.detail.published(ticked, this.rows, Date.now());
     return result;
@@ -176,8 +133,7 @@ export class Publisher {
   private repriced(eventId: string, markets: Set<string>): EventOdds | null {
     const row = this.rows.get(eventId);
     if (!row) return null;
-    const sport = this.eventSport.get(eventId);
-    const prev = sport === undefined ? undefined : this.sports.get(sport)?.events.get(eventId);
+    const prev = this.board.event(eventId);
     if (!prev) return this.price(row);
     const next: EventOdds = { ...prev, markets: { ...prev.markets } };
     for (const key of markets) {
@@ -199,7 +155,7 @@ export class Publisher {
     const result = await this.inSnapshot(async (tx) => {
       const drained = await drainChanges(tx);
       const rows = await loadBoardEvents(tx);
-      const next = new Map<string, EventOdds | null>([...this.eventSport.keys()].map((id) => [id, null]));
+      const next = new Map<string, EventOdds | null>(this.board.eventIds().map((id) => [id, null]));
       this.rows.clear();
       for (const row of rows) {
         if (!isOnBoard(row)) continue;
@@ -208,9 +164,9 @@ export class Publisher {
       }
       const sports = await tx.sport.findMany({ where: { active: true }, select: { key: true } });
       await this.deps.store.registerSports(sports.map((sport) => sport.key));
-      return this.publish(tx, next, rows.length, true, drained.length);
+      return this.committer.publish({ tx, next, eventsRead: rows.length, kind: "reconcile", queued: drained.length });
     });
-    this.reconcileNeeded = false;
+    this.board.reconcileNeeded = false;
     return result;
   }
 
@@ -219,10 +175,12 @@ export class Publisher {
    * step reconciles and rewrites those sports. One MGET. Only call between commits (see `step`).
    */
   private async verifyRedis(): Promise<void> {
-    if (!this.loaded) return;
-    const held = await this.deps.store.seqs([...this.sports.keys()]);
-    for (const [sport, state] of this.sports) {
-      if ((held.get(sport) ?? 0) < state.seq) this.markForRebuild(sport, `Redis holds seq ${held.get(sport) ?? 0}, we published ${state.seq}`);
+    if (!this.board.loaded) return;
+    const sports = this.board.sportKeys();
+    const held = await this.deps.store.seqs(sports);
+    for (const sport of sports) {
+      const seq = this.board.seq(sport);
+      if ((held.get(sport) ?? 0) < seq) this.board.markBehind(sport, `Redis holds seq ${held.get(sport) ?? 0}, we published ${seq}`);
     }
   }
 
@@ -249,216 +207,21 @@ export class Publisher {
 
   /** Loads the state from Redis and checks it against the seqs Postgres says we published. */
   private async ensureLoaded(): Promise<void> {
-    if (this.loaded) return;
-    this.sports.clear();
-    this.eventSport.clear();
+    if (this.board.loaded) return;
+    this.board.clear();
     const durable = await this.deps.db.sportSeq.findMany();
     const sports = new Set([...(await this.deps.store.sports()), ...durable.map((row) => row.sport)]);
-    for (const sport of sports) await this.reload(sport);
+    for (const sport of sports) this.board.load(sport, await this.deps.store.load(sport));
     for (const row of durable) {
-      const state = this.sports.get(row.sport);
+      const held = this.board.seq(row.sport);
       const published = Number(row.seq);
-      if (state && state.seq < published) {
-        this.markForRebuild(row.sport, `Redis holds seq ${state.seq}, Postgres recorded ${published}`);
+      if (held < published) {
+        this.board.markBehind(row.sport, `Redis holds seq ${held}, Postgres recorded ${published}`);
         // Never reuse a seq clients may hold. Postgres can trail what went out by the one tick
         // whose Redis commit landed just before its Postgres commit, so step one beyond it.
-        state.seq = published + 1;
+        this.board.skipTo(row.sport, published + 1);
       }
     }
-    this.loaded = true;
+    this.board.loaded = true;
   }
-
-  private markForRebuild(sport: string, why: string): void {
-    if (!this.rebuild.has(sport)) this.deps.log.warn({ sport, why }, "Redis is behind; the sport will be republished whole");
-    this.rebuild.add(sport);
-    this.reconcileNeeded = true;
-  }
-
-  private async reload(sport: string): Promise<void> {
-    for (const [id, owner] of this.eventSport) if (owner === sport) this.eventSport.delete(id);
-    const state = await this.deps.store.load(sport);
-    this.sports.set(sport, state);
-    for (const id of state.events.keys()) this.eventSport.set(id, sport);
-  }
-
-  /**
-   * Commits the diffs of `next` per sport and records the new seqs in Postgres. `full` means `next`
-   * covers the whole board (a reconcile): only then can a sport be rebuilt from memory.
-   */
-  private async publish(tx: Tx, next: Map<string, EventOdds | null>, eventsRead: number, full: boolean, queued: number, origins = new Map<string, number>()): Promise<TickResult> {
-    const batches = this.batch(next);
-    if (full) for (const sport of this.rebuild) if (!batches.has(sport)) batches.set(sport, { writes: [], changes: [], updates: [] });
-    const result: TickResult = { events: eventsRead, changes: 0, messages: 0, bytes: 0, reconciled: full, queued, originLagsMs: [] };
-    const committed = new Map<string, number>();
-    const deltas: [string, SportBatch][] = [];
-    for (const [sport, batch] of batches) {
-      if (full && this.rebuild.has(sport)) committed.set(sport, await this.commitRebuild(sport, batch));
-      else if (batch.changes.length > 0) deltas.push([sport, batch]);
-    }
-    for (const [sport, seq] of await this.commitDeltas(deltas, result, origins)) committed.set(sport, seq);
-    for (const [sport, batch] of batches) {
-      if (!committed.has(sport)) continue;
-      result.changes += batch.changes.length;
-      result.messages += 1;
-    }
-    if (committed.size > 0) {
-      await tx.$executeRaw`
-        INSERT INTO "SportSeq" ("sport", "seq")
-        SELECT * FROM unnest(${[...committed.keys()]}::text[], ${[...committed.values()]}::bigint[])
-        ON CONFLICT ("sport") DO UPDATE SET "seq" = GREATEST("SportSeq"."seq", EXCLUDED."seq")`;
-    }
-    return result;
-  }
-
-  /**
-   * Commits the sports' deltas in one Redis round trip. Sports that committed are applied to
-   * memory even when another failed (Redis has them); then the first failure is raised.
-   */
-  private async commitDeltas(deltas: [string, SportBatch][], result: TickResult, origins: Map<string, number>): Promise<Map<string, number>> {
-    const committed = new Map<string, number>();
-    if (deltas.length === 0) return committed;
-    const token = this.leaderToken();
-    const ts = Date.now();
-    const states = deltas.map(([sport]) => this.sports.get(sport) ?? { seq: 0, events: new Map<string, EventOdds>() });
-    const inputs = deltas.map(([sport, batch], i) => ({ sport, token, expectedSeq: states[i]?.seq ?? 0, writes: batch.writes, changes: batch.changes, ts, origin: originOf(batch, origins) }));
-    const outcomes = await this.deps.store.commitMany(inputs);
-    const publishedAt = Date.now();
-    let failure: unknown = null;
-    const updates: EventUpdateMessage[] = [];
-    deltas.forEach(([sport, batch], i) => {
-      const outcome = outcomes[i];
-      const state = states[i];
-      if (!outcome || !state) return;
-      if (!outcome.ok) {
-        try {
-          this.check(sport, state.seq, outcome);
-        } catch (error) {
-          failure ??= error;
-        }
-        return;
-      }
-      result.bytes += outcome.bytes;
-      const origin = inputs[i]?.origin;
-      if (origin !== undefined) result.originLagsMs.push(publishedAt - origin);
-      this.applyWrites(sport, state, batch.writes, outcome.seq);
-      committed.set(sport, outcome.seq);
-      updates.push(...batch.updates);
-    });
-    await this.publishUpdates(updates);
-    if (failure) throw failure;
-    return committed;
-  }
-
-  /** Groups the diffs by sport; an event that moved sport is removed from the old one. */
-  private batch(next: Map<string, EventOdds | null>): Map<string, SportBatch> {
-    const batches = new Map<string, SportBatch>();
-    const batchFor = (sport: string) => {
-      let batch = batches.get(sport);
-      if (!batch) batches.set(sport, (batch = { writes: [], changes: [], updates: [] }));
-      return batch;
-    };
-    for (const [id, event] of next) {
-      const oldSport = this.eventSport.get(id);
-      if (oldSport !== undefined && oldSport !== event?.sport) {
-        this.stage(batchFor(oldSport), id, this.sports.get(oldSport)?.events.get(id), undefined);
-      }
-      if (event) this.stage(batchFor(event.sport), id, this.sports.get(event.sport)?.events.get(id), event);
-    }
-    return batches;
-  }
-
-  private stage(batch: SportBatch, id: string, prev: EventOdds | undefined, next: EventOdds | undefined): void {
-    const changes = diffEvent(id, prev, next);
-    if (changes.length === 0) return;
-    batch.changes.push(...changes);
-    batch.writes.push({ eventId: id, event: next ?? null });
-    const update = eventUpdate(prev, next);
-    if (update) batch.updates.push(update);
-  }
-
-  private leaderToken(): string {
-    const token = this.deps.token();
-    if (!token) throw new LeadershipLostError("not the leader");
-    return token;
-  }
-
-  /** Rewrites a sport whose Redis state fell behind: the whole state, one seq above anything sent. */
-  private async commitRebuild(sport: string, batch: SportBatch): Promise<number> {
-    const state = this.sports.get(sport) ?? { seq: 0, events: new Map() };
-    const events = new Map(state.events);
-    for (const write of batch.writes) {
-      if (write.event) events.set(write.eventId, write.event);
-      else events.delete(write.eventId);
-    }
-    const held = (await this.deps.store.seqs([sport])).get(sport) ?? 0;
-    const seq = Math.max(state.seq, held) + 1;
-    const outcome = await this.deps.store.reset({ sport, token: this.leaderToken(), seq, events: [...events.values()], ts: Date.now() });
-    this.check(sport, state.seq, outcome);
-    this.applyWrites(sport, state, batch.writes, seq);
-    this.rebuild.delete(sport);
-    this.deps.log.info({ sport, seq, events: events.size }, "republished the sport whole");
-    return seq;
-  }
-
-  private check(sport: string, expected: number, outcome: CommitResult): void {
-    if (outcome.ok) return;
-    if (outcome.reason === "not_leader") throw new LeadershipLostError("another instance holds the lease");
-    // Redis behind us: it lost writes. Ahead of us: someone wrote behind our back. Either way,
-    // reload and reconcile before publishing anything more for this sport.
-    if (outcome.seq < expected) this.markForRebuild(sport, `Redis holds seq ${outcome.seq}, expected ${expected}`);
-    else {
-      this.reconcileNeeded = true;
-      this.loaded = false;
-    }
-    throw new SeqConflictError(`seq of ${sport} is ${outcome.seq} in Redis, expected ${expected}`);
-  }
-
-  private applyWrites(sport: string, state: SportState, writes: EventWrite[], seq: number): void {
-    state.seq = seq;
-    for (const write of writes) {
-      if (write.event) {
-        state.events.set(write.eventId, write.event);
-        this.eventSport.set(write.eventId, sport);
-      } else {
-        state.events.delete(write.eventId);
-        if (this.eventSport.get(write.eventId) === sport) this.eventSport.delete(write.eventId);
-      }
-    }
-    this.sports.set(sport, state);
-  }
-
-  /** event:update for status, phase and score moves (after the delta, on the same connection, so in order). */
-  private async publishUpdates(updates: EventUpdateMessage[]): Promise<void> {
-    if (updates.length === 0) return;
-    const pipeline = this.deps.redis.pipeline();
-    for (const update of updates) pipeline.publish(CHANNELS.eventUpdates, JSON.stringify(update));
-    await pipeline.exec();
-  }
-}
-
-/** Per event, when the earliest of its drained writes was made, ms. */
-function earliestWrites(changes: CapturedChange[]): Map<string, number> {
-  const earliest = new Map<string, number>();
-  for (const change of changes) {
-    const at = change.at.getTime();
-    if (at < (earliest.get(change.eventId) ?? Number.POSITIVE_INFINITY)) earliest.set(change.eventId, at);
-  }
-  return earliest;
-}
-
-/** When the earliest write behind a sport's batch was made, ms; undefined when none was captured. */
-function originOf(batch: SportBatch, origins: Map<string, number>): number | undefined {
-  let origin: number | undefined;
-  for (const write of batch.writes) {
-    const at = origins.get(write.eventId);
-    if (at !== undefined && (origin === undefined || at < origin)) origin = at;
-  }
-  return origin;
-}
-
-function eventUpdate(prev: EventOdds | undefined, next: EventOdds | undefined): EventUpdateMessage | null {
-  if (!prev || !next) return null; // added or removed: the odds delta itself says so
-  const scoreMoved = JSON.stringify(prev.score) !== JSON.stringify(next.score);
-  if (prev.status === next.status && prev.phase === next.phase && !scoreMoved) return null;
-  return { v: 1, type: "event:update", eventId: next.id, sport: next.sport, status: next.status, phase: next.phase, score: next.score, ts: Date.now() };
 }

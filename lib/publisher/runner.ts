@@ -1,24 +1,22 @@
-import { randomUUID } from "node:crypto";
 import type { Redis } from "ioredis";
-import { publishAdminEvent } from "../admin-events";
 import type { Db } from "../db";
-import { errorMessage, outageOf } from "../errors";
+import { errorMessage } from "../errors";
 import type { Logger } from "../log";
-import { CHANNELS, type FeedState, HEARTBEAT_MAX_MS, type FeedStatusMessage, KEYS, SourceReport, type SourceSummary, parseJson } from "../protocol";
-import { countQueued } from "./change-capture";
-import { freshWithinMs, writeStatus } from "./control";
+import { KEYS } from "../protocol";
+import { type AdminNotices, adminNoticesOn } from "./admin-notices";
+import { BoardSummary } from "./board-summary";
+import type { TickResult } from "./committer";
 import { DesiredFollower } from "./desired";
-import { AdminNotices } from "./admin-notices";
-import { FailureStreak, failureReason } from "./failures";
-import { LeaderLease } from "../lease";
+import { type FeedView, feedState, sendHeartbeat } from "./heartbeat";
+import { Incidents } from "./incidents";
+import { LeaderTerm, controlPeriodMs } from "./leader-term";
 import type { PublisherMetrics } from "./metrics";
-import { type OutageNotice, OutageTracker, type Service } from "./outages";
 import type { PricingConfig } from "./pricing";
-import { LeadershipLostError, Publisher, SeqConflictError, type TickResult } from "./publisher";
 import { PriorityListener } from "./priority-listener";
 import { type LivenessConfig, ProducerLiveness, publisherTrust } from "./producer-liveness";
 import { type HistoryLimits, StateStore } from "./state-store";
-import { TickStats } from "./tick-stats";
+import { StatusReporter, type StatusView } from "./status-reporter";
+import { TickLoop } from "./tick-loop";
 
 export interface RunnerConfig {
   instanceId: string;
@@ -49,70 +47,71 @@ export interface RunnerDeps {
 
 /**
  * One publisher process: competes for the leader lease, follows the admin's decision (recorded in
- * Postgres) and, while it leads and the decision says running, ticks every interval. Any number may run; exactly one
- * writes. A standby takes over when the leader's lease lapses (≤ leaderTtlMs) or at once when the
- * leader shuts down cleanly and releases it.
+ * Postgres) and, while it leads and the decision says running, ticks every interval. Any number
+ * may run; exactly one writes. A standby takes over when the leader's lease lapses (≤ leaderTtlMs)
+ * or at once when the leader shuts down cleanly and releases it.
+ *
+ * This class wires the parts and runs the control step (every `controlPeriodMs`, and at once on a
+ * `publisher:control` message): hold the lease (`LeaderTerm`), follow the decision
+ * (`DesiredFollower`) by starting or stopping the `TickLoop`, judge the producer
+ * (`ProducerLiveness`), send the heartbeat and write the report (`StatusReporter`). What fails
+ * and recovers goes through `Incidents`; admin events through `AdminNotices`.
  */
 export class PublisherRunner {
-  private readonly lease: LeaderLease;
-  private readonly store: StateStore;
-  private readonly stats = new TickStats();
-  /** Commit → publish lags of the recent deltas, ms (reported as percentiles, like tick durations). */
-  private readonly lags = new TickStats();
-  /** Captured changes waiting, as last seen (null until this leader has seen any). */
-  private queueDepth: number | null = null;
-  /** The count of the queue in flight while not ticking (one at a time). */
-  private queueCount: Promise<void> | null = null;
-  private publisher: Publisher | null = null;
-  private readonly priority: PriorityListener | null;
-  /** A priority commit arrived while a tick was running: tick again at once after it. */
-  private wokenDuringTick = false;
-  /** Consecutive failed ticks or reads of the desired state (empty after a success). */
-  private readonly failures = new FailureStreak();
-  /** Postgres and Redis outages as this process saw them while leading, for the admins' feed. */
-  private readonly outages = new OutageTracker();
-  /** This process's admin events, held until a relay hears them (see AdminNotices). */
+  private readonly term: LeaderTerm;
   private readonly notices: AdminNotices;
+  private readonly incidents: Incidents;
+  /** The admin's decision as last read from Postgres (read in the background while leading). */
+  private readonly desired: DesiredFollower;
+  private readonly ticks: TickLoop;
+  private readonly reporter: StatusReporter;
+  private readonly summary: BoardSummary;
   /** The expected producer's liveness, the trust record and the bet stop, judged while leading. */
   private readonly liveness: ProducerLiveness;
+  private readonly priority: PriorityListener | null;
   private controlTimer: NodeJS.Timeout | null = null;
   private controlRun: Promise<void> | null = null;
   private controlAgain = false;
-  private tickLoop: Promise<void> | null = null;
-  private ticking = false;
-  private wake: (() => void) | null = null;
-  private intervalMs: number;
-  private leaderSince: number | null = null;
-  /**
-   * An opaque id of this term as leader, on every board summary: receivers order one leader's
-   * summaries by time, and take a new leader's first one whatever its clock says.
-   */
-  private leadership = "";
-  private lastSuccessAt: number | null = null;
-  private lastSuccessMs: number | null = null;
-  /** The admin's decision as last read from Postgres (read in the background while leading). */
-  private readonly desired: DesiredFollower;
-  /** The board summary last published (JSON), to publish only changes; null: publish the next one. */
-  private summarySent: string | null = null;
   private stopped = false;
 
   constructor(private readonly deps: RunnerDeps) {
-    this.lease = new LeaderLease(deps.redis, deps.config.instanceId, deps.config.leaderTtlMs);
-    this.store = new StateStore(deps.redis, deps.config.history);
-    this.intervalMs = deps.config.defaultIntervalMs;
-    this.notices = new AdminNotices((message) => publishAdminEvent(deps.redis, message), deps.log);
-    this.liveness = new ProducerLiveness(
-      { db: deps.db, redis: deps.redis, log: deps.log, token: () => this.lease.token, tell: (notice) => this.notices.tell(notice.kind, notice.data) },
-      { instanceId: deps.config.instanceId, ...deps.config.liveness },
+    const { config, db, redis, log, metrics } = deps;
+    const store = new StateStore(redis, config.history);
+    this.notices = adminNoticesOn(redis, log);
+    const { instanceId, leaderTtlMs, pricing } = config;
+    this.term = new LeaderTerm({ db, redis, store, pricing, instanceId, leaderTtlMs, log, metrics, notices: this.notices });
+    this.incidents = new Incidents(this.notices, () => this.term.leading, log);
+    this.reporter = new StatusReporter(redis, db, metrics);
+    this.summary = new BoardSummary(store, log);
+    this.ticks = new TickLoop(
+      config.defaultIntervalMs,
+      {
+        publisher: () => this.term.publisher,
+        failures: () => this.incidents.streak.count,
+        failed: (error) => {
+          metrics.tickFailures.inc();
+          this.incidents.failed(error, "tick failed; its changes stay queued and are retried");
+        },
+        stepped: (result, durationMs, failed) => this.stepped(result, durationMs, failed),
+        leaseLost: () => {
+          this.term.drop();
+          this.requestControl();
+        },
+      },
+      log,
     );
-    this.priority = deps.databaseUrl ? new PriorityListener(deps.databaseUrl, () => this.tickNow(), deps.log) : null;
-    this.desired = new DesiredFollower(deps.db, { intervalMs: deps.config.defaultIntervalMs, autostart: deps.config.autostart }, {
+    this.liveness = new ProducerLiveness(
+      { db, redis, log, token: () => this.term.token, tell: (notice) => this.notices.tell(notice.kind, notice.data) },
+      { instanceId: config.instanceId, ...config.liveness },
+    );
+    this.priority = deps.databaseUrl ? new PriorityListener(deps.databaseUrl, () => this.tickNow(), log) : null;
+    this.desired = new DesiredFollower(db, { intervalMs: config.defaultIntervalMs, autostart: config.autostart }, {
       changed: () => this.requestControl(),
       // While running, a failure streak ends with a successful tick; while stopped, reading is all we do.
       read: () => {
-        if (this.desired.state === "stopped") this.succeeded("the desired state can be read again", ["postgres"]);
+        if (this.desired.state === "stopped") this.incidents.succeeded("the desired state can be read again", ["postgres"]);
       },
-      failed: (error) => this.failed(error, "cannot read the desired state; keeping the last one read"),
+      failed: (error) => this.incidents.failed(error, "cannot read the desired state; keeping the last one read"),
     });
   }
 
@@ -122,7 +121,7 @@ export class PublisherRunner {
     });
     await this.deps.subscriber.subscribe(KEYS.publisherControl);
     await this.priority?.start();
-    this.controlTimer = setInterval(() => this.requestControl(), this.controlEveryMs);
+    this.controlTimer = setInterval(() => this.requestControl(), controlPeriodMs(this.deps.config.leaderTtlMs));
     this.requestControl();
     await this.controlRun;
   }
@@ -133,29 +132,18 @@ export class PublisherRunner {
     if (this.controlTimer) clearInterval(this.controlTimer);
     await this.controlRun;
     await this.stopTicking();
-    await this.queueCount;
+    await this.reporter.settled();
     await this.desired.settled();
     await this.liveness.settled();
     await this.priority?.stop();
     await this.notices.flush();
-    await this.lease.release().catch(() => {});
+    await this.term.release();
     await this.deps.subscriber.unsubscribe(KEYS.publisherControl).catch(() => {});
-  }
-
-  /**
-   * The control step's period, ms: renews the lease (three times per TTL) and sends the heartbeat,
-   * so never slower than a second, whatever the lease, or relays would call a healthy feed stale.
-   */
-  private get controlEveryMs(): number {
-    return Math.max(100, Math.min(HEARTBEAT_MAX_MS, Math.floor(this.deps.config.leaderTtlMs / 3)));
   }
 
   /** A priority commit: tick now rather than at the end of the interval (no-op unless ticking). */
   tickNow(): void {
-    this.deps.log.debug({ ticking: this.ticking, sleeping: this.wake !== null }, "priority commit");
-    if (!this.ticking) return;
-    if (this.wake) this.wake();
-    else this.wokenDuringTick = true;
+    this.ticks.nudge();
   }
 
   /** Runs the control step now (or right after the one in flight). */
@@ -176,303 +164,83 @@ export class PublisherRunner {
       });
   }
 
+  /** One control step: the lease, the decision, the queue count, the producer, the heartbeat and the report. */
   private async control(): Promise<void> {
-    let reached = true;
-    const leading = await this.lease.acquireOrRenew().catch((error: unknown) => {
-      reached = false;
-      this.lease.drop();
-      this.deps.log.warn({ err: errorMessage(error) }, "cannot reach Redis to hold the lease");
-      // Only the leader speaks of outages, or every standby would announce the same one.
-      if (this.leaderSince !== null) this.announce(this.outages.failed("redis", failureReason(error), Date.now()));
-      return false;
-    });
-    // Redis answered: a Redis outage this process saw is over, and can at last be told; and what
-    // no relay heard yet (they subscribe again after Redis is back) is offered again.
-    if (reached) {
-      this.announce(this.outages.recovered("redis", Date.now()));
-      void this.notices.flush();
-    }
-    if (!leading) {
-      if (this.leaderSince !== null) this.deps.log.warn("no longer the leader; standing by");
-      this.leaderSince = null;
-      this.setQueueDepth(null);
-      this.deps.metrics.leader.set(0);
+    if (!(await this.holdLease())) {
+      this.term.end();
+      this.reporter.setQueueDepth(null);
       this.liveness.reset();
       await this.stopTicking();
       return;
     }
-    if (this.leaderSince === null) await this.becomeLeader();
+    if (!this.term.leading) await this.term.begin();
     this.desired.refresh(); // acts through `changed` when the decision moved
-    const intervalChanged = this.desired.intervalMs !== this.intervalMs;
-    this.intervalMs = this.desired.intervalMs;
-    if (this.desired.state === "running") this.startTicking(intervalChanged);
+    const intervalChanged = this.desired.intervalMs !== this.ticks.intervalMs;
+    this.ticks.intervalMs = this.desired.intervalMs;
+    if (this.desired.state === "running") this.ticks.start(intervalChanged);
     else await this.stopTicking();
-    if (!this.ticking || this.failures.count > 0) this.sampleQueue();
+    if (this.drainsUnseen()) this.reporter.sampleQueue(() => this.term.leading && this.drainsUnseen());
     // Judged whether or not the publisher runs: an admin's stop does not lift the bet stop.
-    this.liveness.step(() => publisherTrust(this.feedState(), this.failures.reason));
-    await this.heartbeat();
-    await this.reportStatus().catch(() => {});
-  }
-
-  /** Counts a failure and logs it when the streak starts or its reason changes (and every 30 s). */
-  private failed(error: unknown, what: string): void {
-    const reason = failureReason(error);
-    const now = Date.now();
-    if (this.failures.fail(reason, now)) {
-      this.deps.log.error({ err: errorMessage(error), reason, failures: this.failures.count }, what);
-    }
-    const service = outageOf(error);
-    if (service && this.leaderSince !== null) this.announce(this.outages.failed(service === "Postgres" ? "postgres" : "redis", reason, now));
-  }
-
-  /** A step succeeded, which proves `reached` reachable: ends the failure streak and their outages. */
-  private succeeded(what: string, reached: Service[]): void {
-    const now = Date.now();
-    const ended = this.failures.succeed(now);
-    if (ended) this.deps.log.info({ failures: ended.failures, ms: ended.ms }, what);
-    this.announce(reached.flatMap((service) => this.outages.recovered(service, now)));
-  }
-
-  /** Tells the admins about outages, in order (a late Redis "down" before its "up"). */
-  private announce(notices: OutageNotice[]): void {
-    for (const notice of notices) {
-      this.deps.log.info(notice, `admin event: ${notice.service} ${notice.state}`);
-      this.notices.tell("outage", notice);
-    }
+    this.liveness.step(() => publisherTrust(feedState(this.feedView(), Date.now()), this.incidents.streak.reason));
+    await sendHeartbeat(this.deps.redis, () => this.feedView(), controlPeriodMs(this.deps.config.leaderTtlMs), this.liveness);
+    await this.report();
   }
 
   /**
-   * Takes up the lease just won: a fresh publisher for this term, and the admins told who led
-   * before (the last leader's report names it; null when there is none, e.g. after Redis lost
-   * its data). Read before this leader's first report overwrites it.
+   * Renews or takes the lease: whether this process leads. When Redis answers, a Redis outage
+   * this process saw is over and can at last be told, and what no relay heard yet (they subscribe
+   * again after Redis is back) is offered again.
    */
-  private async becomeLeader(): Promise<void> {
-    const previous = await this.deps.redis.hget(KEYS.publisherStatus, "instanceId").catch(() => null);
-    this.notices.tell("leader_changed", { instanceId: this.deps.config.instanceId.slice(0, 128), previous: previous ? previous.slice(0, 128) : null });
-    this.leaderSince = Date.now();
-    this.leadership = randomUUID();
-    this.deps.metrics.leader.set(1);
-    this.publisher = new Publisher({
-      db: this.deps.db,
-      redis: this.deps.redis,
-      store: this.store,
-      pricing: this.deps.config.pricing,
-      token: () => this.lease.token,
-      log: this.deps.log,
-    });
-    this.deps.log.info({ instanceId: this.deps.config.instanceId }, "became the leader");
+  private async holdLease(): Promise<boolean> {
+    let leading: boolean;
+    try {
+      leading = await this.term.hold();
+    } catch (error) {
+      this.deps.log.warn({ err: errorMessage(error) }, "cannot reach Redis to hold the lease");
+      this.incidents.redisFailed(error);
+      return false;
+    }
+    this.incidents.redisAnswered();
+    void this.notices.flush();
+    return leading;
   }
 
-  private startTicking(intervalChanged: boolean): void {
-    if (this.ticking) {
-      if (intervalChanged) this.wake?.(); // start the next sleep afresh with the new interval
-      return;
+  /** After each step of the tick loop: the numbers, the board summary, the report. */
+  private async stepped(result: TickResult | null, durationMs: number, failed: boolean): Promise<void> {
+    if (result) {
+      this.reporter.ticked(result, durationMs);
+      this.incidents.succeeded("ticks succeed again", ["postgres", "redis"]);
+      const publisher = this.term.publisher;
+      if (publisher) await this.summary.publish(publisher.summary(), this.term.id, result.reconciled);
     }
-    this.ticking = true;
-    this.deps.log.info({ intervalMs: this.intervalMs }, "publisher running");
-    this.tickLoop = this.loop();
+    await this.report(result, failed);
   }
 
   private async stopTicking(): Promise<void> {
-    if (!this.ticking) return;
-    this.ticking = false;
-    this.wake?.();
-    await this.tickLoop;
-    this.tickLoop = null;
-    this.deps.log.info("publisher stopped");
-    await this.reportStatus().catch(() => {});
+    if (await this.ticks.stop()) await this.report();
   }
 
-  private async loop(): Promise<void> {
-    while (this.ticking && this.publisher) {
-      const started = performance.now();
-      let result: TickResult | null = null;
-      let failure: Error | null = null;
-      this.wokenDuringTick = false;
-      try {
-        result = await this.publisher.step();
-        if (result.reconciled) this.deps.log.info({ events: result.events, changes: result.changes }, "reconciled the board with Redis");
-        else this.deps.log.debug({ events: result.events, changes: result.changes, messages: result.messages }, "tick");
-      } catch (error) {
-        failure = error instanceof Error ? error : new Error(String(error));
-      }
-      const duration = performance.now() - started;
-      if (failure instanceof LeadershipLostError) {
-        this.deps.log.warn({ err: failure.message }, "lost the lease mid-tick; nothing was written");
-        this.lease.drop();
-        this.ticking = false;
-        this.requestControl();
-        break;
-      }
-      // A seq conflict is Redis and memory disagreeing, which the next step reconciles: no outage.
-      if (failure instanceof SeqConflictError) this.deps.log.warn({ err: failure.message }, "seq conflict; reconciling on the next step");
-      else if (failure) {
-        this.deps.metrics.tickFailures.inc();
-        this.failed(failure, "tick failed; its changes stay queued and are retried");
-      }
-      if (result) {
-        this.ticked(result, duration);
-        await this.publishSummary(result.reconciled);
-      }
-      await this.reportStatus(result, failure !== null).catch(() => {});
-      if (!this.wokenDuringTick) await this.sleep(this.nextDelay(duration));
-    }
+  /** Writes the leader's report (a standby writes none); a failure to write is ignored. */
+  private async report(result: TickResult | null = null, failed = false): Promise<void> {
+    const leaderSince = this.term.since;
+    if (leaderSince === null) return;
+    const view: StatusView = {
+      instanceId: this.deps.config.instanceId,
+      leaderSince,
+      desired: this.desired.state,
+      intervalMs: this.ticks.intervalMs,
+      running: this.ticks.running,
+      failures: this.incidents.streak,
+    };
+    await this.reporter.write(view, result, failed).catch(() => {});
   }
 
-  /**
-   * Publishes the board's event counts when they changed (and after every reconcile, which also
-   * follows a Redis that lost its data), so sport tabs follow the board.
-   */
-  private async publishSummary(force: boolean): Promise<void> {
-    if (!this.publisher) return;
-    const sports = this.publisher.summary();
-    const json = JSON.stringify(sports);
-    if (!force && json === this.summarySent) return;
-    try {
-      await this.store.publishSummary(sports, Date.now(), this.leadership);
-      this.summarySent = json;
-    } catch (error) {
-      // The tick itself is committed; the counts go out after the next one.
-      this.summarySent = null;
-      this.deps.log.warn({ err: errorMessage(error) }, "could not publish the board summary; retrying after the next tick");
-    }
+  /** No successful drain says how deep the queue is: not ticking, or ticks fail. */
+  private drainsUnseen(): boolean {
+    return !this.ticks.running || this.incidents.streak.count > 0;
   }
 
-  /**
-   * A successful step: its time and the queue it found, the lag of each delta it published (into
-   * the status report's rings and the metrics), and the end of any failure streak.
-   */
-  private ticked(result: TickResult, durationMs: number): void {
-    this.stats.record(durationMs);
-    this.lastSuccessAt = Date.now();
-    this.lastSuccessMs = durationMs;
-    this.succeeded("ticks succeed again", ["postgres", "redis"]);
-    this.deps.metrics.tick.observe({ kind: result.reconciled ? "reconcile" : "tick" }, durationMs / 1000);
-    this.setQueueDepth(result.queued);
-    for (const lagMs of result.originLagsMs) {
-      // The origin is on the database's clock: a clock ahead of ours must not read as negative lag.
-      const lag = Math.max(0, lagMs);
-      this.lags.record(lag);
-      this.deps.metrics.originLag.observe(lag / 1000);
-    }
+  private feedView(): FeedView {
+    return { desired: this.desired.state, failing: this.incidents.streak.count > 0, lastTickAt: this.reporter.lastTickAt, intervalMs: this.ticks.intervalMs };
   }
-
-  private setQueueDepth(depth: number | null): void {
-    this.queueDepth = depth;
-    this.deps.metrics.queueDepth.set(depth ?? 0);
-  }
-
-  /**
-   * Counts the queue while no drain tells its depth (the publisher is stopped, or its ticks fail),
-   * so a backlog shows while it builds up. In the background and one count at a time, so a slow
-   * Postgres never delays the lease renewal or the heartbeat; a failed count keeps the last value
-   * (the failure streak already reports Postgres).
-   */
-  private sampleQueue(): void {
-    if (this.queueCount) return;
-    this.queueCount = countQueued(this.deps.db)
-      .then((depth) => {
-        // A successful tick since the count began has said more recently what the queue holds.
-        if (this.leaderSince !== null && (!this.ticking || this.failures.count > 0)) this.setQueueDepth(depth);
-      })
-      .catch(() => {})
-      .finally(() => {
-        this.queueCount = null;
-      });
-  }
-
-  /**
-   * The wait before the next step: the rest of the interval; after failures, a quick retry that
-   * backs off (100 ms, 200 ms, … up to the interval), so one transient error does not hold queued
-   * changes (priority ones included) for a whole interval.
-   */
-  private nextDelay(durationMs: number): number {
-    const rest = Math.max(0, this.intervalMs - durationMs);
-    return this.failures.count === 0 ? rest : Math.min(rest, 100 * 2 ** Math.min(this.failures.count - 1, 10));
-  }
-
-  /** Sleeps `ms`, or until `wake` is called (stop, a priority commit, a new interval). */
-  private sleep(ms: number): Promise<void> {
-    return new Promise((resolve) => {
-      const done = () => {
-        clearTimeout(timer);
-        this.wake = null;
-        resolve();
-      };
-      const timer = setTimeout(done, ms);
-      this.wake = done;
-    });
-  }
-
-  /** Writes the leader's report: after each step (with its counts) and each control step. */
-  private async reportStatus(result: TickResult | null = null, failed = false): Promise<void> {
-    if (this.leaderSince === null) return;
-    const tick = this.stats.summary();
-    const lag = this.lags.summary();
-    await writeStatus(
-      this.deps.redis,
-      {
-        instanceId: this.deps.config.instanceId,
-        leaderSince: this.leaderSince,
-        desired: this.desired.state ?? "",
-        intervalMs: this.intervalMs,
-        running: this.ticking,
-        reportedAt: Date.now(),
-        lastTickAt: this.lastSuccessAt,
-        lastTickMs: round(this.lastSuccessMs),
-        tickP50Ms: round(tick.p50),
-        tickP95Ms: round(tick.p95),
-        tickP99Ms: round(tick.p99),
-        tickMaxMs: round(tick.max),
-        tickCount: this.stats.count,
-        queueDepth: this.queueDepth,
-        lagP50Ms: round(lag.p50),
-        lagP95Ms: round(lag.p95),
-        lagP99Ms: round(lag.p99),
-        lagMaxMs: round(lag.max),
-        lagCount: this.lags.count,
-        failures: this.failures.count,
-        failingSince: this.failures.since,
-        failure: this.failures.reason,
-      },
-      {
-        ticks: result ? 1 : 0,
-        messages: result?.messages ?? 0,
-        bytes: result?.bytes ?? 0,
-        changes: result?.changes ?? 0,
-        errors: failed ? 1 : 0,
-      },
-    );
-  }
-
-  /** Tells relays the feed is alive (or deliberately stopped), so they can flag silence as stale. */
-  private async heartbeat(): Promise<void> {
-    const source = await readSourceSummary(this.deps.redis);
-    const now = Date.now();
-    const message: FeedStatusMessage = { v: 1, type: "feed:status", status: this.feedState(), ts: now, intervalMs: this.intervalMs, heartbeatMs: this.controlEveryMs, ...(source ? { source } : {}), ...this.liveness.heartbeat(now) };
-    await this.deps.redis.publish(CHANNELS.sportsOdds, JSON.stringify(message)).catch(() => {});
-  }
-
-  private feedState(): FeedState {
-    if (this.desired.state === "stopped") return "stopped";
-    if (this.desired.state === null || this.failures.count > 0) return "stale";
-    return this.lastSuccessAt !== null && Date.now() - this.lastSuccessAt < freshWithinMs(this.intervalMs) ? "live" : "stale";
-  }
-}
-
-/**
- * The external odds source's state for the heartbeat, or null when none reports (the simulator
- * writes no report; a poller's report expires seconds after its last write). A report that does
- * not parse counts as a stale source rather than a healthy one.
- */
-async function readSourceSummary(redis: Redis): Promise<SourceSummary | null> {
-  const raw = await redis.get(KEYS.sourceStatus).catch(() => null);
-  if (raw === null) return null;
-  const parsed = parseJson(SourceReport, raw);
-  if (!parsed.ok) return { state: "stale", reason: "the odds source's report is unreadable" };
-  return { state: parsed.message.state, reason: parsed.message.reason };
-}
-
-function round(value: number | null): number | null {
-  return value === null ? null : Math.round(value * 100) / 100;
 }
