@@ -57,7 +57,7 @@ class MarketModel {
   quotes = new Map<string, Map<number, { price: number; at: number }>>();
   clock = 0;
 
-  constructor(private readonly n: number) {
+  constructor(n: number) {
     this.stakes = Array.from({ length: n }, () => 0);
   }
 

@@ -119,7 +119,6 @@ return {seq, 0}
 type ScriptFn = (...args: (string | number)[]) => Promise<[number, number]>;
 
 export class StateStore {
-  private readonly commitFn: ScriptFn;
   private readonly resetFn: ScriptFn;
 
   constructor(
@@ -128,8 +127,7 @@ export class StateStore {
   ) {
     redis.defineCommand("oddsCommit", { numberOfKeys: 6, lua: COMMIT_SCRIPT });
     redis.defineCommand("oddsReset", { numberOfKeys: 6, lua: RESET_SCRIPT });
-    const commands = redis as unknown as { oddsCommit: ScriptFn; oddsReset: ScriptFn };
-    this.commitFn = commands.oddsCommit.bind(redis);
+    const commands = redis as unknown as { oddsReset: ScriptFn };
     this.resetFn = commands.oddsReset.bind(redis);
   }
 
