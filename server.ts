@@ -23,7 +23,9 @@ runMain(async () => {
     if (dropped && !warned) {
       // Behind a TLS proxy with the flag unset, cookies lose Secure and cross-site checks compare the wrong host.
       warned = true;
-      log.warn("requests carry X-Forwarded-* headers, but WEB_TRUST_PROXY is off: they are ignored (client address, https and host come from the connection). Behind a proxy you trust, set WEB_TRUST_PROXY=true (logged once)");
+      log.warn(
+        "requests carry X-Forwarded-* headers, but WEB_TRUST_PROXY is off: they are ignored (client address, https and host come from the connection). Behind a proxy you trust, set WEB_TRUST_PROXY=true (logged once)",
+      );
     }
     void handle(req, res);
   });

@@ -125,12 +125,22 @@ async function main(): Promise<void> {
     results.push(await run(SEED + i));
     process.stderr.write(`run ${i + 1}/${RUNS} done\n`);
   }
-  console.log(`\nBandwidth per client: ${EVENTS} events, ${(CHANGE * 100).toFixed(1)}% repriced per tick, ${TICKS} ticks (= ${(TICKS / 2).toFixed(0)} s at 500 ms), ${RUNS} runs\n`);
+  console.log(
+    `\nBandwidth per client: ${EVENTS} events, ${(CHANGE * 100).toFixed(1)}% repriced per tick, ${TICKS} ticks (= ${(TICKS / 2).toFixed(0)} s at 500 ms), ${RUNS} runs\n`,
+  );
   console.log("Per tick, KiB (wire = TCP bytes the client received; JSON = engine.io packets after decompression):\n");
   console.log(
     table(
       ["seed", "deltas JSON", "snapshot JSON", "deltas wire, off", "snapshot wire, off", "deltas wire, compressed", "snapshot wire, compressed"],
-      results.map((r) => [r.seed, kib(r.plain.deltas.json), kib(r.plain.snapshots.json), kib(r.plain.deltas.wire), kib(r.plain.snapshots.wire), kib(r.compressed.deltas.wire), kib(r.compressed.snapshots.wire)]),
+      results.map((r) => [
+        r.seed,
+        kib(r.plain.deltas.json),
+        kib(r.plain.snapshots.json),
+        kib(r.plain.deltas.wire),
+        kib(r.plain.snapshots.wire),
+        kib(r.compressed.deltas.wire),
+        kib(r.compressed.snapshots.wire),
+      ]),
     ),
   );
   console.log(`\nDeltas as a share of full snapshots, min / median / max over ${RUNS} runs:\n`);

@@ -105,7 +105,12 @@ async function betRow(name: string, bettors: Bettor[], selections: Selection[]):
   });
   await new Promise((resolve) => setTimeout(resolve, 1_000)); // the last updates on their way
   const heard = sent.map(({ bettor, betId, at }) => (bettor.heard.get(betId) ?? Number.NaN) - at).filter(Number.isFinite);
-  return [...row.slice(0, 5), percentile(heard, 50), percentile(heard, 99), ...(heard.length < sent.length ? [`(${sent.length - heard.length} not heard)`] : [])];
+  return [
+    ...row.slice(0, 5),
+    percentile(heard, 50),
+    percentile(heard, 99),
+    ...(heard.length < sent.length ? [`(${sent.length - heard.length} not heard)`] : []),
+  ];
 }
 
 type Work = (i: number) => Promise<{ ok: boolean; ms: number }>;

@@ -76,19 +76,43 @@ function makeRow(i: number, sport: string, rng: Rng): EventRow {
       name: o.name,
       point: o.point,
       stakeTotal: new Prisma.Decimal(Math.round(rng() * 2_000)),
-      prices: DEMO_BOOKS.map((book) => ({ id: `${i}-${key}-${o.key}-${book.key}`, bookmaker: book.key, price: bookPrices([o.p, 1 - o.p], book, rng)[0] ?? 2, lastUpdate: new Date(0) })),
+      prices: DEMO_BOOKS.map((book) => ({
+        id: `${i}-${key}-${o.key}-${book.key}`,
+        bookmaker: book.key,
+        price: bookPrices([o.p, 1 - o.p], book, rng)[0] ?? 2,
+        lastUpdate: new Date(0),
+      })),
     })),
   });
   const [h, d, a] = threeWay((rng() * 2 - 1) * 1.5);
   return {
     id: `00000000-0000-4000-8000-${String(i).padStart(12, "0")}`,
-    sport, isEsports: false, league: `League ${i % 8}`, homeTeam: `Home ${i}`, awayTeam: `Away ${i}`, title: `Home ${i} vs Away ${i}`,
-    startsAt: new Date(Date.UTC(2026, 10, 23) + i * 60_000), status: "ACTIVE", phase: "PREMATCH", homeScore: null, awayScore: null,
+    sport,
+    isEsports: false,
+    league: `League ${i % 8}`,
+    homeTeam: `Home ${i}`,
+    awayTeam: `Away ${i}`,
+    title: `Home ${i} vs Away ${i}`,
+    startsAt: new Date(Date.UTC(2026, 10, 23) + i * 60_000),
+    status: "ACTIVE",
+    phase: "PREMATCH",
+    homeScore: null,
+    awayScore: null,
     sportRef: { active: true },
     markets: [
-      market("h2h", null, [{ key: "home", name: "Home", point: null, p: h ?? 0.4 }, { key: "draw", name: "Draw", point: null, p: d ?? 0.3 }, { key: "away", name: "Away", point: null, p: a ?? 0.3 }]),
-      market("spreads", -0.5, [{ key: "home", name: "Home", point: -0.5, p: 0.5 }, { key: "away", name: "Away", point: 0.5, p: 0.5 }]),
-      market("totals", 2.5, [{ key: "over", name: "Over", point: 2.5, p: 0.5 }, { key: "under", name: "Under", point: 2.5, p: 0.5 }]),
+      market("h2h", null, [
+        { key: "home", name: "Home", point: null, p: h ?? 0.4 },
+        { key: "draw", name: "Draw", point: null, p: d ?? 0.3 },
+        { key: "away", name: "Away", point: null, p: a ?? 0.3 },
+      ]),
+      market("spreads", -0.5, [
+        { key: "home", name: "Home", point: -0.5, p: 0.5 },
+        { key: "away", name: "Away", point: 0.5, p: 0.5 },
+      ]),
+      market("totals", 2.5, [
+        { key: "over", name: "Over", point: 2.5, p: 0.5 },
+        { key: "under", name: "Under", point: 2.5, p: 0.5 },
+      ]),
     ],
   };
 }

@@ -45,7 +45,8 @@ runBench(async () => {
   try {
     const eventId = await eventOnBoard(stack.web.url);
     const users = await Promise.all(Array.from({ length: USERS }, () => signedUp(stack.web.url)));
-    for (let i = 0; i < SOCKETS; i += 50) room.push(...(await Promise.all(Array.from({ length: Math.min(50, SOCKETS - i) }, () => join(stack.relay.url, eventId)))));
+    for (let i = 0; i < SOCKETS; i += 50)
+      room.push(...(await Promise.all(Array.from({ length: Math.min(50, SOCKETS - i) }, () => join(stack.relay.url, eventId)))));
     const viaWeb = await run(room, "web", async (i, text) => {
       const answer = await users[i % USERS]!.post(`/api/events/${eventId}/chat`, { text });
       await answer.arrayBuffer();
@@ -59,7 +60,28 @@ runBench(async () => {
     const direct = await run(room, "redis", publish);
     const paced = await run(room, "paced", publish, viaWeb.sendWallMs / MESSAGES);
     console.log(`\nChat: ${SOCKETS} sockets in one room, ${MESSAGES} messages per row, ${CONCURRENCY} in flight, ${USERS} users\n`);
-    console.log(table(["what", "messages", "sent ok", "msgs/s (every socket)", "send p50 ms", "send p99 ms", "delivery p50 ms", "delivery p99 ms", "room p50 ms", "room p99 ms", "missing"], [row("POST /api/events/{id}/chat", viaWeb), row("PUBLISH to Redis, paced as POST (baseline)", paced), row("PUBLISH to Redis, flat out (baseline)", direct)]));
+    console.log(
+      table(
+        [
+          "what",
+          "messages",
+          "sent ok",
+          "msgs/s (every socket)",
+          "send p50 ms",
+          "send p99 ms",
+          "delivery p50 ms",
+          "delivery p99 ms",
+          "room p50 ms",
+          "room p99 ms",
+          "missing",
+        ],
+        [
+          row("POST /api/events/{id}/chat", viaWeb),
+          row("PUBLISH to Redis, paced as POST (baseline)", paced),
+          row("PUBLISH to Redis, flat out (baseline)", direct),
+        ],
+      ),
+    );
   } finally {
     for (const socket of room) socket.close();
     bus.disconnect();
@@ -95,7 +117,12 @@ async function join(relayUrl: string, eventId: string): Promise<Room[number]> {
  * Sends MESSAGES messages tagged `<tag> <n>`, message n no earlier than n × `paceMs` after the
  * start; waits until every socket has each (or 30 s of silence).
  */
-async function run(room: Room, tag: string, send: (i: number, text: string) => Promise<boolean>, paceMs = 0): Promise<Run & { wallMs: number; sendWallMs: number }> {
+async function run(
+  room: Room,
+  tag: string,
+  send: (i: number, text: string) => Promise<boolean>,
+  paceMs = 0,
+): Promise<Run & { wallMs: number; sendWallMs: number }> {
   const result: Run = { sentAt: [], sendMs: [], heard: room.map(() => []), ok: 0 };
   let delivered = 0;
   let lastDelivery = performance.now();
@@ -125,7 +152,9 @@ async function run(room: Room, tag: string, send: (i: number, text: string) => P
   );
   const sendWallMs = performance.now() - started;
   while (delivered < result.ok * room.length && performance.now() - lastDelivery < 30_000) await new Promise((resolve) => setTimeout(resolve, 20));
-  room.forEach((socket, s) => { socket.off("chat:message", listeners[s]); });
+  room.forEach((socket, s) => {
+    socket.off("chat:message", listeners[s]);
+  });
   return { ...result, wallMs: lastDelivery - started, sendWallMs };
 }
 
@@ -146,5 +175,17 @@ function row(name: string, run: Run & { wallMs: number }): (string | number)[] {
     }
     roomMs.push(last);
   }
-  return [name, run.sentAt.length, run.ok, run.ok / (run.wallMs / 1000), percentile(run.sendMs, 50), percentile(run.sendMs, 99), percentile(each, 50), percentile(each, 99), percentile(roomMs, 50), percentile(roomMs, 99), missing];
+  return [
+    name,
+    run.sentAt.length,
+    run.ok,
+    run.ok / (run.wallMs / 1000),
+    percentile(run.sendMs, 50),
+    percentile(run.sendMs, 99),
+    percentile(each, 50),
+    percentile(each, 99),
+    percentile(roomMs, 50),
+    percentile(roomMs, 99),
+    missing,
+  ];
 }

@@ -85,7 +85,11 @@ async function main(): Promise<void> {
         await new Promise((resolve) => setTimeout(resolve, 10));
       }
       if (browserAt === undefined) throw new Error(`sample ${i}: ${key} never reached the page`);
-      results.push({ redis: (seenOnRedis.get(key) ?? NaN) - committedAt, client: (seenByClient.get(key) ?? NaN) - committedAt, browser: browserAt - committedAt });
+      results.push({
+        redis: (seenOnRedis.get(key) ?? NaN) - committedAt,
+        client: (seenByClient.get(key) ?? NaN) - committedAt,
+        browser: browserAt - committedAt,
+      });
       await page.evaluate((k) => delete (window as unknown as { __seen: Record<string, number> }).__seen[k], key);
     }
     client.close();
@@ -101,11 +105,34 @@ async function main(): Promise<void> {
       ];
     });
     const hop = (from: "redis" | "client", to: "client" | "browser") => results.map((r) => r[to] - r[from]);
-    rows.push(["  of which relay → client (over Redis hop)", percentile(hop("redis", "client"), 50), percentile(hop("redis", "client"), 90), percentile(hop("redis", "client"), 99), Math.max(...hop("redis", "client"))]);
-    rows.push(["  of which relay → DOM (over Redis hop)", percentile(results.map((r) => r.browser - r.redis), 50), percentile(results.map((r) => r.browser - r.redis), 90), percentile(results.map((r) => r.browser - r.redis), 99), Math.max(...results.map((r) => r.browser - r.redis))]);
+    rows.push([
+      "  of which relay → client (over Redis hop)",
+      percentile(hop("redis", "client"), 50),
+      percentile(hop("redis", "client"), 90),
+      percentile(hop("redis", "client"), 99),
+      Math.max(...hop("redis", "client")),
+    ]);
+    rows.push([
+      "  of which relay → DOM (over Redis hop)",
+      percentile(
+        results.map((r) => r.browser - r.redis),
+        50,
+      ),
+      percentile(
+        results.map((r) => r.browser - r.redis),
+        90,
+      ),
+      percentile(
+        results.map((r) => r.browser - r.redis),
+        99,
+      ),
+      Math.max(...results.map((r) => r.browser - r.redis)),
+    ]);
     console.log(`\nCommit → browser latency, ${samples} price changes, publisher interval ${intervalMs} ms (ms)\n`);
     console.log(table(["stage", "p50", "p90", "p99", "max"], rows));
-    console.log(`\nA tick-driven path waits for the next tick: uniform on [0, ${intervalMs}) ms, p50 ≈ ${intervalMs / 2}, p99 ≈ ${Math.round(intervalMs * 0.99)}.`);
+    console.log(
+      `\nA tick-driven path waits for the next tick: uniform on [0, ${intervalMs}) ms, p50 ≈ ${intervalMs / 2}, p99 ≈ ${Math.round(intervalMs * 0.99)}.`,
+    );
   } finally {
     redis.disconnect();
     await browser.close();

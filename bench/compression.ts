@@ -111,7 +111,12 @@ function deliveries(total: number) {
 }
 
 async function measure(redisUrl: string, sport: string, board: Board, config: (typeof CONFIGS)[number]): Promise<Measured> {
-  const relay = await startRelay(redisUrl, { ...config.env, RELAY_MAX_CONNECTIONS: "100000", RELAY_MAX_CONNECTIONS_PER_IP: "100000", NODE_OPTIONS: "--inspect=127.0.0.1:0" });
+  const relay = await startRelay(redisUrl, {
+    ...config.env,
+    RELAY_MAX_CONNECTIONS: "100000",
+    RELAY_MAX_CONNECTIONS_PER_IP: "100000",
+    NODE_OPTIONS: "--inspect=127.0.0.1:0",
+  });
   const proxy = await startCountingProxy(relay.port);
   const clients: Client[] = [];
   const pid = relay.child.pid ?? 0;
@@ -190,10 +195,23 @@ async function main(): Promise<void> {
     }
     const [off] = results;
     if (!off) return;
-    console.log(`\nCompression on the relay: ${CLIENTS} clients on one relay, ${EVENTS} events, ${(CHANGE * 100).toFixed(1)}% repriced per tick, ${TICKS} ticks; threshold 1 KiB\n`);
+    console.log(
+      `\nCompression on the relay: ${CLIENTS} clients on one relay, ${EVENTS} events, ${(CHANGE * 100).toFixed(1)}% repriced per tick, ${TICKS} ticks; threshold 1 KiB\n`,
+    );
     console.log(
       table(
-        ["configuration", "delta on the wire, KiB", "snapshot on the wire, KiB", "delta / snapshot", "delta vs off", "relay CPU µs / delivered delta", "fan-out ms (median)", "JS heap + external kB / conn", "RSS kB / conn", "peak RSS above base, MiB"],
+        [
+          "configuration",
+          "delta on the wire, KiB",
+          "snapshot on the wire, KiB",
+          "delta / snapshot",
+          "delta vs off",
+          "relay CPU µs / delivered delta",
+          "fan-out ms (median)",
+          "JS heap + external kB / conn",
+          "RSS kB / conn",
+          "peak RSS above base, MiB",
+        ],
         results.map((r) => [
           r.name,
           r.deltaWire / 1024,

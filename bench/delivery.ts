@@ -54,14 +54,36 @@ runBench(async () => {
     const filterRows = [];
     for (const [what, filterOf] of filterScenarios()) filterRows.push(await filterRun(bus, relay, what, filterOf));
     console.log(`\nFilters: ${SOCKETS} sockets on one relay, ${DELTAS} deltas at ${RATE}/s, each repricing ${EVENTS * 0.02} of ${EVENTS} events\n`);
-    console.log(table(["subscriptions", "filtered rooms", "broadcasts per delta", "relay CPU ms per delta", "latency p50 ms", "latency p99 ms", "deltas received", "of them merged (client fell behind)"], filterRows));
+    console.log(
+      table(
+        [
+          "subscriptions",
+          "filtered rooms",
+          "broadcasts per delta",
+          "relay CPU ms per delta",
+          "latency p50 ms",
+          "latency p99 ms",
+          "deltas received",
+          "of them merged (client fell behind)",
+        ],
+        filterRows,
+      ),
+    );
 
     const limited = await startRelay(redis.url, env);
     const unlimited = await startRelay(redis.url, { ...env, RELAY_SLOW_SOFT_BYTES: String(2 ** 30 - 1), RELAY_SLOW_HARD_BYTES: String(2 ** 30) });
     relays.push(limited, unlimited);
-    const slowRows = [await stallRun(bus, limited, "default limits (256 KiB soft, 4 MiB hard)"), await stallRun(bus, unlimited, "nothing held back (baseline)")];
+    const slowRows = [
+      await stallRun(bus, limited, "default limits (256 KiB soft, 4 MiB hard)"),
+      await stallRun(bus, unlimited, "nothing held back (baseline)"),
+    ];
     console.log(`\nStalled clients: ${FAST} reading and ${STALLED} stalled sockets, ${SECONDS} s of ~60 KB deltas at 20/s\n`);
-    console.log(table(["relay", "peak bytes held (all sockets)", "peak relay RSS MB", "relay CPU s", "fast p50 ms", "fast p99 ms", "fast merged deltas", "conflated", "cut"], slowRows));
+    console.log(
+      table(
+        ["relay", "peak bytes held (all sockets)", "peak relay RSS MB", "relay CPU s", "fast p50 ms", "fast p99 ms", "fast merged deltas", "conflated", "cut"],
+        slowRows,
+      ),
+    );
   } finally {
     for (const relay of relays) await relay.stop();
     bus.disconnect();
@@ -73,7 +95,18 @@ runBench(async () => {
 type FilterOf = (i: number) => string[] | null;
 
 function filterScenarios(): Array<[string, FilterOf]> {
-  const ten = [["h2h"], ["totals"], ["spreads"], ["h2h", "totals"], ["h2h", "spreads"], ["spreads", "totals"], ["h2h", "totals", "spreads"], ["h2h", "btts"], ["totals", "btts"], ["spreads", "btts"]];
+  const ten = [
+    ["h2h"],
+    ["totals"],
+    ["spreads"],
+    ["h2h", "totals"],
+    ["h2h", "spreads"],
+    ["spreads", "totals"],
+    ["h2h", "totals", "spreads"],
+    ["h2h", "btts"],
+    ["totals", "btts"],
+    ["spreads", "btts"],
+  ];
   return [
     ["every socket unfiltered (baseline)", () => null],
     ["every socket markets [h2h]", () => ["h2h"]],
@@ -138,7 +171,9 @@ async function stallRun(bus: Redis, relay: RelayProc, what: string): Promise<(st
     await until(async () => tally.allAt(writer.seq), 60_000, "every client at the last seq");
     const cpuSeconds = (await metric(relay.url, "relay_process_cpu_seconds_total")) - cpu;
     const conflated = await metric(relay.url, "relay_deltas_conflated_total");
-    const cut = (await metric(relay.url, "relay_slow_consumer_disconnects_total", 'reason="hard_limit"')) + (await metric(relay.url, "relay_slow_consumer_disconnects_total", 'reason="too_long"'));
+    const cut =
+      (await metric(relay.url, "relay_slow_consumer_disconnects_total", 'reason="hard_limit"')) +
+      (await metric(relay.url, "relay_slow_consumer_disconnects_total", 'reason="too_long"'));
     return [what, peaks.bytes, peaks.rss / 2 ** 20, cpuSeconds, percentile(tally.latencies, 50), percentile(tally.latencies, 99), tally.merged, conflated, cut];
   } finally {
     clearInterval(sampler);
@@ -168,7 +203,8 @@ function reprice(events: Map<string, EventOdds>, step: number): Change[] {
     const id = `ev${(step * 37 + k * 53) % EVENTS}`;
     const event = events.get(id);
     for (const [key, odds] of Object.entries(event?.markets ?? {})) {
-      for (const side of Object.keys(odds.outcomes)) changes.push({ eventId: id, path: `markets.${key}.outcomes.${side}.price`, value: 1.5 + ((step * 13 + k + side.length) % 300) / 100 });
+      for (const side of Object.keys(odds.outcomes))
+        changes.push({ eventId: id, path: `markets.${key}.outcomes.${side}.price`, value: 1.5 + ((step * 13 + k + side.length) % 300) / 100 });
     }
   }
   return changes;

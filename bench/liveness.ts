@@ -32,7 +32,11 @@ async function main(): Promise<void> {
   await seedDemoData(db);
   const redis = await startRedisServer();
   const relay = await startRelay(redis.url);
-  const publisher = await startPublisher(dbUrl, redis.url, { PUBLISHER_INTERVAL_MS: "500", SIMULATOR_ENABLED: "true", PRODUCER_SILENCE_MS: String(SILENCE_MS) });
+  const publisher = await startPublisher(dbUrl, redis.url, {
+    PUBLISHER_INTERVAL_MS: "500",
+    SIMULATOR_ENABLED: "true",
+    PRODUCER_SILENCE_MS: String(SILENCE_MS),
+  });
   let feed = await startFeed(dbUrl, redis.url, FEED_ENV);
   const pool = new pg.Pool({ connectionString: dbUrl, max: 2 });
   const client = await connectClient(relay.url);
@@ -41,7 +45,13 @@ async function main(): Promise<void> {
   const ack = await client.emit("subscribe", { sports: [SPORT] });
   if (!ack.ok) throw new Error(`subscribe failed: ${ack.error.message}`);
   const inPlayOpen = async () =>
-    Number((await pool.query<{ n: string }>(`SELECT count(*) AS n FROM "Market" m JOIN "Event" e ON e.id = m."eventId" WHERE e.phase = 'LIVE' AND e.status = 'ACTIVE' AND m.status = 'OPEN'`)).rows[0]?.n);
+    Number(
+      (
+        await pool.query<{ n: string }>(
+          `SELECT count(*) AS n FROM "Market" m JOIN "Event" e ON e.id = m."eventId" WHERE e.phase = 'LIVE' AND e.status = 'ACTIVE' AND m.status = 'OPEN'`,
+        )
+      ).rows[0]?.n,
+    );
   const statusAfter = (status: string, since: number) => statuses.find((s) => s.status === status && s.at >= since)?.at;
   const rows = { stale: [] as number[], stop: [] as number[], live: [] as number[], reopen: [] as number[], ready: [] as number[] };
   try {

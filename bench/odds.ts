@@ -12,16 +12,7 @@
  */
 import os from "node:os";
 import { seededRng } from "../lib/feed/market-model";
-import {
-  DEFAULT_MARGIN_METHOD,
-  MARGIN_METHODS,
-  type BookPrices,
-  type MarginMethod,
-  type MarketBook,
-  hybridOdds,
-  ladderPrices,
-  priceMarket,
-} from "../lib/odds";
+import { DEFAULT_MARGIN_METHOD, MARGIN_METHODS, type BookPrices, type MarginMethod, type MarketBook, hybridOdds, ladderPrices, priceMarket } from "../lib/odds";
 
 const MARKETS = 10_000;
 const BOOKS = 8;
@@ -161,13 +152,7 @@ function print(rows: Row[]): void {
   console.log(`node ${process.version}, ${cpu}, one thread; ms per ${MARKETS.toLocaleString("en")} markets`);
   console.log(`baseline = naive multiplicative hybrid (arrays, map/sort/reduce), timed alternately in the same run\n`);
   const header = ["case", "median ms", "p95 ms", "baseline median ms", "ratio"];
-  const table = rows.map((r) => [
-    r.name,
-    r.median.toFixed(2),
-    r.p95.toFixed(2),
-    r.baselineMedian.toFixed(2),
-    `${(r.median / r.baselineMedian).toFixed(2)}×`,
-  ]);
+  const table = rows.map((r) => [r.name, r.median.toFixed(2), r.p95.toFixed(2), r.baselineMedian.toFixed(2), `${(r.median / r.baselineMedian).toFixed(2)}×`]);
   const widths = header.map((h, c) => Math.max(h.length, ...table.map((row) => row[c]!.length)));
   const line = (cells: string[]) => `| ${cells.map((cell, c) => (c === 0 ? cell.padEnd(widths[c]!) : cell.padStart(widths[c]!))).join(" | ")} |`;
   console.log(line(header));

@@ -93,7 +93,13 @@ const INSTRUMENT = `(() => {
 async function collect(page: Page): Promise<PageCounts> {
   return page.evaluate(() => {
     const counts = (window as unknown as { __bench: { longTasks: number[]; frames: number; writes: number; commits: number; startedAt: number } }).__bench;
-    return { longTasks: counts.longTasks, frames: counts.frames, writes: counts.writes, commits: counts.commits, elapsedMs: performance.now() - counts.startedAt };
+    return {
+      longTasks: counts.longTasks,
+      frames: counts.frames,
+      writes: counts.writes,
+      commits: counts.commits,
+      elapsedMs: performance.now() - counts.startedAt,
+    };
   });
 }
 
@@ -120,7 +126,9 @@ async function main(): Promise<void> {
   try {
     const delivered = { prices: 0, other: 0, deltas: 0 };
     client.socket.on("odds:delta", (delta) => {
-      unpackDelta(delta).changes.forEach((change) => { BOARD_PRICE.test(change.path) ? (delivered.prices += 1) : (delivered.other += 1); });
+      unpackDelta(delta).changes.forEach((change) => {
+        BOARD_PRICE.test(change.path) ? (delivered.prices += 1) : (delivered.other += 1);
+      });
       delivered.deltas += 1;
     });
     await client.emit("subscribe", { sports: [SPORT] });
@@ -183,10 +191,28 @@ async function main(): Promise<void> {
     ]);
     console.log(`\nBoard in Chromium: ${ids.length} events on ${SPORT}, ${SHARE}% repriced per ${TICK_MS} ms tick, ${SECONDS} s per run\n`);
     console.log(
-      table(["page", "rows in DOM", "deltas", "price changes delivered", "other changes", "price-cell DOM writes", "writes per delivered change", "DOM commits", "fps", "long tasks", "longest (ms)", "p50 long task (ms)"], rows),
+      table(
+        [
+          "page",
+          "rows in DOM",
+          "deltas",
+          "price changes delivered",
+          "other changes",
+          "price-cell DOM writes",
+          "writes per delivered change",
+          "DOM commits",
+          "fps",
+          "long tasks",
+          "longest (ms)",
+          "p50 long task (ms)",
+        ],
+        rows,
+      ),
     );
     console.log(`\nServer-rendered rows: ${serverRows}. A virtual board has only rows near the viewport in the DOM, so it writes fewer cells than changed.`);
-    console.log("\nTarget: no long task > 50 ms (so the 'long tasks' column is 0); one flush per frame; only changed cells written (≈ 1 write per changed cell).");
+    console.log(
+      "\nTarget: no long task > 50 ms (so the 'long tasks' column is 0); one flush per frame; only changed cells written (≈ 1 write per changed cell).",
+    );
   } finally {
     client.close();
     await browser.close();

@@ -55,7 +55,9 @@ function main(): void {
   const fixtures = generateFixtures(START, DAYS, SEED);
   const rows = MONTHLY.map((monthly) => run(monthly, fixtures));
   console.log(`poll-budget bench: ${DAYS} simulated days from ${new Date(START).toISOString().slice(0, 10)}, seed ${SEED}, ${fixtures.length} fixtures`);
-  console.log(`odds ${ODDS_COST} credits, scores ${SCORES_COST}, min interval 10 s, reserve ${RESERVE}; staleness of in-play prices in hours, one sample per event per minute\n`);
+  console.log(
+    `odds ${ODDS_COST} credits, scores ${SCORES_COST}, min interval 10 s, reserve ${RESERVE}; staleness of in-play prices in hours, one sample per event per minute\n`,
+  );
   console.log(
     table(
       ["credits/month", "budget", "policy", "spent", "odds calls", "in play", "p50 h", "p90 h", "p50 ratio", "p90 ratio"],

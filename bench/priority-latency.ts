@@ -76,7 +76,10 @@ async function main(): Promise<void> {
     for (let i = 0; i < PRICES; i += 1) {
       const id = ids[(i * 7) % ids.length] ?? "";
       await sleep(Math.random() * 500);
-      await pool.query(`UPDATE "BookPrice" bp SET price = round((bp.price * $2)::numeric, 3)::float8 FROM "Outcome" o JOIN "Market" m ON m.id = o."marketId" WHERE bp."outcomeId" = o.id AND m."eventId" = $1 AND m.key = 'h2h' AND o.key = 'home'`, [id, i % 2 === 0 ? 1.25 : 0.8]);
+      await pool.query(
+        `UPDATE "BookPrice" bp SET price = round((bp.price * $2)::numeric, 3)::float8 FROM "Outcome" o JOIN "Market" m ON m.id = o."marketId" WHERE bp."outcomeId" = o.id AND m."eventId" = $1 AND m.key = 'h2h' AND o.key = 'home'`,
+        [id, i % 2 === 0 ? 1.25 : 0.8],
+      );
       const committedAt = Date.now();
       const before = arrivals.size;
       // Any change of this event's h2h home price in a delta after the commit.
@@ -90,14 +93,32 @@ async function main(): Promise<void> {
       tick.push(seen - committedAt);
     }
 
-    const row = (name: string, values: number[]) => [name, values.length, percentile(values, 50), percentile(values, 90), percentile(values, 99), Math.max(...values)];
+    const row = (name: string, values: number[]) => [
+      name,
+      values.length,
+      percentile(values, 50),
+      percentile(values, 90),
+      percentile(values, 99),
+      Math.max(...values),
+    ];
     console.log(`\nCommit → socket.io client on the relay, board of ${seeded.events} events, publisher interval 500 ms (ms)\n`);
-    console.log(table(["path", "samples", "p50", "p90", "p99", "max"], [row("priority: status change (NOTIFY wakes the tick)", priority), row("baseline: price change (next regular tick)", tick)]));
+    console.log(
+      table(
+        ["path", "samples", "p50", "p90", "p99", "max"],
+        [row("priority: status change (NOTIFY wakes the tick)", priority), row("baseline: price change (next regular tick)", tick)],
+      ),
+    );
     console.log("\nTarget: priority p99 < 100 ms. Both measured on one machine, one clock.");
   } catch (error) {
     console.error(`PUBLISHER:\n${publisher.output().split("\n").slice(-12).join("\n")}`);
     console.error(`RELAY:\n${relay.output().split("\n").slice(-8).join("\n")}`);
-    console.error("CLIENT got:", client.received.slice(-8).map((r) => `${r.event}:${JSON.stringify(r.payload).slice(0, 200)}`).join("\n"));
+    console.error(
+      "CLIENT got:",
+      client.received
+        .slice(-8)
+        .map((r) => `${r.event}:${JSON.stringify(r.payload).slice(0, 200)}`)
+        .join("\n"),
+    );
     throw error;
   } finally {
     client.close();

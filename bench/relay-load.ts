@@ -53,7 +53,20 @@ const Options = z.object({
   seconds: z.coerce.number().positive(),
   ramp: z.coerce.number().int().min(0).max(12),
   stepSeconds: z.coerce.number().positive(),
-  sports: z.string().transform((v) => v.split(",").map((s) => s.trim()).filter(Boolean)).pipe(z.array(z.string().regex(/^[a-z0-9_]{1,64}$/)).min(1).max(20)),
+  sports: z
+    .string()
+    .transform((v) =>
+      v
+        .split(",")
+        .map((s) => s.trim())
+        .filter(Boolean),
+    )
+    .pipe(
+      z
+        .array(z.string().regex(/^[a-z0-9_]{1,64}$/))
+        .min(1)
+        .max(20),
+    ),
   events: z.coerce.number().int().min(1).max(10_000),
   changes: z.coerce.number().int().min(1).max(10_000),
   storm: z.boolean(),
@@ -104,7 +117,10 @@ class Cleanup {
     this.steps.push(step);
   }
   async run(): Promise<void> {
-    for (const step of this.steps.splice(0).reverse()) await Promise.resolve().then(step).catch((error: unknown) => console.error("cleanup:", error));
+    for (const step of this.steps.splice(0).reverse())
+      await Promise.resolve()
+        .then(step)
+        .catch((error: unknown) => console.error("cleanup:", error));
   }
 }
 
@@ -115,10 +131,14 @@ function checkLimits(clients: number): void {
   const limit = openFileLimit();
   const needed = clients + 1_024;
   console.log(`open-file limit ${limit} (a server process needs about ${needed})`);
-  if (limit < needed) fail(`the open-file limit (${limit}) is too low for ${clients} clients: the server holds one descriptor per client. Raise it with \`ulimit -n ${clients + 4_096}\`, or pass fewer --clients.`);
+  if (limit < needed)
+    fail(
+      `the open-file limit (${limit}) is too low for ${clients} clients: the server holds one descriptor per client. Raise it with \`ulimit -n ${clients + 4_096}\`, or pass fewer --clients.`,
+    );
   const [low, high] = readFileSync("/proc/sys/net/ipv4/ip_local_port_range", "utf8").trim().split(/\s+/).map(Number);
   const ports = (high ?? 0) - (low ?? 0) + 1;
-  if (ports < clients * 3) console.log(`warning: only ${ports} ephemeral ports (ip_local_port_range) for 2 × ${clients} clients and their reconnects; connections may fail`);
+  if (ports < clients * 3)
+    console.log(`warning: only ${ports} ephemeral ports (ip_local_port_range) for 2 × ${clients} clients and their reconnects; connections may fail`);
 }
 
 /** Starts a server's client processes and connects its clients; the fleet is killed on the way out. */
@@ -155,7 +175,10 @@ async function redisPid(redis: Redis): Promise<number> {
 }
 
 function header(options: Options, passed: string[], compare: boolean): string {
-  const load = os.loadavg().map((l) => l.toFixed(2)).join(" ");
+  const load = os
+    .loadavg()
+    .map((l) => l.toFixed(2))
+    .join(" ");
   return [
     `\nRelay under load: ${options.clients} clients over ${options.procs} processes, each subscribed to ${options.sports.length} sports (${options.sports.join(", ")}),`,
     `${options.events} events per sport, ${options.changes} price changes per delta; ${options.storm ? "kill -9 storm" : `steady ${options.rate} deltas/s for ${options.seconds} s, then up to ${options.ramp} doubling steps of ${options.stepSeconds} s`}.`,
@@ -168,22 +191,43 @@ function header(options: Options, passed: string[], compare: boolean): string {
 function report(results: ServerResult[], options: Options): void {
   const [relay, baseline] = results;
   if (!relay) return;
-  console.log(`\nDelivery per step (CPU in % of one core while publishing; "others" is load on the machine that is not this bench's; µs / msg is the server's CPU time per delivered message up to the last delivery)\n`);
+  console.log(
+    `\nDelivery per step (CPU in % of one core while publishing; "others" is load on the machine that is not this bench's; µs / msg is the server's CPU time per delivered message up to the last delivery)\n`,
+  );
   console.log(stepsTable(results));
-  const drops = results.flatMap((r) => r.steps.filter((s) => s.stats.disconnects > 0).map((s) => `${r.server} at ${s.rate} deltas/s: ${Object.entries(s.stats.reasons).map(([reason, n]) => `${n} × ${reason}`).join(", ")}`));
+  const drops = results.flatMap((r) =>
+    r.steps
+      .filter((s) => s.stats.disconnects > 0)
+      .map(
+        (s) =>
+          `${r.server} at ${s.rate} deltas/s: ${Object.entries(s.stats.reasons)
+            .map(([reason, n]) => `${n} × ${reason}`)
+            .join(", ")}`,
+      ),
+  );
   if (drops.length) console.log(`\nConnections lost, by the client's reason: ${drops.join("; ")}`);
-  console.log(`\nmissing: deliveries that never came; merged: seqs that came inside a delta merging several (a server conflating for slow clients); dropped conns: connections the server closed (a client that cannot answer its heartbeat behind a backlog is dropped) and, outside --storm, do not come back; behind: connections without the last seq ${DRAIN_TIMEOUT_MS / 1000} s after publishing stopped.`);
-  console.log(`\nMemory (RSS of the server process: before / half / all after a full GC through its inspector; peaks sampled every 250 ms during a step, garbage included)\n`);
+  console.log(
+    `\nmissing: deliveries that never came; merged: seqs that came inside a delta merging several (a server conflating for slow clients); dropped conns: connections the server closed (a client that cannot answer its heartbeat behind a backlog is dropped) and, outside --storm, do not come back; behind: connections without the last seq ${DRAIN_TIMEOUT_MS / 1000} s after publishing stopped.`,
+  );
+  console.log(
+    `\nMemory (RSS of the server process: before / half / all after a full GC through its inspector; peaks sampled every 250 ms during a step, garbage included)\n`,
+  );
   console.log(memoryTable(results));
   if (relay.storm) {
     console.log(`\nReconnect storm: kill -9 of the relay under ${options.rate} deltas/s, restarted at once on the same port\n`);
     console.log(stormTable(relay));
-    console.log(`\nConnections lost during the storm, by the client's reason: ${Object.entries(relay.storm.stats.reasons).map(([reason, n]) => `${n} × ${reason}`).join(", ")}`);
+    console.log(
+      `\nConnections lost during the storm, by the client's reason: ${Object.entries(relay.storm.stats.reasons)
+        .map(([reason, n]) => `${n} × ${reason}`)
+        .join(", ")}`,
+    );
   }
   console.log(`\nTargets (docs/targets.md)\n`);
   console.log(targetsTable(relay, baseline));
   const mean = relay.steps[0]?.run.meanBytes ?? 0;
-  console.log(`\nLatency is receipt − the delta's ts (Date.now() in both, 1 ms resolution), per delta per client, and includes the clients' own queueing on this machine. Mean delta ${Math.round(mean)} bytes on the bus.`);
+  console.log(
+    `\nLatency is receipt − the delta's ts (Date.now() in both, 1 ms resolution), per delta per client, and includes the clients' own queueing on this machine. Mean delta ${Math.round(mean)} bytes on the bus.`,
+  );
 }
 
 runBench(async () => {
@@ -201,7 +245,11 @@ runBench(async () => {
     cleanup.add(() => redis.stop());
     const commands = new Redis(redis.url);
     cleanup.add(() => commands.disconnect());
-    const publisher = new SyntheticPublisher(commands, { sports: [...options.sports, ...baselineSports], eventsPerSport: options.events, changesPerDelta: options.changes });
+    const publisher = new SyntheticPublisher(commands, {
+      sports: [...options.sports, ...baselineSports],
+      eventsPerSport: options.events,
+      changesPerDelta: options.changes,
+    });
     await publisher.setup();
     cleanup.add(() => publisher.stopHeartbeat());
     const shared: Shared = { publisher, redisPid: await redisPid(commands) };
@@ -219,7 +267,10 @@ runBench(async () => {
     const [first] = contenders;
     if (options.storm && first) first.result.storm = await storm({ ...first, server: relay }, shared, options.rate);
     for (const c of contenders) await c.fleet.close();
-    report(contenders.map((c) => c.result), options);
+    report(
+      contenders.map((c) => c.result),
+      options,
+    );
   } finally {
     await cleanup.run();
   }

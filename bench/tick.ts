@@ -79,7 +79,8 @@ async function main(): Promise<void> {
     };
 
     const rows: (string | number)[][] = [];
-    const row = (name: string, changed: number | string, samples: number[]) => rows.push([name, changed, samples.length, percentile(samples, 50), percentile(samples, 95), Math.max(...samples)]);
+    const row = (name: string, changed: number | string, samples: number[]) =>
+      rows.push([name, changed, samples.length, percentile(samples, 50), percentile(samples, 95), Math.max(...samples)]);
     const share = (pct: number) => Math.round((events.length * pct) / 100);
     row("tick, nothing changed", 0, await timeTick(0));
     for (const pct of [0.5, 1, 2, 4]) row(`tick, ${pct}% of events changed`, share(pct), await timeTick(share(pct)));

@@ -16,6 +16,12 @@ export function adminEvent<K extends AdminEventKind>(kind: K, data: AdminEventDa
  * state over HTTP anyway (and the audit log keeps what an admin did: pass its entry's id as
  * `auditId`). Resolves to how many subscribers (relays) received it, or null when Redis refused it.
  */
-export async function tellAdmins<K extends AdminEventKind>(redis: Redis, kind: K, data: AdminEventData<K>, auditId?: string, ts = Date.now()): Promise<number | null> {
+export async function tellAdmins<K extends AdminEventKind>(
+  redis: Redis,
+  kind: K,
+  data: AdminEventData<K>,
+  auditId?: string,
+  ts = Date.now(),
+): Promise<number | null> {
   return redis.publish(CHANNELS.adminEvents, JSON.stringify(adminEvent(kind, data, ts, auditId))).catch(() => null);
 }

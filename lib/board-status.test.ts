@@ -14,9 +14,17 @@ const live = (sport: string | null, isEsports = false) => ({ phase: "LIVE", spor
 
 describe("unvouched", () => {
   it("an in-play market's sport that is stale, or any while the producer is down, is not vouched for", () => {
-    expect(unvouched(record({}, { soccer_epl: "no poll since 12:00" }), live("soccer_epl"))).toEqual({ reason: "sport_stale", why: "no poll since 12:00", sport: "soccer_epl" });
+    expect(unvouched(record({}, { soccer_epl: "no poll since 12:00" }), live("soccer_epl"))).toEqual({
+      reason: "sport_stale",
+      why: "no poll since 12:00",
+      sport: "soccer_epl",
+    });
     expect(unvouched(record({}, { esports: "stale" }), live(null, true))).toMatchObject({ reason: "sport_stale", sport: "esports" });
-    expect(unvouched(record({ state: "down", reason: "silent for 7 s" }), live("basketball_nba"))).toEqual({ reason: "producer_down", why: "silent for 7 s", sport: "basketball_nba" });
+    expect(unvouched(record({ state: "down", reason: "silent for 7 s" }), live("basketball_nba"))).toEqual({
+      reason: "producer_down",
+      why: "silent for 7 s",
+      sport: "basketball_nba",
+    });
   });
 
   it("vouched for: another sport stale, a prematch event, no record at all (nobody bet-stops then), nothing expected", () => {

@@ -67,24 +67,40 @@ interface LockedMarket {
  * is refused, changing nothing, while `trust` (the publisher's record, read just before) says no
  * producer vouches for the prices of the market's in-play sport (`unvouched`).
  */
-export function setMarketStatus(db: Db, marketId: string, status: BoardStatus, actor: AuditActor, trust: TrustRecord | null): Promise<StatusChange | StatusRefusal | ReopenRefusal> {
-  return inTransaction(db, async (tx) => {
-    // The market's lock, as a placement takes it: a bet on it decides before or after this, never across.
-    const rows = await tx.$queryRaw<LockedMarket[]>`
+export function setMarketStatus(
+  db: Db,
+  marketId: string,
+  status: BoardStatus,
+  actor: AuditActor,
+  trust: TrustRecord | null,
+): Promise<StatusChange | StatusRefusal | ReopenRefusal> {
+  return inTransaction(
+    db,
+    async (tx) => {
+      // The market's lock, as a placement takes it: a bet on it decides before or after this, never across.
+      const rows = await tx.$queryRaw<LockedMarket[]>`
       SELECT m."status"::text AS market, e."status"::text AS event, m."feedSuspendedAt", e."phase"::text AS phase, e."sport", e."isEsports" AS "isEsports"
       FROM "Market" m JOIN "Event" e ON e."id" = m."eventId"
       WHERE m."id" = ${marketId}::uuid FOR UPDATE OF m`;
-    const row = rows[0];
-    if (!row) return "not_found";
-    if (!ON_BOARD_MARKET.includes(row.market) || !ON_BOARD_EVENT.includes(row.event)) return "not_on_board";
-    const before = { status: statusWord(row.market), feedSuspendedAt: row.feedSuspendedAt?.toISOString() ?? null };
-    if (before.status === status && before.feedSuspendedAt === null) return { changed: false, status };
-    const refused = status === "open" && before.status === "suspended" ? unvouched(trust, row) : null;
-    if (refused) return { ...refused, byFeed: row.feedSuspendedAt !== null };
-    await tx.market.update({ where: { id: marketId }, data: { status: status === "open" ? "OPEN" : "SUSPENDED", feedSuspendedAt: null } });
-    const auditId = await audit(tx, { actor, action: "market.status", target: { type: "market", id: marketId }, before, after: { status, feedSuspendedAt: null } });
-    return { changed: true, status, auditId };
-  }, BEHIND_SETTLEMENT_LIMITS);
+      const row = rows[0];
+      if (!row) return "not_found";
+      if (!ON_BOARD_MARKET.includes(row.market) || !ON_BOARD_EVENT.includes(row.event)) return "not_on_board";
+      const before = { status: statusWord(row.market), feedSuspendedAt: row.feedSuspendedAt?.toISOString() ?? null };
+      if (before.status === status && before.feedSuspendedAt === null) return { changed: false, status };
+      const refused = status === "open" && before.status === "suspended" ? unvouched(trust, row) : null;
+      if (refused) return { ...refused, byFeed: row.feedSuspendedAt !== null };
+      await tx.market.update({ where: { id: marketId }, data: { status: status === "open" ? "OPEN" : "SUSPENDED", feedSuspendedAt: null } });
+      const auditId = await audit(tx, {
+        actor,
+        action: "market.status",
+        target: { type: "market", id: marketId },
+        before,
+        after: { status, feedSuspendedAt: null },
+      });
+      return { changed: true, status, auditId };
+    },
+    BEHIND_SETTLEMENT_LIMITS,
+  );
 }
 
 /**
@@ -92,17 +108,21 @@ export function setMarketStatus(db: Db, marketId: string, status: BoardStatus, a
  * reopens it (ACTIVE: each market takes bets again as its own status says).
  */
 export function setEventStatus(db: Db, eventId: string, status: BoardStatus, actor: AuditActor): Promise<StatusChange | StatusRefusal> {
-  return inTransaction(db, async (tx) => {
-    const rows = await tx.$queryRaw<{ status: string }[]>`SELECT "status"::text AS status FROM "Event" WHERE "id" = ${eventId}::uuid FOR UPDATE`;
-    const row = rows[0];
-    if (!row) return "not_found";
-    if (!ON_BOARD_EVENT.includes(row.status)) return "not_on_board";
-    const before = statusWord(row.status);
-    if (before === status) return { changed: false, status };
-    await tx.event.update({ where: { id: eventId }, data: { status: status === "open" ? "ACTIVE" : "SUSPENDED" } });
-    const auditId = await audit(tx, { actor, action: "event.status", target: { type: "event", id: eventId }, before: { status: before }, after: { status } });
-    return { changed: true, status, auditId };
-  }, BEHIND_SETTLEMENT_LIMITS);
+  return inTransaction(
+    db,
+    async (tx) => {
+      const rows = await tx.$queryRaw<{ status: string }[]>`SELECT "status"::text AS status FROM "Event" WHERE "id" = ${eventId}::uuid FOR UPDATE`;
+      const row = rows[0];
+      if (!row) return "not_found";
+      if (!ON_BOARD_EVENT.includes(row.status)) return "not_on_board";
+      const before = statusWord(row.status);
+      if (before === status) return { changed: false, status };
+      await tx.event.update({ where: { id: eventId }, data: { status: status === "open" ? "ACTIVE" : "SUSPENDED" } });
+      const auditId = await audit(tx, { actor, action: "event.status", target: { type: "event", id: eventId }, before: { status: before }, after: { status } });
+      return { changed: true, status, auditId };
+    },
+    BEHIND_SETTLEMENT_LIMITS,
+  );
 }
 
 /** A status on the board (a market's OPEN, an event's ACTIVE, or SUSPENDED) in the routes' words. */

@@ -23,7 +23,12 @@ describe("clientAddress", () => {
 
 describe("settleForwarded", () => {
   it("without a trusted proxy replaces whatever the client sent with its socket's address, and says it dropped headers", () => {
-    const headers: Record<string, string | string[] | undefined> = { "x-forwarded-for": "198.51.100.1", "x-forwarded-host": "evil.example", "x-forwarded-proto": "https", host: "site" };
+    const headers: Record<string, string | string[] | undefined> = {
+      "x-forwarded-for": "198.51.100.1",
+      "x-forwarded-host": "evil.example",
+      "x-forwarded-proto": "https",
+      host: "site",
+    };
     expect(settleForwarded(headers, "::ffff:203.0.113.7", false)).toBe(true);
     expect(headers).toEqual({ "x-forwarded-for": "203.0.113.7", host: "site" });
     const plain: Record<string, string | string[] | undefined> = { host: "site" };

@@ -25,7 +25,10 @@ export function clientAddress(from: { socket: string | undefined; forwardedFor: 
  */
 export function lastForwarded(header: string | string[] | null | undefined): string | null {
   const joined = Array.isArray(header) ? header.join(",") : header;
-  const entries = (joined ?? "").split(",").map((s) => s.trim()).filter(Boolean);
+  const entries = (joined ?? "")
+    .split(",")
+    .map((s) => s.trim())
+    .filter(Boolean);
   return entries.at(-1) ?? null;
 }
 
@@ -42,7 +45,10 @@ export function addressBucket(address: string): string {
   const plain = unmapped(address);
   const ip = plain.split("%", 1)[0] ?? plain; // without a zone (`fe80::1%eth0`)
   if (!isIPv6(ip)) return plain;
-  return `${ipv6Groups(ip).slice(0, 4).map((group) => group.toString(16)).join(":")}::/64`;
+  return `${ipv6Groups(ip)
+    .slice(0, 4)
+    .map((group) => group.toString(16))
+    .join(":")}::/64`;
 }
 
 function unmapped(address: string): string {

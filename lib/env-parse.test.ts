@@ -27,7 +27,8 @@ describe("the shared rules", () => {
   it("url: the WHATWG parser and a closed set of schemes, named in the error", () => {
     const shape = { U: url(["redis:", "rediss:"]) };
     expect(parse(shape, { U: "rediss://:secret@h:6380/1" })).toEqual({ U: "rediss://:secret@h:6380/1" });
-    for (const bad of ["http://h", "redis//h", "h:6379"]) expect(() => parse(shape, { U: bad }), bad).toThrow("U: must be a URL starting with redis:// or rediss://");
+    for (const bad of ["http://h", "redis//h", "h:6379"])
+      expect(() => parse(shape, { U: bad }), bad).toThrow("U: must be a URL starting with redis:// or rediss://");
   });
 
   it("numbers: whole or not, within bounds, with the bounds in the error", () => {

@@ -68,13 +68,16 @@ export const host = (fallback: string) => z.string().min(1, "must not be empty")
  * each written with its colon (`"redis:"`).
  */
 export function url(protocols: readonly string[]) {
-  return z.string().refine((value) => {
-    try {
-      return protocols.includes(new URL(value).protocol);
-    } catch {
-      return false;
-    }
-  }, `must be a URL starting with ${protocols.map((protocol) => `${protocol}//`).join(" or ")}`);
+  return z.string().refine(
+    (value) => {
+      try {
+        return protocols.includes(new URL(value).protocol);
+      } catch {
+        return false;
+      }
+    },
+    `must be a URL starting with ${protocols.map((protocol) => `${protocol}//`).join(" or ")}`,
+  );
 }
 
 /** A secret of at least `minLength` characters; unset is allowed (the feature it guards is off). */

@@ -35,7 +35,11 @@ export const sharedVariables = {
 };
 
 /** This process's name among its peers (the leader shown, a relay instance): `hostname:pid` when unset. */
-export const instanceId = () => z.string().min(1, "must not be empty").default(() => `${os.hostname()}:${process.pid}`);
+export const instanceId = () =>
+  z
+    .string()
+    .min(1, "must not be empty")
+    .default(() => `${os.hostname()}:${process.pid}`);
 
 /**
  * A process's name with PM2's instance number appended (`vps1#0`, `vps1#1`): under PM2 every

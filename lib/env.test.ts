@@ -35,7 +35,10 @@ describe("parseEnv", () => {
   it("serves publisher metrics nowhere by default, else on the port plus the PM2 instance index", () => {
     expect(publisherMetricsAddress(parseEnv(base))).toBeNull();
     expect(publisherMetricsAddress(parseEnv({ ...base, PUBLISHER_METRICS_PORT: "9464" }))).toEqual({ host: "127.0.0.1", port: 9464 });
-    expect(publisherMetricsAddress(parseEnv({ ...base, PUBLISHER_METRICS_PORT: "9464", NODE_APP_INSTANCE: "1", PUBLISHER_METRICS_HOST: "0.0.0.0" }))).toEqual({ host: "0.0.0.0", port: 9465 });
+    expect(publisherMetricsAddress(parseEnv({ ...base, PUBLISHER_METRICS_PORT: "9464", NODE_APP_INSTANCE: "1", PUBLISHER_METRICS_HOST: "0.0.0.0" }))).toEqual({
+      host: "0.0.0.0",
+      port: 9465,
+    });
     expect(publisherMetricsAddress(parseEnv({ ...base, PUBLISHER_METRICS_PORT: "0", NODE_APP_INSTANCE: "3" }))).toBeNull();
     expect(() => parseEnv({ ...base, PUBLISHER_METRICS_PORT: "http" })).toThrow(/PUBLISHER_METRICS_PORT/);
     expect(() => parseEnv({ ...base, PUBLISHER_METRICS_PORT: "70000" })).toThrow(/PUBLISHER_METRICS_PORT/);
@@ -59,6 +62,9 @@ describe("parseEnv", () => {
   it("names the publisher hostname:pid, or PUBLISHER_INSTANCE_ID, with PM2's instance number appended", () => {
     expect(parseEnv(base).PUBLISHER_INSTANCE_ID).toMatch(new RegExp(`:${process.pid}$`));
     expect(parseEnv({ ...base, PUBLISHER_INSTANCE_ID: "vps1" }).PUBLISHER_INSTANCE_ID).toBe("vps1");
-    expect(["0", "1"].map((n) => parseEnv({ ...base, PUBLISHER_INSTANCE_ID: "vps1", NODE_APP_INSTANCE: n }).PUBLISHER_INSTANCE_ID)).toEqual(["vps1#0", "vps1#1"]);
+    expect(["0", "1"].map((n) => parseEnv({ ...base, PUBLISHER_INSTANCE_ID: "vps1", NODE_APP_INSTANCE: n }).PUBLISHER_INSTANCE_ID)).toEqual([
+      "vps1#0",
+      "vps1#1",
+    ]);
   });
 });

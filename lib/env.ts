@@ -20,7 +20,10 @@ const msByKey = (fallback: string, max: number) =>
     .default(fallback)
     .transform((text, context) => {
       const table: Record<string, number> = {};
-      for (const pair of text.split(",").map((item) => item.trim()).filter(Boolean)) {
+      for (const pair of text
+        .split(",")
+        .map((item) => item.trim())
+        .filter(Boolean)) {
         const parts = pair.split("=");
         const [key = "", ms = ""] = parts;
         if (parts.length !== 2 || !SPORT_KEY_PATTERN.test(key) || !/^\d{1,9}$/.test(ms) || Number(ms) > max) {
@@ -209,11 +212,14 @@ export function relayUrl(config: Pick<Env, "RELAY_URL" | "RELAY_PORT">): string 
  * Where this publisher process serves its metrics: PUBLISHER_METRICS_PORT plus its PM2 instance
  * index, or null when PUBLISHER_METRICS_PORT is 0. Throws a StartupError when that passes 65535.
  */
-export function publisherMetricsAddress(config: Pick<Env, "PUBLISHER_METRICS_PORT" | "PUBLISHER_METRICS_HOST" | "NODE_APP_INSTANCE">): { host: string; port: number } | null {
+export function publisherMetricsAddress(
+  config: Pick<Env, "PUBLISHER_METRICS_PORT" | "PUBLISHER_METRICS_HOST" | "NODE_APP_INSTANCE">,
+): { host: string; port: number } | null {
   if (config.PUBLISHER_METRICS_PORT === 0) return null;
   const instance = config.NODE_APP_INSTANCE ?? 0;
   const port = config.PUBLISHER_METRICS_PORT + instance;
-  if (port > 65_535) throw new StartupError(`Invalid environment:\n  PUBLISHER_METRICS_PORT: ${config.PUBLISHER_METRICS_PORT} + instance ${instance} is past port 65535`);
+  if (port > 65_535)
+    throw new StartupError(`Invalid environment:\n  PUBLISHER_METRICS_PORT: ${config.PUBLISHER_METRICS_PORT} + instance ${instance} is past port 65535`);
   return { host: config.PUBLISHER_METRICS_HOST, port };
 }
 

@@ -64,9 +64,23 @@ const REDIS_MESSAGES = /Connection is closed|Stream isn't writeable|Command time
  * connection from the pool in time), the pg adapter's kinds, SQLSTATE class 08 and shutdown
  * codes, and the socket errors under them.
  */
-const POSTGRES_CODES = new Set(["P1001", "P1017", "P2024", "57P01", "57P02", "57P03", "ECONNREFUSED", "ECONNRESET", "ETIMEDOUT", "EHOSTUNREACH", "ENOTFOUND", "EPIPE"]);
+const POSTGRES_CODES = new Set([
+  "P1001",
+  "P1017",
+  "P2024",
+  "57P01",
+  "57P02",
+  "57P03",
+  "ECONNREFUSED",
+  "ECONNRESET",
+  "ETIMEDOUT",
+  "EHOSTUNREACH",
+  "ENOTFOUND",
+  "EPIPE",
+]);
 const POSTGRES_KINDS = new Set(["DatabaseNotReachable", "ConnectionClosed", "SocketTimeout", "TooManyConnections"]);
-const POSTGRES_MESSAGES = /Can't reach database server|Connection terminated|timeout exceeded when trying to connect|the database system is (starting up|shutting down)|terminating connection|not currently accepting connections/i;
+const POSTGRES_MESSAGES =
+  /Can't reach database server|Connection terminated|timeout exceeded when trying to connect|the database system is (starting up|shutting down)|terminating connection|not currently accepting connections/i;
 
 /**
  * Which service a thrown value says is out of reach, from error codes and names (Prisma's, the pg
@@ -78,6 +92,8 @@ export function outageOf(error: unknown): "Postgres" | "Redis" | null {
   const { names, codes, text } = clues(error);
   if ([...names].some((name) => REDIS_NAMES.has(name)) || REDIS_MESSAGES.test(text)) return "Redis";
   const postgres =
-    [...codes].some((code) => POSTGRES_CODES.has(code) || code.startsWith("08")) || [...names].some((name) => POSTGRES_KINDS.has(name)) || POSTGRES_MESSAGES.test(text);
+    [...codes].some((code) => POSTGRES_CODES.has(code) || code.startsWith("08")) ||
+    [...names].some((name) => POSTGRES_KINDS.has(name)) ||
+    POSTGRES_MESSAGES.test(text);
   return postgres ? "Postgres" : null;
 }

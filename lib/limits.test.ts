@@ -15,7 +15,10 @@ describe("limits", () => {
 
   it("sign-in limits come from the environment too", () => {
     expect(signInLimitsOf(config)).toEqual({ windowMs: 900_000, perAccountAddress: 5, perAddress: 30, perAccount: 20, attemptsPerAddress: 100 });
-    expect(signInLimitsOf(parseEnv({ DATABASE_URL: "postgresql://localhost/x", REDIS_URL: "redis://localhost", SIGNIN_MAX_ATTEMPTS_PER_ADDRESS: "7" })).attemptsPerAddress).toBe(7);
+    expect(
+      signInLimitsOf(parseEnv({ DATABASE_URL: "postgresql://localhost/x", REDIS_URL: "redis://localhost", SIGNIN_MAX_ATTEMPTS_PER_ADDRESS: "7" }))
+        .attemptsPerAddress,
+    ).toBe(7);
   });
 
   it("count an IPv6 address by its /64", () => {
@@ -38,9 +41,13 @@ describe("limits", () => {
   });
 
   it("are set by their variables, and refuse nonsense at start", () => {
-    const limits = limitsOf(parseEnv({ DATABASE_URL: "postgresql://localhost/x", REDIS_URL: "redis://localhost", BET_RATE_MAX: "2", BET_RATE_WINDOW_MS: "5000" }));
+    const limits = limitsOf(
+      parseEnv({ DATABASE_URL: "postgresql://localhost/x", REDIS_URL: "redis://localhost", BET_RATE_MAX: "2", BET_RATE_WINDOW_MS: "5000" }),
+    );
     expect(limits.bets.perAccount).toEqual({ max: 2, windowMs: 5_000 });
-    expect(() => parseEnv({ DATABASE_URL: "postgresql://localhost/x", REDIS_URL: "redis://localhost", SIGNUP_RATE_MAX_PER_ADDRESS: "0" })).toThrow(/SIGNUP_RATE_MAX_PER_ADDRESS/);
+    expect(() => parseEnv({ DATABASE_URL: "postgresql://localhost/x", REDIS_URL: "redis://localhost", SIGNUP_RATE_MAX_PER_ADDRESS: "0" })).toThrow(
+      /SIGNUP_RATE_MAX_PER_ADDRESS/,
+    );
     expect(() => parseEnv({ DATABASE_URL: "postgresql://localhost/x", REDIS_URL: "redis://localhost", WEB_TRUST_PROXY: "maybe" })).toThrow(/WEB_TRUST_PROXY/);
   });
 

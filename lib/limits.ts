@@ -35,12 +35,18 @@ export function limitsOf(config: Env): Limits {
   const window = (max: number, windowMs: number): Window => ({ max, windowMs });
   return {
     signup: { perAddress: window(config.SIGNUP_RATE_MAX_PER_ADDRESS, config.SIGNUP_RATE_WINDOW_MS) },
-    bets: { perAccount: window(config.BET_RATE_MAX, config.BET_RATE_WINDOW_MS), perAddress: window(config.BET_RATE_MAX_PER_ADDRESS, config.BET_RATE_WINDOW_MS) },
+    bets: {
+      perAccount: window(config.BET_RATE_MAX, config.BET_RATE_WINDOW_MS),
+      perAddress: window(config.BET_RATE_MAX_PER_ADDRESS, config.BET_RATE_WINDOW_MS),
+    },
     relayToken: {
       perAccount: window(config.RELAY_TOKEN_RATE_MAX, config.RELAY_TOKEN_RATE_WINDOW_MS),
       perAddress: window(config.RELAY_TOKEN_RATE_MAX_PER_ADDRESS, config.RELAY_TOKEN_RATE_WINDOW_MS),
     },
-    chat: { perAccount: window(config.CHAT_RATE_MAX, config.CHAT_RATE_WINDOW_MS), perAddress: window(config.CHAT_RATE_MAX_PER_ADDRESS, config.CHAT_RATE_WINDOW_MS) },
+    chat: {
+      perAccount: window(config.CHAT_RATE_MAX, config.CHAT_RATE_WINDOW_MS),
+      perAddress: window(config.CHAT_RATE_MAX_PER_ADDRESS, config.CHAT_RATE_WINDOW_MS),
+    },
     replay: { perAddress: window(config.REPLAY_RATE_MAX_PER_ADDRESS, config.REPLAY_RATE_WINDOW_MS) },
   };
 }

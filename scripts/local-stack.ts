@@ -133,7 +133,13 @@ export type LocalSecrets = z.infer<typeof LocalSecrets>;
 export async function localSecrets(): Promise<LocalSecrets> {
   const stored: Record<string, unknown> = existsSync(SECRETS_FILE) ? JSON.parse(await readFile(SECRETS_FILE, "utf8")) : {};
   const fresh = (bytes: number) => randomBytes(bytes).toString("base64url");
-  const generated = { ADMIN_TOKEN: fresh(18), RELAY_JWT_SECRET: fresh(32), SESSION_SECRET: fresh(32), DEMO_BETTOR_PASSWORD: fresh(9), DEMO_ADMIN_PASSWORD: fresh(9) };
+  const generated = {
+    ADMIN_TOKEN: fresh(18),
+    RELAY_JWT_SECRET: fresh(32),
+    SESSION_SECRET: fresh(32),
+    DEMO_BETTOR_PASSWORD: fresh(9),
+    DEMO_ADMIN_PASSWORD: fresh(9),
+  };
   const secrets = LocalSecrets.parse({ ...generated, ...stored });
   if (Object.keys(generated).some((key) => !(key in stored))) {
     await mkdir(DATA_DIR, { recursive: true });

@@ -72,7 +72,8 @@ export async function migrate(databaseUrl: string, dir = MIGRATIONS_DIR): Promis
     for (const migration of migrations) {
       const row = applied.get(migration.name);
       if (row) {
-        if (row.finished_at === null) throw new Error(`Migration ${migration.name} failed earlier and is marked unfinished; fix the database and the row in _prisma_migrations`);
+        if (row.finished_at === null)
+          throw new Error(`Migration ${migration.name} failed earlier and is marked unfinished; fix the database and the row in _prisma_migrations`);
         if (row.checksum !== migration.checksum) throw new Error(`Migration ${migration.name} was modified after it was applied (checksum differs)`);
         result.alreadyApplied.push(migration.name);
         continue;

@@ -20,10 +20,16 @@ export async function authenticate(token: unknown, secret: Uint8Array | null): P
   if (typeof token !== "string") throw new AuthError("token must be a string");
   if (!secret) throw new AuthError("this relay does not accept tokens (RELAY_JWT_SECRET is not set)");
   try {
-    const { payload } = await jwtVerify(token, secret, { issuer: RELAY_TOKEN_ISSUER, audience: RELAY_TOKEN_AUDIENCE, algorithms: ["HS256"], requiredClaims: ["exp"] });
+    const { payload } = await jwtVerify(token, secret, {
+      issuer: RELAY_TOKEN_ISSUER,
+      audience: RELAY_TOKEN_AUDIENCE,
+      algorithms: ["HS256"],
+      requiredClaims: ["exp"],
+    });
     const claims = RelayTokenPayload.safeParse(payload);
     if (!claims.success || typeof payload.exp !== "number") throw new AuthError("token claims are invalid");
-    if (payload.exp > Date.now() / 1000 + RELAY_TOKEN_MAX_TTL_SEC + RELAY_TOKEN_SKEW_SEC) throw new AuthError(`token lives too long (at most ${RELAY_TOKEN_MAX_TTL_SEC} s)`);
+    if (payload.exp > Date.now() / 1000 + RELAY_TOKEN_MAX_TTL_SEC + RELAY_TOKEN_SKEW_SEC)
+      throw new AuthError(`token lives too long (at most ${RELAY_TOKEN_MAX_TTL_SEC} s)`);
     return { ...claims.data, exp: payload.exp };
   } catch (error) {
     if (error instanceof AuthError) throw error;

@@ -12,7 +12,11 @@ describe("BoardSummary", () => {
     expect(board.offer(summary(4, 11))).toBe(false);
     await board.load({ get: async () => JSON.stringify({ v: 1, type: "sports:summary", ...summary(3, 10) }) }); // older copy
     await board.load({ get: async () => "{not json" });
-    await board.load({ get: async () => { throw new Error("Redis is down"); } });
+    await board.load({
+      get: async () => {
+        throw new Error("Redis is down");
+      },
+    });
     expect(board.current()).toEqual(summary(5, 12));
     await board.load({ get: async () => JSON.stringify({ v: 1, type: "sports:summary", ...summary(6, 9) }) });
     expect(sent.map((s) => s.ts)).toEqual([5, 6]);

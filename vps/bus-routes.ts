@@ -92,7 +92,13 @@ function sportsOddsHandler({ feed, board, cache, delivery, metrics }: BusTargets
  * While the bus is down the feed is stale; when it is back, held sports catch up from history, and
  * `reread` reads again what may have been announced meanwhile (the board summary, revocations).
  */
-export function watchBus(subscriber: Redis, feed: Pick<FeedStatusTracker, "busLost" | "busRestored">, cache: Pick<SportCache, "catchUpAll">, log: Logger, reread: () => Promise<void>): void {
+export function watchBus(
+  subscriber: Redis,
+  feed: Pick<FeedStatusTracker, "busLost" | "busRestored">,
+  cache: Pick<SportCache, "catchUpAll">,
+  log: Logger,
+  reread: () => Promise<void>,
+): void {
   let lost = false;
   subscriber.on("close", () => {
     if (lost) return;

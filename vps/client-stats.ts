@@ -37,6 +37,14 @@ export class ConnectionStats {
       const seq = Math.min(current, outbound.slow?.held.get(sport) ?? current);
       lag[sport] = { seq, behind: current - seq, ms: current > seq && outbound.slow ? now - outbound.slow.since : 0 };
     }
-    return { ts: now, sent: outbound.sent, conflated: outbound.conflated, dropped: outbound.dropped, bufferedBytes: outbound.buffered(), slow: outbound.slow !== null, lag };
+    return {
+      ts: now,
+      sent: outbound.sent,
+      conflated: outbound.conflated,
+      dropped: outbound.dropped,
+      bufferedBytes: outbound.buffered(),
+      slow: outbound.slow !== null,
+      lag,
+    };
   }
 }

@@ -82,7 +82,15 @@ describe("Client", () => {
 
   it("takes on a token the relay heard revoked only long enough to leave its rooms and say so", () => {
     const fake = fakeSocket();
-    const context = { rate: { perSec: 1, burst: 1 }, seqOf: () => null, voids: () => true, metrics: createMetrics(), written: () => undefined, released: () => undefined, closed: () => undefined };
+    const context = {
+      rate: { perSec: 1, burst: 1 },
+      seqOf: () => null,
+      voids: () => true,
+      metrics: createMetrics(),
+      written: () => undefined,
+      released: () => undefined,
+      closed: () => undefined,
+    };
     const client = new Client(fake.socket as unknown as RelaySocket, admin, context);
     expect(client.identity.current).toBeNull();
     expect([...fake.rooms]).toEqual(["sid"]);

@@ -7,7 +7,10 @@ function instance(connections: number) {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry, prefix: "relay_" });
   new Gauge({ name: "relay_connections", help: "Connected sockets", registers: [registry] }).set(connections);
-  new Counter({ name: "relay_emitted_total", help: "Room broadcasts", labelNames: ["event"], registers: [registry] }).inc({ event: "odds:delta" }, connections * 10);
+  new Counter({ name: "relay_emitted_total", help: "Room broadcasts", labelNames: ["event"], registers: [registry] }).inc(
+    { event: "odds:delta" },
+    connections * 10,
+  );
   new Gauge({ name: "relay_unsampled", help: "never set", registers: [registry] }).set(Number.NaN);
   return registry;
 }
@@ -32,7 +35,9 @@ describe("mergeMetrics", () => {
   });
 
   it("refuses an answer that is not a metrics list", () => {
-    expect(InstanceMetrics.safeParse({ instanceId: "x", metrics: [{ name: "m", help: "h", type: "counter", values: [{ value: "lots", labels: {} }] }] }).success).toBe(false);
+    expect(
+      InstanceMetrics.safeParse({ instanceId: "x", metrics: [{ name: "m", help: "h", type: "counter", values: [{ value: "lots", labels: {} }] }] }).success,
+    ).toBe(false);
     expect(InstanceMetrics.safeParse({ instanceId: "", metrics: [] }).success).toBe(false);
     expect(InstanceMetrics.safeParse("metrics").success).toBe(false);
   });

@@ -52,7 +52,12 @@ interface PeerAnswers<T = PeerSummary> {
  * plus a margin for a Redis that cannot even count the subscribers). Answers that do not parse
  * are left out and make the answers incomplete.
  */
-function askPeers<T extends { instanceId: string }>(io: ClusterServer, event: keyof InterServerEvents, schema: z.ZodType<T>, timeoutMs: number): Promise<PeerAnswers<T>> {
+function askPeers<T extends { instanceId: string }>(
+  io: ClusterServer,
+  event: keyof InterServerEvents,
+  schema: z.ZodType<T>,
+  timeoutMs: number,
+): Promise<PeerAnswers<T>> {
   return new Promise((resolve) => {
     const done = (answers: unknown[], complete: boolean) => {
       clearTimeout(timer);
@@ -70,7 +75,12 @@ function askPeers<T extends { instanceId: string }>(io: ClusterServer, event: ke
  * instance's own line is always current. Without the adapter's Redis nobody can be asked: that
  * is said at once instead of after a timeout.
  */
-export function clusterViewer(io: ClusterServer, adapterReady: () => boolean, timeoutMs: number, maxAgeMs = 1_000): (self: PeerSummary) => Promise<ClusterView> {
+export function clusterViewer(
+  io: ClusterServer,
+  adapterReady: () => boolean,
+  timeoutMs: number,
+  maxAgeMs = 1_000,
+): (self: PeerSummary) => Promise<ClusterView> {
   let last: (PeerAnswers & { at: number }) | null = null;
   let asking: Promise<void> | null = null;
   const view = (self: PeerSummary, { peers, complete }: PeerAnswers): ClusterView => {
@@ -120,8 +130,16 @@ export type InstanceMetrics = z.infer<typeof InstanceMetrics>;
  * processes. One question to the other instances at a time, however often it is scraped. Also
  * answers the same question from the others with this instance's metrics.
  */
-export function clusterMetrics(io: ClusterServer, self: { instanceId: string; registry: Registry }, adapterReady: () => boolean, timeoutMs: number): () => Promise<string> {
-  const own = async (): Promise<InstanceMetrics> => ({ instanceId: self.instanceId, metrics: (await self.registry.getMetricsAsJSON()) as unknown as InstanceMetrics["metrics"] });
+export function clusterMetrics(
+  io: ClusterServer,
+  self: { instanceId: string; registry: Registry },
+  adapterReady: () => boolean,
+  timeoutMs: number,
+): () => Promise<string> {
+  const own = async (): Promise<InstanceMetrics> => ({
+    instanceId: self.instanceId,
+    metrics: (await self.registry.getMetricsAsJSON()) as unknown as InstanceMetrics["metrics"],
+  });
   io.on("relay:metrics", (ack) => {
     if (typeof ack === "function") void own().then(ack);
   });
@@ -133,7 +151,9 @@ export function clusterMetrics(io: ClusterServer, self: { instanceId: string; re
         }))
       : { peers: [], complete: false };
     const registry = mergeMetrics([await own(), ...peers.peers]);
-    new Gauge({ name: "relay_cluster_complete", help: "1 when every relay instance answered in time for these metrics", registers: [registry] }).set(peers.complete ? 1 : 0);
+    new Gauge({ name: "relay_cluster_complete", help: "1 when every relay instance answered in time for these metrics", registers: [registry] }).set(
+      peers.complete ? 1 : 0,
+    );
     return registry.metrics();
   };
 }
@@ -145,7 +165,11 @@ export function clusterMetrics(io: ClusterServer, self: { instanceId: string; re
  */
 export function mergeMetrics(instances: InstanceMetrics[]): Registry {
   const labelled = instances.map(({ instanceId, metrics }) =>
-    metrics.map((metric) => ({ ...metric, aggregator: "sum", values: metric.values.map((value) => ({ ...value, labels: { ...value.labels, relay: instanceId } })) })),
+    metrics.map((metric) => ({
+      ...metric,
+      aggregator: "sum",
+      values: metric.values.map((value) => ({ ...value, labels: { ...value.labels, relay: instanceId } })),
+    })),
   );
   return AggregatorRegistry.aggregate(labelled);
 }

@@ -34,10 +34,21 @@ describe("compactChanges", () => {
 });
 
 describe("mergeDeltas", () => {
-  const delta = (seq: number, changes: Change[], origin?: number): OddsDelta => ({ sport: "s", seq, prevSeq: seq - 1, ts: seq * 10, changes, ...(origin === undefined ? {} : { origin }) });
+  const delta = (seq: number, changes: Change[], origin?: number): OddsDelta => ({
+    sport: "s",
+    seq,
+    prevSeq: seq - 1,
+    ts: seq * 10,
+    changes,
+    ...(origin === undefined ? {} : { origin }),
+  });
 
   it("goes from the held seq to the last delta's, with its ts and the earliest origin", () => {
-    const merged = mergeDeltas(4, [delta(5, [{ eventId: "e1", path: "status", value: "active" }], 30), delta(6, []), delta(7, [{ eventId: "e1", path: "status", value: "suspended" }], 20)]);
+    const merged = mergeDeltas(4, [
+      delta(5, [{ eventId: "e1", path: "status", value: "active" }], 30),
+      delta(6, []),
+      delta(7, [{ eventId: "e1", path: "status", value: "suspended" }], 20),
+    ]);
     expect(merged).toEqual({ sport: "s", seq: 7, prevSeq: 4, ts: 70, origin: 20, changes: [{ eventId: "e1", path: "status", value: "suspended" }] });
     expect(mergeDeltas(6, [delta(7, [])])).toEqual({ sport: "s", seq: 7, prevSeq: 6, ts: 70, changes: [] });
   });

@@ -5,7 +5,12 @@ describe("ConnectionLimits", () => {
   it("refuses the connection over the per-address cap, names it, and admits again after a release", () => {
     const limits = new ConnectionLimits({ total: 100, perAddress: 3 });
     for (let i = 0; i < 3; i += 1) expect(limits.admit("a")).toEqual({ ok: true });
-    expect(limits.admit("a")).toEqual({ ok: false, reason: "address", code: "too_many_connections", message: expect.stringContaining("at most 3 connections per address") });
+    expect(limits.admit("a")).toEqual({
+      ok: false,
+      reason: "address",
+      code: "too_many_connections",
+      message: expect.stringContaining("at most 3 connections per address"),
+    });
     expect(limits.admit("b")).toEqual({ ok: true }); // other addresses are unaffected
     expect(limits.count("a")).toBe(3); // the refusal was not counted
     limits.release("a");
@@ -16,7 +21,12 @@ describe("ConnectionLimits", () => {
     const limits = new ConnectionLimits({ total: 2, perAddress: 5 });
     expect(limits.admit("a").ok).toBe(true);
     expect(limits.admit("b").ok).toBe(true);
-    expect(limits.admit("c")).toEqual({ ok: false, reason: "instance", code: "too_many_connections", message: "this relay holds its maximum of 2 connections; try again shortly" });
+    expect(limits.admit("c")).toEqual({
+      ok: false,
+      reason: "instance",
+      code: "too_many_connections",
+      message: "this relay holds its maximum of 2 connections; try again shortly",
+    });
     expect(limits.count()).toBe(2);
     limits.release("b");
     expect(limits.admit("c").ok).toBe(true);

@@ -19,7 +19,9 @@ function setup(rooms: string[]) {
     }),
   };
   const events = [eventOdds("e1")];
-  const cache = { snapshot: (sport: string, resync = false) => ({ sport, seq: 5, ts: 1, events, ...(resync ? { resync: true } : {}) }) } as unknown as SportCache;
+  const cache = {
+    snapshot: (sport: string, resync = false) => ({ sport, seq: 5, ts: 1, events, ...(resync ? { resync: true } : {}) }),
+  } as unknown as SportCache;
   const delivery = new Delivery(local, adapter, cache, createMetrics());
   for (const room of rooms) {
     adapter.rooms.set(room, new Set(["a-socket"]));
@@ -38,7 +40,10 @@ describe("Delivery.delta", () => {
     const totals = { eventId: "e1", path: "markets.totals.status", value: "open" };
     delivery.delta("s", delta([h2h, totals]));
     expect(broadcasts.map(({ rooms, payload }) => [rooms, unpackDelta(payload as WireDelta).changes])).toEqual([
-      [[room(), room(["h2h", "totals"])], [h2h, totals]],
+      [
+        [room(), room(["h2h", "totals"])],
+        [h2h, totals],
+      ],
       [[room(["spreads"])], []],
       [[room(["h2h"])], [h2h]],
       [[room(["totals"])], [totals]],

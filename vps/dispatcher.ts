@@ -1,6 +1,17 @@
 import type { Socket } from "socket.io";
 import type { Logger } from "../lib/log";
-import { type Ack, AuthRequest, type AuthResult, type ClientToServerEvents, type ErrorCode, LIMITS, type PingResult, SubscribeRequest, type SubscribeResult, UnsubscribeRequest } from "../lib/protocol";
+import {
+  type Ack,
+  AuthRequest,
+  type AuthResult,
+  type ClientToServerEvents,
+  type ErrorCode,
+  LIMITS,
+  type PingResult,
+  SubscribeRequest,
+  type SubscribeResult,
+  UnsubscribeRequest,
+} from "../lib/protocol";
 import { AuthError, type Identity } from "./auth";
 import type { Client } from "./client";
 import { makeFilter } from "./filters";
@@ -63,7 +74,10 @@ function listen(socket: Pick<Socket, "on">, client: Client, ctx: DispatchContext
       const payload = ack ? args.slice(0, -1) : args;
       void respond(client, ctx, ack, async () => {
         if (payload.length > maxArgs) {
-          throw new ClientError("invalid_payload", maxArgs === 0 ? `${event} takes no payload` : `${event} takes one payload object, got ${payload.length} arguments`);
+          throw new ClientError(
+            "invalid_payload",
+            maxArgs === 0 ? `${event} takes no payload` : `${event} takes one payload object, got ${payload.length} arguments`,
+          );
         }
         return handle(payload);
       });

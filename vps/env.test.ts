@@ -110,7 +110,11 @@ describe("parseRelayEnv: slow consumers", () => {
   });
 
   it("refuses a hard limit that is not above the soft one, and names it", () => {
-    expect(() => parseRelayEnv({ ...base, RELAY_SLOW_SOFT_BYTES: "1048576", RELAY_SLOW_HARD_BYTES: "1048576" })).toThrow(/RELAY_SLOW_HARD_BYTES: must be larger than RELAY_SLOW_SOFT_BYTES/);
-    expect(() => parseRelayEnv({ ...base, RELAY_SLOW_MAX_MS: "soon", RELAY_STATS_INTERVAL_MS: "10" })).toThrow(/RELAY_SLOW_MAX_MS:[\s\S]*RELAY_STATS_INTERVAL_MS:/);
+    expect(() => parseRelayEnv({ ...base, RELAY_SLOW_SOFT_BYTES: "1048576", RELAY_SLOW_HARD_BYTES: "1048576" })).toThrow(
+      /RELAY_SLOW_HARD_BYTES: must be larger than RELAY_SLOW_SOFT_BYTES/,
+    );
+    expect(() => parseRelayEnv({ ...base, RELAY_SLOW_MAX_MS: "soon", RELAY_STATS_INTERVAL_MS: "10" })).toThrow(
+      /RELAY_SLOW_MAX_MS:[\s\S]*RELAY_STATS_INTERVAL_MS:/,
+    );
   });
 });

@@ -59,15 +59,17 @@ export const relayVariables = z.object({
   RELAY_STATS_INTERVAL_MS: int(5_000, 500, 3_600_000),
 });
 
-const schema = relayVariables.refine((env) => env.RELAY_SLOW_HARD_BYTES > env.RELAY_SLOW_SOFT_BYTES, {
-  message: "must be larger than RELAY_SLOW_SOFT_BYTES",
-  path: ["RELAY_SLOW_HARD_BYTES"],
-}).transform(({ NODE_APP_INSTANCE, ...env }) => ({
-  ...env,
-  // Under PM2 every instance gets the same environment: its number keeps a given id apart from
-  // its siblings' in /health and in `ping`.
-  RELAY_INSTANCE_ID: instanceName(env.RELAY_INSTANCE_ID, NODE_APP_INSTANCE),
-}));
+const schema = relayVariables
+  .refine((env) => env.RELAY_SLOW_HARD_BYTES > env.RELAY_SLOW_SOFT_BYTES, {
+    message: "must be larger than RELAY_SLOW_SOFT_BYTES",
+    path: ["RELAY_SLOW_HARD_BYTES"],
+  })
+  .transform(({ NODE_APP_INSTANCE, ...env }) => ({
+    ...env,
+    // Under PM2 every instance gets the same environment: its number keeps a given id apart from
+    // its siblings' in /health and in `ping`.
+    RELAY_INSTANCE_ID: instanceName(env.RELAY_INSTANCE_ID, NODE_APP_INSTANCE),
+  }));
 
 export type RelayEnv = z.infer<typeof schema>;
 

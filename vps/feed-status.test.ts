@@ -79,9 +79,15 @@ describe("FeedStatusTracker", () => {
     const up = { name: "the-odds-api" as const, state: "up" as const, reason: null };
     tracker.heartbeat({ status: "live", heartbeatMs: 1_000, producer: up, staleSports: {} }, 1_000);
     expect(tracker.current()).toEqual({ status: "live", since: 1_000 });
-    tracker.heartbeat({ status: "live", heartbeatMs: 1_000, producer: up, staleSports: { soccer_epl: "The Odds API poller's prices for this sport are overdue" } }, 2_000);
+    tracker.heartbeat(
+      { status: "live", heartbeatMs: 1_000, producer: up, staleSports: { soccer_epl: "The Odds API poller's prices for this sport are overdue" } },
+      2_000,
+    );
     expect(tracker.current()).toEqual({ status: "live", since: 1_000, sports: { soccer_epl: "The Odds API poller's prices for this sport are overdue" } });
-    tracker.heartbeat({ status: "live", heartbeatMs: 1_000, producer: up, staleSports: { soccer_epl: "The Odds API poller's prices for this sport are overdue" } }, 3_000);
+    tracker.heartbeat(
+      { status: "live", heartbeatMs: 1_000, producer: up, staleSports: { soccer_epl: "The Odds API poller's prices for this sport are overdue" } },
+      3_000,
+    );
     tracker.heartbeat({ status: "live", heartbeatMs: 1_000, producer: up }, 4_000);
     expect(tracker.current()).toEqual({ status: "live", since: 1_000 });
     expect(seen).toHaveLength(3);

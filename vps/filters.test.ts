@@ -22,9 +22,18 @@ describe("filter rooms", () => {
   });
 
   it("reads filtered room names back, and nothing else", () => {
-    expect(parseFilteredRoom("event:ev:1|m=h2h|b=bet365,pinnacle")).toEqual({ kind: "event", key: "ev:1", filter: { markets: new Set(["h2h"]), books: new Set(["bet365", "pinnacle"]) } });
-    expect(parseFilteredRoom("sport:soccer_epl|m=h2h,totals")).toEqual({ kind: "sport", key: "soccer_epl", filter: { markets: new Set(["h2h", "totals"]), books: null } });
-    for (const room of ["sport:soccer_epl", "event:ev:1", "chat:ev:1", "user:u1", "admins", "slow", "Ab12xyz", "user:a|m=h2h", "sport:x|q=1"]) expect(parseFilteredRoom(room)).toBeNull();
+    expect(parseFilteredRoom("event:ev:1|m=h2h|b=bet365,pinnacle")).toEqual({
+      kind: "event",
+      key: "ev:1",
+      filter: { markets: new Set(["h2h"]), books: new Set(["bet365", "pinnacle"]) },
+    });
+    expect(parseFilteredRoom("sport:soccer_epl|m=h2h,totals")).toEqual({
+      kind: "sport",
+      key: "soccer_epl",
+      filter: { markets: new Set(["h2h", "totals"]), books: null },
+    });
+    for (const room of ["sport:soccer_epl", "event:ev:1", "chat:ev:1", "user:u1", "admins", "slow", "Ab12xyz", "user:a|m=h2h", "sport:x|q=1"])
+      expect(parseFilteredRoom(room)).toBeNull();
   });
 });
 
@@ -81,7 +90,12 @@ describe("filterBooks", () => {
     sport: "soccer_epl",
     ts: 1,
     markets: {
-      h2h: { home: [{ book: "bet365", price: 2, updatedAt: 1 }, { book: "pinnacle", price: 2.1, updatedAt: 1 }] },
+      h2h: {
+        home: [
+          { book: "bet365", price: 2, updatedAt: 1 },
+          { book: "pinnacle", price: 2.1, updatedAt: 1 },
+        ],
+      },
       totals: { over: [{ book: "pinnacle", price: 1.9, updatedAt: 1 }] },
     },
   };

@@ -22,7 +22,8 @@ type Metrics = Pick<RelayMetrics, "clientErrors" | "connectionsRefused">;
 export function handshakeRefusal(req: IncomingMessage, allowedOrigins: string[]): string | null {
   if (!originAllowed(req, allowedOrigins)) return "origin not allowed";
   const transport = new URL(req.url ?? "/", "http://relay").searchParams.get("transport");
-  if (transport !== "websocket") return `this relay takes WebSocket connections only (got transport ${JSON.stringify(transport)}); connect with transports: ["websocket"]`;
+  if (transport !== "websocket")
+    return `this relay takes WebSocket connections only (got transport ${JSON.stringify(transport)}); connect with transports: ["websocket"]`;
   return null;
 }
 

@@ -27,11 +27,33 @@ export function createMetrics() {
   return {
     registry,
     probes,
-    messagesSent: new Counter({ name: "relay_messages_sent_total", help: "Messages written to connections (added up every stats interval and at disconnect)", registers: [registry] }),
-    deltasConflated: new Counter({ name: "relay_deltas_conflated_total", help: "Odds deltas folded into a merged delta or a resync snapshot for a slow consumer", registers: [registry] }),
-    messagesDropped: new Counter({ name: "relay_messages_dropped_total", help: "Messages a slow consumer never got (superseded event:books)", labelNames: ["event"], registers: [registry] }),
-    slowConsumers: new Gauge({ name: "relay_slow_consumers", help: "Connections over the soft buffer limit, held back from odds deltas", registers: [registry] }),
-    slowDisconnects: new Counter({ name: "relay_slow_consumer_disconnects_total", help: "Connections cut for being too slow", labelNames: ["reason"], registers: [registry] }),
+    messagesSent: new Counter({
+      name: "relay_messages_sent_total",
+      help: "Messages written to connections (added up every stats interval and at disconnect)",
+      registers: [registry],
+    }),
+    deltasConflated: new Counter({
+      name: "relay_deltas_conflated_total",
+      help: "Odds deltas folded into a merged delta or a resync snapshot for a slow consumer",
+      registers: [registry],
+    }),
+    messagesDropped: new Counter({
+      name: "relay_messages_dropped_total",
+      help: "Messages a slow consumer never got (superseded event:books)",
+      labelNames: ["event"],
+      registers: [registry],
+    }),
+    slowConsumers: new Gauge({
+      name: "relay_slow_consumers",
+      help: "Connections over the soft buffer limit, held back from odds deltas",
+      registers: [registry],
+    }),
+    slowDisconnects: new Counter({
+      name: "relay_slow_consumer_disconnects_total",
+      help: "Connections cut for being too slow",
+      labelNames: ["reason"],
+      registers: [registry],
+    }),
     bufferedBytes: probe("relay_buffered_bytes", "Bytes held for all connections, not yet handed to the operating system", () => probes.bufferedBytes()),
     peakBufferedBytes: probe("relay_connection_buffered_bytes_peak", "The most bytes ever held for one connection", () => probes.peakBufferedBytes()),
     filterVariants: probe("relay_filter_variants", "Filtered rooms (distinct market or bookmaker filters) in use", () => probes.filterVariants()),
@@ -39,7 +61,12 @@ export function createMetrics() {
     busMessages: new Counter({ name: "relay_bus_messages_total", help: "Messages received from Redis", labelNames: ["channel"], registers: [registry] }),
     busRejected: new Counter({ name: "relay_bus_rejected_total", help: "Malformed Redis messages dropped", labelNames: ["channel"], registers: [registry] }),
     emitted: new Counter({ name: "relay_emitted_total", help: "Room broadcasts and direct emits", labelNames: ["event"], registers: [registry] }),
-    connectionsRefused: new Counter({ name: "relay_connections_refused_total", help: "Handshakes refused by a connection limit", labelNames: ["reason"], registers: [registry] }),
+    connectionsRefused: new Counter({
+      name: "relay_connections_refused_total",
+      help: "Handshakes refused by a connection limit",
+      labelNames: ["reason"],
+      registers: [registry],
+    }),
     clientErrors: new Counter({ name: "relay_client_errors_total", help: "Errors sent to clients", labelNames: ["code"], registers: [registry] }),
     resyncs: new Counter({ name: "relay_resyncs_total", help: "Sport state reloads after a seq gap", labelNames: ["sport"], registers: [registry] }),
     deltaLag: new Histogram({

@@ -85,7 +85,11 @@ export async function createRelay(httpServer: HttpServer, deps: RelayDeps): Prom
   const identityOf = authenticateHandshakes(io, (token) => tokens.authenticate(token), metrics);
   limitConnections(io, config.connections, metrics);
   io.on("connection", (socket) => welcome(socket, hub.connect(socket, identityOf(socket)), parts));
-  await routeBus(deps.subscriber, { ...parts, local: io.local, holdBooks: (books) => slow.holdBooks(books), revoked: (message) => tokens.heard(message) }, log.child({ part: "bus" }));
+  await routeBus(
+    deps.subscriber,
+    { ...parts, local: io.local, holdBooks: (books) => slow.holdBooks(books), revoked: (message) => tokens.heard(message) },
+    log.child({ part: "bus" }),
+  );
   watchBus(deps.subscriber, feed, cache, log, async () => {
     await board.load(deps.redis);
     await tokens.recheck();
@@ -157,7 +161,15 @@ function createParts(io: RelayServer, deps: RelayDeps) {
   const slow = new SlowConsumers(cache, delivery, metrics, log.child({ part: "slow-consumers" }), config.slow);
   const revocations = new Revocations(deps.redis, log.child({ part: "revocations" }));
   const seqOf = (sport: string) => cache.seq(sport);
-  const hub = new Hub({ rooms: namespace.adapter.rooms, rate: config.rate, seqOf, voids: (identity) => revocations.voids(identity), slow, softBytes: config.slow.softBytes, metrics });
+  const hub = new Hub({
+    rooms: namespace.adapter.rooms,
+    rate: config.rate,
+    seqOf,
+    voids: (identity) => revocations.voids(identity),
+    slow,
+    softBytes: config.slow.softBytes,
+    metrics,
+  });
   const tokens = new TokenChecks(config.jwtSecret, revocations, hub, log);
   metrics.probes.bufferedBytes = () => hub.bufferedBytes();
   metrics.probes.peakBufferedBytes = () => hub.peakBufferedBytes();

@@ -29,7 +29,12 @@ function subscriber(held: Map<string, Filter> = new Map()) {
   return { sub, sent, joined, handed };
 }
 
-const request = (since: number | undefined, merged = false, filter = makeFilter()): ResumeRequest => ({ sports: ["soccer_epl"], resume: since === undefined ? {} : { soccer_epl: since }, merged, filter });
+const request = (since: number | undefined, merged = false, filter = makeFilter()): ResumeRequest => ({
+  sports: ["soccer_epl"],
+  resume: since === undefined ? {} : { soccer_epl: since },
+  merged,
+  filter,
+});
 
 describe("resume", () => {
   it("sends a new subscriber a snapshot, joins it to the sport and hands it the current seq", () => {

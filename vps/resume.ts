@@ -58,7 +58,8 @@ export async function readResume(cache: ResumeCache, sports: readonly string[], 
     await Promise.all(pending.map((sport) => cache.ensure(sport)));
     await Promise.all(pending.map(async (sport) => older.set(sport, resume[sport] === undefined ? [] : await cache.historyBefore(sport, resume[sport]))));
   };
-  const unsettled = () => sports.filter((sport) => cache.isBusy(sport) || (resume[sport] !== undefined && cache.historyFallsShort(sport, resume[sport], older.get(sport) ?? [])));
+  const unsettled = () =>
+    sports.filter((sport) => cache.isBusy(sport) || (resume[sport] !== undefined && cache.historyFallsShort(sport, resume[sport], older.get(sport) ?? [])));
   await read(sports);
   for (let tries = 0, pending = unsettled(); tries < SETTLE_ROUNDS && pending.length > 0; tries += 1, pending = unsettled()) await read(pending);
   return older;

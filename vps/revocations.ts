@@ -74,6 +74,9 @@ export class Revocations {
   private warn(error: unknown): void {
     if (Date.now() - this.lastWarning < 30_000) return;
     this.lastWarning = Date.now();
-    this.log.warn({ err: error instanceof Error ? error.message : String(error) }, "cannot read token revocations from Redis; checking against those heard on the bus");
+    this.log.warn(
+      { err: error instanceof Error ? error.message : String(error) },
+      "cannot read token revocations from Redis; checking against those heard on the bus",
+    );
   }
 }

@@ -227,7 +227,8 @@ export class SportCache {
           }
           work = () => this.catchUp(sport, entry);
         } catch (error) {
-          if (attempt === 0) this.log.error({ sport, err: error instanceof Error ? error.message : String(error) }, "cannot read sport state from Redis; retrying");
+          if (attempt === 0)
+            this.log.error({ sport, err: error instanceof Error ? error.message : String(error) }, "cannot read sport state from Redis; retrying");
           await new Promise((resolve) => setTimeout(resolve, Math.min(5_000, 250 * 2 ** attempt)));
         }
       }

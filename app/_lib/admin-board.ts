@@ -11,7 +11,10 @@ export function readBoard(db: Db): Promise<BoardEvent[]> {
   return db.$transaction(
     async (tx) => {
       const rows = await eventsOnBoard(tx);
-      const stampOf = await newestEntries(tx, rows.flatMap((row) => [row.id, ...row.markets.map((m) => m.id)]));
+      const stampOf = await newestEntries(
+        tx,
+        rows.flatMap((row) => [row.id, ...row.markets.map((m) => m.id)]),
+      );
       return rows.map((row) => ({
         id: row.id,
         title: row.title,
@@ -48,7 +51,11 @@ function eventsOnBoard(tx: Tx) {
       startsAt: true,
       phase: true,
       status: true,
-      markets: { where: { status: { in: ["OPEN", "SUSPENDED"] } }, orderBy: { key: "asc" }, select: { id: true, key: true, line: true, status: true, feedSuspendedAt: true } },
+      markets: {
+        where: { status: { in: ["OPEN", "SUSPENDED"] } },
+        orderBy: { key: "asc" },
+        select: { id: true, key: true, line: true, status: true, feedSuspendedAt: true },
+      },
     },
   });
 }

@@ -23,7 +23,13 @@ describe("readRelay", () => {
     });
 
   const instance = { instanceId: "relay-a", status: "ok", connections: 3, uptimeSec: 10 };
-  const health = { ...instance, redis: { commands: "ready", subscriber: "ready" }, feed: { status: "live", since: 1 }, sports: [], cluster: { instances: [instance, { ...instance, instanceId: "relay-b", connections: 2 }], connections: 5, complete: true } };
+  const health = {
+    ...instance,
+    redis: { commands: "ready", subscriber: "ready" },
+    feed: { status: "live", since: 1 },
+    sports: [],
+    cluster: { instances: [instance, { ...instance, instanceId: "relay-b", connections: 2 }], connections: 5, complete: true },
+  };
 
   it("lists every instance of the cluster, even from a 503 (degraded) answer", async () => {
     const url = await serve((_req, res) => res.writeHead(503, { "content-type": "application/json" }).end(JSON.stringify({ ...health, status: "degraded" })));

@@ -15,7 +15,11 @@ const PUBLISHER_TIMEOUT_MS = 2_000;
 
 /** Everything the admin console shows beside its live feed, each part read on its own. */
 export async function readOverview(): Promise<AdminOverview> {
-  const [publisher, relay, report] = await Promise.all([readPublisher(), readRelay(relayUrl(env())), within(readSourceReport(services().redis), PUBLISHER_TIMEOUT_MS, "the odds source's report").catch(() => null)]);
+  const [publisher, relay, report] = await Promise.all([
+    readPublisher(),
+    readRelay(relayUrl(env())),
+    within(readSourceReport(services().redis), PUBLISHER_TIMEOUT_MS, "the odds source's report").catch(() => null),
+  ]);
   return { ts: Date.now(), publisher, relay, sources: sources(report) };
 }
 
@@ -70,7 +74,13 @@ function sources(report: SourceReport | null): SourceState[] {
     enabled: true,
     detail: report ? `${report.state}${report.reason ? `: ${report.reason}` : ""}` : "no report from the poller (is the feed process running?)",
     quota: report?.usage ? { used: report.usage.used, remaining: report.usage.remaining, at: report.usage.at } : null,
-    breaker: report ? { state: open ? (open[1] as "open" | "half_open") : "closed", since: open ? report.since : null, reason: open ? `${open[0]}: ${report.reason ?? ""}` : null } : null,
+    breaker: report
+      ? {
+          state: open ? (open[1] as "open" | "half_open") : "closed",
+          since: open ? report.since : null,
+          reason: open ? `${open[0]}: ${report.reason ?? ""}` : null,
+        }
+      : null,
     lastDataAt: report?.lastSuccessAt ?? null,
   };
   return [oddsApi, simulator];

@@ -37,9 +37,13 @@ export function auditActor(admin: Admin): AuditActor {
  * The answer of an admin settlement route: the bets it settled (each bettor is told live, the
  * admins see what was done, with the audit entry's id), or why nothing was.
  */
-export async function settledAnswer(outcome: AdminSettlement | "not_found" | "over" | "settled", what: { noun: Noun; kind: "event_settled" | "event_voided" | "bet_voided"; id: string; by: string }): Promise<Response> {
+export async function settledAnswer(
+  outcome: AdminSettlement | "not_found" | "over" | "settled",
+  what: { noun: Noun; kind: "event_settled" | "event_voided" | "bet_voided"; id: string; by: string },
+): Promise<Response> {
   if (outcome === "not_found") return apiError(404, "not_found", `no such ${what.noun}`);
-  if (outcome === "over" || outcome === "settled") return apiError(409, "invalid_request", outcome === "over" ? "the event is already over" : "the bet is already settled");
+  if (outcome === "over" || outcome === "settled")
+    return apiError(409, "invalid_request", outcome === "over" ? "the event is already over" : "the bet is already settled");
   const { redis } = services();
   await tellSettled(redis, outcome.settled);
   // An event's settlement says how many accounts' bets it settled, as its audit entry does; a bet's void is that one bet.
@@ -54,9 +58,17 @@ export async function settledAnswer(outcome: AdminSettlement | "not_found" | "ov
  * says so and tells nobody. 404 for no such record, 409 for one no longer on the board, and 409
  * `prices_stale` for a reopen the feed's bet stop would undo at once.
  */
-export async function statusAnswer(outcome: StatusChange | StatusRefusal | ReopenRefusal, what: { noun: "event" | "market"; kind: "event_status" | "market_status"; id: string; by: string }): Promise<Response> {
+export async function statusAnswer(
+  outcome: StatusChange | StatusRefusal | ReopenRefusal,
+  what: { noun: "event" | "market"; kind: "event_status" | "market_status"; id: string; by: string },
+): Promise<Response> {
   if (outcome === "not_found") return apiError(404, "not_found", `no such ${what.noun}`);
-  if (outcome === "not_on_board") return apiError(409, "invalid_request", what.noun === "event" ? "the event is over" : "the market is not on the board (closed, settled, or its event is over)");
+  if (outcome === "not_on_board")
+    return apiError(
+      409,
+      "invalid_request",
+      what.noun === "event" ? "the event is over" : "the market is not on the board (closed, settled, or its event is over)",
+    );
   if ("reason" in outcome) return reopenRefused(outcome);
   if (!outcome.changed) return json({ id: what.id, status: outcome.status, changed: false } satisfies BoardStatusAnswer);
   await tellAdmins(services().redis, what.kind, { id: what.id, status: outcome.status, by: what.by }, outcome.auditId);
@@ -70,5 +82,11 @@ export async function statusAnswer(outcome: StatusChange | StatusRefusal | Reope
  */
 function reopenRefused(refusal: ReopenRefusal): Response {
   const when = refusal.byFeed ? "it reopens by itself when fresh prices arrive" : "reopen it once fresh prices arrive";
-  return apiError(409, "prices_stale", `no odds producer vouches for ${refusal.sport}'s prices right now (${refusal.why}); ${when}`, {}, { reason: refusal.reason });
+  return apiError(
+    409,
+    "prices_stale",
+    `no odds producer vouches for ${refusal.sport}'s prices right now (${refusal.why}); ${when}`,
+    {},
+    { reason: refusal.reason },
+  );
 }

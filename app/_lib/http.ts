@@ -28,7 +28,13 @@ export type ApiErrorCode =
   | "internal";
 
 /** The one error shape every route answers with: `{ error: { code, message, …details } }`. */
-export function apiError(status: number, code: ApiErrorCode, message: string, headers: Record<string, string> = {}, details: Record<string, unknown> = {}): Response {
+export function apiError(
+  status: number,
+  code: ApiErrorCode,
+  message: string,
+  headers: Record<string, string> = {},
+  details: Record<string, unknown> = {},
+): Response {
   return Response.json({ error: { code, message, ...details } }, { status, headers: { "cache-control": "no-store", ...headers } });
 }
 
@@ -66,7 +72,9 @@ export function requireAdminToken(request: Request): Response | null {
   const given = Buffer.from(match?.[1] ?? "");
   const wanted = Buffer.from(expected);
   if (given.length !== wanted.length || !timingSafeEqual(given, wanted)) {
-    return apiError(401, "unauthorized", match ? "the admin token is wrong" : "send Authorization: Bearer <ADMIN_TOKEN>", { "www-authenticate": 'Bearer realm="admin"' });
+    return apiError(401, "unauthorized", match ? "the admin token is wrong" : "send Authorization: Bearer <ADMIN_TOKEN>", {
+      "www-authenticate": 'Bearer realm="admin"',
+    });
   }
   return null;
 }

@@ -20,8 +20,13 @@ export function addPublisherMetrics(registry: Registry, status: Omit<PublisherSt
     }
   };
   quantiles("publisher_tick_duration_seconds", "Tick duration over the leader's recent successful ticks", status.tickDurationMs);
-  quantiles("publisher_publish_lag_seconds", "Database write (the earliest a delta carries) to the delta published, over the leader's recent deltas", status.publishLagMs);
-  if (status.queueDepth !== null) gauge("publisher_queue_depth", "Captured changes committed and not yet drained, as the leader last saw them").set(status.queueDepth);
+  quantiles(
+    "publisher_publish_lag_seconds",
+    "Database write (the earliest a delta carries) to the delta published, over the leader's recent deltas",
+    status.publishLagMs,
+  );
+  if (status.queueDepth !== null)
+    gauge("publisher_queue_depth", "Captured changes committed and not yet drained, as the leader last saw them").set(status.queueDepth);
   if (status.lastTick) gauge("publisher_last_tick_age_seconds", "Seconds since the last successful tick").set(status.lastTick.ageMs / 1000);
   const published = gauge("publisher_published", "Totals since the counters began (they survive failover)", ["kind"]);
   for (const [kind, value] of Object.entries(status.published)) published.set({ kind }, value);

@@ -117,5 +117,7 @@ export async function requireAdmin(request: Request): Promise<Admin | { response
   }
   if (user?.role === "admin") return { actor: "an admin account", by: user.email, accountId: user.id };
   if (user) return { response: apiError(403, "forbidden", "this needs an admin account") };
-  return { response: apiError(401, "unauthorized", "sign in as an admin, or send Authorization: Bearer <ADMIN_TOKEN>", { "www-authenticate": 'Bearer realm="admin"' }) };
+  return {
+    response: apiError(401, "unauthorized", "sign in as an admin, or send Authorization: Bearer <ADMIN_TOKEN>", { "www-authenticate": 'Bearer realm="admin"' }),
+  };
 }

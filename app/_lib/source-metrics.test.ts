@@ -15,7 +15,25 @@ const report: SourceReport = {
   breakers: { odds: "open", scores: "closed" },
   blockedUntil: 0,
   unknownSports: [],
-  plan: { budgetPerDay: 13.2, reserve: 25, sports: [{ sport: "soccer_epl", class: "in_play", inPlay: 2, soon: 0, later: 5, oddsIntervalMs: 600_000, scoresIntervalMs: 300_000, creditsPerDay: 9.1, lastOddsAt: 4_000, lastWrittenAt: 4_000, nextOddsAt: 604_000 }] },
+  plan: {
+    budgetPerDay: 13.2,
+    reserve: 25,
+    sports: [
+      {
+        sport: "soccer_epl",
+        class: "in_play",
+        inPlay: 2,
+        soon: 0,
+        later: 5,
+        oddsIntervalMs: 600_000,
+        scoresIntervalMs: 300_000,
+        creditsPerDay: 9.1,
+        lastOddsAt: 4_000,
+        lastWrittenAt: 4_000,
+        nextOddsAt: 604_000,
+      },
+    ],
+  },
   spend: { total: 90, byDay: [{ day: "2026-11-24", credits: 90 }], bySport: [{ sport: "soccer_epl", credits: 81, calls: 9 }] },
   counts: { calls: 12, failures: 3, malformed: 1, dropped: { jump: 2 }, suspended: 6, reopened: 0 },
 };

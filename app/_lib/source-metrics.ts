@@ -13,7 +13,8 @@ export function sourceMetrics(report: SourceReport | null, now: number): Registr
   if (!report) return registry;
   gauge("odds_source_up", "1 while the odds source reports ok, 0 while stale or stopped").set(report.state === "ok" ? 1 : 0);
   gauge("odds_source_stopped", "1 after a 401 (bad key, no credits): polling stopped").set(report.state === "stopped" ? 1 : 0);
-  if (report.lastSuccessAt !== null) gauge("odds_source_last_success_age_seconds", "Seconds since the last successful call").set((now - report.lastSuccessAt) / 1000);
+  if (report.lastSuccessAt !== null)
+    gauge("odds_source_last_success_age_seconds", "Seconds since the last successful call").set((now - report.lastSuccessAt) / 1000);
   const credits = gauge("odds_source_credits", "Credits of the period as the provider's headers say", ["kind"]);
   credits.set({ kind: "monthly" }, report.monthlyCredits);
   if (report.usage) {

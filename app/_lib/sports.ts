@@ -7,7 +7,11 @@ import { ESPORTS_SPORT_KEY, type SportListing } from "@/lib/protocol";
  */
 export async function listSports(db: Db): Promise<SportListing[]> {
   const [sports, counts] = await Promise.all([
-    db.sport.findMany({ where: { active: true }, select: { key: true, title: true, group: true, isEsports: true }, orderBy: [{ group: "asc" }, { title: "asc" }] }),
+    db.sport.findMany({
+      where: { active: true },
+      select: { key: true, title: true, group: true, isEsports: true },
+      orderBy: [{ group: "asc" }, { title: "asc" }],
+    }),
     db.$queryRaw<{ key: string; active: bigint; live: bigint }[]>`
       SELECT COALESCE("sport", ${ESPORTS_SPORT_KEY}) AS key,
              count(*) AS active,

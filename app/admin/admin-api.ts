@@ -18,7 +18,8 @@ const SettledAnswer = z.object({ settled: z.array(z.object({ id: z.string() })) 
 export const fetchOverview = () => call("/api/admin/overview", AdminOverview, { cache: "no-store" });
 
 /** Starts the publisher, or sets a new interval (ms) on a running one. */
-export const startPublisher = (intervalMs?: number) => call("/api/sports/ws-publisher", ControlAnswer, { method: "POST", body: JSON.stringify(intervalMs === undefined ? {} : { intervalMs }) });
+export const startPublisher = (intervalMs?: number) =>
+  call("/api/sports/ws-publisher", ControlAnswer, { method: "POST", body: JSON.stringify(intervalMs === undefined ? {} : { intervalMs }) });
 
 export const stopPublisher = () => call("/api/sports/ws-publisher", ControlAnswer, { method: "DELETE", body: "{}" });
 

@@ -18,7 +18,15 @@ import { useBoard } from "./use-board";
 import { useOverview } from "./use-overview";
 
 /** Kinds after which the overview is read at once rather than at the next poll. */
-const CHANGES_OVERVIEW = new Set<AdminEvent["kind"]>(["publisher_started", "publisher_stopped", "publisher_interval", "leader_changed", "outage", "producer_down", "producer_up"]);
+const CHANGES_OVERVIEW = new Set<AdminEvent["kind"]>([
+  "publisher_started",
+  "publisher_stopped",
+  "publisher_interval",
+  "leader_changed",
+  "outage",
+  "producer_down",
+  "producer_up",
+]);
 /** Kinds after which the board's list is read again: a producer's bet stop, or its end, changes statuses no admin event tells of. */
 const CHANGES_BOARD = new Set<AdminEvent["kind"]>(["producer_down", "producer_up"]);
 
@@ -27,7 +35,17 @@ const CHANGES_BOARD = new Set<AdminEvent["kind"]>(["producer_down", "producer_up
  * and the admin feed (the log's latest entries, then the pushed admin events). The overview's
  * panels re-render with it; the rest are memoised and re-render only when what they show changes.
  */
-export function AdminConsole({ email, initialOverview, events, relay }: { email: string; initialOverview: AdminOverview; events: BoardEvent[]; relay: RelayLocation }) {
+export function AdminConsole({
+  email,
+  initialOverview,
+  events,
+  relay,
+}: {
+  email: string;
+  initialOverview: AdminOverview;
+  events: BoardEvent[];
+  relay: RelayLocation;
+}) {
   const { overview, problem, refresh } = useOverview(initialOverview);
   const producer = overview.publisher.ok ? overview.publisher.status.producer : null;
   const unvouched = producer !== null && (producer.state === "down" || Object.keys(producer.staleSports).length > 0);

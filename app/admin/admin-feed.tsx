@@ -12,13 +12,23 @@ export const AdminFeedList = memo(function AdminFeedList({ feed }: { feed: Admin
   return (
     <section className="admin-panel admin-feed-panel" aria-label="Admin events">
       <h2>
-        Admin events <span className={`feed-state ${listening ? "good" : "muted"}`} data-testid="admin-feed-state" data-listening={listening}>{listening ? "live" : "connecting…"}</span>
+        Admin events{" "}
+        <span className={`feed-state ${listening ? "good" : "muted"}`} data-testid="admin-feed-state" data-listening={listening}>
+          {listening ? "live" : "connecting…"}
+        </span>
       </h2>
       {error && !listening && <p className="muted">{error}</p>}
       {history === "failed" && <p className="muted">The audit log could not be read: only events from now on show here.</p>}
       <ol className="admin-feed" data-testid="admin-feed" data-history={history} data-history-reads={historyReads}>
         {items.map((item) => (
-          <li key={item.key} data-testid="admin-event" data-kind={item.kind} data-source={item.source} data-audit-id={item.auditId ?? undefined} className={`admin-event ${item.kind}`}>
+          <li
+            key={item.key}
+            data-testid="admin-event"
+            data-kind={item.kind}
+            data-source={item.source}
+            data-audit-id={item.auditId ?? undefined}
+            className={`admin-event ${item.kind}`}
+          >
             <time dateTime={new Date(item.ts).toISOString()}>{clock(item.ts, today)}</time> {item.text}
           </li>
         ))}

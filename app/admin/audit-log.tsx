@@ -66,7 +66,11 @@ export const AuditLog = memo(function AuditLog({ refresh }: { refresh: number })
           </select>
         </label>
       </div>
-      {problem && <p className="form-error" role="alert">{problem}</p>}
+      {problem && (
+        <p className="form-error" role="alert">
+          {problem}
+        </p>
+      )}
       {pages.entries.length === 0 && !loading.first && !problem && <p className="muted">No entries.</p>}
       {pages.entries.length > 0 && (
         <table data-testid="audit-entries">

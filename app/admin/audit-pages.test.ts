@@ -2,7 +2,16 @@ import { describe, expect, it } from "vitest";
 import type { AuditEntryView, AuditPage } from "@/lib/protocol/audit";
 import { NO_PAGES, firstPage, withNewest, withOlder } from "./audit-pages";
 
-const entry = (id: number): AuditEntryView => ({ id: String(id), at: "2026-12-07T12:00:00.000Z", actorId: null, actor: "admin token", action: "market.status", target: { type: "market", id: "m" }, before: null, after: null });
+const entry = (id: number): AuditEntryView => ({
+  id: String(id),
+  at: "2026-12-07T12:00:00.000Z",
+  actorId: null,
+  actor: "admin token",
+  action: "market.status",
+  target: { type: "market", id: "m" },
+  before: null,
+  after: null,
+});
 /** The page of `size` entries of a log whose newest id is `newest`, older than `before`. */
 const page = (newest: number, size: number, before = newest + 1): AuditPage => {
   const ids = Array.from({ length: size }, (_, i) => before - 1 - i).filter((id) => id >= 1);

@@ -20,12 +20,21 @@ type Act = (target: { event: BoardEvent; market: BoardMarket | null }, wanted: B
  * the answer shows under the list. Statuses are the console's `useBoard` list: the answers go
  * there (`onAnswer`), where they are ordered with the admin events by their audit entries.
  */
-export const BoardControls = memo(function BoardControls({ events, onAnswer }: { events: BoardEvent[]; onAnswer: (target: BoardTarget, answer: BoardStatusAnswer, shownAtClick: string | null) => void }) {
+export const BoardControls = memo(function BoardControls({
+  events,
+  onAnswer,
+}: {
+  events: BoardEvent[];
+  onAnswer: (target: BoardTarget, answer: BoardStatusAnswer, shownAtClick: string | null) => void;
+}) {
   const [filter, setFilter] = useState("");
   const [inFlight, setInFlight] = useState<ReadonlySet<string>>(new Set());
   const [answer, setAnswer] = useState<{ ok: boolean; text: string } | null>(null);
   const needle = filter.trim().toLowerCase();
-  const shown = useMemo(() => (needle ? events.filter((e) => `${e.title} ${e.league} ${e.sport ?? ""}`.toLowerCase().includes(needle)) : events), [events, needle]);
+  const shown = useMemo(
+    () => (needle ? events.filter((e) => `${e.title} ${e.league} ${e.sport ?? ""}`.toLowerCase().includes(needle)) : events),
+    [events, needle],
+  );
 
   const act = useCallback<Act>(
     async ({ event, market }, wanted) => {
@@ -80,18 +89,30 @@ const BoardEventRow = memo(function BoardEventRow({ event, inFlight, act }: { ev
         <span className={`status-badge ${event.status}`}>{LABEL[event.status]}</span>
         <span className="board-name">
           {event.live ? "LIVE · " : ""}
-          {event.title} <span className="muted">· {event.league} · {event.startsAt.slice(0, 16).replace("T", " ")} UTC</span>
+          {event.title}{" "}
+          <span className="muted">
+            · {event.league} · {event.startsAt.slice(0, 16).replace("T", " ")} UTC
+          </span>
         </span>
         <StatusButton wanted={flip(event.status)} disabled={inFlight.has(event.id)} onClick={(wanted) => act({ event, market: null }, wanted)} what="event" />
       </div>
       <ul className="board-markets">
         {event.markets.map((market) => (
           <li key={market.id} data-market-id={market.id} data-market-key={market.key} data-status={market.status} data-by-feed={market.byFeed}>
-            <span className={`status-badge ${market.status}`} title={market.byFeed ? "The odds feed suspended it (bet stop) and reopens it once it has fresh prices; Suspend keeps it suspended until an admin reopens it" : undefined}>
+            <span
+              className={`status-badge ${market.status}`}
+              title={
+                market.byFeed
+                  ? "The odds feed suspended it (bet stop) and reopens it once it has fresh prices; Suspend keeps it suspended until an admin reopens it"
+                  : undefined
+              }
+            >
               {market.byFeed ? "Feed stop" : LABEL[market.status]}
             </span>
             <span className="board-name">{marketName(market)}</span>
-            {market.byFeed && <StatusButton wanted="suspended" disabled={inFlight.has(market.id)} onClick={(wanted) => act({ event, market }, wanted)} what="market" />}
+            {market.byFeed && (
+              <StatusButton wanted="suspended" disabled={inFlight.has(market.id)} onClick={(wanted) => act({ event, market }, wanted)} what="market" />
+            )}
             <StatusButton wanted={flip(market.status)} disabled={inFlight.has(market.id)} onClick={(wanted) => act({ event, market }, wanted)} what="market" />
           </li>
         ))}
@@ -101,10 +122,26 @@ const BoardEventRow = memo(function BoardEventRow({ event, inFlight, act }: { ev
 });
 
 /** Suspend (`wanted` suspended) or Reopen (`wanted` open). */
-function StatusButton({ wanted, disabled, onClick, what }: { wanted: BoardStatus; disabled: boolean; onClick: (wanted: BoardStatus) => void; what: "event" | "market" }) {
+function StatusButton({
+  wanted,
+  disabled,
+  onClick,
+  what,
+}: {
+  wanted: BoardStatus;
+  disabled: boolean;
+  onClick: (wanted: BoardStatus) => void;
+  what: "event" | "market";
+}) {
   const suspend = wanted === "suspended";
   return (
-    <button type="button" className={suspend ? "danger" : ""} disabled={disabled} onClick={() => onClick(wanted)} aria-label={`${suspend ? "Suspend" : "Reopen"} ${what}`}>
+    <button
+      type="button"
+      className={suspend ? "danger" : ""}
+      disabled={disabled}
+      onClick={() => onClick(wanted)}
+      aria-label={`${suspend ? "Suspend" : "Reopen"} ${what}`}
+    >
       {suspend ? "Suspend" : "Reopen"}
     </button>
   );

@@ -3,10 +3,34 @@ import type { AdminEvent } from "@/lib/protocol/admin";
 import type { BoardEvent, BoardMarket } from "@/lib/protocol/admin-board";
 import { applyAnswer, applyToBoard, auditIdOf, reloadBoard } from "./board-state";
 
-const market = (id: string, fields: Partial<BoardMarket> = {}): BoardMarket => ({ id, key: "h2h", line: null, status: "open", byFeed: false, auditId: null, ...fields });
-const event = (id: string, markets: BoardMarket[], fields: Partial<BoardEvent> = {}): BoardEvent => ({ id, title: `${id} match`, league: "L", sport: "s", startsAt: "", live: false, status: "open", markets, auditId: null, ...fields });
+const market = (id: string, fields: Partial<BoardMarket> = {}): BoardMarket => ({
+  id,
+  key: "h2h",
+  line: null,
+  status: "open",
+  byFeed: false,
+  auditId: null,
+  ...fields,
+});
+const event = (id: string, markets: BoardMarket[], fields: Partial<BoardEvent> = {}): BoardEvent => ({
+  id,
+  title: `${id} match`,
+  league: "L",
+  sport: "s",
+  startsAt: "",
+  live: false,
+  status: "open",
+  markets,
+  auditId: null,
+  ...fields,
+});
 const board: BoardEvent[] = [event("e1", [market("m1")]), event("e2", [market("m2", { key: "totals", line: 2.5 })], { live: true })];
-const marketStatus = (id: string, status: "open" | "suspended", auditId?: string): AdminEvent => ({ kind: "market_status", data: { id, status, by: "x" }, ts: 0, ...(auditId ? { auditId } : {}) });
+const marketStatus = (id: string, status: "open" | "suspended", auditId?: string): AdminEvent => ({
+  kind: "market_status",
+  data: { id, status, by: "x" },
+  ts: 0,
+  ...(auditId ? { auditId } : {}),
+});
 
 describe("applyToBoard", () => {
   it("follows statuses set by any admin, newest entry last, and drops events that are over", () => {
@@ -18,7 +42,10 @@ describe("applyToBoard", () => {
     expect(applyToBoard(suspended, marketStatus("m2", "open", "11"))[1]?.markets[0]).toMatchObject({ status: "open", auditId: "11" });
     // Ids compare as numbers: 100 is newer than 99.
     expect(applyToBoard(applyToBoard(board, marketStatus("m1", "suspended", "99")), marketStatus("m1", "open", "100"))[0]?.markets[0]?.status).toBe("open");
-    expect(applyToBoard(board, { kind: "event_status", data: { id: "e1", status: "suspended", by: "x" }, ts: 0, auditId: "3" })[0]).toMatchObject({ status: "suspended", auditId: "3" });
+    expect(applyToBoard(board, { kind: "event_status", data: { id: "e1", status: "suspended", by: "x" }, ts: 0, auditId: "3" })[0]).toMatchObject({
+      status: "suspended",
+      auditId: "3",
+    });
     expect(applyToBoard(board, { kind: "event_voided", data: { id: "e1", bets: 0, by: "x" }, ts: 0 }).map((e) => e.id)).toEqual(["e2"]);
     expect(applyToBoard(board, { kind: "publisher_stopped", data: { by: "x" }, ts: 0 })).toBe(board);
   });
@@ -26,7 +53,11 @@ describe("applyToBoard", () => {
   it("an admin's status takes a feed stop over; the liability limit suspends without an entry", () => {
     const feedStopped = [event("e1", [market("m1", { status: "suspended", byFeed: true })])];
     expect(applyToBoard(feedStopped, marketStatus("m1", "suspended", "4"))[0]?.markets[0]).toMatchObject({ status: "suspended", byFeed: false });
-    const limited = applyToBoard(board, { kind: "liability_limit", data: { marketId: "m1", liability: 1, eventId: "e1", market: "h2h", outcome: "home" }, ts: 0 });
+    const limited = applyToBoard(board, {
+      kind: "liability_limit",
+      data: { marketId: "m1", liability: 1, eventId: "e1", market: "h2h", outcome: "home" },
+      ts: 0,
+    });
     expect(limited[0]?.markets[0]).toMatchObject({ status: "suspended", byFeed: false, auditId: null });
   });
 });
@@ -36,7 +67,10 @@ describe("applyAnswer", () => {
     const target = { kind: "market", id: "m1" } as const;
     const heard = applyToBoard(board, marketStatus("m1", "open", "21")); // another admin reopened it after this one's suspend
     expect(applyAnswer(heard, target, { id: "m1", status: "suspended", changed: true, auditId: "20" }, null)).toBe(heard);
-    expect(applyAnswer(board, target, { id: "m1", status: "suspended", changed: true, auditId: "20" }, null)[0]?.markets[0]).toMatchObject({ status: "suspended", auditId: "20" });
+    expect(applyAnswer(board, target, { id: "m1", status: "suspended", changed: true, auditId: "20" }, null)[0]?.markets[0]).toMatchObject({
+      status: "suspended",
+      auditId: "20",
+    });
   });
 
   it("a request that changed nothing corrects the list only if no change was heard since the click", () => {
@@ -56,7 +90,10 @@ describe("reloadBoard", () => {
     expect(after.map((e) => e.id)).toEqual(["e2", "e3"]);
     expect(after[0]?.markets[0]).toMatchObject({ status: "suspended", byFeed: true });
     expect(reloadBoard(after, [board[1] as BoardEvent, read[1] as BoardEvent])[0]?.markets[0]).toMatchObject({ status: "open", byFeed: false });
-    const same = reloadBoard(board, board.map((e) => ({ ...e, markets: e.markets.map((m) => ({ ...m })) })));
+    const same = reloadBoard(
+      board,
+      board.map((e) => ({ ...e, markets: e.markets.map((m) => ({ ...m })) })),
+    );
     expect(same[0]).toBe(board[0]);
   });
 

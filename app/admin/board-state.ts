@@ -48,7 +48,9 @@ export function applyToBoard(events: BoardEvent[], event: AdminEvent): BoardEven
 export function applyAnswer(events: BoardEvent[], target: BoardTarget, answer: BoardStatusAnswer, shownAtClick: string | null): BoardEvent[] {
   if (answer.changed) return answer.auditId ? withStatus(events, target, answer.status, answer.auditId) : events;
   if (auditIdOf(events, target) !== shownAtClick) return events;
-  return target.kind === "event" ? withEvent(events, target.id, (e) => ({ ...e, status: answer.status })) : withMarket(events, target.id, (m) => ({ ...m, status: answer.status, byFeed: false }));
+  return target.kind === "event"
+    ? withEvent(events, target.id, (e) => ({ ...e, status: answer.status }))
+    : withMarket(events, target.id, (m) => ({ ...m, status: answer.status, byFeed: false }));
 }
 
 /**

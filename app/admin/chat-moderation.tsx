@@ -37,7 +37,11 @@ export const ChatModeration = memo(function ChatModeration() {
   return (
     <section className="admin-panel chat-moderation" data-testid="chat-moderation" aria-label="Chat moderation">
       <h2>Chat moderation</h2>
-      {problem && <p className="form-error" role="alert">{problem}</p>}
+      {problem && (
+        <p className="form-error" role="alert">
+          {problem}
+        </p>
+      )}
       {messages?.length === 0 && <p className="chat-empty">No messages.</p>}
       {messages && messages.length > 0 && (
         <table>
@@ -54,7 +58,9 @@ export const ChatModeration = memo(function ChatModeration() {
             {messages.map((m) => (
               <tr key={m.id} data-message-id={m.id}>
                 <td>
-                  <time dateTime={new Date(m.ts).toISOString()}>{new Date(m.ts).toLocaleString("en-GB", { day: "2-digit", month: "short", hour: "2-digit", minute: "2-digit" })}</time>
+                  <time dateTime={new Date(m.ts).toISOString()}>
+                    {new Date(m.ts).toLocaleString("en-GB", { day: "2-digit", month: "short", hour: "2-digit", minute: "2-digit" })}
+                  </time>
                 </td>
                 <td>{m.eventTitle}</td>
                 <td>{m.user.name}</td>

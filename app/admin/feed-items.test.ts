@@ -12,7 +12,10 @@ const entry = (id: string, ts: number): AuditEntryView => ({
   before: { status: "open", feedSuspendedAt: null },
   after: { status: "suspended", feedSuspendedAt: null },
 });
-const live = (ts: number, auditId?: string): AdminEvent => (auditId ? { kind: "market_status", data: { id: `m${auditId}`, status: "suspended", by: "admin token" }, ts, auditId } : { kind: "leader_changed", data: { instanceId: "p1", previous: null }, ts });
+const live = (ts: number, auditId?: string): AdminEvent =>
+  auditId
+    ? { kind: "market_status", data: { id: `m${auditId}`, status: "suspended", by: "admin token" }, ts, auditId }
+    : { kind: "leader_changed", data: { instanceId: "p1", previous: null }, ts };
 
 describe("the admin feed", () => {
   it("an action read from the history and also pushed live shows once, reading the same", () => {
@@ -22,11 +25,19 @@ describe("the admin feed", () => {
     // History first, then its event arrives; or the event first, then the history that holds it.
     const historyFirst = mergeFeed(mergeFeed([], fromHistory, 200), [pushed], 200);
     const eventFirst = mergeFeed(mergeFeed([], [pushed], 200), fromHistory, 200);
-    for (const feed of [historyFirst, eventFirst]) expect(feed.map((item) => [item.key, item.source])).toEqual([["audit:7", "live"], ["audit:6", "history"]]);
+    for (const feed of [historyFirst, eventFirst])
+      expect(feed.map((item) => [item.key, item.source])).toEqual([
+        ["audit:7", "live"],
+        ["audit:6", "history"],
+      ]);
   });
 
   it("keeps live events without an entry, newest first among the history, and at most `limit`", () => {
-    const feed = mergeFeed(mergeFeed([], [feedItemOfEvent(live(2_500), 1)], 200), [feedItemOfEntry(entry("7", 3_000)), feedItemOfEntry(entry("6", 2_000))], 200);
+    const feed = mergeFeed(
+      mergeFeed([], [feedItemOfEvent(live(2_500), 1)], 200),
+      [feedItemOfEntry(entry("7", 3_000)), feedItemOfEntry(entry("6", 2_000))],
+      200,
+    );
     expect(feed.map((item) => [item.key, item.source])).toEqual([
       ["audit:7", "history"],
       ["live:1", "live"],
@@ -36,7 +47,13 @@ describe("the admin feed", () => {
   });
 
   it("an entry that does not hold what its admin event needs still reads plainly", () => {
-    const role: AuditEntryView = { ...entry("9", 1_000), action: "user.role", target: { type: "user", id: "u1" }, before: { role: "user" }, after: { role: "admin" } };
+    const role: AuditEntryView = {
+      ...entry("9", 1_000),
+      action: "user.role",
+      target: { type: "user", id: "u1" },
+      before: { role: "user" },
+      after: { role: "admin" },
+    };
     expect(feedItemOfEntry(role)).toMatchObject({ kind: "user.role", text: "Role changed: user u1 by admin token (role: user → admin)" });
   });
 

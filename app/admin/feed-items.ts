@@ -31,7 +31,9 @@ export function feedItemOfEvent(event: AdminEvent, n: number): FeedItem {
 /** An entry of the audit log's history: read as its admin event would, or plainly when it has none. */
 export function feedItemOfEntry(entry: AuditEntryView): FeedItem {
   const event = adminEventOf(entry);
-  const text = event ? describeAdminEvent(event) : `${ACTION_LABEL[entry.action]}: ${entry.target.type} ${entry.target.id} by ${entry.actor} (${describeChange(entry.before, entry.after)})`;
+  const text = event
+    ? describeAdminEvent(event)
+    : `${ACTION_LABEL[entry.action]}: ${entry.target.type} ${entry.target.id} by ${entry.actor} (${describeChange(entry.before, entry.after)})`;
   return { key: `audit:${entry.id}`, ts: Date.parse(entry.at), kind: event?.kind ?? entry.action, text, auditId: entry.id, source: "history" };
 }
 

@@ -24,14 +24,19 @@ export function PublisherPanel({ publisher, onChanged }: { publisher: AdminOverv
 
   const act = async (what: "start" | "stop" | "interval") => {
     const ms = intervalText.trim() === "" ? undefined : Number(intervalText);
-    if (what !== "stop" && ms !== undefined && (!Number.isInteger(ms) || ms < 50 || ms > 60_000)) return setAnswer({ ok: false, text: "The interval is a whole number of ms from 50 to 60000." });
+    if (what !== "stop" && ms !== undefined && (!Number.isInteger(ms) || ms < 50 || ms > 60_000))
+      return setAnswer({ ok: false, text: "The interval is a whole number of ms from 50 to 60000." });
     if (what === "interval" && ms === undefined) return setAnswer({ ok: false, text: "Enter an interval first." });
     setBusy(true);
     const result = what === "stop" ? await stopPublisher() : await startPublisher(ms);
     setBusy(false);
     onChanged();
     if (!result.ok) return setAnswer({ ok: false, text: result.message });
-    setAnswer(result.value.confirmed ? { ok: true, text: what === "stop" ? "Stopped; the leader confirmed." : `Running every ${result.value.intervalMs} ms; the leader confirmed.` } : { ok: false, text: result.value.warning ?? "Not confirmed yet." });
+    setAnswer(
+      result.value.confirmed
+        ? { ok: true, text: what === "stop" ? "Stopped; the leader confirmed." : `Running every ${result.value.intervalMs} ms; the leader confirmed.` }
+        : { ok: false, text: result.value.warning ?? "Not confirmed yet." },
+    );
   };
   const submit = (event: FormEvent) => {
     event.preventDefault();
@@ -45,7 +50,16 @@ export function PublisherPanel({ publisher, onChanged }: { publisher: AdminOverv
       <form className="admin-controls" onSubmit={submit}>
         <label>
           Interval (ms)
-          <input name="intervalMs" type="number" min={50} max={60_000} step={1} placeholder={status ? String(status.intervalMs) : "500"} value={intervalText} onChange={(e) => setIntervalText(e.target.value)} />
+          <input
+            name="intervalMs"
+            type="number"
+            min={50}
+            max={60_000}
+            step={1}
+            placeholder={status ? String(status.intervalMs) : "500"}
+            value={intervalText}
+            onChange={(e) => setIntervalText(e.target.value)}
+          />
         </label>
         <button type="button" className="primary" disabled={busy || status?.desired === "running"} onClick={() => void act("start")}>
           Start
@@ -85,12 +99,19 @@ function PublisherFacts({ status }: { status: PublisherStatusBody }) {
           {status.health.since ? ` since ${status.health.since.slice(11, 19)} UTC` : ""}
         </dd>
         <dt>Leader</dt>
-        <dd data-testid="publisher-leader">{status.leader ? `${status.leader.instanceId}${status.leader.since ? ` (since ${status.leader.since.slice(11, 19)} UTC)` : ""}` : "none holds the lease"}</dd>
+        <dd data-testid="publisher-leader">
+          {status.leader
+            ? `${status.leader.instanceId}${status.leader.since ? ` (since ${status.leader.since.slice(11, 19)} UTC)` : ""}`
+            : "none holds the lease"}
+        </dd>
         <dt>Interval</dt>
         <dd data-testid="publisher-interval">{status.intervalMs} ms</dd>
         <dt>Tick p50 / p95 / p99</dt>
         <dd>
-          {fmt(ticks.p50)} / {fmt(ticks.p95)} / {fmt(ticks.p99)} <span className="muted">over {ticks.samples} ticks, max {fmt(ticks.max)}</span>
+          {fmt(ticks.p50)} / {fmt(ticks.p95)} / {fmt(ticks.p99)}{" "}
+          <span className="muted">
+            over {ticks.samples} ticks, max {fmt(ticks.max)}
+          </span>
         </dd>
         <dt>Last tick</dt>
         <dd>{status.lastTick ? `${duration(status.lastTick.ageMs)} ago` : "none yet"}</dd>

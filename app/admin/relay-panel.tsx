@@ -9,7 +9,8 @@ export function RelayPanel({ relay }: { relay: AdminOverview["relay"] }) {
       {relay.ok ? (
         <>
           <p className="muted">
-            {relay.health.cluster.instances.length} instance{relay.health.cluster.instances.length === 1 ? "" : "s"}, {relay.health.cluster.connections} connection{relay.health.cluster.connections === 1 ? "" : "s"}; feed {relay.health.feed.status}
+            {relay.health.cluster.instances.length} instance{relay.health.cluster.instances.length === 1 ? "" : "s"}, {relay.health.cluster.connections}{" "}
+            connection{relay.health.cluster.connections === 1 ? "" : "s"}; feed {relay.health.feed.status}
             {relay.health.cluster.complete ? "" : " (some instances did not answer in time)"}
           </p>
           <table className="relay-instances" data-testid="relay-instances" data-reachable="true">

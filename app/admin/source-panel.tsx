@@ -78,7 +78,8 @@ function ProducerFacts({ producer, now }: { producer: ProducerStatus; now: numbe
 }
 
 function InstanceFacts({ instance, now }: { instance: ProducerStatus["instances"][number]; now: number }) {
-  const produced = instance.lastProducedAt === null ? "nothing produced yet" : `produced ${duration(Math.max(0, now - Date.parse(instance.lastProducedAt)))} ago`;
+  const produced =
+    instance.lastProducedAt === null ? "nothing produced yet" : `produced ${duration(Math.max(0, now - Date.parse(instance.lastProducedAt)))} ago`;
   return (
     <>
       <dt>{instance.producer}</dt>

@@ -70,7 +70,9 @@ export function useAdminFeed(relay: RelayLocation, onEvent: (event: AdminEvent) 
       setHistory((was) => ({ state: ok ? "loaded" : was.state === "loaded" ? "loaded" : "failed", reads: was.reads + 1 }));
     };
     let tokens: RelayTokens | null = null;
-    const connection = new LiveConnection(relayAddress({ url: relay.url, port: relay.port }), new OddsStore(), { onTokenExpired: () => void tokens?.refresh() });
+    const connection = new LiveConnection(relayAddress({ url: relay.url, port: relay.port }), new OddsStore(), {
+      onTokenExpired: () => void tokens?.refresh(),
+    });
     tokens = new RelayTokens(fetchRelayToken, (token) => void connection.setToken(token));
     const offStatus = connection.onStatus(() => {
       const current = connection.status();

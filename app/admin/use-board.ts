@@ -62,7 +62,10 @@ export function useBoard(initial: BoardEvent[], unvouched: boolean): Board {
   }, [following, reload]);
 
   const apply = useCallback((event: AdminEvent) => setEvents((shown) => applyToBoard(shown, event)), []);
-  const answered = useCallback((target: BoardTarget, answer: BoardStatusAnswer, shownAtClick: string | null) => setEvents((shown) => applyAnswer(shown, target, answer, shownAtClick)), []);
+  const answered = useCallback(
+    (target: BoardTarget, answer: BoardStatusAnswer, shownAtClick: string | null) => setEvents((shown) => applyAnswer(shown, target, answer, shownAtClick)),
+    [],
+  );
   const ended = useCallback((eventId: string) => setEvents((shown) => withoutEvent(shown, eventId)), []);
   const reloadNow = useCallback(() => void reload(), [reload]);
   return { events, apply, answered, ended, reload: reloadNow };

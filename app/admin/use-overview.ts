@@ -33,7 +33,10 @@ export function useOverview(initial: AdminOverview): { overview: AdminOverview; 
     if (answer.ok) {
       setOverview(answer.value);
       setProblem(null);
-    } else setProblem(answer.status === 401 || answer.status === 403 ? "Your admin session has ended; sign in again." : `The overview could not be read: ${answer.message}`);
+    } else
+      setProblem(
+        answer.status === 401 || answer.status === 403 ? "Your admin session has ended; sign in again." : `The overview could not be read: ${answer.message}`,
+      );
     if (again.current) {
       again.current = false;
       return poll();

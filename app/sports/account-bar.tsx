@@ -4,7 +4,19 @@ import type { AccountState } from "@/lib/live/account-store";
 import { money } from "./selection-label";
 
 /** The bettor in the header: balance and open bets (live), or the way to sign in. */
-export function AccountBar({ state, personal, onSignIn, onSignOut, onBets }: { state: AccountState; personal: boolean; onSignIn: () => void; onSignOut: () => void; onBets: () => void }) {
+export function AccountBar({
+  state,
+  personal,
+  onSignIn,
+  onSignOut,
+  onBets,
+}: {
+  state: AccountState;
+  personal: boolean;
+  onSignIn: () => void;
+  onSignOut: () => void;
+  onBets: () => void;
+}) {
   if (!state.account) {
     return (
       <div className="account-bar">
@@ -16,7 +28,12 @@ export function AccountBar({ state, personal, onSignIn, onSignOut, onBets }: { s
   }
   const open = state.bets.filter((bet) => bet.status === "open").length;
   return (
-    <div className="account-bar" data-signed-in={state.account.email} data-personal={personal ? "live" : "off"} title={personal ? "Your bets and balance update live" : "Connecting your live updates…"}>
+    <div
+      className="account-bar"
+      data-signed-in={state.account.email}
+      data-personal={personal ? "live" : "off"}
+      title={personal ? "Your bets and balance update live" : "Connecting your live updates…"}
+    >
       <span className="email">{state.account.email}</span>
       <span className="balance" data-balance={state.account.balance}>
         {money.format(state.account.balance)}

@@ -42,14 +42,17 @@ export async function call<T>(path: string, schema: z.ZodType<T>, init: RequestI
   const body: unknown = response.status === 204 ? {} : await response.json().catch(() => null);
   if (response.ok) {
     const parsed = schema.safeParse(body);
-    return parsed.success ? { ok: true, value: parsed.data } : { ok: false, status: response.status, code: "bad_answer", message: "the server answered something unexpected" };
+    return parsed.success
+      ? { ok: true, value: parsed.data }
+      : { ok: false, status: response.status, code: "bad_answer", message: "the server answered something unexpected" };
   }
   const error = ErrorBody.safeParse(body);
   if (!error.success) return { ok: false, status: response.status, code: "error", message: `the server answered ${response.status}` };
   return { ok: false, status: response.status, ...error.data.error };
 }
 
-export const signIn = (email: string, password: string) => call<Account>("/api/account/login", AccountBody, { method: "POST", body: JSON.stringify({ email, password }) });
+export const signIn = (email: string, password: string) =>
+  call<Account>("/api/account/login", AccountBody, { method: "POST", body: JSON.stringify({ email, password }) });
 /** Creates an account; an empty `name` leaves the default (the email's local part) to the server. */
 export const signUp = (email: string, password: string, name = "") =>
   call<Account>("/api/account/signup", AccountBody, { method: "POST", body: JSON.stringify(name.trim() ? { email, password, name } : { email, password }) });
@@ -58,7 +61,8 @@ export const fetchAccount = () => call<Account>("/api/account", AccountBody);
 export const fetchBets = () => call("/api/bets", BetsBody);
 
 /** Places a bet; `key` is this attempt's Idempotency-Key (a retry of the same attempt reuses it). */
-export const placeBet = (request: BetRequest, key: string) => call("/api/bets", PlacedBody, { method: "POST", body: JSON.stringify(request), headers: { "idempotency-key": key } });
+export const placeBet = (request: BetRequest, key: string) =>
+  call("/api/bets", PlacedBody, { method: "POST", body: JSON.stringify(request), headers: { "idempotency-key": key } });
 
 export async function fetchRelayToken(): Promise<RelayToken | null> {
   const answer = await call("/api/auth/relay-token", TokenBody, { method: "POST" });

@@ -26,7 +26,13 @@ export function AuthDialog({ reason, onDone, onClose }: { reason: string | null;
     // biome-ignore lint/a11y/noStaticElementInteractions: a click outside the dialog closes it, as Escape does from the keyboard.
     <div className="dialog-backdrop" role="presentation" onClick={onClose} onKeyDown={(e) => e.key === "Escape" && onClose()}>
       {/* biome-ignore lint/a11y/useKeyWithClickEvents: the click only keeps the backdrop's close from firing inside the dialog. */}
-      <form className="dialog auth" role="dialog" aria-label={mode === "signin" ? "Sign in" : "Create an account"} onClick={(e) => e.stopPropagation()} onSubmit={submit}>
+      <form
+        className="dialog auth"
+        role="dialog"
+        aria-label={mode === "signin" ? "Sign in" : "Create an account"}
+        onClick={(e) => e.stopPropagation()}
+        onSubmit={submit}
+      >
         <h2>{mode === "signin" ? "Sign in" : "Create an account"}</h2>
         {reason && <p className="hint">{reason}</p>}
         <label>
@@ -36,7 +42,15 @@ export function AuthDialog({ reason, onDone, onClose }: { reason: string | null;
         </label>
         <label>
           Password
-          <input name="password" type="password" autoComplete={mode === "signin" ? "current-password" : "new-password"} required minLength={8} value={password} onChange={(e) => setPassword(e.target.value)} />
+          <input
+            name="password"
+            type="password"
+            autoComplete={mode === "signin" ? "current-password" : "new-password"}
+            required
+            minLength={8}
+            value={password}
+            onChange={(e) => setPassword(e.target.value)}
+          />
           {problem?.fields.password && <span className="field-error">{problem.fields.password}</span>}
         </label>
         {mode === "signup" && (
@@ -46,15 +60,23 @@ export function AuthDialog({ reason, onDone, onClose }: { reason: string | null;
             {problem?.fields.name && <span className="field-error">{problem.fields.name}</span>}
           </label>
         )}
-        {problem && Object.keys(problem.fields).length === 0 && <p className="form-error" role="alert">{problem.message}</p>}
+        {problem && Object.keys(problem.fields).length === 0 && (
+          <p className="form-error" role="alert">
+            {problem.message}
+          </p>
+        )}
         <div className="actions">
           <button type="submit" className="primary" disabled={busy}>
             {mode === "signin" ? "Sign in" : "Create account"}
           </button>
-          <button type="button" className="link" onClick={() => {
+          <button
+            type="button"
+            className="link"
+            onClick={() => {
               setMode(mode === "signin" ? "signup" : "signin");
               setProblem(null);
-            }}>
+            }}
+          >
             {mode === "signin" ? "New here? Create an account" : "Have an account? Sign in"}
           </button>
         </div>

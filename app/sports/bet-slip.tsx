@@ -36,7 +36,21 @@ const ACCEPT_LABELS: Record<AcceptRule, string> = { exact: "Only this price", be
  * Each attempt has its own Idempotency-Key; retrying after a network failure resends that attempt
  * unchanged (key and body), so a bet is never placed twice.
  */
-export function BetSlip({ selection, store, account, format, delays, onClose }: { selection: Selection; store: OddsStore; account: AccountStore; format: OddsFormat; delays: InPlayDelays; onClose: () => void }) {
+export function BetSlip({
+  selection,
+  store,
+  account,
+  format,
+  delays,
+  onClose,
+}: {
+  selection: Selection;
+  store: OddsStore;
+  account: AccountStore;
+  format: OddsFormat;
+  delays: InPlayDelays;
+  onClose: () => void;
+}) {
   const event = useEvent(store, selection.sport, selection.eventId);
   const market = event?.markets[selection.market];
   const odds = market?.outcomes[selection.outcome];
@@ -48,7 +62,8 @@ export function BetSlip({ selection, store, account, format, delays, onClose }: 
   const potential = odds && amount > 0 ? potentialReturn(amount, odds.price) : 0;
   const { state, place, changed } = useBetAttempt(account, format);
   const submit = () => {
-    if (odds) void place({ eventId: selection.eventId, market: selection.market, outcome: selection.outcome, stake: amount, price: odds.price, accept }, delayMs);
+    if (odds)
+      void place({ eventId: selection.eventId, market: selection.market, outcome: selection.outcome, stake: amount, price: odds.price, accept }, delayMs);
   };
 
   return (
@@ -72,17 +87,28 @@ export function BetSlip({ selection, store, account, format, delays, onClose }: 
           </div>
           <label>
             Stake
-            <input name="stake" inputMode="decimal" value={stake} disabled={state.kind === "placing"} onChange={(e) => {
-              setStake(e.target.value);
-              changed();
-            }} />
+            <input
+              name="stake"
+              inputMode="decimal"
+              value={stake}
+              disabled={state.kind === "placing"}
+              onChange={(e) => {
+                setStake(e.target.value);
+                changed();
+              }}
+            />
           </label>
           <label>
             If the price moves
-            <select name="accept" value={accept} disabled={state.kind === "placing"} onChange={(e) => {
-              setAccept(e.target.value as AcceptRule);
-              changed();
-            }}>
+            <select
+              name="accept"
+              value={accept}
+              disabled={state.kind === "placing"}
+              onChange={(e) => {
+                setAccept(e.target.value as AcceptRule);
+                changed();
+              }}
+            >
               {ACCEPT_RULES.map((key) => (
                 <option key={key} value={key}>
                   {ACCEPT_LABELS[key]}
@@ -126,7 +152,15 @@ function useBetAttempt(account: AccountStore, format: OddsFormat) {
     if (definitive) pending.current = null;
     if (answer.ok) {
       const me = account.current().account;
-      if (me) account.apply({ kind: "bet_accepted", userId: me.id, bet: answer.value.bet, balance: answer.value.balance, balanceEntry: answer.value.balanceEntry, ts: Date.now() });
+      if (me)
+        account.apply({
+          kind: "bet_accepted",
+          userId: me.id,
+          bet: answer.value.bet,
+          balance: answer.value.balance,
+          balanceEntry: answer.value.balanceEntry,
+          ts: Date.now(),
+        });
       return setState({ kind: "placed", bet: answer.value.bet, delayedMs: answer.value.delayedMs });
     }
     setState({ kind: "refused", message: refusalText(answer, format), retry: !definitive });

@@ -56,11 +56,29 @@ export function useBettorPanels(
     setShowBets(false);
   };
 
-  const bar = <AccountBar state={state} personal={personal} onSignIn={() => setDialog({ reason: null })} onSignOut={() => void leave()} onBets={() => setShowBets(!showBets)} />;
+  const bar = (
+    <AccountBar
+      state={state}
+      personal={personal}
+      onSignIn={() => setDialog({ reason: null })}
+      onSignOut={() => void leave()}
+      onBets={() => setShowBets(!showBets)}
+    />
+  );
   const panels = (
     <>
       {dialog && <AuthDialog reason={dialog.reason} onDone={signedInAs} onClose={() => setDialog(null)} />}
-      {selection && state.account && <BetSlip key={`${selection.eventId}/${selection.market}/${selection.outcome}`} selection={selection} store={store} account={account} format={format} delays={delays} onClose={() => setSelection(null)} />}
+      {selection && state.account && (
+        <BetSlip
+          key={`${selection.eventId}/${selection.market}/${selection.outcome}`}
+          selection={selection}
+          store={store}
+          account={account}
+          format={format}
+          delays={delays}
+          onClose={() => setSelection(null)}
+        />
+      )}
       {showBets && state.account && <MyBets bets={state.bets} onClose={() => setShowBets(false)} />}
     </>
   );

@@ -67,7 +67,10 @@ type Item = { kind: "league"; league: string } | { kind: "event"; id: string };
 
 /** League headers and rows as one flat list the virtualiser can window; heights are measured. */
 function VirtualList({ groups, store, sport, format, onPick }: ListProps & { groups: LeagueGroup[] }) {
-  const items = useMemo(() => groups.flatMap((g): Item[] => [{ kind: "league", league: g.league }, ...g.ids.map((id): Item => ({ kind: "event", id }))]), [groups]);
+  const items = useMemo(
+    () => groups.flatMap((g): Item[] => [{ kind: "league", league: g.league }, ...g.ids.map((id): Item => ({ kind: "event", id }))]),
+    [groups],
+  );
   const list = useRef<HTMLDivElement>(null);
   const virtualizer = useWindowVirtualizer({
     count: items.length,
@@ -93,7 +96,11 @@ function VirtualList({ groups, store, sport, format, onPick }: ListProps & { gro
             data-kind={item.kind}
             style={{ transform: `translateY(${row.start - virtualizer.options.scrollMargin}px)` }}
           >
-            {item.kind === "league" ? <LeagueHeader league={item.league} /> : <EventRow store={store} sport={sport} id={item.id} format={format} onPick={onPick} />}
+            {item.kind === "league" ? (
+              <LeagueHeader league={item.league} />
+            ) : (
+              <EventRow store={store} sport={sport} id={item.id} format={format} onPick={onPick} />
+            )}
           </div>
         );
       })}

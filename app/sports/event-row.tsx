@@ -13,7 +13,19 @@ import { StartTime } from "./time";
 export type Pick = (selection: Selection) => void;
 
 /** One event. Re-renders only when this event's object changes (a delta touched it). */
-export const EventRow = memo(function EventRow({ store, sport, id, format, onPick }: { store: OddsStore; sport: string; id: string; format: OddsFormat; onPick: Pick }) {
+export const EventRow = memo(function EventRow({
+  store,
+  sport,
+  id,
+  format,
+  onPick,
+}: {
+  store: OddsStore;
+  sport: string;
+  id: string;
+  format: OddsFormat;
+  onPick: Pick;
+}) {
   const event = useEvent(store, sport, id);
   if (!event) return null;
   const suspended = event.status === "suspended";
@@ -63,7 +75,9 @@ const Market = memo(function Market({ market, labels, format, closed, showPoint,
       {Object.keys(labels).map((key) => {
         const outcome = market.outcomes[key];
         const selection = { sport, eventId, market: market.key, outcome: key };
-        return outcome ? <Outcome key={key} {...selection} odds={outcome} label={labels[key] ?? ""} format={format} showPoint={showPoint} onPick={onPick} /> : null;
+        return outcome ? (
+          <Outcome key={key} {...selection} odds={outcome} label={labels[key] ?? ""} format={format} showPoint={showPoint} onPick={onPick} />
+        ) : null;
       })}
       {market.arb && (
         <span className="badge arb" title="Backing every outcome at its best bookmaker price guarantees a profit">
@@ -92,7 +106,13 @@ const Outcome = memo(function Outcome({ odds: outcome, label, format, showPoint,
   const bestNote = outcome.best ? `Best bookmaker price ${outcome.best.price.toFixed(2)} at ${outcome.best.book}` : "No bookmaker prices";
   const edgeNote = outcome.edge !== null ? ` (edge ${(outcome.edge * 100).toFixed(1)}%)` : "";
   return (
-    <button type="button" className={`outcome${value ? " value" : ""}`} data-outcome={selection.outcome} title={`${outcome.name}: ${bestNote}${edgeNote}`} onClick={() => onPick(selection)}>
+    <button
+      type="button"
+      className={`outcome${value ? " value" : ""}`}
+      data-outcome={selection.outcome}
+      title={`${outcome.name}: ${bestNote}${edgeNote}`}
+      onClick={() => onPick(selection)}
+    >
       <span className="label">{point}</span>
       <Price price={outcome.price} format={format} />
       {value && <span className="badge value-tag">+{((outcome.edge ?? 0) * 100).toFixed(1)}%</span>}

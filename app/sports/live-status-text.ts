@@ -18,7 +18,8 @@ export function statusText(status: ConnectionStatus | null, sport: string | null
   if (!status || status.state === "connecting") return { tone: "pending", label: "Connecting…", detail: null };
   if (status.state === "reconnecting") return { tone: "pending", label: "Reconnecting…", detail: reconnectReason(status.relayError) };
   if (status.state === "offline") return { tone: "bad", label: "Offline", detail: "Cannot reach the live server; prices shown may be out of date. Retrying." };
-  if (status.feed?.status === "stale") return { tone: "bad", label: "Stale", detail: `Prices may be out of date: ${status.feed.reason ?? "the feed is quiet"}.` };
+  if (status.feed?.status === "stale")
+    return { tone: "bad", label: "Stale", detail: `Prices may be out of date: ${status.feed.reason ?? "the feed is quiet"}.` };
   if (status.feed?.status === "stopped") return { tone: "pending", label: "Paused", detail: "Price updates are paused by the operator." };
   const sportStale = sport === null ? undefined : status.feed?.sports?.[sport];
   if (sportStale) return { tone: "bad", label: "Stale", detail: `Prices of this sport may be out of date: ${sportStale}.` };

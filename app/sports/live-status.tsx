@@ -22,7 +22,14 @@ function StatusView({ status, sport }: { status: ConnectionStatus | null; sport:
   const { tone, label, detail } = statusText(status, sport);
   const sportStale = sport !== null && status?.feed?.status === "live" && status.feed.sports?.[sport] !== undefined;
   return (
-    <div className={`live-status ${tone}`} data-connection={status?.state ?? "connecting"} data-feed={status?.feed?.status ?? "unknown"} data-sport-stale={sportStale ? "true" : undefined} role="status" aria-live="polite">
+    <div
+      className={`live-status ${tone}`}
+      data-connection={status?.state ?? "connecting"}
+      data-feed={status?.feed?.status ?? "unknown"}
+      data-sport-stale={sportStale ? "true" : undefined}
+      role="status"
+      aria-live="polite"
+    >
       <span className="dot" aria-hidden />
       <strong>{label}</strong>
       {status?.lastUpdateAt && (
@@ -30,7 +37,11 @@ function StatusView({ status, sport }: { status: ConnectionStatus | null; sport:
           updated <ClockTime at={status.lastUpdateAt} /> (<Ago at={status.lastUpdateAt} />)
         </span>
       )}
-      {status?.latencyMs !== null && status?.latencyMs !== undefined && <span className="meta" data-latency={status.latencyMs} title="Median time from a price changing in the database to this page receiving it">latency {status.latencyMs} ms</span>}
+      {status?.latencyMs !== null && status?.latencyMs !== undefined && (
+        <span className="meta" data-latency={status.latencyMs} title="Median time from a price changing in the database to this page receiving it">
+          latency {status.latencyMs} ms
+        </span>
+      )}
       {detail && <span className="detail">{detail}</span>}
     </div>
   );

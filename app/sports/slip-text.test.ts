@@ -24,7 +24,9 @@ describe("refusalText", () => {
 
   it("says something of its own or the server's for every code, never nothing", () => {
     for (const code of REFUSAL_CODES) expect(refusalText({ code, message: "the server's words" }, "decimal")).toMatch(/^[A-Z].*[.!?]$/);
-    expect(refusalText({ code: "liability_limit", message: "…", maxStake: 120.5 }, "decimal")).toBe("This market can take at most 120.50 on this selection right now.");
+    expect(refusalText({ code: "liability_limit", message: "…", maxStake: 120.5 }, "decimal")).toBe(
+      "This market can take at most 120.50 on this selection right now.",
+    );
     expect(refusalText({ code: "something_new", message: "try later" }, "decimal")).toBe("Try later.");
     expect(refusalText({ code: "constructor", message: "" }, "decimal")).toBe("The bet was not taken.");
   });

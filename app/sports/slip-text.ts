@@ -48,11 +48,14 @@ const CODE_TEXT: Record<string, string> = {
  */
 export function refusalText(refused: Refused, format: OddsFormat): string {
   const { code, reason } = refused;
-  if (code === "price_changed" && refused.price !== undefined) return `The price moved to ${formatOdds(refused.price, format)}, which your choice for a moved price does not take. Check it and place again.`;
+  if (code === "price_changed" && refused.price !== undefined)
+    return `The price moved to ${formatOdds(refused.price, format)}, which your choice for a moved price does not take. Check it and place again.`;
   if (code === "market_suspended" && isOneOf(SUSPENDED_REASONS, reason)) return SUSPENDED_TEXT[reason];
   if (code === "prices_stale") return isOneOf(TRUST_REASONS, reason) ? STALE_TEXT[reason] : sentence(refused.message);
   if (code === "liability_limit") {
-    return refused.maxStake === undefined ? "This market has taken all it can and is suspended." : `This market can take at most ${money.format(refused.maxStake)} on this selection right now.`;
+    return refused.maxStake === undefined
+      ? "This market has taken all it can and is suspended."
+      : `This market can take at most ${money.format(refused.maxStake)} on this selection right now.`;
   }
   return Object.hasOwn(CODE_TEXT, code) ? (CODE_TEXT[code] ?? sentence(refused.message)) : sentence(refused.message);
 }
@@ -72,4 +75,5 @@ export function countdownText(remainingMs: number): string {
 
 const seconds = (ms: number) => Number((ms / 1_000).toFixed(1));
 const sentence = (text: string) => (text ? `${text[0]?.toUpperCase()}${text.slice(1)}${/[.!?]$/.test(text) ? "" : "."}` : "The bet was not taken.");
-const isOneOf = <T extends string>(values: readonly T[], value: string | undefined): value is T => value !== undefined && (values as readonly string[]).includes(value);
+const isOneOf = <T extends string>(values: readonly T[], value: string | undefined): value is T =>
+  value !== undefined && (values as readonly string[]).includes(value);

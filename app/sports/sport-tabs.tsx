@@ -10,7 +10,17 @@ import type { SportListing } from "@/lib/protocol";
  * the board live (`sports:summary`), for every sport, not only the ones this page holds; until a
  * summary arrives they are the server-rendered ones.
  */
-export function SportTabs({ sports, store, selected, onChoose }: { sports: SportListing[]; store: OddsStore; selected: string | null; onChoose: (sport: string) => void }) {
+export function SportTabs({
+  sports,
+  store,
+  selected,
+  onChoose,
+}: {
+  sports: SportListing[];
+  store: OddsStore;
+  selected: string | null;
+  onChoose: (sport: string) => void;
+}) {
   const summary = useSportsSummary(store);
   const counts = useMemo(() => new Map(summary?.sports.map((count) => [count.sport, count])), [summary]);
   return (

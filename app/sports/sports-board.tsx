@@ -30,8 +30,27 @@ export interface SportsBoardProps {
   problem: string | null;
 }
 
-export function SportsBoard({ sports, initialSport, initialSnapshot, initialSummary, initialAccount, initialBets, relay, delays, notice, problem }: SportsBoardProps) {
-  const { store, connection, format, setFormat, bettor } = useLivePage({ initialSnapshot, initialSummary, initialAccount, initialBets, relay, delays, flush: flushMode });
+export function SportsBoard({
+  sports,
+  initialSport,
+  initialSnapshot,
+  initialSummary,
+  initialAccount,
+  initialBets,
+  relay,
+  delays,
+  notice,
+  problem,
+}: SportsBoardProps) {
+  const { store, connection, format, setFormat, bettor } = useLivePage({
+    initialSnapshot,
+    initialSummary,
+    initialAccount,
+    initialBets,
+    relay,
+    delays,
+    flush: flushMode,
+  });
   const [sport, setSport] = useState(initialSport);
 
   useEffect(() => {

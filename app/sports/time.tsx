@@ -6,7 +6,11 @@ const noop = () => () => {};
 
 /** False during server render and hydration, true afterwards (so SSR and first client render match). */
 export function useHydrated(): boolean {
-  return useSyncExternalStore(noop, () => true, () => false);
+  return useSyncExternalStore(
+    noop,
+    () => true,
+    () => false,
+  );
 }
 
 /** A start time in the bettor's timezone (UTC until hydrated, so the server HTML matches). */

@@ -46,7 +46,17 @@ export interface LivePage {
  * account, one relay connection (refreshing its token through the bettor panels), the odds format,
  * and the bettor's bar, slip and dialogs.
  */
-export function useLivePage({ initialSnapshot, initialSummary, initialAccount, initialBets, relay, delays, follow, followKey = "", flush }: LivePageOptions): LivePage {
+export function useLivePage({
+  initialSnapshot,
+  initialSummary,
+  initialAccount,
+  initialBets,
+  relay,
+  delays,
+  follow,
+  followKey = "",
+  flush,
+}: LivePageOptions): LivePage {
   const [store] = useState(() => {
     const created = new OddsStore({ flush: flush?.() });
     if (initialSnapshot) created.applySnapshot(initialSnapshot);

@@ -11,7 +11,12 @@ const BATCH = 50;
  * `BATCH` at a time; `ready` runs on each once connected (to subscribe, say) before the next batch.
  * `options` adds socket.io-client options, e.g. a `perMessageDeflate` to behave as a browser.
  */
-export async function connectMany(url: string, count: number, ready: (client: Client, i: number) => Promise<void>, options: Partial<ManagerOptions & SocketOptions> = {}): Promise<Client[]> {
+export async function connectMany(
+  url: string,
+  count: number,
+  ready: (client: Client, i: number) => Promise<void>,
+  options: Partial<ManagerOptions & SocketOptions> = {},
+): Promise<Client[]> {
   const clients: Client[] = [];
   for (let i = 0; i < count; i += BATCH) {
     const batch = Array.from({ length: Math.min(BATCH, count - i) }, (_, j) => i + j);

@@ -65,7 +65,17 @@ class Measurement {
   }
 
   reset(clients: LoadClient[]): void {
-    Object.assign(this, { deliveries: 0, firstAt: 0, lastAt: 0, replayed: 0, disconnects: 0, failedResumes: 0, firstError: null, modes: { snapshot: 0, replay: 0, current: 0 }, reasons: {} });
+    Object.assign(this, {
+      deliveries: 0,
+      firstAt: 0,
+      lastAt: 0,
+      replayed: 0,
+      disconnects: 0,
+      failedResumes: 0,
+      firstError: null,
+      modes: { snapshot: 0, replay: 0, current: 0 },
+      reasons: {},
+    });
     this.latency.reset();
     this.recoveries.clear();
     this.base = totals(clients);
@@ -272,7 +282,9 @@ process.on("message", (raw) => {
     process.stderr.write(`load-client: dropped a malformed command: ${parsed.error.issues[0]?.message}\n`);
     return;
   }
-  handle(parsed.data).catch((error: unknown) => send({ v: 1, type: "failed", id: parsed.data.id, message: error instanceof Error ? error.message : String(error) }));
+  handle(parsed.data).catch((error: unknown) =>
+    send({ v: 1, type: "failed", id: parsed.data.id, message: error instanceof Error ? error.message : String(error) }),
+  );
 });
 // The bench went away (crashed or killed): never outlive it.
 process.on("disconnect", () => process.exit(0));

@@ -85,7 +85,10 @@ export class ClientFleet {
 
   /** Forks `count` client processes (node + tsx, as the relay runs) and waits until each is ready. */
   static async start(count: number): Promise<ClientFleet> {
-    const procs = Array.from({ length: count }, () => new ClientProcess(fork(CLIENT_ENTRY, [], { execArgv: ["--import", "tsx"], stdio: ["ignore", "inherit", "inherit", "ipc"] })));
+    const procs = Array.from(
+      { length: count },
+      () => new ClientProcess(fork(CLIENT_ENTRY, [], { execArgv: ["--import", "tsx"], stdio: ["ignore", "inherit", "inherit", "ipc"] })),
+    );
     const fleet = new ClientFleet(procs);
     await Promise.race([Promise.all(procs.map((p) => p.ready)), failOnEarlyExit(procs)]);
     return fleet;
@@ -96,7 +99,13 @@ export class ClientFleet {
   }
 
   /** Opens `total` connections spread evenly over the processes; resolves with how many made it. */
-  async connect(options: { url: string; transport: Transport; total: number; sports: string[]; reconnect: boolean }): Promise<{ connected: number; failed: number; firstError: string | null }> {
+  async connect(options: {
+    url: string;
+    transport: Transport;
+    total: number;
+    sports: string[];
+    reconnect: boolean;
+  }): Promise<{ connected: number; failed: number; firstError: string | null }> {
     const { total, ...rest } = options;
     const share = (i: number) => Math.floor(total / this.procs.length) + (i < total % this.procs.length ? 1 : 0);
     const timeoutMs = 120_000 + total * 20;
@@ -153,12 +162,27 @@ function failOnEarlyExit(procs: ClientProcess[]): Promise<never> {
 function merge(all: ClientStats[]): FleetStats {
   const latency = new LatencyHistogram();
   const merged: FleetStats = {
-    connected: 0, deliveries: 0, firstAt: 0, lastAt: 0, replayed: 0, latency, gaps: 0, duplicates: 0, resyncs: 0, merged: 0, disconnects: 0, reasons: {},
-    modes: { snapshot: 0, replay: 0, current: 0 }, recoveries: [], failedResumes: 0, firstError: null,
+    connected: 0,
+    deliveries: 0,
+    firstAt: 0,
+    lastAt: 0,
+    replayed: 0,
+    latency,
+    gaps: 0,
+    duplicates: 0,
+    resyncs: 0,
+    merged: 0,
+    disconnects: 0,
+    reasons: {},
+    modes: { snapshot: 0, replay: 0, current: 0 },
+    recoveries: [],
+    failedResumes: 0,
+    firstError: null,
   };
   for (const s of all) {
     latency.add(s.latency);
-    for (const key of ["connected", "deliveries", "replayed", "gaps", "duplicates", "resyncs", "merged", "disconnects", "failedResumes"] as const) merged[key] += s[key];
+    for (const key of ["connected", "deliveries", "replayed", "gaps", "duplicates", "resyncs", "merged", "disconnects", "failedResumes"] as const)
+      merged[key] += s[key];
     for (const mode of ["snapshot", "replay", "current"] as const) merged.modes[mode] += s.modes[mode];
     for (const [reason, count] of Object.entries(s.reasons)) merged.reasons[reason] = (merged.reasons[reason] ?? 0) + count;
     if (s.firstAt > 0) merged.firstAt = merged.firstAt === 0 ? s.firstAt : Math.min(merged.firstAt, s.firstAt);

@@ -14,7 +14,16 @@ export type Transport = z.infer<typeof Transport>;
 
 export const ClientCommand = z.discriminatedUnion("type", [
   /** Open `count` connections to `url`, each subscribing to `sports`; answered once all are in (or failed). */
-  z.object({ ...request, type: z.literal("connect"), url: z.string(), transport: Transport, count: z.number().int().min(0), sports: z.array(z.string()).min(1), reconnect: z.boolean(), concurrency: z.number().int().min(1) }),
+  z.object({
+    ...request,
+    type: z.literal("connect"),
+    url: z.string(),
+    transport: Transport,
+    count: z.number().int().min(0),
+    sports: z.array(z.string()).min(1),
+    reconnect: z.boolean(),
+    concurrency: z.number().int().min(1),
+  }),
   /** Start a new measurement: zero the latency histogram, delivery counts and recovery records. */
   z.object({ ...request, type: z.literal("reset") }),
   /** Answer once every connection holds at least `seqs` (or `timeoutMs` passed), with how many do not. */

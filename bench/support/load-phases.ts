@@ -36,7 +36,11 @@ const STORM_TIMEOUT_MS = 60_000;
  * memory a connection holds, the server's own start-up costs included; (all − half) ÷ the second
  * half's clients the marginal cost without them.
  */
-export async function connectAndWeigh(server: ServerUnderTest, fleet: ClientFleet, options: { clients: number; sports: string[]; reconnect: boolean }): Promise<ServerResult> {
+export async function connectAndWeigh(
+  server: ServerUnderTest,
+  fleet: ClientFleet,
+  options: { clients: number; sports: string[]; reconnect: boolean },
+): Promise<ServerResult> {
   const weigh = async () => {
     await sleep(1_000); // the last handshakes' acks and snapshots are still being written
     await server.collectGarbage();
@@ -44,14 +48,17 @@ export async function connectAndWeigh(server: ServerUnderTest, fleet: ClientFlee
   };
   const before = await weigh();
   const started = Date.now();
-  const connect = (total: number) => fleet.connect({ url: server.url, transport: server.transport, total, sports: options.sports, reconnect: options.reconnect });
+  const connect = (total: number) =>
+    fleet.connect({ url: server.url, transport: server.transport, total, sports: options.sports, reconnect: options.reconnect });
   const first = await connect(Math.floor(options.clients / 2));
   const half = { clients: first.connected, rss: await weigh() };
   const second = await connect(options.clients - Math.floor(options.clients / 2));
   const connected = first.connected + second.connected;
   const failed = first.failed + second.failed;
   const firstError = first.firstError ?? second.firstError;
-  console.log(`  ${server.name}: ${connected} clients connected and subscribed in ${((Date.now() - started) / 1000).toFixed(1)} s${failed ? `, ${failed} failed (${firstError})` : ""}`);
+  console.log(
+    `  ${server.name}: ${connected} clients connected and subscribed in ${((Date.now() - started) / 1000).toFixed(1)} s${failed ? `, ${failed} failed (${firstError})` : ""}`,
+  );
   if (connected === 0) throw new Error(`no client could connect to the ${server.name}: ${firstError}`);
   return { server: server.name, clients: connected, failed, firstError, rss: { before, half, connected: await weigh() }, steps: [] };
 }
@@ -126,7 +133,10 @@ export async function storm(c: Contender & { server: RelayUnderTest }, shared: S
   return { ...outcome.times, run, behind, stats: await c.fleet.stats() };
 }
 
-async function killAndWait({ server, fleet, result }: Contender & { server: RelayUnderTest }, shared: Shared): Promise<Pick<StormResult, "killAt" | "listeningAt" | "cpu" | "listenOverflows">> {
+async function killAndWait(
+  { server, fleet, result }: Contender & { server: RelayUnderTest },
+  shared: Shared,
+): Promise<Pick<StormResult, "killAt" | "listeningAt" | "cpu" | "listenOverflows">> {
   await sleep(3_000);
   await fleet.reset();
   const overflowsBefore = listenOverflows();

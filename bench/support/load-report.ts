@@ -66,19 +66,73 @@ const kbPerConnection = (bytes: number, clients: number) => bytes / 1024 / Math.
 export function stepsTable(results: ServerResult[]): string {
   const rows = results.flatMap((r) =>
     r.steps.map((s) => [
-      r.server, r.clients, s.rate, s.offered, s.delivered, s.stats.latency.percentile(50), s.stats.latency.percentile(99), s.stats.latency.max,
-      s.drainMs, s.cpu.server, s.cpuMicrosPerMessage, s.cpu.clients, s.cpu.redis, s.cpu.bench, Math.max(0, s.cpu.others), s.missing, s.stats.merged, s.stats.disconnects, s.behind, s.stats.gaps + s.stats.duplicates, s.keptUp ? "yes" : "no",
+      r.server,
+      r.clients,
+      s.rate,
+      s.offered,
+      s.delivered,
+      s.stats.latency.percentile(50),
+      s.stats.latency.percentile(99),
+      s.stats.latency.max,
+      s.drainMs,
+      s.cpu.server,
+      s.cpuMicrosPerMessage,
+      s.cpu.clients,
+      s.cpu.redis,
+      s.cpu.bench,
+      Math.max(0, s.cpu.others),
+      s.missing,
+      s.stats.merged,
+      s.stats.disconnects,
+      s.behind,
+      s.stats.gaps + s.stats.duplicates,
+      s.keptUp ? "yes" : "no",
     ]),
   );
   return table(
-    ["server", "clients", "deltas/s", "offered msg/s", "delivered msg/s", "p50 ms", "p99 ms", "max ms", "drain ms", "server CPU %", "server CPU µs / msg", "clients CPU %", "redis CPU %", "bench CPU %", "others CPU %", "missing", "merged", "dropped conns", "behind", "gaps+dups", "kept up"],
+    [
+      "server",
+      "clients",
+      "deltas/s",
+      "offered msg/s",
+      "delivered msg/s",
+      "p50 ms",
+      "p99 ms",
+      "max ms",
+      "drain ms",
+      "server CPU %",
+      "server CPU µs / msg",
+      "clients CPU %",
+      "redis CPU %",
+      "bench CPU %",
+      "others CPU %",
+      "missing",
+      "merged",
+      "dropped conns",
+      "behind",
+      "gaps+dups",
+      "kept up",
+    ],
     rows,
   );
 }
 
 export function memoryTable(results: ServerResult[]): string {
   return table(
-    ["server", "clients", "RSS before MB", "RSS half MB", "RSS all MB", "RSS peak, steady step MB", "RSS after it, GC'd MB", "RSS peak, any step MB", "KB / conn idle", "KB / conn, 2nd half", "KB / conn after steady load, GC'd", "KB / conn, steady load peak"],
+    [
+      "server",
+      "clients",
+      "RSS before MB",
+      "RSS half MB",
+      "RSS all MB",
+      "RSS peak, steady step MB",
+      "RSS after it, GC'd MB",
+      "RSS peak, any step MB",
+      "KB / conn idle",
+      "KB / conn, 2nd half",
+      "KB / conn after steady load, GC'd",
+      "KB / conn, steady load peak",
+    ],
     results.map((r) => {
       const steady = steadyPeak(r);
       const after = r.steps[0]?.rssAfter ?? Number.NaN;
@@ -86,7 +140,20 @@ export function memoryTable(results: ServerResult[]): string {
       const marginal = kbPerConnection(r.rss.connected - r.rss.half.rss, r.clients - r.rss.half.clients);
       const any = Math.max(steady, ...r.steps.map((s) => s.rssPeak));
       const per = (bytes: number) => kbPerConnection(bytes - r.rss.before, r.clients);
-      return [r.server, r.clients, r.rss.before / MB, r.rss.half.rss / MB, r.rss.connected / MB, steady / MB, after / MB, any / MB, per(r.rss.connected), marginal, held, per(steady)];
+      return [
+        r.server,
+        r.clients,
+        r.rss.before / MB,
+        r.rss.half.rss / MB,
+        r.rss.connected / MB,
+        steady / MB,
+        after / MB,
+        any / MB,
+        per(r.rss.connected),
+        marginal,
+        held,
+        per(steady),
+      ];
     }),
   );
 }
@@ -106,22 +173,64 @@ export function stormTable(result: ServerResult): string {
   if (!storm) return "";
   const { stats, killAt } = storm;
   const since = (pick: (r: FleetStats["recoveries"][number]) => number | null) =>
-    stats.recoveries.map(pick).filter((at): at is number => at !== null).map((at) => at - killAt);
-  const row = (what: string, values: number[]) => [what, values.length, percentile(values, 50), percentile(values, 99), values.length ? Math.max(...values) : Number.NaN];
+    stats.recoveries
+      .map(pick)
+      .filter((at): at is number => at !== null)
+      .map((at) => at - killAt);
+  const row = (what: string, values: number[]) => [
+    what,
+    values.length,
+    percentile(values, 50),
+    percentile(values, 99),
+    values.length ? Math.max(...values) : Number.NaN,
+  ];
   const summary = table(
-    ["clients", "relay down (kill → listening) ms", "back", "not back", "behind at end", "gaps", "duplicates", "resume: replay / current / snapshot", "deltas replayed", "failed resumes", "SYNs dropped (accept queue full)", "CPU % while coming back: relay / clients / others"],
-    [[
-      result.clients, storm.listeningAt - killAt, backCount(storm), result.clients - backCount(storm), storm.behind, stats.gaps, stats.duplicates,
-      `${stats.modes.replay} / ${stats.modes.current} / ${stats.modes.snapshot}`, stats.replayed, stats.failedResumes, storm.listenOverflows,
-      `${storm.cpu.server.toFixed(0)} / ${storm.cpu.clients.toFixed(0)} / ${Math.max(0, storm.cpu.others).toFixed(0)}`,
-    ]],
+    [
+      "clients",
+      "relay down (kill → listening) ms",
+      "back",
+      "not back",
+      "behind at end",
+      "gaps",
+      "duplicates",
+      "resume: replay / current / snapshot",
+      "deltas replayed",
+      "failed resumes",
+      "SYNs dropped (accept queue full)",
+      "CPU % while coming back: relay / clients / others",
+    ],
+    [
+      [
+        result.clients,
+        storm.listeningAt - killAt,
+        backCount(storm),
+        result.clients - backCount(storm),
+        storm.behind,
+        stats.gaps,
+        stats.duplicates,
+        `${stats.modes.replay} / ${stats.modes.current} / ${stats.modes.snapshot}`,
+        stats.replayed,
+        stats.failedResumes,
+        storm.listenOverflows,
+        `${storm.cpu.server.toFixed(0)} / ${storm.cpu.clients.toFixed(0)} / ${Math.max(0, storm.cpu.others).toFixed(0)}`,
+      ],
+    ],
   );
   const times = table(
     ["from kill -9 to", "clients", "p50 ms", "p99 ms", "max ms"],
     [
-      row("reconnected (socket connected)", since((r) => r.reconnectedAt)),
-      row("resumed (resubscribe acknowledged, missed deltas applied)", since((r) => r.resumedAt)),
-      row("first live delta continuing the chain (if one came before publishing stopped)", since((r) => r.firstLiveAt)),
+      row(
+        "reconnected (socket connected)",
+        since((r) => r.reconnectedAt),
+      ),
+      row(
+        "resumed (resubscribe acknowledged, missed deltas applied)",
+        since((r) => r.resumedAt),
+      ),
+      row(
+        "first live delta continuing the chain (if one came before publishing stopped)",
+        since((r) => r.firstLiveAt),
+      ),
     ],
   );
   return `${summary}\n\n${times}`;
@@ -139,16 +248,36 @@ export function targetsTable(relay: ServerResult, baseline: ServerResult | undef
   const perConn = (r: ServerResult | undefined) => (r ? kbPerConnection(steadyPeak(r) - r.rss.before, r.clients) : Number.NaN);
   const verdict = (ok: boolean) => (ok ? "met" : "NOT met");
   const rate = first(relay)?.rate ?? 0;
-  const rows: (string | number)[][] = [[`delivery p99 at ${relay.clients} clients, ${rate} deltas/s, ms`, p99(relay), p99(baseline), "< 50", verdict(p99(relay) < 50)]];
+  const rows: (string | number)[][] = [
+    [`delivery p99 at ${relay.clients} clients, ${rate} deltas/s, ms`, p99(relay), p99(baseline), "< 50", verdict(p99(relay) < 50)],
+  ];
   if (!relay.storm) {
     rows.push(["throughput: best delivered msg/s over the steps", best(relay), best(baseline), "≥ 100,000", verdict(best(relay) >= 100_000)]);
-    rows.push(["  relay ÷ bare ws", baseline ? best(relay) / best(baseline) : Number.NaN, baseline ? 1 : Number.NaN, "≥ 0.5", baseline ? verdict(best(relay) / best(baseline) >= 0.5) : "not compared"]);
+    rows.push([
+      "  relay ÷ bare ws",
+      baseline ? best(relay) / best(baseline) : Number.NaN,
+      baseline ? 1 : Number.NaN,
+      "≥ 0.5",
+      baseline ? verdict(best(relay) / best(baseline) >= 0.5) : "not compared",
+    ]);
     const micros = (r: ServerResult | undefined) => r?.steps[0]?.cpuMicrosPerMessage ?? Number.NaN;
     rows.push(["  server CPU per delivered message at the steady rate, µs", micros(relay), micros(baseline), "—", "(context)"]);
   }
   const retained = (r: ServerResult | undefined) => (r?.steps[0] ? heldPerConnection(r, r.steps[0]) : Number.NaN);
-  rows.push(["memory per connection held: (RSS after the steady step, GC'd − before) ÷ clients, KB", retained(relay), retained(baseline), "< 30", verdict(retained(relay) < 30)]);
-  rows.push(["memory per connection at peak: (peak RSS at the steady rate − before) ÷ clients, KB", perConn(relay), perConn(baseline), "< 30", verdict(perConn(relay) < 30)]);
+  rows.push([
+    "memory per connection held: (RSS after the steady step, GC'd − before) ÷ clients, KB",
+    retained(relay),
+    retained(baseline),
+    "< 30",
+    verdict(retained(relay) < 30),
+  ]);
+  rows.push([
+    "memory per connection at peak: (peak RSS at the steady rate − before) ÷ clients, KB",
+    perConn(relay),
+    perConn(baseline),
+    "< 30",
+    verdict(perConn(relay) < 30),
+  ]);
   if (relay.storm) rows.push(stormTarget(relay));
   return table(["target", "relay", "bare ws", "goal", "verdict"], rows);
 }

@@ -47,7 +47,9 @@ const INSPECT = "--inspect=127.0.0.1:0";
  * compression without editing the bench). Returns the variables passed through, to print.
  */
 export function relayEnv(clients: number, env: Record<string, string | undefined>): { env: Record<string, string>; passed: string[] } {
-  const passed = Object.entries(env).filter((entry): entry is [string, string] => entry[0].startsWith("RELAY_") && !OWNED.has(entry[0]) && entry[1] !== undefined);
+  const passed = Object.entries(env).filter(
+    (entry): entry is [string, string] => entry[0].startsWith("RELAY_") && !OWNED.has(entry[0]) && entry[1] !== undefined,
+  );
   return {
     env: {
       RELAY_ALLOWED_ORIGINS: "*",
@@ -63,7 +65,12 @@ export function relayEnv(clients: number, env: Record<string, string | undefined
 /** The relay as PM2 runs it (node + tsx, vps/server.ts), in its own session; resolves once it listens. */
 async function spawnRelay(redisUrl: string, port: number, env: Record<string, string>): Promise<Proc> {
   const entry = path.join(ROOT, "vps/server.ts");
-  const proc = spawnProcess("relay", "setsid", [process.execPath, "--import", "tsx", entry], { REDIS_URL: redisUrl, RELAY_PORT: String(port), RELAY_HOST: "127.0.0.1", ...env });
+  const proc = spawnProcess("relay", "setsid", [process.execPath, "--import", "tsx", entry], {
+    REDIS_URL: redisUrl,
+    RELAY_PORT: String(port),
+    RELAY_HOST: "127.0.0.1",
+    ...env,
+  });
   await proc.waitForOutput(/relay listening/);
   return proc;
 }
@@ -91,7 +98,11 @@ export async function startRelayUnderTest(redisUrl: string, env: Record<string, 
 /** The bare `ws` baseline, forked with an IPC channel so it can never outlive the bench. */
 export async function startWsUnderTest(redisUrl: string): Promise<ServerUnderTest> {
   const entry = path.join(import.meta.dirname, "ws-fanout-server.ts");
-  const child = fork(entry, [JSON.stringify({ redisUrl, host: "127.0.0.1", port: 0 })], { execArgv: [INSPECT, "--import", "tsx"], stdio: ["ignore", "inherit", "pipe", "ipc"], detached: true });
+  const child = fork(entry, [JSON.stringify({ redisUrl, host: "127.0.0.1", port: 0 })], {
+    execArgv: [INSPECT, "--import", "tsx"],
+    stdio: ["ignore", "inherit", "pipe", "ipc"],
+    detached: true,
+  });
   const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
   let errors = "";
   child.stderr?.on("data", (chunk: Buffer) => {

@@ -1,5 +1,16 @@
 import { describe, expect, it } from "vitest";
-import { CpuMeter, cpuTicks, listenOverflows, machineTicks, parseCpuTicks, parseListenOverflows, parseMachineTicks, parseOpenFileLimit, parseRssBytes, rssBytes } from "./proc-stats";
+import {
+  CpuMeter,
+  cpuTicks,
+  listenOverflows,
+  machineTicks,
+  parseCpuTicks,
+  parseListenOverflows,
+  parseMachineTicks,
+  parseOpenFileLimit,
+  parseRssBytes,
+  rssBytes,
+} from "./proc-stats";
 
 describe("/proc parsing", () => {
   it("reads utime + stime, also when the command name holds spaces and parentheses", () => {
@@ -12,7 +23,8 @@ describe("/proc parsing", () => {
   });
 
   it("reads the soft open-file limit", () => {
-    const limits = "Limit                     Soft Limit           Hard Limit           Units\nMax open files            20000                65536                files\n";
+    const limits =
+      "Limit                     Soft Limit           Hard Limit           Units\nMax open files            20000                65536                files\n";
     expect(parseOpenFileLimit(limits)).toBe(20_000);
     expect(parseOpenFileLimit("Max open files            unlimited            unlimited            files")).toBe(Number.POSITIVE_INFINITY);
   });

@@ -175,7 +175,17 @@ function makeEvent(sport: string, i: number, rng: () => number): EventOdds {
   const price = (q: number) => Math.round((1 / (q * 1.05)) * 100) / 100;
   const outcome = (name: string, q: number, point: number | null = null) => {
     const fair = Math.round(q * 10_000) / 10_000;
-    return { name, point, price: price(q), fair, implied: impliedOf(price(q)), fairPrice: fairPriceOf(fair), pool: 0.5, best: { book: "pinnacle", price: price(q) + 0.04 }, edge: 0.01 };
+    return {
+      name,
+      point,
+      price: price(q),
+      fair,
+      implied: impliedOf(price(q)),
+      fairPrice: fairPriceOf(fair),
+      pool: 0.5,
+      best: { book: "pinnacle", price: price(q) + 0.04 },
+      edge: 0.01,
+    };
   };
   const market = (key: string, line: number | null, outcomes: MarketOdds["outcomes"]): MarketOdds => ({ key, line, status: "open", arb: false, outcomes });
   return {

@@ -41,7 +41,10 @@ export async function signUp(db: Db, credentials: SignUpRequest, demoBalance: nu
   const name = credentials.name ?? defaultDisplayName(credentials.email);
   try {
     return await db.$transaction(async (tx) => {
-      const user = await tx.user.create({ data: { email: credentials.email, name, passwordHash, role: role === "admin" ? "ADMIN" : "USER" }, select: { id: true, email: true } });
+      const user = await tx.user.create({
+        data: { email: credentials.email, name, passwordHash, role: role === "admin" ? "ADMIN" : "USER" },
+        select: { id: true, email: true },
+      });
       const credited = demoBalance > 0 ? await post(tx, user.id, demoBalance, "DEPOSIT") : null;
       return { id: user.id, email: user.email, role, balance: credited?.balance ?? 0, balanceEntry: credited?.entry ?? 0 };
     });
@@ -58,7 +61,8 @@ export async function signUp(db: Db, credentials: SignUpRequest, demoBalance: nu
  */
 export async function signIn(deps: { db: Db; guard: SignInGuard }, credentials: Credentials, address: string): Promise<AccountView> {
   const attempt = await deps.guard.begin(credentials.email, address);
-  if (attempt.retryAfterMs > 0) throw new AccountError("rate_limited", `too many sign-in attempts; try again in ${retryAfterSeconds(attempt.retryAfterMs)} s`, attempt.retryAfterMs);
+  if (attempt.retryAfterMs > 0)
+    throw new AccountError("rate_limited", `too many sign-in attempts; try again in ${retryAfterSeconds(attempt.retryAfterMs)} s`, attempt.retryAfterMs);
   const user = await deps.db.user.findUnique({ where: { email: credentials.email }, select: { id: true, email: true, role: true, passwordHash: true } });
   const matches = await verifyPassword(user?.passwordHash ?? null, credentials.password);
   if (!user || !matches) throw new AccountError("invalid_credentials", "wrong email or password"); // counted already, by begin
@@ -75,9 +79,11 @@ export async function signIn(deps: { db: Db; guard: SignInGuard }, credentials: 
  */
 export async function changePassword(deps: { db: Db; guard: SignInGuard }, user: SessionUser, change: PasswordChange, address: string): Promise<number> {
   const attempt = await deps.guard.begin(user.email, address);
-  if (attempt.retryAfterMs > 0) throw new AccountError("rate_limited", `too many password attempts; try again in ${retryAfterSeconds(attempt.retryAfterMs)} s`, attempt.retryAfterMs);
+  if (attempt.retryAfterMs > 0)
+    throw new AccountError("rate_limited", `too many password attempts; try again in ${retryAfterSeconds(attempt.retryAfterMs)} s`, attempt.retryAfterMs);
   const row = await deps.db.user.findUnique({ where: { id: user.id }, select: { passwordHash: true } });
-  if (!(await verifyPassword(row?.passwordHash ?? null, change.currentPassword))) throw new AccountError("invalid_credentials", "the current password is wrong");
+  if (!(await verifyPassword(row?.passwordHash ?? null, change.currentPassword)))
+    throw new AccountError("invalid_credentials", "the current password is wrong");
   await deps.guard.succeeded(user.email, address, attempt);
   const passwordHash = await hashPassword(change.newPassword);
   return deps.db.$transaction(async (tx) => {
@@ -91,4 +97,3 @@ export async function accountOf(db: Db, user: { id: string; email: string; role:
   const { balance, entry } = await balanceOf(db, user.id);
   return { id: user.id, email: user.email, role: user.role, balance, balanceEntry: entry };
 }
-

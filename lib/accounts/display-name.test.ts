@@ -34,20 +34,20 @@ describe("display names", () => {
 
   it("look-alikes from other scripts pose as staff too: reserved words are compared after folding confusables", () => {
     const posing = {
-      "Аdmin": "Cyrillic А",
-      "аdmin": "Cyrillic а",
-      "ΑDMIN": "Greek Alpha, capitals",
-      "ADMlN": "a small L for a capital I",
+      Аdmin: "Cyrillic А",
+      аdmin: "Cyrillic а",
+      ΑDMIN: "Greek Alpha, capitals",
+      ADMlN: "a small L for a capital I",
       "Μоd 7": "Greek Mu and Cyrillic о, with a number",
-      "Ѕtaff": "Cyrillic Dze",
-      "ЅΥЅТЕΜ": "Cyrillic and Greek capitals",
-      "ꓮꓓꓟꓲꓠ": "Lisu letters",
-      "Ꮪupport": "Cherokee S",
-      "ａｄｍｉｎ": "full-width Latin",
-      "𝐚𝐝𝐦𝐢𝐧": "mathematical bold",
-      "𝔰𝔲𝔭𝔭𝔬𝔯𝔱": "mathematical Fraktur",
-      "Ádmin": "an accent",
-      "Supp0rt": "a zero for an o",
+      Ѕtaff: "Cyrillic Dze",
+      ЅΥЅТЕΜ: "Cyrillic and Greek capitals",
+      ꓮꓓꓟꓲꓠ: "Lisu letters",
+      Ꮪupport: "Cherokee S",
+      ａｄｍｉｎ: "full-width Latin",
+      𝐚𝐝𝐦𝐢𝐧: "mathematical bold",
+      𝔰𝔲𝔭𝔭𝔬𝔯𝔱: "mathematical Fraktur",
+      Ádmin: "an accent",
+      Supp0rt: "a zero for an o",
       "m.о.d": "Cyrillic о between separators",
     };
     for (const [name, how] of Object.entries(posing)) {

@@ -8,7 +8,12 @@ import { RELAY_TOKEN_AUDIENCE, RELAY_TOKEN_ISSUER, RELAY_TOKEN_MAX_TTL_SEC, type
  * (revocation.ts `redisNow`): a revocation voids the tokens issued up to its own date on that
  * clock, whichever web process issued them.
  */
-export async function signRelayToken(claims: RelayTokenClaims, secret: string, issuedAtMs: number, ttlSec = RELAY_TOKEN_MAX_TTL_SEC): Promise<{ token: string; expiresAt: string }> {
+export async function signRelayToken(
+  claims: RelayTokenClaims,
+  secret: string,
+  issuedAtMs: number,
+  ttlSec = RELAY_TOKEN_MAX_TTL_SEC,
+): Promise<{ token: string; expiresAt: string }> {
   const expires = Math.floor(Date.now() / 1000) + Math.min(ttlSec, RELAY_TOKEN_MAX_TTL_SEC);
   const token = await new SignJWT({ role: claims.role, iatMs: issuedAtMs })
     .setProtectedHeader({ alg: "HS256" })

@@ -23,7 +23,9 @@ export async function changeRole(db: Db, actor: AuditActor, userId: string, role
   return db.$transaction(async (tx) => {
     // Role changes one at a time: two admins demoting each other at once cannot both count the other as the one left.
     await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext('UserRole'))`;
-    const rows = await tx.$queryRaw<{ email: string; role: "USER" | "ADMIN" }[]>`SELECT "email", "role"::text AS role FROM "User" WHERE "id" = ${userId}::uuid FOR UPDATE`;
+    const rows = await tx.$queryRaw<
+      { email: string; role: "USER" | "ADMIN" }[]
+    >`SELECT "email", "role"::text AS role FROM "User" WHERE "id" = ${userId}::uuid FOR UPDATE`;
     const row = rows[0];
     if (!row) return null;
     const before = roleOf(row.role);
@@ -31,7 +33,13 @@ export async function changeRole(db: Db, actor: AuditActor, userId: string, role
     if (before === role) return { user, changed: false, auditId: null };
     if (before === "admin" && (await tx.user.count({ where: { role: "ADMIN", id: { not: userId } } })) === 0) return "last_admin";
     await tx.user.update({ where: { id: userId }, data: { role: role === "admin" ? "ADMIN" : "USER" }, select: { id: true } });
-    const auditId = await audit(tx, { actor, action: "user.role", target: { type: "user", id: userId }, before: { role: before, email: row.email }, after: { role, email: row.email } });
+    const auditId = await audit(tx, {
+      actor,
+      action: "user.role",
+      target: { type: "user", id: userId },
+      before: { role: before, email: row.email },
+      after: { role, email: row.email },
+    });
     return { user, changed: true, auditId };
   });
 }

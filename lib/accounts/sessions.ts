@@ -60,7 +60,11 @@ export async function revokeSession(db: Db, cookie: string | undefined, secret: 
   const sessionId = await sessionIdOf(cookie, secret);
   if (!sessionId) return null;
   const now = new Date();
-  const ended = await db.session.updateManyAndReturn({ where: { id: sessionId, revokedAt: null, expiresAt: { gt: now } }, data: { revokedAt: now }, select: { userId: true } });
+  const ended = await db.session.updateManyAndReturn({
+    where: { id: sessionId, revokedAt: null, expiresAt: { gt: now } },
+    data: { revokedAt: now },
+    select: { userId: true },
+  });
   return ended[0]?.userId ?? null;
 }
 

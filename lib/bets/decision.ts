@@ -88,7 +88,15 @@ export const nothingPlaced = (decision: Decision, fresh = true): Placement => ({
  * for an in-play bet after its delay; a bet that did not wait and finds its event in play throws
  * MustWait instead of being decided.
  */
-export async function decide(tx: Tx, redis: Redis, userId: string, request: BetRequest, target: Target, rules: PlacementRules, waited: Waited | null): Promise<Placement> {
+export async function decide(
+  tx: Tx,
+  redis: Redis,
+  userId: string,
+  request: BetRequest,
+  target: Target,
+  rules: PlacementRules,
+  waited: Waited | null,
+): Promise<Placement> {
   const closed = await lockMarket(tx, target.marketId, waited?.seen ?? null);
   if (closed) return nothingPlaced(closed);
   const stale = await rules.trust(target.sport);
@@ -176,7 +184,13 @@ export async function marketState(q: Db | Tx, marketId: string, { lock }: { lock
  * are told) so bettors stop trying. The loss if the outcome wins is what its open bets would pay
  * minus every open stake in the market (ours and the pool's); a bet adds stake × (price − 1).
  */
-async function overLiability(tx: Tx, target: Target, stake: number, price: number, rules: PlacementRules): Promise<{ decision: Decision; suspended: Placement["suspended"] } | null> {
+async function overLiability(
+  tx: Tx,
+  target: Target,
+  stake: number,
+  price: number,
+  rules: PlacementRules,
+): Promise<{ decision: Decision; suspended: Placement["suspended"] } | null> {
   const rows = await tx.$queryRaw<{ payout: string; stakes: string }[]>`
     SELECT (SELECT "payoutTotal" FROM "Outcome" WHERE "id" = ${target.outcomeId}::uuid)::text AS payout,
            (SELECT coalesce(sum("stakeTotal"), 0) FROM "Outcome" WHERE "marketId" = ${target.marketId}::uuid)::text AS stakes`;
@@ -185,7 +199,10 @@ async function overLiability(tx: Tx, target: Target, stake: number, price: numbe
   if (potentialReturn(stake, price) - stake <= room) return null;
   const largest = Math.floor((room / (price - 1)) * 100) / 100;
   if (largest >= rules.minStake) {
-    return { decision: reject(409, "liability_limit", `this market can take at most ${money(largest)} on this outcome right now`, { maxStake: largest }), suspended: null };
+    return {
+      decision: reject(409, "liability_limit", `this market can take at most ${money(largest)} on this outcome right now`, { maxStake: largest }),
+      suspended: null,
+    };
   }
   await tx.market.update({ where: { id: target.marketId }, data: { status: "SUSPENDED" } });
   return { decision: reject(409, "liability_limit", "this market has taken all it can and is suspended"), suspended: { marketId: target.marketId, liability } };

@@ -71,7 +71,14 @@ function answerOf(row: KeyRow, requestHash: string): Decision {
  * through its in-play delay (`holdKey`), so a pending key is its own to decide; otherwise a pending
  * key belongs to a waiting bet, and this throws KeyHeld.
  */
-export async function underKey(db: Db, userId: string, key: string, requestHash: string, held: boolean, decide: (tx: Tx) => Promise<Placement>): Promise<Placement> {
+export async function underKey(
+  db: Db,
+  userId: string,
+  key: string,
+  requestHash: string,
+  held: boolean,
+  decide: (tx: Tx) => Promise<Placement>,
+): Promise<Placement> {
   return retryOnDeadlock(() =>
     db.$transaction(async (tx) => {
       const earlier = await claimKey(tx, userId, key, requestHash, held);
@@ -115,7 +122,14 @@ async function claimKey(tx: Tx, userId: string, key: string, requestHash: string
  * holds, that request's answer once it has one (looking every KEY_POLL_MS through `poll`). A key
  * held past its deadline is taken over.
  */
-export async function holdKey(db: Db, userId: string, key: string, requestHash: string, delayMs: number, poll: (ms: number) => Promise<void>): Promise<Decision | null> {
+export async function holdKey(
+  db: Db,
+  userId: string,
+  key: string,
+  requestHash: string,
+  delayMs: number,
+  poll: (ms: number) => Promise<void>,
+): Promise<Decision | null> {
   for (;;) {
     let row = await readKey(db, userId, key);
     while (row?.requestHash === requestHash && row.status === PENDING && !row.lapsed) {

@@ -14,7 +14,12 @@ const BEFORE = STARTS - 3_600_000;
 
 describe("liveQuote", () => {
   it("reads the board's price, and whether the event is in play", async () => {
-    expect(await liveQuote(board(eventOdds(ID)), "soccer_epl", ID, "h2h", "home", BEFORE)).toMatchObject({ price: 2.1, open: true, closedBy: null, inPlay: false });
+    expect(await liveQuote(board(eventOdds(ID)), "soccer_epl", ID, "h2h", "home", BEFORE)).toMatchObject({
+      price: 2.1,
+      open: true,
+      closedBy: null,
+      inPlay: false,
+    });
     expect(await liveQuote(board(eventOdds(ID, { phase: "live" })), "soccer_epl", ID, "h2h", "home", BEFORE)).toMatchObject({ open: true, inPlay: true });
     expect(await liveQuote(board(eventOdds(ID)), "soccer_epl", ID, "h2h", "nobody")).toBeNull();
     expect(await liveQuote(board(eventOdds(ID)), "basketball_nba", ID, "h2h", "home")).toBeNull();

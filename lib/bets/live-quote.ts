@@ -34,7 +34,14 @@ export interface LiveQuote {
  *
  * @param now ms since epoch, for whether the event has started
  */
-export async function liveQuote(redis: RedisHget, sport: string, eventId: string, market: string, outcome: string, now = Date.now()): Promise<LiveQuote | null> {
+export async function liveQuote(
+  redis: RedisHget,
+  sport: string,
+  eventId: string,
+  market: string,
+  outcome: string,
+  now = Date.now(),
+): Promise<LiveQuote | null> {
   const raw = await redis.hget(KEYS.sportState(sport), eventId);
   if (raw === null) return null;
   const event = parseStoredEvent(raw);

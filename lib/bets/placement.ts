@@ -4,7 +4,18 @@ import { balanceOf } from "../accounts/ledger";
 import type { Db } from "../db";
 import type { Env } from "../env";
 import { boardSport } from "../protocol";
-import { MustWait, type Placement, type PlacementRules, type Suspensions, type Target, type Waited, closedState, decide, marketState, nothingPlaced } from "./decision";
+import {
+  MustWait,
+  type Placement,
+  type PlacementRules,
+  type Suspensions,
+  type Target,
+  type Waited,
+  closedState,
+  decide,
+  marketState,
+  nothingPlaced,
+} from "./decision";
 import { KeyHeld, holdKey, releaseKey, requestHashOf, underKey } from "./idempotency-key";
 import { inPlayDelayMs, inPlayDelaysOf } from "./in-play-delay";
 import { liveQuote } from "./live-quote";
@@ -37,7 +48,10 @@ export interface PlacementDeps {
 }
 
 /** The rules of the parsed environment, with `trust`: whether a sport's prices may be taken now. */
-export function placementRules(config: Pick<Env, "LIABILITY_LIMIT" | "BET_MIN_STAKE" | "BET_INPLAY_DELAY_MS" | "BET_INPLAY_DELAYS">, trust: PlacementRules["trust"]): PlacementRules {
+export function placementRules(
+  config: Pick<Env, "LIABILITY_LIMIT" | "BET_MIN_STAKE" | "BET_INPLAY_DELAY_MS" | "BET_INPLAY_DELAYS">,
+  trust: PlacementRules["trust"],
+): PlacementRules {
   return { liabilityLimit: config.LIABILITY_LIMIT, minStake: config.BET_MIN_STAKE, delays: inPlayDelaysOf(config), trust };
 }
 
@@ -60,7 +74,16 @@ export async function placeBet(deps: PlacementDeps, userId: string, request: Bet
   }
 }
 
-async function placeInPlay(deps: PlacementDeps, userId: string, request: BetRequest, key: string, requestHash: string, target: Target, rules: PlacementRules, delayMs: number): Promise<Placement> {
+async function placeInPlay(
+  deps: PlacementDeps,
+  userId: string,
+  request: BetRequest,
+  key: string,
+  requestHash: string,
+  target: Target,
+  rules: PlacementRules,
+  delayMs: number,
+): Promise<Placement> {
   // A key already decided, or held by another body, answers at once; one this body holds, once decided.
   const earlier = await holdKey(deps.db, userId, key, requestHash, delayMs, deps.poll ?? sleep);
   if (earlier) return nothingPlaced(earlier, false);
@@ -70,7 +93,9 @@ async function placeInPlay(deps: PlacementDeps, userId: string, request: BetRequ
     const started = performance.now();
     await (deps.pause ?? sleep)(delayMs);
     const waited: Waited = { seen: ready.seen, delayedMs: Math.round(performance.now() - started) };
-    return await underKey(deps.db, userId, key, requestHash, true, async (tx) => withDelay(await decide(tx, deps.redis, userId, request, target, rules, waited), waited.delayedMs));
+    return await underKey(deps.db, userId, key, requestHash, true, async (tx) =>
+      withDelay(await decide(tx, deps.redis, userId, request, target, rules, waited), waited.delayedMs),
+    );
   } catch (error) {
     // Nothing was decided: give the key back, so that a retry need not wait for its deadline.
     await releaseKey(deps.db, userId, key, requestHash);
@@ -84,7 +109,13 @@ async function placeInPlay(deps: PlacementDeps, userId: string, request: BetRequ
  * `accept` takes the price, the balance covers the stake. Passing, it returns when the market and
  * event had last been suspended, for the decision to compare with after the wait.
  */
-async function precheck(deps: PlacementDeps, userId: string, request: BetRequest, target: Target, rules: PlacementRules): Promise<{ refusal: Decision } | { seen: Suspensions }> {
+async function precheck(
+  deps: PlacementDeps,
+  userId: string,
+  request: BetRequest,
+  target: Target,
+  rules: PlacementRules,
+): Promise<{ refusal: Decision } | { seen: Suspensions }> {
   const [state, balance] = await Promise.all([marketState(deps.db, target.marketId, { lock: false }), balanceOf(deps.db, userId)]);
   const closed = closedState(state, null);
   if (closed) return { refusal: closed };

@@ -35,7 +35,11 @@ describe("refusalOf", () => {
 
   it("the publisher stopped or failing, the producer down, the sport stale, in that order", () => {
     const down = { name: "simulator" as const, state: "down" as const, reason: "the simulator has not been heard from for 7 s", since: NOW - 2_000 };
-    const everything = record({ publisher: { status: "stopped", reason: "an admin stopped it" }, producer: down, staleSports: { soccer_epl: "no fresh prices for 12 s" } });
+    const everything = record({
+      publisher: { status: "stopped", reason: "an admin stopped it" },
+      producer: down,
+      staleSports: { soccer_epl: "no fresh prices for 12 s" },
+    });
     expect(refusalOf(everything, "soccer_epl")?.reason).toBe("publisher_stopped");
     expect(refusalOf({ ...everything, publisher: { status: "failing", reason: "ticks fail" } }, "soccer_epl")?.reason).toBe("publisher_failing");
     expect(refusalOf({ ...everything, publisher: { status: "ok", reason: null } }, "soccer_epl")?.reason).toBe("producer_down");

@@ -24,8 +24,10 @@ export interface PricesStale {
 export function refusalOf(record: TrustRecord | null, sport: string): PricesStale | null {
   if (record === null) return stale("publisher_down", "live prices are not being published right now, so no bet can be taken; try again in a moment");
   if (record.publisher.status === "stopped") return stale("publisher_stopped", "live prices are paused, so no bet can be taken until they resume");
-  if (record.publisher.status === "failing") return stale("publisher_failing", "live prices are not updating as they should, so no bet can be taken until they are");
-  if (record.producer.state === "down") return stale("producer_down", "our odds feed has stopped sending prices, so the prices shown may be out of date; bets are paused until it is back");
+  if (record.publisher.status === "failing")
+    return stale("publisher_failing", "live prices are not updating as they should, so no bet can be taken until they are");
+  if (record.producer.state === "down")
+    return stale("producer_down", "our odds feed has stopped sending prices, so the prices shown may be out of date; bets are paused until it is back");
   const why = Object.hasOwn(record.staleSports, sport) ? record.staleSports[sport] : undefined;
   if (why !== undefined) return stale("sport_stale", `the prices of this sport are out of date (${why}); its bets are paused until fresh prices arrive`);
   return null;

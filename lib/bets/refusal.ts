@@ -30,7 +30,10 @@ export interface Decision {
   body: Record<string, unknown>;
 }
 
-export const reject = (status: number, code: RefusalCode, message: string, extra: Record<string, unknown> = {}): Decision => ({ status, body: { error: { code, message, ...extra } } });
+export const reject = (status: number, code: RefusalCode, message: string, extra: Record<string, unknown> = {}): Decision => ({
+  status,
+  body: { error: { code, message, ...extra } },
+});
 
 export const notFound = () => reject(404, "not_found", "no such event, market or outcome");
 export const eventClosed = () => reject(409, "event_closed", "this event is over");
@@ -44,7 +47,9 @@ export const marketSuspended = () => reject(409, "market_suspended", "this marke
 
 /** Its market or event became suspended while an in-play bet waited, even if it reopened since. */
 export const suspendedDuringDelay = () =>
-  reject(409, "market_suspended", "this market was suspended during the in-play delay, so the bet was not taken; check the price and try again", { reason: "suspended_during_delay" });
+  reject(409, "market_suspended", "this market was suspended during the in-play delay, so the bet was not taken; check the price and try again", {
+    reason: "suspended_during_delay",
+  });
 
 /** Not open on the board, saying why. */
 export function notOnBoard(closedBy: ClosedBy | null): Decision {

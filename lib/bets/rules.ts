@@ -47,5 +47,5 @@ function handicap(outcome: string, point: number, { home, away }: FinalScore): S
 function total(outcome: string, point: number, { home, away }: FinalScore): Settlement {
   const goals = home + away;
   if (goals === point || (outcome !== "over" && outcome !== "under")) return "push";
-  return (goals > point) === (outcome === "over") ? "won" : "lost";
+  return goals > point === (outcome === "over") ? "won" : "lost";
 }

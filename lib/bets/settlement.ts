@@ -54,10 +54,14 @@ interface EventRow {
 
 /** Settles every open bet of `eventId` if the event is over; otherwise does nothing. */
 function settleEvent(db: Db, eventId: string): Promise<SettledBet[] | "not_found"> {
-  return inTransaction(db, async (tx) => {
-    const event = await lockEvent(tx, eventId);
-    return event ? (await settleOver(tx, eventId, event)).settled : "not_found";
-  }, SETTLEMENT_LIMITS);
+  return inTransaction(
+    db,
+    async (tx) => {
+      const event = await lockEvent(tx, eventId);
+      return event ? (await settleOver(tx, eventId, event)).settled : "not_found";
+    },
+    SETTLEMENT_LIMITS,
+  );
 }
 
 /**
@@ -66,22 +70,26 @@ function settleEvent(db: Db, eventId: string): Promise<SettledBet[] | "not_found
  * ended, and then nothing is written.
  */
 async function endEvent(db: Db, eventId: string, ending: Ending, actor: AuditActor): Promise<AdminSettlement | "not_found" | "over"> {
-  return inTransaction(db, async (tx) => {
-    const before = await lockEvent(tx, eventId);
-    if (!before) return "not_found";
-    if (before.status !== "ACTIVE" && before.status !== "SUSPENDED") return "over";
-    const after = await end(tx, eventId, ending);
-    const done = await settleOver(tx, eventId, after);
-    const auditId = await audit(tx, {
-      actor,
-      action: ending.status === "ENDED" ? "event.settle" : "event.void",
-      target: { type: "event", id: eventId },
-      before: eventState(before),
-      // Accounts' bets and what they were paid (the money that moved), and the simulator's pool bets.
-      after: { ...eventState(after), bets: done.settled.length, poolBets: done.count - done.settled.length, paid: done.paid },
-    });
-    return { settled: done.settled, auditId };
-  }, SETTLEMENT_LIMITS);
+  return inTransaction(
+    db,
+    async (tx) => {
+      const before = await lockEvent(tx, eventId);
+      if (!before) return "not_found";
+      if (before.status !== "ACTIVE" && before.status !== "SUSPENDED") return "over";
+      const after = await end(tx, eventId, ending);
+      const done = await settleOver(tx, eventId, after);
+      const auditId = await audit(tx, {
+        actor,
+        action: ending.status === "ENDED" ? "event.settle" : "event.void",
+        target: { type: "event", id: eventId },
+        before: eventState(before),
+        // Accounts' bets and what they were paid (the money that moved), and the simulator's pool bets.
+        after: { ...eventState(after), bets: done.settled.length, poolBets: done.count - done.settled.length, paid: done.paid },
+      });
+      return { settled: done.settled, auditId };
+    },
+    SETTLEMENT_LIMITS,
+  );
 }
 
 async function lockEvent(tx: Tx, eventId: string): Promise<EventRow | null> {
@@ -103,7 +111,11 @@ async function settleOver(tx: Tx, eventId: string, event: EventRow): Promise<Set
 
 async function end(tx: Tx, eventId: string, ending: Ending): Promise<EventRow> {
   const score = ending.status === "ENDED" ? { homeScore: ending.score.home, awayScore: ending.score.away } : {};
-  const row = await tx.event.update({ where: { id: eventId }, data: { status: ending.status, ...score }, select: { status: true, homeScore: true, awayScore: true } });
+  const row = await tx.event.update({
+    where: { id: eventId },
+    data: { status: ending.status, ...score },
+    select: { status: true, homeScore: true, awayScore: true },
+  });
   return { status: row.status, home: row.homeScore, away: row.awayScore };
 }
 
@@ -127,23 +139,27 @@ export function voidEvent(db: Db, eventId: string, actor: AuditActor): Promise<A
  * is empty for a bet of the simulator's pool, which has no account to tell.
  */
 export async function voidBet(db: Db, betId: string, actor: AuditActor): Promise<AdminSettlement | "not_found" | "settled"> {
-  return inTransaction(db, async (tx) => {
-    const market = await tx.$queryRaw<{ id: string }[]>`
+  return inTransaction(
+    db,
+    async (tx) => {
+      const market = await tx.$queryRaw<{ id: string }[]>`
       SELECT m."id" FROM "Bet" b JOIN "Outcome" o ON o."id" = b."outcomeId" JOIN "Market" m ON m."id" = o."marketId"
       WHERE b."id" = ${betId}::uuid FOR UPDATE OF m`;
-    if (market.length === 0) return "not_found";
-    const [bet] = await openBets(tx, null, betId);
-    if (!bet) return "settled";
-    const done = await settleAll(tx, [bet], (open) => voided(open, "admin"));
-    const auditId = await audit(tx, {
-      actor,
-      action: "bet.void",
-      target: { type: "bet", id: betId },
-      before: { status: "open", userId: bet.userId, stake: toAmount(bet.stake), price: bet.price },
-      after: { status: "void", payout: toAmount(bet.stake), voidReason: "admin" },
-    });
-    return { settled: done.settled, auditId };
-  }, SETTLEMENT_LIMITS);
+      if (market.length === 0) return "not_found";
+      const [bet] = await openBets(tx, null, betId);
+      if (!bet) return "settled";
+      const done = await settleAll(tx, [bet], (open) => voided(open, "admin"));
+      const auditId = await audit(tx, {
+        actor,
+        action: "bet.void",
+        target: { type: "bet", id: betId },
+        before: { status: "open", userId: bet.userId, stake: toAmount(bet.stake), price: bet.price },
+        after: { status: "void", payout: toAmount(bet.stake), voidReason: "admin" },
+      });
+      return { settled: done.settled, auditId };
+    },
+    SETTLEMENT_LIMITS,
+  );
 }
 
 /**
@@ -183,15 +199,23 @@ interface Settled {
 
 /** Applies each bet's verdict; accounts are paid through the ledger. */
 async function settleAll(tx: Tx, bets: OpenBet[], judge: (bet: OpenBet) => Verdict): Promise<Settled> {
-  const accounts = await accountsAmong(tx, bets.map((bet) => bet.userId));
+  const accounts = await accountsAmong(
+    tx,
+    bets.map((bet) => bet.userId),
+  );
   const settled: SettledBet[] = [];
   let paid = 0;
   for (const bet of bets) {
     const { status, payout, voidReason } = judge(bet);
-    const row = await tx.bet.update({ where: { id: bet.id }, data: { status, payout: payout.toFixed(2), voidReason, settledAt: new Date() }, select: betSelect });
+    const row = await tx.bet.update({
+      where: { id: bet.id },
+      data: { status, payout: payout.toFixed(2), voidReason, settledAt: new Date() },
+      select: betSelect,
+    });
     if (!accounts.has(bet.userId)) continue;
     paid += payout;
-    const balance = (payout > 0 ? await post(tx, bet.userId, payout, status === "WON" ? "PAYOUT" : "REFUND", bet.id) : null) ?? (await balanceOf(tx, bet.userId));
+    const balance =
+      (payout > 0 ? await post(tx, bet.userId, payout, status === "WON" ? "PAYOUT" : "REFUND", bet.id) : null) ?? (await balanceOf(tx, bet.userId));
     settled.push({ userId: bet.userId, bet: toBetView(row), balance });
   }
   return { settled, count: bets.length, paid: Math.round(paid * 100) / 100 };
@@ -217,4 +241,3 @@ async function accountsAmong(tx: Tx, userIds: string[]): Promise<Set<string>> {
   const rows = await tx.$queryRaw<{ id: string }[]>`SELECT "id"::text AS id FROM "User" WHERE "id" = ANY(${uuids}::uuid[]) ORDER BY "id" FOR UPDATE`;
   return new Set(rows.map((row) => row.id));
 }
-

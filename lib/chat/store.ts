@@ -54,7 +54,10 @@ export async function recentMessages(db: Db, eventId: string, limit = CHAT_HISTO
  * transaction; returns the message as it was and the entry's id, or "not_found" when there is no
  * such message in that event or it was deleted already (and then writes nothing).
  */
-export async function deleteMessage(db: Db, target: { eventId: string; messageId: string; actor: AuditActor }): Promise<{ message: ChatMessage; auditId: string } | "not_found"> {
+export async function deleteMessage(
+  db: Db,
+  target: { eventId: string; messageId: string; actor: AuditActor },
+): Promise<{ message: ChatMessage; auditId: string } | "not_found"> {
   return db.$transaction(async (tx) => {
     const deletedAt = new Date();
     const { count } = await tx.chatMessage.updateMany({

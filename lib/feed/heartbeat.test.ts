@@ -15,7 +15,17 @@ const identity = { producer: "the-odds-api", instanceId: "host:42" } as const;
 describe("beatOf", () => {
   it("an active instance reports its production: state, reason, last write and what it vouches for per sport", () => {
     const beat = beatOf(identity, "active", report, 5_000);
-    expect(beat).toEqual({ v: 1, producer: "the-odds-api", instanceId: "host:42", role: "active", at: 5_000, lastProducedAt: 1_000, state: "stale", reason: report.reason, sports: report.sports });
+    expect(beat).toEqual({
+      v: 1,
+      producer: "the-odds-api",
+      instanceId: "host:42",
+      role: "active",
+      at: 5_000,
+      lastProducedAt: 1_000,
+      state: "stale",
+      reason: report.reason,
+      sports: report.sports,
+    });
     expect(ProducerBeat.parse(beat)).toEqual(beat);
   });
 
@@ -85,7 +95,12 @@ describe("Heartbeat", () => {
   it("a standby beat that lands ends the active one's standing at once, however recent that was", async () => {
     const { redis, state } = fakeRedis();
     let role: "active" | "standby" = "active";
-    const heartbeat = new Heartbeat({ redis, log: { warn: vi.fn(), info: vi.fn() } as unknown as Logger, now: () => 10_000, read: (at) => beatOf(identity, role, report, at) });
+    const heartbeat = new Heartbeat({
+      redis,
+      log: { warn: vi.fn(), info: vi.fn() } as unknown as Logger,
+      now: () => 10_000,
+      read: (at) => beatOf(identity, role, report, at),
+    });
     await heartbeat.beat();
     expect(heartbeat.activeWithin(2_000)).toBe(true);
     role = "standby";

@@ -1,6 +1,15 @@
 import { errorMessage } from "../errors";
 import type { Logger } from "../log";
-import { PRODUCER_BEAT_MS, type Producer, type ProducerBeat, REASON_MAX, type RedisBeatWrite, SPORT_KEY_PATTERN, type SportVouch, writeProducerBeat } from "../protocol";
+import {
+  PRODUCER_BEAT_MS,
+  type Producer,
+  type ProducerBeat,
+  REASON_MAX,
+  type RedisBeatWrite,
+  SPORT_KEY_PATTERN,
+  type SportVouch,
+  writeProducerBeat,
+} from "../protocol";
 
 /**
  * Producer heartbeats (docs/odds-source.md, "Producer heartbeats"): every feed process, active or

@@ -40,10 +40,25 @@ runMain(async () => {
   };
   const production: Production =
     producer === "simulator"
-      ? new Simulator(db, { ...DEFAULT_SIMULATOR_CONFIG, priceUpdatesPerSec: config.SIMULATOR_PRICE_UPDATES_PER_SEC, betsPerSec: config.SIMULATOR_BETS_PER_SEC }, seededRng(Date.now() & 0xffffffff), log, hooks)
+      ? new Simulator(
+          db,
+          { ...DEFAULT_SIMULATOR_CONFIG, priceUpdatesPerSec: config.SIMULATOR_PRICE_UPDATES_PER_SEC, betsPerSec: config.SIMULATOR_BETS_PER_SEC },
+          seededRng(Date.now() & 0xffffffff),
+          log,
+          hooks,
+        )
       : createOddsApiSource(config, { db, redis, log, hooks });
   // A change of role beats afresh: the beat in flight may have been read under the old role.
-  const leadership = new FeedLeadership({ db, redis, producer, instanceId, ttlMs: config.FEED_LEADER_TTL_MS, log, production, changed: () => void heartbeat.beatAfresh() });
+  const leadership = new FeedLeadership({
+    db,
+    redis,
+    producer,
+    instanceId,
+    ttlMs: config.FEED_LEADER_TTL_MS,
+    log,
+    production,
+    changed: () => void heartbeat.beatAfresh(),
+  });
   const heartbeat = new Heartbeat({ redis, log, read: (now) => beatOf({ producer, instanceId }, leadership.role, production.report(), now) });
   heartbeat.start();
   leadership.start();
@@ -60,5 +75,11 @@ runMain(async () => {
 /** What the log line at start says about the producer's settings (never the key). */
 function settingsOf(config: ReturnType<typeof env>, producer: Producer): Record<string, unknown> {
   if (producer === "simulator") return { priceUpdatesPerSec: config.SIMULATOR_PRICE_UPDATES_PER_SEC, betsPerSec: config.SIMULATOR_BETS_PER_SEC };
-  return { baseUrl: config.ODDS_API_BASE_URL, sports: config.ODDS_API_SPORTS, regions: config.ODDS_API_REGIONS, markets: config.ODDS_API_MARKETS, monthlyCredits: config.ODDS_API_MONTHLY_CREDITS };
+  return {
+    baseUrl: config.ODDS_API_BASE_URL,
+    sports: config.ODDS_API_SPORTS,
+    regions: config.ODDS_API_REGIONS,
+    markets: config.ODDS_API_MARKETS,
+    monthlyCredits: config.ODDS_API_MONTHLY_CREDITS,
+  };
 }

@@ -64,7 +64,13 @@ export async function feedSuspendedMarkets(db: Db): Promise<string[]> {
  * @param toMarket the simulator's view of a locked row (its walk so far, if it knew the market)
  * @param quote every book's new prices for one market (the simulator's next step of its walk)
  */
-export function requoteAndReopen(db: Db, fence: Fence, marketIds: string[], toMarket: (row: SimMarketRow) => SimMarket | null, quote: (market: SimMarket) => PriceWrite): Promise<{ requoted: string[]; reopened: string[] }> {
+export function requoteAndReopen(
+  db: Db,
+  fence: Fence,
+  marketIds: string[],
+  toMarket: (row: SimMarketRow) => SimMarket | null,
+  quote: (market: SimMarket) => PriceWrite,
+): Promise<{ requoted: string[]; reopened: string[] }> {
   return fencedTransaction(db, fence, async (tx) => {
     const locked = await tx.$queryRaw<{ id: string }[]>`
       SELECT "id"::text AS id FROM "Market"

@@ -47,11 +47,17 @@ describe("Simulator.report", () => {
   afterEach(() => vi.useRealTimers());
 
   const simulator = (db: Db) =>
-    new Simulator(db, { priceUpdatesPerSec: 0, betsPerSec: 0, scoreEverySec: 1e9, drift: 0.06 }, seededRng(1), { warn: vi.fn(), info: vi.fn() } as unknown as Logger, {
-      mayReopen: () => false,
-      vouchNow: async () => {},
-      fenced: () => {},
-    });
+    new Simulator(
+      db,
+      { priceUpdatesPerSec: 0, betsPerSec: 0, scoreEverySec: 1e9, drift: 0.06 },
+      seededRng(1),
+      { warn: vi.fn(), info: vi.fn() } as unknown as Logger,
+      {
+        mayReopen: () => false,
+        vouchNow: async () => {},
+        fenced: () => {},
+      },
+    );
 
   it("vouches for nothing before its first step completes", () => {
     const { db } = fakeDb();
@@ -75,7 +81,12 @@ describe("Simulator.report", () => {
     vi.setSystemTime(T + 31_000); // the board's refresh is due
     state.mode = "fail";
     await sim.step();
-    expect(sim.report()).toEqual({ state: "stale", reason: "the simulator cannot write to Postgres", lastProducedAt: null, sports: { soccer_epl: { freshUntil: T } } });
+    expect(sim.report()).toEqual({
+      state: "stale",
+      reason: "the simulator cannot write to Postgres",
+      lastProducedAt: null,
+      sports: { soccer_epl: { freshUntil: T } },
+    });
     state.mode = "ok";
     vi.setSystemTime(T + 32_000);
     await sim.step();

@@ -4,10 +4,30 @@ import { AccountStore } from "./account-store";
 
 const account = { id: "u1", email: "a@b.test", role: "user" as const, balance: 1000, balanceEntry: 1 };
 const bet = (id: string, status: BetView["status"], placedAt = "2026-11-24T10:00:00.000Z"): BetView => ({
-  id, eventId: "e1", event: "A vs B", market: "h2h", outcome: "home", selection: "A", point: null, stake: 10, price: 2,
-  potentialReturn: 20, status, placedAt, settledAt: status === "open" ? null : placedAt, payout: status === "won" ? 20 : null, voidReason: null,
+  id,
+  eventId: "e1",
+  event: "A vs B",
+  market: "h2h",
+  outcome: "home",
+  selection: "A",
+  point: null,
+  stake: 10,
+  price: 2,
+  potentialReturn: 20,
+  status,
+  placedAt,
+  settledAt: status === "open" ? null : placedAt,
+  payout: status === "won" ? 20 : null,
+  voidReason: null,
 });
-const update = (kind: "bet_accepted" | "bet_settled", b: BetView, balance: number, balanceEntry: number, userId = "u1"): UserUpdate => ({ kind, userId, bet: b, balance, balanceEntry, ts: 0 });
+const update = (kind: "bet_accepted" | "bet_settled", b: BetView, balance: number, balanceEntry: number, userId = "u1"): UserUpdate => ({
+  kind,
+  userId,
+  bet: b,
+  balance,
+  balanceEntry,
+  ts: 0,
+});
 
 describe("AccountStore", () => {
   it("keeps the newest balance and the settled view of a bet, in whatever order updates arrive", () => {

@@ -39,7 +39,8 @@ export class AccountStore {
       this.replace({ account, bets: account ? bets : [] });
       return;
     }
-    const newer = account.balanceEntry >= held.account.balanceEntry ? account : { ...account, balance: held.account.balance, balanceEntry: held.account.balanceEntry };
+    const newer =
+      account.balanceEntry >= held.account.balanceEntry ? account : { ...account, balance: held.account.balance, balanceEntry: held.account.balanceEntry };
     this.replace({ account: newer, bets: [...held.bets, ...bets].reduce(withBet, [] as BetView[]) });
   }
 

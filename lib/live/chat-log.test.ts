@@ -3,7 +3,13 @@ import type { ChatMessage } from "../protocol";
 import { CHAT_LOG_MAX, EMPTY_CHAT_LOG, withDeleted, withHistory, withMessages } from "./chat-log";
 
 const EVENT = "6d9f4c1e-1111-4222-8333-444455556666";
-const msg = (n: number, ts = n * 1_000): ChatMessage => ({ id: `m${String(n).padStart(4, "0")}`, eventId: EVENT, user: { id: "u", name: "Ann" }, text: `#${n}`, ts });
+const msg = (n: number, ts = n * 1_000): ChatMessage => ({
+  id: `m${String(n).padStart(4, "0")}`,
+  eventId: EVENT,
+  user: { id: "u", name: "Ann" },
+  text: `#${n}`,
+  ts,
+});
 const ids = (log: { messages: ChatMessage[] }) => log.messages.map((m) => m.id);
 
 describe("chat log", () => {
@@ -13,7 +19,10 @@ describe("chat log", () => {
   });
 
   it("keeps the newest CHAT_LOG_MAX messages", () => {
-    const log = withMessages(EMPTY_CHAT_LOG, Array.from({ length: CHAT_LOG_MAX + 5 }, (_, i) => msg(i)));
+    const log = withMessages(
+      EMPTY_CHAT_LOG,
+      Array.from({ length: CHAT_LOG_MAX + 5 }, (_, i) => msg(i)),
+    );
     expect(log.messages).toHaveLength(CHAT_LOG_MAX);
     expect(log.messages[0]?.id).toBe("m0005");
   });

@@ -166,7 +166,10 @@ describe("LiveConnection", () => {
     connection.onStatus(() => errors.push(connection.status().error));
     connection.connect();
     await until(() => connection.status().error !== null);
-    expect(connection.status()).toMatchObject({ error: "token_expired: the token ran out", relayError: { code: "token_expired", message: "the token ran out" } });
+    expect(connection.status()).toMatchObject({
+      error: "token_expired: the token ran out",
+      relayError: { code: "token_expired", message: "the token ran out" },
+    });
     expect(errors.filter((error) => error !== null)).toEqual(["token_expired: the token ran out"]);
     expect(expired).toBe(1);
   });

@@ -108,7 +108,17 @@ export class LiveConnection {
   private comeBackTimer: ReturnType<typeof setTimeout> | null = null;
   private readonly latencies: number[] = [];
   private pingTimer: ReturnType<typeof setInterval> | null = null;
-  private current: ConnectionStatus = { state: "connecting", attempts: 0, lastUpdateAt: null, latencyMs: null, rttMs: null, feed: null, personal: false, error: null, relayError: null };
+  private current: ConnectionStatus = {
+    state: "connecting",
+    attempts: 0,
+    lastUpdateAt: null,
+    latencyMs: null,
+    rttMs: null,
+    feed: null,
+    personal: false,
+    error: null,
+    relayError: null,
+  };
 
   constructor(
     url: string,
@@ -153,7 +163,10 @@ export class LiveConnection {
       if (!this.socket.active) this.socket.connect(); // a refused handshake is not retried by itself
       return true;
     }
-    const answer: unknown = await this.socket.timeout(5_000).emitWithAck("auth", { token }).catch(() => null);
+    const answer: unknown = await this.socket
+      .timeout(5_000)
+      .emitWithAck("auth", { token })
+      .catch(() => null);
     const taken = AuthAck.safeParse(answer).data?.ok === true;
     this.update({ personal: taken && token !== null });
     return taken;
@@ -339,7 +352,11 @@ export class LiveConnection {
   }
 
   private async subscribe(sports: string[], resume: Record<string, number>): Promise<void> {
-    const request = { sports, ...(this.events.size ? { events: [...this.events] } : {}), ...(Object.keys(resume).length ? { resume, replay: "merged" as const } : {}) };
+    const request = {
+      sports,
+      ...(this.events.size ? { events: [...this.events] } : {}),
+      ...(Object.keys(resume).length ? { resume, replay: "merged" as const } : {}),
+    };
     try {
       const answer = SubscribeAck.safeParse(await this.socket.timeout(10_000).emitWithAck("subscribe", request));
       if (!answer.success) return this.update({ error: "the live server answered a subscription with something unexpected" });

@@ -3,8 +3,19 @@ import type { OddsDelta } from "../protocol";
 import { eventOdds } from "../protocol/test-events";
 import { OddsStore } from "./odds-store";
 
-const snapshot = (seq: number, events = [eventOdds("e1"), eventOdds("e2", { league: "Championship", startsAt: "2026-11-22T12:00:00.000Z" })]) => ({ sport: "soccer_epl", seq, ts: 1, events });
-const delta = (seq: number, value: number, eventId = "e1"): OddsDelta => ({ sport: "soccer_epl", seq, prevSeq: seq - 1, ts: 2, changes: [{ eventId, path: "markets.h2h.outcomes.home.price", value }] });
+const snapshot = (seq: number, events = [eventOdds("e1"), eventOdds("e2", { league: "Championship", startsAt: "2026-11-22T12:00:00.000Z" })]) => ({
+  sport: "soccer_epl",
+  seq,
+  ts: 1,
+  events,
+});
+const delta = (seq: number, value: number, eventId = "e1"): OddsDelta => ({
+  sport: "soccer_epl",
+  seq,
+  prevSeq: seq - 1,
+  ts: 2,
+  changes: [{ eventId, path: "markets.h2h.outcomes.home.price", value }],
+});
 const price = (store: OddsStore, id = "e1") => store.event("soccer_epl", id)?.markets.h2h?.outcomes.home?.price;
 
 describe("OddsStore", () => {

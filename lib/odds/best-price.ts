@@ -66,10 +66,7 @@ export function bestPrices(books: readonly BookPrices[]): BestPrice[] {
 export function edge(price: number, fairProbability: number): number {
   assertPrice(price, "price");
   if (typeof fairProbability !== "number" || !(fairProbability >= 0 && fairProbability <= 1)) {
-    throw new OddsInputError(
-      `fairProbability must be a probability in [0, 1], got ${describeValue(fairProbability)}`,
-      fairProbability,
-    );
+    throw new OddsInputError(`fairProbability must be a probability in [0, 1], got ${describeValue(fairProbability)}`, fairProbability);
   }
   return price * fairProbability - 1;
 }

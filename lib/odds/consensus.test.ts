@@ -46,7 +46,10 @@ describe("consensus", () => {
       [0.3, 0.3, 0.4],
       [0.3, 0.5, 0.2],
     ];
-    const result = consensus(rows.map((row, i) => ({ book: `b${i}`, prices: row.map((p) => 1 / p) })), "multiplicative");
+    const result = consensus(
+      rows.map((row, i) => ({ book: `b${i}`, prices: row.map((p) => 1 / p) })),
+      "multiplicative",
+    );
     expect(result[0]).toBeCloseTo(0.3 / 1.1, 12);
     expect(result[1]).toBeCloseTo(0.5 / 1.1, 12);
     expect(result[2]).toBeCloseTo(0.3 / 1.1, 12);
@@ -62,27 +65,38 @@ describe("consensus", () => {
           return;
         }
         const result = consensus([{ book: "only", prices }], method);
-        result.forEach((p, i) => { expect(p).toBeCloseTo(expected[i]!, 14); });
+        result.forEach((p, i) => {
+          expect(p).toBeCloseTo(expected[i]!, 14);
+        });
       }),
     );
   });
 
   it("property: sums to 1 and ignores the order of the books", () => {
     fc.assert(
-      fc.property(market((n) => books(n)), fc.constantFrom("power", "shin", "odds-ratio", "multiplicative" as const), (list, method) => {
-        const forward = consensus(list, method);
-        const backward = consensus([...list].reverse(), method);
-        expect(Math.abs(forward.reduce((a, b) => a + b, 0) - 1)).toBeLessThan(1e-12);
-        forward.forEach((p, i) => { expect(p).toBeCloseTo(backward[i]!, 14); });
-      }),
+      fc.property(
+        market((n) => books(n)),
+        fc.constantFrom("power", "shin", "odds-ratio", "multiplicative" as const),
+        (list, method) => {
+          const forward = consensus(list, method);
+          const backward = consensus([...list].reverse(), method);
+          expect(Math.abs(forward.reduce((a, b) => a + b, 0) - 1)).toBeLessThan(1e-12);
+          forward.forEach((p, i) => {
+            expect(p).toBeCloseTo(backward[i]!, 14);
+          });
+        },
+      ),
     );
   });
 
   it("throws OddsInputError for no books, mismatched lengths and bad prices", () => {
     expect(() => consensus([])).toThrow(/books must be a non-empty array/);
-    expect(() => consensus([{ book: "a", prices: [2, 2] }, { book: "b", prices: [2, 2, 3] }])).toThrow(
-      /books\[1\]\.prices has 3 prices but the market has 2 outcomes/,
-    );
+    expect(() =>
+      consensus([
+        { book: "a", prices: [2, 2] },
+        { book: "b", prices: [2, 2, 3] },
+      ]),
+    ).toThrow(/books\[1\]\.prices has 3 prices but the market has 2 outcomes/);
     expect(() => consensus([{ book: "a", prices: [2, Number.NaN] }])).toThrow(/books\[0\]\.prices\[1\].*got NaN/);
     expect(() => consensus([{ book: "a", prices: [2] }])).toThrow(/one-outcome market/);
     expect(() => consensus([{ book: "a", prices: [2, 2] }], "median" as never)).toThrow(/"median"/);
@@ -91,7 +105,13 @@ describe("consensus", () => {
   it("names the book and price when the additive method would go negative", () => {
     const race = [0.87, 0.2, 0.1, 0.05, 0.02, 0.01].map((r) => 1 / r);
     const error = catchError(() =>
-      consensus([{ book: "a", prices: [2, 3, 7, 20, 40, 60] }, { book: "b", prices: race }], "additive"),
+      consensus(
+        [
+          { book: "a", prices: [2, 3, 7, 20, 40, 60] },
+          { book: "b", prices: race },
+        ],
+        "additive",
+      ),
     );
     expect(error).toBeInstanceOf(OddsInputError);
     expect(String(error)).toMatch(/books\[1\]\.prices\[4\] \(price 50\)/);

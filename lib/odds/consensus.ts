@@ -63,12 +63,7 @@ export function impliedRows(books: readonly BookPrices[], n: number): Float64Arr
 }
 
 /** The error for the first book whose (additive) margin removal fails, naming book and price. */
-export function additiveError(
-  books: readonly BookPrices[],
-  implied: Float64Array,
-  n: number,
-  method: MarginMethod,
-): OddsInputError {
+export function additiveError(books: readonly BookPrices[], implied: Float64Array, n: number, method: MarginMethod): OddsInputError {
   const scratch = new Float64Array(n);
   let b = 0;
   while (b < books.length - 1 && fitMargin(implied, b * n, n, method, scratch, 0)) b++;
@@ -80,13 +75,7 @@ export function additiveError(
  * the consensus into out[0..n) and returns how many books it used. A book whose margin removal
  * fails (additive going negative) is left out; 0 means no consensus (out is then unspecified).
  */
-export function consensusOfImplied(
-  implied: Float64Array,
-  rows: number,
-  n: number,
-  method: MarginMethod,
-  out: Float64Array,
-): number {
+export function consensusOfImplied(implied: Float64Array, rows: number, n: number, method: MarginMethod, out: Float64Array): number {
   if (fairRows.length < rows * n) fairRows = new Float64Array(rows * n * 2);
   if (column.length < rows) column = new Float64Array(rows * 2);
   let used = 0;

@@ -90,9 +90,14 @@ describe("OddsInputError", () => {
   });
 
   it("mismatched lengths name both counts", () => {
-    expect(thrown(() => consensus([{ book: "a", prices: [2, 2] }, { book: "b", prices: [3, 3, 3] }])).message).toMatch(
-      /books\[1\]\.prices has 3 prices but the market has 2 outcomes/,
-    );
+    expect(
+      thrown(() =>
+        consensus([
+          { book: "a", prices: [2, 2] },
+          { book: "b", prices: [3, 3, 3] },
+        ]),
+      ).message,
+    ).toMatch(/books\[1\]\.prices has 3 prices but the market has 2 outcomes/);
     expect(thrown(() => hybridOdds({ books: [{ book: "a", prices: [2, 2] }], stakes: [0, 0, 0], margin: 0, liquidity: 0 })).message).toMatch(
       /has 2 prices but the market has 3 outcomes/,
     );

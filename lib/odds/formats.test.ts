@@ -1,12 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import {
-  OddsInputError,
-  americanToDecimal,
-  decimalToAmerican,
-  formatOdds,
-  impliedProbability,
-} from "./index";
+import { OddsInputError, americanToDecimal, decimalToAmerican, formatOdds, impliedProbability } from "./index";
 import { anyPrice } from "./test-arbitraries";
 
 describe("decimal ⇄ american", () => {

@@ -27,10 +27,7 @@ export function decimalToAmerican(decimal: number): number {
  */
 export function americanToDecimal(american: number): number {
   if (typeof american !== "number" || !Number.isFinite(american) || Math.abs(american) < 100) {
-    throw new OddsInputError(
-      `american odds must be a finite number ≥ +100 or ≤ −100, got ${describeValue(american)}`,
-      american,
-    );
+    throw new OddsInputError(`american odds must be a finite number ≥ +100 or ≤ −100, got ${describeValue(american)}`, american);
   }
   return american > 0 ? 1 + american / 100 : 1 - 100 / american;
 }
@@ -74,10 +71,7 @@ export function formatOdds(decimal: number, format: OddsFormat): string {
       return TRADITIONAL_SPELLING[fraction] ?? fraction;
     }
     default:
-      throw new OddsInputError(
-        `format must be "decimal", "american" or "fractional", got ${describeValue(format)}`,
-        format,
-      );
+      throw new OddsInputError(`format must be "decimal", "american" or "fractional", got ${describeValue(format)}`, format);
   }
 }
 

@@ -28,13 +28,21 @@ describe("hybridOdds: worked examples (own computation, following docs/odds.md s
     };
     const result = hybridOdds(input);
     expect(result.map((o) => o.price)).toEqual([1.9, 3.15, 2.72]);
-    [0.5, 0.3, 0.2].forEach((f, i) => { expect(result[i]!.fair).toBeCloseTo(f, 12); });
-    [0.1, 0.1, 0.8].forEach((q, i) => { expect(result[i]!.pool).toBeCloseTo(q, 15); });
-    [0.4, 0.25, 0.35].forEach((p, i) => { expect(result[i]!.blended).toBeCloseTo(p, 12); });
+    [0.5, 0.3, 0.2].forEach((f, i) => {
+      expect(result[i]!.fair).toBeCloseTo(f, 12);
+    });
+    [0.1, 0.1, 0.8].forEach((q, i) => {
+      expect(result[i]!.pool).toBeCloseTo(q, 15);
+    });
+    [0.4, 0.25, 0.35].forEach((p, i) => {
+      expect(result[i]!.blended).toBeCloseTo(p, 12);
+    });
     expect(result.every((o) => o.clamped === null)).toBe(true);
 
     const unrounded = hybridOdds({ ...input, ladder: "none" });
-    [1 / 0.525, 1 / 0.315, 1 / 0.3675].forEach((price, i) => { expect(unrounded[i]!.price).toBeCloseTo(price, 10); });
+    [1 / 0.525, 1 / 0.315, 1 / 0.3675].forEach((price, i) => {
+      expect(unrounded[i]!.price).toBeCloseTo(price, 10);
+    });
   });
 
   it("two-way example from the JSDoc: prices [1.66, 1.9]", () => {
@@ -155,14 +163,17 @@ describe("hybridOdds: properties", () => {
 
   it("liquidity → ∞ gives the bookmaker consensus", () => {
     fc.assert(
-      fc.property(market((n) => fc.tuple(books(n), stakes(n))), ([list, staked]) => {
-        const result = hybridOdds({ books: list, stakes: staked, margin: 0.05, liquidity: 1e15 });
-        const f = consensus(list);
-        result.forEach((o, i) => {
-          expect(o.blended).toBeCloseTo(f[i]!, 8);
-          expect(o.fair).toBeCloseTo(f[i]!, 14);
-        });
-      }),
+      fc.property(
+        market((n) => fc.tuple(books(n), stakes(n))),
+        ([list, staked]) => {
+          const result = hybridOdds({ books: list, stakes: staked, margin: 0.05, liquidity: 1e15 });
+          const f = consensus(list);
+          result.forEach((o, i) => {
+            expect(o.blended).toBeCloseTo(f[i]!, 8);
+            expect(o.fair).toBeCloseTo(f[i]!, 14);
+          });
+        },
+      ),
     );
   });
 
@@ -184,11 +195,7 @@ describe("hybridOdds: properties", () => {
     fc.assert(
       fc.property(
         inputs.chain((input) =>
-          fc.tuple(
-            fc.constant(input),
-            fc.integer({ min: 0, max: input.stakes.length - 1 }),
-            fc.double({ min: 0, max: 1e6, noNaN: true }),
-          ),
+          fc.tuple(fc.constant(input), fc.integer({ min: 0, max: input.stakes.length - 1 }), fc.double({ min: 0, max: 1e6, noNaN: true })),
         ),
         ([input, outcome, extra]) => {
           const before = hybridOdds(input)[outcome]!.price;

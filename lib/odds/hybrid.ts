@@ -127,13 +127,7 @@ export function pricingArguments(input: {
 }
 
 /** Validates the numeric arguments hybridOdds and priceMarket share; returns ΣS. */
-function assertPricingArguments(
-  stakes: unknown,
-  margin: unknown,
-  liquidity: unknown,
-  method: unknown,
-  ladder: unknown,
-): number {
+function assertPricingArguments(stakes: unknown, margin: unknown, liquidity: unknown, method: unknown, ladder: unknown): number {
   const total = assertStakes(stakes);
   assertInRange(margin, "margin", 0, 1, " (a fraction: 0.05 = 5%)");
   assertInRange(liquidity, "liquidity", 0, Infinity);
@@ -146,13 +140,7 @@ function assertPricingArguments(
  * Step 3 of the hybrid formula: writes p_i into out[0..n) for n = stakes.length.
  * `fair` is the consensus (null without books), `total` is ΣS ≥ 0, `liquidity` is L ≥ 0.
  */
-export function blendInto(
-  fair: Float64Array | null,
-  stakes: readonly number[],
-  total: number,
-  liquidity: number,
-  out: Float64Array,
-): void {
+export function blendInto(fair: Float64Array | null, stakes: readonly number[], total: number, liquidity: number, out: Float64Array): void {
   const n = stakes.length;
   // ΣS = 0 means w = 0 whatever L is (0/(0 + 0) included): no stakes, no pool signal.
   const w = fair === null ? 1 : total > 0 ? total / (total + liquidity) : 0;

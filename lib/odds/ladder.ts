@@ -31,9 +31,7 @@ const BAND_FROM = Int32Array.from(BANDS, ([from]) => from);
 const BAND_TO = Int32Array.from(BANDS, ([, to]) => to);
 const BAND_STEP = Int32Array.from(BANDS, ([, , step]) => step);
 /** Index of each band's first tick in the ladder. */
-const BAND_OFFSET = Int32Array.from(BANDS, (_, b) =>
-  BANDS.slice(0, b).reduce((count, [from, to, step]) => count + Math.ceil((to - from) / step), 0),
-);
+const BAND_OFFSET = Int32Array.from(BANDS, (_, b) => BANDS.slice(0, b).reduce((count, [from, to, step]) => count + Math.ceil((to - from) / step), 0));
 
 const TICKS_HUNDREDTHS: Int32Array = (() => {
   const ticks: number[] = [];

@@ -29,14 +29,7 @@ const fit = {
  * Returns false only for the additive method when it would produce a negative probability; out is
  * then left unspecified.
  */
-export function fitMargin(
-  implied: Float64Array,
-  start: number,
-  n: number,
-  method: MarginMethod,
-  out: Float64Array,
-  outStart: number,
-): boolean {
+export function fitMargin(implied: Float64Array, start: number, n: number, method: MarginMethod, out: Float64Array, outStart: number): boolean {
   let sum = 0;
   for (let i = 0; i < n; i++) sum += implied[start + i]!;
   lastFit.iterations = 0;
@@ -73,14 +66,7 @@ function normalise(out: Float64Array, start: number, n: number): boolean {
   return true;
 }
 
-function fitAdditive(
-  implied: Float64Array,
-  start: number,
-  n: number,
-  sum: number,
-  out: Float64Array,
-  outStart: number,
-): boolean {
+function fitAdditive(implied: Float64Array, start: number, n: number, sum: number, out: Float64Array, outStart: number): boolean {
   const deduction = (sum - 1) / n;
   lastFit.parameter = deduction;
   for (let i = 0; i < n; i++) {

@@ -62,10 +62,7 @@ export function removeMargin(prices: readonly number[], method: MarginMethod = D
  * @example
  * removeMarginDetailed([4.2, 3.7, 1.95], "power").parameter // k ≈ 1.02066 (1/k ≈ 0.97976)
  */
-export function removeMarginDetailed(
-  prices: readonly number[],
-  method: MarginMethod = DEFAULT_MARGIN_METHOD,
-): MarginRemoval {
+export function removeMarginDetailed(prices: readonly number[], method: MarginMethod = DEFAULT_MARGIN_METHOD): MarginRemoval {
   assertPrices(prices);
   assertMethod(method);
   const n = prices.length;
@@ -87,12 +84,7 @@ export function removeMarginDetailed(
 }
 
 /** The error for an additive removal that would go negative, naming the outcome and its price. */
-export function additiveNegativeError(
-  prices: readonly number[],
-  implied: Float64Array,
-  where: string,
-  start = 0,
-): OddsInputError {
+export function additiveNegativeError(prices: readonly number[], implied: Float64Array, where: string, start = 0): OddsInputError {
   const n = prices.length;
   const index = Math.max(0, additiveNegativeIndex(implied, start, n));
   let sum = 0;

@@ -20,13 +20,17 @@ describe("priceMarket", () => {
       { book: "a", prices: [1.9, 2.0, 4.0] },
       { book: "d", prices: [1.95, 1.95, 4.2] },
     ]);
-    result.outcomes.forEach((o, i) => { expect(o.fair).toBeCloseTo(fair[i]!, 15); });
+    result.outcomes.forEach((o, i) => {
+      expect(o.fair).toBeCloseTo(fair[i]!, 15);
+    });
     expect(result.outcomes.map((o) => o.best)).toEqual([
       { book: "b", price: 2.05 },
       { book: "a", price: 2.0 },
       { book: "d", price: 4.2 },
     ]);
-    result.outcomes.forEach((o) => { expect(o.edge).toBeCloseTo(o.best!.price * o.fair! - 1, 15); });
+    result.outcomes.forEach((o) => {
+      expect(o.edge).toBeCloseTo(o.best!.price * o.fair! - 1, 15);
+    });
     expect(result.arb).toBe(false); // 1/2.05 + 1/2 + 1/4.2 ≈ 1.226
   });
 
@@ -54,7 +58,14 @@ describe("priceMarket", () => {
   });
 
   it("gives ties for the best price to the book listed first, like bestPrices", () => {
-    const result = priceMarket({ ...base, stakes: [0, 0], books: [{ book: "a", prices: [2.0, 1.9] }, { book: "b", prices: [2.0, 1.95] }] });
+    const result = priceMarket({
+      ...base,
+      stakes: [0, 0],
+      books: [
+        { book: "a", prices: [2.0, 1.9] },
+        { book: "b", prices: [2.0, 1.95] },
+      ],
+    });
     expect(result.outcomes.map((o) => o.best)).toEqual([
       { book: "a", price: 2.0 },
       { book: "b", price: 1.95 },
@@ -63,7 +74,10 @@ describe("priceMarket", () => {
 
   it("reproduces the JSDoc example", () => {
     const result = priceMarket({
-      books: [{ book: "a", prices: [1.9, 1.9] }, { book: "b", prices: [1.95, null] }],
+      books: [
+        { book: "a", prices: [1.9, 1.9] },
+        { book: "b", prices: [1.95, null] },
+      ],
       stakes: [0, 0],
       margin: 0.05,
       liquidity: 1000,
@@ -93,7 +107,14 @@ describe("priceMarket", () => {
   });
 
   it("arb needs a best price for every outcome, but not a complete book", () => {
-    const split = priceMarket({ ...base, stakes: [0, 0], books: [{ book: "a", prices: [2.1, null] }, { book: "b", prices: [null, 2.5] }] });
+    const split = priceMarket({
+      ...base,
+      stakes: [0, 0],
+      books: [
+        { book: "a", prices: [2.1, null] },
+        { book: "b", prices: [null, 2.5] },
+      ],
+    });
     expect(split.arb).toBe(true);
     expect(split.outcomes.map((o) => o.fair)).toEqual([null, null]);
     expect(split.outcomes.map((o) => o.edge)).toEqual([null, null]);
@@ -127,12 +148,21 @@ describe("priceMarket", () => {
       ],
     });
     const expected = consensus([{ book: "ok", prices: sane }], "additive");
-    result.outcomes.forEach((o, i) => { expect(o.fair).toBeCloseTo(expected[i]!, 15); });
+    result.outcomes.forEach((o, i) => {
+      expect(o.fair).toBeCloseTo(expected[i]!, 15);
+    });
     expect(result.outcomes[4]!.best).toEqual({ book: "bad", price: race[4] }); // its 50 is still the best quote
   });
 
   it("ignores a book whose key is not a string", () => {
-    const result = priceMarket({ ...base, stakes: [0, 0], books: [{ book: 7 as never, prices: [3, 3] }, { book: "a", prices: [1.9, 1.9] }] });
+    const result = priceMarket({
+      ...base,
+      stakes: [0, 0],
+      books: [
+        { book: 7 as never, prices: [3, 3] },
+        { book: "a", prices: [1.9, 1.9] },
+      ],
+    });
     expect(result.outcomes.map((o) => o.best?.book)).toEqual(["a", "a"]);
   });
 
@@ -146,21 +176,22 @@ describe("priceMarket", () => {
   });
 
   it("property: never NaN for arbitrary messy book data", () => {
-    const messyMarket = market((n) =>
-      fc.record({
-        books: fc.array(
-          fc.record({
-            book: fc.string({ minLength: 1, maxLength: 8 }),
-            prices: fc.array(messyPrice, { minLength: n, maxLength: n }),
-          }),
-          { maxLength: 10 },
-        ),
-        stakes: stakes(n),
-        margin: fc.double({ min: 0, max: 0.5, noNaN: true }),
-        liquidity: fc.double({ min: 0, max: 1e9, noNaN: true }),
-        method: fc.constantFrom(...MARGIN_METHODS),
-        ladder: fc.constantFrom("standard" as const, "none" as const),
-      }),
+    const messyMarket = market(
+      (n) =>
+        fc.record({
+          books: fc.array(
+            fc.record({
+              book: fc.string({ minLength: 1, maxLength: 8 }),
+              prices: fc.array(messyPrice, { minLength: n, maxLength: n }),
+            }),
+            { maxLength: 10 },
+          ),
+          stakes: stakes(n),
+          margin: fc.double({ min: 0, max: 0.5, noNaN: true }),
+          liquidity: fc.double({ min: 0, max: 1e9, noNaN: true }),
+          method: fc.constantFrom(...MARGIN_METHODS),
+          ladder: fc.constantFrom("standard" as const, "none" as const),
+        }),
       8,
     );
     fc.assert(

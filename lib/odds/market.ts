@@ -116,10 +116,7 @@ function collectBooks(books: readonly MarketBook[], n: number): number {
     const entry: unknown = books[b];
     const prices = typeof entry === "object" && entry !== null ? (entry as MarketBook).prices : undefined;
     if (!Array.isArray(prices) || prices.length !== n) {
-      throw new OddsInputError(
-        `books[${b}].prices must be an array of ${n} prices (null where missing), got ${describeValue(prices)}`,
-        prices,
-      );
+      throw new OddsInputError(`books[${b}].prices must be an array of ${n} prices (null where missing), got ${describeValue(prices)}`, prices);
     }
     if (typeof (entry as MarketBook).book !== "string") continue;
     let usable = 0;
@@ -139,14 +136,7 @@ function collectBooks(books: readonly MarketBook[], n: number): number {
   return complete;
 }
 
-function assemble(
-  books: readonly MarketBook[],
-  stakes: readonly number[],
-  total: number,
-  margin: number,
-  ladder: PriceLadder,
-  hasFair: boolean,
-): PricedMarket {
+function assemble(books: readonly MarketBook[], stakes: readonly number[], total: number, margin: number, ladder: PriceLadder, hasFair: boolean): PricedMarket {
   const outcomes: MarketOutcome[] = [];
   let offered = 0;
   let bestSum = 0;

@@ -1,16 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import {
-  LADDER_MAX,
-  LADDER_MIN,
-  MARGIN_METHODS,
-  type PriceLadder,
-  type HybridOutcome,
-  bestPrices,
-  hybridOdds,
-  priceMarket,
-  roundDownToLadder,
-} from "./index";
+import { LADDER_MAX, LADDER_MIN, MARGIN_METHODS, type PriceLadder, type HybridOutcome, bestPrices, hybridOdds, priceMarket, roundDownToLadder } from "./index";
 import { books, feedBooks, market, stakes } from "./test-arbitraries";
 
 /**
@@ -38,8 +28,7 @@ const EPS = 1e-10;
 /** The consensus-with-margin of a floored outcome is below 1.01, so we offer 1.01 (documented). */
 const floored = (fair: number, best: number, m: number) => Math.min(1 / (fair * (1 + m)), best) < LADDER_MIN;
 
-const booksFrom = (rows: number[][], margin = 0.05) =>
-  rows.map((row, i) => ({ book: `b${i}`, prices: row.map((p) => 1 / (p * (1 + margin))) }));
+const booksFrom = (rows: number[][], margin = 0.05) => rows.map((row, i) => ({ book: `b${i}`, prices: row.map((p) => 1 / (p * (1 + margin))) }));
 
 describe("price cap: worked examples (own computation)", () => {
   it("the old bug: an unbacked outcome in a heavily backed market is capped at the consensus", () => {
@@ -58,7 +47,9 @@ describe("price cap: worked examples (own computation)", () => {
     ];
     const input = { books: booksFrom(rows), stakes: [0, 0, 20000], margin: 0.05, liquidity: 5000, method: "multiplicative" as const };
     const result = hybridOdds(input);
-    [0.1, 0.06, 0.84].forEach((p, i) => { expect(result[i]!.blended).toBeCloseTo(p, 12); });
+    [0.1, 0.06, 0.84].forEach((p, i) => {
+      expect(result[i]!.blended).toBeCloseTo(p, 12);
+    });
     expect(result.map((o) => roundDownToLadder(1 / (o.blended * 1.05)))).toEqual([9.4, 15.5, 1.13]); // the old prices
     expect(result.map((o) => o.price)).toEqual([1.9, 3.15, 1.13]);
     expect(result[0]!.price * result[0]!.fair!).toBeLessThanOrEqual(1 / 1.05);

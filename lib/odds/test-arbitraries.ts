@@ -14,10 +14,7 @@ export const anyPrice = fc.double({ min: 1.01, max: 1000, noNaN: true });
  */
 export function bookPrices(n: number): fc.Arbitrary<number[]> {
   return fc
-    .tuple(
-      fc.array(fc.double({ min: 0.005, max: 1, noNaN: true }), { minLength: n, maxLength: n }),
-      fc.double({ min: -0.03, max: 0.25, noNaN: true }),
-    )
+    .tuple(fc.array(fc.double({ min: 0.005, max: 1, noNaN: true }), { minLength: n, maxLength: n }), fc.double({ min: -0.03, max: 0.25, noNaN: true }))
     .map(([weights, margin]) => {
       const total = weights.reduce((a, b) => a + b, 0);
       return weights.map((w) => Math.max(1.001, 1 / ((w / total) * (1 + margin))));
@@ -44,9 +41,7 @@ export function stakes(n: number): fc.Arbitrary<number[]> {
 
 /** Several books for one n-outcome market. */
 export function books(n: number, maxBooks = 8): fc.Arbitrary<{ book: string; prices: number[] }[]> {
-  return fc
-    .array(bookPrices(n), { minLength: 1, maxLength: maxBooks })
-    .map((sets) => sets.map((prices, i) => ({ book: `book${i}`, prices })));
+  return fc.array(bookPrices(n), { minLength: 1, maxLength: maxBooks }).map((sets) => sets.map((prices, i) => ({ book: `book${i}`, prices })));
 }
 
 /** A feed value for one price slot: mostly usable prices, but every kind of junk too. */
@@ -61,7 +56,10 @@ export const messyPrice: fc.Arbitrary<number | null> = fc.oneof(
  * five missing (null), so complete and incomplete books mix — and no books at all occurs too.
  */
 export function feedBooks(n: number, maxBooks = 6): fc.Arbitrary<{ book: string; prices: (number | null)[] }[]> {
-  const missing = fc.array(fc.integer({ min: 0, max: 4 }).map((k) => k === 0), { minLength: n, maxLength: n });
+  const missing = fc.array(
+    fc.integer({ min: 0, max: 4 }).map((k) => k === 0),
+    { minLength: n, maxLength: n },
+  );
   return fc
     .array(fc.tuple(bookPrices(n), missing), { maxLength: maxBooks })
     .map((sets) => sets.map(([prices, gaps], b) => ({ book: `book${b}`, prices: prices.map((p, i) => (gaps[i] ? null : p)) })));

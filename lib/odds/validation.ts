@@ -27,20 +27,13 @@ export function isPriceRow(prices: unknown, n: number): prices is readonly numbe
 }
 
 /** A market's decimal prices: an array of at least two valid prices (of `length`, when given). */
-export function assertPrices(
-  prices: unknown,
-  where = "prices",
-  length?: number,
-): asserts prices is readonly number[] {
+export function assertPrices(prices: unknown, where = "prices", length?: number): asserts prices is readonly number[] {
   if (!Array.isArray(prices)) {
     throw new OddsInputError(`${where} must be an array of decimal prices, got ${describeValue(prices)}`, prices);
   }
   assertOutcomeCount(prices.length, where, prices);
   if (length !== undefined && prices.length !== length) {
-    throw new OddsInputError(
-      `${where} has ${prices.length} prices but the market has ${length} outcomes`,
-      prices,
-    );
+    throw new OddsInputError(`${where} has ${prices.length} prices but the market has ${length} outcomes`, prices);
   }
   // The path string is only built on failure: this runs for every price of every market.
   for (let i = 0; i < prices.length; i++) if (!isValidPrice(prices[i])) assertPrice(prices[i], `${where}[${i}]`);
@@ -49,19 +42,13 @@ export function assertPrices(
 /** A market needs at least two outcomes: one outcome has no overround to speak of. */
 export function assertOutcomeCount(count: number, where: string, value: unknown): void {
   if (count < 2) {
-    throw new OddsInputError(
-      `${where} must have at least 2 outcomes, got ${count === 0 ? "an empty market" : "a one-outcome market"}`,
-      value,
-    );
+    throw new OddsInputError(`${where} must have at least 2 outcomes, got ${count === 0 ? "an empty market" : "a one-outcome market"}`, value);
   }
 }
 
 export function assertMethod(method: unknown): asserts method is MarginMethod {
   if (!(MARGIN_METHODS as readonly unknown[]).includes(method)) {
-    throw new OddsInputError(
-      `method must be one of ${MARGIN_METHODS.join(", ")}, got ${describeValue(method)}`,
-      method,
-    );
+    throw new OddsInputError(`method must be one of ${MARGIN_METHODS.join(", ")}, got ${describeValue(method)}`, method);
   }
 }
 
@@ -72,13 +59,7 @@ export function assertLadder(ladder: unknown): asserts ladder is PriceLadder {
 }
 
 /** A finite number within [min, max); `hint` is appended to the message (e.g. the expected unit). */
-export function assertInRange(
-  value: unknown,
-  where: string,
-  min: number,
-  max: number,
-  hint = "",
-): asserts value is number {
+export function assertInRange(value: unknown, where: string, min: number, max: number, hint = ""): asserts value is number {
   if (typeof value !== "number" || !(value >= min && value < max)) {
     const range = max === Infinity ? `a finite number ≥ ${min}` : `a number in [${min}, ${max})`;
     throw new OddsInputError(`${where} must be ${range}${hint}, got ${describeValue(value)}`, value);

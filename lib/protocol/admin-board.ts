@@ -8,7 +8,10 @@ import { BoardStatusAnswer } from "./admin";
  * tell whether an admin event or a button's answer it hears later is newer than what it shows.
  */
 
-const AuditStamp = z.string().regex(/^\d{1,19}$/).nullable();
+const AuditStamp = z
+  .string()
+  .regex(/^\d{1,19}$/)
+  .nullable();
 const Status = BoardStatusAnswer.shape.status;
 
 /** An event an admin may settle or void (not over yet). */

@@ -12,7 +12,13 @@ import { PRODUCERS } from "./producers";
 const time = z.string().nullable();
 
 /** Percentiles over the leader's recent samples, ms (null before it has any). */
-const PercentilesMs = z.object({ p50: z.number().nullable(), p95: z.number().nullable(), p99: z.number().nullable(), max: z.number().nullable(), samples: z.number() });
+const PercentilesMs = z.object({
+  p50: z.number().nullable(),
+  p95: z.number().nullable(),
+  p99: z.number().nullable(),
+  max: z.number().nullable(),
+  samples: z.number(),
+});
 
 /**
  * `ok`: running and ticking successfully; `stopped`: an admin (or PUBLISHER_AUTOSTART) stopped it;
@@ -74,7 +80,15 @@ export const PublisherStatusBody = z.object({
    * The lease holder and, once it has reported, the decision it follows and whether it is ticking
    * now (what POST and DELETE wait for).
    */
-  leader: z.object({ instanceId: z.string(), since: time, following: z.enum(["running", "stopped"]).nullable(), intervalMs: z.number().nullable(), ticking: z.boolean() }).nullable(),
+  leader: z
+    .object({
+      instanceId: z.string(),
+      since: time,
+      following: z.enum(["running", "stopped"]).nullable(),
+      intervalMs: z.number().nullable(),
+      ticking: z.boolean(),
+    })
+    .nullable(),
   /** The last successful tick. */
   lastTick: z.object({ at: z.string(), ageMs: z.number(), durationMs: z.number().nullable() }).nullable(),
   tickDurationMs: PercentilesMs,

@@ -16,8 +16,12 @@ import { PRODUCERS } from "./producers";
 const by = z.string().min(1).max(320);
 /** What an admin sets on an event or a market of the board: the status routes' words. */
 const BoardStatusValue = z.enum(["open", "suspended"]);
-const auditId = z.string().regex(/^\d{1,19}$/).optional();
-const event = <K extends string, D extends z.ZodRawShape>(kind: K, data: D) => z.object({ kind: z.literal(kind), data: z.object(data), ts: z.number(), auditId });
+const auditId = z
+  .string()
+  .regex(/^\d{1,19}$/)
+  .optional();
+const event = <K extends string, D extends z.ZodRawShape>(kind: K, data: D) =>
+  z.object({ kind: z.literal(kind), data: z.object(data), ts: z.number(), auditId });
 
 export const ADMIN_SERVICES = ["postgres", "redis"] as const;
 
@@ -29,7 +33,12 @@ export const AdminEvent = z.discriminatedUnion("kind", [
   // A publisher process took the lease (after a failover, or the first start).
   event("leader_changed", { instanceId: z.string().min(1).max(128), previous: z.string().max(128).nullable() }),
   // A backing service as the publisher sees it: down when its ticks start failing on it, up when they succeed again.
-  event("outage", { service: z.enum(ADMIN_SERVICES), state: z.enum(["down", "up"]), reason: z.string().max(500).optional(), downForMs: z.number().int().min(0).optional() }),
+  event("outage", {
+    service: z.enum(ADMIN_SERVICES),
+    state: z.enum(["down", "up"]),
+    reason: z.string().max(500).optional(),
+    downForMs: z.number().int().min(0).optional(),
+  }),
   // The odds source (The Odds API poller): its circuit breaker and its credits.
   event("source_breaker", { endpoint: z.string().min(1).max(200), state: z.enum(["open", "half_open", "closed"]), reason: z.string().max(500).optional() }),
   event("quota_warning", { remaining: z.number().int().min(0), used: z.number().int().min(0), reason: z.string().max(500) }),
@@ -40,7 +49,13 @@ export const AdminEvent = z.discriminatedUnion("kind", [
   event("producer_up", { producer: z.enum(PRODUCERS), downForMs: z.number().int().min(0) }),
   // Bets and markets.
   event("large_bet", { userId: z.string().min(1).max(64), bet: BetView }),
-  event("liability_limit", { marketId: z.string().min(1).max(64), liability: z.number(), eventId: Id, market: z.string().max(64), outcome: z.string().max(64) }),
+  event("liability_limit", {
+    marketId: z.string().min(1).max(64),
+    liability: z.number(),
+    eventId: Id,
+    market: z.string().max(64),
+    outcome: z.string().max(64),
+  }),
   event("market_status", { id: z.string().min(1).max(64), status: BoardStatusValue, by }),
   event("event_status", { id: z.string().min(1).max(64), status: BoardStatusValue, by }),
   event("event_settled", { id: z.string().min(1).max(64), bets: z.number().int().min(0), by }),
@@ -49,7 +64,13 @@ export const AdminEvent = z.discriminatedUnion("kind", [
   // Accounts: an admin gave an account another role (its relay tokens were revoked with it).
   event("role_changed", { userId: z.string().min(1).max(64), email: z.string().min(1).max(320), role: z.enum(["user", "admin"]), by }),
   // Chat moderation.
-  event("chat_deleted", { messageId: z.string().min(1).max(64), eventId: Id, author: z.object({ id: z.string().max(64), name: z.string().max(64) }), text: z.string().max(500), by }),
+  event("chat_deleted", {
+    messageId: z.string().min(1).max(64),
+    eventId: Id,
+    author: z.object({ id: z.string().max(64), name: z.string().max(64) }),
+    text: z.string().max(500),
+    by,
+  }),
 ]);
 export type AdminEvent = z.infer<typeof AdminEvent>;
 export type AdminEventKind = AdminEvent["kind"];
@@ -66,5 +87,13 @@ export type BoardStatus = BoardStatusRequest["status"];
  * The answer of the admin status routes: the status now, whether the request changed it, and
  * then its audit entry's id (the console orders what it hears about one target by it).
  */
-export const BoardStatusAnswer = z.object({ id: z.string(), status: BoardStatusValue, changed: z.boolean(), auditId: z.string().regex(/^\d{1,19}$/).optional() });
+export const BoardStatusAnswer = z.object({
+  id: z.string(),
+  status: BoardStatusValue,
+  changed: z.boolean(),
+  auditId: z
+    .string()
+    .regex(/^\d{1,19}$/)
+    .optional(),
+});
 export type BoardStatusAnswer = z.infer<typeof BoardStatusAnswer>;

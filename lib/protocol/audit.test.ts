@@ -10,7 +10,13 @@ describe("AuditQuery", () => {
 
   it("reads a page's parameters, with the default limit", () => {
     expect(AuditQuery.parse({})).toEqual({ limit: AUDIT_PAGE_DEFAULT });
-    expect(AuditQuery.parse({ before: "120", limit: "20", action: "market.status", targetType: "market", targetId: "m1" })).toEqual({ before: "120", limit: 20, action: "market.status", targetType: "market", targetId: "m1" });
+    expect(AuditQuery.parse({ before: "120", limit: "20", action: "market.status", targetType: "market", targetId: "m1" })).toEqual({
+      before: "120",
+      limit: 20,
+      action: "market.status",
+      targetType: "market",
+      targetId: "m1",
+    });
     expect(AuditQuery.parse({ before: "9223372036854775807" }).before).toBe("9223372036854775807");
   });
 

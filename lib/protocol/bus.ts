@@ -97,7 +97,11 @@ export const AdminEventMessage = z.discriminatedUnion(
 );
 type AdminEventOption = z.ZodObject<(typeof AdminEvent.options)[number]["shape"] & typeof v1 & { type: z.ZodLiteral<"admin:event"> }>;
 const userUpdate = { ...v1, type: z.literal("user:update") };
-export const UserUpdateMessage = z.discriminatedUnion("kind", [BetAccepted.extend(userUpdate), BetSettled.extend(userUpdate), BalanceChanged.extend(userUpdate)]);
+export const UserUpdateMessage = z.discriminatedUnion("kind", [
+  BetAccepted.extend(userUpdate),
+  BetSettled.extend(userUpdate),
+  BalanceChanged.extend(userUpdate),
+]);
 
 export type OddsDeltaMessage = z.infer<typeof OddsDeltaMessage>;
 export type OddsResyncMessage = z.infer<typeof OddsResyncMessage>;

@@ -5,7 +5,9 @@ import { eventOdds, market, outcome } from "./test-events";
 
 describe("applyChanges", () => {
   it("sets a leaf and copies only the objects on its path", () => {
-    const event = eventOdds("e1", { markets: { h2h: market("h2h", { home: outcome(2), away: outcome(2) }), totals: market("totals", { over: outcome(1.9), under: outcome(1.9) }) } });
+    const event = eventOdds("e1", {
+      markets: { h2h: market("h2h", { home: outcome(2), away: outcome(2) }), totals: market("totals", { over: outcome(1.9), under: outcome(1.9) }) },
+    });
     const events = new Map([["e1", event]]);
     const touched = applyChanges(events, [{ eventId: "e1", path: "markets.h2h.outcomes.home.price", value: 2.2 }]);
     const next = events.get("e1") as EventOdds;

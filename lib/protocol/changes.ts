@@ -56,19 +56,17 @@ export function splitPath(path: string): string[] {
  * value (e.g. `fair` with no bookmaker prices). Every other object is replaced or diffed field by
  * field; its fields never disappear. The schema checks each value against its path.
  */
-export const Change = z
-  .object({ eventId: Id, path: z.string().max(256), value: z.unknown() })
-  .superRefine((change, ctx) => {
-    const schema = schemaAt(splitPath(change.path));
-    if (!schema) {
-      ctx.addIssue({ code: "custom", message: `unknown path "${change.path}"`, path: ["path"] });
-      return;
-    }
-    const result = schema.safeParse(change.value);
-    if (!result.success) {
-      ctx.addIssue({ code: "custom", message: `bad value at "${change.path}": ${result.error.issues[0]?.message ?? "invalid"}`, path: ["value"] });
-    }
-  });
+export const Change = z.object({ eventId: Id, path: z.string().max(256), value: z.unknown() }).superRefine((change, ctx) => {
+  const schema = schemaAt(splitPath(change.path));
+  if (!schema) {
+    ctx.addIssue({ code: "custom", message: `unknown path "${change.path}"`, path: ["path"] });
+    return;
+  }
+  const result = schema.safeParse(change.value);
+  if (!result.success) {
+    ctx.addIssue({ code: "custom", message: `bad value at "${change.path}": ${result.error.issues[0]?.message ?? "invalid"}`, path: ["value"] });
+  }
+});
 export type Change = z.infer<typeof Change>;
 
 /**

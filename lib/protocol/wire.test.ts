@@ -40,7 +40,11 @@ describe("packDelta / unpackDelta", () => {
     ];
     const wire = packDelta(delta(changes));
     expect(wire.byEvent).toEqual({ e1: ["markets.h2h.outcomes.home.price", 2.1, "markets.h2h.outcomes.home.price", 2.2], e2: ["status", "suspended"] });
-    expect(unpackDelta(wire).changes.filter((c) => c.eventId === "e1").map((c) => c.value)).toEqual([2.1, 2.2]);
+    expect(
+      unpackDelta(wire)
+        .changes.filter((c) => c.eventId === "e1")
+        .map((c) => c.value),
+    ).toEqual([2.1, 2.2]);
     expect(JSON.stringify(wire).length).toBeLessThan(JSON.stringify(delta(changes)).length);
   });
 

@@ -60,7 +60,10 @@ export class AdminNotices {
       const heard = await this.publish(message);
       if (heard === null || heard === 0) {
         if (this.now() - message.ts < UNHEARD_FOR_MS) return;
-        this.log.warn({ kind: message.kind, ts: message.ts }, `${heard === null ? "Redis refused the admin event" : "no relay subscribed to hear the admin event"}; given up`);
+        this.log.warn(
+          { kind: message.kind, ts: message.ts },
+          `${heard === null ? "Redis refused the admin event" : "no relay subscribed to hear the admin event"}; given up`,
+        );
       }
       // By identity: `tell` may have given up the oldest while this one was in flight.
       const at = this.held.indexOf(message);

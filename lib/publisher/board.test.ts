@@ -54,7 +54,13 @@ describe("Board", () => {
 
   it("gives a whole-sport rewrite the held events with the step's writes applied, without changing them", () => {
     const { board: b } = board();
-    b.load("soccer_epl", { seq: 2, events: new Map([["e1", eventOdds("e1")], ["e2", eventOdds("e2")]]) });
+    b.load("soccer_epl", {
+      seq: 2,
+      events: new Map([
+        ["e1", eventOdds("e1")],
+        ["e2", eventOdds("e2")],
+      ]),
+    });
     const after = b.eventsAfter("soccer_epl", [
       { eventId: "e1", event: null },
       { eventId: "e3", event: eventOdds("e3") },

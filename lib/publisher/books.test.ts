@@ -4,7 +4,13 @@ import { bookMarkets } from "./books";
 const at = new Date(1_000);
 const quote = (bookmaker: string, price: number) => ({ bookmaker, price, lastUpdate: at });
 const markets = [
-  { key: "h2h", outcomes: [{ key: "home", prices: [quote("zebra", 2.1), quote("alpha", 2.05)] }, { key: "away", prices: [quote("alpha", 1.8)] }] },
+  {
+    key: "h2h",
+    outcomes: [
+      { key: "home", prices: [quote("zebra", 2.1), quote("alpha", 2.05)] },
+      { key: "away", prices: [quote("alpha", 1.8)] },
+    ],
+  },
   { key: "totals", outcomes: [{ key: "over", prices: [quote("alpha", 1.9)] }] },
 ];
 

@@ -6,7 +6,10 @@ const stopped = (intervalMs: number) => ({ state: "stopped" as const, intervalMs
 
 describe("controlNotice", () => {
   it("announces a start, with the interval it runs at", () => {
-    expect(controlNotice(stopped(500), running(250), "ada@example.com")).toEqual({ kind: "publisher_started", data: { intervalMs: 250, by: "ada@example.com" } });
+    expect(controlNotice(stopped(500), running(250), "ada@example.com")).toEqual({
+      kind: "publisher_started",
+      data: { intervalMs: 250, by: "ada@example.com" },
+    });
   });
 
   it("announces a stop", () => {
@@ -14,7 +17,10 @@ describe("controlNotice", () => {
   });
 
   it("announces a new interval on a running publisher, with the old one", () => {
-    expect(controlNotice(running(500), running(100), "admin token")).toEqual({ kind: "publisher_interval", data: { intervalMs: 100, previousMs: 500, by: "admin token" } });
+    expect(controlNotice(running(500), running(100), "admin token")).toEqual({
+      kind: "publisher_interval",
+      data: { intervalMs: 100, previousMs: 500, by: "admin token" },
+    });
   });
 
   it("says nothing when nothing changed", () => {

@@ -55,7 +55,11 @@ export interface Decided {
   auditId: string | null;
 }
 
-const AUDITED: Record<ControlNotice["kind"], AuditAction> = { publisher_started: "publisher.start", publisher_stopped: "publisher.stop", publisher_interval: "publisher.interval" };
+const AUDITED: Record<ControlNotice["kind"], AuditAction> = {
+  publisher_started: "publisher.start",
+  publisher_stopped: "publisher.stop",
+  publisher_interval: "publisher.interval",
+};
 
 /**
  * An admin's start (`running`, keeping the interval unless one is given) or stop: records it and,
@@ -64,7 +68,13 @@ const AUDITED: Record<ControlNotice["kind"], AuditAction> = { publisher_started:
  * compared with the one committed before it; `defaults` is what the publisher follows while
  * nothing is recorded. A repeat records who confirmed it but is no change: no notice, no entry.
  */
-export async function decideDesired(db: Db, redis: Redis, request: { state: DesiredState; intervalMs?: number }, decider: Decider, defaults: Decision): Promise<Decided> {
+export async function decideDesired(
+  db: Db,
+  redis: Redis,
+  request: { state: DesiredState; intervalMs?: number },
+  decider: Decider,
+  defaults: Decision,
+): Promise<Decided> {
   const decided = await db.$transaction(async (tx) => {
     await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext('PublisherControl'))`;
     const recorded = await readDesired(tx);
@@ -73,7 +83,13 @@ export async function decideDesired(db: Db, redis: Redis, request: { state: Desi
     await recordDesired(tx, { ...after, updatedBy: decider.updatedBy });
     const notice = controlNotice(before, after, decider.actor.label);
     if (!notice) return { notice, auditId: null };
-    const auditId = await audit(tx, { actor: decider.actor, action: AUDITED[notice.kind], target: { type: "publisher", id: "publisher" }, before: { ...before }, after: { ...after } });
+    const auditId = await audit(tx, {
+      actor: decider.actor,
+      action: AUDITED[notice.kind],
+      target: { type: "publisher", id: "publisher" },
+      before: { ...before },
+      after: { ...after },
+    });
     return { notice, auditId };
   });
   await wake(redis);
@@ -158,7 +174,11 @@ export function freshWithinMs(intervalMs: number): number {
 }
 
 /** Combines the recorded decision, the lease and the leader's report into one status (all but the producer's part, `readProducerStatus`). */
-export async function readStatus(redis: Redis, recorded: RecordedDesired, defaults: { intervalMs: number; autostart: boolean }): Promise<Omit<PublisherStatus, "producer">> {
+export async function readStatus(
+  redis: Redis,
+  recorded: RecordedDesired,
+  defaults: { intervalMs: number; autostart: boolean },
+): Promise<Omit<PublisherStatus, "producer">> {
   const [token, raw] = await Promise.all([redis.get(KEYS.publisherLeader), redis.hgetall(KEYS.publisherStatus)]);
   const num = (key: string) => (raw[key] ? Number(raw[key]) : null);
   const instanceId = leaderInstance(token);
@@ -175,7 +195,15 @@ export async function readStatus(redis: Redis, recorded: RecordedDesired, defaul
     running,
     health: health({ state, running, instanceId, reporter, raw, lastTickAt, updatedBy: known?.updatedBy ?? null, recorded }),
     intervalMs,
-    leader: instanceId ? { instanceId, since: reporter && num("leaderSince") ? new Date(num("leaderSince") ?? 0).toISOString() : null, following: reported, intervalMs: reporter ? num("intervalMs") : null, ticking: reporter && raw.running === "true" } : null,
+    leader: instanceId
+      ? {
+          instanceId,
+          since: reporter && num("leaderSince") ? new Date(num("leaderSince") ?? 0).toISOString() : null,
+          following: reported,
+          intervalMs: reporter ? num("intervalMs") : null,
+          ticking: reporter && raw.running === "true",
+        }
+      : null,
     lastTick: lastTickAt ? { at: new Date(lastTickAt).toISOString(), ageMs: Date.now() - lastTickAt, durationMs: num("lastTickMs") } : null,
     tickDurationMs: { p50: num("tickP50Ms"), p95: num("tickP95Ms"), p99: num("tickP99Ms"), max: num("tickMaxMs"), samples: num("tickCount") ?? 0 },
     queueDepth: num("queueDepth"),

@@ -35,7 +35,14 @@ export class EventDetailPublisher {
       const event = next.get(id);
       const row = rows.get(id);
       if (!event || !row) continue;
-      const message: EventBooksMessage = { v: 1, type: "event:books", eventId: id, sport: event.sport, ts: now, markets: bookMarkets(row.markets, markets ?? undefined) };
+      const message: EventBooksMessage = {
+        v: 1,
+        type: "event:books",
+        eventId: id,
+        sport: event.sport,
+        ts: now,
+        markets: bookMarkets(row.markets, markets ?? undefined),
+      };
       pipeline.publish(CHANNELS.eventUpdates, JSON.stringify(message));
     }
     try {
@@ -43,7 +50,10 @@ export class EventDetailPublisher {
     } catch (error) {
       if (now - this.lastFailureLog < 10_000) return;
       this.lastFailureLog = now;
-      this.log.warn({ err: error instanceof Error ? error.message : String(error) }, "could not publish book prices or price history; event pages catch up on the next move");
+      this.log.warn(
+        { err: error instanceof Error ? error.message : String(error) },
+        "could not publish book prices or price history; event pages catch up on the next move",
+      );
     }
   }
 }

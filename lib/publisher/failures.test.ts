@@ -28,7 +28,9 @@ describe("failureReason", () => {
     expect(failureReason(new Error("wrapped", { cause: coded("connect ECONNREFUSED 10.0.0.5:5432", "ECONNREFUSED") }))).toBe("Postgres is unreachable");
     expect(failureReason(coded("terminating connection due to administrator command", "57P01"))).toBe("Postgres is unreachable");
     expect(failureReason(coded("connection failure", "08006"))).toBe("Postgres is unreachable");
-    expect(failureReason(Object.assign(new Error("Reached the max retries per request limit (which is 1)."), { name: "MaxRetriesPerRequestError" }))).toBe("Redis is unreachable");
+    expect(failureReason(Object.assign(new Error("Reached the max retries per request limit (which is 1)."), { name: "MaxRetriesPerRequestError" }))).toBe(
+      "Redis is unreachable",
+    );
     expect(failureReason(new Error("Connection is closed."))).toBe("Redis is unreachable");
     expect(failureReason(coded("Transaction API error: Transaction already closed", "P2028"))).toBe("a Postgres transaction timed out");
   });

@@ -39,7 +39,12 @@ runMain(async () => {
       defaultIntervalMs: config.PUBLISHER_INTERVAL_MS,
       autostart: config.PUBLISHER_AUTOSTART,
       history: { length: config.ODDS_HISTORY_LENGTH, maxAgeMs: config.ODDS_HISTORY_MAX_AGE_MS, maxDeltaBytes: config.ODDS_MAX_DELTA_BYTES },
-      pricing: { margin: config.HOUSE_MARGIN, liquidity: config.POOL_LIQUIDITY, method: config.MARGIN_METHOD ?? DEFAULT_MARGIN_METHOD, bookMaxAgeMs: config.ODDS_BOOK_MAX_AGE_MS },
+      pricing: {
+        margin: config.HOUSE_MARGIN,
+        liquidity: config.POOL_LIQUIDITY,
+        method: config.MARGIN_METHOD ?? DEFAULT_MARGIN_METHOD,
+        bookMaxAgeMs: config.ODDS_BOOK_MAX_AGE_MS,
+      },
       liveness: { expected: expectedProducer(config), silenceMs: config.PRODUCER_SILENCE_MS },
     },
   });

@@ -4,7 +4,9 @@ import { OutageTracker } from "./outages";
 describe("OutageTracker", () => {
   it("announces a Postgres outage when it starts, once, and its end with how long it lasted", () => {
     const tracker = new OutageTracker();
-    expect(tracker.failed("postgres", "Postgres is unreachable", 1_000)).toEqual([{ service: "postgres", state: "down", reason: "Postgres is unreachable", downForMs: 0 }]);
+    expect(tracker.failed("postgres", "Postgres is unreachable", 1_000)).toEqual([
+      { service: "postgres", state: "down", reason: "Postgres is unreachable", downForMs: 0 },
+    ]);
     expect(tracker.failed("postgres", "Postgres is unreachable", 1_100)).toEqual([]);
     expect(tracker.isDown("postgres")).toBe(true);
     expect(tracker.recovered("postgres", 4_500)).toEqual([{ service: "postgres", state: "up", downForMs: 3_500 }]);

@@ -28,7 +28,9 @@ const quote = (n: number) =>
   fc.record({
     kind: fc.constant("quote" as const),
     book: fc.nat(BOOKS.length - 1),
-    prices: fc.tuple(bookPrices(n), fc.array(fc.integer({ min: 0, max: 5 }), { minLength: n, maxLength: n })).map(([prices, gaps]) => prices.map((p, i) => (gaps[i] === 0 ? null : p))),
+    prices: fc
+      .tuple(bookPrices(n), fc.array(fc.integer({ min: 0, max: 5 }), { minLength: n, maxLength: n }))
+      .map(([prices, gaps]) => prices.map((p, i) => (gaps[i] === 0 ? null : p))),
     afterMs: fc.oneof(fc.constant(0), fc.integer({ min: 0, max: 2 * MAX_AGE_MS })),
   });
 
@@ -94,7 +96,6 @@ class MarketModel {
       })),
     };
   }
-
 }
 
 /**
@@ -141,7 +142,8 @@ describe("no books, no market", () => {
               expect(outcome.fair).not.toBeNull();
               expect(outcome.best).not.toBeNull();
               const best = outcome.best?.price ?? 0;
-              if (outcome.price === LADDER_MIN) floored = true; // the documented 1.01 floor: the one price above its formula
+              if (outcome.price === LADDER_MIN)
+                floored = true; // the documented 1.01 floor: the one price above its formula
               else expect(outcome.price).toBeLessThanOrEqual(best * (1 + EPS));
             }
             const booked = outcomes.reduce((sum, outcome) => sum + 1 / outcome.price, 0);

@@ -19,8 +19,18 @@ function row(extra: Partial<EventRow> = {}): EventRow {
   });
   const prices = (home: number, draw: number, away: number) => [outcome("away", "Away", away), outcome("home", "Home", home), outcome("draw", "Draw", draw)];
   return {
-    id: "e1", sport: "soccer_epl", isEsports: false, league: "Premier League", homeTeam: "A", awayTeam: "B", title: "A vs B",
-    startsAt: new Date("2026-11-23T15:00:00Z"), status: "ACTIVE", phase: "PREMATCH", homeScore: null, awayScore: null,
+    id: "e1",
+    sport: "soccer_epl",
+    isEsports: false,
+    league: "Premier League",
+    homeTeam: "A",
+    awayTeam: "B",
+    title: "A vs B",
+    startsAt: new Date("2026-11-23T15:00:00Z"),
+    status: "ACTIVE",
+    phase: "PREMATCH",
+    homeScore: null,
+    awayScore: null,
     sportRef: { active: true },
     markets: [{ key: "h2h", line: null, status: "OPEN", outcomes: prices(2.0, 3.6, 4.0) }],
     ...extra,
@@ -83,7 +93,11 @@ describe("toEventOdds", () => {
   it("never puts -0 on the wire: the state survives a JSON round trip unchanged", () => {
     // Books at 1.09 / 12.11 (a margin of about 0.003 %): best · fair − 1 is a hair below 0 for both.
     const outcome = (key: string, name: string, price: number) => ({
-      id: `o-${key}`, key, name, point: null, stakeTotal: new Prisma.Decimal(0),
+      id: `o-${key}`,
+      key,
+      name,
+      point: null,
+      stakeTotal: new Prisma.Decimal(0),
       prices: ["a", "b"].map((bookmaker) => ({ id: `p-${key}-${bookmaker}`, bookmaker, price, lastUpdate: new Date(0) })),
     });
     const market = { key: "h2h", line: null, status: "OPEN" as const, outcomes: [outcome("home", "Home", 1.09), outcome("away", "Away", 12.11)] };
@@ -100,8 +114,22 @@ describe("stale bookmaker prices", () => {
     line: null,
     status: "OPEN" as const,
     outcomes: [
-      { id: "o-home", key: "home", name: "Home", point: null, stakeTotal: new Prisma.Decimal(0), prices: books.map(([book, home, , at]) => quote(book, home, at)) },
-      { id: "o-away", key: "away", name: "Away", point: null, stakeTotal: new Prisma.Decimal(0), prices: books.map(([book, , away, at]) => quote(book, away, at)) },
+      {
+        id: "o-home",
+        key: "home",
+        name: "Home",
+        point: null,
+        stakeTotal: new Prisma.Decimal(0),
+        prices: books.map(([book, home, , at]) => quote(book, home, at)),
+      },
+      {
+        id: "o-away",
+        key: "away",
+        name: "Away",
+        point: null,
+        stakeTotal: new Prisma.Decimal(0),
+        prices: books.map(([book, , away, at]) => quote(book, away, at)),
+      },
     ],
   });
   const tenMinutes = 600_000;
@@ -123,7 +151,10 @@ describe("stale bookmaker prices", () => {
   it("a book's unmoved price is as fresh as the book's newest: sources write only the prices that moved", () => {
     // "a" moved only its home price an hour after everything else; its away price was quoted again with it.
     const hour = 3_600_000;
-    const moved = market([["a", 1.9, 1.95, 0], ["b", 1.92, 1.93, 0]]);
+    const moved = market([
+      ["a", 1.9, 1.95, 0],
+      ["b", 1.92, 1.93, 0],
+    ]);
     const home = moved.outcomes[0]?.prices[0];
     if (home) home.lastUpdate = new Date(hour);
     const odds = toMarketOdds(moved, { ...CONFIG, bookMaxAgeMs: tenMinutes });
@@ -149,7 +180,11 @@ describe("implied and fair prices", () => {
     line: null,
     status: "OPEN",
     outcomes: stakes.map((stake, i) => ({
-      id: `o${i}`, key: `o${i}`, name: `Outcome ${i}`, point: null, stakeTotal: new Prisma.Decimal(stake.toFixed(2)),
+      id: `o${i}`,
+      key: `o${i}`,
+      name: `Outcome ${i}`,
+      point: null,
+      stakeTotal: new Prisma.Decimal(stake.toFixed(2)),
       prices: books.map(({ book, prices }) => ({ id: `${book}-${i}`, bookmaker: book, price: prices[i] ?? 2, lastUpdate: new Date(0) })),
     })),
   });
@@ -170,7 +205,8 @@ describe("implied and fair prices", () => {
   });
 
   it("a recomputation from unchanged rows emits no change, and implied or fairPrice never moves without price or fair", () => {
-    const moved = (changes: { path: string }[], field: string) => changes.filter((c) => c.path.endsWith(`.${field}`)).map((c) => c.path.slice(0, -field.length - 1));
+    const moved = (changes: { path: string }[], field: string) =>
+      changes.filter((c) => c.path.endsWith(`.${field}`)).map((c) => c.path.slice(0, -field.length - 1));
     fc.assert(
       fc.property(pricedMarket, fc.nat(), fc.double({ min: 0.8, max: 1.25, noNaN: true }), ({ books, stakes }, which, factor) => {
         const build = () => row({ markets: [marketRow(books, stakes)] }); // fresh rows each time
@@ -191,7 +227,16 @@ describe("implied and fair prices", () => {
 
   it("a moved price carries its implied probability in the same delta", () => {
     const before = row();
-    const after = row({ markets: [{ key: "h2h", line: null, status: "OPEN", outcomes: (before.markets[0]?.outcomes ?? []).map((o) => (o.key === "home" ? { ...o, prices: o.prices.map((p) => ({ ...p, price: 2.4 })) } : o)) }] });
+    const after = row({
+      markets: [
+        {
+          key: "h2h",
+          line: null,
+          status: "OPEN",
+          outcomes: (before.markets[0]?.outcomes ?? []).map((o) => (o.key === "home" ? { ...o, prices: o.prices.map((p) => ({ ...p, price: 2.4 })) } : o)),
+        },
+      ],
+    });
     const a = toEventOdds(before, CONFIG);
     const b = toEventOdds(after, CONFIG);
     const changes = diffEvent("e1", a, b);

@@ -24,7 +24,14 @@ export const eventOddsSelect = {
       line: true,
       status: true,
       outcomes: {
-        select: { id: true, key: true, name: true, point: true, stakeTotal: true, prices: { select: { id: true, bookmaker: true, price: true, lastUpdate: true } } },
+        select: {
+          id: true,
+          key: true,
+          name: true,
+          point: true,
+          stakeTotal: true,
+          prices: { select: { id: true, bookmaker: true, price: true, lastUpdate: true } },
+        },
       },
     },
   },
@@ -48,7 +55,6 @@ export interface PricingConfig {
    */
   bookMaxAgeMs?: number;
 }
-
 
 /**
  * Whether an event is on the live board: ACTIVE (tradable) or SUSPENDED (shown, not tradable),
@@ -144,7 +150,8 @@ export function freshPrices(outcomes: MarketRow["outcomes"], maxAgeMs: number | 
   if (maxAgeMs === undefined) return () => true;
   const bookUpdated = new Map<string, number>();
   for (const outcome of outcomes) {
-    for (const price of outcome.prices) bookUpdated.set(price.bookmaker, Math.max(bookUpdated.get(price.bookmaker) ?? Number.NEGATIVE_INFINITY, price.lastUpdate.getTime()));
+    for (const price of outcome.prices)
+      bookUpdated.set(price.bookmaker, Math.max(bookUpdated.get(price.bookmaker) ?? Number.NEGATIVE_INFINITY, price.lastUpdate.getTime()));
   }
   const freshest = Math.max(...bookUpdated.values());
   return (price) => freshest - (bookUpdated.get(price.bookmaker) ?? Number.NEGATIVE_INFINITY) <= maxAgeMs;

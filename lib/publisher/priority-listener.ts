@@ -59,9 +59,12 @@ export class PriorityListener {
     this.client = null;
     client.end().catch(() => {});
     this.attempt += 1;
-    this.retry = setTimeout(() => {
-      this.retry = null;
-      void this.connect();
-    }, Math.min(5_000, 200 * 2 ** Math.min(this.attempt, 5)));
+    this.retry = setTimeout(
+      () => {
+        this.retry = null;
+        void this.connect();
+      },
+      Math.min(5_000, 200 * 2 ** Math.min(this.attempt, 5)),
+    );
   }
 }

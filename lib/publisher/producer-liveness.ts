@@ -2,7 +2,18 @@ import type { Redis } from "ioredis";
 import type { Db } from "../db";
 import { errorMessage } from "../errors";
 import type { Logger } from "../log";
-import { type FeedState, type FeedStatusMessage, KEYS, type Producer, REASON_MAX, TRUST_TTL_MS, TrustRecord, readProducerBeats, readSummary, sportsOnBoard } from "../protocol";
+import {
+  type FeedState,
+  type FeedStatusMessage,
+  KEYS,
+  type Producer,
+  REASON_MAX,
+  TRUST_TTL_MS,
+  TrustRecord,
+  readProducerBeats,
+  readSummary,
+  sportsOnBoard,
+} from "../protocol";
 import { databaseNow, suspendInPlay } from "./bet-stop";
 import { type ProducerNotice, type ProducerView, PRODUCER_TITLES, ProducerWatch, heardOf, judgeProducer } from "./producer-watch";
 
@@ -79,7 +90,9 @@ export class ProducerLiveness {
   /** Starts a round unless one is in flight. `publisher` is read when the record is written. */
   step(publisher: () => PublisherTrust): void {
     this.judging ??= this.round(publisher, this.term)
-      .catch((error: unknown) => this.deps.log.warn({ err: errorMessage(error) }, "cannot judge the odds producer this step; the trust record lapses unless a later step can"))
+      .catch((error: unknown) =>
+        this.deps.log.warn({ err: errorMessage(error) }, "cannot judge the odds producer this step; the trust record lapses unless a later step can"),
+      )
       .finally(() => {
         this.judging = null;
       });
@@ -134,7 +147,8 @@ export class ProducerLiveness {
   /** Writes the trust record while this process holds the publisher's lease; says so once when it does not. */
   private async writeRecord(record: TrustRecord): Promise<void> {
     const token = this.deps.token();
-    const written = token !== null && (await this.deps.redis.eval(WRITE_TRUST, 2, KEYS.publisherLeader, KEYS.oddsTrust, token, JSON.stringify(record), TRUST_TTL_MS)) === 1;
+    const written =
+      token !== null && (await this.deps.redis.eval(WRITE_TRUST, 2, KEYS.publisherLeader, KEYS.oddsTrust, token, JSON.stringify(record), TRUST_TTL_MS)) === 1;
     if (!written && !this.deposed) this.deps.log.warn("not the publisher's leader any more: the trust record was left to the one that is");
     this.deposed = !written;
   }
@@ -180,7 +194,13 @@ export class ProducerLiveness {
     const [{ beats }, summary] = await Promise.all([readProducerBeats(this.deps.redis), readSummary(this.deps.redis)]);
     const now = Date.now();
     if (term !== this.term || !this.watch.current || this.watch.current.settling) return { sports: [], markets: 0 };
-    const judged = judgeProducer({ expected: this.config.expected, beats: heardOf(beats, now), boardSports: sportsOnBoard(summary), now, silenceMs: this.config.silenceMs });
+    const judged = judgeProducer({
+      expected: this.config.expected,
+      beats: heardOf(beats, now),
+      boardSports: sportsOnBoard(summary),
+      now,
+      silenceMs: this.config.silenceMs,
+    });
     const sports = Object.keys(judged.staleSports);
     return { sports, markets: await suspendInPlay(this.deps.db, sports, since) };
   }

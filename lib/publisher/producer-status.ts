@@ -14,7 +14,15 @@ export async function readProducerStatus(redis: Redis, config: { expected: Produ
   const instances = beats.map((read) => instanceView(read, now)).sort((a, b) => `${a.producer}:${a.instanceId}`.localeCompare(`${b.producer}:${b.instanceId}`));
   if (trust) {
     const { producer } = trust;
-    return { expected: producer.name, state: producer.state, reason: producer.reason, since: new Date(producer.since).toISOString(), judgedBy: trust.instanceId, instances, staleSports: trust.staleSports };
+    return {
+      expected: producer.name,
+      state: producer.state,
+      reason: producer.reason,
+      since: new Date(producer.since).toISOString(),
+      judgedBy: trust.instanceId,
+      instances,
+      staleSports: trust.staleSports,
+    };
   }
   const boardSports = sportsOnBoard(await readSummary(redis));
   const judged = judgeProducer({ expected: config.expected, beats: heardOf(beats, now), boardSports, now, silenceMs: config.silenceMs });

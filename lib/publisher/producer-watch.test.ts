@@ -8,18 +8,35 @@ const T = 1_000_000;
 const FAR = T + 3_600_000;
 
 function beat(extra: Partial<ProducerBeat> = {}): ProducerBeat {
-  return { v: 1, producer: "simulator", instanceId: "feed-1", role: "active", at: T, lastProducedAt: T, state: "ok", reason: null, sports: { soccer_epl: { freshUntil: FAR } }, ...extra };
+  return {
+    v: 1,
+    producer: "simulator",
+    instanceId: "feed-1",
+    role: "active",
+    at: T,
+    lastProducedAt: T,
+    state: "ok",
+    reason: null,
+    sports: { soccer_epl: { freshUntil: FAR } },
+    ...extra,
+  };
 }
 /** A beat as read from Redis, `ageMs` after Redis stamped it. */
 const aged = (read: ProducerBeat, ageMs: number): ReadBeat => ({ beat: read, ageMs });
 const heard = (extra: Partial<ProducerBeat> = {}, heardAt = extra.at ?? T): HeardBeat => ({ beat: beat(extra), heardAt });
-const judge = (beats: HeardBeat[], now: number, boardSports = ["soccer_epl"], expected: "simulator" | "the-odds-api" | null = "simulator") => judgeProducer({ expected, beats, boardSports, now, silenceMs: SILENCE });
+const judge = (beats: HeardBeat[], now: number, boardSports = ["soccer_epl"], expected: "simulator" | "the-odds-api" | null = "simulator") =>
+  judgeProducer({ expected, beats, boardSports, now, silenceMs: SILENCE });
 
 describe("judgeProducer", () => {
   it("is up while an active instance was heard within the silence limit, and down once it was not", () => {
     expect(judge([heard()], T + SILENCE - 1)).toEqual({ state: "up", reason: null, lastHeardAt: T, staleSports: {} });
     const down = judge([heard()], T + SILENCE);
-    expect(down).toEqual({ state: "down", reason: "no heartbeat from the simulator for over 5 s", lastHeardAt: T, staleSports: { soccer_epl: "no heartbeat from the simulator for over 5 s" } });
+    expect(down).toEqual({
+      state: "down",
+      reason: "no heartbeat from the simulator for over 5 s",
+      lastHeardAt: T,
+      staleSports: { soccer_epl: "no heartbeat from the simulator for over 5 s" },
+    });
   });
 
   it("down: every board sport is stale, and every sport the producer last fed, on the board or not", () => {
@@ -35,7 +52,12 @@ describe("judgeProducer", () => {
 
   it("a standby's beats never make the producer up: it only waits to take over", () => {
     const standby = heard({ role: "standby", sports: {} });
-    expect(judge([standby], T + 1)).toMatchObject({ state: "down", reason: "no instance of the simulator is active: only standbys are running", lastHeardAt: null, staleSports: { soccer_epl: expect.any(String) } });
+    expect(judge([standby], T + 1)).toMatchObject({
+      state: "down",
+      reason: "no instance of the simulator is active: only standbys are running",
+      lastHeardAt: null,
+      staleSports: { soccer_epl: expect.any(String) },
+    });
     // A silent active instance beside a live standby: the active one's silence is the reason.
     expect(judge([heard({ at: T - 10_000 }), standby], T + 1).reason).toBe("no heartbeat from the simulator for over 5 s");
   });
@@ -52,7 +74,9 @@ describe("judgeProducer", () => {
   it("up: a sport whose freshUntil passed is stale, measured on the publisher's clock from when the beat was heard", () => {
     const poller = (freshUntil: number) => heard({ producer: "the-odds-api", sports: { soccer_epl: { freshUntil } } });
     expect(judge([poller(T + 3_000)], T + 2_999, ["soccer_epl"], "the-odds-api").staleSports).toEqual({});
-    expect(judge([poller(T + 3_000)], T + 3_000, ["soccer_epl"], "the-odds-api").staleSports).toEqual({ soccer_epl: "The Odds API poller's prices for this sport are overdue" });
+    expect(judge([poller(T + 3_000)], T + 3_000, ["soccer_epl"], "the-odds-api").staleSports).toEqual({
+      soccer_epl: "The Odds API poller's prices for this sport are overdue",
+    });
     expect(judge([poller(FAR)], T + 4_000, ["soccer_epl"], "the-odds-api").staleSports).toEqual({});
     // The producer's clock runs 60 s ahead: its beat says at = T + 60 s, heard at T; 3 s of vouch left.
     const ahead: HeardBeat = { beat: beat({ producer: "the-odds-api", at: T + 60_000, sports: { soccer_epl: { freshUntil: T + 63_000 } } }), heardAt: T };
@@ -66,7 +90,12 @@ describe("judgeProducer", () => {
   });
 
   it("up, with the reason a failing producer gives; its overdue sports say it too", () => {
-    const failing = heard({ producer: "the-odds-api", state: "stale", reason: "the circuit breaker of odds is open", sports: { soccer_epl: { freshUntil: T } } });
+    const failing = heard({
+      producer: "the-odds-api",
+      state: "stale",
+      reason: "the circuit breaker of odds is open",
+      sports: { soccer_epl: { freshUntil: T } },
+    });
     expect(judge([failing], T + 1, ["soccer_epl"], "the-odds-api")).toEqual({
       state: "up",
       reason: "The Odds API poller is failing: the circuit breaker of odds is open",
@@ -109,7 +138,10 @@ describe("ProducerWatch", () => {
   it("a cold start: the producer heard within the term's first silence limit was never announced down, so nothing is told", () => {
     const watch = new ProducerWatch("simulator", SILENCE);
     expect(watch.observe([], ["soccer_epl"], T)).toMatchObject({ notice: null, view: { state: "down", settling: true } });
-    expect(watch.observe([aged(beat({ at: T + 1_500 }), 0)], ["soccer_epl"], T + 1_500)).toMatchObject({ notice: null, view: { state: "up", settling: false } });
+    expect(watch.observe([aged(beat({ at: T + 1_500 }), 0)], ["soccer_epl"], T + 1_500)).toMatchObject({
+      notice: null,
+      view: { state: "up", settling: false },
+    });
   });
 
   it("a producer that falls silent after the term's start is told down as soon as its silence passes the limit", () => {
@@ -147,7 +179,10 @@ describe("ProducerWatch", () => {
 
   it("nothing expected: state none, never a notice", () => {
     const watch = new ProducerWatch(null, SILENCE);
-    expect(watch.observe([], ["soccer_epl"], T)).toEqual({ view: { name: null, state: "none", reason: null, lastHeardAt: null, staleSports: {}, since: T, settling: false }, notice: null });
+    expect(watch.observe([], ["soccer_epl"], T)).toEqual({
+      view: { name: null, state: "none", reason: null, lastHeardAt: null, staleSports: {}, since: T, settling: false },
+      notice: null,
+    });
   });
 
   it("reset forgets the term: the next observation is a first judgement again", () => {

@@ -67,7 +67,12 @@ export function judgeProducer({ expected, beats, boardSports, now, silenceMs }: 
     const fed = active.flatMap((heard) => Object.keys(heard.beat.sports));
     return { state: "down", reason, lastHeardAt, staleSports: sorted([...boardSports, ...fed].map((sport) => [sport, reason])) };
   }
-  return { state: "up", reason: troubleOf(live, PRODUCER_TITLES[expected]), lastHeardAt, staleSports: unvouched(live, boardSports, now, PRODUCER_TITLES[expected]) };
+  return {
+    state: "up",
+    reason: troubleOf(live, PRODUCER_TITLES[expected]),
+    lastHeardAt,
+    staleSports: unvouched(live, boardSports, now, PRODUCER_TITLES[expected]),
+  };
 }
 
 /** The reason text is stable while the state lasts, so relays do not re-announce it every second. */
@@ -191,7 +196,8 @@ export class ProducerWatch {
     }
     const told = this.downTold;
     this.downTold = false;
-    if (told && previous?.state === "down") return { kind: "producer_up", data: { producer: view.name, downForMs: Math.max(0, Math.round(now - previous.since)) } };
+    if (told && previous?.state === "down")
+      return { kind: "producer_up", data: { producer: view.name, downForMs: Math.max(0, Math.round(now - previous.since)) } };
     return null;
   }
 }

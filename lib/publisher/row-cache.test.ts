@@ -5,12 +5,34 @@ import { RowCache } from "./row-cache";
 
 function row(id: string, price = 2): EventRow {
   return {
-    id, sport: "soccer_epl", isEsports: false, league: "L", homeTeam: "H", awayTeam: "A", title: "H vs A",
-    startsAt: new Date(0), status: "ACTIVE", phase: "PREMATCH", homeScore: null, awayScore: null, sportRef: { active: true },
-    markets: [{ key: "h2h", line: null, status: "OPEN", outcomes: ["home", "away"].map((key) => ({
-      id: `${id}-${key}`, key, name: key, point: null, stakeTotal: new Prisma.Decimal(0),
-      prices: [{ id: `${id}-${key}-a`, bookmaker: "a", price, lastUpdate: new Date(0) }],
-    })) }],
+    id,
+    sport: "soccer_epl",
+    isEsports: false,
+    league: "L",
+    homeTeam: "H",
+    awayTeam: "A",
+    title: "H vs A",
+    startsAt: new Date(0),
+    status: "ACTIVE",
+    phase: "PREMATCH",
+    homeScore: null,
+    awayScore: null,
+    sportRef: { active: true },
+    markets: [
+      {
+        key: "h2h",
+        line: null,
+        status: "OPEN",
+        outcomes: ["home", "away"].map((key) => ({
+          id: `${id}-${key}`,
+          key,
+          name: key,
+          point: null,
+          stakeTotal: new Prisma.Decimal(0),
+          prices: [{ id: `${id}-${key}-a`, bookmaker: "a", price, lastUpdate: new Date(0) }],
+        })),
+      },
+    ],
   };
 }
 

@@ -105,14 +105,18 @@ export class PublisherRunner {
       { instanceId: config.instanceId, ...config.liveness },
     );
     this.priority = deps.databaseUrl ? new PriorityListener(deps.databaseUrl, () => this.tickNow(), log) : null;
-    this.desired = new DesiredFollower(db, { intervalMs: config.defaultIntervalMs, autostart: config.autostart }, {
-      changed: () => this.requestControl(),
-      // While running, a failure streak ends with a successful tick; while stopped, reading is all we do.
-      read: () => {
-        if (this.desired.state === "stopped") this.incidents.succeeded("the desired state can be read again", ["postgres"]);
+    this.desired = new DesiredFollower(
+      db,
+      { intervalMs: config.defaultIntervalMs, autostart: config.autostart },
+      {
+        changed: () => this.requestControl(),
+        // While running, a failure streak ends with a successful tick; while stopped, reading is all we do.
+        read: () => {
+          if (this.desired.state === "stopped") this.incidents.succeeded("the desired state can be read again", ["postgres"]);
+        },
+        failed: (error) => this.incidents.failed(error, "cannot read the desired state; keeping the last one read"),
       },
-      failed: (error) => this.incidents.failed(error, "cannot read the desired state; keeping the last one read"),
-    });
+    );
   }
 
   async start(): Promise<void> {

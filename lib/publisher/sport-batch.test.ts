@@ -9,7 +9,14 @@ const quiet = { warn: () => {} };
 describe("batchBySport", () => {
   it("writes changed events to their sport, removes moved ones from the old sport, and skips unchanged ones", () => {
     const board = new Board(quiet);
-    board.load("soccer_epl", { seq: 1, events: new Map([["same", eventOdds("same")], ["moves", eventOdds("moves")], ["scores", eventOdds("scores")]]) });
+    board.load("soccer_epl", {
+      seq: 1,
+      events: new Map([
+        ["same", eventOdds("same")],
+        ["moves", eventOdds("moves")],
+        ["scores", eventOdds("scores")],
+      ]),
+    });
     const batches = batchBySport(
       board,
       new Map([
@@ -40,8 +47,20 @@ describe("origins", () => {
   it("takes each event's earliest drained write, and a batch's earliest over its writes", () => {
     const change = (eventId: string, at: number) => ({ eventId, at: new Date(at) }) as CapturedChange;
     const origins = earliestWrites([change("a", 30), change("a", 10), change("b", 20)]);
-    expect(origins).toEqual(new Map([["a", 10], ["b", 20]]));
-    const batch = { writes: [{ eventId: "b", event: null }, { eventId: "c", event: null }], changes: [], updates: [] };
+    expect(origins).toEqual(
+      new Map([
+        ["a", 10],
+        ["b", 20],
+      ]),
+    );
+    const batch = {
+      writes: [
+        { eventId: "b", event: null },
+        { eventId: "c", event: null },
+      ],
+      changes: [],
+      updates: [],
+    };
     expect(originOf(batch, origins)).toBe(20);
     expect(originOf({ ...batch, writes: [{ eventId: "c", event: null }] }, origins)).toBeUndefined();
   });

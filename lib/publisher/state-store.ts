@@ -181,9 +181,13 @@ export class StateStore {
    */
   async commitMany(inputs: CommitInput[]): Promise<CommitResult[]> {
     if (inputs.length === 0) return [];
-    const pipeline = this.redis.pipeline() as unknown as { oddsCommit: (...args: (string | number)[]) => void; exec: () => Promise<[Error | null, [number, number]][] | null> };
+    const pipeline = this.redis.pipeline() as unknown as {
+      oddsCommit: (...args: (string | number)[]) => void;
+      exec: () => Promise<[Error | null, [number, number]][] | null>;
+    };
     const messages = inputs.map((input) => this.deltaMessage(input));
-    for (const [i, input] of inputs.entries()) pipeline.oddsCommit(...this.args(input.sport, input.token, input.expectedSeq, messages[i]?.json ?? "", input.ts, input.writes));
+    for (const [i, input] of inputs.entries())
+      pipeline.oddsCommit(...this.args(input.sport, input.token, input.expectedSeq, messages[i]?.json ?? "", input.ts, input.writes));
     const replies = (await pipeline.exec()) ?? [];
     return messages.map((message, i) => {
       const [error, reply] = replies[i] ?? [new Error("no reply"), [0, 0]];
@@ -194,7 +198,16 @@ export class StateStore {
 
   private deltaMessage(input: CommitInput): { json: string; kind: "delta" | "resync" } {
     const seq = input.expectedSeq + 1;
-    const message: OddsDeltaMessage = { v: 1, type: "odds:delta", sport: input.sport, seq, prevSeq: input.expectedSeq, ts: input.ts, ...(input.origin === undefined ? {} : { origin: input.origin }), changes: input.changes };
+    const message: OddsDeltaMessage = {
+      v: 1,
+      type: "odds:delta",
+      sport: input.sport,
+      seq,
+      prevSeq: input.expectedSeq,
+      ts: input.ts,
+      ...(input.origin === undefined ? {} : { origin: input.origin }),
+      changes: input.changes,
+    };
     const json = JSON.stringify(message);
     if (Buffer.byteLength(json) <= this.limits.maxDeltaBytes) return { json, kind: "delta" };
     return { json: JSON.stringify(resyncMarker(input.sport, seq, input.ts, "large_delta")), kind: "resync" };
@@ -211,8 +224,21 @@ export class StateStore {
     const cutoff = this.limits.maxAgeMs > 0 ? ts - this.limits.maxAgeMs : 0;
     const pairs = writes.flatMap((w) => [w.eventId, w.event ? JSON.stringify(w.event) : ""]);
     return [
-      KEYS.sportState(sport), KEYS.sportSeq(sport), KEYS.sportHistory(sport), KEYS.publisherLeader, KEYS.sports, KEYS.sportHistoryTimes(sport),
-      token, seq, message, this.limits.length, sport, CHANNELS.sportsOdds, ts, cutoff, ...pairs,
+      KEYS.sportState(sport),
+      KEYS.sportSeq(sport),
+      KEYS.sportHistory(sport),
+      KEYS.publisherLeader,
+      KEYS.sports,
+      KEYS.sportHistoryTimes(sport),
+      token,
+      seq,
+      message,
+      this.limits.length,
+      sport,
+      CHANNELS.sportsOdds,
+      ts,
+      cutoff,
+      ...pairs,
     ];
   }
 }

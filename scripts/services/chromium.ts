@@ -1,7 +1,8 @@
 import { existsSync } from "node:fs";
 import { ensureDebianPackage, which } from "./run";
 
-const HINT = "Chromium is not installed. Install Debian's package with `sudo apt-get install -y chromium` (Playwright's own browser download does not work here).";
+const HINT =
+  "Chromium is not installed. Install Debian's package with `sudo apt-get install -y chromium` (Playwright's own browser download does not work here).";
 
 /** Debian's Chromium for Playwright: found on PATH, or installed with apt-get when running as root. */
 export function chromiumPath(options: { install: boolean }): Promise<string> {

@@ -17,8 +17,7 @@ export interface RedisServerOptions {
   durable: boolean;
 }
 
-const INSTALL_HINT =
-  "redis-server is not installed. Install it with `sudo apt-get install -y redis-server`, or set REDIS_URL to a running Redis.";
+const INSTALL_HINT = "redis-server is not installed. Install it with `sudo apt-get install -y redis-server`, or set REDIS_URL to a running Redis.";
 
 export function redisServerBinary(options: { install: boolean }): Promise<string> {
   return ensureDebianPackage("redis-server", findRedisServer, INSTALL_HINT, options.install);
@@ -34,16 +33,20 @@ async function findRedisServer(): Promise<string | null> {
 export async function startRedis(options: RedisServerOptions): Promise<string> {
   const binary = await redisServerBinary({ install: true });
   await mkdir(options.dir, { recursive: true });
-  const persistence = options.durable
-    ? ["--appendonly", "yes", "--appendfsync", "everysec", "--save", ""]
-    : ["--appendonly", "no", "--save", ""];
+  const persistence = options.durable ? ["--appendonly", "yes", "--appendfsync", "everysec", "--save", ""] : ["--appendonly", "no", "--save", ""];
   const args = [
-    "--port", String(options.port),
-    "--bind", "127.0.0.1",
-    "--dir", options.dir,
-    "--daemonize", "yes",
-    "--pidfile", path.join(options.dir, "redis.pid"),
-    "--logfile", path.join(options.dir, "redis.log"),
+    "--port",
+    String(options.port),
+    "--bind",
+    "127.0.0.1",
+    "--dir",
+    options.dir,
+    "--daemonize",
+    "yes",
+    "--pidfile",
+    path.join(options.dir, "redis.pid"),
+    "--logfile",
+    path.join(options.dir, "redis.log"),
     ...persistence,
   ];
   const result = await run(binary, args);

@@ -31,7 +31,9 @@ describe("accounts", () => {
   it("answers bad input with 422 and a message per field", async () => {
     const bad = await user().post("/api/account/signup", { email: "not-an-email", password: "short" });
     expect(bad.status).toBe(422);
-    expect(await bad.json()).toMatchObject({ error: { code: "invalid_input", fields: { email: expect.any(String), password: "must be at least 8 characters" } } });
+    expect(await bad.json()).toMatchObject({
+      error: { code: "invalid_input", fields: { email: expect.any(String), password: "must be at least 8 characters" } },
+    });
   });
 
   it("signs in and out; a signed-out session's cookie no longer works", async () => {

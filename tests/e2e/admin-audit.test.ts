@@ -41,7 +41,11 @@ describe("admin audit log and board controls", () => {
     adminId = (await stack.db.user.update({ where: { email: admin.email }, data: { role: "ADMIN" }, select: { id: true } })).id;
     bettor = new WebUser(stack.web.url);
     await bettor.signUp();
-    const token = await fetch(`${stack.web.url}/api/auth/relay-token`, { method: "POST", headers: bearer, body: JSON.stringify({ sub: "watching-admin", role: "admin" }) });
+    const token = await fetch(`${stack.web.url}/api/auth/relay-token`, {
+      method: "POST",
+      headers: bearer,
+      body: JSON.stringify({ sub: "watching-admin", role: "admin" }),
+    });
     admins = await connectClient(stack.relay.url, { token: ((await token.json()) as { token: string }).token });
     redis = new Redis(stack.redis.url);
     await until(async () => (await pick()) !== null, 20_000, "an open market on the board");
@@ -94,7 +98,10 @@ describe("admin audit log and board controls", () => {
     ] as const) {
       const answer = await fetch(`${stack.web.url}/api/admin/audit?${query}`, { headers: bearer });
       expect(answer.status, query).toBe(422);
-      expect(((await answer.json()) as { error: { code: string; fields: Record<string, string> } }).error, query).toMatchObject({ code: "invalid_input", fields: { [field]: expect.any(String) } });
+      expect(((await answer.json()) as { error: { code: string; fields: Record<string, string> } }).error, query).toMatchObject({
+        code: "invalid_input",
+        fields: { [field]: expect.any(String) },
+      });
     }
   });
 
@@ -102,7 +109,11 @@ describe("admin audit log and board controls", () => {
     const { eventId } = await picked(4);
     const suspend = await asToken(`/api/admin/events/${eventId}/status`, { status: "suspended" });
     expect(await suspend.json()).toEqual({ id: eventId, status: "suspended", changed: true, auditId: expect.stringMatching(/^\d+$/) });
-    expect(await (await asToken(`/api/admin/events/${eventId}/status`, { status: "suspended" })).json()).toEqual({ id: eventId, status: "suspended", changed: false });
+    expect(await (await asToken(`/api/admin/events/${eventId}/status`, { status: "suspended" })).json()).toEqual({
+      id: eventId,
+      status: "suspended",
+      changed: false,
+    });
     expect((await asToken(`/api/admin/events/${randomUUID()}/status`, { status: "suspended" })).status).toBe(404);
     expect((await asToken(`/api/admin/events/${eventId}/status`, { status: "closed" })).status).toBe(422);
     expect((await bettor.post(`/api/admin/events/${eventId}/status`, { status: "open" })).status).toBe(403);
@@ -132,18 +143,31 @@ describe("admin audit log and board controls", () => {
     const row = adminPage.locator(`[data-testid="board-events"] li[data-market-id="${marketId}"]`);
     await adminPage.locator(`[data-testid="board-events"] li[data-market-id="${marketId}"][data-status="open"]`).waitFor();
     await row.getByRole("button", { name: "Suspend market" }).click();
-    await adminPage.getByRole("region", { name: "Suspend or reopen" }).getByRole("status").filter({ hasText: `h2h of ${target.title}: suspended.` }).waitFor({ timeout: 15_000 });
+    await adminPage
+      .getByRole("region", { name: "Suspend or reopen" })
+      .getByRole("status")
+      .filter({ hasText: `h2h of ${target.title}: suspended.` })
+      .waitFor({ timeout: 15_000 });
     await adminPage.locator(`[data-testid="board-events"] li[data-market-id="${marketId}"][data-status="suspended"]`).waitFor();
 
     // The bettor's page: the market is no longer offered.
     await board.locator(`[data-event-id="${target.eventId}"] [data-market="h2h"].unavailable`).waitFor({ timeout: 15_000 });
     expect(await bettorMarket.getAttribute("class")).toContain("unavailable");
-    expect(await stack.db.market.findUniqueOrThrow({ where: { id: marketId }, select: { status: true, feedSuspendedAt: true } })).toEqual({ status: "SUSPENDED", feedSuspendedAt: null });
+    expect(await stack.db.market.findUniqueOrThrow({ where: { id: marketId }, select: { status: true, feedSuspendedAt: true } })).toEqual({
+      status: "SUSPENDED",
+      feedSuspendedAt: null,
+    });
 
     // One entry, naming the admin account.
     const [entry, ...others] = (await auditOf(`targetType=market&targetId=${marketId}`)).entries;
     expect(others).toEqual([]);
-    expect(entry).toMatchObject({ action: "market.status", actor: admin.email, actorId: adminId, before: { status: "open", feedSuspendedAt: null }, after: { status: "suspended", feedSuspendedAt: null } });
+    expect(entry).toMatchObject({
+      action: "market.status",
+      actor: admin.email,
+      actorId: adminId,
+      before: { status: "open", feedSuspendedAt: null },
+      after: { status: "suspended", feedSuspendedAt: null },
+    });
     const id = entry?.id ?? "";
     // The console's log and its feed (pushed live to this page) show it, once each.
     await adminPage.locator(`[data-testid="audit-entry"][data-audit-id="${id}"][data-action="market.status"]`).waitFor({ timeout: 15_000 });

@@ -46,12 +46,20 @@ describe("admin console and the feed's bet stop", () => {
   });
 
   const reopen = (marketId: string) =>
-    fetch(`${stack.web.url}/api/admin/markets/${marketId}/status`, { method: "POST", headers: { authorization: `Bearer ${TEST_ADMIN_TOKEN}` }, body: JSON.stringify({ status: "open" }) });
+    fetch(`${stack.web.url}/api/admin/markets/${marketId}/status`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${TEST_ADMIN_TOKEN}` },
+      body: JSON.stringify({ status: "open" }),
+    });
   const marketRow = (page: Page, marketId: string, state = "") => page.locator(`[data-testid="board-events"] li[data-market-id="${marketId}"]${state}`);
 
   it("Chromium: the console follows the bet stop, refuses a reopen it would undo, and an admin's Suspend keeps a market from the producer's reopening", async () => {
     // An in-play event whose markets are all open (once the simulator has lifted any bet stop made before it first beat).
-    const inPlay = () => stack.db.event.findFirst({ where: { sport: SPORT, phase: "LIVE", status: "ACTIVE", markets: { every: { status: "OPEN" } } }, select: { id: true, markets: { select: { id: true, key: true } } } });
+    const inPlay = () =>
+      stack.db.event.findFirst({
+        where: { sport: SPORT, phase: "LIVE", status: "ACTIVE", markets: { every: { status: "OPEN" } } },
+        select: { id: true, markets: { select: { id: true, key: true } } },
+      });
     await until(async () => (await inPlay()) !== null, 30_000, "an in-play event with every market open");
     const event = await inPlay();
     if (!event) throw new Error("no in-play event");
@@ -89,10 +97,19 @@ describe("admin console and the feed's bet stop", () => {
     // The feed comes back and reopens the event's other market: the positive signal that its
     // recovery ran. The admin's stays suspended, and the console follows both without a reload.
     feed = await startFeed(stack.dbUrl, stack.redis.url, feedEnv);
-    await until(async () => (await stack.db.market.findUniqueOrThrow({ where: { id: other }, select: { status: true } })).status === "OPEN", 30_000, "the producer reopened the other market");
-    expect(await stack.db.market.findUniqueOrThrow({ where: { id: held }, select: { status: true, feedSuspendedAt: true } })).toEqual({ status: "SUSPENDED", feedSuspendedAt: null });
+    await until(
+      async () => (await stack.db.market.findUniqueOrThrow({ where: { id: other }, select: { status: true } })).status === "OPEN",
+      30_000,
+      "the producer reopened the other market",
+    );
+    expect(await stack.db.market.findUniqueOrThrow({ where: { id: held }, select: { status: true, feedSuspendedAt: true } })).toEqual({
+      status: "SUSPENDED",
+      feedSuspendedAt: null,
+    });
     await marketRow(page, other, '[data-status="open"][data-by-feed="false"]').waitFor({ timeout: 15_000 });
     expect(await marketRow(page, held).getAttribute("data-status")).toBe("suspended");
-    expect((await stack.db.auditEntry.findMany({ where: { targetId: held }, select: { action: true, after: true } })).map((e) => [e.action, e.after])).toEqual([["market.status", { status: "suspended", feedSuspendedAt: null }]]);
+    expect((await stack.db.auditEntry.findMany({ where: { targetId: held }, select: { action: true, after: true } })).map((e) => [e.action, e.after])).toEqual([
+      ["market.status", { status: "suspended", feedSuspendedAt: null }],
+    ]);
   });
 });

@@ -34,7 +34,11 @@ describe("admin console", () => {
     await stack.db.user.update({ where: { email: admin.email }, data: { role: "ADMIN" } });
     bettor = new WebUser(stack.web.url);
     await bettor.signUp();
-    const token = await fetch(`${stack.web.url}/api/auth/relay-token`, { method: "POST", headers: bearer, body: JSON.stringify({ sub: "watching-admin", role: "admin" }) });
+    const token = await fetch(`${stack.web.url}/api/auth/relay-token`, {
+      method: "POST",
+      headers: bearer,
+      body: JSON.stringify({ sub: "watching-admin", role: "admin" }),
+    });
     admins = await connectClient(stack.relay.url, { token: ((await token.json()) as { token: string }).token });
     sockets.push(admins);
     await until(async () => (await status()).running, 20_000, "publisher running");
@@ -72,7 +76,9 @@ describe("admin console", () => {
     const before = publisherEvents().length;
     /** With the admin token, or (for a POST) as the signed-in admin `account`. */
     const call = async (method: "POST" | "DELETE", body?: unknown, account?: WebUser) => {
-      const response = account ? await account.post("/api/sports/ws-publisher", body ?? {}) : await fetch(route(), { method, headers: bearer, body: body === undefined ? undefined : JSON.stringify(body) });
+      const response = account
+        ? await account.post("/api/sports/ws-publisher", body ?? {})
+        : await fetch(route(), { method, headers: bearer, body: body === undefined ? undefined : JSON.stringify(body) });
       expect(response.status).toBe(200);
     };
     await call("DELETE");
@@ -83,7 +89,11 @@ describe("admin console", () => {
     await call("POST", { intervalMs: 100 }, admin); // an admin account, by its session cookie
     // The last one's arrival means every earlier one has arrived (one publisher, one channel, in order).
     await admins.waitFor("admin:event", (e) => e.kind === "publisher_interval" && e.data.by === admin.email);
-    expect(publisherEvents().slice(before).map((e) => ({ kind: e.kind, data: e.data }))).toEqual([
+    expect(
+      publisherEvents()
+        .slice(before)
+        .map((e) => ({ kind: e.kind, data: e.data })),
+    ).toEqual([
       { kind: "publisher_stopped", data: { by: "admin token" } },
       { kind: "publisher_started", data: { intervalMs: 100, by: "admin token" } },
       { kind: "publisher_interval", data: { intervalMs: 250, previousMs: 100, by: "admin token" } },
@@ -168,7 +178,10 @@ describe("admin console", () => {
 
     // Markers published after the admin events: once each arrives, anything meant for that socket has.
     const bus = new Redis(stack.redis.url);
-    await bus.publish(CHANNELS.chatMessages, JSON.stringify({ v: 1, type: "chat:message", id: "m", eventId: "marker-room", user: { id: "t", name: "t" }, text: "marker", ts: Date.now() }));
+    await bus.publish(
+      CHANNELS.chatMessages,
+      JSON.stringify({ v: 1, type: "chat:message", id: "m", eventId: "marker-room", user: { id: "t", name: "t" }, text: "marker", ts: Date.now() }),
+    );
     bus.disconnect();
     await socket.waitFor("chat:message", (m) => m.text === "marker");
     expect(socket.of("admin:event")).toEqual([]);
@@ -193,7 +206,9 @@ describe("admin console", () => {
     await panel.locator("select[name=event]").selectOption(voided.eventId);
     await panel.getByRole("button", { name: "Void bets" }).click();
     await panel.getByRole("status").filter({ hasText: "voided: 1 bet." }).waitFor({ timeout: 15_000 });
-    await page.locator('[data-testid="admin-event"][data-kind="event_voided"]', { hasText: `${voided.eventId} voided by ${admin.email}: 1 bet refunded` }).waitFor({ timeout: 15_000 });
+    await page
+      .locator('[data-testid="admin-event"][data-kind="event_voided"]', { hasText: `${voided.eventId} voided by ${admin.email}: 1 bet refunded` })
+      .waitFor({ timeout: 15_000 });
     const bets = (await (await bettor.get("/api/bets")).json()) as { bets: { id: string; status: string }[] };
     expect(bets.bets.find((b) => b.id === betId)?.status).toBe("void");
     // It left the picker: the picker re-reads the board on its own, so wait for the option to go.
@@ -204,8 +219,14 @@ describe("admin console", () => {
     await panel.locator("input[name=away]").fill("1");
     await panel.getByRole("button", { name: "Settle with result" }).click();
     await panel.getByRole("status").filter({ hasText: "settled 2–1: 0 bets." }).waitFor({ timeout: 15_000 });
-    await page.locator('[data-testid="admin-event"][data-kind="event_settled"]', { hasText: `${settled.eventId} settled by ${admin.email}` }).waitFor({ timeout: 15_000 });
-    expect(await stack.db.event.findUniqueOrThrow({ where: { id: settled.eventId }, select: { status: true, homeScore: true, awayScore: true } })).toEqual({ status: "ENDED", homeScore: 2, awayScore: 1 });
+    await page
+      .locator('[data-testid="admin-event"][data-kind="event_settled"]', { hasText: `${settled.eventId} settled by ${admin.email}` })
+      .waitFor({ timeout: 15_000 });
+    expect(await stack.db.event.findUniqueOrThrow({ where: { id: settled.eventId }, select: { status: true, homeScore: true, awayScore: true } })).toEqual({
+      status: "ENDED",
+      homeScore: 2,
+      awayScore: 1,
+    });
   });
 
   it("a bettor opening /admin gets the 403 page; signed out, the sign-in form, through which an admin reaches the console", async () => {

@@ -56,8 +56,13 @@ describe("betting", () => {
   it("200 concurrent bets over HTTP from one account that can afford 40: exactly 40 taken, the pool moves by exactly that", async () => {
     const user = await signedUp();
     const selection = await pick(0, "totals", "over");
-    const outcome = await stack.db.outcome.findFirstOrThrow({ where: { key: "over", market: { key: "totals", eventId: selection.eventId } }, select: { id: true, stakeTotal: true } });
-    const answers = await Promise.all(Array.from({ length: 200 }, () => user.post("/api/bets", { ...selection, stake: 25, accept: "any" }, { "idempotency-key": randomUUID() })));
+    const outcome = await stack.db.outcome.findFirstOrThrow({
+      where: { key: "over", market: { key: "totals", eventId: selection.eventId } },
+      select: { id: true, stakeTotal: true },
+    });
+    const answers = await Promise.all(
+      Array.from({ length: 200 }, () => user.post("/api/bets", { ...selection, stake: 25, accept: "any" }, { "idempotency-key": randomUUID() })),
+    );
     const codes = answers.map((a) => a.status);
     expect(codes.filter((c) => c === 201)).toHaveLength(40);
     expect(codes.filter((c) => c === 422)).toHaveLength(160);
@@ -72,7 +77,11 @@ describe("betting", () => {
   it("answers every refusal with its code: price moved, bad stake, no key, signed out", async () => {
     const user = await signedUp();
     const selection = await pick(1);
-    const moved = await user.post("/api/bets", { ...selection, price: selection.price + 0.37, stake: 10, accept: "exact" }, { "idempotency-key": randomUUID() });
+    const moved = await user.post(
+      "/api/bets",
+      { ...selection, price: selection.price + 0.37, stake: 10, accept: "exact" },
+      { "idempotency-key": randomUUID() },
+    );
     expect(moved.status).toBe(409);
     expect(await moved.json()).toMatchObject({ error: { code: "price_changed", price: selection.price } });
     const cents = await user.post("/api/bets", { ...selection, stake: 10.123, accept: "any" }, { "idempotency-key": randomUUID() });
@@ -96,7 +105,10 @@ describe("betting", () => {
     expect(await bobSocket.waitFor("user:update")).toMatchObject({ kind: "bet_accepted", userId: bob.id, balance: 980 });
     // Published after both updates were delivered: once it arrives, anything meant for these sockets has.
     const bus = new Redis(stack.redis.url);
-    await bus.publish(CHANNELS.chatMessages, JSON.stringify({ v: 1, type: "chat:message", id: "m", eventId: "marker-room", user: { id: "t", name: "t" }, text: "marker", ts: Date.now() }));
+    await bus.publish(
+      CHANNELS.chatMessages,
+      JSON.stringify({ v: 1, type: "chat:message", id: "m", eventId: "marker-room", user: { id: "t", name: "t" }, text: "marker", ts: Date.now() }),
+    );
     bus.disconnect();
     await anonymous.waitFor("chat:message", (m) => m.text === "marker");
     expect(anonymous.of("user:update")).toEqual([]);
@@ -110,10 +122,13 @@ describe("betting", () => {
     const admin = { authorization: `Bearer ${TEST_ADMIN_TOKEN}` };
     const selection = await pick(3);
     const market = await stack.db.market.findFirstOrThrow({ where: { eventId: selection.eventId, key: "h2h" }, select: { id: true } });
-    const adminPost = (path: string, body: unknown) => fetch(`${stack.web.url}${path}`, { method: "POST", headers: { ...admin, "content-type": "application/json" }, body: JSON.stringify(body) });
+    const adminPost = (path: string, body: unknown) =>
+      fetch(`${stack.web.url}${path}`, { method: "POST", headers: { ...admin, "content-type": "application/json" }, body: JSON.stringify(body) });
     expect((await user.post(`/api/admin/markets/${market.id}/status`, { status: "suspended" })).status).toBe(403);
     expect((await adminPost(`/api/admin/markets/${market.id}/status`, { status: "suspended" })).status).toBe(200);
-    expect(await (await user.post("/api/bets", { ...selection, stake: 10, accept: "any" }, { "idempotency-key": randomUUID() })).json()).toMatchObject({ error: { code: "market_suspended" } });
+    expect(await (await user.post("/api/bets", { ...selection, stake: 10, accept: "any" }, { "idempotency-key": randomUUID() })).json()).toMatchObject({
+      error: { code: "market_suspended" },
+    });
     expect((await adminPost(`/api/admin/markets/${market.id}/status`, { status: "open" })).status).toBe(200);
     // Bets follow the board: the market takes bets again once the board shows it open.
     await until(async () => (await pickStatus(selection.eventId)) === "open", 10_000, "the market open on the board");
@@ -121,7 +136,10 @@ describe("betting", () => {
     expect(placed).toMatchObject({ bet: { status: "open" } });
     const settled = await adminPost(`/api/admin/events/${selection.eventId}/result`, { home: 120, away: 100 });
     expect(await settled.json()).toMatchObject({ settled: [{ id: placed.bet.id, status: "won", payout: placed.bet.potentialReturn }] });
-    expect(await socket.waitFor("user:update", (u) => u.kind === "bet_settled")).toMatchObject({ bet: { id: placed.bet.id, status: "won" }, balance: 990 + placed.bet.potentialReturn });
+    expect(await socket.waitFor("user:update", (u) => u.kind === "bet_settled")).toMatchObject({
+      bet: { id: placed.bet.id, status: "won" },
+      balance: 990 + placed.bet.potentialReturn,
+    });
     expect((await adminPost(`/api/admin/events/${selection.eventId}/void`, {})).status).toBe(409); // already over
   });
 
@@ -201,4 +219,3 @@ describe("betting", () => {
     return page;
   }
 });
-

@@ -97,21 +97,23 @@ describe("chat", () => {
     const contexts: BrowserContext[] = [];
     const dialogs: string[] = [];
     try {
-      const [a, b, reader, moderator] = await Promise.all([alice, bob, null, boss].map(async (user) => {
-        const context = await browser.newContext();
-        contexts.push(context);
-        const cookie = user?.sessionCookie();
-        if (cookie) await context.addCookies([{ ...cookie, url: stack.web.url }]);
-        const page = await context.newPage();
-        page.on("dialog", (dialog) => {
-          dialogs.push(dialog.message());
-          void dialog.dismiss();
-        });
-        await page.goto(`${stack.web.url}/sports/basketball_nba/${eventId}`);
-        // In the room, with the history read since joining: nothing said from now on is missed.
-        await page.locator('[data-testid="chat-panel"][data-live="true"]').waitFor();
-        return page;
-      })) as [Page, Page, Page, Page];
+      const [a, b, reader, moderator] = (await Promise.all(
+        [alice, bob, null, boss].map(async (user) => {
+          const context = await browser.newContext();
+          contexts.push(context);
+          const cookie = user?.sessionCookie();
+          if (cookie) await context.addCookies([{ ...cookie, url: stack.web.url }]);
+          const page = await context.newPage();
+          page.on("dialog", (dialog) => {
+            dialogs.push(dialog.message());
+            void dialog.dismiss();
+          });
+          await page.goto(`${stack.web.url}/sports/basketball_nba/${eventId}`);
+          // In the room, with the history read since joining: nothing said from now on is missed.
+          await page.locator('[data-testid="chat-panel"][data-live="true"]').waitFor();
+          return page;
+        }),
+      )) as [Page, Page, Page, Page];
 
       await say(a, "hello from Alice");
       await message(b, "hello from Alice").waitFor();
@@ -124,7 +126,11 @@ describe("chat", () => {
       expect(await reader.locator('[aria-label="Chat message"]').count()).toBe(0);
       await reader.locator('[data-testid="chat-panel"] button', { hasText: "Sign in to chat" }).click();
       await reader.locator(".dialog.auth", { hasText: "Sign in to chat." }).waitFor();
-      const anonymousStatus = await reader.evaluate(async (path) => (await fetch(path, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ text: "me too" }) })).status, `/api/events/${eventId}/chat`);
+      const anonymousStatus = await reader.evaluate(
+        async (path) =>
+          (await fetch(path, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ text: "me too" }) })).status,
+        `/api/events/${eventId}/chat`,
+      );
       expect(anonymousStatus).toBe(401);
 
       // Markup is shown as typed and never becomes an element.
@@ -143,7 +149,13 @@ describe("chat", () => {
       for (let i = 0; i < 10 && !refusal; i += 1) {
         await box.fill(`flood ${i}`);
         await a.locator('[data-testid="chat-panel"] button', { hasText: "Send" }).click();
-        const outcome = await Promise.race([a.locator('[data-testid="chat-error"]').waitFor().then(() => "refused"), sent(a).then(() => "sent")]);
+        const outcome = await Promise.race([
+          a
+            .locator('[data-testid="chat-error"]')
+            .waitFor()
+            .then(() => "refused"),
+          sent(a).then(() => "sent"),
+        ]);
         if (outcome === "refused") refusal = `flood ${i}`;
       }
       expect(refusal).toMatch(/^flood \d$/);
@@ -188,7 +200,10 @@ describe("chat", () => {
   });
 
   function message(page: Page, text: string) {
-    return page.locator('[data-testid="chat-message"]').filter({ has: page.locator(".chat-text", { hasText: text }) }).first();
+    return page
+      .locator('[data-testid="chat-message"]')
+      .filter({ has: page.locator(".chat-text", { hasText: text }) })
+      .first();
   }
 
   async function say(page: Page, text: string): Promise<void> {

@@ -101,7 +101,9 @@ function subscribeInPage({ url, sport }: { url: string; sport: string }): Promis
   const socket = page.io(url, { transports: ["websocket"] });
   page.delta = new Promise((resolve) => {
     socket.on("odds:snapshot", (snapshot: { events: unknown[] }) => {
-      socket.on("odds:delta", (delta: WireDelta) => resolve({ extensions: socket.io.engine.transport.ws.extensions, snapshotEvents: snapshot.events.length, delta }));
+      socket.on("odds:delta", (delta: WireDelta) =>
+        resolve({ extensions: socket.io.engine.transport.ws.extensions, snapshotEvents: snapshot.events.length, delta }),
+      );
     });
   });
   return new Promise((resolve) => socket.on("connect", () => socket.emit("subscribe", { sports: [sport] }, () => resolve())));

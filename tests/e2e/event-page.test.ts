@@ -31,7 +31,10 @@ describe("event page", () => {
 
   /** The h2h home prices of every bookmaker for the event, as Postgres holds them. */
   async function homePrices(eventId: string): Promise<Map<string, number>> {
-    const rows = await stack.db.bookPrice.findMany({ where: { outcome: { key: "home", market: { key: "h2h", eventId } } }, select: { bookmaker: true, price: true } });
+    const rows = await stack.db.bookPrice.findMany({
+      where: { outcome: { key: "home", market: { key: "h2h", eventId } } },
+      select: { bookmaker: true, price: true },
+    });
     return new Map(rows.map((row) => [row.bookmaker, row.price]));
   }
 
@@ -62,7 +65,10 @@ describe("event page", () => {
     await page.waitForURL(`${stack.web.url}/sports/basketball_nba/${event.id}`);
     await page.locator('.live-status[data-connection="live"]').waitFor();
     // The page after a client-side navigation: wait for each book's price rather than read it once.
-    for (const [book, price] of books) await bookCell(page, book).and(page.locator(`[data-price="${price}"]`)).waitFor();
+    for (const [book, price] of books)
+      await bookCell(page, book)
+        .and(page.locator(`[data-price="${price}"]`))
+        .waitFor();
     await page.close();
   });
 
@@ -77,8 +83,13 @@ describe("event page", () => {
 
     await moveHome(event.id, 1.3);
     const moved = await homePrices(event.id);
-    for (const [book, price] of moved) await page.locator(`[data-market="h2h"] tr[data-book="${book}"] td[data-outcome="home"][data-price="${price}"]`).waitFor({ timeout: 10_000 });
-    await until(async () => (await page.locator('[data-market="h2h"] tr.ours [data-outcome="home"] .price').getAttribute("data-price")) !== ourBefore, 10_000, "our price moved");
+    for (const [book, price] of moved)
+      await page.locator(`[data-market="h2h"] tr[data-book="${book}"] td[data-outcome="home"][data-price="${price}"]`).waitFor({ timeout: 10_000 });
+    await until(
+      async () => (await page.locator('[data-market="h2h"] tr.ours [data-outcome="home"] .price').getAttribute("data-price")) !== ourBefore,
+      10_000,
+      "our price moved",
+    );
     await until(async () => Number(await homeSparkline(page).getAttribute("data-points")) > pointsBefore, 10_000, "the sparkline extended");
     // The consensus row follows the fair price the publisher sent.
     const fairPrice = async () => {
@@ -86,10 +97,14 @@ describe("event page", () => {
       return snapshot.events.find((e) => e.id === event.id)?.markets.h2h?.outcomes.home?.fairPrice ?? null;
     };
     const consensus = page.locator('[data-market="h2h"] tr.consensus td[data-outcome="home"]');
-    await until(async () => {
-      const sent = await fairPrice();
-      return sent !== null && (await consensus.textContent()) === formatOdds(sent, "decimal");
-    }, 10_000, "the consensus shows the moved fair price");
+    await until(
+      async () => {
+        const sent = await fairPrice();
+        return sent !== null && (await consensus.textContent()) === formatOdds(sent, "decimal");
+      },
+      10_000,
+      "the consensus shows the moved fair price",
+    );
     expect(await page.evaluate(() => (window as unknown as { sameDocument?: boolean }).sameDocument)).toBe(true);
     await page.close();
   });
@@ -98,7 +113,11 @@ describe("event page", () => {
     const event = await prematchEvent(2);
     await moveHome(event.id, 1.2);
     // The publisher stores a point when the event's prices move (at most one per 10 s per event).
-    await until(async () => ((await (await fetch(`${stack.web.url}/api/events/${event.id}`)).json()) as { history: unknown[] }).history.length > 0, 15_000, "a stored point");
+    await until(
+      async () => ((await (await fetch(`${stack.web.url}/api/events/${event.id}`)).json()) as { history: unknown[] }).history.length > 0,
+      15_000,
+      "a stored point",
+    );
     const page = await browser.newPage();
     await page.goto(`${stack.web.url}/sports/basketball_nba/${event.id}`);
     // Before any live move: the stored point plus the state the page opened with.

@@ -111,7 +111,11 @@ describe("limits", () => {
     const proxied = await startWeb({ ...publisherEnv(stack.dbUrl, stack.redis.url), SIGNIN_MAX_FAILURES_PER_ADDRESS: "2", WEB_TRUST_PROXY: "true" });
     try {
       const signIn = (forwardedFor: string) =>
-        fetch(`${proxied.url}/api/account/login`, { method: "POST", headers: { "content-type": "application/json", "x-forwarded-for": forwardedFor }, body: JSON.stringify({ email: `nobody-${randomUUID()}@bettor.test`, password: "a wrong password" }) });
+        fetch(`${proxied.url}/api/account/login`, {
+          method: "POST",
+          headers: { "content-type": "application/json", "x-forwarded-for": forwardedFor },
+          body: JSON.stringify({ email: `nobody-${randomUUID()}@bettor.test`, password: "a wrong password" }),
+        });
       // What the client put left of the proxy's entry does not matter: one client, one window.
       expect((await signIn("1.1.1.1, 203.0.113.50")).status).toBe(401);
       expect((await signIn("2.2.2.2, 203.0.113.50")).status).toBe(401);

@@ -63,7 +63,10 @@ describe("odds source: The Odds API (against the fake)", () => {
   async function eventOnBoard(live: boolean): Promise<{ id: string; externalId: string; home: string }> {
     await until(async () => (await snapshot()).events?.length > 0, 30_000, "events on the board");
     const board = await snapshot();
-    const rows = await stack.db.event.findMany({ where: { id: { in: board.events.map((e) => e.id) }, phase: live ? "LIVE" : "PREMATCH" }, select: { id: true, externalId: true, homeTeam: true } });
+    const rows = await stack.db.event.findMany({
+      where: { id: { in: board.events.map((e) => e.id) }, phase: live ? "LIVE" : "PREMATCH" },
+      select: { id: true, externalId: true, homeTeam: true },
+    });
     const row = rows[0];
     if (!row?.externalId) throw new Error(`no ${live ? "in-play" : "prematch"} event on the board`);
     return { id: row.id, externalId: row.externalId, home: row.homeTeam };
@@ -77,9 +80,13 @@ describe("odds source: The Odds API (against the fake)", () => {
     const { feedSuspendedAt } = await stack.db.market.findFirstOrThrow({ where: { eventId: event.id, key: "h2h" }, select: { feedSuspendedAt: true } });
     const suspendedAt = feedSuspendedAt?.getTime() ?? Date.now();
     await until(async () => Date.now() >= Math.floor(suspendedAt / 1000) * 1000 + 1000, 5_000, "the second after the suspension");
-    const homes = await stack.db.bookPrice.findMany({ where: { outcome: { key: "home", market: { eventId: event.id, key: "h2h" } } }, select: { bookmaker: true, price: true } });
+    const homes = await stack.db.bookPrice.findMany({
+      where: { outcome: { key: "home", market: { eventId: event.id, key: "h2h" } } },
+      select: { bookmaker: true, price: true },
+    });
     expect(homes.length).toBeGreaterThan(0);
-    for (const { bookmaker, price } of homes) fake.control.move({ eventId: event.externalId, bookmaker, market: "h2h", outcome: event.home, price: Math.round(price * 100 + 1) / 100 });
+    for (const { bookmaker, price } of homes)
+      fake.control.move({ eventId: event.externalId, bookmaker, market: "h2h", outcome: event.home, price: Math.round(price * 100 + 1) / 100 });
   }
 
   /** The h2h status of an event's market in Postgres. */
@@ -123,7 +130,11 @@ describe("odds source: The Odds API (against the fake)", () => {
     const before = (await snapshot()).events.find((e) => e.id === event.id)?.markets.h2h?.outcomes.home?.best?.price ?? 0;
     const target = Math.round((before + 0.15) * 100) / 100;
     fake.control.move({ eventId: event.externalId, bookmaker: "pinnacle", market: "h2h", outcome: event.home, price: target });
-    const delta = await socket.waitFor("odds:delta", (d) => d.changes.some((c) => c.eventId === event.id && c.path.startsWith("markets.h2h.outcomes.home.best")), 15_000);
+    const delta = await socket.waitFor(
+      "odds:delta",
+      (d) => d.changes.some((c) => c.eventId === event.id && c.path.startsWith("markets.h2h.outcomes.home.best")),
+      15_000,
+    );
     expect(delta.changes.find((c) => c.eventId === event.id && c.path.startsWith("markets.h2h.outcomes.home.best"))).toBeDefined();
     const best = (await snapshot()).events.find((e) => e.id === event.id)?.markets.h2h?.outcomes.home?.best;
     expect(best).toEqual({ book: "pinnacle", price: target });
@@ -131,7 +142,13 @@ describe("odds source: The Odds API (against the fake)", () => {
 
   it("a malformed answer writes nothing; the next good one does", async () => {
     const event = await eventOnBoard(true);
-    const stored = async () => (await stack.db.bookPrice.findFirst({ where: { bookmaker: "pinnacle", outcome: { key: "home", market: { key: "h2h", eventId: event.id } } }, select: { price: true } }))?.price;
+    const stored = async () =>
+      (
+        await stack.db.bookPrice.findFirst({
+          where: { bookmaker: "pinnacle", outcome: { key: "home", market: { key: "h2h", eventId: event.id } } },
+          select: { price: true },
+        })
+      )?.price;
     // A small move, so the quality rules keep it: only the malformed answers may hold it back.
     const target = Math.round(((await stored()) ?? 2) * 100 + 7) / 100;
     const calls = fake.control.stats().byEndpoint.odds?.calls ?? 0;
@@ -159,7 +176,11 @@ describe("odds source: The Odds API (against the fake)", () => {
     await page.goto(`${stack.web.url}/sports?sport=${SPORT}`);
     await page.locator('.live-status[data-connection="live"][data-feed="live"]').waitFor();
     fake.control.fault({ mode: "server_error" });
-    const stale = await socket.waitFor("feed:status", (s) => /^The Odds API poller's prices for this sport are overdue \(.*(server errors|circuit)/.test(s.sports?.[SPORT] ?? ""), 30_000);
+    const stale = await socket.waitFor(
+      "feed:status",
+      (s) => /^The Odds API poller's prices for this sport are overdue \(.*(server errors|circuit)/.test(s.sports?.[SPORT] ?? ""),
+      30_000,
+    );
     expect(stale.status).toBe("live"); // the publisher and the producer are up: only the sport is stale
     // The bettor is told, and keeps the last good prices.
     const indicator = page.locator('.live-status[data-sport-stale="true"]');
@@ -168,8 +189,14 @@ describe("odds source: The Odds API (against the fake)", () => {
     expect(await page.locator(`.event[data-event-id="${event.id}"] [data-market="h2h"] .price`).count()).toBeGreaterThan(0);
     await browser.close();
     expect(await admin.waitFor("admin:event", (e) => e.kind === "source_breaker" && e.data.state === "open", 30_000)).toBeDefined();
-    await socket.waitFor("odds:delta", (d) => d.changes.some((c) => c.eventId === event.id && c.path === "markets.h2h.status" && c.value === "suspended"), 30_000);
-    expect((await stack.db.market.findFirstOrThrow({ where: { eventId: event.id, key: "h2h" }, select: { feedSuspendedAt: true } })).feedSuspendedAt).not.toBeNull();
+    await socket.waitFor(
+      "odds:delta",
+      (d) => d.changes.some((c) => c.eventId === event.id && c.path === "markets.h2h.status" && c.value === "suspended"),
+      30_000,
+    );
+    expect(
+      (await stack.db.market.findFirstOrThrow({ where: { eventId: event.id, key: "h2h" }, select: { feedSuspendedAt: true } })).feedSuspendedAt,
+    ).not.toBeNull();
 
     fake.control.fault({ mode: "none" });
     await socket.waitFor("feed:status", (s) => s.status === "live" && s.sports?.[SPORT] === undefined, 30_000);
@@ -186,9 +213,13 @@ describe("odds source: The Odds API (against the fake)", () => {
     const event = await eventOnBoard(true);
     await openH2h(event);
     const socket = await watcher();
-    const score = (await stack.db.event.findUniqueOrThrow({ where: { id: event.id }, select: { homeScore: true, awayScore: true } }));
+    const score = await stack.db.event.findUniqueOrThrow({ where: { id: event.id }, select: { homeScore: true, awayScore: true } });
     fake.control.score({ eventId: event.externalId, home: (score.homeScore ?? 0) + 1, away: score.awayScore ?? 0 });
-    await socket.waitFor("odds:delta", (d) => d.changes.some((c) => c.eventId === event.id && c.path === "markets.h2h.status" && c.value === "suspended"), 15_000);
+    await socket.waitFor(
+      "odds:delta",
+      (d) => d.changes.some((c) => c.eventId === event.id && c.path === "markets.h2h.status" && c.value === "suspended"),
+      15_000,
+    );
     expect((await stack.db.event.findUniqueOrThrow({ where: { id: event.id }, select: { homeScore: true } })).homeScore).toBe((score.homeScore ?? 0) + 1);
     // The books' pre-goal quotes, polled again, do not reopen it.
     const polls = oddsPolls();
@@ -204,10 +235,14 @@ describe("odds source: The Odds API (against the fake)", () => {
     const blockedUntil = (await report())?.blockedUntil ?? 0;
     const calls = fake.control.stats().calls;
     let resumedAt = 0;
-    await until(async () => {
-      if (fake.control.stats().calls > calls) resumedAt = Date.now();
-      return resumedAt > 0;
-    }, 15_000, "calls resumed");
+    await until(
+      async () => {
+        if (fake.control.stats().calls > calls) resumedAt = Date.now();
+        return resumedAt > 0;
+      },
+      15_000,
+      "calls resumed",
+    );
     expect(resumedAt).toBeGreaterThanOrEqual(blockedUntil - 50); // 50 ms: the two clocks read apart
   });
 
@@ -222,7 +257,9 @@ describe("odds source: The Odds API (against the fake)", () => {
     expect(fake.control.stats().calls).toBe(calls);
     // Its sports turn stale once their last poll's vouch runs out, with the reason.
     const socket = await watcher();
-    expect(await socket.waitFor("feed:status", (s) => s.status === "live" && /overdue \(OUT_OF_USAGE_CREDITS/.test(s.sports?.[SPORT] ?? ""), 30_000)).toBeDefined();
+    expect(
+      await socket.waitFor("feed:status", (s) => s.status === "live" && /overdue \(OUT_OF_USAGE_CREDITS/.test(s.sports?.[SPORT] ?? ""), 30_000),
+    ).toBeDefined();
     expect(await redis.pttl(KEYS.sourceStatus)).toBeGreaterThan(0); // the report expires if the poller dies
   });
 });

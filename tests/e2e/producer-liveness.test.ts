@@ -31,7 +31,17 @@ describe("producer liveness on the pages, the status route and the console", () 
   function beat(): Promise<void> {
     const now = Date.now();
     const sports = Object.fromEntries(Object.entries(vouch).map(([sport, freshUntil]) => [sport, { freshUntil }]));
-    const message: ProducerBeat = { v: 1, producer: "the-odds-api", instanceId: "test-poller", role: "active", at: now, lastProducedAt: now, state: "ok", reason: null, sports };
+    const message: ProducerBeat = {
+      v: 1,
+      producer: "the-odds-api",
+      instanceId: "test-poller",
+      role: "active",
+      at: now,
+      lastProducedAt: now,
+      state: "ok",
+      reason: null,
+      sports,
+    };
     return writeProducerBeat(redis, message);
   }
 
@@ -60,7 +70,13 @@ describe("producer liveness on the pages, the status route and the console", () 
     await until(async () => (await status()).producer.state === "up", 20_000, "the producer up");
     const answer = await status();
     expect(answer.health).toEqual({ status: "ok" });
-    expect(answer.producer).toMatchObject({ expected: "the-odds-api", state: "up", reason: null, judgedBy: expect.any(String), staleSports: { [OVERDUE]: OVERDUE_REASON } });
+    expect(answer.producer).toMatchObject({
+      expected: "the-odds-api",
+      state: "up",
+      reason: null,
+      judgedBy: expect.any(String),
+      staleSports: { [OVERDUE]: OVERDUE_REASON },
+    });
     expect(answer.producer.instances).toEqual([expect.objectContaining({ producer: "the-odds-api", instanceId: "test-poller", role: "active", state: "ok" })]);
 
     const page = await browser.newPage();
@@ -111,7 +127,9 @@ describe("producer liveness on the pages, the status route and the console", () 
       expect(body.producer).toMatchObject({ state: "down", reason: "no heartbeat from The Odds API poller for over 5 s", since: expect.any(String) });
       expect(Object.keys(body.producer.staleSports)).toContain(FRESH);
 
-      const overview = AdminOverview.parse(await (await fetch(`${stack.web.url}/api/admin/overview`, { headers: { authorization: `Bearer ${TEST_ADMIN_TOKEN}` } })).json());
+      const overview = AdminOverview.parse(
+        await (await fetch(`${stack.web.url}/api/admin/overview`, { headers: { authorization: `Bearer ${TEST_ADMIN_TOKEN}` } })).json(),
+      );
       expect(overview.publisher.ok && overview.publisher.status.producer.state).toBe("down");
       await consolePage.locator('[data-testid="producer"][data-producer-state="down"]').waitFor({ timeout: 20_000 });
       expect(await consolePage.locator('[data-testid="producer"]').innerText()).toContain("no heartbeat from The Odds API poller");

@@ -51,7 +51,11 @@ describe("publisher status through a Postgres outage", () => {
     await until(async () => (await get()).body.health.status === "failing", 20_000, "failing");
     const during = await get();
     expect(during.code).toBe(503);
-    expect(during.body).toMatchObject({ desired: "running", running: false, health: { status: "failing", reason: "Postgres is unreachable", since: expect.any(String) } });
+    expect(during.body).toMatchObject({
+      desired: "running",
+      running: false,
+      health: { status: "failing", reason: "Postgres is unreachable", since: expect.any(String) },
+    });
     const lastGood = during.body.lastTick?.at;
     expect(lastGood).toBeDefined();
     // Failed ticks keep coming; none of them counts as a tick.

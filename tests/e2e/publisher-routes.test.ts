@@ -117,7 +117,11 @@ describe("publisher control routes", () => {
   });
 
   it("refuses bodies over the limit with 413, without reading them whole", async () => {
-    const declared = await fetch(route(), { method: "POST", headers: { ...admin, "content-type": "application/json" }, body: JSON.stringify({ intervalMs: 500, pad: "x".repeat(4_000) }) });
+    const declared = await fetch(route(), {
+      method: "POST",
+      headers: { ...admin, "content-type": "application/json" },
+      body: JSON.stringify({ intervalMs: 500, pad: "x".repeat(4_000) }),
+    });
     expect(declared.status).toBe(413);
     expect(await declared.json()).toMatchObject({ error: { code: "payload_too_large" } });
     // 200 MB streamed without a length: the route answers at the limit, long before the end.
@@ -125,7 +129,11 @@ describe("publisher control routes", () => {
     expect([413, 0]).toContain(streamed.status); // answered 413, or hung up before the answer could be read
     expect(streamed.sent).toBeLessThan(50 * 1024 * 1024);
     expect((await fetch(route())).status).toBe(200); // and the server is none the worse for it
-    const token = await fetch(`${stack.web.url}/api/auth/relay-token`, { method: "POST", headers: admin, body: JSON.stringify({ sub: "x".repeat(2_000), role: "user" }) });
+    const token = await fetch(`${stack.web.url}/api/auth/relay-token`, {
+      method: "POST",
+      headers: admin,
+      body: JSON.stringify({ sub: "x".repeat(2_000), role: "user" }),
+    });
     expect(token.status).toBe(413);
     expect((await status()).intervalMs).toBe(250); // nothing was applied
   });

@@ -117,12 +117,17 @@ describe("sessions and relay tokens", () => {
 
     // Another admin first: the last admin account is never demoted.
     const erin = await signedUp();
-    expect((await fetch(`${stack.web.url}/api/admin/users/${erin.id}/role`, { method: "POST", headers: asAdmin, body: JSON.stringify({ role: "admin" }) })).status).toBe(200);
+    expect(
+      (await fetch(`${stack.web.url}/api/admin/users/${erin.id}/role`, { method: "POST", headers: asAdmin, body: JSON.stringify({ role: "admin" }) })).status,
+    ).toBe(200);
     const promoted = await setRole("admin");
     expect(promoted.status).toBe(200);
     expect(await promoted.json()).toEqual({ id: carol.id, email: carol.email, role: "admin", changed: true });
     const socket = await socketWith(await tokenOf(carol));
-    await bus.publish(CHANNELS.adminEvents, JSON.stringify({ v: 1, type: "admin:event", kind: "publisher_started", data: { intervalMs: 500, by: "test" }, ts: Date.now() }));
+    await bus.publish(
+      CHANNELS.adminEvents,
+      JSON.stringify({ v: 1, type: "admin:event", kind: "publisher_started", data: { intervalMs: 500, by: "test" }, ts: Date.now() }),
+    );
     await socket.waitFor("admin:event");
 
     expect(await (await setRole("user")).json()).toMatchObject({ role: "user", changed: true });
@@ -130,11 +135,15 @@ describe("sessions and relay tokens", () => {
     await bus.publish(CHANNELS.adminEvents, JSON.stringify({ v: 1, type: "admin:event", kind: "publisher_stopped", data: { by: "test" }, ts: Date.now() }));
     await marker(socket, carol);
     expect(socket.of("admin:event")).toHaveLength(1);
-    expect((await (await carol.get("/api/admin/overview")).status)).toBe(403);
+    expect(await (await carol.get("/api/admin/overview")).status).toBe(403);
 
     // Setting the role it has changes nothing and leaves no entry; each real change left exactly one.
     expect(await (await setRole("user")).json()).toMatchObject({ changed: false });
-    const entries = await stack.db.auditEntry.findMany({ where: { action: "user.role", targetId: carol.id }, orderBy: { id: "asc" }, select: { actor: true, actorId: true, before: true, after: true } });
+    const entries = await stack.db.auditEntry.findMany({
+      where: { action: "user.role", targetId: carol.id },
+      orderBy: { id: "asc" },
+      select: { actor: true, actorId: true, before: true, after: true },
+    });
     expect(entries).toEqual([
       { actor: "admin token", actorId: null, before: { role: "user", email: carol.email }, after: { role: "admin", email: carol.email } },
       { actor: "admin token", actorId: null, before: { role: "admin", email: carol.email }, after: { role: "user", email: carol.email } },

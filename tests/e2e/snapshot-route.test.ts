@@ -26,7 +26,8 @@ describe("GET /api/sports/snapshot", () => {
   const moveSomePrices = async (times: number) => {
     for (let i = 0; i < times; i += 1) {
       const seq = Number(await redis.get(KEYS.sportSeq("soccer_epl")));
-      await stack.db.$executeRaw`UPDATE "BookPrice" bp SET price = round((bp.price * 1.07)::numeric, 2)::float8 FROM "Outcome" o JOIN "Market" m ON m.id = o."marketId" JOIN "Event" e ON e.id = m."eventId" WHERE bp."outcomeId" = o.id AND e.sport = 'soccer_epl' AND o.key = 'home'`;
+      await stack.db
+        .$executeRaw`UPDATE "BookPrice" bp SET price = round((bp.price * 1.07)::numeric, 2)::float8 FROM "Outcome" o JOIN "Market" m ON m.id = o."marketId" JOIN "Event" e ON e.id = m."eventId" WHERE bp."outcomeId" = o.id AND e.sport = 'soccer_epl' AND o.key = 'home'`;
       await until(async () => Number(await redis.get(KEYS.sportSeq("soccer_epl"))) > seq);
     }
   };

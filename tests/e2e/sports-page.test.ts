@@ -137,7 +137,11 @@ describe("/sports in the browser", () => {
     await page.locator('.live-status[data-connection="live"]').waitFor();
     await page.selectOption('select[aria-label="Odds format"]', "american");
     // The price re-renders after the choice: wait for the American form rather than read it once.
-    const american = () => page.locator('[data-market="h2h"] .price').first().filter({ hasText: /^[+-]\d+$/ });
+    const american = () =>
+      page
+        .locator('[data-market="h2h"] .price')
+        .first()
+        .filter({ hasText: /^[+-]\d+$/ });
     await american().waitFor();
     await page.reload();
     await page.locator('.live-status[data-connection="live"]').waitFor();
@@ -177,10 +181,17 @@ describe("/sports in the browser", () => {
         AND ((o.key = 'home' AND bp.bookmaker = 'pinnacle') OR (o.key = 'away' AND bp.bookmaker = 'fanduel'))`;
     await row.locator(".badge.arb").waitFor();
     // An arbitrage means Σ 1/best < 1 = Σ fair, so at least one best price beats the consensus.
-    const priced = toEventOdds(await stack.db.event.findUniqueOrThrow({ where: { id: target.id }, select: eventOddsSelect }), { margin: 0.05, liquidity: 5_000, method: DEFAULT_MARGIN_METHOD });
+    const priced = toEventOdds(await stack.db.event.findUniqueOrThrow({ where: { id: target.id }, select: eventOddsSelect }), {
+      margin: 0.05,
+      liquidity: 5_000,
+      method: DEFAULT_MARGIN_METHOD,
+    });
     const valueOutcomes = Object.values(priced.markets.h2h?.outcomes ?? {}).filter((o) => (o.edge ?? 0) > 0).length;
     expect(valueOutcomes).toBeGreaterThanOrEqual(1);
-    await row.locator(".outcome.value").nth(valueOutcomes - 1).waitFor();
+    await row
+      .locator(".outcome.value")
+      .nth(valueOutcomes - 1)
+      .waitFor();
     expect(await row.locator(".outcome.value").count()).toBe(valueOutcomes);
     const best = priced.markets.h2h?.outcomes.home?.best;
     expect(best?.price).toBeGreaterThanOrEqual(2.4);

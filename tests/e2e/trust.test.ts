@@ -24,7 +24,13 @@ describe("trust: live prices only", () => {
   const feedEnv = { SIMULATOR_ENABLED: "true", SIMULATOR_PRICE_UPDATES_PER_SEC: "40", SIMULATOR_BETS_PER_SEC: "0", FEED_LEADER_TTL_MS: "1500" };
 
   beforeAll(async () => {
-    stack = await startFullStack(inject("pgServerUrl"), "trust", { SIMULATOR_ENABLED: "true", PRODUCER_SILENCE_MS: "2000", BET_INPLAY_DELAY_MS: "1000", BET_INPLAY_DELAYS: "", DEMO_BALANCE: "1000" });
+    stack = await startFullStack(inject("pgServerUrl"), "trust", {
+      SIMULATOR_ENABLED: "true",
+      PRODUCER_SILENCE_MS: "2000",
+      BET_INPLAY_DELAY_MS: "1000",
+      BET_INPLAY_DELAYS: "",
+      DEMO_BALANCE: "1000",
+    });
     redis = new Redis(stack.redis.url);
     feed = await startFeed(stack.dbUrl, stack.redis.url, feedEnv);
     browser = await launchBrowser();
@@ -39,7 +45,11 @@ describe("trust: live prices only", () => {
   });
 
   const admin = (path: string, method: "POST" | "DELETE", body: unknown = {}) =>
-    fetch(`${stack.web.url}${path}`, { method, headers: { authorization: `Bearer ${TEST_ADMIN_TOKEN}`, "content-type": "application/json" }, body: JSON.stringify(body) });
+    fetch(`${stack.web.url}${path}`, {
+      method,
+      headers: { authorization: `Bearer ${TEST_ADMIN_TOKEN}`, "content-type": "application/json" },
+      body: JSON.stringify(body),
+    });
 
   async function board(): Promise<OddsSnapshot> {
     return (await (await fetch(`${stack.web.url}/api/sports/snapshot?sport=${SPORT}`)).json()) as OddsSnapshot;
@@ -80,7 +90,11 @@ describe("trust: live prices only", () => {
     const user = await bettor();
     const selection = await pick("prematch", "totals", "over");
     await stack.db.bookPrice.deleteMany({ where: { outcome: { market: { eventId: selection.eventId, key: "totals" } } } });
-    await until(async () => (await board()).events.find((e) => e.id === selection.eventId)?.markets.totals?.status === "suspended", 10_000, "the bookless market suspended on the board");
+    await until(
+      async () => (await board()).events.find((e) => e.id === selection.eventId)?.markets.totals?.status === "suspended",
+      10_000,
+      "the bookless market suspended on the board",
+    );
     const event = (await board()).events.find((e) => e.id === selection.eventId);
     expect(Object.values(event?.markets.totals?.outcomes ?? {}).map((o) => o.fair)).toEqual([null, null]);
     const refused = await bet(user, selection);
@@ -95,11 +109,19 @@ describe("trust: live prices only", () => {
     try {
       const tab = await page(context);
       // An in-play market an admin suspended: no producer may ever reopen it.
-      const [held] = await stack.db.market.findMany({ where: { key: "spreads", status: "OPEN", event: { sport: SPORT, phase: "LIVE", status: "ACTIVE" } }, select: { id: true }, take: 1 });
+      const [held] = await stack.db.market.findMany({
+        where: { key: "spreads", status: "OPEN", event: { sport: SPORT, phase: "LIVE", status: "ACTIVE" } },
+        select: { id: true },
+        take: 1,
+      });
       if (!held) throw new Error("no in-play spreads market");
       expect((await admin(`/api/admin/markets/${held.id}/status`, "POST", { status: "suspended" })).status).toBe(200);
       // An in-play market whose books all left: it can never have fresh prices of its own.
-      const [bookless] = await stack.db.market.findMany({ where: { key: "totals", status: "OPEN", event: { sport: SPORT, phase: "LIVE", status: "ACTIVE" } }, select: { id: true }, take: 1 });
+      const [bookless] = await stack.db.market.findMany({
+        where: { key: "totals", status: "OPEN", event: { sport: SPORT, phase: "LIVE", status: "ACTIVE" } },
+        select: { id: true },
+        take: 1,
+      });
       if (!bookless) throw new Error("no in-play totals market");
       await stack.db.bookPrice.deleteMany({ where: { outcome: { marketId: bookless.id } } });
 
@@ -120,7 +142,10 @@ describe("trust: live prices only", () => {
       const refused = await bet(user, prematch);
       expect(refused.status).toBe(409);
       expect(await refused.json()).toMatchObject({ error: { code: "prices_stale", reason: "producer_down" } });
-      const live = await stack.db.outcome.findFirstOrThrow({ where: { key: "home", market: { id: stopped[0]?.id } }, select: { market: { select: { key: true, eventId: true } } } });
+      const live = await stack.db.outcome.findFirstOrThrow({
+        where: { key: "home", market: { id: stopped[0]?.id } },
+        select: { market: { select: { key: true, eventId: true } } },
+      });
       const inPlayRefused = await bet(user, { eventId: live.market.eventId, market: live.market.key, outcome: "home", price: 2 });
       // Stopped in Postgres by the bet stop, which placement checks before the prices' trust.
       expect(inPlayRefused.status).toBe(409);
@@ -130,7 +155,11 @@ describe("trust: live prices only", () => {
       feed = await startFeed(stack.dbUrl, stack.redis.url, feedEnv);
       await tab.locator('.live-status[data-feed="live"]').waitFor({ timeout: 20_000 });
       const ids = stopped.map((m) => m.id);
-      await until(async () => (await stack.db.market.count({ where: { id: { in: ids }, status: "OPEN" } })) === ids.length, 20_000, "the stopped markets reopened");
+      await until(
+        async () => (await stack.db.market.count({ where: { id: { in: ids }, status: "OPEN" } })) === ids.length,
+        20_000,
+        "the stopped markets reopened",
+      );
       for (const market of stopped) {
         const outcomes = await stack.db.outcome.findMany({ where: { marketId: market.id }, select: { prices: { select: { lastUpdate: true } } } });
         for (const outcome of outcomes) {
@@ -140,12 +169,25 @@ describe("trust: live prices only", () => {
       }
       // Every market the bet stop took that has prices has reopened (above), so the producer's
       // recovery has run: the admin's stays, and so does the one with no prices to re-quote.
-      expect(await stack.db.market.findUniqueOrThrow({ where: { id: held.id }, select: { status: true, feedSuspendedAt: true } })).toEqual({ status: "SUSPENDED", feedSuspendedAt: null });
-      expect(await stack.db.market.findUniqueOrThrow({ where: { id: bookless.id }, select: { status: true, feedSuspendedAt: true } })).toEqual({ status: "SUSPENDED", feedSuspendedAt: expect.any(Date) });
+      expect(await stack.db.market.findUniqueOrThrow({ where: { id: held.id }, select: { status: true, feedSuspendedAt: true } })).toEqual({
+        status: "SUSPENDED",
+        feedSuspendedAt: null,
+      });
+      expect(await stack.db.market.findUniqueOrThrow({ where: { id: bookless.id }, select: { status: true, feedSuspendedAt: true } })).toEqual({
+        status: "SUSPENDED",
+        feedSuspendedAt: expect.any(Date),
+      });
 
       await until(async () => (await readTrust(redis))?.producer.state === "up", 10_000, "vouched for again");
-      const reopened = await stack.db.outcome.findFirstOrThrow({ where: { key: "home", market: { id: stopped[0]?.id } }, select: { market: { select: { key: true, eventId: true } } } });
-      await until(async () => (await board()).events.find((e) => e.id === reopened.market.eventId)?.markets[reopened.market.key]?.status === "open", 10_000, "the reopened market open on the board");
+      const reopened = await stack.db.outcome.findFirstOrThrow({
+        where: { key: "home", market: { id: stopped[0]?.id } },
+        select: { market: { select: { key: true, eventId: true } } },
+      });
+      await until(
+        async () => (await board()).events.find((e) => e.id === reopened.market.eventId)?.markets[reopened.market.key]?.status === "open",
+        10_000,
+        "the reopened market open on the board",
+      );
       const taken = await bet(user, { eventId: reopened.market.eventId, market: reopened.market.key, outcome: "home", price: 2 });
       expect(taken.status).toBe(201);
       expect(((await taken.json()) as { delayedMs: number }).delayedMs).toBeGreaterThan(0);

@@ -17,7 +17,10 @@ describe("web startup", () => {
         REDIS_URL: redis.url,
       });
       expect(await proc.exited).toBe(1);
-      const ours = proc.output().split("\n").filter((line) => line.includes("Cannot reach"));
+      const ours = proc
+        .output()
+        .split("\n")
+        .filter((line) => line.includes("Cannot reach"));
       expect(ours).toEqual([expect.stringContaining(`Cannot reach Postgres at 127.0.0.1:${dbPort} (DATABASE_URL)`)]);
       expect(proc.output()).not.toMatch(/\n\s+at /);
     } finally {

@@ -126,7 +126,9 @@ describe("admin events from the publisher", () => {
       expect(up?.data.downForMs).toBeLessThanOrEqual(Date.now() - stoppedAt);
     });
 
-    it("Redis stopped under a running publisher: nothing can be said while it is down; once back, 'down' (dated by downForMs) then 'up', even to a relay that subscribes again late", { timeout: 120_000 }, async () => {
+    it("Redis stopped under a running publisher: nothing can be said while it is down; once back, 'down' (dated by downForMs) then 'up', even to a relay that subscribes again late", {
+      timeout: 120_000,
+    }, async () => {
       // The relays subscribe again on their own schedule after Redis is back, often after the
       // publisher has reconnected. This listener comes back only once the publisher has told
       // (published to nobody), so it hears the notices only if they are offered again.

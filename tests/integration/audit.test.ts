@@ -53,7 +53,12 @@ describe("audit log", () => {
 
   /** The `skip`-th prematch event still on the board, and its markets by key. */
   async function boardEvent(skip: number) {
-    const event = await db.event.findFirstOrThrow({ where: { status: "ACTIVE", phase: "PREMATCH" }, orderBy: { id: "asc" }, skip, select: { id: true, markets: { select: { id: true, key: true } } } });
+    const event = await db.event.findFirstOrThrow({
+      where: { status: "ACTIVE", phase: "PREMATCH" },
+      orderBy: { id: "asc" },
+      skip,
+      select: { id: true, markets: { select: { id: true, key: true } } },
+    });
     return { id: event.id, market: (key: string) => event.markets.find((m) => m.key === key)?.id ?? "" };
   }
 
@@ -76,7 +81,9 @@ describe("audit log", () => {
   async function failingWrites<T>(table: string, column: string, value: string, work: () => Promise<T>): Promise<T> {
     const name = `fail_${randomUUID().replaceAll("-", "")}`;
     await db.$executeRawUnsafe(`CREATE FUNCTION ${name}() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'forced failure'; END $$`);
-    await db.$executeRawUnsafe(`CREATE TRIGGER ${name} BEFORE INSERT OR UPDATE ON "${table}" FOR EACH ROW WHEN (NEW."${column}"::text = '${value}') EXECUTE FUNCTION ${name}()`);
+    await db.$executeRawUnsafe(
+      `CREATE TRIGGER ${name} BEFORE INSERT OR UPDATE ON "${table}" FOR EACH ROW WHEN (NEW."${column}"::text = '${value}') EXECUTE FUNCTION ${name}()`,
+    );
     try {
       return await work();
     } finally {
@@ -150,7 +157,13 @@ describe("audit log", () => {
       if (typeof done === "string") throw new Error(done);
       const entries = await entriesOf(event.id);
       expect(entries).toHaveLength(1);
-      expect(entries[0]).toMatchObject({ actorId: null, actor: "admin token", action: "event.void", before: { status: "active", score: null }, after: { status: "cancelled", score: null, bets: 1, paid: 40 } });
+      expect(entries[0]).toMatchObject({
+        actorId: null,
+        actor: "admin token",
+        action: "event.void",
+        before: { status: "active", score: null },
+        after: { status: "cancelled", score: null, bets: 1, paid: 40 },
+      });
       expect((await balanceOf(db, bet.userId)).balance).toBe(1_000);
     });
 
@@ -160,7 +173,14 @@ describe("audit log", () => {
       const done = await voidBet(db, bet.betId, admin);
       if (typeof done === "string") throw new Error(done);
       expect(await entriesOf(bet.betId)).toEqual([
-        expect.objectContaining({ id: BigInt(done.auditId), actorId: admin.id, action: "bet.void", targetType: "bet", before: { status: "open", userId: bet.userId, stake: 12.5, price: 3.1 }, after: { status: "void", payout: 12.5, voidReason: "admin" } }),
+        expect.objectContaining({
+          id: BigInt(done.auditId),
+          actorId: admin.id,
+          action: "bet.void",
+          targetType: "bet",
+          before: { status: "open", userId: bet.userId, stake: 12.5, price: 3.1 },
+          after: { status: "void", payout: 12.5, voidReason: "admin" },
+        }),
       ]);
       const count = await entryCount();
       expect(await voidBet(db, bet.betId, admin)).toBe("settled");
@@ -172,8 +192,13 @@ describe("audit log", () => {
       const event = await boardEvent(0);
       const bet = await openBet(event.id, 20);
       // The audit row itself fails: the event, the bets and the ledger roll back with it.
-      await expect(failingWrites("AuditEntry", "targetId", event.id, () => setResult(db, event.id, { home: 3, away: 0 }, admin))).rejects.toThrow(/forced failure/);
-      expect(await db.event.findUniqueOrThrow({ where: { id: event.id }, select: { status: true, homeScore: true } })).toEqual({ status: "ACTIVE", homeScore: null });
+      await expect(failingWrites("AuditEntry", "targetId", event.id, () => setResult(db, event.id, { home: 3, away: 0 }, admin))).rejects.toThrow(
+        /forced failure/,
+      );
+      expect(await db.event.findUniqueOrThrow({ where: { id: event.id }, select: { status: true, homeScore: true } })).toEqual({
+        status: "ACTIVE",
+        homeScore: null,
+      });
       expect(await db.bet.findUniqueOrThrow({ where: { id: bet.betId }, select: { status: true } })).toEqual({ status: "OPEN" });
       expect((await balanceOf(db, bet.userId)).balance).toBe(980);
       // The bet's own write fails, before any entry is written: nothing stays either.
@@ -195,8 +220,20 @@ describe("audit log", () => {
       expect(await setMarketStatus(db, market, "open", TOKEN, null)).toEqual({ changed: false, status: "open" });
       const entries = await entriesOf(market);
       expect(entries.map((e) => ({ actor: e.actor, action: e.action, type: e.targetType, before: e.before, after: e.after }))).toEqual([
-        { actor: admin.label, action: "market.status", type: "market", before: { status: "open", feedSuspendedAt: null }, after: { status: "suspended", feedSuspendedAt: null } },
-        { actor: "admin token", action: "market.status", type: "market", before: { status: "suspended", feedSuspendedAt: null }, after: { status: "open", feedSuspendedAt: null } },
+        {
+          actor: admin.label,
+          action: "market.status",
+          type: "market",
+          before: { status: "open", feedSuspendedAt: null },
+          after: { status: "suspended", feedSuspendedAt: null },
+        },
+        {
+          actor: "admin token",
+          action: "market.status",
+          type: "market",
+          before: { status: "suspended", feedSuspendedAt: null },
+          after: { status: "open", feedSuspendedAt: null },
+        },
       ]);
     });
 
@@ -206,8 +243,16 @@ describe("audit log", () => {
       await db.market.update({ where: { id: market }, data: { status: "SUSPENDED", feedSuspendedAt: feedAt } });
       const done = await setMarketStatus(db, market, "suspended", admin, null);
       expect(done).toMatchObject({ changed: true, status: "suspended" });
-      expect(await db.market.findUniqueOrThrow({ where: { id: market }, select: { status: true, feedSuspendedAt: true } })).toEqual({ status: "SUSPENDED", feedSuspendedAt: null });
-      expect((await entriesOf(market)).map((e) => [e.before, e.after])).toEqual([[{ status: "suspended", feedSuspendedAt: feedAt.toISOString() }, { status: "suspended", feedSuspendedAt: null }]]);
+      expect(await db.market.findUniqueOrThrow({ where: { id: market }, select: { status: true, feedSuspendedAt: true } })).toEqual({
+        status: "SUSPENDED",
+        feedSuspendedAt: null,
+      });
+      expect((await entriesOf(market)).map((e) => [e.before, e.after])).toEqual([
+        [
+          { status: "suspended", feedSuspendedAt: feedAt.toISOString() },
+          { status: "suspended", feedSuspendedAt: null },
+        ],
+      ]);
     });
 
     it("two admins suspending the same market at once: one change, one entry", async () => {
@@ -223,7 +268,12 @@ describe("audit log", () => {
     it("a change queued behind a settlement's long hold on the market waits for it, rather than failing as if Postgres were down", async () => {
       const market = (await boardEvent(6)).market("h2h");
       // Held past Prisma's default transaction timeout (5 s); a settlement may hold it for up to 30 s.
-      const change = await queuedBehind(`SELECT 1 FROM "Market" WHERE "id" = '${market}' FOR UPDATE`, 1, () => setMarketStatus(db, market, "suspended", admin, null), 6_000);
+      const change = await queuedBehind(
+        `SELECT 1 FROM "Market" WHERE "id" = '${market}' FOR UPDATE`,
+        1,
+        () => setMarketStatus(db, market, "suspended", admin, null),
+        6_000,
+      );
       expect(change).toMatchObject({ changed: true, status: "suspended" });
       expect(await entriesOf(market)).toHaveLength(1);
     });
@@ -237,13 +287,19 @@ describe("audit log", () => {
       expect(await setEventStatus(db, over.id, "suspended", admin)).toBe("not_on_board");
       expect(await setEventStatus(db, randomUUID(), "suspended", admin)).toBe("not_found");
       const market = (await boardEvent(3)).market("h2h");
-      await expect(failingWrites("AuditEntry", "targetId", market, () => setMarketStatus(db, market, "suspended", admin, null))).rejects.toThrow(/forced failure/);
+      await expect(failingWrites("AuditEntry", "targetId", market, () => setMarketStatus(db, market, "suspended", admin, null))).rejects.toThrow(
+        /forced failure/,
+      );
       expect(await db.market.findUniqueOrThrow({ where: { id: market }, select: { status: true } })).toEqual({ status: "OPEN" });
       expect(await entryCount()).toBe(count);
     });
 
     it("a reopen the bet stop would undo is refused while no producer vouches for the in-play sport, leaving the market and the log as they were", async () => {
-      const event = await db.event.findFirstOrThrow({ where: { status: "ACTIVE", phase: "LIVE", sport: { not: null } }, orderBy: { id: "asc" }, select: { sport: true, markets: { select: { id: true, key: true } } } });
+      const event = await db.event.findFirstOrThrow({
+        where: { status: "ACTIVE", phase: "LIVE", sport: { not: null } },
+        orderBy: { id: "asc" },
+        select: { sport: true, markets: { select: { id: true, key: true } } },
+      });
       const sport = event.sport ?? "";
       const marketOf = (key: string) => event.markets.find((m) => m.key === key)?.id ?? "";
       const fed = marketOf("h2h");
@@ -261,11 +317,28 @@ describe("audit log", () => {
       const count = await entryCount();
 
       const stale = await record(up, { [sport]: "The simulator does not feed this sport" });
-      expect(await setMarketStatus(db, fed, "open", admin, stale)).toEqual({ reason: "sport_stale", why: "The simulator does not feed this sport", sport, byFeed: true });
-      expect(await setMarketStatus(db, held, "open", admin, stale)).toEqual({ reason: "sport_stale", why: "The simulator does not feed this sport", sport, byFeed: false });
+      expect(await setMarketStatus(db, fed, "open", admin, stale)).toEqual({
+        reason: "sport_stale",
+        why: "The simulator does not feed this sport",
+        sport,
+        byFeed: true,
+      });
+      expect(await setMarketStatus(db, held, "open", admin, stale)).toEqual({
+        reason: "sport_stale",
+        why: "The simulator does not feed this sport",
+        sport,
+        byFeed: false,
+      });
       const down = await record({ ...up, state: "down", reason: "the simulator has not been heard from for 7 s" }, {});
-      expect(await setMarketStatus(db, fed, "open", admin, down)).toMatchObject({ reason: "producer_down", why: "the simulator has not been heard from for 7 s", byFeed: true });
-      expect(await db.market.findUniqueOrThrow({ where: { id: fed }, select: { status: true, feedSuspendedAt: true } })).toEqual({ status: "SUSPENDED", feedSuspendedAt: feedAt });
+      expect(await setMarketStatus(db, fed, "open", admin, down)).toMatchObject({
+        reason: "producer_down",
+        why: "the simulator has not been heard from for 7 s",
+        byFeed: true,
+      });
+      expect(await db.market.findUniqueOrThrow({ where: { id: fed }, select: { status: true, feedSuspendedAt: true } })).toEqual({
+        status: "SUSPENDED",
+        feedSuspendedAt: feedAt,
+      });
       expect(await entryCount()).toBe(count);
 
       // A prematch market is no bet stop's: reopened whatever the record says.
@@ -274,7 +347,10 @@ describe("audit log", () => {
       expect(await setMarketStatus(db, prematch, "open", admin, down)).toMatchObject({ changed: true, status: "open" });
       // Vouched for again: the feed's stop is the admin's to lift.
       expect(await setMarketStatus(db, fed, "open", admin, await record(up, {}))).toMatchObject({ changed: true, status: "open" });
-      expect(await db.market.findUniqueOrThrow({ where: { id: fed }, select: { status: true, feedSuspendedAt: true } })).toEqual({ status: "OPEN", feedSuspendedAt: null });
+      expect(await db.market.findUniqueOrThrow({ where: { id: fed }, select: { status: true, feedSuspendedAt: true } })).toEqual({
+        status: "OPEN",
+        feedSuspendedAt: null,
+      });
       expect(await entryCount()).toBe(count + 2);
     });
 
@@ -293,7 +369,8 @@ describe("audit log", () => {
   });
 
   describe("the publisher's control", () => {
-    const decide = (state: "running" | "stopped", actor: AuditActor, intervalMs?: number) => decideDesired(db, client, { state, intervalMs }, { updatedBy: "an admin account", actor }, RUNNING);
+    const decide = (state: "running" | "stopped", actor: AuditActor, intervalMs?: number) =>
+      decideDesired(db, client, { state, intervalMs }, { updatedBy: "an admin account", actor }, RUNNING);
 
     it("start, stop and interval: one entry for each change, with the decision before and after; none for a repeat or a failing entry", async () => {
       expect(await decide("running", admin)).toEqual({ notice: null, auditId: null }); // what it follows by default anyway
@@ -308,9 +385,27 @@ describe("audit log", () => {
       const entries = await entriesOf("publisher");
       expect(entries.map((e) => e.id.toString())).toEqual([stopped.auditId, started.auditId, interval.auditId]);
       expect(entries.map((e) => ({ actor: e.actor, action: e.action, type: e.targetType, before: e.before, after: e.after }))).toEqual([
-        { actor: admin.label, action: "publisher.stop", type: "publisher", before: { state: "running", intervalMs: 500 }, after: { state: "stopped", intervalMs: 500 } },
-        { actor: "admin token", action: "publisher.start", type: "publisher", before: { state: "stopped", intervalMs: 500 }, after: { state: "running", intervalMs: 250 } },
-        { actor: admin.label, action: "publisher.interval", type: "publisher", before: { state: "running", intervalMs: 250 }, after: { state: "running", intervalMs: 100 } },
+        {
+          actor: admin.label,
+          action: "publisher.stop",
+          type: "publisher",
+          before: { state: "running", intervalMs: 500 },
+          after: { state: "stopped", intervalMs: 500 },
+        },
+        {
+          actor: "admin token",
+          action: "publisher.start",
+          type: "publisher",
+          before: { state: "stopped", intervalMs: 500 },
+          after: { state: "running", intervalMs: 250 },
+        },
+        {
+          actor: admin.label,
+          action: "publisher.interval",
+          type: "publisher",
+          before: { state: "running", intervalMs: 250 },
+          after: { state: "running", intervalMs: 100 },
+        },
       ]);
     });
 
@@ -318,7 +413,9 @@ describe("audit log", () => {
       expect(await readDesired(db)).toMatchObject({ state: "running" });
       const count = (await entriesOf("publisher")).length;
       // Both decisions queue on the decisions' lock before either reads the one recorded, so they really overlap.
-      const both = await queuedBehind(`SELECT pg_advisory_xact_lock(hashtext('PublisherControl'))`, 2, () => Promise.all([decide("stopped", admin), decide("stopped", TOKEN)]));
+      const both = await queuedBehind(`SELECT pg_advisory_xact_lock(hashtext('PublisherControl'))`, 2, () =>
+        Promise.all([decide("stopped", admin), decide("stopped", TOKEN)]),
+      );
       expect(both.filter((d) => d.auditId !== null)).toHaveLength(1);
       expect(await entriesOf("publisher")).toHaveLength(count + 1);
     });
@@ -331,7 +428,9 @@ describe("audit log", () => {
       const bettor = await signUp(db, { email: `${randomUUID()}@bettor.test`, password: "long enough" }, 0);
       const promoted = await changeRole(db, TOKEN, bettor.id, "admin");
       expect(promoted).toMatchObject({ user: { id: bettor.id, email: bettor.email, role: "admin" }, changed: true, auditId: expect.stringMatching(/^\d+$/) });
-      expect((await entriesOf(bettor.id)).map((e) => [e.action, e.before, e.after])).toEqual([["user.role", { role: "user", email: bettor.email }, { role: "admin", email: bettor.email }]]);
+      expect((await entriesOf(bettor.id)).map((e) => [e.action, e.before, e.after])).toEqual([
+        ["user.role", { role: "user", email: bettor.email }, { role: "admin", email: bettor.email }],
+      ]);
 
       // a and b are made the last two admin accounts; each demotes the other at the same moment.
       await db.user.updateMany({ where: { role: "ADMIN", id: { notIn: [a.id, b.id] } }, data: { role: "USER" } });
@@ -354,14 +453,23 @@ describe("audit log", () => {
     const author = await signUp(db, { email: `${randomUUID()}@chat.test`, password: "long enough", name: "Sam" }, 0);
     const message = await storeMessage(db, { eventId: event.id, userId: author.id, text: "spam" });
     if (message === "no_event") throw new Error("no event");
-    await expect(failingWrites("AuditEntry", "targetId", message.id, () => deleteMessage(db, { eventId: event.id, messageId: message.id, actor: admin }))).rejects.toThrow(/forced failure/);
+    await expect(
+      failingWrites("AuditEntry", "targetId", message.id, () => deleteMessage(db, { eventId: event.id, messageId: message.id, actor: admin })),
+    ).rejects.toThrow(/forced failure/);
     expect(await db.chatMessage.findUniqueOrThrow({ where: { id: message.id }, select: { deletedAt: true } })).toEqual({ deletedAt: null });
     const done = await deleteMessage(db, { eventId: event.id, messageId: message.id, actor: admin });
     if (done === "not_found") throw new Error("not deleted");
     expect(await deleteMessage(db, { eventId: event.id, messageId: message.id, actor: admin })).toBe("not_found");
     const entries = await entriesOf(message.id);
     expect(entries).toHaveLength(1);
-    expect(entries[0]).toMatchObject({ id: BigInt(done.auditId), actorId: admin.id, action: "chat.delete", targetType: "chat_message", before: { eventId: event.id, author: { id: author.id, name: "Sam" }, text: "spam", deletedAt: null }, after: { deletedBy: admin.label } });
+    expect(entries[0]).toMatchObject({
+      id: BigInt(done.auditId),
+      actorId: admin.id,
+      action: "chat.delete",
+      targetType: "chat_message",
+      before: { eventId: event.id, author: { id: author.id, name: "Sam" }, text: "spam", deletedAt: null },
+      after: { deletedBy: admin.label },
+    });
   });
 
   it("an entry's time is the database's: its transaction's start, in UTC whatever the session's time zone", async () => {
@@ -369,7 +477,9 @@ describe("audit log", () => {
       await tx.$executeRaw`SET LOCAL TIME ZONE 'America/New_York'`;
       const [clock] = await tx.$queryRaw<{ ms: number }[]>`SELECT (extract(epoch FROM now()) * 1000)::float8 AS ms`;
       const id = await audit(tx, { actor: TOKEN, action: "market.status", target: { type: "market", id: randomUUID() }, before: null, after: null });
-      const [row] = await tx.$queryRaw<{ same: boolean }[]>`SELECT "at" = timezone('UTC', now())::timestamp(3) AS same FROM "AuditEntry" WHERE "id" = ${BigInt(id)}`;
+      const [row] = await tx.$queryRaw<
+        { same: boolean }[]
+      >`SELECT "at" = timezone('UTC', now())::timestamp(3) AS same FROM "AuditEntry" WHERE "id" = ${BigInt(id)}`;
       return { ms: clock?.ms ?? 0, id, same: row?.same };
     });
     expect(written.same).toBe(true);
@@ -385,7 +495,17 @@ describe("audit log", () => {
       const target = randomUUID();
       const ids: string[] = [];
       for (let i = 0; i < 7; i += 1) {
-        ids.push(await db.$transaction((tx) => audit(tx, { actor: TOKEN, action: i % 2 === 0 ? "market.status" : "event.status", target: { type: "market", id: target }, before: { n: i }, after: null })));
+        ids.push(
+          await db.$transaction((tx) =>
+            audit(tx, {
+              actor: TOKEN,
+              action: i % 2 === 0 ? "market.status" : "event.status",
+              target: { type: "market", id: target },
+              before: { n: i },
+              after: null,
+            }),
+          ),
+        );
       }
       return { target, ids };
     }
@@ -399,7 +519,10 @@ describe("audit log", () => {
       const second = await page(first.next ?? "");
       expect(second.entries.map((e) => e.id)).toEqual([ids[3], ids[2], ids[1]]);
       const last = await page(second.next ?? "");
-      expect(last).toEqual({ entries: [expect.objectContaining({ id: ids[0], before: { n: 0 }, after: null, actor: "admin token", actorId: null })], next: null });
+      expect(last).toEqual({
+        entries: [expect.objectContaining({ id: ids[0], before: { n: 0 }, after: null, actor: "admin token", actorId: null })],
+        next: null,
+      });
       // A page that ends exactly at the oldest entry says there is nothing older.
       expect((await auditPage(db, { limit: 7, targetType: "market", targetId: target })).next).toBeNull();
     });

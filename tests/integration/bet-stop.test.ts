@@ -32,8 +32,9 @@ describe("the bet stop and the trust record", () => {
     await db?.$disconnect();
   });
 
-  const inPlayMarkets = () => db.market.findMany({ where: { event: { sport: SPORT, phase: "LIVE", status: "ACTIVE" } }, orderBy: { id: "asc" }, select: { id: true } });
-  const statusOf = async (id: string) => (await db.market.findUniqueOrThrow({ where: { id }, select: { status: true, feedSuspendedAt: true } }));
+  const inPlayMarkets = () =>
+    db.market.findMany({ where: { event: { sport: SPORT, phase: "LIVE", status: "ACTIVE" } }, orderBy: { id: "asc" }, select: { id: true } });
+  const statusOf = async (id: string) => await db.market.findUniqueOrThrow({ where: { id }, select: { status: true, feedSuspendedAt: true } });
 
   it("leaves alone a market a producer reopened after the stop took the database's time, and stops the others", async () => {
     const [reopened, untouched] = await inPlayMarkets();

@@ -27,7 +27,8 @@ describe("bets", () => {
   const rules: PlacementRules = { liabilityLimit: 1_000_000, minStake: 1, delays: { defaultMs: 1_000, bySport: {} }, trust: async () => null };
   /** Who the admin actions here are done by, as the audit log names them. */
   const ADMIN = { id: null, label: "admin token" };
-  const place = (userId: string, request: BetRequest, key = randomUUID(), limits = rules): Promise<Placement> => placeBet({ db, redis: client }, userId, request, key, limits);
+  const place = (userId: string, request: BetRequest, key = randomUUID(), limits = rules): Promise<Placement> =>
+    placeBet({ db, redis: client }, userId, request, key, limits);
 
   beforeAll(async () => {
     const dbUrl = await createTestDatabase(inject("pgServerUrl"), "bets");
@@ -48,7 +49,12 @@ describe("bets", () => {
 
   /** A prematch NBA event and the live price of one of its outcomes, as the board shows it. */
   async function selection(market = "h2h", outcome = "home", skip = 0) {
-    const event = await db.event.findFirstOrThrow({ where: { sport: "basketball_nba", phase: "PREMATCH", status: "ACTIVE" }, orderBy: { startsAt: "asc" }, skip, select: { id: true } });
+    const event = await db.event.findFirstOrThrow({
+      where: { sport: "basketball_nba", phase: "PREMATCH", status: "ACTIVE" },
+      orderBy: { startsAt: "asc" },
+      skip,
+      select: { id: true },
+    });
     const quote = await liveQuote(client, "basketball_nba", event.id, market, outcome);
     if (!quote) throw new Error("not on the board");
     return { eventId: event.id, market, outcome, price: quote.price };
@@ -83,14 +89,19 @@ describe("bets", () => {
     expect(better.decision.status).toBe(201);
     expect(better.placed?.bet.price).toBe(now);
     // A shorter price than seen is not "better".
-    expect((await place(user, { ...seen, price: (now ?? 2) + 0.5, stake: 10, accept: "better" })).decision.body).toMatchObject({ error: { code: "price_changed" } });
+    expect((await place(user, { ...seen, price: (now ?? 2) + 0.5, stake: 10, accept: "better" })).decision.body).toMatchObject({
+      error: { code: "price_changed" },
+    });
   });
 
   it("the same Idempotency-Key twice places one bet and gives the same answer; with another body it is refused", async () => {
     const user = await bettor();
     const pick = await selection();
     const key = randomUUID();
-    const [first, second] = await Promise.all([place(user, { ...pick, stake: 10, accept: "any" }, key), place(user, { ...pick, stake: 10, accept: "any" }, key)]);
+    const [first, second] = await Promise.all([
+      place(user, { ...pick, stake: 10, accept: "any" }, key),
+      place(user, { ...pick, stake: 10, accept: "any" }, key),
+    ]);
     expect(first.decision).toEqual(second.decision);
     expect([first.fresh, second.fresh].sort()).toEqual([false, true]);
     expect(await db.bet.count({ where: { userId: user } })).toBe(1);
@@ -125,7 +136,10 @@ describe("bets", () => {
     // Room for a loss of 50 more than the house can lose on this outcome now.
     const tight = { ...rules, liabilityLimit: (await liability(pick)) + 50 };
     const big = await place(user, { ...pick, stake: 500, accept: "exact" }, randomUUID(), tight);
-    expect(big.decision).toMatchObject({ status: 409, body: { error: { code: "liability_limit", maxStake: Math.floor((50 / (pick.price - 1)) * 100) / 100 } } });
+    expect(big.decision).toMatchObject({
+      status: 409,
+      body: { error: { code: "liability_limit", maxStake: Math.floor((50 / (pick.price - 1)) * 100) / 100 } },
+    });
     const room = (big.decision.body.error as { maxStake: number }).maxStake;
     expect((await place(user, { ...pick, stake: room, accept: "exact" }, randomUUID(), tight)).decision.status).toBe(201);
     const full = await place(user, { ...pick, stake: 5, accept: "any" }, randomUUID(), tight);
@@ -184,7 +198,9 @@ describe("bets", () => {
     const pick = await selection("h2h", "home", 5);
     await place(user, { ...pick, stake: 50, accept: "any" });
     const settled = await voidEvent(db, pick.eventId, ADMIN);
-    expect(typeof settled !== "string" && settled.settled.map((s) => s.bet)).toEqual([expect.objectContaining({ status: "void", voidReason: "cancelled", payout: 50 })]);
+    expect(typeof settled !== "string" && settled.settled.map((s) => s.bet)).toEqual([
+      expect.objectContaining({ status: "void", voidReason: "cancelled", payout: 50 }),
+    ]);
     expect((await balanceOf(db, user)).balance).toBe(1_000);
     expect((await place(user, { ...pick, stake: 5, accept: "any" })).decision.body).toMatchObject({ error: { code: "event_closed" } });
   });
@@ -196,13 +212,19 @@ describe("bets", () => {
   }
 
   async function stakeTotal(pick: { eventId: string; market: string; outcome: string }): Promise<number> {
-    const row = await db.outcome.findFirstOrThrow({ where: { key: pick.outcome, market: { key: pick.market, eventId: pick.eventId } }, select: { stakeTotal: true } });
+    const row = await db.outcome.findFirstOrThrow({
+      where: { key: pick.outcome, market: { key: pick.market, eventId: pick.eventId } },
+      select: { stakeTotal: true },
+    });
     return Number(row.stakeTotal);
   }
 
   /** What the house loses on the outcome if it wins: its open bets' payouts minus every open stake in its market. */
   async function liability(pick: { eventId: string; market: string; outcome: string }): Promise<number> {
-    const outcomes = await db.outcome.findMany({ where: { market: { key: pick.market, eventId: pick.eventId } }, select: { key: true, stakeTotal: true, payoutTotal: true } });
+    const outcomes = await db.outcome.findMany({
+      where: { market: { key: pick.market, eventId: pick.eventId } },
+      select: { key: true, stakeTotal: true, payoutTotal: true },
+    });
     const stakes = outcomes.reduce((sum, o) => sum + Number(o.stakeTotal), 0);
     return Number(outcomes.find((o) => o.key === pick.outcome)?.payoutTotal ?? 0) - stakes;
   }

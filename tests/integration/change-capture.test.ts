@@ -8,8 +8,10 @@ import { createTestDatabase } from "../support/services";
 describe("change capture", () => {
   let db: Db;
   const captured = async () =>
-    (await db.$queryRaw<{ eventId: string; rowKind: string | null; rowId: string | null }[]>`
-      SELECT "eventId"::text AS "eventId", "rowKind", "rowId"::text AS "rowId" FROM "OddsChange" ORDER BY id`).map((c) => ({ ...c }));
+    (
+      await db.$queryRaw<{ eventId: string; rowKind: string | null; rowId: string | null }[]>`
+      SELECT "eventId"::text AS "eventId", "rowKind", "rowId"::text AS "rowId" FROM "OddsChange" ORDER BY id`
+    ).map((c) => ({ ...c }));
 
   beforeAll(async () => {
     db = createDb(await createTestDatabase(inject("pgServerUrl"), "capture"));
@@ -39,7 +41,10 @@ describe("change capture", () => {
 
   it("structural changes reread the whole event (both events when a row moves between them)", async () => {
     const price = await priceRow();
-    const other = await db.outcome.findFirstOrThrow({ where: { market: { eventId: { not: price.outcome.market.eventId } } }, select: { id: true, market: { select: { eventId: true } } } });
+    const other = await db.outcome.findFirstOrThrow({
+      where: { market: { eventId: { not: price.outcome.market.eventId } } },
+      select: { id: true, market: { select: { eventId: true } } },
+    });
     await db.outcome.update({ where: { id: price.outcome.id }, data: { name: "Renamed" } });
     await db.bookPrice.update({ where: { id: price.id }, data: { outcomeId: other.id, bookmaker: "moved-book" } });
     await db.event.update({ where: { id: other.market.eventId }, data: { title: "New title" } });

@@ -67,7 +67,9 @@ describe("chat", () => {
   it("stores a message with its author's name; the history is the last 50, oldest first", async () => {
     const user = await author("Ann Lee");
     const base = Date.now() - 3_600_000;
-    await db.chatMessage.createMany({ data: Array.from({ length: 55 }, (_, i) => ({ eventId: event(0), userId: user, text: `old ${i}`, createdAt: new Date(base + i * 1_000) })) });
+    await db.chatMessage.createMany({
+      data: Array.from({ length: 55 }, (_, i) => ({ eventId: event(0), userId: user, text: `old ${i}`, createdAt: new Date(base + i * 1_000) })),
+    });
     const posted = await storeMessage(db, { eventId: event(0), userId: user, text: "newest" });
     expect(posted).toMatchObject({ eventId: event(0), user: { id: user, name: "Ann Lee" }, text: "newest" });
     const history = await recentMessages(db, event(0));
@@ -187,7 +189,9 @@ describe("chat", () => {
         const told = await publishDeleted(client, deleted.message, "admin token", deleted.auditId);
         expect(await socket.waitFor("chat:delete", (d) => d.id === posted.message.id)).toEqual(told);
         expect(told).toMatchObject({ id: posted.message.id, eventId: event(3) });
-        await expect.poll(() => heard.find((m) => m.kind === "chat_deleted")?.data).toEqual({ messageId: posted.message.id, eventId: event(3), author: { id: user, name: "Cy" }, text: "rude", by: "admin token" });
+        await expect
+          .poll(() => heard.find((m) => m.kind === "chat_deleted")?.data)
+          .toEqual({ messageId: posted.message.id, eventId: event(3), author: { id: user, name: "Cy" }, text: "rude", by: "admin token" });
         expect(heard.find((m) => m.kind === "chat_deleted")?.auditId).toBe(deleted.auditId);
       } finally {
         admins.disconnect();

@@ -50,8 +50,10 @@ describe("a paused feed that lost its lease writes nothing when it resumes", () 
    * write's lock, which tests/integration/producer-fence.test.ts shows on its own.
    */
   const pricesSinceTerm = async () =>
-    (await db.$queryRaw<{ n: number }[]>`
-      SELECT count(*)::int AS n FROM "BookPrice" WHERE "updatedAt" >= (SELECT "since" FROM "ProducerTerm" WHERE "producer" = 'simulator')`)[0]?.n ?? -1;
+    (
+      await db.$queryRaw<{ n: number }[]>`
+      SELECT count(*)::int AS n FROM "BookPrice" WHERE "updatedAt" >= (SELECT "since" FROM "ProducerTerm" WHERE "producer" = 'simulator')`
+    )[0]?.n ?? -1;
   const role = async (proc: Proc) => (await beatOf(redis, "simulator", proc))?.role ?? null;
 
   it("SIGSTOP the active simulator, the standby takes over; SIGCONT: the old one stands by and no price of it lands", async () => {
@@ -74,10 +76,14 @@ describe("a paused feed that lost its lease writes nothing when it resumes", () 
     const resumedAt = Date.now();
     paused.child.kill("SIGCONT");
     // Positive signal first: the resumed process has run again and says it stands by.
-    await until(async () => {
-      const beat = await beatOf(redis, "simulator", paused);
-      return beat !== null && beat.at > resumedAt && beat.role === "standby";
-    }, 30_000, "feed a beating as standby after it resumed");
+    await until(
+      async () => {
+        const beat = await beatOf(redis, "simulator", paused);
+        return beat !== null && beat.at > resumedAt && beat.role === "standby";
+      },
+      30_000,
+      "feed a beating as standby after it resumed",
+    );
     await paused.waitForOutput(/standing by: stopped producing/);
     expect(await pricesSinceTerm()).toBe(0);
     expect(await db.producerTerm.findUniqueOrThrow({ where: { producer: "simulator" } })).toMatchObject({ term: term.term, holder: feedInstanceId(successor) });

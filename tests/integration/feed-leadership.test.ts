@@ -98,10 +98,14 @@ describe("feed processes elect one poller", () => {
     fake.control.fault({ mode: "none" });
     const oddsAt = calls("odds");
     await until(async () => calls("odds") >= oddsAt + SPORTS.length, 30_000, "feed b polling odds");
-    await until(async () => {
-      const beat = await beatOf(redis, "the-odds-api", b);
-      return SPORTS.every((sport) => (beat?.sports[sport]?.freshUntil ?? 0) > (first.sports[sport]?.freshUntil ?? Infinity));
-    }, 30_000, "feed b vouching from its own polls");
+    await until(
+      async () => {
+        const beat = await beatOf(redis, "the-odds-api", b);
+        return SPORTS.every((sport) => (beat?.sports[sport]?.freshUntil ?? 0) > (first.sports[sport]?.freshUntil ?? Infinity));
+      },
+      30_000,
+      "feed b vouching from its own polls",
+    );
     expect(b.output()).toMatch(/took the producer's lease: producing/);
   });
 

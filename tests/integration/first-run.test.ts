@@ -32,7 +32,12 @@ interface Ports {
 }
 
 async function freePorts(): Promise<Ports> {
-  return { PORT: String(await freePort()), RELAY_PORT: String(await freePort()), POSTGRES_PORT: String(await freePort()), REDIS_PORT: String(await freePort()) };
+  return {
+    PORT: String(await freePort()),
+    RELAY_PORT: String(await freePort()),
+    POSTGRES_PORT: String(await freePort()),
+    REDIS_PORT: String(await freePort()),
+  };
 }
 
 describe("first run: npm install, npm start, npm stop from a fresh clone in a private directory", () => {
@@ -67,18 +72,22 @@ describe("first run: npm install, npm start, npm stop from a fresh clone in a pr
     expect(install.code, install.output).toBe(0);
   }, 300_000);
 
-  it("npm start -- --detach: /sports shows prices that move, the relay is healthy, the publisher runs", async () => {
-    const start = await runIn(checkout, "npm", ["start", "--", "--detach"], { ...ports });
-    expect(start.code, start.output).toBe(0);
-    expect(start.output).toContain(`http://localhost:${ports.PORT}/sports`);
-    expect(start.output).toMatch(/applied migrations: /);
-    expect(start.output).toMatch(/seeded demo data: 5 sports/);
-    adminToken = /Admin token\s+(\S+)/.exec(start.output)?.[1] ?? "";
-    pgData = await dataDirectory(checkout);
-    if (root) expect(pgData).toBe(clusterDirFor(checkout)); // under /var/lib/live-odds, not in the private home
-    if (root) expect(pgData.startsWith(`${SYSTEM_DIR}/clusters/`)).toBe(true);
-    await expectRunning(ports);
-  }, START_TIMEOUT);
+  it(
+    "npm start -- --detach: /sports shows prices that move, the relay is healthy, the publisher runs",
+    async () => {
+      const start = await runIn(checkout, "npm", ["start", "--", "--detach"], { ...ports });
+      expect(start.code, start.output).toBe(0);
+      expect(start.output).toContain(`http://localhost:${ports.PORT}/sports`);
+      expect(start.output).toMatch(/applied migrations: /);
+      expect(start.output).toMatch(/seeded demo data: 5 sports/);
+      adminToken = /Admin token\s+(\S+)/.exec(start.output)?.[1] ?? "";
+      pgData = await dataDirectory(checkout);
+      if (root) expect(pgData).toBe(clusterDirFor(checkout)); // under /var/lib/live-odds, not in the private home
+      if (root) expect(pgData.startsWith(`${SYSTEM_DIR}/clusters/`)).toBe(true);
+      await expectRunning(ports);
+    },
+    START_TIMEOUT,
+  );
 
   it("npm stop leaves no process of ours behind and frees every port", async () => {
     const stop = await runIn(checkout, "npm", ["stop"], {});
@@ -86,26 +95,30 @@ describe("first run: npm install, npm start, npm stop from a fresh clone in a pr
     await expectStopped(ports, ours);
   }, 60_000);
 
-  it("a second npm start reuses the data: no second migration, no reseed, the same admin token", async () => {
-    const start = await runIn(checkout, "npm", ["start", "--", "--detach"], { ...ports });
-    expect(start.code, start.output).toBe(0);
-    expect(start.output).toContain("database schema is up to date");
-    expect(start.output).not.toMatch(/applied migrations|seeded demo data/);
-    expect(start.output).toContain(adminToken);
-    const db = new pg.Client({ connectionString: `postgresql://postgres@127.0.0.1:${ports.POSTGRES_PORT}/liveodds` });
-    await db.connect();
-    try {
-      const applied = await db.query<{ migration_name: string }>(`SELECT migration_name FROM "_prisma_migrations" ORDER BY 1`);
-      expect(applied.rows.map((row) => row.migration_name)).toEqual([...migrations].sort());
-      expect((await db.query(`SELECT count(*)::int AS n FROM "Sport"`)).rows[0].n).toBe(5);
-    } finally {
-      await db.end();
-    }
-    await expectRunning(ports);
-    const stop = await runIn(checkout, "npm", ["stop"], {});
-    expect(stop.code, stop.output).toBe(0);
-    await expectStopped(ports, ours);
-  }, START_TIMEOUT);
+  it(
+    "a second npm start reuses the data: no second migration, no reseed, the same admin token",
+    async () => {
+      const start = await runIn(checkout, "npm", ["start", "--", "--detach"], { ...ports });
+      expect(start.code, start.output).toBe(0);
+      expect(start.output).toContain("database schema is up to date");
+      expect(start.output).not.toMatch(/applied migrations|seeded demo data/);
+      expect(start.output).toContain(adminToken);
+      const db = new pg.Client({ connectionString: `postgresql://postgres@127.0.0.1:${ports.POSTGRES_PORT}/liveodds` });
+      await db.connect();
+      try {
+        const applied = await db.query<{ migration_name: string }>(`SELECT migration_name FROM "_prisma_migrations" ORDER BY 1`);
+        expect(applied.rows.map((row) => row.migration_name)).toEqual([...migrations].sort());
+        expect((await db.query(`SELECT count(*)::int AS n FROM "Sport"`)).rows[0].n).toBe(5);
+      } finally {
+        await db.end();
+      }
+      await expectRunning(ports);
+      const stop = await runIn(checkout, "npm", ["stop"], {});
+      expect(stop.code, stop.output).toBe(0);
+      await expectStopped(ports, ours);
+    },
+    START_TIMEOUT,
+  );
 
   it("a port already taken: one line naming it, and nothing started", async () => {
     const squatter = net.createServer();
@@ -125,42 +138,50 @@ describe("first run: npm install, npm start, npm stop from a fresh clone in a pr
     }
   }, 60_000);
 
-  it("npm start in the foreground: Ctrl-C stops everything it started", async () => {
-    // A terminal's Ctrl-C goes to the whole process group: npm, tsx and the start script.
-    const start = spawn("npm", ["start"], { cwd: checkout, env: cleanEnv({ ...ports }), detached: true, stdio: ["ignore", "pipe", "pipe"] });
-    let output = "";
-    for (const stream of [start.stdout, start.stderr]) stream.on("data", (chunk: Buffer) => (output += chunk.toString()));
-    const exited = new Promise<void>((resolve) => start.once("exit", () => resolve()));
-    await waitFor(async () => output.includes("Live Odds is running"), START_TIMEOUT / 2, "npm start to be ready");
-    await expectRunning(ports);
-    process.kill(-(start.pid ?? 0), "SIGINT");
-    await exited;
-    expect(output).toContain("stopped Postgres");
-    await expectStopped(ports, ours);
-  }, START_TIMEOUT);
+  it(
+    "npm start in the foreground: Ctrl-C stops everything it started",
+    async () => {
+      // A terminal's Ctrl-C goes to the whole process group: npm, tsx and the start script.
+      const start = spawn("npm", ["start"], { cwd: checkout, env: cleanEnv({ ...ports }), detached: true, stdio: ["ignore", "pipe", "pipe"] });
+      let output = "";
+      for (const stream of [start.stdout, start.stderr]) stream.on("data", (chunk: Buffer) => (output += chunk.toString()));
+      const exited = new Promise<void>((resolve) => start.once("exit", () => resolve()));
+      await waitFor(async () => output.includes("Live Odds is running"), START_TIMEOUT / 2, "npm start to be ready");
+      await expectRunning(ports);
+      process.kill(-(start.pid ?? 0), "SIGINT");
+      await exited;
+      expect(output).toContain("stopped Postgres");
+      await expectStopped(ports, ours);
+    },
+    START_TIMEOUT,
+  );
 
-  it.runIf(root)("as an unprivileged user too, from a private home of their own", async () => {
-    const user = await nobody(home);
-    // A fresh start for this user: the checkout becomes theirs, without root's run state.
-    await rm(path.join(checkout, ".data"), { recursive: true, force: true });
-    await rm(path.join(checkout, ".run"), { recursive: true, force: true });
-    await runOrThrow("chown", ["-R", `${user.uid}:${user.gid}`, home]);
-    lastUser = user;
-    const userPorts = await freePorts();
-    const install = await runIn(checkout, "npm", ["install"], {}, user);
-    expect(install.code, install.output).toBe(0);
-    const start = await runIn(checkout, "npm", ["start", "--", "--detach"], { ...userPorts }, user);
-    try {
-      expect(start.code, start.output).toBe(0);
-      expect(start.output).toMatch(/seeded demo data: 5 sports/);
-      expect(await dataDirectory(checkout)).toBe(path.join(checkout, ".data", "postgres"));
-      await expectRunning(userPorts);
-    } finally {
-      const stop = await runIn(checkout, "npm", ["stop"], {}, user);
-      expect(stop.code, stop.output).toBe(0);
-    }
-    await expectStopped(userPorts, () => processesUnder([checkout]));
-  }, START_TIMEOUT);
+  it.runIf(root)(
+    "as an unprivileged user too, from a private home of their own",
+    async () => {
+      const user = await nobody(home);
+      // A fresh start for this user: the checkout becomes theirs, without root's run state.
+      await rm(path.join(checkout, ".data"), { recursive: true, force: true });
+      await rm(path.join(checkout, ".run"), { recursive: true, force: true });
+      await runOrThrow("chown", ["-R", `${user.uid}:${user.gid}`, home]);
+      lastUser = user;
+      const userPorts = await freePorts();
+      const install = await runIn(checkout, "npm", ["install"], {}, user);
+      expect(install.code, install.output).toBe(0);
+      const start = await runIn(checkout, "npm", ["start", "--", "--detach"], { ...userPorts }, user);
+      try {
+        expect(start.code, start.output).toBe(0);
+        expect(start.output).toMatch(/seeded demo data: 5 sports/);
+        expect(await dataDirectory(checkout)).toBe(path.join(checkout, ".data", "postgres"));
+        await expectRunning(userPorts);
+      } finally {
+        const stop = await runIn(checkout, "npm", ["stop"], {}, user);
+        expect(stop.code, stop.output).toBe(0);
+      }
+      await expectStopped(userPorts, () => processesUnder([checkout]));
+    },
+    START_TIMEOUT,
+  );
 });
 
 /** The cluster's real data directory: `.data/postgres`, or where that symlink points (root). */

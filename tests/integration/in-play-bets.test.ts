@@ -98,7 +98,14 @@ describe("in-play bets", () => {
     expect(quote.inPlay).toBe(phase === "LIVE");
     return { sport, eventId: event.id, market, outcome, price: quote.price };
   }
-  const request = (p: Awaited<ReturnType<typeof pick>>, stake: number, accept: BetRequest["accept"]): BetRequest => ({ eventId: p.eventId, market: p.market, outcome: p.outcome, price: p.price, stake, accept });
+  const request = (p: Awaited<ReturnType<typeof pick>>, stake: number, accept: BetRequest["accept"]): BetRequest => ({
+    eventId: p.eventId,
+    market: p.market,
+    outcome: p.outcome,
+    price: p.price,
+    stake,
+    accept,
+  });
 
   /** Money is neither created nor lost: balance and ledger agree, and with the open stakes make up the start. */
   async function expectMoney(userId: string, start: number, balance: number) {
@@ -117,7 +124,8 @@ describe("in-play bets", () => {
   }
 
   /** The key's row: held (status 0, with a deadline) while its bet waits. */
-  const keyRow = (userId: string, key: string) => db.idempotentRequest.findUnique({ where: { userId_key: { userId, key } }, select: { status: true, requestHash: true, deadline: true } });
+  const keyRow = (userId: string, key: string) =>
+    db.idempotentRequest.findUnique({ where: { userId_key: { userId, key } }, select: { status: true, requestHash: true, deadline: true } });
 
   it("an in-play bet unchanged during its delay is taken after it, and not before; a pre-match bet does not wait", async () => {
     const user = await bettor();
@@ -166,15 +174,26 @@ describe("in-play bets", () => {
     await Promise.all([onMarket.waiting, onEvent.waiting]);
     await db.$executeRaw`UPDATE "Market" SET status = 'SUSPENDED' WHERE "eventId" = ${market.eventId}::uuid AND key = 'totals'`;
     await db.$executeRaw`UPDATE "Event" SET status = 'SUSPENDED' WHERE id = ${event.eventId}::uuid`;
-    await until(async () => (await liveQuote(client, market.sport, market.eventId, "totals", "over"))?.open === false, 10_000, "the market suspended on the board");
-    await until(async () => (await liveQuote(client, event.sport, event.eventId, "h2h", "home"))?.closedBy === "event", 10_000, "the event suspended on the board");
+    await until(
+      async () => (await liveQuote(client, market.sport, market.eventId, "totals", "over"))?.open === false,
+      10_000,
+      "the market suspended on the board",
+    );
+    await until(
+      async () => (await liveQuote(client, event.sport, event.eventId, "h2h", "home"))?.closedBy === "event",
+      10_000,
+      "the event suspended on the board",
+    );
     await db.$executeRaw`UPDATE "Market" SET status = 'OPEN' WHERE "eventId" = ${market.eventId}::uuid AND key = 'totals'`;
     await db.$executeRaw`UPDATE "Event" SET status = 'ACTIVE' WHERE id = ${event.eventId}::uuid`;
     await until(async () => (await liveQuote(client, market.sport, market.eventId, "totals", "over"))?.open === true, 10_000, "the market open again");
     await until(async () => (await liveQuote(client, event.sport, event.eventId, "h2h", "home"))?.open === true, 10_000, "the event open again");
     onMarket.release();
     onEvent.release();
-    const during = { status: 409, body: { error: { code: "market_suspended", reason: "suspended_during_delay", message: expect.stringContaining("suspended during the in-play delay") } } };
+    const during = {
+      status: 409,
+      body: { error: { code: "market_suspended", reason: "suspended_during_delay", message: expect.stringContaining("suspended during the in-play delay") } },
+    };
     expect((await onMarket.placement).decision).toMatchObject(during);
     expect((await onEvent.placement).decision).toMatchObject(during);
     await expectMoney(user, 1_000, 1_000);
@@ -264,11 +283,17 @@ describe("in-play bets", () => {
   it("refuses at once, without waiting, what it can: a moved price, a short balance, a suspended market", async () => {
     const user = await bettor(5);
     const p = await pick("soccer_epl", "spreads", "home", "LIVE", 1);
-    expect((await immediate(user, { ...request(p, 10, "exact"), price: p.price + 0.5 })).decision).toMatchObject({ status: 409, body: { error: { code: "price_changed", price: p.price } } });
+    expect((await immediate(user, { ...request(p, 10, "exact"), price: p.price + 0.5 })).decision).toMatchObject({
+      status: 409,
+      body: { error: { code: "price_changed", price: p.price } },
+    });
     const poor = await immediate(user, request(p, 10, "any"));
     expect(poor.decision).toMatchObject({ status: 422, body: { error: { code: "insufficient_funds" } } });
     await db.$executeRaw`UPDATE "Market" SET status = 'SUSPENDED' WHERE "eventId" = ${p.eventId}::uuid AND key = 'spreads'`;
-    expect((await immediate(user, request(p, 1, "any"))).decision).toMatchObject({ status: 409, body: { error: { code: "market_suspended", message: "this market is suspended" } } });
+    expect((await immediate(user, request(p, 1, "any"))).decision).toMatchObject({
+      status: 409,
+      body: { error: { code: "market_suspended", message: "this market is suspended" } },
+    });
     await db.$executeRaw`UPDATE "Market" SET status = 'OPEN' WHERE "eventId" = ${p.eventId}::uuid AND key = 'spreads'`;
     await expectMoney(user, 5, 5);
   });
@@ -285,7 +310,15 @@ describe("in-play bets", () => {
     expect((await immediate(user, request(live, 10, "any"), randomUUID(), trusted)).decision).toMatchObject(stale);
     expect((await immediate(user, request(prematch, 10, "any"), randomUUID(), trusted)).decision).toMatchObject(stale);
     const vouch = (changes: Partial<TrustRecord> = {}) => {
-      record = { v: 1, at: Date.now(), instanceId: "test", publisher: { status: "ok", reason: null }, producer: { name: null, state: "none", reason: null, since: 0 }, staleSports: {}, ...changes };
+      record = {
+        v: 1,
+        at: Date.now(),
+        instanceId: "test",
+        publisher: { status: "ok", reason: null },
+        producer: { name: null, state: "none", reason: null, since: 0 },
+        staleSports: {},
+        ...changes,
+      };
     };
     vouch();
     expect((await immediate(user, request(prematch, 10, "any"), randomUUID(), trusted)).decision.status).toBe(201);
@@ -293,7 +326,10 @@ describe("in-play bets", () => {
     await bet.waiting;
     vouch({ staleSports: { basketball_nba: "no fresh prices for 12 s" } });
     bet.release();
-    expect((await bet.placement).decision).toMatchObject({ status: 409, body: { error: { code: "prices_stale", reason: "sport_stale", delayedMs: expect.any(Number) } } });
+    expect((await bet.placement).decision).toMatchObject({
+      status: 409,
+      body: { error: { code: "prices_stale", reason: "sport_stale", delayedMs: expect.any(Number) } },
+    });
     await expectMoney(user, 1_000, 990);
   });
 
@@ -332,7 +368,14 @@ describe("in-play bets", () => {
     );
     await isLocked;
     const bet = heldBet(user, request(p, 30, "any"));
-    await until(async () => (await db.$queryRaw<{ n: number }[]>`SELECT count(*)::int AS n FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query LIKE '%FOR UPDATE OF m%'`)[0]?.n === 1, 10_000, "the bet waiting on the market's lock");
+    await until(
+      async () =>
+        (
+          await db.$queryRaw<{ n: number }[]>`SELECT count(*)::int AS n FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query LIKE '%FOR UPDATE OF m%'`
+        )[0]?.n === 1,
+      10_000,
+      "the bet waiting on the market's lock",
+    );
     await db.$executeRaw`UPDATE "Event" SET phase = 'LIVE' WHERE id = ${p.eventId}::uuid`;
     await until(async () => (await liveQuote(client, p.sport, p.eventId, "h2h", "home"))?.inPlay === true, 10_000, "the event in play on the board");
     unlock();

@@ -32,16 +32,40 @@ function bookmaker(key: string, p: Prices, home: string, away: string): ApiBookm
     title: key,
     last_update: "2026-11-24T11:59:00Z",
     markets: [
-      { key: "h2h", outcomes: [{ name: home, price: p.h2h[0] }, { name: "Draw", price: p.h2h[1] }, { name: away, price: p.h2h[2] }] },
-      { key: "spreads", outcomes: [{ name: home, price: p.spread[1], point: p.spread[0] }, { name: away, price: p.spread[2], point: -p.spread[0] }] },
-      { key: "totals", outcomes: [{ name: "Over", price: p.total[1], point: p.total[0] }, { name: "Under", price: p.total[2], point: p.total[0] }] },
+      {
+        key: "h2h",
+        outcomes: [
+          { name: home, price: p.h2h[0] },
+          { name: "Draw", price: p.h2h[1] },
+          { name: away, price: p.h2h[2] },
+        ],
+      },
+      {
+        key: "spreads",
+        outcomes: [
+          { name: home, price: p.spread[1], point: p.spread[0] },
+          { name: away, price: p.spread[2], point: -p.spread[0] },
+        ],
+      },
+      {
+        key: "totals",
+        outcomes: [
+          { name: "Over", price: p.total[1], point: p.total[0] },
+          { name: "Under", price: p.total[2], point: p.total[0] },
+        ],
+      },
     ],
   };
 }
 
 function apiEvent(id: string, home: string, away: string, books: Record<string, Prices> = BASE, commence = "2026-11-24T18:00:00Z"): ApiOddsEvent {
   return ApiOddsEventSchema.parse({
-    id, sport_key: SPORT, sport_title: "EPL", commence_time: commence, home_team: home, away_team: away,
+    id,
+    sport_key: SPORT,
+    sport_title: "EPL",
+    commence_time: commence,
+    home_team: home,
+    away_team: away,
     bookmakers: Object.entries(books).map(([key, p]) => bookmaker(key, p, home, away)),
   });
 }
@@ -76,10 +100,23 @@ describe("The Odds API mapper", () => {
     expect(result).toMatchObject({ events: 2, created: 2, pricesWritten: 2 * 4 * 7, pricesUnchanged: 0 });
     expect(Object.keys(result.ids).sort()).toEqual(["e1", "e2"]);
     expect(result.moved.sort()).toEqual(Object.values(result.ids).sort());
-    expect(await db.sport.findUniqueOrThrow({ where: { key: SPORT }, select: { title: true, group: true, active: true } })).toEqual({ title: "EPL", group: "Soccer", active: true });
+    expect(await db.sport.findUniqueOrThrow({ where: { key: SPORT }, select: { title: true, group: true, active: true } })).toEqual({
+      title: "EPL",
+      group: "Soccer",
+      active: true,
+    });
     const e1 = await db.event.findUniqueOrThrow({
       where: { externalId: "e1" },
-      select: { id: true, sport: true, league: true, title: true, startsAt: true, phase: true, status: true, markets: { select: { key: true, line: true, outcomes: { select: { key: true, name: true, point: true } } }, orderBy: { key: "asc" } } },
+      select: {
+        id: true,
+        sport: true,
+        league: true,
+        title: true,
+        startsAt: true,
+        phase: true,
+        status: true,
+        markets: { select: { key: true, line: true, outcomes: { select: { key: true, name: true, point: true } } }, orderBy: { key: "asc" } },
+      },
     });
     expect(e1).toMatchObject({ id: result.ids.e1, sport: SPORT, league: "EPL", title: "Arsenal vs Chelsea", phase: "PREMATCH", status: "ACTIVE" });
     expect(e1.startsAt.toISOString()).toBe("2026-11-24T18:00:00.000Z");
@@ -94,7 +131,9 @@ describe("The Odds API mapper", () => {
     const all = await db.market.findMany({ where: { event: { externalId: { in: ["e1", "e2"] } } }, select: { id: true } });
     expect(result.quoted.map((q) => q.marketId)).toEqual(all.map((m) => m.id).sort());
     expect(new Set(result.quoted.map((q) => q.bookAt.toISOString()))).toEqual(new Set(["2026-11-24T11:59:00.000Z"]));
-    const price = await db.bookPrice.findFirstOrThrow({ where: { bookmaker: "pinnacle", outcome: { key: "home", market: { key: "h2h", event: { externalId: "e1" } } } } });
+    const price = await db.bookPrice.findFirstOrThrow({
+      where: { bookmaker: "pinnacle", outcome: { key: "home", market: { key: "h2h", event: { externalId: "e1" } } } },
+    });
     expect([price.price, price.lastUpdate.toISOString()]).toEqual([2.5, "2026-11-24T11:59:00.000Z"]);
   });
 
@@ -140,12 +179,20 @@ describe("The Odds API mapper", () => {
     shifted.fanduel!.total = [2.5, 1.92, 1.9]; // one book still on the old line
     const result = await write([apiEvent("e1", "Arsenal", "Chelsea", shifted)]);
     expect(result.drops.other_line).toBe(1);
-    const market = await db.market.findFirstOrThrow({ where: { key: "totals", event: { externalId: "e1" } }, select: { line: true, outcomes: { select: { key: true, point: true } } } });
+    const market = await db.market.findFirstOrThrow({
+      where: { key: "totals", event: { externalId: "e1" } },
+      select: { line: true, outcomes: { select: { key: true, point: true } } },
+    });
     expect(market.line).toBe(3.5);
     expect(market.outcomes.map((o) => o.point)).toEqual([3.5, 3.5]);
     const prices = await pricesOf("e1", "totals");
     expect(prices.map((p) => `${p.bookmaker}:${p.outcome.key}:${p.price}`)).toEqual([
-      "bet365:over:2.3", "bet365:under:1.62", "draftkings:over:2.3", "draftkings:under:1.62", "pinnacle:over:2.3", "pinnacle:under:1.62",
+      "bet365:over:2.3",
+      "bet365:under:1.62",
+      "draftkings:over:2.3",
+      "draftkings:under:1.62",
+      "pinnacle:over:2.3",
+      "pinnacle:under:1.62",
     ]);
   });
 
@@ -170,8 +217,8 @@ describe("The Odds API mapper", () => {
     expect(result.drops.unmatched).toBe(3); // the missing away; the stranger, and its missing home side
     expect(result.pricesWritten).toBe(56 - 3 - 2);
     expect((await pricesOf("e1", "h2h")).map((p) => p.bookmaker)).not.toContain("pinnacle");
-    expect((await pricesOf("e1", "totals"))).toHaveLength(8);
-    expect((await pricesOf("e2", "h2h"))).toHaveLength(12);
+    expect(await pricesOf("e1", "totals")).toHaveLength(8);
+    expect(await pricesOf("e2", "h2h")).toHaveLength(12);
   });
 
   it("scores set score and phase; completion ends the event, and settlement can settle it", async () => {
@@ -179,18 +226,48 @@ describe("The Odds API mapper", () => {
     const outcome = await db.outcome.findFirstOrThrow({ where: { key: "home", market: { key: "h2h", eventId: ids.e2 } }, select: { id: true } });
     await db.bet.create({ data: { userId: "sim-1", outcomeId: outcome.id, stake: 10, price: 2.5 } });
     const score = (id: string, home: string, away: string, completed: boolean, commence: string): ApiScoreEvent => ({
-      id, sport_key: SPORT, commence_time: commence, completed, home_team: home, away_team: away,
-      scores: [{ name: away, score: "1" }, { name: home, score: "2" }], last_update: "2026-11-24T12:00:00Z",
+      id,
+      sport_key: SPORT,
+      commence_time: commence,
+      completed,
+      home_team: home,
+      away_team: away,
+      scores: [
+        { name: away, score: "1" },
+        { name: home, score: "2" },
+      ],
+      last_update: "2026-11-24T12:00:00Z",
     });
     await clearQueue();
-    const live = await writeScores(db, [score("e2", "Liverpool", "Everton", false, "2026-11-24T11:30:00Z"), score("unknown", "A", "B", true, "2026-11-24T11:00:00Z")], { now: NOW });
+    const live = await writeScores(
+      db,
+      [score("e2", "Liverpool", "Everton", false, "2026-11-24T11:30:00Z"), score("unknown", "A", "B", true, "2026-11-24T11:00:00Z")],
+      { now: NOW },
+    );
     // The first score read is the state, not a change in the game: no bet stop for it.
     expect(live).toEqual({ scoreChanged: [], started: [], completed: [] });
-    expect(await db.event.findUniqueOrThrow({ where: { id: ids.e2 }, select: { homeScore: true, awayScore: true, phase: true, status: true } })).toEqual({ homeScore: 2, awayScore: 1, phase: "LIVE", status: "ACTIVE" });
-    expect(await writeScores(db, [score("e2", "Liverpool", "Everton", false, "2026-11-24T11:30:00Z")], { now: NOW })).toEqual({ scoreChanged: [], started: [], completed: [] });
-    const goal = { ...score("e2", "Liverpool", "Everton", false, "2026-11-24T11:30:00Z"), scores: [{ name: "Everton", score: "1" }, { name: "Liverpool", score: "3" }] };
+    expect(await db.event.findUniqueOrThrow({ where: { id: ids.e2 }, select: { homeScore: true, awayScore: true, phase: true, status: true } })).toEqual({
+      homeScore: 2,
+      awayScore: 1,
+      phase: "LIVE",
+      status: "ACTIVE",
+    });
+    expect(await writeScores(db, [score("e2", "Liverpool", "Everton", false, "2026-11-24T11:30:00Z")], { now: NOW })).toEqual({
+      scoreChanged: [],
+      started: [],
+      completed: [],
+    });
+    const goal = {
+      ...score("e2", "Liverpool", "Everton", false, "2026-11-24T11:30:00Z"),
+      scores: [
+        { name: "Everton", score: "1" },
+        { name: "Liverpool", score: "3" },
+      ],
+    };
     expect(await writeScores(db, [goal], { now: NOW })).toEqual({ scoreChanged: [ids.e2], started: [], completed: [] });
-    const started = await writeScores(db, [{ ...score("e1", "Arsenal", "Chelsea", false, "2026-11-24T18:00:00Z"), scores: null }], { now: new Date("2026-11-24T18:01:00Z") });
+    const started = await writeScores(db, [{ ...score("e1", "Arsenal", "Chelsea", false, "2026-11-24T18:00:00Z"), scores: null }], {
+      now: new Date("2026-11-24T18:01:00Z"),
+    });
     expect(started).toEqual({ scoreChanged: [], started: [ids.e1], completed: [] });
     const done = await writeScores(db, [{ ...goal, completed: true }], { now: NOW });
     expect(done).toEqual({ scoreChanged: [], started: [], completed: [ids.e2] });
@@ -219,7 +296,9 @@ describe("The Odds API mapper", () => {
     try {
       const events = [apiEvent("e1", "Arsenal", "Chelsea", { ...BASE, boom: BASE.pinnacle! })];
       await expect(write(events)).rejects.toThrow(/boom/);
-      expect([await db.sport.count(), await db.event.count(), await db.market.count(), await db.bookPrice.count(), (await queued()).length]).toEqual([0, 0, 0, 0, 0]);
+      expect([await db.sport.count(), await db.event.count(), await db.market.count(), await db.bookPrice.count(), (await queued()).length]).toEqual([
+        0, 0, 0, 0, 0,
+      ]);
     } finally {
       await db.$executeRawUnsafe(`DROP TRIGGER test_boom ON "BookPrice"`);
       await db.$executeRawUnsafe(`DROP FUNCTION test_boom()`);
@@ -229,7 +308,10 @@ describe("The Odds API mapper", () => {
   it("sports are upserted, and only real changes are written", async () => {
     expect(await write([])).toMatchObject({ events: 0, ids: {} });
     expect(await db.sport.count()).toBe(0); // an empty poll creates nothing
-    const sports = [{ key: SPORT, group: "Soccer", title: "EPL", description: "", active: true, has_outrights: false }, { key: "basketball_nba", group: "Basketball", title: "NBA", description: "", active: false, has_outrights: false }];
+    const sports = [
+      { key: SPORT, group: "Soccer", title: "EPL", description: "", active: true, has_outrights: false },
+      { key: "basketball_nba", group: "Basketball", title: "NBA", description: "", active: false, has_outrights: false },
+    ];
     expect(await ensureSports(db, sports)).toEqual({ created: 2 });
     const before = await db.sport.findMany({ orderBy: { key: "asc" } });
     expect(await ensureSports(db, sports)).toEqual({ created: 0 });

@@ -57,10 +57,11 @@ describe("a price committed in Postgres reaches subscribers of its sport", () =>
       UPDATE "BookPrice" bp SET price = bp.price * 1.6, "lastUpdate" = now()
       FROM "Outcome" o JOIN "Market" m ON m.id = o."marketId"
       WHERE bp."outcomeId" = o.id AND m."eventId" = ${target?.id}::uuid AND m.key = 'h2h' AND o.key = 'home'`;
-    const expected = toEventOdds(
-      await db.event.findUniqueOrThrow({ where: { id: target?.id }, select: eventOddsSelect }),
-      { margin: 0.05, liquidity: 5_000, method: DEFAULT_MARGIN_METHOD },
-    );
+    const expected = toEventOdds(await db.event.findUniqueOrThrow({ where: { id: target?.id }, select: eventOddsSelect }), {
+      margin: 0.05,
+      liquidity: 5_000,
+      method: DEFAULT_MARGIN_METHOD,
+    });
     const expectedPrice = expected.markets.h2h?.outcomes.home?.price;
     expect(expectedPrice).toBeGreaterThan(before);
 

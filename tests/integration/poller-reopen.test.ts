@@ -71,7 +71,8 @@ describe("the poller reopens, market by market, only what a fresh poll priced", 
     fake.control.move({ eventId: first.id, market: "totals", outcome: "Over", price: 1000 });
     await db.$executeRaw`UPDATE "Market" SET "status" = 'SUSPENDED', "feedSuspendedAt" = now() WHERE "eventId" = ${partly}::uuid`;
     await db.market.update({ where: { eventId_key: { eventId: adminOne, key: "h2h" } }, data: { status: "SUSPENDED" } });
-    const suspendedAt = (await db.market.findUniqueOrThrow({ where: { eventId_key: { eventId: partly, key: "h2h" } }, select: { feedSuspendedAt: true } })).feedSuspendedAt as Date;
+    const suspendedAt = (await db.market.findUniqueOrThrow({ where: { eventId_key: { eventId: partly, key: "h2h" } }, select: { feedSuspendedAt: true } }))
+      .feedSuspendedAt as Date;
 
     // The fake moves nothing by itself: its h2h books were last updated long before the suspension.
     const polls = oddsPolls();
@@ -81,9 +82,13 @@ describe("the poller reopens, market by market, only what a fresh poll priced", 
     // Every book re-prices the h2h home side, in a later second than the suspension (the
     // provider's last_update has whole seconds).
     await until(async () => Date.now() >= Math.floor(suspendedAt.getTime() / 1000) * 1000 + 1000, 5_000, "the second after the suspension");
-    const homes = await db.bookPrice.findMany({ where: { outcome: { key: "home", market: { eventId: partly, key: "h2h" } } }, select: { bookmaker: true, price: true } });
+    const homes = await db.bookPrice.findMany({
+      where: { outcome: { key: "home", market: { eventId: partly, key: "h2h" } } },
+      select: { bookmaker: true, price: true },
+    });
     expect(homes.length).toBeGreaterThan(0);
-    for (const { bookmaker, price } of homes) fake.control.move({ eventId: first.id, bookmaker, market: "h2h", outcome: first.home, price: Math.round(price * 100 + 1) / 100 });
+    for (const { bookmaker, price } of homes)
+      fake.control.move({ eventId: first.id, bookmaker, market: "h2h", outcome: first.home, price: Math.round(price * 100 + 1) / 100 });
 
     await until(async () => (await markets(partly)).h2h?.status === "OPEN", 30_000, "the re-priced market reopened");
     const after = await markets(partly);

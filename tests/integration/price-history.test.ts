@@ -80,7 +80,12 @@ describe("price history", () => {
     writer.offer("e3", event("e3", 3));
     writer.offer("e3", null);
     expect(await writer.flush(Date.now())).toBe(0);
-    await redis.rpush(KEYS.priceHistory("e4"), "not json", JSON.stringify({ t: Date.now(), o: { "h2h.home": [0.5, null] } }), JSON.stringify({ t: Date.now(), o: { "h2h.home": [2, null] } }));
+    await redis.rpush(
+      KEYS.priceHistory("e4"),
+      "not json",
+      JSON.stringify({ t: Date.now(), o: { "h2h.home": [0.5, null] } }),
+      JSON.stringify({ t: Date.now(), o: { "h2h.home": [2, null] } }),
+    );
     expect((await readPriceHistory(redis, "e4", Date.now())).map((p) => p.o["h2h.home"])).toEqual([[2, null]]);
   });
 });

@@ -79,10 +79,14 @@ describe("producer terms fence off a deposed instance", () => {
     );
     await until(async () => fenced, 10_000, "the write past the fence");
     let taken: bigint | null = null;
-    await until(async () => {
-      taken = await takeTerm(other, "simulator", "b:2").catch(() => null); // 1 s lock wait each try, as the feed retries
-      return taken !== null;
-    }, 30_000, "the successor's term");
+    await until(
+      async () => {
+        taken = await takeTerm(other, "simulator", "b:2").catch(() => null); // 1 s lock wait each try, as the feed retries
+        return taken !== null;
+      },
+      30_000,
+      "the successor's term",
+    );
     expect(taken).toBe(term + 1n);
     release();
     expect(await paused).toBe("failed");

@@ -47,7 +47,10 @@ async function stopStack(stack: Stack | undefined): Promise<void> {
 /** One open market of an in-play (or prematch) event of `sport` on the board, as Postgres has it. */
 async function marketOf(db: Db, sport: string, phase: "LIVE" | "PREMATCH") {
   const where = sport === ESPORTS_SPORT_KEY ? { sport: null, isEsports: true } : { sport };
-  return db.market.findFirstOrThrow({ where: { status: "OPEN", event: { ...where, phase, status: "ACTIVE" } }, select: { id: true, key: true, eventId: true } });
+  return db.market.findFirstOrThrow({
+    where: { status: "OPEN", event: { ...where, phase, status: "ACTIVE" } },
+    select: { id: true, key: true, eventId: true },
+  });
 }
 
 /**
@@ -56,7 +59,10 @@ async function marketOf(db: Db, sport: string, phase: "LIVE" | "PREMATCH") {
  * bets on every in-play market; reopening them is the producer's business, not this test's.
  */
 async function openInPlay(db: Db, sport: string) {
-  const market = await db.market.findFirstOrThrow({ where: { status: { in: ["OPEN", "SUSPENDED"] }, event: { sport, phase: "LIVE", status: "ACTIVE" } }, select: { id: true, key: true, eventId: true } });
+  const market = await db.market.findFirstOrThrow({
+    where: { status: { in: ["OPEN", "SUSPENDED"] }, event: { sport, phase: "LIVE", status: "ACTIVE" } },
+    select: { id: true, key: true, eventId: true },
+  });
   await db.market.updateMany({ where: { id: market.id, status: "SUSPENDED" }, data: { status: "OPEN", feedSuspendedAt: null } });
   return market;
 }
@@ -79,7 +85,13 @@ async function watch(relayUrl: string, sport: string, token?: string): Promise<T
  * earlier moment said (the publisher judging the simulator down before its first beat) is not
  * what this step caused.
  */
-async function received<E extends "feed:status" | "admin:event">(socket: TestClient, from: number, event: E, predicate: (payload: E extends "feed:status" ? FeedStatus : AdminEvent) => boolean, timeoutMs: number) {
+async function received<E extends "feed:status" | "admin:event">(
+  socket: TestClient,
+  from: number,
+  event: E,
+  predicate: (payload: E extends "feed:status" ? FeedStatus : AdminEvent) => boolean,
+  timeoutMs: number,
+) {
   type Payload = E extends "feed:status" ? FeedStatus : AdminEvent;
   const find = () => socket.received.slice(from).find((r) => r.event === event && predicate(r.payload as Payload))?.payload as Payload | undefined;
   await until(async () => find() !== undefined, timeoutMs, `a ${event} after message ${from}`);
@@ -129,7 +141,10 @@ describe("producer liveness: the simulator as the producer", () => {
     const stale = await received(watcher, seen, "feed:status", (s) => s.status === "stale", 30_000);
     expect(stale.reason).toBe(`the odds producer is down: no heartbeat from the simulator for over ${SILENCE_MS / 1000} s`);
     const down = await received(admin, told, "admin:event", (e) => e.kind === "producer_down", 10_000);
-    expect(down).toMatchObject({ kind: "producer_down", data: { producer: "simulator", reason: `no heartbeat from the simulator for over ${SILENCE_MS / 1000} s`, lastHeardAt: expect.any(Number) } });
+    expect(down).toMatchObject({
+      kind: "producer_down",
+      data: { producer: "simulator", reason: `no heartbeat from the simulator for over ${SILENCE_MS / 1000} s`, lastHeardAt: expect.any(Number) },
+    });
 
     await until(async () => (await readTrust(stack.client))?.producer.state === "down", 10_000, "the trust record to say down");
     const trust = await readTrust(stack.client);
@@ -139,12 +154,21 @@ describe("producer liveness: the simulator as the producer", () => {
     const health = (await readStatus(stack.client, await readDesired(stack.db), { intervalMs: 100, autostart: true })).health;
     expect(health).toEqual({ status: "ok" });
     const producer = await readProducerStatus(stack.client, { expected: "simulator", silenceMs: SILENCE_MS });
-    expect(producer).toMatchObject({ state: "down", reason: `no heartbeat from the simulator for over ${SILENCE_MS / 1000} s`, judgedBy: "solo", since: expect.any(String) });
+    expect(producer).toMatchObject({
+      state: "down",
+      reason: `no heartbeat from the simulator for over ${SILENCE_MS / 1000} s`,
+      judgedBy: "solo",
+      since: expect.any(String),
+    });
 
     // Bet stop: the in-play market in Postgres (marked as the feed's) and on the board.
     await until(async () => (await marketRow(stack.db, inPlay.id)).status === "SUSPENDED", 10_000, "the in-play market suspended");
     expect((await marketRow(stack.db, inPlay.id)).feedSuspendedAt).not.toBeNull();
-    await until(async () => (await boardStatus(stack.client, SPORT, inPlay.eventId, inPlay.key)) === "suspended", 10_000, "the in-play market suspended on the board");
+    await until(
+      async () => (await boardStatus(stack.client, SPORT, inPlay.eventId, inPlay.key)) === "suspended",
+      10_000,
+      "the in-play market suspended on the board",
+    );
     // Suspended by the same statement: prematch markets are not part of the bet stop.
     expect((await marketRow(stack.db, prematch.id)).status).toBe("OPEN");
     const stillOpen = await stack.db.market.count({ where: { status: "OPEN", event: { phase: "LIVE", status: "ACTIVE" } } });
@@ -174,7 +198,11 @@ describe("producer liveness: the simulator as the producer", () => {
     await feed.kill(); // a crash, this time
     await until(async () => (await readTrust(stack.client))?.producer.state === "down", 30_000, "the trust record to say down while stopped");
     expect((await readTrust(stack.client))?.publisher).toEqual({ status: "stopped", reason: "the publisher was stopped by an admin" });
-    await until(async () => (await marketRow(stack.db, target.id)).status === "SUSPENDED", 10_000, "the in-play market suspended while the publisher is stopped");
+    await until(
+      async () => (await marketRow(stack.db, target.id)).status === "SUSPENDED",
+      10_000,
+      "the in-play market suspended while the publisher is stopped",
+    );
     expect((await marketRow(stack.db, target.id)).feedSuspendedAt).not.toBeNull();
 
     // An admin's stop says more to pages than the producer's state: while stopped, pages heard
@@ -183,7 +211,10 @@ describe("producer liveness: the simulator as the producer", () => {
     const restarted = watcher.received.length;
     await setDesired(stack.db, stack.client, { state: "running", intervalMs: 100, updatedBy: "test" });
     await received(watcher, restarted, "feed:status", producerDown, 20_000);
-    const whileStopped = watcher.received.slice(seen, restarted).filter((r) => r.event === "feed:status").map((r) => r.payload as FeedStatus);
+    const whileStopped = watcher.received
+      .slice(seen, restarted)
+      .filter((r) => r.event === "feed:status")
+      .map((r) => r.payload as FeedStatus);
     expect(whileStopped.map((s) => s.status)).toEqual(["stopped"]);
   });
 });
@@ -199,7 +230,17 @@ describe("producer liveness per sport, and no books, no market (the test plays T
   function beat(): Promise<void> {
     const now = Date.now();
     const sports = Object.fromEntries(Object.entries(vouch).map(([sport, freshUntil]) => [sport, { freshUntil }]));
-    const message: ProducerBeat = { v: 1, producer: "the-odds-api", instanceId: "test-poller", role: "active", at: now, lastProducedAt: now, state: "ok", reason: null, sports };
+    const message: ProducerBeat = {
+      v: 1,
+      producer: "the-odds-api",
+      instanceId: "test-poller",
+      role: "active",
+      at: now,
+      lastProducedAt: now,
+      state: "ok",
+      reason: null,
+      sports,
+    };
     return writeProducerBeat(stack.client, message);
   }
 
@@ -226,7 +267,11 @@ describe("producer liveness per sport, and no books, no market (the test plays T
       expect(status.sports).toEqual({ [OVERDUE]: reason });
       expect((await readTrust(stack.client))?.staleSports).toEqual({ [OVERDUE]: reason });
       const stopped = await marketOf(stack.db, OVERDUE, "LIVE").catch(() => null);
-      await until(async () => (await stack.db.market.count({ where: { status: "OPEN", event: { sport: null, isEsports: true, phase: "LIVE" } } })) === 0, 10_000, "esports in-play markets suspended");
+      await until(
+        async () => (await stack.db.market.count({ where: { status: "OPEN", event: { sport: null, isEsports: true, phase: "LIVE" } } })) === 0,
+        10_000,
+        "esports in-play markets suspended",
+      );
       if (stopped) expect((await marketRow(stack.db, stopped.id)).feedSuspendedAt).not.toBeNull();
       // The fresh sport: its page is live with no stale sports of its own, and its in-play markets stayed open.
       await fresh.waitFor("feed:status", (s) => s.status === "live" && s.sports?.[FRESH] === undefined, 10_000);
@@ -242,7 +287,10 @@ describe("producer liveness per sport, and no books, no market (the test plays T
   });
 
   it("a market whose bookmaker prices are all deleted is suspended on the board at the next tick, and opens again when a complete book returns", async () => {
-    const market = await stack.db.market.findFirstOrThrow({ where: { status: "OPEN", key: "totals", event: { sport: FRESH, phase: "PREMATCH", status: "ACTIVE" } }, select: { id: true, key: true, eventId: true } });
+    const market = await stack.db.market.findFirstOrThrow({
+      where: { status: "OPEN", key: "totals", event: { sport: FRESH, phase: "PREMATCH", status: "ACTIVE" } },
+      select: { id: true, key: true, eventId: true },
+    });
     await until(async () => (await boardStatus(stack.client, FRESH, market.eventId, market.key)) === "open", 20_000, "the market open on the board");
     const outcomes = await stack.db.outcome.findMany({ where: { marketId: market.id }, select: { id: true } });
     await stack.db.bookPrice.deleteMany({ where: { outcomeId: { in: outcomes.map((o) => o.id) } } });
@@ -253,7 +301,9 @@ describe("producer liveness per sport, and no books, no market (the test plays T
     // Nothing was written: the board's suspension is the pricing's, and the row is still open.
     expect((await marketRow(stack.db, market.id)).status).toBe("OPEN");
 
-    await stack.db.bookPrice.createMany({ data: outcomes.map((o, i) => ({ outcomeId: o.id, bookmaker: "returning", price: i === 0 ? 1.9 : 1.95, lastUpdate: new Date() })) });
+    await stack.db.bookPrice.createMany({
+      data: outcomes.map((o, i) => ({ outcomeId: o.id, bookmaker: "returning", price: i === 0 ? 1.9 : 1.95, lastUpdate: new Date() })),
+    });
     await until(async () => (await boardStatus(stack.client, FRESH, market.eventId, market.key)) === "open", 10_000, "the market open again on the board");
     const reopened = (await readSportState(stack.client, FRESH)).events.get(market.eventId)?.markets[market.key];
     for (const outcome of Object.values(reopened?.outcomes ?? {})) expect(outcome.fair).not.toBeNull();

@@ -60,7 +60,10 @@ describe("publisher metrics", () => {
   it("measures the tick and the commit → publish lag of a price written in the database", async () => {
     const before = await metrics();
     const lagsBefore = sample(before, "publisher_origin_lag_seconds_count") ?? 0;
-    const price = await db.bookPrice.findFirstOrThrow({ where: { outcome: { key: "home", market: { key: "h2h", event: { sport: "basketball_nba", status: "ACTIVE" } } } }, select: { id: true, price: true, outcome: { select: { market: { select: { eventId: true } } } } } });
+    const price = await db.bookPrice.findFirstOrThrow({
+      where: { outcome: { key: "home", market: { key: "h2h", event: { sport: "basketball_nba", status: "ACTIVE" } } } },
+      select: { id: true, price: true, outcome: { select: { market: { select: { eventId: true } } } } },
+    });
     const eventId = price.outcome.market.eventId;
     await db.bookPrice.update({ where: { id: price.id }, data: { price: price.price * 1.3 } });
     await until(async () => deltas.some((d) => d.origin !== undefined && d.changes.some((c) => c.eventId === eventId)), 20_000, "the price's delta");
@@ -93,13 +96,21 @@ describe("publisher metrics", () => {
       return desired === "stopped" && running === "false";
     };
     await until(stopped, 10_000, "the leader stops ticking");
-    const rows = await db.bookPrice.findMany({ where: { outcome: { market: { event: { sport: "icehockey_nhl", status: "ACTIVE" } } } }, select: { id: true }, take: 40 });
+    const rows = await db.bookPrice.findMany({
+      where: { outcome: { market: { event: { sport: "icehockey_nhl", status: "ACTIVE" } } } },
+      select: { id: true },
+      take: 40,
+    });
     expect(rows.length).toBe(40);
     // 40 price rows moved, one captured change each.
     await db.$executeRaw`UPDATE "BookPrice" SET price = price + 0.01 WHERE id = ANY(${rows.map((r) => r.id)}::uuid[])`;
     await until(async () => (sample(await metrics(), "publisher_queue_depth") ?? 0) >= 40, 10_000, "the backlog in /metrics");
     // The report is rewritten every control step, the one after the count.
-    await until(async () => ((await readStatus(client, null, { intervalMs: 100, autostart: true })).queueDepth ?? 0) >= 40, 10_000, "the backlog in the report");
+    await until(
+      async () => ((await readStatus(client, null, { intervalMs: 100, autostart: true })).queueDepth ?? 0) >= 40,
+      10_000,
+      "the backlog in the report",
+    );
 
     const ticksBefore = sample(await metrics(), "publisher_tick_seconds_count", 'kind="tick"') ?? 0;
     await setDesired(db, client, { state: "running", intervalMs: 100, updatedBy: "test" });
@@ -117,7 +128,6 @@ describe("publisher metrics", () => {
     expect((await fetch(`http://127.0.0.1:${port}/other`)).status).toBe(404);
   });
 });
-
 
 /** A free port whose next port is free too (bound and released, as freePort does). */
 async function freePortPair(): Promise<number> {

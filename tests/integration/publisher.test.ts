@@ -59,7 +59,13 @@ describe("publisher leadership", () => {
     for (const [i, event] of events.entries()) {
       await db.event.update({ where: { id: event.id }, data: { homeScore: 10 + i, awayScore: 0 } });
     }
-    await until(async () => scoresSeen(deltas, events.map((e) => e.id)) === events.length);
+    await until(
+      async () =>
+        scoresSeen(
+          deltas,
+          events.map((e) => e.id),
+        ) === events.length,
+    );
     const nhl = deltas.filter((d) => d.sport === "icehockey_nhl");
     expect(nhl.map((d) => d.seq)).toEqual(nhl.map((_, i) => (nhl[0]?.seq ?? 0) + i));
     for (const event of events) {

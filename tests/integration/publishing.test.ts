@@ -74,7 +74,8 @@ describe("priority events", () => {
     const [event] = await stack.db.event.findMany({ where: { sport: "soccer_epl", phase: "PREMATCH" }, select: { id: true }, take: 1 });
     const id = event?.id ?? "";
     const from = stack.seen.length;
-    await stack.db.$executeRaw`UPDATE "BookPrice" bp SET price = bp.price * 1.5 FROM "Outcome" o JOIN "Market" m ON m.id = o."marketId" WHERE bp."outcomeId" = o.id AND m."eventId" = ${id}::uuid AND o.key = 'home' AND m.key = 'h2h'`;
+    await stack.db
+      .$executeRaw`UPDATE "BookPrice" bp SET price = bp.price * 1.5 FROM "Outcome" o JOIN "Market" m ON m.id = o."marketId" WHERE bp."outcomeId" = o.id AND m."eventId" = ${id}::uuid AND o.key = 'home' AND m.key = 'h2h'`;
     await sleep(2_000);
     expect(stack.seen.slice(from).filter((m) => touches(m, id))).toEqual([]);
     await stack.db.event.update({ where: { id }, data: { status: "SUSPENDED" } });
@@ -87,13 +88,25 @@ describe("priority events", () => {
     logsOnFailure(onTestFailed, () => [stack.publisher, stack.relay]);
     onTestFailed(async () => {
       const history = await stack.client.xrange(KEYS.sportHistory("soccer_epl"), "-", "+");
-      console.log("HISTORY", history.slice(-4).map(([id, fields]) => `${id} ${String(fields[1]).slice(0, 300)}`).join("\n"));
+      console.log(
+        "HISTORY",
+        history
+          .slice(-4)
+          .map(([id, fields]) => `${id} ${String(fields[1]).slice(0, 300)}`)
+          .join("\n"),
+      );
     });
     // Chosen by phase: setting LIVE on an event already in play changes nothing, and publishes nothing.
-    const prematch = await stack.db.event.findMany({ where: { sport: "soccer_epl", status: "ACTIVE", phase: "PREMATCH" }, select: { id: true, markets: { select: { id: true }, take: 1 } }, orderBy: { id: "asc" }, take: 3 });
+    const prematch = await stack.db.event.findMany({
+      where: { sport: "soccer_epl", status: "ACTIVE", phase: "PREMATCH" },
+      select: { id: true, markets: { select: { id: true }, take: 1 } },
+      orderBy: { id: "asc" },
+      take: 3,
+    });
     const goal = await stack.db.event.findFirstOrThrow({ where: { sport: "soccer_epl", status: "ACTIVE", phase: "LIVE" }, select: { id: true } });
     const [kickoff, ended, market] = prematch;
-    const waitFor = (id: string, path: string) => watcher.waitFor("odds:delta", (d) => d.changes.some((c) => c.eventId === id && c.path.startsWith(path)), 10_000);
+    const waitFor = (id: string, path: string) =>
+      watcher.waitFor("odds:delta", (d) => d.changes.some((c) => c.eventId === id && c.path.startsWith(path)), 10_000);
     await stack.db.event.update({ where: { id: goal?.id }, data: { homeScore: 5, awayScore: 4 } });
     await waitFor(goal?.id ?? "", "score");
     await stack.db.event.update({ where: { id: kickoff?.id }, data: { phase: "LIVE" } });
@@ -116,7 +129,10 @@ describe("coalescing and large deltas", () => {
   it("several commits to one price while paused publish as one change with the last value", async () => {
     await setDesired(stack.db, stack.client, { state: "stopped", intervalMs: 100, updatedBy: "test" });
     await until(async () => (await stack.client.hget(KEYS.publisherStatus, "running")) === "false");
-    const outcome = await stack.db.outcome.findFirstOrThrow({ where: { key: "home", market: { key: "h2h", event: { sport: "basketball_nba" } } }, select: { id: true, market: { select: { eventId: true } } } });
+    const outcome = await stack.db.outcome.findFirstOrThrow({
+      where: { key: "home", market: { key: "h2h", event: { sport: "basketball_nba" } } },
+      select: { id: true, market: { select: { eventId: true } } },
+    });
     for (const price of [3.1, 5.7, 9.9]) {
       await stack.db.bookPrice.updateMany({ where: { outcomeId: outcome.id }, data: { price } });
     }
@@ -137,7 +153,8 @@ describe("coalescing and large deltas", () => {
       await watcher.emit("subscribe", { sports: ["americanfootball_nfl"] });
       const first = await watcher.waitFor("odds:snapshot");
       const from = stack.seen.length;
-      await stack.db.$executeRaw`UPDATE "BookPrice" bp SET price = bp.price * 1.3 FROM "Outcome" o JOIN "Market" m ON m.id = o."marketId" JOIN "Event" e ON e.id = m."eventId" WHERE bp."outcomeId" = o.id AND e.sport = 'americanfootball_nfl'`;
+      await stack.db
+        .$executeRaw`UPDATE "BookPrice" bp SET price = bp.price * 1.3 FROM "Outcome" o JOIN "Market" m ON m.id = o."marketId" JOIN "Event" e ON e.id = m."eventId" WHERE bp."outcomeId" = o.id AND e.sport = 'americanfootball_nfl'`;
       const resync = await watcher.waitFor("odds:snapshot", (s) => s.resync === true && s.seq > first.seq);
       const marker = stack.seen.slice(from).find((m) => m.sport === "americanfootball_nfl");
       expect(marker).toMatchObject({ type: "odds:resync", reason: "large_delta", seq: first.seq + 1 });
@@ -174,7 +191,8 @@ describe("feed status with a long leader lease", () => {
       // Let more than the relays' shortest silence limit pass, then commit a price: once its
       // delta has arrived, any "stale" the relay sent in the meantime has arrived too.
       await sleep(silenceLimitMs(HEARTBEAT_MAX_MS) + 1_500);
-      await stack.db.$executeRaw`UPDATE "BookPrice" SET price = price + 0.01 WHERE id = (SELECT bp.id FROM "BookPrice" bp JOIN "Outcome" o ON o.id = bp."outcomeId" JOIN "Market" m ON m.id = o."marketId" JOIN "Event" e ON e.id = m."eventId" WHERE e.sport = 'soccer_epl' LIMIT 1)`;
+      await stack.db
+        .$executeRaw`UPDATE "BookPrice" SET price = price + 0.01 WHERE id = (SELECT bp.id FROM "BookPrice" bp JOIN "Outcome" o ON o.id = bp."outcomeId" JOIN "Market" m ON m.id = o."marketId" JOIN "Event" e ON e.id = m."eventId" WHERE e.sport = 'soccer_epl' LIMIT 1)`;
       await watcher.waitFor("odds:delta", (d) => d.seq > seq);
       const statuses = watcher.of("feed:status").map((s) => s.status);
       expect(statuses.slice(statuses.indexOf("live"))).toEqual(["live"]);

@@ -129,7 +129,8 @@ describe("relay in PM2 cluster mode (RELAY_INSTANCES=2)", () => {
       expect(view.complete).toBe(true);
       expect(view.instances[0]?.instanceId).toBe(self);
       expect(view.instances.map((i) => i.instanceId).sort()).toEqual(instanceIds);
-      for (const instance of view.instances) expect(instance.connections, instance.instanceId).toBe(placed.filter((p) => p.instanceId === instance.instanceId).length);
+      for (const instance of view.instances)
+        expect(instance.connections, instance.instanceId).toBe(placed.filter((p) => p.instanceId === instance.instanceId).length);
       expect(view.connections).toBe(placed.length);
     }
 
@@ -158,8 +159,25 @@ describe("relay in PM2 cluster mode (RELAY_INSTANCES=2)", () => {
       if (k % 2 === 0) await commit(NBA);
       if (k % 5 === 0) {
         const ts = Date.now();
-        await publish(CHANNELS.eventUpdates, { v: 1, type: "event:update", eventId: "e1", sport: SOCCER, status: "active", phase: "live", score: { home: k, away: 0 }, ts });
-        await publish(CHANNELS.chatMessages, { v: 1, type: "chat:message", id: `m${k}`, eventId: "e1", user: { id: "u1", name: "Ann" }, text: `message ${k}`, ts });
+        await publish(CHANNELS.eventUpdates, {
+          v: 1,
+          type: "event:update",
+          eventId: "e1",
+          sport: SOCCER,
+          status: "active",
+          phase: "live",
+          score: { home: k, away: 0 },
+          ts,
+        });
+        await publish(CHANNELS.chatMessages, {
+          v: 1,
+          type: "chat:message",
+          id: `m${k}`,
+          eventId: "e1",
+          user: { id: "u1", name: "Ann" },
+          text: `message ${k}`,
+          ts,
+        });
         await publish(CHANNELS.userUpdates, { v: 1, type: "user:update", userId: "alice", kind: "balance", balance: k, balanceEntry: k, ts });
         await publish(CHANNELS.adminEvents, { v: 1, type: "admin:event", kind: "publisher_started", data: { intervalMs: 100 + k, by: "cluster-test" }, ts });
       }
@@ -177,15 +195,39 @@ describe("relay in PM2 cluster mode (RELAY_INSTANCES=2)", () => {
     for (const p of placed) {
       const label = `${p.kind} on ${p.instanceId}`;
       const deltas = p.client.of("odds:delta");
-      expect(deltas.map((d) => d.sport).every((s) => s === sportOf(p)), label).toBe(true);
-      expect(deltas.map((d) => d.seq), label).toEqual(range(p.from + 1, writers[sportOf(p)].seq));
-      expect(deltas.every((d) => d.prevSeq === d.seq - 1), label).toBe(true);
-      expect(p.client.of("odds:snapshot").map((s) => s.seq), label).toEqual([p.from]);
+      expect(
+        deltas.map((d) => d.sport).every((s) => s === sportOf(p)),
+        label,
+      ).toBe(true);
+      expect(
+        deltas.map((d) => d.seq),
+        label,
+      ).toEqual(range(p.from + 1, writers[sportOf(p)].seq));
+      expect(
+        deltas.every((d) => d.prevSeq === d.seq - 1),
+        label,
+      ).toBe(true);
+      expect(
+        p.client.of("odds:snapshot").map((s) => s.seq),
+        label,
+      ).toEqual([p.from]);
       // Event updates go to the event's room and its sport's room: once to anyone in either or both.
-      expect(p.client.of("event:update").map((u) => u.score?.home), label).toEqual(sportOf(p) === SOCCER ? perFive : []);
-      expect(p.client.of("chat:message").map((m) => m.id), label).toEqual(p.kind === "watcher" ? perFive.map((k) => `m${k}`) : []);
-      expect(p.client.of("user:update").map((u) => (u.kind === "balance" ? u.balance : null)), label).toEqual(p.kind === "alice" ? perFive : []);
-      expect(p.client.of("admin:event").map((e) => (e.kind === "publisher_started" ? e.data.intervalMs : null)), label).toEqual(p.kind === "admin" ? perFive.map((k) => 100 + k) : []);
+      expect(
+        p.client.of("event:update").map((u) => u.score?.home),
+        label,
+      ).toEqual(sportOf(p) === SOCCER ? perFive : []);
+      expect(
+        p.client.of("chat:message").map((m) => m.id),
+        label,
+      ).toEqual(p.kind === "watcher" ? perFive.map((k) => `m${k}`) : []);
+      expect(
+        p.client.of("user:update").map((u) => (u.kind === "balance" ? u.balance : null)),
+        label,
+      ).toEqual(p.kind === "alice" ? perFive : []);
+      expect(
+        p.client.of("admin:event").map((e) => (e.kind === "publisher_started" ? e.data.intervalMs : null)),
+        label,
+      ).toEqual(p.kind === "admin" ? perFive.map((k) => 100 + k) : []);
     }
   });
 
@@ -249,7 +291,11 @@ describe("relay in PM2 cluster mode (RELAY_INSTANCES=2)", () => {
     );
     await commit(SOCCER);
     await commit(NBA);
-    await until(async () => live.every((c) => c.store.seq(SOCCER) === writers[SOCCER].seq && c.store.seq(NBA) === writers[NBA].seq), 20_000, "live clients caught up");
+    await until(
+      async () => live.every((c) => c.store.seq(SOCCER) === writers[SOCCER].seq && c.store.seq(NBA) === writers[NBA].seq),
+      20_000,
+      "live clients caught up",
+    );
     for (const p of onSurvivor) await p.client.waitFor("odds:delta", (d) => d.seq === writers[p.kind === "other" ? NBA : SOCCER].seq);
 
     // Exactly the victim's clients reconnected; the survivor's never dropped.
@@ -263,7 +309,11 @@ describe("relay in PM2 cluster mode (RELAY_INSTANCES=2)", () => {
     expect(onSurvivor.every((p) => p.client.socket.connected)).toBe(true);
 
     // PM2 restarts the instance (a new process, so a new id), and the adapter sees it join.
-    await until(async () => (await relay.workers()).some((w) => w.instance === instanceNumber && w.pid !== victim.pid && w.status === "online"), 30_000, "PM2 restarted the instance");
+    await until(
+      async () => (await relay.workers()).some((w) => w.instance === instanceNumber && w.pid !== victim.pid && w.status === "online"),
+      30_000,
+      "PM2 restarted the instance",
+    );
     await until(
       async () => {
         const health = JSON.parse((await getFresh(`${relay.url}/health`)).body) as { cluster: ClusterView };
@@ -308,8 +358,16 @@ async function token(sub: string, role: "user" | "admin"): Promise<string> {
 function fixture(id: string, sport: string): EventOdds {
   const outcome = (name: string, price: number, fair: number) => testOutcome(price, { name, fair, edge: 0 });
   return {
-    id, sport, league: "League", home: "A", away: "B", title: "A vs B",
-    startsAt: "2026-11-23T15:00:00.000Z", status: "active", phase: "prematch", score: null,
+    id,
+    sport,
+    league: "League",
+    home: "A",
+    away: "B",
+    title: "A vs B",
+    startsAt: "2026-11-23T15:00:00.000Z",
+    status: "active",
+    phase: "prematch",
+    score: null,
     markets: { h2h: { key: "h2h", line: null, status: "open", arb: false, outcomes: { home: outcome("Home", 2, 0.45), away: outcome("Away", 1.8, 0.55) } } },
   };
 }

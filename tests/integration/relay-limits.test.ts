@@ -75,7 +75,10 @@ describe("relay connection limits", () => {
   it("behind a trusted proxy counts each forwarded address, and refuses the 6th connection of a relay holding 5", async () => {
     const from = (address: string) => ({ headers: { "x-forwarded-for": address } });
     const held = [await connect(behindProxy, from("10.0.0.1")), await connect(behindProxy, from("10.0.0.1")), await connect(behindProxy, from("10.0.0.1"))];
-    expect((await refusal(behindProxy, from("10.0.0.1"))).data).toMatchObject({ code: "too_many_connections", message: expect.stringContaining("per address") });
+    expect((await refusal(behindProxy, from("10.0.0.1"))).data).toMatchObject({
+      code: "too_many_connections",
+      message: expect.stringContaining("per address"),
+    });
     held.push(await connect(behindProxy, from("10.0.0.2")), await connect(behindProxy, from("10.0.0.3")));
     expect(await refusal(behindProxy, from("10.0.0.4"))).toEqual({
       message: "too_many_connections",
@@ -88,7 +91,10 @@ describe("relay connection limits", () => {
 
   /** Publishes a chat message in e1's room and waits until every client has it. */
   async function expectMarker(targets: TestClient[], text: string) {
-    await bus.publish(CHANNELS.chatMessages, JSON.stringify({ v: 1, type: "chat:message", id: text, eventId: "e1", user: { id: "test", name: "test" }, text, ts: Date.now() }));
+    await bus.publish(
+      CHANNELS.chatMessages,
+      JSON.stringify({ v: 1, type: "chat:message", id: text, eventId: "e1", user: { id: "test", name: "test" }, text, ts: Date.now() }),
+    );
     for (const client of targets) expect(await client.waitFor("chat:message", (m) => m.text === text)).toMatchObject({ text });
   }
 });

@@ -75,7 +75,12 @@ describe("relay-load bench machinery", () => {
     const stats = await clients.stats();
     expect(run.deltas).toBeGreaterThan(0);
     expect(stats.recoveries).toHaveLength(CLIENTS);
-    expect({ gaps: stats.gaps, duplicates: stats.duplicates, resyncs: stats.resyncs, snapshots: stats.modes.snapshot }).toEqual({ gaps: 0, duplicates: 0, resyncs: 0, snapshots: 0 });
+    expect({ gaps: stats.gaps, duplicates: stats.duplicates, resyncs: stats.resyncs, snapshots: stats.modes.snapshot }).toEqual({
+      gaps: 0,
+      duplicates: 0,
+      resyncs: 0,
+      snapshots: 0,
+    });
     expect(stats.modes.replay + stats.modes.current).toBe(CLIENTS * SPORTS.length);
     expect(stats.modes.replay).toBeGreaterThan(0); // deltas were published while no relay ran
     // Every delta published while the relay was away or back reached every client: live or replayed.

@@ -75,13 +75,27 @@ describe("relay", () => {
     await client.emit("subscribe", { sports: ["soccer_epl"] });
     const { seq } = await client.waitFor("odds:snapshot");
     await bus.publish(CHANNELS.sportsOdds, "{not json");
-    await bus.publish(CHANNELS.sportsOdds, JSON.stringify({ v: 1, type: "odds:delta", sport: "soccer_epl", seq: seq + 1, prevSeq: seq, ts: Date.now(), changes: [{ eventId: "e1", path: "markets.h2h.outcomes.home.price", value: "a lot" }] }));
+    await bus.publish(
+      CHANNELS.sportsOdds,
+      JSON.stringify({
+        v: 1,
+        type: "odds:delta",
+        sport: "soccer_epl",
+        seq: seq + 1,
+        prevSeq: seq,
+        ts: Date.now(),
+        changes: [{ eventId: "e1", path: "markets.h2h.outcomes.home.price", value: "a lot" }],
+      }),
+    );
     await bus.publish(CHANNELS.userUpdates, JSON.stringify({ v: 2, type: "user:update" }));
     await publishDelta(seq + 1, [{ eventId: "e1", path: "status", value: "suspended" }]);
     const delta = await client.waitFor("odds:delta", (d) => d.seq === seq + 1);
     expect(delta.changes).toEqual([{ eventId: "e1", path: "status", value: "suspended" }]);
     const health = await (await fetch(`${relay.url}/health`)).json();
-    expect(health).toMatchObject({ status: "ok", sports: expect.arrayContaining([{ sport: "soccer_epl", seq: seq + 1, events: 1, recent: expect.any(Number) }]) });
+    expect(health).toMatchObject({
+      status: "ok",
+      sports: expect.arrayContaining([{ sport: "soccer_epl", seq: seq + 1, events: 1, recent: expect.any(Number) }]),
+    });
   });
 
   it("rate-limits a flood with rate_limited errors, without crashing", async () => {
@@ -96,7 +110,10 @@ describe("relay", () => {
 
   it("refuses oversized messages and unknown events with an error code", async () => {
     const client = await connect();
-    expect(await client.emit("subscribe", { sports: ["soccer_epl"], padding: "x".repeat(20_000) })).toMatchObject({ ok: false, error: { code: "payload_too_large" } });
+    expect(await client.emit("subscribe", { sports: ["soccer_epl"], padding: "x".repeat(20_000) })).toMatchObject({
+      ok: false,
+      error: { code: "payload_too_large" },
+    });
     client.socket.emit("drop_tables" as "ping", () => {});
     expect((await client.waitFor("error", (e) => e.message.includes("drop_tables"))).code).toBe("invalid_payload");
     expect(client.socket.connected).toBe(true);
@@ -110,7 +127,9 @@ describe("relay", () => {
 
   it("refuses bad tokens and foreign origins at the handshake", async () => {
     await expect(connectClient(relay.url, { token: "not-a-jwt" })).rejects.toMatchObject({ message: "unauthorized" });
-    await expect(connectClient(relay.url, { token: await token("u1", "user", "a-different-secret-of-enough-length!!") })).rejects.toMatchObject({ message: "unauthorized" });
+    await expect(connectClient(relay.url, { token: await token("u1", "user", "a-different-secret-of-enough-length!!") })).rejects.toMatchObject({
+      message: "unauthorized",
+    });
     await expect(connectClient(relay.url, { origin: "http://evil.test" })).rejects.toBeDefined();
     const allowed = await connect({ origin: "http://allowed.test" });
     expect(allowed.socket.connected).toBe(true);
@@ -122,8 +141,14 @@ describe("relay", () => {
     const admin = await connect({ token: await token("root", "admin") });
     const anonymous = await connect();
     for (const client of [alice, bob, admin, anonymous]) await client.emit("subscribe", { sports: ["soccer_epl"], events: ["e1"] });
-    await bus.publish(CHANNELS.userUpdates, JSON.stringify({ v: 1, type: "user:update", userId: "alice", kind: "balance", balance: 10, balanceEntry: 1, ts: Date.now() }));
-    await bus.publish(CHANNELS.adminEvents, JSON.stringify({ v: 1, type: "admin:event", kind: "publisher_started", data: { intervalMs: 500, by: "admin@example.test" }, ts: Date.now() }));
+    await bus.publish(
+      CHANNELS.userUpdates,
+      JSON.stringify({ v: 1, type: "user:update", userId: "alice", kind: "balance", balance: 10, balanceEntry: 1, ts: Date.now() }),
+    );
+    await bus.publish(
+      CHANNELS.adminEvents,
+      JSON.stringify({ v: 1, type: "admin:event", kind: "publisher_started", data: { intervalMs: 500, by: "admin@example.test" }, ts: Date.now() }),
+    );
     expect(await alice.waitFor("user:update")).toMatchObject({ userId: "alice", kind: "balance", balance: 10 });
     expect(await admin.waitFor("admin:event")).toMatchObject({ kind: "publisher_started" });
     // A later message every one of them receives: whatever was meant for them has arrived by then.
@@ -149,7 +174,10 @@ describe("relay", () => {
     expect(await bettor.waitFor("user:update")).toMatchObject({ userId: "carol", balance: 1 });
     expect((await bettor.waitFor("error", (e) => e.code === "token_expired", 5_000)).message).toContain("auth");
     await publishUserUpdate("carol", 2);
-    await bus.publish(CHANNELS.adminEvents, JSON.stringify({ v: 1, type: "admin:event", kind: "publisher_stopped", data: { by: "after-expiry" }, ts: Date.now() }));
+    await bus.publish(
+      CHANNELS.adminEvents,
+      JSON.stringify({ v: 1, type: "admin:event", kind: "publisher_stopped", data: { by: "after-expiry" }, ts: Date.now() }),
+    );
     await publishMarker("after-expiry");
     await bettor.waitFor("chat:message", (m) => m.text === "after-expiry");
     expect(bettor.of("user:update")).toHaveLength(1); // the second never came
@@ -184,14 +212,32 @@ describe("relay", () => {
     const other = await connect();
     await watcher.emit("subscribe", { sports: ["soccer_epl"], events: ["e1"] });
     await other.emit("subscribe", { sports: ["basketball_nba"] });
-    await bus.publish(CHANNELS.eventUpdates, JSON.stringify({ v: 1, type: "event:update", eventId: "e1", sport: "soccer_epl", status: "active", phase: "live", score: { home: 1, away: 0 }, ts: Date.now() }));
-    await bus.publish(CHANNELS.chatMessages, JSON.stringify({ v: 1, type: "chat:message", id: "m1", eventId: "e1", user: { id: "u1", name: "Ann" }, text: "Goal!", ts: Date.now() }));
+    await bus.publish(
+      CHANNELS.eventUpdates,
+      JSON.stringify({
+        v: 1,
+        type: "event:update",
+        eventId: "e1",
+        sport: "soccer_epl",
+        status: "active",
+        phase: "live",
+        score: { home: 1, away: 0 },
+        ts: Date.now(),
+      }),
+    );
+    await bus.publish(
+      CHANNELS.chatMessages,
+      JSON.stringify({ v: 1, type: "chat:message", id: "m1", eventId: "e1", user: { id: "u1", name: "Ann" }, text: "Goal!", ts: Date.now() }),
+    );
     expect(await watcher.waitFor("event:update")).toMatchObject({ eventId: "e1", phase: "live", score: { home: 1, away: 0 } });
     expect(await watcher.waitFor("chat:message")).toMatchObject({ text: "Goal!" });
     // `other` holds basketball_nba: a later delta there proves the earlier messages had their chance.
     const nbaSeq = Number((await bus.get(KEYS.sportSeq("basketball_nba"))) ?? 0);
     await bus.set(KEYS.sportSeq("basketball_nba"), nbaSeq + 1);
-    await bus.publish(CHANNELS.sportsOdds, JSON.stringify({ v: 1, type: "odds:delta", sport: "basketball_nba", seq: nbaSeq + 1, prevSeq: nbaSeq, ts: Date.now(), changes: [] }));
+    await bus.publish(
+      CHANNELS.sportsOdds,
+      JSON.stringify({ v: 1, type: "odds:delta", sport: "basketball_nba", seq: nbaSeq + 1, prevSeq: nbaSeq, ts: Date.now(), changes: [] }),
+    );
     await other.waitFor("odds:delta", (d) => d.sport === "basketball_nba" && d.seq === nbaSeq + 1);
     expect(other.of("event:update")).toEqual([]);
     expect(other.of("chat:message")).toEqual([]);
@@ -240,15 +286,23 @@ describe("relay", () => {
       expect(ids(first.cluster)).toEqual([first.instanceId, "relay-b"]);
       expect(first.cluster.instances[1]).toMatchObject({ status: "ok", connections: 2 });
       expect(first.cluster.connections).toBe(first.connections + 2);
-      await until(async () => ids((await health(second.url)).cluster).join() === ["relay-b", first.instanceId].join(), 10_000, "the first relay in relay-b's view");
+      await until(
+        async () => ids((await health(second.url)).cluster).join() === ["relay-b", first.instanceId].join(),
+        10_000,
+        "the first relay in relay-b's view",
+      );
     } finally {
       for (const client of onSecond) client.close();
       await second.stop();
     }
-    await until(async () => {
-      const alone = await health(relay.url);
-      return alone.cluster.complete && ids(alone.cluster).join() === alone.instanceId;
-    }, 10_000, "the view without relay-b");
+    await until(
+      async () => {
+        const alone = await health(relay.url);
+        return alone.cluster.complete && ids(alone.cluster).join() === alone.instanceId;
+      },
+      10_000,
+      "the view without relay-b",
+    );
   });
 
   it("serves /health and /metrics", async () => {
@@ -270,11 +324,17 @@ describe("relay", () => {
   });
 
   async function publishUserUpdate(userId: string, balance: number) {
-    await bus.publish(CHANNELS.userUpdates, JSON.stringify({ v: 1, type: "user:update", kind: "balance", userId, balance, balanceEntry: balance, ts: Date.now() }));
+    await bus.publish(
+      CHANNELS.userUpdates,
+      JSON.stringify({ v: 1, type: "user:update", kind: "balance", userId, balance, balanceEntry: balance, ts: Date.now() }),
+    );
   }
 
   async function publishMarker(text: string) {
-    await bus.publish(CHANNELS.chatMessages, JSON.stringify({ v: 1, type: "chat:message", id: text, eventId: "e1", user: { id: "test", name: "test" }, text, ts: Date.now() }));
+    await bus.publish(
+      CHANNELS.chatMessages,
+      JSON.stringify({ v: 1, type: "chat:message", id: text, eventId: "e1", user: { id: "test", name: "test" }, text, ts: Date.now() }),
+    );
   }
 
   async function publishDelta(seq: number, changes: unknown[]) {
@@ -285,21 +345,56 @@ describe("relay", () => {
 
 /** A relay token issued now; `ttlSec` null leaves out `exp`. */
 function token(sub: string, role: "user" | "admin", secret = TEST_JWT_SECRET, ttlSec: number | null = 300): Promise<string> {
-  const jwt = new SignJWT({ role, iatMs: Date.now() }).setProtectedHeader({ alg: "HS256" }).setSubject(sub).setIssuer(RELAY_TOKEN_ISSUER).setAudience(RELAY_TOKEN_AUDIENCE);
+  const jwt = new SignJWT({ role, iatMs: Date.now() })
+    .setProtectedHeader({ alg: "HS256" })
+    .setSubject(sub)
+    .setIssuer(RELAY_TOKEN_ISSUER)
+    .setAudience(RELAY_TOKEN_AUDIENCE);
   if (ttlSec !== null) jwt.setExpirationTime(Math.floor(Date.now() / 1000) + ttlSec);
   return jwt.sign(new TextEncoder().encode(secret));
 }
 
 function event(id: string) {
   return {
-    id, sport: "soccer_epl", league: "Premier League", home: "A", away: "B", title: "A vs B",
-    startsAt: "2026-11-23T15:00:00.000Z", status: "active", phase: "prematch", score: null,
+    id,
+    sport: "soccer_epl",
+    league: "Premier League",
+    home: "A",
+    away: "B",
+    title: "A vs B",
+    startsAt: "2026-11-23T15:00:00.000Z",
+    status: "active",
+    phase: "prematch",
+    score: null,
     markets: {
       h2h: {
-        key: "h2h", line: null, status: "open", arb: false,
+        key: "h2h",
+        line: null,
+        status: "open",
+        arb: false,
         outcomes: {
-          home: { name: "Home", point: null, price: 2.1, implied: 0.4762, fair: 0.45, fairPrice: 2.222, pool: 0.5, best: { book: "pinnacle", price: 2.15 }, edge: -0.03 },
-          away: { name: "Away", point: null, price: 1.8, implied: 0.5556, fair: 0.55, fairPrice: 1.818, pool: 0.5, best: { book: "bet365", price: 1.85 }, edge: 0.02 },
+          home: {
+            name: "Home",
+            point: null,
+            price: 2.1,
+            implied: 0.4762,
+            fair: 0.45,
+            fairPrice: 2.222,
+            pool: 0.5,
+            best: { book: "pinnacle", price: 2.15 },
+            edge: -0.03,
+          },
+          away: {
+            name: "Away",
+            point: null,
+            price: 1.8,
+            implied: 0.5556,
+            fair: 0.55,
+            fairPrice: 1.818,
+            pool: 0.5,
+            best: { book: "bet365", price: 1.85 },
+            edge: 0.02,
+          },
         },
       },
     },

@@ -54,7 +54,12 @@ async function expectExact(stack: Stack, live: LiveClient): Promise<void> {
 }
 
 /** Goes away (closes its socket, keeps its store) for `awayMs` while prices move, then comes back. */
-async function awayWhilePublishing(stack: Stack, url: string, live: LiveClient, awayMs: number): Promise<{ back: LiveClient; missed: Map<string, Received[]>; heldBefore: Map<string, number> }> {
+async function awayWhilePublishing(
+  stack: Stack,
+  url: string,
+  live: LiveClient,
+  awayMs: number,
+): Promise<{ back: LiveClient; missed: Map<string, Received[]>; heldBefore: Map<string, number> }> {
   const prices = priceLoop(stack.dbUrl, 30);
   await sleep(500);
   live.connection.close();

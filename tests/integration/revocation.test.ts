@@ -33,11 +33,17 @@ describe("relay token revocation", () => {
   const userUpdate = (userId: string, balance: number) =>
     bus.publish(CHANNELS.userUpdates, JSON.stringify({ v: 1, type: "user:update", kind: "balance", userId, balance, balanceEntry: balance, ts: Date.now() }));
   const adminEvent = () =>
-    bus.publish(CHANNELS.adminEvents, JSON.stringify({ v: 1, type: "admin:event", kind: "publisher_started", data: { intervalMs: 500, by: "admin@example.test" }, ts: Date.now() }));
+    bus.publish(
+      CHANNELS.adminEvents,
+      JSON.stringify({ v: 1, type: "admin:event", kind: "publisher_started", data: { intervalMs: 500, by: "admin@example.test" }, ts: Date.now() }),
+    );
   /** Publishes a chat message to e1's public room and resolves once `client` has it: everything published before it was delivered, or never will be. */
   const marker = async (client: TestClient) => {
     const text = `marker ${(markers += 1)}`;
-    await bus.publish(CHANNELS.chatMessages, JSON.stringify({ v: 1, type: "chat:message", id: text, eventId: "e1", user: { id: "test", name: "test" }, text, ts: Date.now() }));
+    await bus.publish(
+      CHANNELS.chatMessages,
+      JSON.stringify({ v: 1, type: "chat:message", id: text, eventId: "e1", user: { id: "test", name: "test" }, text, ts: Date.now() }),
+    );
     await client.waitFor("chat:message", (m) => m.text === text);
   };
 
@@ -82,7 +88,10 @@ describe("relay token revocation", () => {
   it("refuses a revoked token later, at the handshake and in `auth`; a token issued after the revocation is taken", async () => {
     const old = await tokenFor("carol");
     await revokeRelayTokens(bus, "carol");
-    await expect(connectClient(relay.url, { token: old })).rejects.toMatchObject({ message: "unauthorized", data: { code: "unauthorized", message: expect.stringContaining("revoked") } });
+    await expect(connectClient(relay.url, { token: old })).rejects.toMatchObject({
+      message: "unauthorized",
+      data: { code: "unauthorized", message: expect.stringContaining("revoked") },
+    });
     const page = await connect();
     expect(await page.emit("auth", { token: old })).toMatchObject({ ok: false, error: { code: "unauthorized" } });
     const fresh = await tokenFor("carol");
@@ -117,7 +126,11 @@ describe("relay token revocation", () => {
 
   it("drops malformed revocation messages and keeps relaying", async () => {
     const page = await connect(await tokenFor("fay"));
-    for (const bad of ["not json", JSON.stringify({ v: 2, type: "tokens:revoked", userId: "fay", before: Date.now(), ts: 1 }), JSON.stringify({ v: 1, type: "tokens:revoked", userId: "fay" })]) {
+    for (const bad of [
+      "not json",
+      JSON.stringify({ v: 2, type: "tokens:revoked", userId: "fay", before: Date.now(), ts: 1 }),
+      JSON.stringify({ v: 1, type: "tokens:revoked", userId: "fay" }),
+    ]) {
       await bus.publish(CHANNELS.revocations, bad);
     }
     await userUpdate("fay", 7);
@@ -164,4 +177,3 @@ describe("relay token revocation across a bus outage", () => {
     expect(after.ok && after.rooms).not.toContain("user:gus");
   });
 });
-

@@ -64,20 +64,49 @@ describe("schema.prisma and the migrated database", () => {
   const query = async <T extends pg.QueryResultRow>(sql: string) => (await client.query<T>(sql)).rows;
 
   it("has exactly the models' tables", async () => {
-    const tables = await query<{ table_name: string }>(`SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' AND table_type = 'BASE TABLE'`);
-    const actual = tables.map((t) => t.table_name).filter((t) => t !== "_prisma_migrations").sort();
+    const tables = await query<{ table_name: string }>(
+      `SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' AND table_type = 'BASE TABLE'`,
+    );
+    const actual = tables
+      .map((t) => t.table_name)
+      .filter((t) => t !== "_prisma_migrations")
+      .sort();
     expect(actual).toEqual(models.map((m) => m.dbName ?? m.name).sort());
   });
 
   it("has exactly the scalar fields as columns, with matching type, nullability and default", async () => {
-    const columns = await query<{ table_name: string; column_name: string; data_type: string; udt_name: string; is_nullable: string; column_default: string | null; numeric_precision: number | null; numeric_scale: number | null; datetime_precision: number | null }>(
+    const columns = await query<{
+      table_name: string;
+      column_name: string;
+      data_type: string;
+      udt_name: string;
+      is_nullable: string;
+      column_default: string | null;
+      numeric_precision: number | null;
+      numeric_scale: number | null;
+      datetime_precision: number | null;
+    }>(
       `SELECT table_name, column_name, data_type, udt_name, is_nullable, column_default, numeric_precision, numeric_scale, datetime_precision
        FROM information_schema.columns WHERE table_schema = 'public' AND table_name <> '_prisma_migrations'`,
     );
     const expected = models.flatMap((model) =>
-      model.fields.filter((f) => f.kind !== "object").map((field) => ({ table: model.dbName ?? model.name, column: field.dbName ?? field.name, type: expectedType(field), nullable: !field.isRequired, default: expectedDefault(field) })),
+      model.fields
+        .filter((f) => f.kind !== "object")
+        .map((field) => ({
+          table: model.dbName ?? model.name,
+          column: field.dbName ?? field.name,
+          type: expectedType(field),
+          nullable: !field.isRequired,
+          default: expectedDefault(field),
+        })),
     );
-    const actual = columns.map((c) => ({ table: c.table_name, column: c.column_name, type: actualType(c), nullable: c.is_nullable === "YES", default: normaliseDefault(c.column_default) }));
+    const actual = columns.map((c) => ({
+      table: c.table_name,
+      column: c.column_name,
+      type: actualType(c),
+      nullable: c.is_nullable === "YES",
+      default: normaliseDefault(c.column_default),
+    }));
     const key = (c: { table: string; column: string }) => `${c.table}.${c.column}`;
     expect(actual.sort((a, b) => key(a).localeCompare(key(b)))).toEqual(expected.sort((a, b) => key(a).localeCompare(key(b))));
   });
@@ -107,7 +136,9 @@ describe("schema.prisma and the migrated database", () => {
     );
     const describe = (r: { table: string; kind: string; columns: string[] }) => `${r.table} ${r.kind} (${r.columns.join(", ")})`;
     const actual = rows.map((r) => describe({ table: r.table, kind: r.primary ? "id" : r.unique ? "unique" : "normal", columns: r.columns })).sort();
-    const expected = dmmf.datamodel.indexes.map((i) => describe({ table: tableOf(i.model), kind: i.type, columns: i.fields.map((f) => columnOf(i.model, f.name)) })).sort();
+    const expected = dmmf.datamodel.indexes
+      .map((i) => describe({ table: tableOf(i.model), kind: i.type, columns: i.fields.map((f) => columnOf(i.model, f.name)) }))
+      .sort();
     expect(actual).toEqual(expected);
   });
 
@@ -122,7 +153,9 @@ describe("schema.prisma and the migrated database", () => {
        WHERE con.contype = 'f'`,
     );
     const ACTIONS: Record<string, string> = { a: "NoAction", r: "Restrict", c: "Cascade", n: "SetNull", d: "SetDefault" };
-    const actual = rows.map((r) => `${r.table}(${r.columns}) → ${r.ref_table}(${r.ref_columns}) delete ${ACTIONS[r.on_delete]} update ${ACTIONS[r.on_update]}`).sort();
+    const actual = rows
+      .map((r) => `${r.table}(${r.columns}) → ${r.ref_table}(${r.ref_columns}) delete ${ACTIONS[r.on_delete]} update ${ACTIONS[r.on_update]}`)
+      .sort();
     const expected = models
       .flatMap((model) =>
         model.fields
@@ -162,7 +195,13 @@ function expectedType(field: DmmfField): string {
   return type;
 }
 
-function actualType(c: { data_type: string; udt_name: string; numeric_precision: number | null; numeric_scale: number | null; datetime_precision: number | null }): string {
+function actualType(c: {
+  data_type: string;
+  udt_name: string;
+  numeric_precision: number | null;
+  numeric_scale: number | null;
+  datetime_precision: number | null;
+}): string {
   if (c.data_type === "USER-DEFINED") return `enum ${c.udt_name}`;
   if (c.data_type === "numeric") return `numeric(${c.numeric_precision},${c.numeric_scale})`;
   if (c.data_type === "timestamp without time zone") return `timestamp(${c.datetime_precision})`;

@@ -38,13 +38,14 @@ describe("the simulator re-quotes, then reopens, the markets the feed suspended"
 
   const liveEvents = async (sport: string) =>
     (await db.event.findMany({ where: { sport, phase: "LIVE" }, orderBy: { externalId: "asc" }, select: { id: true } })).map((e) => e.id);
-  const markets = (eventId: string) => db.market.findMany({ where: { eventId }, orderBy: { key: "asc" }, select: { id: true, key: true, status: true, feedSuspendedAt: true } });
+  const markets = (eventId: string) =>
+    db.market.findMany({ where: { eventId }, orderBy: { key: "asc" }, select: { id: true, key: true, status: true, feedSuspendedAt: true } });
   /** Suspends markets as the feed does (the publisher's bet stop, a score change): feedSuspendedAt = now(). */
   const feedSuspend = (eventId: string, key?: string) =>
     db.$executeRaw`UPDATE "Market" SET "status" = 'SUSPENDED', "feedSuspendedAt" = now() WHERE "eventId" = ${eventId}::uuid AND (${key ?? null}::text IS NULL OR "key" = ${key ?? null}::text)`;
   /** The oldest price update of an event's markets. */
   const oldestPrice = async (eventId: string) =>
-    (await db.bookPrice.aggregate({ where: { outcome: { market: { eventId } } }, _min: { lastUpdate: true }, _count: true }));
+    await db.bookPrice.aggregate({ where: { outcome: { market: { eventId } } }, _min: { lastUpdate: true }, _count: true });
 
   it("on start: every book of the feed-suspended markets is re-quoted and they reopen; an admin's suspension and a market without books stay", async () => {
     const [nbaLive, nbaOther] = await liveEvents("basketball_nba");
@@ -86,10 +87,14 @@ describe("the simulator re-quotes, then reopens, the markets the feed suspended"
 
   it("beats as the active simulator, vouching for every sport it simulates a few seconds past its last step", async () => {
     // A beat written while the vouch of the last step still runs (any beat of a healthy simulator).
-    await until(async () => {
-      const last = await beatOf(redis, "simulator", feed as Proc);
-      return Object.values(last?.sports ?? {}).some((vouch) => vouch.freshUntil > (last?.at ?? Infinity));
-    }, 10_000, "a beat vouching ahead");
+    await until(
+      async () => {
+        const last = await beatOf(redis, "simulator", feed as Proc);
+        return Object.values(last?.sports ?? {}).some((vouch) => vouch.freshUntil > (last?.at ?? Infinity));
+      },
+      10_000,
+      "a beat vouching ahead",
+    );
     const beat = await beatOf(redis, "simulator", feed as Proc);
     expect(beat).toMatchObject({ role: "active", state: "ok", reason: null });
     const sports = (await db.sport.findMany({ select: { key: true } })).map((s) => s.key).sort();

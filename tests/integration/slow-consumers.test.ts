@@ -33,7 +33,12 @@ function boardAt(step: number): EventOdds[] {
   const name = (side: string) => `${side} ${"x".repeat(150)} ${step}`;
   const o = (price: number, side: string) => outcome(1.5 + ((step * 7 + price) % 300) / 100, { name: name(side) });
   return Array.from({ length: EVENTS }, (_, i) =>
-    eventOdds(`ev${i}`, { markets: { h2h: market("h2h", { home: o(i, "home"), draw: o(i + 1, "draw"), away: o(i + 2, "away") }), totals: market("totals", { over: o(i + 3, "over"), under: o(i + 4, "under") }) } }),
+    eventOdds(`ev${i}`, {
+      markets: {
+        h2h: market("h2h", { home: o(i, "home"), draw: o(i + 1, "draw"), away: o(i + 2, "away") }),
+        totals: market("totals", { over: o(i + 3, "over"), under: o(i + 4, "under") }),
+      },
+    }),
   );
 }
 
@@ -52,9 +57,20 @@ describe("slow consumers", () => {
     return client;
   };
   const move = async () => writer.commit(wholeEvents(boardAt((step += 1))));
-  const books = (markets: EventBooks["markets"], ts: number) => bus.publish(CHANNELS.eventUpdates, JSON.stringify({ v: 1, type: "event:books", eventId: "ev0", sport: SPORT, ts, markets }));
-  const quotes = (price: number) => ({ home: [{ book: "bet365", price, updatedAt: 1 }, { book: "pinnacle", price: price + 0.1, updatedAt: 1 }] });
-  const relayHealth = async () => (await (await fetch(`${relay?.url}/health`)).json()) as { connections: number; sports: { sport: string; seq: number }[]; delivery: { slowConsumers: number; bufferedBytes: number } };
+  const books = (markets: EventBooks["markets"], ts: number) =>
+    bus.publish(CHANNELS.eventUpdates, JSON.stringify({ v: 1, type: "event:books", eventId: "ev0", sport: SPORT, ts, markets }));
+  const quotes = (price: number) => ({
+    home: [
+      { book: "bet365", price, updatedAt: 1 },
+      { book: "pinnacle", price: price + 0.1, updatedAt: 1 },
+    ],
+  });
+  const relayHealth = async () =>
+    (await (await fetch(`${relay?.url}/health`)).json()) as {
+      connections: number;
+      sports: { sport: string; seq: number }[];
+      delivery: { slowConsumers: number; bufferedBytes: number };
+    };
   /** Commits moves until the relay holds `count` connections back. */
   const untilSlow = async (count: number) => {
     for (let moves = 0; (await metric(relay?.url ?? "", "relay_slow_consumers")) < count; moves += 1) {
@@ -83,9 +99,16 @@ describe("slow consumers", () => {
     await redis?.stop();
   });
 
-  it("holds a slow reader back and conflates: it lands on the exact state with an intact chain, while a fast client gets every delta", { timeout: 180_000 }, async () => {
+  it("holds a slow reader back and conflates: it lands on the exact state with an intact chain, while a fast client gets every delta", {
+    timeout: 180_000,
+  }, async () => {
     const hard = 2 * 1024 * 1024;
-    relay = await startRelay(redis.url, { RELAY_SLOW_SOFT_BYTES: String(8 * SOFT), RELAY_SLOW_HARD_BYTES: String(hard), RELAY_SLOW_MAX_MS: "60000", RELAY_STATS_INTERVAL_MS: "500" });
+    relay = await startRelay(redis.url, {
+      RELAY_SLOW_SOFT_BYTES: String(8 * SOFT),
+      RELAY_SLOW_HARD_BYTES: String(hard),
+      RELAY_SLOW_MAX_MS: "60000",
+      RELAY_STATS_INTERVAL_MS: "500",
+    });
     logsOnFailure(onTestFailed, () => [relay]);
     const fast = follow(await connect());
     const whole = follow(await connect());
@@ -95,8 +118,14 @@ describe("slow consumers", () => {
     await cutBack.client.emit("subscribe", { sports: [SPORT], events: ["ev0"], markets: ["h2h"], books: ["pinnacle"] });
     const firstSeq = writer.seq;
     const slow = [whole, cutBack];
-    const pause = () => slow.forEach((f) => { tcpOf(f.client.socket).pause(); });
-    const resume = () => slow.forEach((f) => { tcpOf(f.client.socket).resume(); });
+    const pause = () =>
+      slow.forEach((f) => {
+        tcpOf(f.client.socket).pause();
+      });
+    const resume = () =>
+      slow.forEach((f) => {
+        tcpOf(f.client.socket).resume();
+      });
 
     for (let round = 0; round < 2; round += 1) {
       pause();
@@ -104,7 +133,17 @@ describe("slow consumers", () => {
       // Held back now: these deltas and book-level prices reach them only conflated.
       for (let i = 0; i < 5; i += 1) await move();
       await books({ h2h: quotes(2 + round) }, 10 * round + 1);
-      await books({ totals: { over: [{ book: "pinnacle", price: [1.8, 1.9][round] ?? 0, updatedAt: 1 }, { book: "bet365", price: 1.7, updatedAt: 1 }] } }, 10 * round + 2);
+      await books(
+        {
+          totals: {
+            over: [
+              { book: "pinnacle", price: [1.8, 1.9][round] ?? 0, updatedAt: 1 },
+              { book: "bet365", price: 1.7, updatedAt: 1 },
+            ],
+          },
+        },
+        10 * round + 2,
+      );
       await books({ h2h: quotes(2.5 + round) }, 10 * round + 3);
       resume();
       // They drain (the relay's sweep sees it), catch up with merged deltas, and take deltas again.
@@ -117,7 +156,11 @@ describe("slow consumers", () => {
     expect(slow.map((f) => (f.store.seq(SPORT) ?? 0) < writer.seq)).toEqual([true, true]);
     resume();
 
-    for (const [follower, markets] of [[fast, null], [whole, null], [cutBack, ["h2h"]]] as const) {
+    for (const [follower, markets] of [
+      [fast, null],
+      [whole, null],
+      [cutBack, ["h2h"]],
+    ] as const) {
       await until(async () => follower.store.seq(SPORT) === writer.seq, 30_000, "every client at the last seq");
       expect(follower.store.board(SPORT)).toEqual(cut(writer.events, markets ? [...markets] : null));
       expect(follower.gaps).toBe(0);
@@ -131,7 +174,15 @@ describe("slow consumers", () => {
     }
     // Book-level prices: the latest per market, cut by the filter; superseded ones were dropped.
     const latest = (f: Follower) => Object.assign({}, ...f.client.of("event:books").map((b) => b.markets));
-    expect(latest(whole)).toEqual({ h2h: quotes(3.5), totals: { over: [{ book: "pinnacle", price: 1.9, updatedAt: 1 }, { book: "bet365", price: 1.7, updatedAt: 1 }] } });
+    expect(latest(whole)).toEqual({
+      h2h: quotes(3.5),
+      totals: {
+        over: [
+          { book: "pinnacle", price: 1.9, updatedAt: 1 },
+          { book: "bet365", price: 1.7, updatedAt: 1 },
+        ],
+      },
+    });
     expect(latest(cutBack)).toEqual({ h2h: { home: [quotes(3.5).home[1]] } });
 
     // Counters: per connection in `stats` and the ping ack, and relay-wide in /metrics.
@@ -150,7 +201,12 @@ describe("slow consumers", () => {
   });
 
   it("cuts a client that stops reading with slow_consumer and releases what the relay held for it", { timeout: 120_000 }, async () => {
-    relay = await startRelay(redis.url, { RELAY_SLOW_SOFT_BYTES: String(SOFT), RELAY_SLOW_HARD_BYTES: String(8 * 1024 * 1024), RELAY_SLOW_MAX_MS: "1500", RELAY_SLOW_GRACE_MS: "500" });
+    relay = await startRelay(redis.url, {
+      RELAY_SLOW_SOFT_BYTES: String(SOFT),
+      RELAY_SLOW_HARD_BYTES: String(8 * 1024 * 1024),
+      RELAY_SLOW_MAX_MS: "1500",
+      RELAY_SLOW_GRACE_MS: "500",
+    });
     logsOnFailure(onTestFailed, () => [relay]);
     const fast = follow(await connect());
     const dead = await connect();
@@ -162,7 +218,11 @@ describe("slow consumers", () => {
     expect(await metric(relay.url, "relay_buffered_bytes")).toBeGreaterThan(SOFT);
     await until(async () => (await metric(relay?.url ?? "", "relay_slow_consumer_disconnects_total", 'reason="too_long"')) === 1, 10_000, "the cut");
     // The transport is destroyed after the grace period: nothing is held for it any more.
-    await until(async () => (await relayHealth()).connections === 1 && (await metric(relay?.url ?? "", "relay_buffered_bytes")) === 0, 10_000, "the dead client's transport gone");
+    await until(
+      async () => (await relayHealth()).connections === 1 && (await metric(relay?.url ?? "", "relay_buffered_bytes")) === 0,
+      10_000,
+      "the dead client's transport gone",
+    );
     expect((await relayHealth()).delivery).toEqual({ slowConsumers: 0, filterVariants: 0, bufferedBytes: 0 });
     expect(await metric(relay.url, "relay_connections")).toBe(1);
     await move();
@@ -172,7 +232,9 @@ describe("slow consumers", () => {
     expect(await closed).toBe("transport close");
   });
 
-  it("answers a resume whose replay would not fit half the hard limit with a resync snapshot, so catching up never cuts a client", { timeout: 60_000 }, async () => {
+  it("answers a resume whose replay would not fit half the hard limit with a resync snapshot, so catching up never cuts a client", {
+    timeout: 60_000,
+  }, async () => {
     relay = await startRelay(redis.url, { RELAY_SLOW_SOFT_BYTES: String(SOFT), RELAY_SLOW_HARD_BYTES: String(1024 * 1024) });
     const resumeAfter = async (moves: number) => {
       const before = follow(await connect());
@@ -197,9 +259,16 @@ describe("slow consumers", () => {
     expect(await metric(relay.url, "relay_slow_consumer_disconnects_total", 'reason="hard_limit"')).toBe(0);
   });
 
-  it("cuts a client over the hard limit with slow_consumer; the page shows why, comes back by itself and resumes to the exact state", { timeout: 120_000 }, async () => {
+  it("cuts a client over the hard limit with slow_consumer; the page shows why, comes back by itself and resumes to the exact state", {
+    timeout: 120_000,
+  }, async () => {
     // The hard limit must hold the resume that follows the cut (a replay of whole 270 KB deltas).
-    relay = await startRelay(redis.url, { RELAY_SLOW_SOFT_BYTES: String(SOFT), RELAY_SLOW_HARD_BYTES: String(2 * 1024 * 1024), RELAY_SLOW_MAX_MS: "60000", RELAY_SLOW_GRACE_MS: "60000" });
+    relay = await startRelay(redis.url, {
+      RELAY_SLOW_SOFT_BYTES: String(SOFT),
+      RELAY_SLOW_HARD_BYTES: String(2 * 1024 * 1024),
+      RELAY_SLOW_MAX_MS: "60000",
+      RELAY_SLOW_GRACE_MS: "60000",
+    });
     logsOnFailure(onTestFailed, () => [relay]);
     const page = liveClient(relay.url, [SPORT]);
     lives.push(page);
@@ -220,7 +289,11 @@ describe("slow consumers", () => {
     // Held back from odds, it still gets small messages: enough of them cross the hard limit.
     for (let batch = 0; (await metric(relay.url, "relay_slow_consumer_disconnects_total", 'reason="hard_limit"')) < 1; batch += 1) {
       const pipeline = bus.pipeline();
-      for (let i = 0; i < 1_000; i += 1) pipeline.publish(CHANNELS.eventUpdates, JSON.stringify({ v: 1, type: "event:update", eventId: "ev1", sport: SPORT, phase: "live", ts: batch * 1_000 + i }));
+      for (let i = 0; i < 1_000; i += 1)
+        pipeline.publish(
+          CHANNELS.eventUpdates,
+          JSON.stringify({ v: 1, type: "event:update", eventId: "ev1", sport: SPORT, phase: "live", ts: batch * 1_000 + i }),
+        );
       await pipeline.exec();
     }
     await move(); // missed while cut off

@@ -44,11 +44,19 @@ describe("startup with an unreachable service", () => {
   it("feed: SIMULATOR_ENABLED off, in any spelling the flag parser knows, exits 0 without touching Postgres", async () => {
     const port = await freePort();
     for (const off of ["false", "0", "no", "OFF"]) {
-      const proc = spawnTs("feed", "lib/feed/main.ts", { DATABASE_URL: `postgresql://postgres@127.0.0.1:${port}/x`, REDIS_URL: "redis://127.0.0.1:1", SIMULATOR_ENABLED: off });
+      const proc = spawnTs("feed", "lib/feed/main.ts", {
+        DATABASE_URL: `postgresql://postgres@127.0.0.1:${port}/x`,
+        REDIS_URL: "redis://127.0.0.1:1",
+        SIMULATOR_ENABLED: off,
+      });
       expect(await proc.exited, off).toBe(0);
       expect(proc.output()).toContain("the simulator is off");
     }
-    const typo = spawnTs("feed", "lib/feed/main.ts", { DATABASE_URL: `postgresql://postgres@127.0.0.1:${port}/x`, REDIS_URL: "redis://127.0.0.1:1", SIMULATOR_ENABLED: "nope" });
+    const typo = spawnTs("feed", "lib/feed/main.ts", {
+      DATABASE_URL: `postgresql://postgres@127.0.0.1:${port}/x`,
+      REDIS_URL: "redis://127.0.0.1:1",
+      SIMULATOR_ENABLED: "nope",
+    });
     expect(await typo.exited).toBe(1);
     expect(typo.output()).toContain("SIMULATOR_ENABLED:");
   });

@@ -45,7 +45,8 @@ export function cleanEnv(env: Record<string, string>, user?: User): NodeJS.Proce
 
 /** Variables a test runner or a developer's shell may hold that must not reach the checkout. */
 /** (npm's own `npm_config_*` settings, a registry mirror say, are kept.) */
-const OURS = /^(VITEST.*|NODE_ENV|NODE_OPTIONS|TEST|PORT|HOST|DATABASE_URL|REDIS_URL|ADMIN_TOKEN|SESSION_SECRET|DEMO_BALANCE|LIABILITY_LIMIT|LARGE_BET_ALERT|(RELAY|PUBLISHER|ODDS|SIMULATOR|POSTGRES|REDIS|LOG|BET|SIGNIN)_.*|npm_(lifecycle|package)_.*|npm_command|npm_execpath|npm_node_execpath|INIT_CWD)$/;
+const OURS =
+  /^(VITEST.*|NODE_ENV|NODE_OPTIONS|TEST|PORT|HOST|DATABASE_URL|REDIS_URL|ADMIN_TOKEN|SESSION_SECRET|DEMO_BALANCE|LIABILITY_LIMIT|LARGE_BET_ALERT|(RELAY|PUBLISHER|ODDS|SIMULATOR|POSTGRES|REDIS|LOG|BET|SIGNIN)_.*|npm_(lifecycle|package)_.*|npm_command|npm_execpath|npm_node_execpath|INIT_CWD)$/;
 
 /**
  * Live processes (zombies aside) whose command line or working directory lies under one of

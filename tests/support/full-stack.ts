@@ -26,7 +26,12 @@ export interface FullStackOptions {
  * Seeded Postgres database (see `options`), Redis, relay, one publisher and the web app (server.ts), wired as
  * in production.
  */
-export async function startFullStack(pgServerUrl: string, label: string, extraEnv: Record<string, string> = {}, options: FullStackOptions = {}): Promise<FullStack> {
+export async function startFullStack(
+  pgServerUrl: string,
+  label: string,
+  extraEnv: Record<string, string> = {},
+  options: FullStackOptions = {},
+): Promise<FullStack> {
   const dbUrl = await createTestDatabase(pgServerUrl, label);
   const db = createDb(dbUrl);
   if (options.seed !== false) await seedDemoData(db);

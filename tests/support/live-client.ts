@@ -95,7 +95,10 @@ export function sequenceReport(received: Received[]): { first: number; last: num
 }
 
 /** The board as the publisher must show it, computed from Postgres now. */
-export async function boardFromDatabase(db: Db, pricing = { margin: 0.05, liquidity: 5_000, method: DEFAULT_MARGIN_METHOD }): Promise<Map<string, Map<string, EventOdds>>> {
+export async function boardFromDatabase(
+  db: Db,
+  pricing = { margin: 0.05, liquidity: 5_000, method: DEFAULT_MARGIN_METHOD },
+): Promise<Map<string, Map<string, EventOdds>>> {
   const rows = await db.event.findMany({ select: eventOddsSelect });
   const board = new Map<string, Map<string, EventOdds>>();
   for (const row of rows) {

@@ -23,13 +23,21 @@ const outcomeArb: fc.Arbitrary<OutcomeOdds> = fc
 const outcomesArb = fc.dictionary(fc.constantFrom(...OUTCOME_KEYS), outcomeArb, { minKeys: 1, maxKeys: 3 });
 
 const marketArb = (key: string): fc.Arbitrary<MarketOdds> =>
-  fc.record({ outcomes: outcomesArb, status: fc.constantFrom("open" as const, "suspended" as const), arb: fc.boolean() }).map(({ outcomes, ...rest }) => market(key, outcomes, rest));
+  fc
+    .record({ outcomes: outcomesArb, status: fc.constantFrom("open" as const, "suspended" as const), arb: fc.boolean() })
+    .map(({ outcomes, ...rest }) => market(key, outcomes, rest));
 
-const marketsArb = fc.subarray(MARKET_KEYS).chain((keys) => (keys.length === 0 ? fc.constant({}) : fc.record(Object.fromEntries(keys.map((key) => [key, marketArb(key)])))));
+const marketsArb = fc
+  .subarray(MARKET_KEYS)
+  .chain((keys) => (keys.length === 0 ? fc.constant({}) : fc.record(Object.fromEntries(keys.map((key) => [key, marketArb(key)])))));
 
 const eventArb = (id: string): fc.Arbitrary<EventOdds> =>
   fc
-    .record({ markets: marketsArb, status: fc.constantFrom("active" as const, "suspended" as const), score: fc.option(fc.record({ home: fc.nat(9), away: fc.nat(9) }), { nil: null }) })
+    .record({
+      markets: marketsArb,
+      status: fc.constantFrom("active" as const, "suspended" as const),
+      score: fc.option(fc.record({ home: fc.nat(9), away: fc.nat(9) }), { nil: null }),
+    })
     .map((parts) => eventOdds(id, parts as Partial<EventOdds>));
 
 export const boardArb: fc.Arbitrary<EventOdds[]> = fc.subarray(EVENT_IDS).chain((ids) => (ids.length === 0 ? fc.constant([]) : fc.tuple(...ids.map(eventArb))));
@@ -46,7 +54,9 @@ const changeFor = (eventId: string): fc.Arbitrary<Change> => {
     fc.nat(9).map((goals) => ({ eventId, path: "score.home", value: goals })),
     marketKey.chain((key) => fc.oneof(marketArb(key), fc.constant(null)).map((value) => ({ eventId, path: `markets.${key}`, value }))),
     marketKey.chain((key) => at(`markets.${key}.status`, fc.constantFrom("open", "suspended"))),
-    fc.tuple(marketKey, outcomeKey).chain(([key, o]) => fc.oneof(outcomeArb, fc.constant(null)).map((value) => ({ eventId, path: `markets.${key}.outcomes.${o}`, value }))),
+    fc
+      .tuple(marketKey, outcomeKey)
+      .chain(([key, o]) => fc.oneof(outcomeArb, fc.constant(null)).map((value) => ({ eventId, path: `markets.${key}.outcomes.${o}`, value }))),
     fc.tuple(marketKey, outcomeKey).chain(([key, o]) => at(`markets.${key}.outcomes.${o}.price`, price)),
     fc.tuple(marketKey, outcomeKey).chain(([key, o]) => at(`markets.${key}.outcomes.${o}.best`, best)),
   );

@@ -108,7 +108,11 @@ export async function startPm2Relay(redisUrl: string, instances: number): Promis
 function parseJlist(stdout: string): Pm2Worker[] {
   const start = stdout.indexOf("[");
   if (start < 0) return [];
-  const apps = JSON.parse(stdout.slice(start)) as { name: string; pid: number; pm2_env: { NODE_APP_INSTANCE?: number | string; status: string; restart_time: number } }[];
+  const apps = JSON.parse(stdout.slice(start)) as {
+    name: string;
+    pid: number;
+    pm2_env: { NODE_APP_INSTANCE?: number | string; status: string; restart_time: number };
+  }[];
   return apps
     .filter((app) => app.name === "ws-server")
     .map((app) => ({ instance: Number(app.pm2_env.NODE_APP_INSTANCE ?? 0), pid: app.pid, status: app.pm2_env.status, restarts: app.pm2_env.restart_time }));

@@ -9,8 +9,13 @@ export function priceLoop(databaseUrl: string, everyMs = 40): { written(): numbe
   const done = (async () => {
     while (running) {
       await pool
-        .query(`UPDATE "BookPrice" SET price = round((1.05 + random() * 6)::numeric, 2)::float8 WHERE id = (SELECT id FROM "BookPrice" ORDER BY random() LIMIT 1)`)
-        .then(() => (count += 1), () => {});
+        .query(
+          `UPDATE "BookPrice" SET price = round((1.05 + random() * 6)::numeric, 2)::float8 WHERE id = (SELECT id FROM "BookPrice" ORDER BY random() LIMIT 1)`,
+        )
+        .then(
+          () => (count += 1),
+          () => {},
+        );
       await sleep(everyMs);
     }
   })();

@@ -24,7 +24,11 @@ export class WebUser {
   }
 
   post(path: string, body: unknown, headers: Record<string, string> = {}): Promise<Response> {
-    return this.request(path, { method: "POST", body: JSON.stringify(body), headers: { "content-type": "application/json", origin: this.baseUrl, ...headers } });
+    return this.request(path, {
+      method: "POST",
+      body: JSON.stringify(body),
+      headers: { "content-type": "application/json", origin: this.baseUrl, ...headers },
+    });
   }
 
   delete(path: string): Promise<Response> {

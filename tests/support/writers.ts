@@ -37,7 +37,9 @@ export async function runWriters(databaseUrl: string, durationMs: number, seed =
   try {
     await Promise.all([
       loop(async () => {
-        await pool.query(`UPDATE "BookPrice" SET price = round((1.05 + random() * 6)::numeric, 2)::float8, "lastUpdate" = now() WHERE id = $1`, [pick(priceIds)]);
+        await pool.query(`UPDATE "BookPrice" SET price = round((1.05 + random() * 6)::numeric, 2)::float8, "lastUpdate" = now() WHERE id = $1`, [
+          pick(priceIds),
+        ]);
         counts.prices += 1;
       }, 20),
       loop(async () => {
@@ -50,7 +52,13 @@ export async function runWriters(databaseUrl: string, durationMs: number, seed =
       }, 150),
       loop(async () => {
         const rollback = (counts.longCommitted + counts.longRolledBack) % 4 === 3; // every fourth
-        const committed = await longTransaction(pool, rng, () => pick(priceIds), () => pick(eventIds), !rollback);
+        const committed = await longTransaction(
+          pool,
+          rng,
+          () => pick(priceIds),
+          () => pick(eventIds),
+          !rollback,
+        );
         if (committed) counts.longCommitted += 1;
         else counts.longRolledBack += 1;
       }, 200),
@@ -67,10 +75,21 @@ export async function runWriters(databaseUrl: string, durationMs: number, seed =
 
 async function statusChange(pool: pg.Pool, rng: Rng, eventId: string, marketId: string): Promise<void> {
   const r = rng();
-  if (r < 0.3) await pool.query(`UPDATE "Event" SET status = CASE WHEN status = 'ACTIVE' THEN 'SUSPENDED'::"EventStatus" ELSE 'ACTIVE'::"EventStatus" END WHERE id = $1 AND status IN ('ACTIVE', 'SUSPENDED')`, [eventId]);
-  else if (r < 0.5) await pool.query(`UPDATE "Event" SET phase = 'LIVE', "homeScore" = COALESCE("homeScore", 0), "awayScore" = COALESCE("awayScore", 0) WHERE id = $1`, [eventId]);
+  if (r < 0.3)
+    await pool.query(
+      `UPDATE "Event" SET status = CASE WHEN status = 'ACTIVE' THEN 'SUSPENDED'::"EventStatus" ELSE 'ACTIVE'::"EventStatus" END WHERE id = $1 AND status IN ('ACTIVE', 'SUSPENDED')`,
+      [eventId],
+    );
+  else if (r < 0.5)
+    await pool.query(`UPDATE "Event" SET phase = 'LIVE', "homeScore" = COALESCE("homeScore", 0), "awayScore" = COALESCE("awayScore", 0) WHERE id = $1`, [
+      eventId,
+    ]);
   else if (r < 0.75) await pool.query(`UPDATE "Event" SET "homeScore" = COALESCE("homeScore", 0) + 1 WHERE id = $1`, [eventId]);
-  else if (r < 0.95) await pool.query(`UPDATE "Market" SET status = CASE WHEN status = 'OPEN' THEN 'SUSPENDED'::"MarketStatus" ELSE 'OPEN'::"MarketStatus" END WHERE id = $1 AND status IN ('OPEN', 'SUSPENDED')`, [marketId]);
+  else if (r < 0.95)
+    await pool.query(
+      `UPDATE "Market" SET status = CASE WHEN status = 'OPEN' THEN 'SUSPENDED'::"MarketStatus" ELSE 'OPEN'::"MarketStatus" END WHERE id = $1 AND status IN ('OPEN', 'SUSPENDED')`,
+      [marketId],
+    );
   else await pool.query(`UPDATE "Event" SET status = 'ENDED' WHERE id = $1`, [eventId]);
 }
 
@@ -104,9 +123,17 @@ async function insertEvent(pool: pg.Pool, rng: Rng): Promise<string> {
     const eventId = event.rows[0]?.id ?? "";
     const market = await client.query<{ id: string }>(`INSERT INTO "Market" ("eventId", key) VALUES ($1, 'h2h') RETURNING id`, [eventId]);
     for (const key of ["home", "away"]) {
-      const outcome = await client.query<{ id: string }>(`INSERT INTO "Outcome" ("marketId", key, name) VALUES ($1, $2, $3) RETURNING id`, [market.rows[0]?.id, key, key]);
+      const outcome = await client.query<{ id: string }>(`INSERT INTO "Outcome" ("marketId", key, name) VALUES ($1, $2, $3) RETURNING id`, [
+        market.rows[0]?.id,
+        key,
+        key,
+      ]);
       for (const book of ["pinnacle", "bet365"]) {
-        await client.query(`INSERT INTO "BookPrice" ("outcomeId", bookmaker, price, "lastUpdate") VALUES ($1, $2, $3, now())`, [outcome.rows[0]?.id, book, 1.5 + rng()]);
+        await client.query(`INSERT INTO "BookPrice" ("outcomeId", bookmaker, price, "lastUpdate") VALUES ($1, $2, $3, now())`, [
+          outcome.rows[0]?.id,
+          book,
+          1.5 + rng(),
+        ]);
       }
     }
     await client.query("COMMIT");

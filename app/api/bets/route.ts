@@ -41,7 +41,13 @@ export async function POST(request: Request): Promise<Response> {
       await tellBettor(redis, signedIn.user.id, "bet_accepted", placement.placed.bet, placement.placed.balance);
       if (stake >= config.LARGE_BET_ALERT) await tellAdmins(redis, "large_bet", { userId: signedIn.user.id, bet: placement.placed.bet });
     }
-    if (placement.suspended) await tellAdmins(redis, "liability_limit", { ...placement.suspended, eventId: body.value.eventId, market: body.value.market, outcome: body.value.outcome });
+    if (placement.suspended)
+      await tellAdmins(redis, "liability_limit", {
+        ...placement.suspended,
+        eventId: body.value.eventId,
+        market: body.value.market,
+        outcome: body.value.outcome,
+      });
     const headers: Record<string, string> = { "cache-control": "no-store" };
     if (!placement.fresh) headers["idempotent-replayed"] = "true";
     return Response.json(placement.decision.body, { status: placement.decision.status, headers });

@@ -18,6 +18,9 @@ export async function GET(): Promise<Response> {
     addPublisherMetrics(registry, status);
     return new Response(await registry.metrics(), { headers: { "content-type": registry.contentType, "cache-control": "no-store" } });
   } catch {
-    return new Response("# Redis is unreachable: the publisher's and the odds source's reports cannot be read\n", { status: 503, headers: { "content-type": "text/plain" } });
+    return new Response("# Redis is unreachable: the publisher's and the odds source's reports cannot be read\n", {
+      status: 503,
+      headers: { "content-type": "text/plain" },
+    });
   }
 }

@@ -15,9 +15,13 @@ import type { QuotedMarket } from "./mapper";
 /** Suspends the open markets of these events (our ids). Returns how many markets. */
 export async function suspendEvents(db: Db, eventIds: string[], fence: Fence = NO_FENCE): Promise<number> {
   if (eventIds.length === 0) return 0;
-  return fencedTransaction(db, fence, (tx) => tx.$executeRaw`
+  return fencedTransaction(
+    db,
+    fence,
+    (tx) => tx.$executeRaw`
     UPDATE "Market" SET "status" = 'SUSPENDED', "feedSuspendedAt" = now(), "updatedAt" = now()
-    WHERE "eventId" = ANY(${eventIds}::uuid[]) AND "status" = 'OPEN'`);
+    WHERE "eventId" = ANY(${eventIds}::uuid[]) AND "status" = 'OPEN'`,
+  );
 }
 
 /**
@@ -30,9 +34,13 @@ export async function suspendEvents(db: Db, eventIds: string[], fence: Fence = N
  */
 export async function reopenMarkets(db: Db, quoted: readonly QuotedMarket[], fence: Fence = NO_FENCE): Promise<number> {
   if (quoted.length === 0) return 0;
-  return fencedTransaction(db, fence, (tx) => tx.$executeRaw`
+  return fencedTransaction(
+    db,
+    fence,
+    (tx) => tx.$executeRaw`
     UPDATE "Market" m SET "status" = 'OPEN', "feedSuspendedAt" = NULL, "updatedAt" = clock_timestamp()
     FROM unnest(${quoted.map((q) => q.marketId)}::uuid[], ${quoted.map((q) => q.bookAt.toISOString())}::timestamptz[]) AS q("id", "bookAt")
     WHERE m."id" = q."id" AND m."status" = 'SUSPENDED'
-      AND m."feedSuspendedAt" IS NOT NULL AND m."feedSuspendedAt" < q."bookAt"`);
+      AND m."feedSuspendedAt" IS NOT NULL AND m."feedSuspendedAt" < q."bookAt"`,
+  );
 }

@@ -1,14 +1,7 @@
 import { isBrokenCircuitError, isIsolatedCircuitError } from "cockatiel";
 import type { z } from "zod";
 import type { Logger } from "../../log";
-import {
-  type Answer,
-  type BreakerState,
-  type Endpoint,
-  type OddsApi,
-  OddsApiError,
-  type OddsApiEvents,
-} from "./api";
+import { type Answer, type BreakerState, type Endpoint, type OddsApi, OddsApiError, type OddsApiEvents } from "./api";
 import { parseRetryAfter, parseUsage } from "./headers";
 import { DEFAULT_BREAKER, DEFAULT_RETRY, type BreakerOptions, type EndpointPolicy, type RetryOptions, createEndpointPolicy } from "./policies";
 import { RateLimit } from "./rate-limit";
@@ -70,8 +63,7 @@ export function createOddsApiClient(options: OddsApiClientOptions): OddsApi {
           log.warn({ endpoint, state }, "odds api breaker");
           notify("breaker", events.breaker, endpoint, state);
         },
-        (attempt, delayMs, error) =>
-          log.info({ endpoint, attempt, delayMs: Math.round(delayMs), err: describe(error) }, "odds api retry"),
+        (attempt, delayMs, error) => log.info({ endpoint, attempt, delayMs: Math.round(delayMs), err: describe(error) }, "odds api retry"),
       ),
     ]),
   ) as Record<Endpoint, EndpointPolicy>;
@@ -149,12 +141,7 @@ export function createOddsApiClient(options: OddsApiClientOptions): OddsApi {
   }
 
   /** Runs one call through the gates (stop, 429 wait) and the endpoint's policy. */
-  async function call<S extends z.ZodType>(
-    endpoint: Endpoint,
-    path: string,
-    params: Record<string, string>,
-    schema: S,
-  ): Promise<Answer<z.infer<S>>> {
+  async function call<S extends z.ZodType>(endpoint: Endpoint, path: string, params: Record<string, string>, schema: S): Promise<Answer<z.infer<S>>> {
     if (stopped) throw new OddsApiError("blocked", endpoint, `${endpoint}: stopped after 401 ${stopped.code}`, { code: stopped.code });
     const until = rateLimit.blockedUntil();
     if (until > 0) {
@@ -182,12 +169,17 @@ export function createOddsApiClient(options: OddsApiClientOptions): OddsApi {
   return {
     sports: () => call("sports", "sports", {}, ApiSports),
     odds: (sport) =>
-      call("odds", `sports/${encodeURIComponent(sport)}/odds`, {
-        regions: options.regions.join(","),
-        markets: options.markets.join(","),
-        oddsFormat: "decimal",
-        dateFormat: "iso",
-      }, ApiOdds),
+      call(
+        "odds",
+        `sports/${encodeURIComponent(sport)}/odds`,
+        {
+          regions: options.regions.join(","),
+          markets: options.markets.join(","),
+          oddsFormat: "decimal",
+          dateFormat: "iso",
+        },
+        ApiOdds,
+      ),
     scores: (sport, daysFrom) => {
       if (daysFrom !== undefined && !(Number.isInteger(daysFrom) && daysFrom >= 1 && daysFrom <= 3)) {
         return Promise.reject(new OddsApiError("bad_request", "scores", `scores: daysFrom must be 1, 2 or 3, not ${daysFrom}`));

@@ -46,7 +46,11 @@ describe("unitRate", () => {
   const arbModel = fc.record({
     area: fc.double({ min: 0, max: 1e9, noNaN: true }),
     entries: fc.array(
-      fc.record({ weight: fc.double({ min: 1, max: 200, noNaN: true }), gapMs: fc.double({ min: 0, max: 10 * DAY, noNaN: true }), cost: fc.integer({ min: 1, max: 20 }) }),
+      fc.record({
+        weight: fc.double({ min: 1, max: 200, noNaN: true }),
+        gapMs: fc.double({ min: 0, max: 10 * DAY, noNaN: true }),
+        cost: fc.integer({ min: 1, max: 20 }),
+      }),
       { maxLength: 30 },
     ),
     scale: fc.double({ min: 1, max: 50, noNaN: true }),
@@ -54,13 +58,18 @@ describe("unitRate", () => {
 
   it("never plans past the credits, and more credits never lower the rate", () => {
     fc.assert(
-      fc.property(arbModel, fc.double({ min: 0, max: 1e5, noNaN: true }), fc.double({ min: 1e-12, max: 1, noNaN: true }), (model: DemandModel, credits, cap) => {
-        const u = unitRate(model, credits, cap);
-        expect(u).toBeGreaterThanOrEqual(0);
-        expect(u).toBeLessThanOrEqual(cap);
-        expect(expectedSpend(model, u)).toBeLessThanOrEqual(credits * (1 + 1e-9) + 1e-9);
-        expect(unitRate(model, credits * 1.1, cap)).toBeGreaterThanOrEqual(u);
-      }),
+      fc.property(
+        arbModel,
+        fc.double({ min: 0, max: 1e5, noNaN: true }),
+        fc.double({ min: 1e-12, max: 1, noNaN: true }),
+        (model: DemandModel, credits, cap) => {
+          const u = unitRate(model, credits, cap);
+          expect(u).toBeGreaterThanOrEqual(0);
+          expect(u).toBeLessThanOrEqual(cap);
+          expect(expectedSpend(model, u)).toBeLessThanOrEqual(credits * (1 + 1e-9) + 1e-9);
+          expect(unitRate(model, credits * 1.1, cap)).toBeGreaterThanOrEqual(u);
+        },
+      ),
     );
   });
 });

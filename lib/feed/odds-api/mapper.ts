@@ -70,7 +70,12 @@ async function upsertSports(tx: Tx, unique: ApiSport[]): Promise<{ created: numb
  * together or not at all.
  * @param options.now the time that decides PREMATCH or LIVE (tests pin it)
  */
-export async function writeOdds(db: Db, sportKey: string, events: ApiOddsEvent[], options: WriteOptions & { markets: string[]; now?: Date }): Promise<OddsWrite> {
+export async function writeOdds(
+  db: Db,
+  sportKey: string,
+  events: ApiOddsEvent[],
+  options: WriteOptions & { markets: string[]; now?: Date },
+): Promise<OddsWrite> {
   const drops = emptyDrops();
   const now = options.now ?? new Date();
   const unique = uniqueById(events);
@@ -166,11 +171,19 @@ async function writeMarkets(tx: Tx, plans: PlannedEvent[], eventIds: Map<string,
       market.outcomes.flatMap((o) => {
         const price = quote.prices[o.key];
         const outcomeId = outcomeIds.get(`${row.id}/${o.key}`);
-        return price === undefined || outcomeId === undefined ? [] : [{ outcomeId, eventId: row.eventId, book: quote.book, price, lastUpdate: quote.lastUpdate }];
+        return price === undefined || outcomeId === undefined
+          ? []
+          : [{ outcomeId, eventId: row.eventId, book: quote.book, price, lastUpdate: quote.lastUpdate }];
       }),
     ),
   );
-  const removedFrom = await deleteStalePrices(tx, [...eventIds.values()], marketKeys, markets.filter((m) => m.lineChanged).map((m) => m.id), prices);
+  const removedFrom = await deleteStalePrices(
+    tx,
+    [...eventIds.values()],
+    marketKeys,
+    markets.filter((m) => m.lineChanged).map((m) => m.id),
+    prices,
+  );
   const writtenOutcomes = await upsertPrices(tx, prices);
   const eventOf = new Map(prices.map((p) => [p.outcomeId, p.eventId]));
   const moved = new Set([...removedFrom, ...writtenOutcomes.map((id) => eventOf.get(id) ?? "")]);
@@ -272,7 +285,11 @@ async function upsertPrices(tx: Tx, prices: PriceRow[]): Promise<string[]> {
  * `scoreChanged` lists events whose known score moved (a goal: the bet stop's cue); an event's
  * first score (null before) is learning the state, not a change in the game, and is not listed.
  */
-export async function writeScores(db: Db, scores: ApiScoreEvent[], options: WriteOptions & { now?: Date } = {}): Promise<{ scoreChanged: string[]; started: string[]; completed: string[] }> {
+export async function writeScores(
+  db: Db,
+  scores: ApiScoreEvent[],
+  options: WriteOptions & { now?: Date } = {},
+): Promise<{ scoreChanged: string[]; started: string[]; completed: string[] }> {
   const now = options.now ?? new Date();
   const items = new Map(uniqueById(scores).map((s) => [s.id, s]));
   const result = { scoreChanged: [] as string[], started: [] as string[], completed: [] as string[] };

@@ -20,11 +20,17 @@ const h2h = (home: number, draw: number | null, away: number) => ({
 });
 const spreads = (point: number, home = 1.9, away = 1.9) => ({
   key: "spreads",
-  outcomes: [{ name: "Arsenal", price: home, point }, { name: "Chelsea", price: away, point: -point }],
+  outcomes: [
+    { name: "Arsenal", price: home, point },
+    { name: "Chelsea", price: away, point: -point },
+  ],
 });
 const totals = (point: number, over = 1.9, under = 1.9) => ({
   key: "totals",
-  outcomes: [{ name: "Over", price: over, point }, { name: "Under", price: under, point }],
+  outcomes: [
+    { name: "Over", price: over, point },
+    { name: "Under", price: under, point },
+  ],
 });
 
 describe("outcome matching", () => {
@@ -59,7 +65,16 @@ describe("outcome matching", () => {
       event([
         book("good", [h2h(2.1, 3.4, 3.6), spreads(-0.5)]),
         book("missing", [h2h(2.1, null, 3.6)]),
-        book("stranger", [{ key: "h2h", outcomes: [{ name: "Arsenal", price: 2 }, { name: "Draw", price: 3 }, { name: "Spurs", price: 4 }] }]),
+        book("stranger", [
+          {
+            key: "h2h",
+            outcomes: [
+              { name: "Arsenal", price: 2 },
+              { name: "Draw", price: 3 },
+              { name: "Spurs", price: 4 },
+            ],
+          },
+        ]),
         book("good", [h2h(2.2, 3.3, 3.5)]),
       ]),
       "h2h",
@@ -72,8 +87,16 @@ describe("outcome matching", () => {
     expect(drops.unmatched).toBe(4);
 
     const spreadDrops = emptyDrops();
-    const bad = { key: "spreads", outcomes: [{ name: "Arsenal", price: 1.9, point: -0.5 }, { name: "Chelsea", price: 1.9, point: -0.5 }] };
-    expect(marketQuotes(event([book("a", [bad]), book("b", [spreads(-0.5)])]), "spreads", spreadDrops).quotes.map((q) => [q.book, q.line])).toEqual([["b", -0.5]]);
+    const bad = {
+      key: "spreads",
+      outcomes: [
+        { name: "Arsenal", price: 1.9, point: -0.5 },
+        { name: "Chelsea", price: 1.9, point: -0.5 },
+      ],
+    };
+    expect(marketQuotes(event([book("a", [bad]), book("b", [spreads(-0.5)])]), "spreads", spreadDrops).quotes.map((q) => [q.book, q.line])).toEqual([
+      ["b", -0.5],
+    ]);
     expect(spreadDrops.unmatched).toBe(1);
   });
 
@@ -98,9 +121,19 @@ describe("planEvent", () => {
       drops,
     );
     expect(plan.phase).toBe("PREMATCH");
-    expect(plan.markets.map((m) => [m.key, m.line, m.quotes.length])).toEqual([["h2h", null, 2], ["spreads", -0.5, 2], ["totals", 2.5, 2]]);
-    expect(plan.markets[1]?.outcomes).toEqual([{ key: "home", name: "Arsenal", point: -0.5 }, { key: "away", name: "Chelsea", point: 0.5 }]);
-    expect(plan.markets[2]?.outcomes).toEqual([{ key: "over", name: "Over", point: 2.5 }, { key: "under", name: "Under", point: 2.5 }]);
+    expect(plan.markets.map((m) => [m.key, m.line, m.quotes.length])).toEqual([
+      ["h2h", null, 2],
+      ["spreads", -0.5, 2],
+      ["totals", 2.5, 2],
+    ]);
+    expect(plan.markets[1]?.outcomes).toEqual([
+      { key: "home", name: "Arsenal", point: -0.5 },
+      { key: "away", name: "Chelsea", point: 0.5 },
+    ]);
+    expect(plan.markets[2]?.outcomes).toEqual([
+      { key: "over", name: "Over", point: 2.5 },
+      { key: "under", name: "Under", point: 2.5 },
+    ]);
     expect(drops.other_line).toBe(2);
   });
 
@@ -111,7 +144,10 @@ describe("planEvent", () => {
   });
 
   it("a market may reopen only on a complete book: completeBookAt is the newest last_update of a book quoting every outcome", () => {
-    const outcomes = [{ key: "home", name: "Arsenal", point: null }, { key: "away", name: "Chelsea", point: null }] as const;
+    const outcomes = [
+      { key: "home", name: "Arsenal", point: null },
+      { key: "away", name: "Chelsea", point: null },
+    ] as const;
     const at = (minutes: number) => new Date(NOW.getTime() - minutes * 60_000);
     const quote = (prices: Record<string, number>, lastUpdate = NOW) => ({ book: "a", lastUpdate, line: null, prices });
     expect(completeBookAt({ outcomes: [...outcomes], quotes: [quote({ home: 1.9, away: 1.9 })] })).toEqual(NOW);
@@ -126,14 +162,33 @@ describe("planEvent", () => {
   });
 
   it("keeps the first of a repeated provider id", () => {
-    expect(uniqueById([{ id: "a", n: 1 }, { id: "b", n: 2 }, { id: "a", n: 3 }])).toEqual([{ id: "a", n: 1 }, { id: "b", n: 2 }]);
+    expect(
+      uniqueById([
+        { id: "a", n: 1 },
+        { id: "b", n: 2 },
+        { id: "a", n: 3 },
+      ]),
+    ).toEqual([
+      { id: "a", n: 1 },
+      { id: "b", n: 2 },
+    ]);
   });
 });
 
 describe("scores", () => {
   const item = (over: Partial<ApiScoreEvent>): ApiScoreEvent => ({
-    id: "ev1", sport_key: "soccer_epl", commence_time: "2026-11-24T11:00:00Z", completed: false, home_team: "Arsenal", away_team: "Chelsea",
-    scores: [{ name: "Arsenal", score: "2" }, { name: "Chelsea", score: "1" }], last_update: "2026-11-24T11:59:00Z", ...over,
+    id: "ev1",
+    sport_key: "soccer_epl",
+    commence_time: "2026-11-24T11:00:00Z",
+    completed: false,
+    home_team: "Arsenal",
+    away_team: "Chelsea",
+    scores: [
+      { name: "Arsenal", score: "2" },
+      { name: "Chelsea", score: "1" },
+    ],
+    last_update: "2026-11-24T11:59:00Z",
+    ...over,
   });
   const live = { status: "ACTIVE", phase: "LIVE", homeScore: 1, awayScore: 1 };
 
@@ -147,7 +202,16 @@ describe("scores", () => {
   });
 
   it("reads home and away by team name, in any order", () => {
-    expect(finalScore(item({ scores: [{ name: "Chelsea", score: "0" }, { name: "Arsenal", score: "4" }] }))).toEqual({ home: 4, away: 0 });
+    expect(
+      finalScore(
+        item({
+          scores: [
+            { name: "Chelsea", score: "0" },
+            { name: "Arsenal", score: "4" },
+          ],
+        }),
+      ),
+    ).toEqual({ home: 4, away: 0 });
     expect(finalScore(item({ scores: [{ name: "Arsenal", score: "4" }] }))).toBeNull();
     expect(finalScore(item({ scores: null }))).toBeNull();
   });
@@ -157,9 +221,18 @@ describe("scores", () => {
     expect(scoreChange({ ...live, homeScore: 2 }, item({ completed: true }), NOW)).toEqual({ status: "ENDED", phase: "LIVE", homeScore: 2, awayScore: 1 });
     expect(scoreChange(live, item({ completed: true, scores: null }), NOW)).toBeNull();
     expect(scoreChange({ status: "ACTIVE", phase: "PREMATCH", homeScore: null, awayScore: null }, item({ scores: null }), NOW)).toEqual({
-      status: "ACTIVE", phase: "LIVE", homeScore: null, awayScore: null,
+      status: "ACTIVE",
+      phase: "LIVE",
+      homeScore: null,
+      awayScore: null,
     });
-    expect(scoreChange({ status: "ACTIVE", phase: "PREMATCH", homeScore: null, awayScore: null }, item({ scores: null, commence_time: "2026-11-24T18:00:00Z" }), NOW)).toBeNull();
+    expect(
+      scoreChange(
+        { status: "ACTIVE", phase: "PREMATCH", homeScore: null, awayScore: null },
+        item({ scores: null, commence_time: "2026-11-24T18:00:00Z" }),
+        NOW,
+      ),
+    ).toBeNull();
   });
 
   it("changes nothing that is already so, and never touches an event that is over", () => {

@@ -1,15 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import {
-  CLASS_WEIGHT,
-  DAY_MS,
-  type PlannerInput,
-  type SportSchedule,
-  SpendLedger,
-  classify,
-  nextDue,
-  plan,
-} from "./planner";
+import { CLASS_WEIGHT, DAY_MS, type PlannerInput, type SportSchedule, SpendLedger, classify, nextDue, plan } from "./planner";
 
 const NOW = Date.UTC(2026, 10, 7, 15, 0);
 const HOUR = 3_600_000;

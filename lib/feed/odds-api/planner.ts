@@ -264,13 +264,8 @@ function unitRateFor(allocations: Allocation[], forecast: Forecast, excluded: Se
   const cap = budget / Math.max(weightNow, CLASS_WEIGHT.in_play);
   const included = (cls: keyof Area) => !excluded.has(cls);
   const model: DemandModel = {
-    area: forecast.demands.reduce(
-      (sum, d) => sum + (Object.keys(d.area) as (keyof Area)[]).reduce((s, cls) => s + (included(cls) ? d.area[cls] : 0), 0),
-      0,
-    ),
-    entries: included("in_play")
-      ? forecast.demands.flatMap((d) => d.entries.map((e) => ({ ...e, cost: forecast.entryCost })))
-      : [],
+    area: forecast.demands.reduce((sum, d) => sum + (Object.keys(d.area) as (keyof Area)[]).reduce((s, cls) => s + (included(cls) ? d.area[cls] : 0), 0), 0),
+    entries: included("in_play") ? forecast.demands.flatMap((d) => d.entries.map((e) => ({ ...e, cost: forecast.entryCost }))) : [],
     scale: forecast.scale,
   };
   return unitRate(model, plannable, cap);
@@ -281,9 +276,7 @@ function unitRateFor(allocations: Allocation[], forecast: Forecast, excluded: Se
  * every deficit is filled by the same fraction, so the result moves smoothly with the budget.
  */
 function topUpToCeilings(allocations: Allocation[], spare: number): void {
-  const deficits = allocations.map((a) =>
-    a.weight > 0 && a.ceilingMs !== null ? Math.max(0, a.cost / a.ceilingMs - a.rate) : 0,
-  );
+  const deficits = allocations.map((a) => (a.weight > 0 && a.ceilingMs !== null ? Math.max(0, a.cost / a.ceilingMs - a.rate) : 0));
   const total = deficits.reduce((sum, d) => sum + d, 0);
   if (total <= 0 || spare <= 0) return;
   // Squared: a top-up that can't get near the ceilings is mostly banked for in-play hours instead.

@@ -183,9 +183,17 @@ export class OddsApiPoller implements Production {
     if (!answer) return;
     const offered = new Map(answer.data.map((sport) => [sport.key, sport]));
     this.unknownSports = this.deps.config.sports.filter((key) => !offered.has(key));
-    if (this.unknownSports.length) this.deps.log.error({ unknown: this.unknownSports, known: [...offered.keys()].slice(0, 50) }, "ODDS_API_SPORTS names sports The Odds API does not offer; they are skipped");
+    if (this.unknownSports.length)
+      this.deps.log.error(
+        { unknown: this.unknownSports, known: [...offered.keys()].slice(0, 50) },
+        "ODDS_API_SPORTS names sports The Odds API does not offer; they are skipped",
+      );
     const known = this.deps.config.sports.filter((key) => offered.has(key));
-    await ensureSports(this.deps.db, known.map((key) => offered.get(key)).filter((sport) => sport !== undefined), { fence: this.fence });
+    await ensureSports(
+      this.deps.db,
+      known.map((key) => offered.get(key)).filter((sport) => sport !== undefined),
+      { fence: this.fence },
+    );
     this.sports = known;
     this.discovered = true;
     if (known.length === 0) this.deps.log.error("none of ODDS_API_SPORTS is offered by The Odds API: nothing to poll");
@@ -245,7 +253,8 @@ export class OddsApiPoller implements Production {
     await this.deps.hooks?.vouchNow();
     const reopened = await reopenMarkets(this.deps.db, written.quoted, this.fence);
     this.counts.reopened += reopened;
-    if (reopened) this.deps.log.info({ sport, markets: reopened }, "fresh prices arrived: reopened the markets the feed had suspended that a book re-priced since");
+    if (reopened)
+      this.deps.log.info({ sport, markets: reopened }, "fresh prices arrived: reopened the markets the feed had suspended that a book re-priced since");
   }
 
   /** Scores of a sport with events in play: a changed score stops bets on that event at once. */
@@ -323,7 +332,9 @@ export class OddsApiPoller implements Production {
       breakers: this.deps.api.breakers(),
       blockedUntil: this.deps.api.blockedUntil(),
       unknownSports: this.unknownSports,
-      plan: this.current ? { budgetPerDay: this.current.budgetPerDay, reserve: this.current.reserve, sports: this.current.sports.map((sport) => this.planView(sport)) } : null,
+      plan: this.current
+        ? { budgetPerDay: this.current.budgetPerDay, reserve: this.current.reserve, sports: this.current.sports.map((sport) => this.planView(sport)) }
+        : null,
       spend: this.ledger.snapshot(),
       counts: this.counts,
     };
@@ -334,7 +345,19 @@ export class OddsApiPoller implements Production {
     const { sport: key, class: pollClass, inPlay, soon, later, oddsIntervalMs, scoresIntervalMs, creditsPerDay } = sport;
     const lastOddsAt = this.lastOdds.get(key) ?? null;
     const lastWrittenAt = this.lastOddsWritten.get(key) ?? null;
-    return { sport: key, class: pollClass, inPlay, soon, later, oddsIntervalMs, scoresIntervalMs, creditsPerDay, lastOddsAt, lastWrittenAt, nextOddsAt: nextDue(lastOddsAt, oddsIntervalMs, this.now()) };
+    return {
+      sport: key,
+      class: pollClass,
+      inPlay,
+      soon,
+      later,
+      oddsIntervalMs,
+      scoresIntervalMs,
+      creditsPerDay,
+      lastOddsAt,
+      lastWrittenAt,
+      nextOddsAt: nextDue(lastOddsAt, oddsIntervalMs, this.now()),
+    };
   }
 }
 

@@ -43,7 +43,11 @@ describe("range", () => {
     fc.assert(
       fc.property(fc.array(fc.array(fc.double({ min: 0.5, max: 2000, noNaN: true }), { minLength: 2, maxLength: 2 }), { maxLength: 8 }), (books) => {
         const drops = emptyDrops();
-        const kept = dropOutOfRange(books.map((p, i) => quote(`b${i}`, p)), TWO, drops);
+        const kept = dropOutOfRange(
+          books.map((p, i) => quote(`b${i}`, p)),
+          TWO,
+          drops,
+        );
         const inRange = (p: number) => p >= PRICE_RANGE.min && p <= PRICE_RANGE.max;
         expect(kept.every((q) => TWO.every((k) => inRange(q.prices[k] ?? 0)))).toBe(true);
         expect(kept.length).toBe(books.filter((p) => p.every(inRange)).length);
@@ -62,22 +66,29 @@ describe("range", () => {
 describe("overround", () => {
   it("keeps every book whose margin is between 0 % and 25 %, for 2 and 3 outcomes", () => {
     fc.assert(
-      fc.property(fc.integer({ min: 2, max: 3 }).chain((n) => fc.tuple(fairProbabilities(n), fc.double({ min: 0, max: 0.25, noNaN: true }))), ([p, margin]) => {
-        const keys = p.length === 2 ? TWO : THREE;
-        const drops = emptyDrops();
-        expect(dropAbsurdOverround([quote("a", priced(p, margin), keys)], keys, drops)).toHaveLength(1);
-        expect(drops.overround).toBe(0);
-      }),
+      fc.property(
+        fc.integer({ min: 2, max: 3 }).chain((n) => fc.tuple(fairProbabilities(n), fc.double({ min: 0, max: 0.25, noNaN: true }))),
+        ([p, margin]) => {
+          const keys = p.length === 2 ? TWO : THREE;
+          const drops = emptyDrops();
+          expect(dropAbsurdOverround([quote("a", priced(p, margin), keys)], keys, drops)).toHaveLength(1);
+          expect(drops.overround).toBe(0);
+        },
+      ),
     );
   });
 
   it("drops a book that is an arbitrage on its own, or whose margin no book charges, once per market", () => {
     fc.assert(
-      fc.property(fairProbabilities(2), fc.oneof(fc.double({ min: -0.5, max: -0.035, noNaN: true }), fc.double({ min: 0.31, max: 3, noNaN: true })), (p, margin) => {
-        const drops = emptyDrops();
-        expect(dropAbsurdOverround([quote("a", priced(p, margin))], TWO, drops)).toEqual([]);
-        expect(drops.overround).toBe(1);
-      }),
+      fc.property(
+        fairProbabilities(2),
+        fc.oneof(fc.double({ min: -0.5, max: -0.035, noNaN: true }), fc.double({ min: 0.31, max: 3, noNaN: true })),
+        (p, margin) => {
+          const drops = emptyDrops();
+          expect(dropAbsurdOverround([quote("a", priced(p, margin))], TWO, drops)).toEqual([]);
+          expect(drops.overround).toBe(1);
+        },
+      ),
     );
   });
 
@@ -106,13 +117,16 @@ describe("line choice", () => {
 
   it("always picks a line with the most quotes, whatever their order", () => {
     fc.assert(
-      fc.property(fc.array(fc.tuple(fc.constantFrom(-2.5, -1.5, -0.5, 0.5), fc.double({ min: 1.5, max: 2.6, noNaN: true })), { minLength: 1, maxLength: 12 }), (raw) => {
-        const quotes = raw.map(([line, price], i) => spread(`b${i}`, line, [price, 1 / (1.05 - 1 / price)]));
-        const line = chooseLine(quotes, TWO);
-        const count = (l: number | null) => quotes.filter((q) => q.line === l).length;
-        expect(Math.max(...quotes.map((q) => count(q.line)))).toBe(count(line));
-        expect(chooseLine([...quotes].reverse(), TWO)).toBe(line);
-      }),
+      fc.property(
+        fc.array(fc.tuple(fc.constantFrom(-2.5, -1.5, -0.5, 0.5), fc.double({ min: 1.5, max: 2.6, noNaN: true })), { minLength: 1, maxLength: 12 }),
+        (raw) => {
+          const quotes = raw.map(([line, price], i) => spread(`b${i}`, line, [price, 1 / (1.05 - 1 / price)]));
+          const line = chooseLine(quotes, TWO);
+          const count = (l: number | null) => quotes.filter((q) => q.line === l).length;
+          expect(Math.max(...quotes.map((q) => count(q.line)))).toBe(count(line));
+          expect(chooseLine([...quotes].reverse(), TWO)).toBe(line);
+        },
+      ),
     );
   });
 
@@ -136,15 +150,22 @@ describe("jump", () => {
 
   it("never drops anything when books agree within a few points", () => {
     fc.assert(
-      fc.property(fairProbabilities(3), fc.array(fc.tuple(fc.double({ min: -0.02, max: 0.02, noNaN: true }), fc.double({ min: 0.02, max: 0.08, noNaN: true })), { minLength: 3, maxLength: 10 }), (p, books) => {
-        const quotes = books.map(([shift, margin], i) => {
-          const q = [p[0]! + shift, p[1]!, p[2]! - shift];
-          return quote(`b${i}`, priced(q, margin), THREE);
-        });
-        const drops = emptyDrops();
-        expect(dropJumps(quotes, THREE, drops)).toEqual(quotes);
-        expect(drops.jump).toBe(0);
-      }),
+      fc.property(
+        fairProbabilities(3),
+        fc.array(fc.tuple(fc.double({ min: -0.02, max: 0.02, noNaN: true }), fc.double({ min: 0.02, max: 0.08, noNaN: true })), {
+          minLength: 3,
+          maxLength: 10,
+        }),
+        (p, books) => {
+          const quotes = books.map(([shift, margin], i) => {
+            const q = [p[0]! + shift, p[1]!, p[2]! - shift];
+            return quote(`b${i}`, priced(q, margin), THREE);
+          });
+          const drops = emptyDrops();
+          expect(dropJumps(quotes, THREE, drops)).toEqual(quotes);
+          expect(drops.jump).toBe(0);
+        },
+      ),
     );
   });
 
@@ -187,7 +208,12 @@ describe("cleanQuotes", () => {
     ];
     const { line, quotes: kept } = cleanQuotes("spreads", quotes, TWO, drops);
     expect(line).toBe(-1.5);
-    expect(kept.map((q) => [q.book, Object.keys(q.prices).length])).toEqual([["ok1", 2], ["ok2", 2], ["ok3", 2], ["jump", 0]]);
+    expect(kept.map((q) => [q.book, Object.keys(q.prices).length])).toEqual([
+      ["ok1", 2],
+      ["ok2", 2],
+      ["ok3", 2],
+      ["jump", 0],
+    ]);
     expect(drops).toEqual({ range: 1, overround: 1, jump: 2, unmatched: 0, other_line: 1 });
   });
 });

@@ -120,7 +120,7 @@ export function median(values: readonly number[]): number {
 /** Whether probability p is a jump from the median m (see {@link JUMP}). */
 export function isJump(p: number, m: number): boolean {
   if (Math.abs(p - m) > JUMP.absolute) return true;
-  const ratio = (p / (1 - p)) / (m / (1 - m));
+  const ratio = p / (1 - p) / (m / (1 - m));
   return ratio > JUMP.oddsRatio || ratio < 1 / JUMP.oddsRatio;
 }
 

@@ -4,9 +4,7 @@ import { redactSecret, redactUrl } from "./redaction";
 describe("redactUrl", () => {
   it("masks the apiKey parameter wherever it sits", () => {
     expect(redactUrl("http://h/v4/sports?apiKey=abc123")).toBe("http://h/v4/sports?apiKey=***");
-    expect(redactUrl("http://h/v4/sports/x/odds?regions=us&apiKey=abc123&markets=h2h")).toBe(
-      "http://h/v4/sports/x/odds?regions=us&apiKey=***&markets=h2h",
-    );
+    expect(redactUrl("http://h/v4/sports/x/odds?regions=us&apiKey=abc123&markets=h2h")).toBe("http://h/v4/sports/x/odds?regions=us&apiKey=***&markets=h2h");
   });
 
   it("masks other spellings of the parameter", () => {

@@ -222,10 +222,7 @@ function visible(state: SimState, t: number): Fixture[] {
 function replan(state: SimState, t: number): Plan {
   const { config } = state;
   const bySport = new Map<string, SportSchedule>(
-    config.sports.map((sport) => [
-      sport,
-      { sport, events: [], inPlayWindowMs: config.inPlayWindowMs[sport], lastPolledAt: state.lastOdds.get(sport) ?? null },
-    ]),
+    config.sports.map((sport) => [sport, { sport, events: [], inPlayWindowMs: config.inPlayWindowMs[sport], lastPolledAt: state.lastOdds.get(sport) ?? null }]),
   );
   for (const f of visible(state, t)) {
     bySport.get(f.sport)?.events.push({ id: f.id, commence: f.commence, completed: state.completedSeen.has(f.id) });

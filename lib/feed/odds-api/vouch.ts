@@ -26,7 +26,10 @@ export function freshnessGraceMs(intervalMs: number): number {
  * sportVouches([{ sport: "soccer_epl", oddsIntervalMs: 10_000 }], new Map([["soccer_epl", 60_000]]))
  * // → { soccer_epl: { freshUntil: 85_000 } }
  */
-export function sportVouches(sports: readonly Pick<SportPlan, "sport" | "oddsIntervalMs">[], lastSuccess: ReadonlyMap<string, number>): Record<string, SportVouch> {
+export function sportVouches(
+  sports: readonly Pick<SportPlan, "sport" | "oddsIntervalMs">[],
+  lastSuccess: ReadonlyMap<string, number>,
+): Record<string, SportVouch> {
   const vouches: Record<string, SportVouch> = {};
   for (const { sport, oddsIntervalMs } of sports) {
     const last = lastSuccess.get(sport);

@@ -100,7 +100,8 @@ function Composer({ eventId, onPosted, setError }: { eventId: string; onPosted: 
     setSending(true);
     const answer = await postChat(eventId, sent);
     setSending(false);
-    if (!answer.ok) return setError(answer.status === 429 ? `You are sending messages too fast; try again in ${answer.retryAfterSec ?? 10} s.` : answer.message);
+    if (!answer.ok)
+      return setError(answer.status === 429 ? `You are sending messages too fast; try again in ${answer.retryAfterSec ?? 10} s.` : answer.message);
     setError(null);
     // The relay's copy often arrives before this answer, and the writer may have typed on since.
     setDraft((current) => (current === sent ? "" : current));
@@ -112,7 +113,14 @@ function Composer({ eventId, onPosted, setError }: { eventId: string; onPosted: 
 
   return (
     <form className="chat-composer" onSubmit={send}>
-      <textarea aria-label="Chat message" rows={2} value={draft} onChange={(e) => setDraft(e.target.value)} onKeyDown={onKeyDown} placeholder="Say something…" />
+      <textarea
+        aria-label="Chat message"
+        rows={2}
+        value={draft}
+        onChange={(e) => setDraft(e.target.value)}
+        onKeyDown={onKeyDown}
+        placeholder="Say something…"
+      />
       <div className="chat-actions">
         <span className={length > CHAT_TEXT_MAX ? "chat-counter over" : "chat-counter"} aria-live="polite">
           {length}/{CHAT_TEXT_MAX}

@@ -33,7 +33,19 @@ export interface EventViewProps {
 const MARKET_ORDER = ["h2h", "spreads", "totals"];
 
 /** One event's page: every market live, every bookmaker's price, price history, and the event's chat. */
-export function EventView({ sport, sportTitle, eventId, initialSnapshot, initialBooks, initialHistory, initialAccount, initialBets, relay, delays, problem }: EventViewProps) {
+export function EventView({
+  sport,
+  sportTitle,
+  eventId,
+  initialSnapshot,
+  initialBooks,
+  initialHistory,
+  initialAccount,
+  initialBets,
+  relay,
+  delays,
+  problem,
+}: EventViewProps) {
   const { store, account, connection, format, setFormat, bettor } = useLivePage({
     initialSnapshot,
     initialAccount,
@@ -47,7 +59,11 @@ export function EventView({ sport, sportTitle, eventId, initialSnapshot, initial
   const books = useBooks(connection, eventId, initialBooks);
   const history = usePriceHistory(store, sport, eventId, initialHistory);
   const opened = initialSnapshot?.events.find((e) => e.id === eventId);
-  const timeline = useTimeline(connection, eventId, opened ? { eventId, sport, status: opened.status, phase: opened.phase, score: opened.score, ts: initialSnapshot?.ts ?? 0 } : null);
+  const timeline = useTimeline(
+    connection,
+    eventId,
+    opened ? { eventId, sport, status: opened.status, phase: opened.phase, score: opened.score, ts: initialSnapshot?.ts ?? 0 } : null,
+  );
 
   return (
     <main className="board event-page" data-event-id={eventId}>
@@ -67,7 +83,17 @@ export function EventView({ sport, sportTitle, eventId, initialSnapshot, initial
             Object.values(event.markets)
               .sort((a, b) => MARKET_ORDER.indexOf(a.key) - MARKET_ORDER.indexOf(b.key))
               .map((market) => (
-                <MarketCard key={market.key} sport={sport} eventId={eventId} market={market} books={books[market.key]} history={history} format={format} closed={event.status === "suspended"} onPick={bettor.onPick} />
+                <MarketCard
+                  key={market.key}
+                  sport={sport}
+                  eventId={eventId}
+                  market={market}
+                  books={books[market.key]}
+                  history={history}
+                  format={format}
+                  closed={event.status === "suspended"}
+                  onPick={bettor.onPick}
+                />
               ))}
         </div>
         <aside className="event-side">

@@ -31,7 +31,10 @@ export interface MarketCardProps {
 export const MarketCard = memo(function MarketCard({ sport, eventId, market, books, history, format, closed, onPick }: MarketCardProps) {
   const outcomes = Object.entries(market.outcomes).sort(([a], [b]) => OUTCOME_ORDER.indexOf(a) - OUTCOME_ORDER.indexOf(b));
   const unavailable = closed || market.status === "suspended";
-  const rows = bookRows(books, outcomes.map(([key]) => key));
+  const rows = bookRows(
+    books,
+    outcomes.map(([key]) => key),
+  );
   const best = outcomes.map(([key]) => Math.max(0, ...(books?.[key] ?? []).map((q) => q.price)));
   return (
     <section className={`market-card${unavailable ? " unavailable" : ""}`} data-market={market.key}>
@@ -60,7 +63,14 @@ export const MarketCard = memo(function MarketCard({ sport, eventId, market, boo
             <th scope="row">Our price</th>
             {outcomes.map(([key, o]) => (
               <td key={key}>
-                <button type="button" className="outcome" data-outcome={key} disabled={unavailable} onClick={() => onPick({ sport, eventId, market: market.key, outcome: key })} title={`Bet on ${o.name}`}>
+                <button
+                  type="button"
+                  className="outcome"
+                  data-outcome={key}
+                  disabled={unavailable}
+                  onClick={() => onPick({ sport, eventId, market: market.key, outcome: key })}
+                  title={`Bet on ${o.name}`}
+                >
                   <Price price={o.price} format={format} />
                 </button>
               </td>
@@ -113,12 +123,29 @@ export const MarketCard = memo(function MarketCard({ sport, eventId, market, boo
   );
 });
 
-function BookCell({ outcome, quote, best, fair, format }: { outcome: string; quote: BookQuote | undefined; best: number; fair: number | null; format: OddsFormat }) {
+function BookCell({
+  outcome,
+  quote,
+  best,
+  fair,
+  format,
+}: {
+  outcome: string;
+  quote: BookQuote | undefined;
+  best: number;
+  fair: number | null;
+  format: OddsFormat;
+}) {
   if (!quote) return <td data-outcome={outcome}>—</td>;
   const edge = fair ? quote.price * fair - 1 : null;
   const isBest = quote.price === best;
   return (
-    <td className={`book-price${isBest ? " best" : ""}${edge !== null && edge > 0 ? " value" : ""}`} data-outcome={outcome} data-price={quote.price} title={isBest ? "Best price for this outcome" : undefined}>
+    <td
+      className={`book-price${isBest ? " best" : ""}${edge !== null && edge > 0 ? " value" : ""}`}
+      data-outcome={outcome}
+      data-price={quote.price}
+      title={isBest ? "Best price for this outcome" : undefined}
+    >
       <Price price={quote.price} format={format} />
       {edge !== null && edge > 0 && <span className="badge value-tag">+{(edge * 100).toFixed(1)}%</span>}
     </td>

@@ -37,7 +37,15 @@ export function Sparkline({ points, outcome, label }: { points: PricePoint[]; ou
   };
   const now = ours[ours.length - 1]?.[1];
   return (
-    <svg className="sparkline" width={WIDTH} height={HEIGHT} viewBox={`0 0 ${WIDTH} ${HEIGHT}`} data-points={ours.length} role="img" aria-label={`${label}: ${ours.length} prices in the last hour, now ${now}`}>
+    <svg
+      className="sparkline"
+      width={WIDTH}
+      height={HEIGHT}
+      viewBox={`0 0 ${WIDTH} ${HEIGHT}`}
+      data-points={ours.length}
+      role="img"
+      aria-label={`${label}: ${ours.length} prices in the last hour, now ${now}`}
+    >
       {fair.length > 0 && <polyline className="fair" points={steps(fair)} />}
       <polyline className="ours" points={steps(ours)} />
     </svg>

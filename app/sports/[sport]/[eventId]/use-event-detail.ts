@@ -101,7 +101,8 @@ export function useTimeline(connection: LiveConnection | null, eventId: string, 
 
 function describeUpdate(held: EventUpdate | null, update: EventUpdate): string | null {
   const parts: string[] = [];
-  if (update.score && (held?.score?.home !== update.score.home || held?.score?.away !== update.score.away)) parts.push(`Score ${update.score.home}–${update.score.away}`);
+  if (update.score && (held?.score?.home !== update.score.home || held?.score?.away !== update.score.away))
+    parts.push(`Score ${update.score.home}–${update.score.away}`);
   if (update.phase && update.phase !== held?.phase) parts.push(update.phase === "live" ? "In play" : "Before the start");
   if (update.status && update.status !== held?.status) parts.push(update.status === "suspended" ? "Betting suspended" : "Betting open");
   return parts.length ? parts.join(" · ") : null;

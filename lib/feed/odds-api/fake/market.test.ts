@@ -11,9 +11,7 @@ describe("the fake's market", () => {
   it("is deterministic given a seed and a clock", () => {
     expect(createEvents(3, START)).toEqual(events);
     const event = events[3]!;
-    expect(bookmakerOdds(context(START + 5_000), event, pinnacle, ["h2h"])).toEqual(
-      bookmakerOdds(context(START + 5_000), event, pinnacle, ["h2h"]),
-    );
+    expect(bookmakerOdds(context(START + 5_000), event, pinnacle, ["h2h"])).toEqual(bookmakerOdds(context(START + 5_000), event, pinnacle, ["h2h"]));
     expect(drift(3, "x", 42)).toBe(drift(3, "x", 42));
   });
 
@@ -43,9 +41,7 @@ describe("the fake's market", () => {
   it("moves prices over time", () => {
     const event = events[4]!;
     const prices = new Set(
-      Array.from({ length: 20 }, (_, i) =>
-        JSON.stringify(bookmakerOdds(context(START + i * 60_000), event, pinnacle, ["h2h"]).markets[0]!.outcomes),
-      ),
+      Array.from({ length: 20 }, (_, i) => JSON.stringify(bookmakerOdds(context(START + i * 60_000), event, pinnacle, ["h2h"]).markets[0]!.outcomes)),
     );
     expect(prices.size).toBeGreaterThan(1);
   });

@@ -51,7 +51,11 @@ export interface FakeEvent {
 }
 
 function eventId(seed: number, sport: string, index: number): string {
-  return Array.from({ length: 4 }, (_, i) => Math.floor(unit(seed, sport, index, i) * 2 ** 32).toString(16).padStart(8, "0")).join("");
+  return Array.from({ length: 4 }, (_, i) =>
+    Math.floor(unit(seed, sport, index, i) * 2 ** 32)
+      .toString(16)
+      .padStart(8, "0"),
+  ).join("");
 }
 
 /** The events of every active sport, their starts placed around `startMs` (EVENT_OFFSETS_MS). */
@@ -109,8 +113,7 @@ export interface PriceOverride {
   atMs: number;
 }
 export type Overrides = Map<string, PriceOverride>;
-export const overrideKey = (eventId: string, book: string, market: string, outcome: string) =>
-  `${eventId}|${book}|${market}|${outcome}`;
+export const overrideKey = (eventId: string, book: string, market: string, outcome: string) => `${eventId}|${book}|${market}|${outcome}`;
 
 export interface PricingContext {
   seed: number;
@@ -144,7 +147,10 @@ function fairMarkets(seed: number, event: FakeEvent, book: BookmakerFixture, ste
 
 function outcomes(event: FakeEvent, market: string, fair: ReturnType<typeof fairMarkets>): { name: string; fair: number; point?: number }[] {
   if (market === "h2h") {
-    const two = [{ name: event.home, fair: fair.home }, { name: event.away, fair: fair.away }];
+    const two = [
+      { name: event.home, fair: fair.home },
+      { name: event.away, fair: fair.away },
+    ];
     return event.sport.threeWay ? [...two, { name: "Draw", fair: fair.draw }] : two;
   }
   if (market === "spreads") {

@@ -36,7 +36,12 @@ export const DEFAULT_FAKE_KEY = "fake-odds-api-key";
 /** A local The Odds API v4 with usage accounting, fault injection and a control API (docs/odds-source.md). */
 export async function startFakeOddsApi(options: FakeOddsApiOptions = {}): Promise<FakeOddsApi> {
   const apiKey = options.apiKey ?? DEFAULT_FAKE_KEY;
-  const state = new FakeState({ seed: options.seed ?? 1, now: options.now, monthlyCredits: options.monthlyCredits ?? 20_000, driftMs: options.driftMs ?? 20_000 });
+  const state = new FakeState({
+    seed: options.seed ?? 1,
+    now: options.now,
+    monthlyCredits: options.monthlyCredits ?? 20_000,
+    driftMs: options.driftMs ?? 20_000,
+  });
   const held = new Set<ServerResponse>();
   const holdMs = options.holdMs ?? 60_000;
 

@@ -79,7 +79,8 @@ export class FakeState implements FakeControl {
     const event = this.event(request.eventId);
     const books = request.bookmaker ? BOOKMAKERS.filter((b) => b.key === request.bookmaker) : BOOKMAKERS;
     if (books.length === 0) throw new ControlError(`no bookmaker ${request.bookmaker}`);
-    const names = request.market === "totals" ? ["Over", "Under"] : [event.home, event.away, ...(event.sport.threeWay && request.market === "h2h" ? ["Draw"] : [])];
+    const names =
+      request.market === "totals" ? ["Over", "Under"] : [event.home, event.away, ...(event.sport.threeWay && request.market === "h2h" ? ["Draw"] : [])];
     if (!names.includes(request.outcome)) throw new ControlError(`no outcome ${request.outcome} in ${request.market} (${names.join(", ")})`);
     for (const book of books) {
       this.overrides.set(overrideKey(event.id, book.key, request.market, request.outcome), { price: request.price, atMs: this.now() });
@@ -115,8 +116,13 @@ export class FakeState implements FakeControl {
     return this.games
       .filter((e) => !sport || e.sport.key === sport)
       .map((e) => ({
-        id: e.id, sport: e.sport.key, home: e.home, away: e.away, commenceTime: iso(e.commenceMs),
-        live: isLive(e, now), completed: isCompleted(e, now),
+        id: e.id,
+        sport: e.sport.key,
+        home: e.home,
+        away: e.away,
+        commenceTime: iso(e.commenceMs),
+        live: isLive(e, now),
+        completed: isCompleted(e, now),
       }));
   }
 

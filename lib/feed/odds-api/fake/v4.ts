@@ -55,16 +55,28 @@ export function answer(state: FakeState, endpoint: V4Endpoint, sportKey: string 
 function sports(params: URLSearchParams): ApiSport[] {
   const all = params.get("all") === "true";
   return SPORTS.filter((s) => all || s.active).map((s) => ({
-    key: s.key, group: s.group, title: s.title, description: s.description, active: s.active, has_outrights: false,
+    key: s.key,
+    group: s.group,
+    title: s.title,
+    description: s.description,
+    active: s.active,
+    has_outrights: false,
   }));
 }
 
 const apiEvent = (g: FakeEvent): ApiEvent => ({
-  id: g.id, sport_key: g.sport.key, commence_time: iso(g.commenceMs), home_team: g.home, away_team: g.away,
+  id: g.id,
+  sport_key: g.sport.key,
+  commence_time: iso(g.commenceMs),
+  home_team: g.home,
+  away_team: g.away,
 });
 
 function list(value: string | null): string[] {
-  return (value ?? "").split(",").map((s) => s.trim()).filter(Boolean);
+  return (value ?? "")
+    .split(",")
+    .map((s) => s.trim())
+    .filter(Boolean);
 }
 
 function odds(state: FakeState, games: FakeEvent[], params: URLSearchParams): V4Answer {
@@ -102,7 +114,12 @@ function scores(state: FakeState, games: FakeEvent[], params: URLSearchParams): 
       return {
         ...apiEvent(g),
         completed: isCompleted(g, now),
-        scores: current ? [{ name: g.home, score: String(current.home) }, { name: g.away, score: String(current.away) }] : null,
+        scores: current
+          ? [
+              { name: g.home, score: String(current.home) },
+              { name: g.away, score: String(current.away) },
+            ]
+          : null,
         last_update: current ? iso(current.lastMs) : null,
       };
     });

@@ -39,7 +39,10 @@ export async function POST(request: Request, { params }: Params): Promise<Respon
   if (unknown) return unknown;
   const { db, redis, limiter, limits } = services();
   try {
-    const posted = await postMessage({ db, redis, limiter, limits: limits.chat }, { eventId, userId: signedIn.user.id, text: body.value.text, address: clientAddress(request) });
+    const posted = await postMessage(
+      { db, redis, limiter, limits: limits.chat },
+      { eventId, userId: signedIn.user.id, text: body.value.text, address: clientAddress(request) },
+    );
     if (posted.ok) return json(posted.message, 201);
     if (posted.reason === "no_event") return apiError(404, "not_found", "no such event");
     return rateLimited("chat", posted.retryAfterMs);

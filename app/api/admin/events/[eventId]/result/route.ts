@@ -14,6 +14,11 @@ export async function POST(request: Request, { params }: { params: Promise<{ eve
   return adminAction(request, eventId, "event", async (admin) => {
     const score = await readFields(request, Score, 1_024);
     if (!score.ok) return score.response;
-    return settledAnswer(await setResult(services().db, eventId, score.value, auditActor(admin)), { noun: "event", kind: "event_settled", id: eventId, by: admin.by });
+    return settledAnswer(await setResult(services().db, eventId, score.value, auditActor(admin)), {
+      noun: "event",
+      kind: "event_settled",
+      id: eventId,
+      by: admin.by,
+    });
   });
 }

@@ -31,7 +31,12 @@ export async function POST(request: Request, { params }: { params: Promise<{ use
       const { db, redis } = services();
       const change = await changeRole(db, auditActor(admin), userId, body.value.role);
       if (!change) return apiError(404, "not_found", "no such account");
-      if (change === "last_admin") return apiError(409, "last_admin", "this is the only admin account left, so it keeps the role; make another account an admin first (ADMIN_TOKEN can always do so)");
+      if (change === "last_admin")
+        return apiError(
+          409,
+          "last_admin",
+          "this is the only admin account left, so it keeps the role; make another account an admin first (ADMIN_TOKEN can always do so)",
+        );
       if (change.auditId !== null) {
         await revokeRelayTokensOrLog(redis, userId, "role change");
         await tellAdmins(redis, "role_changed", { userId, email: change.user.email, role: change.user.role, by: admin.by }, change.auditId);
