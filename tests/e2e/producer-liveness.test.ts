@@ -2,7 +2,8 @@ import { randomUUID } from "node:crypto";
 import type { Browser, Page } from "playwright";
 import { Redis } from "ioredis";
 import { afterAll, beforeAll, beforeEach, describe, expect, inject, it, onTestFailed } from "vitest";
-import { ESPORTS_SPORT_KEY, type ProducerBeat, writeProducerBeat } from "../../lib/protocol";
+import { ESPORTS_SPORT_KEY } from "../../lib/protocol";
+import { beatAsPoller } from "../support/feeds";
 import { AdminOverview, PublisherStatusBody } from "../../lib/protocol/admin-overview";
 import { launchBrowser } from "../support/browser";
 import { type FullStack, startFullStack, until } from "../support/full-stack";
@@ -29,20 +30,7 @@ describe("producer liveness on the pages, the status route and the console", () 
   const status = async () => PublisherStatusBody.parse(await (await fetch(route())).json());
 
   function beat(): Promise<void> {
-    const now = Date.now();
-    const sports = Object.fromEntries(Object.entries(vouch).map(([sport, freshUntil]) => [sport, { freshUntil }]));
-    const message: ProducerBeat = {
-      v: 1,
-      producer: "the-odds-api",
-      instanceId: "test-poller",
-      role: "active",
-      at: now,
-      lastProducedAt: now,
-      state: "ok",
-      reason: null,
-      sports,
-    };
-    return writeProducerBeat(redis, message);
+    return beatAsPoller(redis, vouch);
   }
 
   beforeAll(async () => {

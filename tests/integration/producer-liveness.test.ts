@@ -3,7 +3,8 @@ import { Redis } from "ioredis";
 import { afterAll, beforeAll, beforeEach, describe, expect, inject, it, onTestFailed } from "vitest";
 import { signRelayToken } from "../../lib/accounts/relay-token";
 import { type Db, createDb } from "../../lib/db";
-import { type AdminEvent, ESPORTS_SPORT_KEY, type FeedStatus, KEYS, type ProducerBeat, readSportState, readTrust, writeProducerBeat } from "../../lib/protocol";
+import { beatAsPoller } from "../support/feeds";
+import { type AdminEvent, ESPORTS_SPORT_KEY, type FeedStatus, KEYS, readSportState, readTrust } from "../../lib/protocol";
 import { readDesired, readStatus, setDesired } from "../../lib/publisher/control";
 import { readProducerStatus } from "../../lib/publisher/producer-status";
 import { seedDemoData } from "../../prisma/seed";
@@ -228,20 +229,7 @@ describe("producer liveness per sport, and no books, no market (the test plays T
 
   /** Beats as an active poller would, every 300 ms, vouching per `vouch` (sport → freshUntil). */
   function beat(): Promise<void> {
-    const now = Date.now();
-    const sports = Object.fromEntries(Object.entries(vouch).map(([sport, freshUntil]) => [sport, { freshUntil }]));
-    const message: ProducerBeat = {
-      v: 1,
-      producer: "the-odds-api",
-      instanceId: "test-poller",
-      role: "active",
-      at: now,
-      lastProducedAt: now,
-      state: "ok",
-      reason: null,
-      sports,
-    };
-    return writeProducerBeat(stack.client, message);
+    return beatAsPoller(stack.client, vouch);
   }
 
   beforeAll(async () => {
