@@ -5,7 +5,7 @@ import { type Socket, io } from "socket.io-client";
 import { afterAll, beforeAll, describe, expect, it, onTestFailed } from "vitest";
 import { signRelayToken } from "../../lib/accounts/relay-token";
 import { CHANNELS, type ClientToServerEvents, type EventOdds, type PingResult, type ServerToClientEvents } from "../../lib/protocol";
-import { outcome as testOutcome } from "../../lib/protocol/test-events";
+import { eventOdds, market, outcome as testOutcome } from "../../lib/protocol/test-events";
 import type { ClusterView } from "../../vps/cluster";
 import { BoardWriter } from "../support/board-writer";
 import { type TestClient, connectClient } from "../support/client";
@@ -357,17 +357,6 @@ async function token(sub: string, role: "user" | "admin"): Promise<string> {
 
 function fixture(id: string, sport: string): EventOdds {
   const outcome = (name: string, price: number, fair: number) => testOutcome(price, { name, fair, edge: 0 });
-  return {
-    id,
-    sport,
-    league: "League",
-    home: "A",
-    away: "B",
-    title: "A vs B",
-    startsAt: "2026-11-23T15:00:00.000Z",
-    status: "active",
-    phase: "prematch",
-    score: null,
-    markets: { h2h: { key: "h2h", line: null, status: "open", arb: false, outcomes: { home: outcome("Home", 2, 0.45), away: outcome("Away", 1.8, 0.55) } } },
-  };
+  const markets = { h2h: market("h2h", { home: outcome("Home", 2, 0.45), away: outcome("Away", 1.8, 0.55) }) };
+  return eventOdds(id, { sport, league: "League", home: "A", away: "B", title: "A vs B", markets });
 }

@@ -3,6 +3,7 @@ import { SignJWT } from "jose";
 import { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { CHANNELS, KEYS, LIMITS, RELAY_TOKEN_AUDIENCE, RELAY_TOKEN_ISSUER } from "../../lib/protocol";
+import { eventOdds, market, outcome } from "../../lib/protocol/test-events";
 import { type TestClient, connectClient } from "../support/client";
 import type { ClusterView } from "../../vps/cluster";
 import { until } from "../support/full-stack";
@@ -355,48 +356,7 @@ function token(sub: string, role: "user" | "admin", secret = TEST_JWT_SECRET, tt
 }
 
 function event(id: string) {
-  return {
-    id,
-    sport: "soccer_epl",
-    league: "Premier League",
-    home: "A",
-    away: "B",
-    title: "A vs B",
-    startsAt: "2026-11-23T15:00:00.000Z",
-    status: "active",
-    phase: "prematch",
-    score: null,
-    markets: {
-      h2h: {
-        key: "h2h",
-        line: null,
-        status: "open",
-        arb: false,
-        outcomes: {
-          home: {
-            name: "Home",
-            point: null,
-            price: 2.1,
-            implied: 0.4762,
-            fair: 0.45,
-            fairPrice: 2.222,
-            pool: 0.5,
-            best: { book: "pinnacle", price: 2.15 },
-            edge: -0.03,
-          },
-          away: {
-            name: "Away",
-            point: null,
-            price: 1.8,
-            implied: 0.5556,
-            fair: 0.55,
-            fairPrice: 1.818,
-            pool: 0.5,
-            best: { book: "bet365", price: 1.85 },
-            edge: 0.02,
-          },
-        },
-      },
-    },
-  };
+  const home = outcome(2.1, { name: "Home", fair: 0.45, best: { book: "pinnacle", price: 2.15 }, edge: -0.03 });
+  const away = outcome(1.8, { name: "Away", fair: 0.55, best: { book: "bet365", price: 1.85 }, edge: 0.02 });
+  return eventOdds(id, { home: "A", away: "B", title: "A vs B", markets: { h2h: market("h2h", { home, away }) } });
 }
