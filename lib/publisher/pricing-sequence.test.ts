@@ -153,7 +153,7 @@ describe("no books, no market", () => {
       ),
       { numRuns: 400 },
     );
-  });
+  }, 60_000); // 400 sequences: seconds on a busy 2-core machine, beyond the unit default of 5 s
 
   it("a market whose books all leave is suspended with no fair price, and opens again when one complete book returns", () => {
     const model = new MarketModel(2);
