@@ -37,6 +37,7 @@ const server = pass([
   "HOST",
   "PUBLISHER_INTERVAL_MS",
   "PUBLISHER_AUTOSTART",
+  "PUBLISHER_ON_COMMIT",
   "PUBLISHER_INSTANCE_ID",
   "PUBLISHER_LEADER_TTL_MS",
   // The publisher's own /metrics; PM2 gives each instance its NODE_APP_INSTANCE, added to the port.

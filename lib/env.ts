@@ -52,7 +52,10 @@ export const envVariables = z.object({
   RELAY_PORT: port(DEFAULT_RELAY_PORT),
   /** Where the web app itself reaches the relay's /health (admin overview). Unset: http://127.0.0.1:RELAY_PORT. */
   RELAY_URL: url(["http:", "https:"]).optional(),
+  /** The longest wait between two publisher steps, ms; with PUBLISHER_ON_COMMIT a step usually comes sooner. */
   PUBLISHER_INTERVAL_MS: int(500, 50, 60_000),
+  /** Step as soon as changes commit (on), or only every interval and on priority commits (off: less CPU, slower prices). */
+  PUBLISHER_ON_COMMIT: flag(true),
   /** With no start/stop decision recorded yet (in Postgres), does the publisher run? */
   PUBLISHER_AUTOSTART: flag(true),
   /** The name shown as the leader; under PM2 its instance number is appended (`#0`, `#1`, …). */

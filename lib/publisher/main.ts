@@ -38,6 +38,7 @@ runMain(async () => {
       leaderTtlMs: config.PUBLISHER_LEADER_TTL_MS,
       defaultIntervalMs: config.PUBLISHER_INTERVAL_MS,
       autostart: config.PUBLISHER_AUTOSTART,
+      onCommit: config.PUBLISHER_ON_COMMIT,
       history: { length: config.ODDS_HISTORY_LENGTH, maxAgeMs: config.ODDS_HISTORY_MAX_AGE_MS, maxDeltaBytes: config.ODDS_MAX_DELTA_BYTES },
       pricing: {
         margin: config.HOUSE_MARGIN,

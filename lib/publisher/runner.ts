@@ -5,6 +5,7 @@ import type { Logger } from "../log";
 import { KEYS } from "../protocol";
 import { type AdminNotices, adminNoticesOn } from "./admin-notices";
 import { BoardSummary } from "./board-summary";
+import { type CommitKind, CommitListener } from "./commit-listener";
 import type { TickResult } from "./committer";
 import { DesiredFollower } from "./desired";
 import { type FeedView, feedState, sendHeartbeat } from "./heartbeat";
@@ -12,7 +13,6 @@ import { Incidents } from "./incidents";
 import { LeaderTerm, controlPeriodMs } from "./leader-term";
 import type { PublisherMetrics } from "./metrics";
 import type { PricingConfig } from "./pricing";
-import { PriorityListener } from "./priority-listener";
 import { type LivenessConfig, ProducerLiveness, publisherTrust } from "./producer-liveness";
 import { type HistoryLimits, StateStore } from "./state-store";
 import { StatusReporter, type StatusView } from "./status-reporter";
@@ -25,6 +25,8 @@ export interface RunnerConfig {
   defaultIntervalMs: number;
   /** Run when no admin has started or stopped the publisher yet. */
   autostart: boolean;
+  /** Step as soon as changes commit; false: only priority commits cut the interval short. */
+  onCommit: boolean;
   history: HistoryLimits;
   pricing: PricingConfig;
   /** The producer to watch and its silence limit (docs/publisher.md, "Producer liveness"). */
@@ -33,7 +35,7 @@ export interface RunnerConfig {
 
 export interface RunnerDeps {
   db: Db;
-  /** For the LISTEN connection of priority events (null: no early ticks, e.g. in unit tests). */
+  /** For the LISTEN connection that hears commits (null: steps on the interval only, e.g. in unit tests). */
   databaseUrl: string | null;
   /** Commands (fail fast: a failed tick rolls back and retries). */
   redis: Redis;
@@ -68,7 +70,7 @@ export class PublisherRunner {
   private readonly summary: BoardSummary;
   /** The expected producer's liveness, the trust record and the bet stop, judged while leading. */
   private readonly liveness: ProducerLiveness;
-  private readonly priority: PriorityListener | null;
+  private readonly commits: CommitListener | null;
   private controlTimer: NodeJS.Timeout | null = null;
   private controlRun: Promise<void> | null = null;
   private controlAgain = false;
@@ -104,7 +106,7 @@ export class PublisherRunner {
       { db, redis, log, token: () => this.term.token, tell: (notice) => this.notices.tell(notice.kind, notice.data) },
       { instanceId: config.instanceId, ...config.liveness },
     );
-    this.priority = deps.databaseUrl ? new PriorityListener(deps.databaseUrl, () => this.tickNow(), log) : null;
+    this.commits = deps.databaseUrl ? new CommitListener(deps.databaseUrl, (kind) => this.committed(kind), log) : null;
     this.desired = new DesiredFollower(
       db,
       { intervalMs: config.defaultIntervalMs, autostart: config.autostart },
@@ -124,7 +126,7 @@ export class PublisherRunner {
       if (channel === KEYS.publisherControl) this.requestControl();
     });
     await this.deps.subscriber.subscribe(KEYS.publisherControl);
-    await this.priority?.start();
+    await this.commits?.start();
     this.controlTimer = setInterval(() => this.requestControl(), controlPeriodMs(this.deps.config.leaderTtlMs));
     this.requestControl();
     await this.controlRun;
@@ -139,15 +141,16 @@ export class PublisherRunner {
     await this.reporter.settled();
     await this.desired.settled();
     await this.liveness.settled();
-    await this.priority?.stop();
+    await this.commits?.stop();
     await this.notices.flush();
     await this.term.release();
     await this.deps.subscriber.unsubscribe(KEYS.publisherControl).catch(() => {});
   }
 
-  /** A priority commit: tick now rather than at the end of the interval (no-op unless ticking). */
-  tickNow(): void {
-    this.ticks.nudge();
+  /** Changes committed: step now rather than at the end of the interval (no-op unless ticking). */
+  committed(kind: CommitKind): void {
+    if (kind === "change" && !this.deps.config.onCommit) return;
+    this.ticks.commit(kind);
   }
 
   /** Runs the control step now (or right after the one in flight). */

@@ -1,9 +1,9 @@
 import { pino } from "pino";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { LeadershipLostError, SeqConflictError, type TickResult } from "./committer";
-import { TickLoop, type TickLoopHooks } from "./tick-loop";
+import { COALESCE_MS, TickLoop, type TickLoopHooks } from "./tick-loop";
 
-const RESULT: TickResult = { events: 0, changes: 0, messages: 0, bytes: 0, reconciled: false, queued: 0, originLagsMs: [] };
+const RESULT: TickResult = { events: 0, changes: 0, messages: 0, bytes: 0, reconciled: false, queued: 0, originLagsMs: [], heldMs: null };
 
 /** A loop over a scripted publisher: each step answers the next outcome (an Error is thrown). */
 function loop(outcomes: (TickResult | Error)[], intervalMs = 1_000) {
@@ -67,12 +67,60 @@ describe("TickLoop", () => {
   it("steps at once on a priority commit, also one that arrives during a step", async () => {
     vi.useFakeTimers();
     const { seen, ticks } = loop([]);
-    ticks.nudge(); // not running: nothing happens
+    ticks.commit("priority"); // not running: nothing happens
     ticks.start(false);
     await vi.advanceTimersByTimeAsync(0);
     expect(seen.steps).toBe(1);
-    ticks.nudge();
+    ticks.commit("priority");
     await vi.advanceTimersByTimeAsync(0);
+    expect(seen.steps).toBe(2);
+    await ticks.stop();
+  });
+
+  it("steps on a change commit at once after a quiet spell, and coalesces commits within COALESCE_MS of the last start", async () => {
+    vi.useFakeTimers();
+    const { seen, ticks } = loop([]);
+    ticks.start(false);
+    await vi.advanceTimersByTimeAsync(0); // step 1 at t = 0
+    expect(seen.steps).toBe(1);
+    ticks.commit("change");
+    await vi.advanceTimersByTimeAsync(COALESCE_MS - 1);
+    expect(seen.steps).toBe(1); // within the gap: waits
+    ticks.commit("change");
+    ticks.commit("change");
+    await vi.advanceTimersByTimeAsync(1);
+    expect(seen.steps).toBe(2); // one step for the three commits, at t = COALESCE_MS
+    await vi.advanceTimersByTimeAsync(200); // quiet
+    expect(seen.steps).toBe(2);
+    ticks.commit("change");
+    await vi.advanceTimersByTimeAsync(0);
+    expect(seen.steps).toBe(3); // after a quiet spell: at once
+    await ticks.stop();
+  });
+
+  it("steps when held changes fall due, sooner than the interval", async () => {
+    vi.useFakeTimers();
+    const { seen, ticks } = loop([{ ...RESULT, heldMs: 40 }]);
+    ticks.start(false);
+    await vi.advanceTimersByTimeAsync(39);
+    expect(seen.steps).toBe(1);
+    await vi.advanceTimersByTimeAsync(1);
+    expect(seen.steps).toBe(2); // the held changes' step
+    await vi.advanceTimersByTimeAsync(999);
+    expect(seen.steps).toBe(2); // nothing held any more: the interval
+    await ticks.stop();
+  });
+
+  it("does not let commits cut a failing step's backoff short", async () => {
+    vi.useFakeTimers();
+    const { seen, ticks } = loop([new Error("Postgres down"), new Error("Postgres down")]);
+    ticks.start(false);
+    await vi.advanceTimersByTimeAsync(0); // step 1 fails: retry after 100 ms
+    ticks.commit("change");
+    ticks.commit("priority");
+    await vi.advanceTimersByTimeAsync(99);
+    expect(seen.steps).toBe(1);
+    await vi.advanceTimersByTimeAsync(1);
     expect(seen.steps).toBe(2);
     await ticks.stop();
   });

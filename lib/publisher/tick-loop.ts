@@ -1,4 +1,5 @@
 import type { Logger } from "../log";
+import type { CommitKind } from "./commit-listener";
 import { LeadershipLostError, SeqConflictError, type TickResult } from "./committer";
 
 /** What the loop asks of the rest of the process. */
@@ -16,20 +17,33 @@ export interface TickLoopHooks {
 }
 
 /**
- * The tick loop: while running, one publisher step every `intervalMs`, or at once after a priority
- * commit. A failed step is retried quickly and backs off (100 ms, 200 ms, … up to the interval),
- * so one transient error does not hold queued changes (priority ones included) for a whole
- * interval. A seq conflict is Redis and memory disagreeing, which the next step reconciles: it is
- * logged, not counted as a failure.
+ * The shortest time between the starts of two steps that commits woke, ms: commits that land
+ * within it go out together, in one delta per sport, and a stream of commits costs at most a
+ * hundred steps a second.
+ */
+export const COALESCE_MS = 10;
+
+/**
+ * The tick loop: while running, one publisher step as soon as changes commit (`commit`, from the
+ * LISTEN connection), at most one every COALESCE_MS, and at least one every `intervalMs` (which
+ * catches whatever a lost notification missed). A priority commit (a suspension, a score) steps
+ * at once. Changes a sport's delta budget held back are due after `TickResult.heldMs`. A failed
+ * step is retried quickly and backs off (100 ms, 200 ms, … up to the interval), and commits do not
+ * cut that wait short, so one transient error neither holds queued changes for a whole interval
+ * nor spins. A seq conflict is Redis and memory disagreeing, which the next step reconciles: it
+ * is logged, not counted as a failure.
  */
 export class TickLoop {
-  /** ms between the starts of two steps (from the admin's decision). */
+  /** ms between the starts of two steps at most (from the admin's decision). */
   intervalMs: number;
   private ticking = false;
   private loop: Promise<void> | null = null;
-  private wake: (() => void) | null = null;
-  /** A priority commit arrived while a step was running: step again at once after it. */
-  private wokenDuringTick = false;
+  /** The sleep between steps, while one runs: ends it now, or sooner than planned. */
+  private sleeping: { wake: () => void; shorten: (ms: number) => void } | null = null;
+  /** A commit arrived since the last step started: what kind (priority wins). */
+  private pending: CommitKind | null = null;
+  /** When the last step started (performance.now()). */
+  private lastStart = Number.NEGATIVE_INFINITY;
 
   constructor(
     intervalMs: number,
@@ -47,7 +61,7 @@ export class TickLoop {
   /** Starts the loop; when it runs already, a new interval starts the next sleep afresh. */
   start(intervalChanged: boolean): void {
     if (this.ticking) {
-      if (intervalChanged) this.wake?.();
+      if (intervalChanged) this.sleeping?.wake();
       return;
     }
     this.ticking = true;
@@ -59,25 +73,26 @@ export class TickLoop {
   async stop(): Promise<boolean> {
     if (!this.ticking) return false;
     this.ticking = false;
-    this.wake?.();
+    this.sleeping?.wake();
     await this.loop;
     this.loop = null;
     this.log.info("publisher stopped");
     return true;
   }
 
-  /** A priority commit: step now rather than at the end of the interval (no-op unless running). */
-  nudge(): void {
-    this.log.debug({ ticking: this.ticking, sleeping: this.wake !== null }, "priority commit");
+  /** Changes committed: step as soon as the coalescing gap allows (no-op unless running). */
+  commit(kind: CommitKind): void {
     if (!this.ticking) return;
-    if (this.wake) this.wake();
-    else this.wokenDuringTick = true;
+    if (kind === "priority") this.log.debug({ sleeping: this.sleeping !== null }, "priority commit");
+    this.pending = kind === "priority" || this.pending === "priority" ? "priority" : "change";
+    if (this.hooks.failures() === 0) this.sleeping?.shorten(this.commitDelay());
   }
 
   private async run(): Promise<void> {
     for (let publisher = this.hooks.publisher(); this.ticking && publisher; publisher = this.hooks.publisher()) {
       const started = performance.now();
-      this.wokenDuringTick = false;
+      this.lastStart = started;
+      this.pending = null;
       const { result, failure } = await this.attempt(publisher);
       const duration = performance.now() - started;
       if (failure instanceof LeadershipLostError) {
@@ -89,7 +104,7 @@ export class TickLoop {
       if (failure instanceof SeqConflictError) this.log.warn({ err: failure.message }, "seq conflict; reconciling on the next step");
       else if (failure) this.hooks.failed(failure);
       await this.hooks.stepped(result, duration, failure !== null);
-      if (!this.wokenDuringTick) await this.sleep(this.nextDelay(duration));
+      if (this.ticking) await this.sleep(this.nextDelay(duration, result));
     }
   }
 
@@ -105,23 +120,43 @@ export class TickLoop {
     }
   }
 
-  /** The wait before the next step, ms: the rest of the interval, or the backoff after failures. */
-  private nextDelay(durationMs: number): number {
+  /**
+   * The wait before the next step, ms: the rest of the interval, or less when commits arrived
+   * during the step or held changes fall due; after failures, the backoff alone.
+   */
+  private nextDelay(durationMs: number, result: TickResult | null): number {
     const rest = Math.max(0, this.intervalMs - durationMs);
     const failures = this.hooks.failures();
-    return failures === 0 ? rest : Math.min(rest, 100 * 2 ** Math.min(failures - 1, 10));
+    if (failures > 0) return Math.min(rest, 100 * 2 ** Math.min(failures - 1, 10));
+    let delay = rest;
+    if (result?.heldMs != null) delay = Math.min(delay, result.heldMs);
+    if (this.pending) delay = Math.min(delay, this.commitDelay());
+    return delay;
   }
 
-  /** Sleeps `ms`, or until `wake` is called (stop, a priority commit, a new interval). */
+  /** ms until a step for the pending commit may start: at once for a priority one, else COALESCE_MS after the last start. */
+  private commitDelay(): number {
+    return this.pending === "priority" ? 0 : Math.max(0, this.lastStart + COALESCE_MS - performance.now());
+  }
+
+  /** Sleeps `ms`, or less: until `wake` (stop, a new interval) or the time `shorten` sets, if sooner. */
   private sleep(ms: number): Promise<void> {
     return new Promise((resolve) => {
+      let due = performance.now() + ms;
+      let timer: NodeJS.Timeout;
       const done = () => {
         clearTimeout(timer);
-        this.wake = null;
+        this.sleeping = null;
         resolve();
       };
-      const timer = setTimeout(done, ms);
-      this.wake = done;
+      timer = setTimeout(done, ms);
+      const shorten = (sooner: number) => {
+        if (performance.now() + sooner >= due) return;
+        due = performance.now() + sooner;
+        clearTimeout(timer);
+        timer = setTimeout(done, sooner);
+      };
+      this.sleeping = { wake: done, shorten };
     });
   }
 }

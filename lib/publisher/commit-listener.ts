@@ -4,14 +4,20 @@ import type { Logger } from "../log";
 
 /** The channel the priority triggers notify (prisma/migrations/*_durable_seq_and_priority). */
 export const PRIORITY_CHANNEL = "odds_priority";
+/** The channel every write to the change queue notifies (prisma/migrations/*_notify_changes). */
+export const CHANGES_CHANNEL = "odds_changed";
+
+/** What a commit was: a priority one (a status, phase, score or market status moved), or any other change. */
+export type CommitKind = "priority" | "change";
 
 /**
- * Listens for priority commits (an event going live, suspended or ended, a score, a market
- * suspended) on a dedicated Postgres connection and calls `onPriority` for each, so the publisher
- * ticks at once. Reconnects by itself; while disconnected, changes still go out on the next
- * regular tick, just not early.
+ * Listens on a dedicated Postgres connection for commits that queued changes, and for priority
+ * commits (an event going live, suspended or ended, a score, a market suspended), and calls
+ * `onCommit` for each, so the publisher steps at once instead of at the end of its interval.
+ * Postgres delivers a notification when its writer commits. Reconnects by itself; while
+ * disconnected, changes still go out on the next regular step, just not at once.
  */
-export class PriorityListener {
+export class CommitListener {
   private client: pg.Client | null = null;
   private stopped = false;
   private retry: NodeJS.Timeout | null = null;
@@ -19,7 +25,7 @@ export class PriorityListener {
 
   constructor(
     private readonly databaseUrl: string,
-    private readonly onPriority: () => void,
+    private readonly onCommit: (kind: CommitKind) => void,
     private readonly log: Logger,
   ) {}
 
@@ -38,18 +44,19 @@ export class PriorityListener {
     if (this.stopped) return;
     const client = new pg.Client({ connectionString: this.databaseUrl });
     client.on("notification", (message) => {
-      if (message.channel === PRIORITY_CHANNEL) this.onPriority();
+      if (message.channel === PRIORITY_CHANNEL) this.onCommit("priority");
+      else if (message.channel === CHANGES_CHANNEL) this.onCommit("change");
     });
     client.on("error", () => this.reconnect(client));
     client.on("end", () => this.reconnect(client));
     try {
       await client.connect();
-      await client.query(`LISTEN ${PRIORITY_CHANNEL}`);
+      await client.query(`LISTEN ${PRIORITY_CHANNEL}; LISTEN ${CHANGES_CHANNEL}`);
       this.client = client;
-      if (this.attempt > 0) this.log.info("listening for priority events again");
+      if (this.attempt > 0) this.log.info("listening for commits again");
       this.attempt = 0;
     } catch (error) {
-      if (this.attempt === 0) this.log.warn({ err: errorMessage(error) }, "cannot listen for priority events; retrying");
+      if (this.attempt === 0) this.log.warn({ err: errorMessage(error) }, "cannot listen for commits; retrying");
       this.reconnect(client);
     }
   }
