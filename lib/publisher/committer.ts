@@ -34,6 +34,8 @@ export interface TickResult {
    * the commit's reply, ms, on the database's and this process's clocks.
    */
   originLagsMs: number[];
+  /** Changes held back by a sport's delta budget are due in this many ms (null: none held). */
+  heldMs: number | null;
 }
 
 /** One step's priced events, to diff against the board and commit. */
@@ -53,6 +55,11 @@ export interface Publication {
   queued: number;
   /** Per event, when its earliest drained write was made, ms since epoch (absent: none known). */
   origins?: ReadonlyMap<string, number>;
+  /**
+   * Whether a sport's delta waits for a later step (its delta budget is spent); asked only for
+   * sports with changes, in a tick. A held sport is not committed: the board keeps its last state.
+   */
+  hold?: (sport: string, batch: SportBatch) => boolean;
 }
 
 export interface CommitterDeps {
@@ -73,17 +80,17 @@ export class Committer {
   constructor(private readonly deps: CommitterDeps) {}
 
   /** Commits `publication` and says what went out. Throws on a lost lease or a seq conflict. */
-  async publish({ tx, next, eventsRead, kind, queued, origins = new Map<string, number>() }: Publication): Promise<TickResult> {
+  async publish({ tx, next, eventsRead, kind, queued, origins = new Map<string, number>(), hold }: Publication): Promise<TickResult> {
     const { board } = this.deps;
     const full = kind === "reconcile";
     const batches = batchBySport(board, next);
     if (full) for (const sport of board.behindSports()) if (!batches.has(sport)) batches.set(sport, emptyBatch());
-    const result: TickResult = { events: eventsRead, changes: 0, messages: 0, bytes: 0, reconciled: full, queued, originLagsMs: [] };
+    const result: TickResult = { events: eventsRead, changes: 0, messages: 0, bytes: 0, reconciled: full, queued, originLagsMs: [], heldMs: null };
     const committed = new Map<string, number>();
     const deltas: [string, SportBatch][] = [];
     for (const [sport, batch] of batches) {
       if (full && board.isBehind(sport)) committed.set(sport, await this.commitRebuild(sport, batch));
-      else if (batch.changes.length > 0) deltas.push([sport, batch]);
+      else if (batch.changes.length > 0 && !(hold?.(sport, batch) ?? false)) deltas.push([sport, batch]);
     }
     for (const [sport, seq] of await this.commitDeltas(deltas, result, origins)) committed.set(sport, seq);
     for (const [sport, batch] of batches) {

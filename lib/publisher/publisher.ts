@@ -8,7 +8,8 @@ import { Committer, type TickResult } from "./committer";
 import { EventDetailPublisher, type TickedEvents } from "./event-detail";
 import { type EventRow, isOnBoard, type PricingConfig, toEventOdds, toMarketOdds } from "./pricing";
 import { RowCache, type RowPlace } from "./row-cache";
-import { earliestWrites } from "./sport-batch";
+import { DeltaBudget } from "./delta-budget";
+import { type SportBatch, earliestWrites } from "./sport-batch";
 import type { StateStore } from "./state-store";
 
 export interface PublisherDeps {
@@ -38,6 +39,14 @@ export class Publisher {
   private readonly detail: EventDetailPublisher;
   /** When verifyRedis last ran, ms since epoch. */
   private verifiedAt = 0;
+  /** How many deltas each sport may send (publishing on commit would otherwise send one per commit). */
+  private readonly budget = new DeltaBudget();
+  /** Events priced but not yet committed, their sport's budget spent: eventId → as priced last (null: off the board). */
+  private readonly held = new Map<string, EventOdds | null>();
+  /** Their earliest drained writes, ms since epoch, for the delta's `origin`. */
+  private readonly heldOrigins = new Map<string, number>();
+  /** Sports held back in the step under way. */
+  private readonly heldSports = new Set<string>();
 
   constructor(private readonly deps: PublisherDeps) {
     this.board = new Board(deps.log);
@@ -68,8 +77,10 @@ export class Publisher {
 
   /**
    * Publishes what changed since the last tick, reading only what changed: a price or pool row
-   * that moved comes back with the drain and is patched into the held rows; an event is reread whole only when
-   * something structural changed (or it is not held).
+   * that moved comes back with the drain and is patched into the held rows; an event is reread
+   * whole only when something structural changed (or it is not held). A sport whose delta budget
+   * is spent keeps its priced events for a later step, which sends them conflated; an event reread
+   * whole (a suspension, a score, a row added) is never held back.
    */
   async tick(): Promise<TickResult> {
     let ticked: TickedEvents | null = null;
@@ -94,10 +105,64 @@ export class Publisher {
         moved.set(id, markets);
       }
       ticked = { next, moved };
-      return this.committer.publish({ tx, next, eventsRead: rows.length + dirty.size, kind: "tick", queued: drained.length, origins: earliestWrites(drained) });
+      const origins = earliestWrites(drained);
+      const withHeld = new Map(next);
+      for (const [id, event] of this.held) if (!withHeld.has(id)) withHeld.set(id, event);
+      for (const [id, at] of this.heldOrigins) origins.set(id, Math.min(at, origins.get(id) ?? at));
+      const holding = new Set<string>();
+      const hold = (sport: string, batch: SportBatch) => this.overBudget(sport, batch, reread, holding);
+      const published = await this.committer.publish({
+        tx,
+        next: withHeld,
+        eventsRead: rows.length + dirty.size,
+        kind: "tick",
+        queued: drained.length,
+        origins,
+        hold,
+      });
+      this.keepHeld(holding, withHeld, origins);
+      published.heldMs = this.heldDueMs();
+      return published;
     });
     if (ticked) await this.detail.published(ticked, this.rows, Date.now());
     return result;
+  }
+
+  /**
+   * Whether `sport`'s delta waits (the committer asks for each sport with changes): a batch with an
+   * event reread whole goes out at once and spends from the budget; otherwise it goes out only when
+   * the budget has a delta left. A held batch's events are added to `holding`.
+   */
+  private overBudget(sport: string, batch: SportBatch, urgent: ReadonlySet<string>, holding: Set<string>): boolean {
+    const now = performance.now();
+    if (batch.writes.some((write) => urgent.has(write.eventId))) {
+      this.budget.spend(sport, now);
+      return false;
+    }
+    if (this.budget.take(sport, now)) return false;
+    this.heldSports.add(sport);
+    for (const write of batch.writes) holding.add(write.eventId);
+    return true;
+  }
+
+  /** After a commit: the events of held sports, as priced now, wait for a later step (the rest went out). */
+  private keepHeld(holding: ReadonlySet<string>, priced: ReadonlyMap<string, EventOdds | null>, origins: ReadonlyMap<string, number>): void {
+    this.held.clear();
+    this.heldOrigins.clear();
+    for (const id of holding) {
+      this.held.set(id, priced.get(id) ?? null);
+      const at = origins.get(id);
+      if (at !== undefined) this.heldOrigins.set(id, at);
+    }
+  }
+
+  /** ms until the first held sport may send again (null: nothing held). */
+  private heldDueMs(): number | null {
+    const sports = [...this.heldSports];
+    this.heldSports.clear();
+    if (this.held.size === 0 || sports.length === 0) return null;
+    const now = performance.now();
+    return Math.max(1, Math.min(...sports.map((sport) => this.budget.waitMs(sport, now))));
   }
 
   /** Sorts captured changes into events to reread whole and single rows to patch. */
@@ -133,7 +198,8 @@ export class Publisher {
   private repriced(eventId: string, markets: Set<string>): EventOdds | null {
     const row = this.rows.get(eventId);
     if (!row) return null;
-    const prev = this.board.event(eventId);
+    // A held event was priced after the board's copy: build on it, or its held markets are lost.
+    const prev = this.held.has(eventId) ? this.held.get(eventId) : this.board.event(eventId);
     if (!prev) return this.price(row);
     const next: EventOdds = { ...prev, markets: { ...prev.markets } };
     for (const key of markets) {
@@ -162,6 +228,8 @@ export class Publisher {
         this.rows.put(row);
         next.set(row.id, this.price(row));
       }
+      this.held.clear(); // the full read covers them
+      this.heldOrigins.clear();
       const sports = await tx.sport.findMany({ where: { active: true }, select: { key: true } });
       await this.deps.store.registerSports(sports.map((sport) => sport.key));
       return this.committer.publish({ tx, next, eventsRead: rows.length, kind: "reconcile", queued: drained.length });

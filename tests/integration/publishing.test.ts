@@ -2,7 +2,17 @@ import { setTimeout as sleep } from "node:timers/promises";
 import { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, inject, it, onTestFailed } from "vitest";
 import { type Db, createDb } from "../../lib/db";
-import { CHANNELS, FeedStatusMessage, HEARTBEAT_MAX_MS, HistoryMessage, KEYS, type OddsDeltaMessage, parseJson, silenceLimitMs } from "../../lib/protocol";
+import {
+  CHANNELS,
+  FeedStatusMessage,
+  HEARTBEAT_MAX_MS,
+  HistoryMessage,
+  KEYS,
+  type OddsDeltaMessage,
+  parseJson,
+  parseStoredEvent,
+  silenceLimitMs,
+} from "../../lib/protocol";
 import { setDesired } from "../../lib/publisher/control";
 import { seedDemoData } from "../../prisma/seed";
 import { type TestClient, connectClient } from "../support/client";
@@ -54,8 +64,8 @@ async function stopStack(stack: Stack | undefined): Promise<void> {
 const touches = (message: HistoryMessage, eventId: string, path?: string) =>
   message.type === "odds:delta" && message.changes.some((c) => c.eventId === eventId && (path === undefined || c.path === path));
 
-/** With a 30 s tick, only a priority commit can publish within seconds. */
-describe("priority events", () => {
+/** With a 30 s interval, only a commit's notification can publish within seconds. */
+describe("publishing on commit", () => {
   let stack: Stack;
   let watcher: TestClient;
 
@@ -63,25 +73,53 @@ describe("priority events", () => {
     stack = await startStack("priority", { PUBLISHER_INTERVAL_MS: "30000", LOG_LEVEL: "debug" }); // debug: priority wake-ups and ticks in the log
     watcher = await connectClient(stack.relay.url);
     await watcher.emit("subscribe", { sports: ["soccer_epl"] });
-    await sleep(500); // the reconcile at leadership is done; the next regular tick is 30 s away
+    await sleep(500); // the reconcile at leadership is done; the next regular step is 30 s away
   });
   afterAll(async () => {
     watcher?.close();
     await stopStack(stack);
   });
 
-  it("a price waits for the tick, a suspension goes out at once and carries the waiting price with it", async () => {
+  it("a price goes out on its commit, not at the interval, and a suspension goes out at once", async () => {
     const [event] = await stack.db.event.findMany({ where: { sport: "soccer_epl", phase: "PREMATCH" }, select: { id: true }, take: 1 });
     const id = event?.id ?? "";
-    const from = stack.seen.length;
     await stack.db
       .$executeRaw`UPDATE "BookPrice" bp SET price = bp.price * 1.5 FROM "Outcome" o JOIN "Market" m ON m.id = o."marketId" WHERE bp."outcomeId" = o.id AND m."eventId" = ${id}::uuid AND o.key = 'home' AND m.key = 'h2h'`;
-    await sleep(2_000);
-    expect(stack.seen.slice(from).filter((m) => touches(m, id))).toEqual([]);
+    await watcher.waitFor("odds:delta", (d) => d.changes.some((c) => c.eventId === id && c.path === "markets.h2h.outcomes.home.price"), 10_000);
     await stack.db.event.update({ where: { id }, data: { status: "SUSPENDED" } });
     const delta = await watcher.waitFor("odds:delta", (d) => d.changes.some((c) => c.eventId === id && c.path === "status"), 10_000);
     expect(delta.changes).toContainEqual({ eventId: id, path: "status", value: "suspended" });
-    expect(delta.changes.some((c) => c.eventId === id && c.path === "markets.h2h.outcomes.home.price")).toBe(true);
+  });
+
+  it("a stream of commits reaches clients within the sport's delta budget, conflated, ending at the last value", async () => {
+    const events = await stack.db.event.findMany({ where: { sport: "soccer_epl", status: "ACTIVE", phase: "PREMATCH" }, select: { id: true }, take: 2 });
+    const [hot, marker] = events.map((e) => e.id);
+    const book = await stack.db.bookPrice.findFirstOrThrow({
+      where: { outcome: { key: "home", market: { key: "h2h", eventId: hot } } },
+      select: { id: true, price: true },
+    });
+    const from = stack.seen.length;
+    const started = performance.now();
+    const commits = 120;
+    for (let i = 1; i <= commits; i += 1) {
+      // One transaction each: a notification and a possible step each.
+      await stack.db.bookPrice.update({ where: { id: book.id }, data: { price: Number(book.price) + i / 100 } });
+    }
+    // A later change to another event of the sport, reread whole: once it arrived, so had everything before it.
+    await stack.db.event.update({ where: { id: marker }, data: { status: "SUSPENDED" } });
+    await until(async () => stack.seen.slice(from).some((m) => touches(m, marker ?? "", "status")), 10_000, "the marker delta");
+    const elapsedMs = performance.now() - started;
+    const deltas = stack.seen.slice(from).filter((m): m is OddsDeltaMessage => m.type === "odds:delta" && m.sport === "soccer_epl");
+    // 4 at once, 16 a second after that (lib/publisher/delta-budget.ts), plus the marker's own.
+    expect(deltas.length).toBeLessThanOrEqual(4 + Math.ceil((elapsedMs * 16) / 1_000) + 1);
+    expect(deltas.length).toBeLessThan(commits / 2); // conflated: far fewer deltas than commits
+    const hotDeltas = deltas.filter((d) => touches(d, hot ?? ""));
+    expect(hotDeltas.length).toBeGreaterThan(0);
+    const seqs = deltas.map((d) => d.seq);
+    expect(seqs).toEqual([...seqs].sort((a, b) => a - b));
+    const expected = (await boardFromDatabase(stack.db)).get("soccer_epl")?.get(hot ?? "");
+    const published = parseStoredEvent((await stack.client.hget(KEYS.sportState("soccer_epl"), hot ?? "")) ?? "");
+    expect(published?.markets.h2h?.outcomes.home?.price).toBe(expected?.markets.h2h?.outcomes.home?.price);
   });
 
   it("goals, going live, ending and market suspensions are priority too", async () => {
