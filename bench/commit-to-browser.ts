@@ -2,12 +2,14 @@
  * Commit → browser latency of a price change, on a throwaway stack (Postgres, Redis, relay,
  * publisher, next start, Debian's Chromium), all on this machine so one clock serves.
  *
- *   npx tsx bench/commit-to-browser.ts [--samples 200] [--interval 500]
+ *   npx tsx bench/commit-to-browser.ts [--samples 200] [--interval 500] [--no-compare]
  *
  * Each sample multiplies every bookmaker's h2h home price of one event by 1.25 (or back), so the
- * price we offer certainly moves, at a random moment relative to the publisher's tick. It is timed
- * at three points of the same run, each the baseline for the next: the delta on Redis pub/sub
- * (publisher: tick wait + work), a socket.io-client on the relay, and the new price in the DOM.
+ * price we offer certainly moves, at a random moment relative to the publisher's interval. It is
+ * timed at three points, each the baseline for the next: the delta on Redis pub/sub (publisher),
+ * a socket.io-client on the relay, and the new price in the DOM. The same run then measures the
+ * baseline on a second stack: the publisher stepping only every interval (PUBLISHER_ON_COMMIT=off,
+ * as it did before publishing on commit).
  */
 import { Redis } from "ioredis";
 import { DEFAULT_MARGIN_METHOD } from "../lib/odds";
@@ -21,11 +23,36 @@ import { arg, percentile, runBench, table } from "./stats";
 
 const samples = arg("samples", 200);
 const intervalMs = arg("interval", 500);
+const compare = !process.argv.includes("--no-compare");
 const PATH = "markets.h2h.outcomes.home.price";
+
+interface Sample {
+  redis: number;
+  client: number;
+  browser: number;
+}
 
 async function main(): Promise<void> {
   await buildWebIfStale(".next-test");
-  const stack = await startFullStackWith({ PUBLISHER_INTERVAL_MS: String(intervalMs) });
+  const modes: [string, boolean][] = compare
+    ? [
+        ["on commit", true],
+        ["interval only (baseline)", false],
+      ]
+    : [["on commit", true]];
+  const rows: (string | number)[][] = [];
+  for (const [label, onCommit] of modes) {
+    const results = await measure(onCommit);
+    rows.push(...summarise(label, results));
+  }
+  console.log(`\nCommit → browser latency, ${samples} price changes per mode, publisher interval ${intervalMs} ms (ms)\n`);
+  console.log(table(["mode", "stage", "p50", "p90", "p99", "max"], rows));
+  console.log(`\nInterval only waits for the next step: uniform on [0, ${intervalMs}) ms, p50 ≈ ${intervalMs / 2}, p99 ≈ ${Math.round(intervalMs * 0.99)}.`);
+}
+
+/** `samples` price changes on a fresh stack whose publisher steps on commit, or only every interval. */
+async function measure(onCommit: boolean): Promise<Sample[]> {
+  const stack = await startFullStackWith({ PUBLISHER_INTERVAL_MS: String(intervalMs), PUBLISHER_ON_COMMIT: String(onCommit) });
   const browser = await launchBrowser();
   const redis = new Redis(stack.redis.url);
   try {
@@ -62,7 +89,7 @@ async function main(): Promise<void> {
 
     const events = await stack.db.event.findMany({ where: { sport: "basketball_nba" }, select: { id: true } });
     const raised = new Set<string>();
-    const results: { redis: number; client: number; browser: number }[] = [];
+    const results: Sample[] = [];
     for (let i = 0; i < samples; i += 1) {
       const eventId = events[i % events.length]?.id ?? "";
       const factor = raised.has(eventId) ? 1 / 1.25 : 1.25;
@@ -93,51 +120,39 @@ async function main(): Promise<void> {
       await page.evaluate((k) => delete (window as unknown as { __seen: Record<string, number> }).__seen[k], key);
     }
     client.close();
-
-    const rows = (["redis", "client", "browser"] as const).map((stage) => {
-      const values = results.map((r) => r[stage]);
-      return [
-        { redis: "commit → delta on Redis (publisher)", client: "commit → socket.io-client via relay", browser: "commit → new price in Chromium DOM" }[stage],
-        percentile(values, 50),
-        percentile(values, 90),
-        percentile(values, 99),
-        Math.max(...values),
-      ];
-    });
-    const hop = (from: "redis" | "client", to: "client" | "browser") => results.map((r) => r[to] - r[from]);
-    rows.push([
-      "  of which relay → client (over Redis hop)",
-      percentile(hop("redis", "client"), 50),
-      percentile(hop("redis", "client"), 90),
-      percentile(hop("redis", "client"), 99),
-      Math.max(...hop("redis", "client")),
-    ]);
-    rows.push([
-      "  of which relay → DOM (over Redis hop)",
-      percentile(
-        results.map((r) => r.browser - r.redis),
-        50,
-      ),
-      percentile(
-        results.map((r) => r.browser - r.redis),
-        90,
-      ),
-      percentile(
-        results.map((r) => r.browser - r.redis),
-        99,
-      ),
-      Math.max(...results.map((r) => r.browser - r.redis)),
-    ]);
-    console.log(`\nCommit → browser latency, ${samples} price changes, publisher interval ${intervalMs} ms (ms)\n`);
-    console.log(table(["stage", "p50", "p90", "p99", "max"], rows));
-    console.log(
-      `\nA tick-driven path waits for the next tick: uniform on [0, ${intervalMs}) ms, p50 ≈ ${intervalMs / 2}, p99 ≈ ${Math.round(intervalMs * 0.99)}.`,
-    );
+    return results;
   } finally {
     redis.disconnect();
     await browser.close();
     await stack.stop();
   }
+}
+
+/** Rows per stage (p50, p90, p99, max), and the hops after the Redis publish. */
+function summarise(mode: string, results: Sample[]): (string | number)[][] {
+  const row = (stage: string, values: number[]) => [mode, stage, percentile(values, 50), percentile(values, 90), percentile(values, 99), Math.max(...values)];
+  return [
+    row(
+      "commit → delta on Redis (publisher)",
+      results.map((r) => r.redis),
+    ),
+    row(
+      "commit → socket.io-client via relay",
+      results.map((r) => r.client),
+    ),
+    row(
+      "commit → new price in Chromium DOM",
+      results.map((r) => r.browser),
+    ),
+    row(
+      "  of which Redis → client",
+      results.map((r) => r.client - r.redis),
+    ),
+    row(
+      "  of which Redis → DOM",
+      results.map((r) => r.browser - r.redis),
+    ),
+  ];
 }
 
 runBench(main);
