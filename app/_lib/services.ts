@@ -1,4 +1,5 @@
 import type { Redis } from "ioredis";
+import { SessionCache } from "@/lib/accounts/session-cache";
 import { SignInGuard } from "@/lib/accounts/sign-in-guard";
 import { type Db, createDb } from "@/lib/db";
 import { env } from "@/lib/env";
@@ -15,6 +16,8 @@ interface Services {
   limits: Limits;
   /** Sign-in attempts and failures per account and address, per address, and per account (SIGNIN_* limits). */
   signins: SignInGuard;
+  /** Sessions read from Postgres, forgotten when the bus says they were revoked (lib/accounts/session-cache.ts). */
+  sessions: SessionCache;
 }
 
 // One Prisma client and one Redis connection per web process, kept on globalThis because Next.js
@@ -38,5 +41,7 @@ function create(): Services {
     limiter,
     limits: limitsOf(config),
     signins: new SignInGuard(redis, limiter, signInLimitsOf(config)),
+    // Its own connection: a subscriber can send nothing else.
+    sessions: new SessionCache(createRedis(config.REDIS_URL, { name: "web-sessions", maxRetriesPerRequest: null })),
   };
 }

@@ -16,7 +16,8 @@ import { services } from "./services";
 export async function currentUser(): Promise<SessionUser | null> {
   const secret = env().SESSION_SECRET;
   if (!secret) return null;
-  return readSession(services().db, (await cookies()).get(SESSION_COOKIE)?.value, secret);
+  const { db, sessions } = services();
+  return readSession(db, (await cookies()).get(SESSION_COOKIE)?.value, secret, sessions);
 }
 
 /** Signs `userId` in on this response. */
@@ -31,11 +32,22 @@ export async function startSession(request: Request, userId: string): Promise<vo
  */
 export async function endSession(): Promise<string | null> {
   const jar = await cookies();
-  const { db, redis } = services();
+  const { db } = services();
   const userId = await revokeSession(db, jar.get(SESSION_COOKIE)?.value, sessionSecret());
   jar.delete(SESSION_COOKIE);
-  if (userId) await revokeRelayTokensOrLog(redis, userId, "sign-out");
+  if (userId) await revokeAccess(userId, "sign-out");
   return userId;
+}
+
+/**
+ * After a change that ends sessions or changes what they carry (sign-out, a password or role
+ * change) has committed: this process forgets the account's sessions at once, and the account's
+ * relay tokens are revoked, whose bus message makes every other web process forget them too.
+ */
+export async function revokeAccess(userId: string, why: string): Promise<void> {
+  const { redis, sessions } = services();
+  sessions.forgetUser(userId);
+  await revokeRelayTokensOrLog(redis, userId, why);
 }
 
 /**

@@ -1,10 +1,9 @@
 import { AccountError, changePassword } from "@/lib/accounts/accounts";
 import { PasswordChange } from "@/lib/accounts/credentials";
-import { revokeRelayTokensOrLog } from "@/lib/accounts/revocation";
 import { apiError, clientAddress, json, readFields, unavailable } from "@/app/_lib/http";
 import { tooMany } from "@/app/_lib/limits";
 import { services } from "@/app/_lib/services";
-import { requireUser } from "@/app/_lib/session";
+import { requireUser, revokeAccess } from "@/app/_lib/session";
 
 export const dynamic = "force-dynamic";
 
@@ -22,10 +21,10 @@ export async function POST(request: Request): Promise<Response> {
   if ("response" in signedIn) return signedIn.response;
   const body = await readFields(request, PasswordChange, 2_048);
   if (!body.ok) return body.response;
-  const { db, redis, signins } = services();
+  const { db, signins } = services();
   try {
     const signedOut = await changePassword({ db, guard: signins }, signedIn.user, body.value, clientAddress(request));
-    await revokeRelayTokensOrLog(redis, signedIn.user.id, "password change");
+    await revokeAccess(signedIn.user.id, "password change");
     return json({ signedOut });
   } catch (error) {
     if (!(error instanceof AccountError)) return unavailable(error, "Postgres", "the password was not changed; try again shortly");

@@ -1,10 +1,10 @@
 import { z } from "zod";
 import { tellAdmins } from "@/lib/admin-events";
-import { revokeRelayTokensOrLog } from "@/lib/accounts/revocation";
 import { changeRole } from "@/lib/accounts/roles";
 import { adminAction, auditActor } from "@/app/_lib/admin";
 import { apiError, json, readFields } from "@/app/_lib/http";
 import { services } from "@/app/_lib/services";
+import { revokeAccess } from "@/app/_lib/session";
 
 export const dynamic = "force-dynamic";
 
@@ -15,7 +15,8 @@ const RoleRequest = z.strictObject({ role: z.enum(["user", "admin"]) });
  * role, changed }`. The change and its audit entry (`user.role`) commit together; the account's
  * relay tokens are then revoked, so a demoted admin's sockets leave `admins` at once (and a
  * promoted bettor's page joins it with its next token), and the admins are told (`role_changed`,
- * with the entry's id). The account's sessions stay: they read the role afresh on every request.
+ * with the entry's id). The account's sessions stay, with the new role: every web process forgets
+ * what it held of them (lib/accounts/session-cache.ts) and reads them afresh.
  * Setting the role it has changes nothing and is not audited. 404 `not_found` for an unknown
  * account; 409 `last_admin` for demoting the only admin account left.
  */
@@ -38,7 +39,7 @@ export async function POST(request: Request, { params }: { params: Promise<{ use
           "this is the only admin account left, so it keeps the role; make another account an admin first (ADMIN_TOKEN can always do so)",
         );
       if (change.auditId !== null) {
-        await revokeRelayTokensOrLog(redis, userId, "role change");
+        await revokeAccess(userId, "role change");
         await tellAdmins(redis, "role_changed", { userId, email: change.user.email, role: change.user.role, by: admin.by }, change.auditId);
       }
       return json({ ...change.user, changed: change.changed });
