@@ -17,6 +17,7 @@ import { CHANNELS, type OddsDeltaMessage, unpackDelta } from "../lib/protocol";
 import { eventOddsSelect, toEventOdds } from "../lib/publisher/pricing";
 import { buildWebIfStale } from "../scripts/next-build";
 import { connectClient } from "../tests/support/client";
+import type { Browser } from "playwright";
 import { launchBrowser } from "../tests/support/browser";
 import { startFullStackWith } from "./stack";
 import { arg, percentile, runBench, table } from "./stats";
@@ -41,9 +42,12 @@ async function main(): Promise<void> {
       ]
     : [["on commit", true]];
   const rows: (string | number)[][] = [];
-  for (const [label, onCommit] of modes) {
-    const results = await measure(onCommit);
-    rows.push(...summarise(label, results));
+  // Launched first: a browser that cannot start leaves no stack behind.
+  const browser = await launchBrowser();
+  try {
+    for (const [label, onCommit] of modes) rows.push(...summarise(label, await measure(browser, onCommit)));
+  } finally {
+    await browser.close();
   }
   console.log(`\nCommit → browser latency, ${samples} price changes per mode, publisher interval ${intervalMs} ms (ms)\n`);
   console.log(table(["mode", "stage", "p50", "p90", "p99", "max"], rows));
@@ -51,9 +55,8 @@ async function main(): Promise<void> {
 }
 
 /** `samples` price changes on a fresh stack whose publisher steps on commit, or only every interval. */
-async function measure(onCommit: boolean): Promise<Sample[]> {
+async function measure(browser: Browser, onCommit: boolean): Promise<Sample[]> {
   const stack = await startFullStackWith({ PUBLISHER_INTERVAL_MS: String(intervalMs), PUBLISHER_ON_COMMIT: String(onCommit) });
-  const browser = await launchBrowser();
   const redis = new Redis(stack.redis.url);
   try {
     const seenOnRedis = new Map<string, number>();
@@ -120,10 +123,10 @@ async function measure(onCommit: boolean): Promise<Sample[]> {
       await page.evaluate((k) => delete (window as unknown as { __seen: Record<string, number> }).__seen[k], key);
     }
     client.close();
+    await page.close();
     return results;
   } finally {
     redis.disconnect();
-    await browser.close();
     await stack.stop();
   }
 }
