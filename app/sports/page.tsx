@@ -1,3 +1,4 @@
+import { noteDegradedRender } from "@/lib/board-page-cache";
 import type { OddsSnapshot, SportListing, SportsSummary } from "@/lib/protocol";
 import { services } from "../_lib/services";
 import { bettorOf, delaysOf, relayOf } from "../_lib/live-page";
@@ -35,6 +36,7 @@ export default async function SportsPage({ searchParams }: { searchParams: Promi
       problem ??= "Prices could not be loaded from the server; waiting for the live connection.";
     }
   }
+  if (problem) noteDegradedRender();
   const { account, bets } = await bettorOf();
   return (
     <SportsBoard
