@@ -57,6 +57,7 @@ describe("hot reads without Postgres", () => {
       }
     }
     expect(counter.queries()).toBe(before);
+    expect((await get(`/sports?sport=${sport}`)).headers.get("x-page-cache")).toBe("hit");
     const listed = await sports();
     expect(listed.find((entry) => entry.key === sport)?.activeEvents).toBeGreaterThan(0);
     expect(await (await get("/sports")).text()).toContain(listed[0]?.title ?? "?");
@@ -81,6 +82,9 @@ describe("hot reads without Postgres", () => {
     await until(async () => (await sports()).find((entry) => entry.key === sport)?.liveEvents === liveBefore + becomesLive, 20_000, "the live count");
     const event = (await snapshot()).events.find((entry) => entry.id === eventId);
     expect(event?.phase).toBe("live");
+    // The page kept in memory was rendered at the old seq: the next one is rendered afresh, then kept.
+    expect((await get(`/sports?sport=${sport}`)).headers.get("x-page-cache")).toBeNull();
+    expect((await get(`/sports?sport=${sport}`)).headers.get("x-page-cache")).toBe("hit");
     expect(counter.queries()).toBe(before);
   });
 
