@@ -8,7 +8,7 @@ import type { AdminNotices } from "./admin-notices";
 import type { PublisherMetrics } from "./metrics";
 import type { PricingConfig } from "./pricing";
 import { Publisher } from "./publisher";
-import { SportCatalogueWriter } from "./sport-catalogue";
+import { SportCatalogueWriter, activeSports } from "./sport-catalogue";
 import type { StateStore } from "./state-store";
 
 export interface LeaderTermDeps {
@@ -48,7 +48,7 @@ export class LeaderTerm {
 
   constructor(private readonly deps: LeaderTermDeps) {
     this.lease = new LeaderLease(deps.redis, deps.instanceId, deps.leaderTtlMs);
-    this.catalogue = new SportCatalogueWriter(deps.db, deps.redis, deps.log);
+    this.catalogue = new SportCatalogueWriter(() => activeSports(deps.db), deps.redis, deps.log);
   }
 
   /** The lease's fencing token while this process believes it leads, else null. */

@@ -14,13 +14,13 @@ export const CATALOGUE_REFRESH_MS = 30_000;
  * Best effort: a failure is logged and retried on the next refresh.
  */
 export class SportCatalogueWriter {
-  /** When the catalogue was last read, ms since epoch (0: never). */
-  private readAt = 0;
+  /** When the catalogue was last read, ms since epoch (-Infinity: never, or the last attempt failed). */
+  private readAt = Number.NEGATIVE_INFINITY;
   private running: Promise<void> | null = null;
 
   constructor(
-    private readonly db: Db,
-    private readonly redis: Redis,
+    private readonly readSports: () => Promise<SportInfo[]>,
+    private readonly redis: Pick<Redis, "get" | "set">,
     private readonly log: Pick<Logger, "warn">,
     private readonly refreshMs = CATALOGUE_REFRESH_MS,
   ) {}
@@ -31,7 +31,7 @@ export class SportCatalogueWriter {
     this.readAt = now;
     this.running = this.write(now)
       .catch((error: unknown) => {
-        this.readAt = 0;
+        this.readAt = Number.NEGATIVE_INFINITY;
         this.log.warn({ err: errorMessage(error) }, "could not store the sport catalogue; retrying on the next control step");
       })
       .finally(() => {
@@ -41,15 +41,20 @@ export class SportCatalogueWriter {
   }
 
   private async write(now: number): Promise<void> {
-    const sports: SportInfo[] = await this.db.sport.findMany({
-      where: { active: true },
-      select: { key: true, title: true, group: true, isEsports: true },
-      orderBy: [{ group: "asc" }, { title: "asc" }],
-    });
+    const sports = await this.readSports();
     const stored = await this.redis.get(KEYS.sportsCatalogue);
     const held = stored === null ? null : parseJson(SportCatalogue, stored);
     if (held?.ok && JSON.stringify(held.message.sports) === JSON.stringify(sports)) return;
     const message: SportCatalogue = { v: 1, type: "sports:catalogue", ts: now, sports };
     await this.redis.set(KEYS.sportsCatalogue, JSON.stringify(message));
   }
+}
+
+/** The active sports of the catalogue, by group then title: what `odds:catalogue` holds. */
+export function activeSports(db: Db): Promise<SportInfo[]> {
+  return db.sport.findMany({
+    where: { active: true },
+    select: { key: true, title: true, group: true, isEsports: true },
+    orderBy: [{ group: "asc" }, { title: "asc" }],
+  });
 }
