@@ -10,7 +10,8 @@
  * `concurrency` requests in flight over keep-alive connections (Node's fetch), after `warmup`
  * seconds unmeasured; in order: GET /api/health (the baseline: one Postgres query and one Redis
  * PING), GET /api/sports, GET /api/sports/snapshot?sport=<busiest>, GET /api/events/<id> (events of
- * that sport in turn), GET /sports (the page, signed out).
+ * that sport in turn), GET /sports (the page, signed out), and for comparison the page rendered on
+ * every request (an extra query parameter bypasses the kept page).
  */
 import type { OddsSnapshot, SportsAnswer } from "../lib/protocol";
 import { buildWebIfStale } from "../scripts/next-build";
@@ -51,6 +52,8 @@ runBench(async () => {
       [`GET /api/sports/snapshot?sport=${sport}`, () => `/api/sports/snapshot?sport=${sport}`],
       [`GET /api/events/<id> (${events.length} events)`, (i) => `/api/events/${events[i % events.length]}`],
       ["GET /sports (page)", () => "/sports"],
+      // Another query parameter bypasses the kept page: what one render costs (not a target row).
+      ["GET /sports?render=each (rendered every time)", () => "/sports?render=each"],
     ];
     const rows: (string | number)[][] = [];
     let baseline = Number.NaN;
@@ -66,7 +69,7 @@ runBench(async () => {
     }
     console.log(`\nHot reads: ${CONCURRENCY} in flight, ${SECONDS} s per route (after ${WARMUP} s warm-up), one web process\n`);
     console.log(table(["route", "requests", "failed", "ok / s", "× health", "p50 ms", "p99 ms", "Postgres queries", "per request"], rows));
-    const short = rows.slice(1).filter((row) => Number(row[4]) < TARGET_RATIO);
+    const short = rows.slice(1, -1).filter((row) => Number(row[4]) < TARGET_RATIO);
     console.log(`\nTarget: every hot read ≥ ${TARGET_RATIO}× GET /api/health, with no Postgres query per request.`);
     console.log(short.length === 0 ? "Met." : `Not met by: ${short.map((row) => row[0]).join(", ")}`);
   } finally {

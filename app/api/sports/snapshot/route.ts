@@ -1,6 +1,6 @@
 import { z } from "zod";
-import { KEYS, type OddsSnapshot, type ReplayAnswer, SportKey, isReplayable, packDelta, readHistory } from "@/lib/protocol";
-import { apiError, json, unavailable } from "@/app/_lib/http";
+import { KEYS, type ReplayAnswer, SportKey, isReplayable, packDelta, readHistory } from "@/lib/protocol";
+import { apiError, json, jsonText, unavailable } from "@/app/_lib/http";
 import { limit } from "@/app/_lib/limits";
 import { services } from "@/app/_lib/services";
 import { currentSnapshot, snapshotOf } from "@/app/_lib/snapshots";
@@ -37,8 +37,9 @@ export async function GET(request: Request): Promise<Response> {
   try {
     const { redis } = services();
     if (since === undefined) {
-      const snapshot = await currentSnapshot(redis, sport);
-      return snapshot ? json(snapshot satisfies OddsSnapshot) : apiError(404, "unknown_sport", `unknown sport: ${sport}`);
+      const current = await currentSnapshot(redis, sport);
+      if (!current) return apiError(404, "unknown_sport", `unknown sport: ${sport}`);
+      return jsonText(current.json);
     }
     if ((await redis.sismember(KEYS.sports, sport)) !== 1) return apiError(404, "unknown_sport", `unknown sport: ${sport}`);
     const history = await readHistory(redis, sport, since);
