@@ -24,6 +24,8 @@ const MAX_PAGES = 64;
 
 // Everything a signed-out /sports render reads from Redis, in one round trip: the catalogue, the
 // summary, and the seq of every registered sport. The page changes only when one of these does.
+// The seq keys are built in the script, not passed as KEYS: fine on the one Redis this system runs
+// (not on a Redis Cluster, where every key a script touches must be declared).
 const VERSION_SCRIPT = `
 local out = {redis.call('GET', KEYS[1]) or '', redis.call('GET', KEYS[2]) or ''}
 local sports = redis.call('SMEMBERS', KEYS[3])
