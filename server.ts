@@ -1,9 +1,11 @@
 import { type IncomingMessage, type ServerResponse, createServer } from "node:http";
 import next from "next";
+import { BoardPageCache } from "./lib/board-page-cache";
 import { settleForwarded } from "./lib/client-address";
 import { env } from "./lib/env";
 import { createLogger } from "./lib/log";
 import { onShutdown, runMain } from "./lib/process";
+import { createRedis } from "./lib/redis";
 
 /**
  * The `web` app: Next.js's own request handler behind a plain HTTP server, so that every request
@@ -17,6 +19,9 @@ runMain(async () => {
   const app = next({ dev: false, dir: import.meta.dirname, hostname: config.HOST, port: config.PORT });
   await app.prepare();
   const handle = app.getRequestHandler();
+  // The signed-out board page, served again while the board is unchanged (lib/board-page-cache.ts).
+  const redis = createRedis(config.REDIS_URL, { name: "web-page-cache", maxRetriesPerRequest: 1, commandTimeoutMs: 500 });
+  const pages = new BoardPageCache(redis);
   let warned = false;
   const server = createServer((req: IncomingMessage, res: ServerResponse) => {
     const dropped = settleForwarded(req.headers, req.socket.remoteAddress, config.WEB_TRUST_PROXY);
@@ -27,7 +32,7 @@ runMain(async () => {
         "requests carry X-Forwarded-* headers, but WEB_TRUST_PROXY is off: they are ignored (client address, https and host come from the connection). Behind a proxy you trust, set WEB_TRUST_PROXY=true (logged once)",
       );
     }
-    void handle(req, res);
+    void pages.handle(req, res, () => void handle(req, res));
   });
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
@@ -37,5 +42,6 @@ runMain(async () => {
   onShutdown(log, async () => {
     await new Promise<void>((resolve) => server.close(() => resolve()));
     await app.close();
+    redis.disconnect();
   });
 });

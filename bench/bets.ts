@@ -20,6 +20,7 @@ import type { OddsSnapshot, UserUpdate } from "../lib/protocol";
 import { type TestClient, connectClient } from "../tests/support/client";
 import { WebUser } from "../tests/support/web-user";
 import { startFullStackWith } from "./stack";
+import { type JobResult, runLoad, timed } from "./support/http-load";
 import { arg, percentile, runBench, table } from "./stats";
 
 const BETTORS = arg("bettors", 40);
@@ -113,32 +114,12 @@ async function betRow(name: string, bettors: Bettor[], selections: Selection[]):
   ];
 }
 
-type Work = (i: number) => Promise<{ ok: boolean; ms: number }>;
+type Work = (i: number) => Promise<JobResult>;
 
 /** Runs `count` jobs `CONCURRENCY` at a time; ok per second over the wall time, and latencies. */
 async function measure(name: string, count: number, work: Work): Promise<(string | number)[]> {
-  const times: number[] = [];
-  let ok = 0;
-  let next = 0;
-  const started = performance.now();
-  await Promise.all(
-    Array.from({ length: CONCURRENCY }, async () => {
-      for (let i = next++; i < count; i = next++) {
-        const result = await work(i);
-        times.push(result.ms);
-        if (result.ok) ok += 1;
-      }
-    }),
-  );
-  const seconds = (performance.now() - started) / 1000;
+  const { ok, seconds, times } = await runLoad(CONCURRENCY, work, { count });
   return [name, count, ok / seconds, percentile(times, 50), percentile(times, 99), "", ""];
-}
-
-async function timed(request: () => Promise<Response>): Promise<{ ok: boolean; ms: number }> {
-  const at = performance.now();
-  const answer = await request();
-  await answer.arrayBuffer();
-  return { ok: answer.ok, ms: performance.now() - at };
 }
 
 async function outcomeIdOf(dbUrl: string, selection: Selection): Promise<string> {

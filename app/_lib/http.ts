@@ -42,6 +42,11 @@ export function json(body: unknown, status = 200): Response {
   return Response.json(body, { status, headers: { "cache-control": "no-store" } });
 }
 
+/** `json` for a body already serialised (e.g. spliced from parts kept in memory): the same headers. */
+export function jsonText(body: string, status = 200): Response {
+  return new Response(body, { status, headers: { "content-type": "application/json", "cache-control": "no-store" } });
+}
+
 /**
  * State-changing routes refuse requests a browser sent from another site: their `Origin` (which
  * browsers always send on a POST) must be this site's. Requests without one (servers, curl) pass;

@@ -8,13 +8,31 @@ import { OddsSnapshot, WireDelta } from "./wire";
  * EventDetailAnswer (event-detail.ts).
  */
 
-/** One sport as `GET /api/sports` lists it: an active sport of the catalogue with its board counts. */
-export const SportListing = z.object({
+/** One active sport of the catalogue, as the publisher stores it for the web app. */
+export const SportInfo = z.object({
   key: SportKey,
   title: z.string(),
   /** The sport's group, e.g. "Soccer" or "Esports". */
   group: z.string(),
   isEsports: z.boolean(),
+});
+export type SportInfo = z.infer<typeof SportInfo>;
+
+/**
+ * The active sports (`odds:catalogue`), by group then title, as the leader last read them from
+ * Postgres: what `GET /api/sports` and the pages list, joined with the board summary's counts.
+ */
+export const SportCatalogue = z.object({
+  v: z.literal(1),
+  type: z.literal("sports:catalogue"),
+  /** Publisher clock when read, ms since epoch. */
+  ts: z.number(),
+  sports: z.array(SportInfo),
+});
+export type SportCatalogue = z.infer<typeof SportCatalogue>;
+
+/** One sport as `GET /api/sports` lists it: an active sport of the catalogue with its board counts. */
+export const SportListing = SportInfo.extend({
   /** Events on the board (active or suspended). */
   activeEvents: z.number().int().min(0),
   /** Of those, events in play. */

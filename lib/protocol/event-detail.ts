@@ -47,9 +47,21 @@ export const PricePoint = z.object({
 });
 export type PricePoint = z.infer<typeof PricePoint>;
 
+/**
+ * One board event's bookmaker prices as stored in Redis (`books:event:<id>`): every market whole,
+ * rewritten by the publisher whenever the event's rows move.
+ */
+export const StoredEventBooks = z.object({
+  v: z.literal(1),
+  /** When written, ms since epoch. */
+  ts: z.number(),
+  markets: EventBookMarkets,
+});
+export type StoredEventBooks = z.infer<typeof StoredEventBooks>;
+
 /** What an event page shows beyond the board's odds. */
 export const EventDetail = z.object({
-  /** Every bookmaker's price per market and outcome, as Postgres holds them now. */
+  /** Every bookmaker's price per market and outcome, as the publisher last stored them. */
   books: EventBookMarkets,
   /** Our offered prices over the last hour ({@link PRICE_HISTORY}), oldest first. */
   history: z.array(PricePoint),
@@ -69,6 +81,9 @@ export const PRICE_HISTORY = {
   /** Points kept per event: the window at the sample rate, plus slack. */
   maxPoints: 400,
 } as const;
+
+/** How long an event's stored books outlive their last write, ms: a quiet event is read from Postgres again after that. */
+export const EVENT_BOOKS_TTL_MS = 6 * 60 * 60 * 1_000;
 
 /** The history key of an outcome in a PricePoint. */
 export const historyKey = (market: string, outcome: string): string => `${market}.${outcome}`;

@@ -40,6 +40,10 @@ export const KEYS = {
   sports: "odds:sports",
   /** String: the last `sports:summary` bus message (event counts per sport), for late joiners. */
   sportsSummary: "odds:summary",
+  /** String: the active sports' SportCatalogue JSON (title, group, esports), rewritten by the leader when it changes. */
+  sportsCatalogue: "odds:catalogue",
+  /** String: one board event's StoredEventBooks JSON (every bookmaker's price); rewritten when its rows move, expires when quiet. */
+  eventBooks: (eventId: string) => `books:event:${eventId}`,
   /** String: the current leader's fencing token; expires unless renewed. */
   publisherLeader: "publisher:leader",
   /** Hash: the leader's counters and timings, written every tick. */

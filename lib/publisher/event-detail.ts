@@ -1,6 +1,6 @@
 import type { Redis } from "ioredis";
 import type { Logger } from "../log";
-import { CHANNELS, type EventBooksMessage, type EventOdds } from "../protocol";
+import { CHANNELS, EVENT_BOOKS_TTL_MS, type EventBooksMessage, type EventOdds, KEYS, type StoredEventBooks } from "../protocol";
 import { bookMarkets } from "./books";
 import { PriceHistoryWriter } from "./price-history";
 import type { RowCache } from "./row-cache";
@@ -14,7 +14,8 @@ export interface TickedEvents {
 /**
  * What event pages get beyond the board, after each tick: every bookmaker's price of the markets
  * whose rows moved (`event:books` on `event-updates`, which the relay sends to the event's room
- * only), and the price history. Best effort: the odds are committed already, a page reads the
+ * only), the event's whole books stored for `GET /api/events/<id>` (`books:event:<id>`, removed
+ * when the event leaves the board), and the price history. Best effort: the odds are committed already, a page reads the
  * books again when it reconnects, and a failure here never fails the tick.
  */
 export class EventDetailPublisher {
@@ -34,7 +35,12 @@ export class EventDetailPublisher {
     for (const [id, markets] of moved) {
       const event = next.get(id);
       const row = rows.get(id);
-      if (!event || !row) continue;
+      if (!event || !row) {
+        pipeline.del(KEYS.eventBooks(id));
+        continue;
+      }
+      const stored: StoredEventBooks = { v: 1, ts: now, markets: bookMarkets(row.markets) };
+      pipeline.set(KEYS.eventBooks(id), JSON.stringify(stored), "PX", EVENT_BOOKS_TTL_MS);
       const message: EventBooksMessage = {
         v: 1,
         type: "event:books",

@@ -8,6 +8,7 @@ import type { AdminNotices } from "./admin-notices";
 import type { PublisherMetrics } from "./metrics";
 import type { PricingConfig } from "./pricing";
 import { Publisher } from "./publisher";
+import { SportCatalogueWriter, activeSports } from "./sport-catalogue";
 import type { StateStore } from "./state-store";
 
 export interface LeaderTermDeps {
@@ -42,9 +43,12 @@ export class LeaderTerm {
   private startedAt: number | null = null;
   private termId = "";
   private termPublisher: Publisher | null = null;
+  /** The active sports in Redis for the web app, kept by whoever leads. */
+  private readonly catalogue: SportCatalogueWriter;
 
   constructor(private readonly deps: LeaderTermDeps) {
     this.lease = new LeaderLease(deps.redis, deps.instanceId, deps.leaderTtlMs);
+    this.catalogue = new SportCatalogueWriter(() => activeSports(deps.db), deps.redis, deps.log);
   }
 
   /** The lease's fencing token while this process believes it leads, else null. */
@@ -74,10 +78,15 @@ export class LeaderTerm {
     return this.termPublisher;
   }
 
-  /** Renews the lease, or takes a free one: whether we hold it. On a Redis error, forgets it and throws. */
+  /**
+   * Renews the lease, or takes a free one: whether we hold it. On a Redis error, forgets it and
+   * throws. While leading, also refreshes the sport catalogue when due (in the background).
+   */
   async hold(): Promise<boolean> {
     try {
-      return await this.lease.acquireOrRenew();
+      const held = await this.lease.acquireOrRenew();
+      if (held && this.leading) void this.catalogue.refresh(Date.now());
+      return held;
     } catch (error) {
       this.lease.drop();
       throw error;
@@ -96,6 +105,7 @@ export class LeaderTerm {
     this.startedAt = Date.now();
     this.termId = randomUUID();
     this.deps.metrics.leader.set(1);
+    void this.catalogue.refresh(this.startedAt, true);
     this.termPublisher = new Publisher({ db: this.deps.db, redis, store: this.deps.store, pricing: this.deps.pricing, token: () => this.lease.token, log });
     log.info({ instanceId }, "became the leader");
   }

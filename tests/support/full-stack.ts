@@ -20,6 +20,8 @@ export interface FullStackOptions {
   seed?: boolean;
   /** Runs on the (seeded) database before any process starts, e.g. to grow the board for a bench. */
   prepare?: (dbUrl: string) => Promise<void>;
+  /** The web app's DATABASE_URL, given the database's (e.g. through a query counter); default: the database's. */
+  webDatabaseUrl?: (dbUrl: string) => string;
 }
 
 /**
@@ -40,7 +42,8 @@ export async function startFullStack(
   // Every client of a test or bench stack (bench/chat.ts: 1000 sockets) comes from this one address.
   const relay = await startRelay(redis.url, { RELAY_ALLOWED_ORIGINS: "*", RELAY_MAX_CONNECTIONS_PER_IP: "10000" });
   const publisher = await startPublisher(dbUrl, redis.url, extraEnv);
-  const web = await startWeb({ ...publisherEnv(dbUrl, redis.url, extraEnv), RELAY_PUBLIC_URL: relay.url, RELAY_URL: relay.url });
+  const webDbUrl = options.webDatabaseUrl?.(dbUrl) ?? dbUrl;
+  const web = await startWeb({ ...publisherEnv(webDbUrl, redis.url, extraEnv), RELAY_PUBLIC_URL: relay.url, RELAY_URL: relay.url });
   return {
     db,
     dbUrl,

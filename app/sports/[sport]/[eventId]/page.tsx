@@ -1,7 +1,9 @@
 import { notFound } from "next/navigation";
-import { type EventDetail, ID_PATTERN, type OddsSnapshot, SPORT_KEY_PATTERN, readSnapshot } from "@/lib/protocol";
+import { type EventDetail, ID_PATTERN, type OddsSnapshot, SPORT_KEY_PATTERN } from "@/lib/protocol";
 import { readEventDetail } from "@/app/_lib/event-detail";
 import { services } from "@/app/_lib/services";
+import { snapshotOf } from "@/app/_lib/snapshots";
+import { listSports } from "@/app/_lib/sports";
 import { bettorOf, delaysOf, relayOf } from "@/app/_lib/live-page";
 import { EventView } from "./event-view";
 
@@ -9,7 +11,8 @@ export const dynamic = "force-dynamic";
 
 /**
  * /sports/<sport>/<eventId>: one event, shareable. Rendered on the server from the canonical
- * snapshot, so the prices show before the socket connects; then it follows the relay live.
+ * snapshot, so the prices show before the socket connects; then it follows the relay live. Books,
+ * history and the sport's title come from Redis as well (docs/http.md, "Where reads come from").
  */
 export default async function EventPage({ params }: { params: Promise<{ sport: string; eventId: string }> }) {
   const { sport, eventId } = await params;
@@ -18,7 +21,7 @@ export default async function EventPage({ params }: { params: Promise<{ sport: s
   let snapshot: OddsSnapshot | null = null;
   let problem: string | null = null;
   try {
-    snapshot = await readSnapshot(redis, sport);
+    snapshot = await snapshotOf(redis, sport);
   } catch {
     problem = "Prices could not be loaded from the server; waiting for the live connection.";
   }
@@ -28,9 +31,9 @@ export default async function EventPage({ params }: { params: Promise<{ sport: s
   let sportTitle = sport;
   try {
     const { db } = services();
-    const [read, row] = await Promise.all([readEventDetail(db, redis, eventId), db.sport.findUnique({ where: { key: sport }, select: { title: true } })]);
+    const [read, listed] = await Promise.all([readEventDetail(db, redis, eventId), listSports(db, redis)]);
     detail = read ?? detail;
-    sportTitle = row?.title ?? sport;
+    sportTitle = listed.sports.find((entry) => entry.key === sport)?.title ?? sport;
   } catch {
     problem ??= "Bookmaker prices could not be loaded; they appear as they move.";
   }

@@ -1,0 +1,74 @@
+import { describe, expect, it } from "vitest";
+import { KEYS, SportCatalogue, type SportInfo } from "../protocol";
+import { SportCatalogueWriter } from "./sport-catalogue";
+
+const epl: SportInfo = { key: "soccer_epl", title: "EPL", group: "Soccer", isEsports: false };
+const nba: SportInfo = { key: "basketball_nba", title: "NBA", group: "Basketball", isEsports: false };
+
+function fakeRedis() {
+  const values = new Map<string, string>();
+  let sets = 0;
+  return {
+    values,
+    sets: () => sets,
+    get: async (key: string) => values.get(key) ?? null,
+    set: async (key: string, value: string) => {
+      sets += 1;
+      values.set(key, value);
+      return "OK" as const;
+    },
+  };
+}
+
+describe("SportCatalogueWriter", () => {
+  it("stores the catalogue, rewrites it only when it changed or was lost, and rereads it only when due", async () => {
+    let sports = [epl];
+    let reads = 0;
+    const redis = fakeRedis();
+    const writer = new SportCatalogueWriter(
+      async () => {
+        reads += 1;
+        return sports;
+      },
+      redis as never,
+      { warn: () => {} },
+      1_000,
+    );
+    await writer.refresh(0, true);
+    expect(SportCatalogue.parse(JSON.parse(redis.values.get(KEYS.sportsCatalogue) ?? "")).sports).toEqual([epl]);
+    await writer.refresh(500); // not due
+    await writer.refresh(1_000); // due, unchanged: no write
+    expect([reads, redis.sets()]).toEqual([2, 1]);
+    sports = [nba, epl];
+    await writer.refresh(2_000);
+    expect(SportCatalogue.parse(JSON.parse(redis.values.get(KEYS.sportsCatalogue) ?? "")).sports).toEqual([nba, epl]);
+    redis.values.clear(); // Redis lost its data
+    await writer.refresh(3_000);
+    expect(redis.values.has(KEYS.sportsCatalogue)).toBe(true);
+    expect(redis.sets()).toBe(3);
+  });
+
+  it("logs a failed read and tries again on the next refresh, whenever it comes", async () => {
+    let fail = true;
+    let warnings = 0;
+    const redis = fakeRedis();
+    const writer = new SportCatalogueWriter(
+      async () => {
+        if (fail) throw new Error("Postgres down");
+        return [epl];
+      },
+      redis as never,
+      {
+        warn: () => {
+          warnings += 1;
+        },
+      },
+      60_000,
+    );
+    await writer.refresh(0, true);
+    fail = false;
+    await writer.refresh(1);
+    expect(warnings).toBe(1);
+    expect(redis.values.has(KEYS.sportsCatalogue)).toBe(true);
+  });
+});

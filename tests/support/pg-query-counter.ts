@@ -1,0 +1,95 @@
+import net from "node:net";
+
+/**
+ * A TCP proxy in front of Postgres that counts the queries its clients send: every simple Query
+ * ('Q') and every Execute ('E') of the extended protocol, read from the frontend messages. Give a
+ * process `url(databaseUrl)` as its DATABASE_URL to see how many queries it makes, or `cut()` the
+ * proxy to make Postgres unreachable for that process alone.
+ */
+export interface PgQueryCounter {
+  /** Queries sent through the proxy so far, all connections. */
+  queries(): number;
+  /** `databaseUrl` with its host and port replaced by the proxy's. */
+  url(databaseUrl: string): string;
+  /** Refuses new connections and drops open ones (Postgres unreachable) until `restore()`. */
+  cut(): void;
+  restore(): void;
+  close(): Promise<void>;
+}
+
+// Startup-phase request codes: SSLRequest and GSSENCRequest are answered with one byte, then the startup message follows.
+const NEGOTIATION_CODES = new Set([80877103, 80877104]);
+
+export async function startPgQueryCounter(targetPort: number, targetHost = "127.0.0.1"): Promise<PgQueryCounter> {
+  let queries = 0;
+  let refusing = false;
+  const open = new Set<net.Socket>();
+  const server = net.createServer((client) => {
+    if (refusing) return void client.destroy();
+    const target = net.connect(targetPort, targetHost);
+    for (const socket of [client, target]) {
+      open.add(socket);
+      socket.once("close", () => open.delete(socket));
+      socket.on("error", () => undefined);
+    }
+    const reader = frontendReader((type) => {
+      if (type === "Q" || type === "E") queries += 1;
+    });
+    client.on("data", reader);
+    client.pipe(target);
+    target.pipe(client);
+    client.once("close", () => target.destroy());
+    target.once("close", () => client.destroy());
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(0, "127.0.0.1", resolve);
+  });
+  const address = server.address();
+  if (!address || typeof address === "string") throw new Error("query counter has no port");
+  const port = address.port;
+  return {
+    queries: () => queries,
+    url: (databaseUrl) => {
+      const url = new URL(databaseUrl);
+      url.hostname = "127.0.0.1";
+      url.port = String(port);
+      return url.toString();
+    },
+    cut: () => {
+      refusing = true;
+      for (const socket of open) socket.destroy();
+    },
+    restore: () => {
+      refusing = false;
+    },
+    close: async () => {
+      for (const socket of open) socket.destroy();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}
+
+/** Splits a client's byte stream into frontend messages and reports each one's type byte. */
+function frontendReader(onMessage: (type: string) => void): (chunk: Buffer) => void {
+  let pending = Buffer.alloc(0);
+  let startup = true;
+  return (chunk) => {
+    pending = Buffer.concat([pending, chunk]);
+    for (;;) {
+      if (startup) {
+        if (pending.length < 8) return;
+        const length = pending.readInt32BE(0);
+        if (pending.length < length) return;
+        startup = NEGOTIATION_CODES.has(pending.readInt32BE(4));
+        pending = pending.subarray(length);
+        continue;
+      }
+      if (pending.length < 5) return;
+      const length = pending.readInt32BE(1) + 1;
+      if (pending.length < length) return;
+      onMessage(String.fromCharCode(pending[0] ?? 0));
+      pending = pending.subarray(length);
+    }
+  };
+}
