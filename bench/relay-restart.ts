@@ -12,7 +12,8 @@
  *                     before the first restart): what the PM2 settings alone are worth
  *   tsx (before)      vps/server.ts through scripts/pm2-ts.mjs and tsx, with those earlier settings
  *
- * Each round kills each relay in turn (SIGKILL to the pid PM2 reports) and times kill → GET
+ * Each round restarts each relay (`pm2 restart`, so every kill is a first crash for PM2's
+ * backoff), then kills it (SIGKILL to the pid PM2 reports) and times kill → GET
  * /health answers 200, polled every 5 ms. It splits that into: kill → PM2 has started the new
  * process (its start time in /proc, 10 ms resolution), → the relay logged "relay listening", →
  * /health answered. Apart from PM2: `node -e 0` (node's own start), and each relay's start with a
@@ -117,6 +118,10 @@ async function healthy(port: number): Promise<boolean> {
 
 /** Kills the variant's relay and times it back: kill → process, → listening, → /health 200 (ms). */
 async function killAndTime(variant: Variant, home: string, pm2: (args: string[]) => ReturnType<typeof run>): Promise<Round> {
+  // Each kill is a first crash: PM2 lengthens its delay for every crash within 30 s of the last
+  // start (x1.5 each), and only a `pm2 restart` (not the kill's own restart) clears that.
+  await pm2(["restart", variant.app]);
+  await waitFor(() => healthy(variant.port), 60_000, `${variant.name} relay healthy`, 20);
   const pid = await pidOf(variant.app, pm2);
   const logFile = path.join(home, "logs", `${variant.app}-out.log`);
   const logged = existsSync(logFile) ? readFileSync(logFile, "utf8").length : 0;
@@ -132,8 +137,6 @@ async function killAndTime(variant: Variant, home: string, pm2: (args: string[])
     .split("\n")
     .find((line) => line.includes('"relay listening"'));
   const toListening = listening ? Date.parse((JSON.parse(listening) as { time: string }).time) - killedAt : Number.NaN;
-  // Let PM2 see the new process up before the next kill (its restart counter, not our timing).
-  await new Promise((resolve) => setTimeout(resolve, 300));
   return { total, toProcess, toListening };
 }
 
