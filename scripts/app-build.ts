@@ -58,7 +58,8 @@ const ownDirname: Plugin = {
   setup(builder) {
     builder.onLoad({ filter: /[\\/]node_modules[\\/].*\.c?js$/ }, async (args) => {
       const source = await readFile(args.path, "utf8");
-      if (!source.includes("__dirname") && !source.includes("__filename")) return undefined;
+      // An ES module that makes its own from import.meta.url (a `const __dirname`) keeps it.
+      if (!/\b__(dirname|filename)\b/.test(source) || /\b(const|let|var)\s+__(dirname|filename)\b/.test(source)) return undefined;
       const dir = path.relative(ROOT, path.dirname(args.path));
       const file = path.relative(ROOT, args.path);
       const prelude = `var __dirname = require("node:path").join(__bundleRoot, ${JSON.stringify(dir)}), __filename = require("node:path").join(__bundleRoot, ${JSON.stringify(file)});\n`;
