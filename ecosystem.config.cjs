@@ -12,9 +12,17 @@
 //              it says so and exits 0, and PM2 leaves it stopped (stop_exit_codes) instead of
 //              restarting it.
 
-// TypeScript apps run through tsx, started by a small launcher (PM2 itself would try ts-node).
+// The web app runs through tsx, started by a small launcher (PM2 itself would try ts-node).
 const ts = (app) => ({ script: "scripts/pm2-ts.mjs", args: app, interpreter: "node", interpreter_args: "--import tsx" });
 const common = { cwd: __dirname, time: false, merge_logs: true, kill_timeout: 8000, max_restarts: 50, exp_backoff_restart_delay: 200 };
+// ws-server, publisher and feed run their bundles (`npm run build:apps` makes dist/; `npm start`
+// and `npm run build` run it) with plain node: a relay killed with `kill -9` answers again in a
+// fraction of the time tsx took to compile it (docs/relay.md, "Restart time"). `pmx: false`: PM2
+// would otherwise load its metrics agent into each process before the app. PM2 waits
+// exp_backoff_restart_delay before the first restart after a crash, then 1.5 times longer for
+// each crash in a row (to 15 s; reset after 30 s up): 20 ms costs a single crash almost nothing,
+// and a process that cannot start (Redis down) still backs off to one try every 15 s.
+const compiled = (app) => ({ script: `dist/${app}.mjs`, interpreter: "node", pmx: false, ...common, exp_backoff_restart_delay: 20 });
 
 // The variables each app reads, as `pm2 start` sees them now, pinned into the app's `env` (what
 // `pm2 restart` reuses). This documents and fixes what each app takes; it hides nothing: PM2 also
@@ -144,28 +152,25 @@ module.exports = {
       // In cluster mode the instances share RELAY_PORT and each new connection goes to the next
       // one. Clients speak WebSocket only, so no sticky sessions are needed (docs/relay.md).
       name: "ws-server",
-      ...ts("vps/server.ts"),
+      ...compiled("ws-server"),
       instances: relayInstances,
       exec_mode: relayInstances > 1 ? "cluster" : "fork",
       env: { ...relay, NODE_ENV: "production" },
-      ...common,
     },
     {
       name: "publisher",
-      ...ts("lib/publisher/main.ts"),
+      ...compiled("publisher"),
       instances: count("PUBLISHER_INSTANCES", 16),
       exec_mode: "fork",
       env: { ...server, NODE_ENV: "production" },
-      ...common,
     },
     {
       // Any number of feed processes: one produces, the others stand by (fork mode: each its own process).
       name: "feed",
-      ...ts("lib/feed/main.ts"),
+      ...compiled("feed"),
       instances: count("FEED_INSTANCES", 16),
       exec_mode: "fork",
       env: { ...server, NODE_ENV: "production" },
-      ...common,
       stop_exit_codes: [0],
     },
   ],

@@ -27,6 +27,7 @@ import {
   stopLocalRedis,
   stopStack,
 } from "./local-stack";
+import { buildAppsIfStale } from "./app-build";
 import { migrate } from "./migrations";
 import { buildWebIfStale } from "./next-build";
 import { waitFor } from "./services/ports";
@@ -36,7 +37,8 @@ import { type StackEnv, parseStackEnv } from "./stack-env";
 
 /**
  * `npm start`: services (unless DATABASE_URL / REDIS_URL are given), migrations, demo data, a
- * production build when sources changed, then web + ws-server + publisher + feed under PM2.
+ * production build when sources changed (Next.js, and the apps' bundles in dist/), then web +
+ * ws-server + publisher + feed under PM2.
  * Stays in the foreground streaming logs; Ctrl-C stops everything it started. `--detach` returns
  * once the URL is printed (then `npm stop`).
  */
@@ -184,11 +186,15 @@ async function prepareDatabase(databaseUrl: string, secrets: LocalSecrets, demoB
   }
 }
 
-/** Runs `next build` when there is no build or any web source is newer than it. */
+/**
+ * Runs `next build` when there is no build or any web source is newer than it, and bundles
+ * ws-server, publisher and feed into dist/ (what PM2 runs) when any of their sources is newer.
+ */
 async function buildIfStale(env: NodeJS.ProcessEnv): Promise<void> {
   say("checking the web build (next build runs when sources changed; about a minute)");
   try {
     if (await buildWebIfStale(".next", env)) say("built the web app");
+    if (await buildAppsIfStale()) say("built ws-server, publisher and feed into dist/");
   } catch (error) {
     throw new StartupError(errorMessage(error));
   }

@@ -2,15 +2,17 @@ import { existsSync } from "node:fs";
 import { mkdtemp, readFile, rm } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
+import { buildAppsIfStale } from "../../scripts/app-build";
 import { freePort, waitFor } from "../../scripts/services/ports";
 import { run } from "../../scripts/services/run";
 import { ROOT } from "./processes";
 import { TEST_JWT_SECRET } from "./stack";
 
 /**
- * The relay as production runs it: `pm2 start ecosystem.config.cjs --only ws-server`, by the
- * project's own PM2 (node_modules, no global install) with a PM2 daemon of its own (a private
- * PM2_HOME in a temp dir), so it never meets anyone else's PM2 apps.
+ * The relay as production runs it: `pm2 start ecosystem.config.cjs --only ws-server`, which runs
+ * the compiled bundle (dist/ws-server.mjs, built first when a source is newer), by the project's
+ * own PM2 (node_modules, no global install) with a PM2 daemon of its own (a private PM2_HOME in a
+ * temp dir), so it never meets anyone else's PM2 apps.
  */
 
 export interface Pm2Worker {
@@ -43,6 +45,7 @@ const PM2_BIN = path.join(ROOT, "node_modules", "pm2", "bin", "pm2");
  * what it started before throwing.
  */
 export async function startPm2Relay(redisUrl: string, instances: number): Promise<Pm2Relay> {
+  await buildAppsIfStale();
   const home = await mkdtemp(path.join(os.tmpdir(), "liveodds-pm2-"));
   const port = await freePort();
   const cliEnv: NodeJS.ProcessEnv = {
