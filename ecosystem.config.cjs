@@ -2,7 +2,8 @@
 // `pm2 start ecosystem.config.cjs` with the variables of README "Configuration" in the environment.
 //
 //   web        Next.js (the /sports page and /api routes) behind server.ts, which sets each request's
-//              client address (X-Forwarded-For) from the socket, or from a trusted proxy (WEB_TRUST_PROXY)
+//              client address (X-Forwarded-For) from the socket, or from a trusted proxy (WEB_TRUST_PROXY);
+//              WEB_INSTANCES > 1 runs it in cluster mode
 //   ws-server  the Socket.IO relay (vps/server.ts); RELAY_INSTANCES > 1 runs it in cluster mode
 //   publisher  a publisher candidate (one leader writes; extra instances are hot standbys)
 //   feed       the odds source (ODDS_SOURCE): the built-in simulator, or The Odds API poller.
@@ -139,12 +140,18 @@ const count = (name, max) => {
   return Number(text);
 };
 const relayInstances = count("RELAY_INSTANCES", 64);
+const webInstances = count("WEB_INSTANCES", 16);
 
 module.exports = {
   apps: [
     {
+      // In cluster mode the instances share PORT and each new connection goes to the next one.
+      // Nothing ties a bettor to one: sessions, limits and the board live in Postgres and Redis,
+      // and a session one instance ends is forgotten by the others through Redis (docs/bets.md).
       name: "web",
       ...ts("server.ts"),
+      instances: webInstances,
+      exec_mode: webInstances > 1 ? "cluster" : "fork",
       env: { ...server, NODE_ENV: "production" },
       ...common,
     },

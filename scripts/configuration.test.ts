@@ -80,7 +80,7 @@ describe("the PM2 ecosystem file", () => {
   });
 
   it("accepts and refuses the same instance counts as npm start", () => {
-    for (const name of ["RELAY_INSTANCES", "PUBLISHER_INSTANCES", "FEED_INSTANCES"]) {
+    for (const name of ["RELAY_INSTANCES", "WEB_INSTANCES", "PUBLISHER_INSTANCES", "FEED_INSTANCES"]) {
       for (const value of ["0", "1", "2", "16", "17", "64", "65", "two", "1.5"]) {
         const ecosystem = accepts(() => loadEcosystem({ [name]: value }));
         const npmStart = accepts(() => parseStackEnv({ [name]: value }));

@@ -37,6 +37,7 @@ export const stackVariables = z.object({
   RELAY_ALLOWED_ORIGINS: z.string().min(1, "must not be empty").optional(),
   // Read by ecosystem.config.cjs; checked here too, so a typo fails before anything starts.
   RELAY_INSTANCES: int(1, 1, 64),
+  WEB_INSTANCES: int(1, 1, 16),
   PUBLISHER_INSTANCES: int(1, 1, 16),
   FEED_INSTANCES: int(1, 1, 16),
   /** Every app's logs. */

@@ -7,6 +7,7 @@ import { freePort, waitFor } from "../../scripts/services/ports";
 import { run } from "../../scripts/services/run";
 import { ROOT } from "./processes";
 import { TEST_JWT_SECRET } from "./stack";
+import { TEST_DIST_DIR } from "./web";
 
 /**
  * The relay as production runs it: `pm2 start ecosystem.config.cjs --only ws-server`, which runs
@@ -38,43 +39,33 @@ export interface Pm2Relay {
 
 const PM2_BIN = path.join(ROOT, "node_modules", "pm2", "bin", "pm2");
 
-/**
- * Starts `instances` relay instances through the ecosystem file and waits until each has logged
- * "relay listening". The PM2 command line gets a clean environment with only what a VPS operator
- * would export, since PM2 hands its caller's environment on to the apps. On any failure it stops
- * what it started before throwing.
- */
-export async function startPm2Relay(redisUrl: string, instances: number): Promise<Pm2Relay> {
-  await buildAppsIfStale();
-  const home = await mkdtemp(path.join(os.tmpdir(), "liveodds-pm2-"));
-  const port = await freePort();
-  const cliEnv: NodeJS.ProcessEnv = {
-    NODE_ENV: "production",
-    PATH: process.env.PATH,
-    HOME: process.env.HOME,
-    PM2_HOME: home,
-    REDIS_URL: redisUrl,
-    RELAY_INSTANCES: String(instances),
-    RELAY_PORT: String(port),
-    RELAY_HOST: "127.0.0.1",
-    RELAY_JWT_SECRET: TEST_JWT_SECRET,
-    RELAY_ALLOWED_ORIGINS: "*",
-    // Every test client comes from 127.0.0.1.
-    RELAY_MAX_CONNECTIONS_PER_IP: "10000",
-    LOG_FORMAT: "json",
-    LOG_LEVEL: "info",
-  };
-  const pm2 = (args: string[]) => run(process.execPath, [PM2_BIN, ...args], { cwd: ROOT, env: cliEnv });
-  const workers = async (): Promise<Pm2Worker[]> => parseJlist((await pm2(["jlist"])).stdout);
-  const outLog = path.join(home, "logs", "ws-server-out.log");
-  const errLog = path.join(home, "logs", "ws-server-error.log");
-  const read = async (file: string) => (existsSync(file) ? readFile(file, "utf8") : "");
+/** One PM2 app started through the ecosystem file under a private PM2 daemon. */
+interface Pm2App {
+  /** The app's instances as `pm2 jlist` reports them. */
+  workers(): Promise<Pm2Worker[]>;
   /** Every JSON line the instances logged to stdout so far (merged log), parsed. */
+  logLines(): Promise<Record<string, unknown>[]>;
+  logTail(lines?: number): Promise<string>;
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts `app` of ecosystem.config.cjs with `env` (the whole environment of the PM2 command line:
+ * PM2 hands its caller's environment on to the apps, so it holds only what a VPS operator would
+ * export) and waits for `ready`. On any failure it stops what it started before throwing.
+ */
+async function startPm2App(app: string, env: Record<string, string>, ready: (started: Pm2App) => Promise<boolean>, what: string): Promise<Pm2App> {
+  const home = await mkdtemp(path.join(os.tmpdir(), "liveodds-pm2-"));
+  const cliEnv: NodeJS.ProcessEnv = { ...env, NODE_ENV: "production", PATH: process.env.PATH, HOME: process.env.HOME, PM2_HOME: home };
+  const pm2 = (args: string[]) => run(process.execPath, [PM2_BIN, ...args], { cwd: ROOT, env: cliEnv });
+  const workers = async (): Promise<Pm2Worker[]> => parseJlist((await pm2(["jlist"])).stdout, app);
+  const outLog = path.join(home, "logs", `${app}-out.log`);
+  const errLog = path.join(home, "logs", `${app}-error.log`);
+  const read = async (file: string) => (existsSync(file) ? readFile(file, "utf8") : "");
   const logLines = async () => (await read(outLog)).split("\n").flatMap((line) => parseLine(line));
-  const listening = async () => (await logLines()).filter((line) => line.msg === "relay listening").map((line) => String(line.instanceId));
   const logTail = async (lines = 40) => {
     const tail = (text: string) => text.split("\n").slice(-lines).join("\n");
-    return `── ws-server out ──\n${tail(await read(outLog))}\n── ws-server err ──\n${tail(await read(errLog))}`;
+    return `── ${app} out ──\n${tail(await read(outLog))}\n── ${app} err ──\n${tail(await read(errLog))}`;
   };
   let stopped = false;
   const stop = async () => {
@@ -87,28 +78,94 @@ export async function startPm2Relay(redisUrl: string, instances: number): Promis
     for (const pid of pids) if (pid > 0 && (await belongsTo(pid, home))) killIfAlive(pid);
     await rm(home, { recursive: true, force: true });
   };
-
-  const relay: Pm2Relay = { port, url: `http://127.0.0.1:${port}`, workers, listening, logTail, stop };
+  const started: Pm2App = { workers, logLines, logTail, stop };
   try {
-    const started = await pm2(["start", "ecosystem.config.cjs", "--only", "ws-server"]);
-    if (started.code !== 0) throw new Error(`pm2 start failed (exit ${started.code}):\n${started.stderr || started.stdout}`);
-    const ready = async () => {
-      if (new Set(await listening()).size >= instances) return true;
+    const result = await pm2(["start", "ecosystem.config.cjs", "--only", app]);
+    if (result.code !== 0) throw new Error(`pm2 start failed (exit ${result.code}):\n${result.stderr || result.stdout}`);
+    const check = async () => {
+      if (await ready(started)) return true;
       // An instance that cannot start (bad environment, no Redis) is restarted by PM2 forever.
-      if ((await workers()).some((worker) => worker.restarts > 2)) throw new Error("ws-server keeps restarting under PM2");
+      if ((await workers()).some((worker) => worker.restarts > 2)) throw new Error(`${app} keeps restarting under PM2`);
       return false;
     };
-    await waitFor(ready, 60_000, `${instances} relay instances listening`, 300).catch(async (error: Error) => {
+    await waitFor(check, 120_000, what, 300).catch(async (error: Error) => {
       throw new Error(`${error.message}\n${await logTail()}`);
     });
-    return relay;
+    return started;
   } catch (error) {
     await stop();
     throw error;
   }
 }
 
-function parseJlist(stdout: string): Pm2Worker[] {
+/**
+ * Starts `instances` relay instances through the ecosystem file and waits until each has logged
+ * "relay listening".
+ */
+export async function startPm2Relay(redisUrl: string, instances: number): Promise<Pm2Relay> {
+  await buildAppsIfStale();
+  const port = await freePort();
+  const env: Record<string, string> = {
+    REDIS_URL: redisUrl,
+    RELAY_INSTANCES: String(instances),
+    RELAY_PORT: String(port),
+    RELAY_HOST: "127.0.0.1",
+    RELAY_JWT_SECRET: TEST_JWT_SECRET,
+    RELAY_ALLOWED_ORIGINS: "*",
+    // Every test client comes from 127.0.0.1.
+    RELAY_MAX_CONNECTIONS_PER_IP: "10000",
+    LOG_FORMAT: "json",
+    LOG_LEVEL: "info",
+  };
+  let listening: () => Promise<string[]> = async () => [];
+  const app = await startPm2App(
+    "ws-server",
+    env,
+    async (started) => {
+      listening = async () => (await started.logLines()).filter((line) => line.msg === "relay listening").map((line) => String(line.instanceId));
+      return new Set(await listening()).size >= instances;
+    },
+    `${instances} relay instances listening`,
+  );
+  return { port, url: `http://127.0.0.1:${port}`, workers: app.workers, listening: () => listening(), logTail: app.logTail, stop: app.stop };
+}
+
+export interface Pm2Web {
+  url: string;
+  workers(): Promise<Pm2Worker[]>;
+  logTail(lines?: number): Promise<string>;
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts `instances` web instances (server.ts over the tests' Next.js build) through the ecosystem
+ * file with `env` (the database, Redis and secrets), and waits until each is online and the port
+ * answers /api/health.
+ */
+export async function startPm2Web(env: Record<string, string>, instances: number): Promise<Pm2Web> {
+  const port = await freePort();
+  const url = `http://127.0.0.1:${port}`;
+  const app = await startPm2App(
+    "web",
+    {
+      ...env,
+      WEB_INSTANCES: String(instances),
+      PORT: String(port),
+      HOST: "127.0.0.1",
+      NEXT_DIST_DIR: TEST_DIST_DIR,
+      NEXT_TELEMETRY_DISABLED: "1",
+      LOG_FORMAT: "json",
+    },
+    async (started) => {
+      const online = (await started.workers()).filter((worker) => worker.status === "online").length;
+      return online >= instances && (await fetch(`${url}/api/health`).catch(() => null))?.status === 200;
+    },
+    `${instances} web instances online`,
+  );
+  return { url, workers: app.workers, logTail: app.logTail, stop: app.stop };
+}
+
+function parseJlist(stdout: string, name: string): Pm2Worker[] {
   const start = stdout.indexOf("[");
   if (start < 0) return [];
   const apps = JSON.parse(stdout.slice(start)) as {
@@ -117,7 +174,7 @@ function parseJlist(stdout: string): Pm2Worker[] {
     pm2_env: { NODE_APP_INSTANCE?: number | string; status: string; restart_time: number };
   }[];
   return apps
-    .filter((app) => app.name === "ws-server")
+    .filter((app) => app.name === name)
     .map((app) => ({ instance: Number(app.pm2_env.NODE_APP_INSTANCE ?? 0), pid: app.pid, status: app.pm2_env.status, restarts: app.pm2_env.restart_time }));
 }
 
