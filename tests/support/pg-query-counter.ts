@@ -1,4 +1,4 @@
-import net from "node:net";
+import { startTcpProxy } from "./counting-proxy";
 
 /**
  * A TCP proxy in front of Postgres that counts the queries its clients send: every simple Query
@@ -22,51 +22,28 @@ const NEGOTIATION_CODES = new Set([80877103, 80877104]);
 
 export async function startPgQueryCounter(targetPort: number, targetHost = "127.0.0.1"): Promise<PgQueryCounter> {
   let queries = 0;
-  let refusing = false;
-  const open = new Set<net.Socket>();
-  const server = net.createServer((client) => {
-    if (refusing) return void client.destroy();
-    const target = net.connect(targetPort, targetHost);
-    for (const socket of [client, target]) {
-      open.add(socket);
-      socket.once("close", () => open.delete(socket));
-      socket.on("error", () => undefined);
-    }
-    const reader = frontendReader((type) => {
-      if (type === "Q" || type === "E") queries += 1;
-    });
-    client.on("data", reader);
-    client.pipe(target);
-    target.pipe(client);
-    client.once("close", () => target.destroy());
-    target.once("close", () => client.destroy());
+  const proxy = await startTcpProxy(targetPort, targetHost, (client) => {
+    client.on(
+      "data",
+      frontendReader((type) => {
+        if (type === "Q" || type === "E") queries += 1;
+      }),
+    );
   });
-  await new Promise<void>((resolve, reject) => {
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", resolve);
-  });
-  const address = server.address();
-  if (!address || typeof address === "string") throw new Error("query counter has no port");
-  const port = address.port;
   return {
     queries: () => queries,
     url: (databaseUrl) => {
       const url = new URL(databaseUrl);
       url.hostname = "127.0.0.1";
-      url.port = String(port);
+      url.port = String(proxy.port);
       return url.toString();
     },
     cut: () => {
-      refusing = true;
-      for (const socket of open) socket.destroy();
+      proxy.refuse(true);
+      proxy.drop();
     },
-    restore: () => {
-      refusing = false;
-    },
-    close: async () => {
-      for (const socket of open) socket.destroy();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
-    },
+    restore: () => proxy.refuse(false),
+    close: proxy.close,
   };
 }
 
