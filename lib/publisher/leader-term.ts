@@ -110,6 +110,11 @@ export class LeaderTerm {
     log.info({ instanceId }, "became the leader");
   }
 
+  /** The board now holds these sports: the catalogue catches up at once with one it lacks. */
+  boardHas(sports: readonly string[]): void {
+    if (this.leading) void this.catalogue.boardHas(sports, Date.now());
+  }
+
   /** The lease is not ours (any more): stand by. */
   end(): void {
     if (this.startedAt !== null) this.deps.log.warn("no longer the leader; standing by");

@@ -218,7 +218,11 @@ export class PublisherRunner {
       this.reporter.ticked(result, durationMs);
       this.incidents.succeeded("ticks succeed again", ["postgres", "redis"]);
       const publisher = this.term.publisher;
-      if (publisher) await this.summary.publish(publisher.summary(), this.term.id, result.reconciled);
+      if (publisher) {
+        const counts = publisher.summary();
+        this.term.boardHas(counts.map((count) => count.sport));
+        await this.summary.publish(counts, this.term.id, result.reconciled);
+      }
     }
     await this.report(result, failed);
   }

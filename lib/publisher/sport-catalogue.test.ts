@@ -71,4 +71,30 @@ describe("SportCatalogueWriter", () => {
     expect(warnings).toBe(1);
     expect(redis.values.has(KEYS.sportsCatalogue)).toBe(true);
   });
+
+  it("reads the catalogue again at once when the board holds a sport it lacks, once per such sport", async () => {
+    let sports = [epl];
+    let reads = 0;
+    const redis = fakeRedis();
+    const writer = new SportCatalogueWriter(
+      async () => {
+        reads += 1;
+        return sports;
+      },
+      redis as never,
+      { warn: () => {} },
+      60_000,
+    );
+    await writer.refresh(0, true);
+    await writer.boardHas(["soccer_epl"], 10); // known: nothing read
+    expect(reads).toBe(1);
+    sports = [epl, nba]; // a source added a sport
+    await writer.boardHas(["soccer_epl", "basketball_nba"], 20);
+    expect(reads).toBe(2);
+    expect(SportCatalogue.parse(JSON.parse(redis.values.get(KEYS.sportsCatalogue) ?? "")).sports).toEqual([epl, nba]);
+    // A board sport that is switched off stays out of the catalogue: read once, not on every step.
+    await writer.boardHas(["soccer_epl", "basketball_nba", "tennis_atp"], 30);
+    await writer.boardHas(["soccer_epl", "basketball_nba", "tennis_atp"], 40);
+    expect(reads).toBe(3);
+  });
 });

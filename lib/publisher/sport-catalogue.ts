@@ -16,6 +16,10 @@ export const CATALOGUE_REFRESH_MS = 30_000;
 export class SportCatalogueWriter {
   /** When the catalogue was last read, ms since epoch (-Infinity: never, or the last attempt failed). */
   private readAt = Number.NEGATIVE_INFINITY;
+  /** The sport keys last read (null: none read yet). */
+  private keys: ReadonlySet<string> | null = null;
+  /** Board sports the catalogue lacked, each of which had it read again once (an inactive sport stays out). */
+  private readonly chased = new Set<string>();
   private running: Promise<void> | null = null;
 
   constructor(
@@ -40,8 +44,22 @@ export class SportCatalogueWriter {
     return this.running;
   }
 
+  /**
+   * The board now holds `sports`: a sport the catalogue lacks (a source that just added it) has the
+   * catalogue read again at once, rather than within the refresh period, so pages can show it. Once
+   * per such sport: one that is still missing after that (switched off) waits for the refresh.
+   */
+  boardHas(sports: readonly string[], now: number): Promise<void> {
+    const keys = this.keys;
+    const missing = keys === null ? [] : sports.filter((sport) => !keys.has(sport) && !this.chased.has(sport));
+    if (missing.length === 0) return this.running ?? Promise.resolve();
+    for (const sport of missing) this.chased.add(sport);
+    return this.refresh(now, true);
+  }
+
   private async write(now: number): Promise<void> {
     const sports = await this.readSports();
+    this.keys = new Set(sports.map((sport) => sport.key));
     const stored = await this.redis.get(KEYS.sportsCatalogue);
     const held = stored === null ? null : parseJson(SportCatalogue, stored);
     if (held?.ok && JSON.stringify(held.message.sports) === JSON.stringify(sports)) return;
