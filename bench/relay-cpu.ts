@@ -2,7 +2,7 @@
  * The relay's CPU with the simulator at its default rates, publishing on commit against publishing
  * every interval (the baseline, PUBLISHER_ON_COMMIT=false), for the same clients, in one run.
  *
- *   npx tsx bench/relay-cpu.ts [--clients 500] [--seconds 30]
+ *   npx tsx bench/relay-cpu.ts [--clients 500] [--seconds 30] [--rate 6]
  *
  * Each mode gets a fresh stack (Postgres, Redis, relay, publisher, the simulator's feed process) and
  * `--clients` socket.io clients subscribed to every sport. After a 5 s warm-up it reads the relay's
@@ -24,6 +24,8 @@ import { arg, runBench, table } from "./stats";
 
 const clients = arg("clients", 500);
 const seconds = arg("seconds", 30);
+/** The simulator's price updates per second (SIMULATOR_PRICE_UPDATES_PER_SEC; 6 by default). */
+const rate = arg("rate", 6);
 /** Clock ticks per second of /proc/<pid>/stat (USER_HZ, 100 on Linux). */
 const TICKS_PER_SECOND = 100;
 
@@ -52,7 +54,7 @@ async function main(): Promise<void> {
         Number((result.cpuPercent / baseline.cpuPercent).toFixed(2)),
       ]);
     }
-    console.log(`\nRelay CPU, ${clients} clients on every sport, the simulator at its default rates, ${seconds} s per mode\n`);
+    console.log(`\nRelay CPU, ${clients} clients on every sport, the simulator at ${rate} price updates/s, ${seconds} s per mode\n`);
     console.log(table(["mode", "relay CPU % of a core", "deltas / client / s", "most deltas for one sport in 1 s", "CPU × baseline"], rows));
   } finally {
     await postgres.stop();
@@ -67,8 +69,8 @@ async function measure(pgServerUrl: string, onCommit: boolean): Promise<ModeResu
   const redis = await startRedisServer();
   const reader = new Redis(redis.url);
   const relay = await startRelay(redis.url, { RELAY_ALLOWED_ORIGINS: "*", RELAY_MAX_CONNECTIONS_PER_IP: "100000" });
-  const publisher = await startPublisher(dbUrl, redis.url, { PUBLISHER_ON_COMMIT: String(onCommit), LOG_LEVEL: "warn" });
-  const feed = await startFeed(dbUrl, redis.url, { LOG_LEVEL: "warn" });
+  const publisher = await startPublisher(dbUrl, redis.url, { PUBLISHER_ON_COMMIT: String(onCommit) });
+  const feed = await startFeed(dbUrl, redis.url, { SIMULATOR_PRICE_UPDATES_PER_SEC: String(rate) });
   let sockets: Client[] = [];
   try {
     await until(async () => (await reader.scard(KEYS.sports)) === 5, 30_000, "five sports on the board");
