@@ -20,26 +20,30 @@ function fakeRedis() {
   };
 }
 
+/** A reader of the active sports that counts its reads; set `sports` to change what it returns. */
+function readCounting(initial: SportInfo[]) {
+  const source = {
+    sports: initial,
+    reads: 0,
+    read: async () => {
+      source.reads += 1;
+      return source.sports;
+    },
+  };
+  return source;
+}
+
 describe("SportCatalogueWriter", () => {
   it("stores the catalogue, rewrites it only when it changed or was lost, and rereads it only when due", async () => {
-    let sports = [epl];
-    let reads = 0;
+    const source = readCounting([epl]);
     const redis = fakeRedis();
-    const writer = new SportCatalogueWriter(
-      async () => {
-        reads += 1;
-        return sports;
-      },
-      redis as never,
-      { warn: () => {} },
-      1_000,
-    );
+    const writer = new SportCatalogueWriter(source.read, redis as never, { warn: () => {} }, 1_000);
     await writer.refresh(0, true);
     expect(SportCatalogue.parse(JSON.parse(redis.values.get(KEYS.sportsCatalogue) ?? "")).sports).toEqual([epl]);
     await writer.refresh(500); // not due
     await writer.refresh(1_000); // due, unchanged: no write
-    expect([reads, redis.sets()]).toEqual([2, 1]);
-    sports = [nba, epl];
+    expect([source.reads, redis.sets()]).toEqual([2, 1]);
+    source.sports = [nba, epl];
     await writer.refresh(2_000);
     expect(SportCatalogue.parse(JSON.parse(redis.values.get(KEYS.sportsCatalogue) ?? "")).sports).toEqual([nba, epl]);
     redis.values.clear(); // Redis lost its data
@@ -73,28 +77,19 @@ describe("SportCatalogueWriter", () => {
   });
 
   it("reads the catalogue again at once when the board holds a sport it lacks, once per such sport", async () => {
-    let sports = [epl];
-    let reads = 0;
+    const source = readCounting([epl]);
     const redis = fakeRedis();
-    const writer = new SportCatalogueWriter(
-      async () => {
-        reads += 1;
-        return sports;
-      },
-      redis as never,
-      { warn: () => {} },
-      60_000,
-    );
+    const writer = new SportCatalogueWriter(source.read, redis as never, { warn: () => {} }, 60_000);
     await writer.refresh(0, true);
     await writer.boardHas(["soccer_epl"], 10); // known: nothing read
-    expect(reads).toBe(1);
-    sports = [epl, nba]; // a source added a sport
+    expect(source.reads).toBe(1);
+    source.sports = [epl, nba]; // a source added a sport
     await writer.boardHas(["soccer_epl", "basketball_nba"], 20);
-    expect(reads).toBe(2);
+    expect(source.reads).toBe(2);
     expect(SportCatalogue.parse(JSON.parse(redis.values.get(KEYS.sportsCatalogue) ?? "")).sports).toEqual([epl, nba]);
     // A board sport that is switched off stays out of the catalogue: read once, not on every step.
     await writer.boardHas(["soccer_epl", "basketball_nba", "tennis_atp"], 30);
     await writer.boardHas(["soccer_epl", "basketball_nba", "tennis_atp"], 40);
-    expect(reads).toBe(3);
+    expect(source.reads).toBe(3);
   });
 });
