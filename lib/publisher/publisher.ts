@@ -12,6 +12,12 @@ import { DeltaBudget } from "./delta-budget";
 import { type SportBatch, earliestWrites } from "./sport-batch";
 import type { StateStore } from "./state-store";
 
+/** What a step's delta budget held back: the sports, and the events of their batches. */
+interface Holding {
+  sports: Set<string>;
+  events: Set<string>;
+}
+
 export interface PublisherDeps {
   db: Db;
   redis: Redis;
@@ -41,12 +47,11 @@ export class Publisher {
   private verifiedAt = 0;
   /** How many deltas each sport may send (publishing on commit would otherwise send one per commit). */
   private readonly budget = new DeltaBudget();
-  /** Events priced but not yet committed, their sport's budget spent: eventId → as priced last (null: off the board). */
-  private readonly held = new Map<string, EventOdds | null>();
-  /** Their earliest drained writes, ms since epoch, for the delta's `origin`. */
-  private readonly heldOrigins = new Map<string, number>();
-  /** Sports held back in the step under way. */
-  private readonly heldSports = new Set<string>();
+  /**
+   * Events priced but not yet committed, their sport's budget spent: eventId → the event as priced
+   * last (null: off the board) and its earliest drained write, ms since epoch (the delta's `origin`).
+   */
+  private readonly held = new Map<string, { event: EventOdds | null; origin: number | undefined }>();
 
   constructor(private readonly deps: PublisherDeps) {
     this.board = new Board(deps.log);
@@ -107,9 +112,11 @@ export class Publisher {
       ticked = { next, moved };
       const origins = earliestWrites(drained);
       const withHeld = new Map(next);
-      for (const [id, event] of this.held) if (!withHeld.has(id)) withHeld.set(id, event);
-      for (const [id, at] of this.heldOrigins) origins.set(id, Math.min(at, origins.get(id) ?? at));
-      const holding = new Set<string>();
+      for (const [id, { event, origin }] of this.held) {
+        if (!withHeld.has(id)) withHeld.set(id, event);
+        if (origin !== undefined) origins.set(id, Math.min(origin, origins.get(id) ?? origin));
+      }
+      const holding: Holding = { sports: new Set(), events: new Set() };
       const hold = (sport: string, batch: SportBatch) => this.overBudget(sport, batch, reread, holding);
       const published = await this.committer.publish({
         tx,
@@ -120,8 +127,8 @@ export class Publisher {
         origins,
         hold,
       });
-      this.keepHeld(holding, withHeld, origins);
-      published.heldMs = this.heldDueMs();
+      this.keepHeld(holding.events, withHeld, origins);
+      published.heldMs = this.heldDueMs(holding.sports);
       return published;
     });
     if (ticked) await this.detail.published(ticked, this.rows, Date.now());
@@ -131,38 +138,31 @@ export class Publisher {
   /**
    * Whether `sport`'s delta waits (the committer asks for each sport with changes): a batch with an
    * event reread whole goes out at once and spends from the budget; otherwise it goes out only when
-   * the budget has a delta left. A held batch's events are added to `holding`.
+   * the budget has a delta left. A held batch's sport and events are added to `holding`.
    */
-  private overBudget(sport: string, batch: SportBatch, urgent: ReadonlySet<string>, holding: Set<string>): boolean {
+  private overBudget(sport: string, batch: SportBatch, urgent: ReadonlySet<string>, holding: Holding): boolean {
     const now = performance.now();
     if (batch.writes.some((write) => urgent.has(write.eventId))) {
       this.budget.spend(sport, now);
       return false;
     }
     if (this.budget.take(sport, now)) return false;
-    this.heldSports.add(sport);
-    for (const write of batch.writes) holding.add(write.eventId);
+    holding.sports.add(sport);
+    for (const write of batch.writes) holding.events.add(write.eventId);
     return true;
   }
 
   /** After a commit: the events of held sports, as priced now, wait for a later step (the rest went out). */
   private keepHeld(holding: ReadonlySet<string>, priced: ReadonlyMap<string, EventOdds | null>, origins: ReadonlyMap<string, number>): void {
     this.held.clear();
-    this.heldOrigins.clear();
-    for (const id of holding) {
-      this.held.set(id, priced.get(id) ?? null);
-      const at = origins.get(id);
-      if (at !== undefined) this.heldOrigins.set(id, at);
-    }
+    for (const id of holding) this.held.set(id, { event: priced.get(id) ?? null, origin: origins.get(id) });
   }
 
-  /** ms until the first held sport may send again (null: nothing held). */
-  private heldDueMs(): number | null {
-    const sports = [...this.heldSports];
-    this.heldSports.clear();
-    if (this.held.size === 0 || sports.length === 0) return null;
+  /** ms until the first of the held sports may send again (null: none held). */
+  private heldDueMs(sports: ReadonlySet<string>): number | null {
+    if (sports.size === 0) return null;
     const now = performance.now();
-    return Math.max(1, Math.min(...sports.map((sport) => this.budget.waitMs(sport, now))));
+    return Math.max(1, Math.min(...[...sports].map((sport) => this.budget.waitMs(sport, now))));
   }
 
   /** Sorts captured changes into events to reread whole and single rows to patch. */
@@ -199,7 +199,8 @@ export class Publisher {
     const row = this.rows.get(eventId);
     if (!row) return null;
     // A held event was priced after the board's copy: build on it, or its held markets are lost.
-    const prev = this.held.has(eventId) ? this.held.get(eventId) : this.board.event(eventId);
+    const held = this.held.get(eventId);
+    const prev = held ? held.event : this.board.event(eventId);
     if (!prev) return this.price(row);
     const next: EventOdds = { ...prev, markets: { ...prev.markets } };
     for (const key of markets) {
@@ -229,7 +230,6 @@ export class Publisher {
         next.set(row.id, this.price(row));
       }
       this.held.clear(); // the full read covers them
-      this.heldOrigins.clear();
       const sports = await tx.sport.findMany({ where: { active: true }, select: { key: true } });
       await this.deps.store.registerSports(sports.map((sport) => sport.key));
       return this.committer.publish({ tx, next, eventsRead: rows.length, kind: "reconcile", queued: drained.length });
