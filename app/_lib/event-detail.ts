@@ -3,7 +3,7 @@ import { z } from "zod";
 import type { Db } from "@/lib/db";
 import { bookMarkets } from "@/lib/publisher/books";
 import { eventOddsSelect } from "@/lib/publisher/pricing";
-import { EVENT_BOOKS_TTL_MS, type EventDetail, KEYS, PRICE_HISTORY, PricePoint, StoredEventBooks, parseJson } from "@/lib/protocol";
+import { EVENT_BOOKS_TTL_MS, type EventDetail, KEYS, PRICE_HISTORY, type PricePoint, StoredEventBooks, parseJson, parsePriceHistory } from "@/lib/protocol";
 
 /** The parsed price history of an event, by the list's length and last entry (an append or a trim changes the last entry). */
 const histories = new Map<string, { tag: string; points: PricePoint[] }>();
@@ -37,13 +37,7 @@ export async function readEventDetail(db: Db, redis: Redis, eventId: string): Pr
 async function historyOf(redis: Redis, eventId: string, tag: string, now: number): Promise<PricePoint[]> {
   let held = histories.get(eventId);
   if (!held || held.tag !== tag) {
-    const raw = await redis.lrange(KEYS.priceHistory(eventId), 0, -1);
-    const points: PricePoint[] = [];
-    for (const entry of raw) {
-      const parsed = parseJson(PricePoint, entry);
-      if (parsed.ok) points.push(parsed.message);
-    }
-    held = { tag, points };
+    held = { tag, points: parsePriceHistory(await redis.lrange(KEYS.priceHistory(eventId), 0, -1)) };
     if (histories.size >= MAX_HISTORIES && !histories.has(eventId)) histories.clear();
     histories.set(eventId, held);
   }

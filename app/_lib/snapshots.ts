@@ -34,12 +34,6 @@ export async function currentSnapshot(redis: Redis, sport: string): Promise<{ sn
   return { snapshot, json };
 }
 
-/** The snapshot of a sport known to exist, served from process memory when `seq` is what is held. */
-async function readCached(redis: Redis, sport: string, seq: number): Promise<OddsSnapshot> {
-  const state = await heldState(redis, sport, seq);
-  return { sport, seq: state.seq, ts: Date.now(), events: state.events };
-}
-
 /** The held state of `sport` if it is at `seq`, else read afresh and held. */
 async function heldState(redis: Redis, sport: string, seq: number): Promise<HeldState> {
   let state = held.get(sport);
@@ -54,6 +48,6 @@ async function heldState(redis: Redis, sport: string, seq: number): Promise<Held
 
 /** A sport's snapshot (registered or not), as `readSnapshot` but through the same in-process copy. */
 export async function snapshotOf(redis: Redis, sport: string): Promise<OddsSnapshot> {
-  const seq = await redis.get(KEYS.sportSeq(sport));
-  return readCached(redis, sport, Number(seq ?? 0));
+  const state = await heldState(redis, sport, Number((await redis.get(KEYS.sportSeq(sport))) ?? 0));
+  return { sport, seq: state.seq, ts: Date.now(), events: state.events };
 }

@@ -117,11 +117,16 @@ export interface RedisLists {
 
 /** An event's stored price history within the window before `now`, oldest first; points that do not parse are left out. */
 export async function readPriceHistory(redis: RedisLists, eventId: string, now: number): Promise<PricePoint[]> {
-  const raw = await redis.lrange(KEYS.priceHistory(eventId), 0, -1);
+  const points = parsePriceHistory(await redis.lrange(KEYS.priceHistory(eventId), 0, -1));
+  return points.filter((point) => point.t >= now - PRICE_HISTORY.windowMs);
+}
+
+/** The entries of a price history list that parse, oldest first (malformed ones are skipped). */
+export function parsePriceHistory(raw: readonly string[]): PricePoint[] {
   const points: PricePoint[] = [];
   for (const entry of raw) {
     const parsed = parseJson(PricePoint, entry);
-    if (parsed.ok && parsed.message.t >= now - PRICE_HISTORY.windowMs) points.push(parsed.message);
+    if (parsed.ok) points.push(parsed.message);
   }
   return points;
 }
