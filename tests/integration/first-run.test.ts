@@ -6,7 +6,7 @@ import path from "node:path";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { MIGRATIONS_DIR } from "../../scripts/migrations";
-import { freePort, isListening, waitFor } from "../../scripts/services/ports";
+import { isListening, portBelowEphemeral, waitFor } from "../../scripts/services/ports";
 import { SYSTEM_DIR, clusterDirFor } from "../../scripts/services/postgres";
 import { runOrThrow } from "../../scripts/services/run";
 import { type User, cleanEnv, cloneCheckout, ownLines, processesUnder, runIn } from "../support/checkout";
@@ -31,13 +31,18 @@ interface Ports {
   REDIS_PORT: string;
 }
 
+/** Chosen before `npm install` and bound minutes later, so below the ephemeral range (see portBelowEphemeral). */
 async function freePorts(): Promise<Ports> {
-  return {
-    PORT: String(await freePort()),
-    RELAY_PORT: String(await freePort()),
-    POSTGRES_PORT: String(await freePort()),
-    REDIS_PORT: String(await freePort()),
+  const taken = new Set<number>();
+  const pick = async (): Promise<string> => {
+    for (;;) {
+      const port = await portBelowEphemeral();
+      if (taken.has(port)) continue;
+      taken.add(port);
+      return String(port);
+    }
   };
+  return { PORT: await pick(), RELAY_PORT: await pick(), POSTGRES_PORT: await pick(), REDIS_PORT: await pick() };
 }
 
 describe("first run: npm install, npm start, npm stop from a fresh clone in a private directory", () => {
