@@ -21,10 +21,10 @@ import { retryOnDeadlock } from "./retry";
  */
 
 /** The status of a key that is held, not yet decided. */
-const PENDING = 0;
+export const PENDING = 0;
 
 /** How long the deciding transaction may wait for a connection, then run, ms. */
-const DECISION_LIMITS = { maxWait: 10_000, timeout: 15_000 } as const;
+export const DECISION_LIMITS = { maxWait: 10_000, timeout: 15_000 } as const;
 
 /**
  * How long a held key stays held after its delay: the longest its decision may take, ms. A holder
@@ -59,7 +59,7 @@ interface KeyRow {
 const reused = (): Decision => reject(422, "idempotency_key_reused", "this Idempotency-Key was used for a different bet; use a new key");
 
 /** The answer a decided key gives a request with `requestHash`. */
-function answerOf(row: KeyRow, requestHash: string): Decision {
+export function answerOf(row: Pick<KeyRow, "requestHash" | "status" | "response">, requestHash: string): Decision {
   if (row.requestHash !== requestHash) return reused();
   return { status: row.status, body: row.response as Record<string, unknown> };
 }

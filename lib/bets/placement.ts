@@ -4,21 +4,11 @@ import { balanceOf } from "../accounts/ledger";
 import type { Db } from "../db";
 import type { Env } from "../env";
 import { boardSport } from "../protocol";
-import {
-  MustWait,
-  type Placement,
-  type PlacementRules,
-  type Suspensions,
-  type Target,
-  type Waited,
-  closedState,
-  decide,
-  marketState,
-  nothingPlaced,
-} from "./decision";
+import { MustWait, type Placement, type PlacementRules, type Suspensions, type Target, type Waited, closedState, marketState, nothingPlaced } from "./decision";
 import { KeyHeld, holdKey, releaseKey, requestHashOf, underKey } from "./idempotency-key";
 import { inPlayDelayMs, inPlayDelaysOf } from "./in-play-delay";
 import { liveQuote } from "./live-quote";
+import { decideInGroup } from "./market-group";
 import { type Decision, insufficientFunds, notFound, notOnBoard, priceChanged, pricesStale } from "./refusal";
 import { type BetRequest, accepts } from "./request";
 
@@ -45,6 +35,8 @@ export interface PlacementDeps {
   pause?: (ms: number) => Promise<void>;
   /** Waits between looks at a key another request holds, ms (default: a timer). */
   poll?: (ms: number) => Promise<void>;
+  /** The most bets on one market decided in one transaction (default GROUP_LIMIT; benches compare 1). */
+  groupLimit?: number;
 }
 
 /** The rules of the parsed environment, with `trust`: whether a sport's prices may be taken now. */
@@ -64,7 +56,7 @@ export async function placeBet(deps: PlacementDeps, userId: string, request: Bet
   const delayMs = quote?.inPlay ? inPlayDelayMs(rules.delays, target.sport) : 0;
   if (delayMs > 0) return placeInPlay(deps, userId, request, key, requestHash, target, rules, delayMs);
   try {
-    return await underKey(deps.db, userId, key, requestHash, false, (tx) => decide(tx, deps.redis, userId, request, target, rules, null));
+    return await decideInGroup(deps.db, deps.redis, { userId, request, target, key, requestHash, held: false, waited: null, rules }, deps.groupLimit);
   } catch (error) {
     // The event went in play between the first look at the board and the decision.
     if (error instanceof MustWait) return placeInPlay(deps, userId, request, key, requestHash, target, rules, error.delayMs);
@@ -93,9 +85,7 @@ async function placeInPlay(
     const started = performance.now();
     await (deps.pause ?? sleep)(delayMs);
     const waited: Waited = { seen: ready.seen, delayedMs: Math.round(performance.now() - started) };
-    return await underKey(deps.db, userId, key, requestHash, true, async (tx) =>
-      withDelay(await decide(tx, deps.redis, userId, request, target, rules, waited), waited.delayedMs),
-    );
+    return await decideInGroup(deps.db, deps.redis, { userId, request, target, key, requestHash, held: true, waited, rules }, deps.groupLimit);
   } catch (error) {
     // Nothing was decided: give the key back, so that a retry need not wait for its deadline.
     await releaseKey(deps.db, userId, key, requestHash);
@@ -129,18 +119,28 @@ async function precheck(
   return { seen: { market: state?.marketSuspendedAt ?? null, event: state?.eventSuspendedAt ?? null } };
 }
 
-/** Says in a decided answer how long the bet waited (ms); a placed bet's answer already does. */
-function withDelay(placement: Placement, delayedMs: number): Placement {
-  const { body } = placement.decision;
-  if (placement.placed || typeof body.error !== "object" || body.error === null) return placement;
-  return { ...placement, decision: { ...placement.decision, body: { ...body, error: { ...body.error, delayedMs } } } };
-}
+/**
+ * The event's, market's and outcome's rows a bet names, by database. Rows are never deleted and a
+ * key never moves to another row, so a target once found stays right; only found ones are kept,
+ * and the map starts over when it grows past TARGETS_KEPT.
+ */
+const targets = new WeakMap<Db, Map<string, Target>>();
+const TARGETS_KEPT = 50_000;
 
 async function findTarget(db: Db, request: BetRequest): Promise<Target | null> {
+  const id = `${request.eventId}\n${request.market}\n${request.outcome}`;
+  let known = targets.get(db);
+  if (!known) targets.set(db, (known = new Map()));
+  const kept = known.get(id);
+  if (kept) return kept;
   const outcome = await db.outcome.findFirst({
     where: { key: request.outcome, market: { key: request.market, eventId: request.eventId } },
     select: { id: true, market: { select: { id: true, event: { select: { sport: true, isEsports: true } } } } },
   });
   const sport = outcome ? boardSport(outcome.market.event) : null;
-  return outcome && sport ? { eventId: request.eventId, sport, marketId: outcome.market.id, outcomeId: outcome.id } : null;
+  if (!outcome || !sport) return null;
+  const target = { eventId: request.eventId, sport, marketId: outcome.market.id, outcomeId: outcome.id };
+  if (known.size >= TARGETS_KEPT) known.clear();
+  known.set(id, target);
+  return target;
 }

@@ -150,6 +150,54 @@ describe("bets", () => {
     expect((await place(user, { ...pick, stake: 5, accept: "any" })).decision.body).toMatchObject({ error: { code: "market_suspended" } });
   });
 
+  it("bets on one market from many accounts at once are decided in groups, and the liability limit, every balance and every key hold", async () => {
+    const users = await Promise.all(Array.from({ length: 20 }, () => bettor(100)));
+    const home = await selection("h2h", "home", 5);
+    const away = await quoteOf(home.eventId, "h2h", "away");
+    // Room for a loss of 300 more on either outcome than now: the limit bites long before the balances run out.
+    const tight = { ...rules, liabilityLimit: Math.max(await liability(home), await liability(away)) + 300 };
+    const sent: { user: string; key: string; promise: Promise<Placement> }[] = [];
+    users.forEach((user, u) => {
+      for (let n = 0; n < 12; n++) {
+        const key = randomUUID();
+        const pick = (u + n) % 2 === 0 ? home : away;
+        const bet = { ...pick, stake: 10, accept: "any" as const };
+        sent.push({ user, key, promise: place(user, bet, key, tight) });
+        // Each account's first bet is sent twice under one key: one bet, one answer.
+        if (n === 0) sent.push({ user, key, promise: place(user, bet, key, tight) });
+      }
+    });
+    const answers = await Promise.all(sent.map(async (s) => ({ ...s, placement: await s.promise })));
+
+    for (const key of new Set(answers.map((a) => a.key))) {
+      const same = answers.filter((a) => a.key === key);
+      expect(same.filter((a) => a.placement.fresh)).toHaveLength(1);
+      for (const a of same) expect(a.placement.decision).toEqual(same[0]!.placement.decision);
+    }
+    const fresh = answers.filter((a) => a.placement.fresh);
+    const placed = fresh.filter((a) => a.placement.decision.status === 201);
+    const refusals = new Set(fresh.filter((a) => a.placement.decision.status !== 201).map((a) => (a.placement.decision.body.error as { code: string }).code));
+    expect(refusals.has("liability_limit")).toBe(true);
+    expect([...refusals].every((code) => ["liability_limit", "market_suspended", "insufficient_funds"].includes(code))).toBe(true);
+    expect(fresh.filter((a) => a.placement.suspended)).toHaveLength((await marketStatus(home)) === "SUSPENDED" ? 1 : 0);
+
+    const bets = await db.$queryRaw<{ bets: bigint; transactions: bigint }[]>`
+      SELECT count(*) AS bets, count(DISTINCT b.xmin::text) AS transactions
+      FROM "Bet" b JOIN "Outcome" o ON o.id = b."outcomeId"::uuid JOIN "Market" m ON m.id = o."marketId"
+      WHERE m."eventId" = ${home.eventId}::uuid AND m.key = 'h2h' AND b."userId" = ANY(${users})`;
+    expect(Number(bets[0]!.bets)).toBe(placed.length);
+    // Decided in groups: far fewer transactions than bets (one each would be as many).
+    expect(Number(bets[0]!.transactions)).toBeLessThan(placed.length / 2);
+    expect(await liability(home)).toBeLessThanOrEqual(tight.liabilityLimit + 1e-9);
+    expect(await liability(away)).toBeLessThanOrEqual(tight.liabilityLimit + 1e-9);
+    for (const user of users) {
+      const mine = placed.filter((a) => a.user === user).length;
+      const balance = await balanceOf(db, user);
+      expect(balance.balance).toBe(100 - 10 * mine);
+      expect(await ledgerSum(user)).toBe(balance.balance);
+    }
+  });
+
   it("settles on the final score: won pays stake × price, lost nothing, push and void the stake, all through the ledger", async () => {
     const user = await bettor();
     const event = await selection("h2h", "home", 4);
@@ -227,6 +275,10 @@ describe("bets", () => {
     });
     const stakes = outcomes.reduce((sum, o) => sum + Number(o.stakeTotal), 0);
     return Number(outcomes.find((o) => o.key === pick.outcome)?.payoutTotal ?? 0) - stakes;
+  }
+
+  async function marketStatus(pick: { eventId: string; market: string }): Promise<string> {
+    return (await db.market.findFirstOrThrow({ where: { eventId: pick.eventId, key: pick.market }, select: { status: true } })).status;
   }
 
   async function ledgerSum(userId: string): Promise<number> {

@@ -1,0 +1,387 @@
+import { randomUUID } from "node:crypto";
+import type { Redis } from "ioredis";
+import type { Balance } from "../accounts/ledger";
+import { money, toAmount } from "../accounts/money";
+import type { Db, Tx } from "../db";
+import { Prisma } from "../generated/prisma/client";
+import { type BetView, potentialReturn } from "../protocol";
+import { type Placement, type PlacementRules, type Target, type Waited, MustWait, closedState, marketState, nothingPlaced } from "./decision";
+import { DECISION_LIMITS, KeyHeld, PENDING, answerOf } from "./idempotency-key";
+import { inPlayDelayMs } from "./in-play-delay";
+import { type LiveQuote, liveQuote } from "./live-quote";
+import type { PricesStale } from "./price-trust";
+import { type Decision, insufficientFunds, marketSuspended, notOnBoard, priceChanged, pricesStale, reject } from "./refusal";
+import { type BetRequest, accepts } from "./request";
+import { retryOnDeadlock } from "./retry";
+
+/**
+ * Group commit (docs/bets.md, "Bets on one market are decided in groups"). Bets on one market
+ * decide one at a time, under the market's row lock, so that the liability check is exact. Taking
+ * that lock, the live price, the trust record and the liability totals once per bet capped a hot
+ * market near 270 bets a second. Here the bets that arrive while a market's group is deciding wait
+ * together, and the next group decides them all in one transaction: one lock, one read of each
+ * price and of the totals, then every bet in arrival order against the running totals and
+ * balances, then one statement per table for what the group writes. A bet that arrives while its
+ * market is idle is decided at once, alone: grouping adds no wait.
+ *
+ * Every rule of a single decision holds for each bet of a group: its Idempotency-Key answers once
+ * (a key already decided is replayed; a key an in-play bet holds is left to that bet), the price
+ * is the board's at the moment of the decision, a balance never goes negative (each account's
+ * bets in the group are debited in order, and the account rows are locked), and the liability
+ * after every accepted bet is within the limit. A group either commits whole or not at all: a
+ * failure (Postgres, Redis) fails every bet in it, and nothing is written.
+ */
+
+/** The most bets one transaction decides; more wait for the next group. */
+export const GROUP_LIMIT = 64;
+
+/** One bet for its market's next group. */
+export interface GroupBet {
+  userId: string;
+  request: BetRequest;
+  target: Target;
+  key: string;
+  requestHash: string;
+  /** This request held its key through its in-play delay (idempotency-key.ts `holdKey`). */
+  held: boolean;
+  /** Set for an in-play bet after its delay; a bet without it that finds its event in play gets MustWait. */
+  waited: Waited | null;
+  rules: PlacementRules;
+}
+
+interface Waiting extends GroupBet {
+  resolve: (placement: Placement) => void;
+  reject: (error: unknown) => void;
+}
+
+/** A market's bets waiting for its next group, whether a group is deciding now, and the most one takes. */
+interface Queue {
+  waiting: Waiting[];
+  running: boolean;
+  limit: number;
+}
+
+/** By database (tests run several), then by market id. */
+const queues = new WeakMap<Db, Map<string, Queue>>();
+
+/**
+ * Decides `bet` with the others of its market that are waiting: resolves with its placement, or
+ * rejects with MustWait (it did not wait its in-play delay), KeyHeld (an in-play bet holds its
+ * key) or an infrastructure failure. Nothing of it is written in the first two cases. `limit`:
+ * the most bets a group of this market takes (1: one transaction per bet, as benches compare).
+ */
+export function decideInGroup(db: Db, redis: Redis, bet: GroupBet, limit = GROUP_LIMIT): Promise<Placement> {
+  let byMarket = queues.get(db);
+  if (!byMarket) queues.set(db, (byMarket = new Map()));
+  let queue = byMarket.get(bet.target.marketId);
+  if (!queue) byMarket.set(bet.target.marketId, (queue = { waiting: [], running: false, limit }));
+  const decided = new Promise<Placement>((resolve, reject) => queue.waiting.push({ ...bet, resolve, reject }));
+  if (!queue.running) void drain(db, redis, bet.target.marketId, byMarket, queue);
+  return decided;
+}
+
+async function drain(db: Db, redis: Redis, marketId: string, byMarket: Map<string, Queue>, queue: Queue): Promise<void> {
+  queue.running = true;
+  while (queue.waiting.length > 0) {
+    const group = nextGroup(queue);
+    try {
+      const outcomes = await retryOnDeadlock(() => db.$transaction((tx) => decideGroup(tx, redis, group), DECISION_LIMITS));
+      group.forEach((bet, i) => {
+        const outcome = outcomes[i]!;
+        if (outcome instanceof Error) bet.reject(outcome);
+        else bet.resolve(outcome);
+      });
+    } catch (error) {
+      for (const bet of group) bet.reject(error);
+    }
+  }
+  queue.running = false;
+  byMarket.delete(marketId);
+}
+
+/**
+ * Up to the queue's limit of waiting bets, in arrival order. A second bet under the same account and key
+ * waits for the next group, to find the first one's answer stored.
+ */
+function nextGroup(queue: Queue): Waiting[] {
+  const group: Waiting[] = [];
+  const keys = new Set<string>();
+  const later: Waiting[] = [];
+  for (const bet of queue.waiting) {
+    const id = `${bet.userId}\n${bet.key}`;
+    if (group.length >= queue.limit || keys.has(id)) later.push(bet);
+    else {
+      keys.add(id);
+      group.push(bet);
+    }
+  }
+  queue.waiting = later;
+  return group;
+}
+
+/** What a bet of the group came to: its placement, or the error to reject it with (nothing of it written). */
+type Outcome = Placement | MustWait | KeyHeld;
+
+/** An accepted bet, to be written with the rest of its group. */
+interface Accepted {
+  index: number;
+  bet: BetView;
+  betId: string;
+  outcomeId: string;
+  /** The account's balance after this bet (its debits in the group come in order). */
+  balanceAfter: number;
+}
+
+/** The whole group's decision, in one transaction: bets in arrival order against running totals. */
+async function decideGroup(tx: Tx, redis: Redis, group: GroupBet[]): Promise<Outcome[]> {
+  const { marketId, sport, eventId } = group[0]!.target;
+  const now = Date.now();
+  const state = await marketState(tx, marketId, { lock: true });
+  const [stale, quotes] = await Promise.all([trustOf(group, sport), quotesOf(redis, group, now)]);
+  const outcomes: (Outcome | undefined)[] = group.map((bet) => {
+    const quote = quotes.get(bet.request.outcome);
+    const delayMs = quote?.open && quote.inPlay ? inPlayDelayMs(bet.rules.delays, sport) : 0;
+    return !bet.waited && delayMs > 0 ? new MustWait(delayMs) : undefined;
+  });
+  const claims = await claimKeys(
+    tx,
+    group.filter((_, i) => outcomes[i] === undefined),
+  );
+  group.forEach((bet, i) => {
+    if (outcomes[i] !== undefined) return;
+    const claim = claims.get(keyOf(bet));
+    if (claim === "held") outcomes[i] = new KeyHeld();
+    else if (claim) outcomes[i] = nothingPlaced(claim, false);
+  });
+
+  const deciding = group.map((_, i) => i).filter((i) => outcomes[i] === undefined);
+  if (deciding.length === 0) return outcomes as Outcome[];
+  const totals = await liabilityTotals(tx, marketId);
+  const balances = await lockBalances(tx, [...new Set(deciding.map((i) => group[i]!.userId))]);
+  const accepted: Accepted[] = [];
+  let suspendedBy: number | null = null;
+  const placedAt = new Date(now);
+  for (const i of deciding) {
+    const bet = group[i]!;
+    const refusal = (): Decision | null => {
+      if (suspendedBy !== null) return marketSuspended();
+      const closed = closedState(state, bet.waited?.seen ?? null);
+      if (closed) return closed;
+      const why = stale.get(bet.rules.trust);
+      if (why) return pricesStale(why);
+      return null;
+    };
+    const early = refusal();
+    if (early) {
+      outcomes[i] = nothingPlaced(early);
+      continue;
+    }
+    const quote = quotes.get(bet.request.outcome);
+    if (!quote?.open) outcomes[i] = nothingPlaced(notOnBoard(quote?.closedBy ?? null));
+    else if (!accepts(bet.request.accept, bet.request.price, quote.price)) outcomes[i] = nothingPlaced(priceChanged(quote.price));
+    else {
+      const { stake } = bet.request;
+      const over = overLiability(totals, bet.target.outcomeId, stake, quote.price, bet.rules);
+      if (over === "suspend") {
+        suspendedBy = i;
+        outcomes[i] = {
+          ...nothingPlaced(reject(409, "liability_limit", "this market has taken all it can and is suspended")),
+          suspended: { marketId, liability: liabilityOf(totals, bet.target.outcomeId) },
+        };
+      } else if (over) outcomes[i] = nothingPlaced(over);
+      else if ((balances.get(bet.userId) ?? 0) < toCents(stake)) outcomes[i] = nothingPlaced(insufficientFunds());
+      else {
+        const balanceAfter = balances.get(bet.userId)! - toCents(stake);
+        balances.set(bet.userId, balanceAfter);
+        addToTotals(totals, bet.target.outcomeId, stake, quote.price);
+        const betId = randomUUID();
+        accepted.push({ index: i, betId, outcomeId: bet.target.outcomeId, balanceAfter, bet: betView(betId, bet, quote, eventId, placedAt) });
+      }
+    }
+  }
+
+  if (suspendedBy !== null) await tx.market.update({ where: { id: marketId }, data: { status: "SUSPENDED" } });
+  const entries = await writeAccepted(tx, group, accepted, placedAt);
+  for (const { index, bet, balanceAfter } of accepted) {
+    const balance: Balance = { balance: fromCents(balanceAfter), entry: entries.get(bet.id) ?? 0 };
+    const body = { bet, balance: balance.balance, balanceEntry: balance.entry, delayedMs: group[index]!.waited?.delayedMs ?? 0 };
+    outcomes[index] = { decision: { status: 201, body }, fresh: true, placed: { bet, balance }, suspended: null };
+  }
+  for (const i of deciding) {
+    const waited = group[i]!.waited;
+    if (waited) outcomes[i] = withDelay(outcomes[i] as Placement, waited.delayedMs);
+  }
+  await storeAnswers(tx, group, deciding, outcomes as Outcome[]);
+  return outcomes as Outcome[];
+}
+
+const keyOf = (bet: { userId: string; key: string }) => `${bet.userId}\n${bet.key}`;
+
+/** Each distinct trust check of the group, asked once (the web app has one per process). */
+async function trustOf(group: GroupBet[], sport: string): Promise<Map<PlacementRules["trust"], PricesStale | null>> {
+  const checks = [...new Set(group.map((bet) => bet.rules.trust))];
+  const answers = await Promise.all(checks.map((trust) => trust(sport)));
+  return new Map(checks.map((trust, i) => [trust, answers[i] ?? null]));
+}
+
+/** The board's quote of each outcome the group bets on, read under the market's lock. */
+async function quotesOf(redis: Redis, group: GroupBet[], now: number): Promise<Map<string, LiveQuote | null>> {
+  const { sport, eventId } = group[0]!.target;
+  const market = group[0]!.request.market;
+  const outcomes = [...new Set(group.map((bet) => bet.request.outcome))];
+  const quotes = await Promise.all(outcomes.map((outcome) => liveQuote(redis, sport, eventId, market, outcome, now)));
+  return new Map(outcomes.map((outcome, i) => [outcome, quotes[i] ?? null]));
+}
+
+/**
+ * Takes the group's keys (idempotency-key.ts `claimKey`, for many at once). Returns, by account
+ * and key, the answer to replay for a key already decided (or used for another body), "held" for
+ * a key a waiting in-play bet holds (or one given back between the two reads), and nothing for a
+ * key this group now holds. A holder's own pending row is locked until the group commits.
+ */
+async function claimKeys(tx: Tx, bets: GroupBet[]): Promise<Map<string, Decision | "held">> {
+  const answers = new Map<string, Decision | "held">();
+  if (bets.length === 0) return answers;
+  const claimed = await tx.$queryRaw<{ userId: string; key: string }[]>`
+    INSERT INTO "IdempotentRequest" ("userId", "key", "requestHash", "status", "response")
+    SELECT u, k, h, ${PENDING}, '{}'::jsonb
+    FROM unnest(${bets.map((b) => b.userId)}::uuid[], ${bets.map((b) => b.key)}::text[], ${bets.map((b) => b.requestHash)}::text[]) AS t(u, k, h)
+    ON CONFLICT DO NOTHING RETURNING "userId"::text AS "userId", "key"`;
+  const mine = new Set(claimed.map(keyOf));
+  const others = bets.filter((bet) => !mine.has(keyOf(bet)));
+  for (const held of [false, true]) {
+    const look = others.filter((bet) => bet.held === held);
+    if (look.length === 0) continue;
+    const rows = await tx.$queryRaw<{ userId: string; key: string; requestHash: string; status: number; response: unknown }[]>`
+      SELECT "userId"::text AS "userId", "key", "requestHash", "status", "response" FROM "IdempotentRequest"
+      WHERE ("userId", "key") IN (SELECT * FROM unnest(${look.map((b) => b.userId)}::uuid[], ${look.map((b) => b.key)}::text[]))
+      ORDER BY "userId", "key" ${held ? Prisma.sql`FOR UPDATE` : Prisma.empty}`;
+    const found = new Map(rows.map((row) => [keyOf(row), row]));
+    for (const bet of look) {
+      const row = found.get(keyOf(bet));
+      // Given back between the insert and the read: nothing is decided, so the caller may try again.
+      if (!row) answers.set(keyOf(bet), "held");
+      else if (row.requestHash !== bet.requestHash || row.status !== PENDING) answers.set(keyOf(bet), answerOf(row, bet.requestHash));
+      else if (!held) answers.set(keyOf(bet), "held");
+    }
+  }
+  return answers;
+}
+
+/** The market's liability totals, in cents: what each outcome's open bets would pay, and every open stake. */
+interface Totals {
+  payout: Map<string, number>;
+  stakes: number;
+}
+
+async function liabilityTotals(tx: Tx, marketId: string): Promise<Totals> {
+  const rows = await tx.$queryRaw<{ id: string; payout: string; stake: string }[]>`
+    SELECT "id"::text AS id, "payoutTotal"::text AS payout, "stakeTotal"::text AS stake FROM "Outcome" WHERE "marketId" = ${marketId}::uuid`;
+  return {
+    payout: new Map(rows.map((row) => [row.id, toCents(toAmount(row.payout))])),
+    stakes: rows.reduce((sum, row) => sum + toCents(toAmount(row.stake)), 0),
+  };
+}
+
+/** The house's loss if `outcomeId` wins, in the site's currency. */
+const liabilityOf = (totals: Totals, outcomeId: string) => fromCents((totals.payout.get(outcomeId) ?? 0) - totals.stakes);
+
+function addToTotals(totals: Totals, outcomeId: string, stake: number, price: number): void {
+  totals.payout.set(outcomeId, (totals.payout.get(outcomeId) ?? 0) + toCents(potentialReturn(stake, price)));
+  totals.stakes += toCents(stake);
+}
+
+/**
+ * Refuses a bet that would take the house's loss on its outcome past the limit, saying the largest
+ * stake it could take; "suspend" when not even the smallest stake fits (the market is suspended and
+ * the admins told, so bettors stop trying). A bet adds stake × (price − 1) to the loss.
+ */
+function overLiability(totals: Totals, outcomeId: string, stake: number, price: number, rules: PlacementRules): Decision | "suspend" | null {
+  const room = rules.liabilityLimit - liabilityOf(totals, outcomeId);
+  if (potentialReturn(stake, price) - stake <= room) return null;
+  const largest = Math.floor((room / (price - 1)) * 100) / 100;
+  if (largest < rules.minStake) return "suspend";
+  return reject(409, "liability_limit", `this market can take at most ${money(largest)} on this outcome right now`, { maxStake: largest });
+}
+
+/** Locks the accounts (in id order, so two groups never deadlock on them) and reads their balances, in cents. */
+async function lockBalances(tx: Tx, userIds: string[]): Promise<Map<string, number>> {
+  const rows = await tx.$queryRaw<{ id: string; balance: string }[]>`
+    SELECT "id"::text AS id, "balance"::text AS balance FROM "User" WHERE "id" = ANY(${userIds}::uuid[]) ORDER BY "id" FOR UPDATE`;
+  return new Map(rows.map((row) => [row.id, toCents(toAmount(row.balance))]));
+}
+
+/**
+ * Writes the accepted bets: each account's balance moves by its stakes, one ledger entry per bet
+ * (numbered in the group's order, each with the balance after it), and the bet rows (the pool
+ * trigger moves the outcome's totals). Returns each bet's ledger entry id.
+ */
+async function writeAccepted(tx: Tx, group: GroupBet[], accepted: Accepted[], placedAt: Date): Promise<Map<string, number>> {
+  if (accepted.length === 0) return new Map();
+  const debits = new Map<string, number>();
+  for (const { index } of accepted) {
+    const { userId, request } = group[index]!;
+    debits.set(userId, (debits.get(userId) ?? 0) + toCents(request.stake));
+  }
+  await tx.$executeRaw`
+    UPDATE "User" AS u SET "balance" = u."balance" - d.amount
+    FROM unnest(${[...debits.keys()]}::uuid[], ${[...debits.values()].map((c) => money(fromCents(c)))}::numeric[]) AS d(id, amount)
+    WHERE u."id" = d.id`;
+  const users = accepted.map((a) => group[a.index]!.userId);
+  const entries = await tx.$queryRaw<{ betId: string; entry: bigint }[]>`
+    INSERT INTO "LedgerEntry" ("userId", "kind", "amount", "balance", "betId")
+    SELECT u, 'STAKE'::"LedgerKind", -s, b, bet
+    FROM unnest(${users}::uuid[], ${accepted.map((a) => money(a.bet.stake))}::numeric[],
+                ${accepted.map((a) => money(fromCents(a.balanceAfter)))}::numeric[], ${accepted.map((a) => a.betId)}::uuid[])
+         WITH ORDINALITY AS t(u, s, b, bet, n)
+    ORDER BY n
+    RETURNING "betId"::text AS "betId", "id" AS entry`;
+  await tx.$executeRaw`
+    INSERT INTO "Bet" ("id", "userId", "outcomeId", "stake", "price", "point", "createdAt")
+    SELECT id, u, o, s, p, pt, ${placedAt}
+    FROM unnest(${accepted.map((a) => a.betId)}::uuid[], ${users}::text[], ${accepted.map((a) => a.outcomeId)}::uuid[],
+                ${accepted.map((a) => money(a.bet.stake))}::numeric[], ${accepted.map((a) => a.bet.price)}::float8[],
+                ${accepted.map((a) => a.bet.point)}::float8[]) AS t(id, u, o, s, p, pt)`;
+  return new Map(entries.map((row) => [row.betId, Number(row.entry)]));
+}
+
+/** Stores each decided bet's answer under its key, in one statement. */
+async function storeAnswers(tx: Tx, group: GroupBet[], deciding: number[], outcomes: Outcome[]): Promise<void> {
+  const decided = deciding.map((i) => ({ bet: group[i]!, decision: (outcomes[i] as Placement).decision }));
+  await tx.$executeRaw`
+    UPDATE "IdempotentRequest" AS r SET "status" = d.status, "response" = d.response, "deadline" = NULL
+    FROM unnest(${decided.map((d) => d.bet.userId)}::uuid[], ${decided.map((d) => d.bet.key)}::text[],
+                ${decided.map((d) => d.decision.status)}::int[], ${decided.map((d) => JSON.stringify(d.decision.body))}::jsonb[]) AS d(u, k, status, response)
+    WHERE r."userId" = d.u AND r."key" = d.k`;
+}
+
+/** Says in a refusal how long the bet waited (ms); a placed bet's answer already does. */
+function withDelay(placement: Placement, delayedMs: number): Placement {
+  const { body } = placement.decision;
+  if (placement.placed || typeof body.error !== "object" || body.error === null) return placement;
+  return { ...placement, decision: { ...placement.decision, body: { ...body, error: { ...body.error, delayedMs } } } };
+}
+
+function betView(id: string, bet: GroupBet, quote: LiveQuote, eventId: string, placedAt: Date): BetView {
+  const { request } = bet;
+  return {
+    id,
+    eventId,
+    event: quote.title,
+    market: request.market,
+    outcome: request.outcome,
+    selection: quote.selection,
+    point: quote.point,
+    stake: request.stake,
+    price: quote.price,
+    potentialReturn: potentialReturn(request.stake, quote.price),
+    status: "open",
+    placedAt: placedAt.toISOString(),
+    settledAt: null,
+    payout: null,
+    voidReason: null,
+  };
+}
+
+const toCents = (amount: number) => Math.round(amount * 100);
+const fromCents = (cents: number) => cents / 100;
