@@ -201,17 +201,17 @@ async function decideGroup(tx: Tx, redis: Redis, group: GroupBet[]): Promise<Out
   }
 
   if (suspendedBy !== null) await tx.market.update({ where: { id: marketId }, data: { status: "SUSPENDED" } });
-  const entries = await writeAccepted(tx, group, accepted, placedAt);
+  for (const i of deciding) {
+    const refused = outcomes[i] as Placement | undefined;
+    const waited = group[i]!.waited;
+    if (refused && waited) outcomes[i] = withDelay(refused, waited.delayedMs);
+  }
+  const entries = await writeGroup(tx, group, deciding, outcomes, accepted, placedAt);
   for (const { index, bet, balanceAfter } of accepted) {
     const balance: Balance = { balance: fromCents(balanceAfter), entry: entries.get(bet.id) ?? 0 };
     const body = { bet, balance: balance.balance, balanceEntry: balance.entry, delayedMs: group[index]!.waited?.delayedMs ?? 0 };
     outcomes[index] = { decision: { status: 201, body }, fresh: true, placed: { bet, balance }, suspended: null };
   }
-  for (const i of deciding) {
-    const waited = group[i]!.waited;
-    if (waited) outcomes[i] = withDelay(outcomes[i] as Placement, waited.delayedMs);
-  }
-  await storeAnswers(tx, group, deciding, outcomes as Outcome[]);
   return outcomes as Outcome[];
 }
 
@@ -312,53 +312,70 @@ async function lockBalances(tx: Tx, userIds: string[]): Promise<Map<string, numb
 }
 
 /**
- * Writes the accepted bets: each account's balance moves by its stakes, one ledger entry per bet
- * (numbered in the group's order, each with the balance after it), and the bet rows (the pool
- * trigger moves the outcome's totals). Returns each bet's ledger entry id.
+ * Writes what the group decided, in one statement: each account's balance moves by its stakes, one
+ * ledger entry per accepted bet (numbered in the group's order, each with the balance after it),
+ * the bet rows (the pool trigger moves the outcome totals), and every decided key's answer (an
+ * accepted bet's with its ledger entry's id). `outcomes` holds the refusals; the accepted bets'
+ * answers are built here. Returns each accepted bet's ledger entry id.
  */
-async function writeAccepted(tx: Tx, group: GroupBet[], accepted: Accepted[], placedAt: Date): Promise<Map<string, number>> {
-  if (accepted.length === 0) return new Map();
+async function writeGroup(
+  tx: Tx,
+  group: GroupBet[],
+  deciding: number[],
+  outcomes: (Outcome | undefined)[],
+  accepted: Accepted[],
+  placedAt: Date,
+): Promise<Map<string, number>> {
   const debits = new Map<string, number>();
   for (const { index } of accepted) {
     const { userId, request } = group[index]!;
     debits.set(userId, (debits.get(userId) ?? 0) + toCents(request.stake));
   }
-  await tx.$executeRaw`
-    UPDATE "User" AS u SET "balance" = u."balance" - d.amount
-    FROM unnest(${[...debits.keys()]}::uuid[], ${[...debits.values()].map((c) => money(fromCents(c)))}::numeric[]) AS d(id, amount)
-    WHERE u."id" = d.id`;
   const users = accepted.map((a) => group[a.index]!.userId);
-  const entries = await tx.$queryRaw<{ betId: string; entry: bigint }[]>`
-    INSERT INTO "LedgerEntry" ("userId", "kind", "amount", "balance", "betId")
-    SELECT u, 'STAKE'::"LedgerKind", -s, b, bet
-    FROM unnest(${users}::uuid[], ${accepted.map((a) => money(a.bet.stake))}::numeric[],
-                ${accepted.map((a) => money(fromCents(a.balanceAfter)))}::numeric[], ${accepted.map((a) => a.betId)}::uuid[])
-         WITH ORDINALITY AS t(u, s, b, bet, n)
-    ORDER BY n
-    RETURNING "betId"::text AS "betId", "id" AS entry`;
-  await tx.$executeRaw`
-    INSERT INTO "Bet" ("id", "userId", "outcomeId", "stake", "price", "point", "createdAt")
-    SELECT id, u, o, s, p, pt, ${placedAt}
-    FROM unnest(${accepted.map((a) => a.betId)}::uuid[], ${users}::text[], ${accepted.map((a) => a.outcomeId)}::uuid[],
-                ${accepted.map((a) => money(a.bet.stake))}::numeric[], ${accepted.map((a) => a.bet.price)}::float8[],
-                ${accepted.map((a) => a.bet.point)}::float8[]) AS t(id, u, o, s, p, pt)`;
-  return new Map(entries.map((row) => [row.betId, Number(row.entry)]));
-}
-
-/** Stores each decided bet's answer under its key, in one statement. */
-async function storeAnswers(tx: Tx, group: GroupBet[], deciding: number[], outcomes: Outcome[]): Promise<void> {
-  const decided = deciding.map((i) => ({ bet: group[i]!, decision: (outcomes[i] as Placement).decision }));
-  await tx.$executeRaw`
-    UPDATE "IdempotentRequest" AS r SET "status" = d.status, "response" = d.response, "deadline" = NULL
-    FROM unnest(${decided.map((d) => d.bet.userId)}::uuid[], ${decided.map((d) => d.bet.key)}::text[],
-                ${decided.map((d) => d.decision.status)}::int[], ${decided.map((d) => JSON.stringify(d.decision.body))}::jsonb[]) AS d(u, k, status, response)
-    WHERE r."userId" = d.u AND r."key" = d.k`;
+  const byIndex = new Map(accepted.map((a) => [a.index, a]));
+  const answers = deciding.map((i) => {
+    const taken = byIndex.get(i);
+    const decision: Decision = taken
+      ? { status: 201, body: { bet: taken.bet, balance: fromCents(taken.balanceAfter), balanceEntry: 0, delayedMs: group[i]!.waited?.delayedMs ?? 0 } }
+      : (outcomes[i] as Placement).decision;
+    return { bet: group[i]!, decision, betId: taken?.betId ?? null };
+  });
+  const rows = await tx.$queryRaw<{ betId: string; entry: bigint }[]>`
+    WITH debit AS (
+      UPDATE "User" AS u SET "balance" = u."balance" - d.amount
+      FROM unnest(${[...debits.keys()]}::uuid[], ${[...debits.values()].map((c) => money(fromCents(c)))}::numeric[]) AS d(id, amount)
+      WHERE u."id" = d.id
+    ), ledger AS (
+      INSERT INTO "LedgerEntry" ("userId", "kind", "amount", "balance", "betId")
+      SELECT u, 'STAKE'::"LedgerKind", -s, b, bet
+      FROM unnest(${users}::uuid[], ${accepted.map((a) => money(a.bet.stake))}::numeric[],
+                  ${accepted.map((a) => money(fromCents(a.balanceAfter)))}::numeric[], ${accepted.map((a) => a.betId)}::uuid[])
+           WITH ORDINALITY AS t(u, s, b, bet, n)
+      ORDER BY n
+      RETURNING "betId", "id"
+    ), bets AS (
+      INSERT INTO "Bet" ("id", "userId", "outcomeId", "stake", "price", "point", "createdAt")
+      SELECT id, u, o, s, p, pt, ${placedAt}
+      FROM unnest(${accepted.map((a) => a.betId)}::uuid[], ${users}::text[], ${accepted.map((a) => a.outcomeId)}::uuid[],
+                  ${accepted.map((a) => money(a.bet.stake))}::numeric[], ${accepted.map((a) => a.bet.price)}::float8[],
+                  ${accepted.map((a) => a.bet.point)}::float8[]) AS t(id, u, o, s, p, pt)
+    ), answers AS (
+      UPDATE "IdempotentRequest" AS r
+      SET "status" = d.status, "deadline" = NULL,
+          "response" = CASE WHEN l."id" IS NULL THEN d.response ELSE jsonb_set(d.response, '{balanceEntry}', to_jsonb(l."id")) END
+      FROM unnest(${answers.map((a) => a.bet.userId)}::uuid[], ${answers.map((a) => a.bet.key)}::text[], ${answers.map((a) => a.decision.status)}::int[],
+                  ${answers.map((a) => JSON.stringify(a.decision.body))}::jsonb[], ${answers.map((a) => a.betId)}::uuid[]) AS d(u, k, status, response, bet)
+           LEFT JOIN ledger l ON l."betId" = d.bet
+      WHERE r."userId" = d.u AND r."key" = d.k
+    )
+    SELECT "betId"::text AS "betId", "id" AS entry FROM ledger`;
+  return new Map(rows.map((row) => [row.betId, Number(row.entry)]));
 }
 
 /** Says in a refusal how long the bet waited (ms); a placed bet's answer already does. */
 function withDelay(placement: Placement, delayedMs: number): Placement {
   const { body } = placement.decision;
-  if (placement.placed || typeof body.error !== "object" || body.error === null) return placement;
+  if (typeof body.error !== "object" || body.error === null) return placement;
   return { ...placement, decision: { ...placement.decision, body: { ...body, error: { ...body.error, delayedMs } } } };
 }
 
