@@ -9,7 +9,7 @@
  * on a database pool as large as the web app's (5):
  *   - a bare INSERT of a bet row (the database's floor for one write, with the pool trigger);
  *   - bets on one outcome, one transaction per bet (groups of 1: how bets were decided before);
- *   - bets on one outcome, decided in groups (market-group.ts);
+ *   - bets on one outcome, decided in groups (bet-groups.ts);
  *   - bets across every open prematch outcome of the board, in groups.
  * After the rows it checks what must hold: each account's balance is its deposit less its stakes.
  */

@@ -1,5 +1,7 @@
 import type { Redis } from "ioredis";
 import { SessionCache } from "@/lib/accounts/session-cache";
+import { type PlacementRules, placementRules } from "@/lib/bets/placement";
+import { currentRefusal } from "@/lib/bets/price-trust";
 import { SignInGuard } from "@/lib/accounts/sign-in-guard";
 import { type Db, createDb } from "@/lib/db";
 import { env } from "@/lib/env";
@@ -18,6 +20,11 @@ interface Services {
   signins: SignInGuard;
   /** Sessions read from Postgres, forgotten when the bus says they were revoked (lib/accounts/session-cache.ts). */
   sessions: SessionCache;
+  /**
+   * The rules bets are placed by, with the one trust check of the process: bets are decided in
+   * groups (lib/bets/bet-groups.ts), which ask each distinct check once.
+   */
+  betRules: PlacementRules;
 }
 
 // One Prisma client and one Redis connection per web process, kept on globalThis because Next.js
@@ -36,6 +43,8 @@ function create(): Services {
   const redis = createRedis(config.REDIS_URL, { name: "web", maxRetriesPerRequest: 1, commandTimeoutMs: 500 });
   const limiter = new RateLimiter(redis);
   return {
+    // A price is taken only while the publishing leader vouches for it (docs/bets.md, "When a bet is refused").
+    betRules: placementRules(config, (sport) => currentRefusal(redis, sport)),
     db: createDb(config.DATABASE_URL, { poolSize: 5 }),
     redis,
     limiter,

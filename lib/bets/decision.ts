@@ -8,8 +8,8 @@ import { type Decision, eventClosed, marketClosed, marketSuspended, suspendedDur
 
 /**
  * What deciding a bet needs and answers (docs/bets.md, "One transaction decides"). The decision
- * itself is market-group.ts: bets on one market are decided in groups, one transaction each, under
- * the market's lock.
+ * itself is bet-groups.ts: bets are decided in groups, one transaction each, under their markets'
+ * locks.
  */
 
 export interface PlacementRules {

@@ -8,7 +8,7 @@ import { MustWait, type Placement, type PlacementRules, type Suspensions, type T
 import { KeyHeld, holdKey, releaseKey, requestHashOf, underKey } from "./idempotency-key";
 import { inPlayDelayMs, inPlayDelaysOf } from "./in-play-delay";
 import { liveQuote } from "./live-quote";
-import { decideInGroup } from "./market-group";
+import { decideInGroup } from "./bet-groups";
 import { type Decision, insufficientFunds, notFound, notOnBoard, priceChanged, pricesStale } from "./refusal";
 import { type BetRequest, accepts } from "./request";
 

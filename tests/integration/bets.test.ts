@@ -150,18 +150,22 @@ describe("bets", () => {
     expect((await place(user, { ...pick, stake: 5, accept: "any" })).decision.body).toMatchObject({ error: { code: "market_suspended" } });
   });
 
-  it("bets on one market from many accounts at once are decided in groups, and the liability limit, every balance and every key hold", async () => {
+  it("bets on two markets from many accounts at once are decided in groups, and the liability limit, every balance and every key hold", async () => {
     const users = await Promise.all(Array.from({ length: 20 }, () => bettor(100)));
     const home = await selection("h2h", "home", 5);
-    const away = await quoteOf(home.eventId, "h2h", "away");
-    // Room for a loss of 300 more on either outcome than now: the limit bites long before the balances run out.
-    const tight = { ...rules, liabilityLimit: Math.max(await liability(home), await liability(away)) + 300 };
+    const picks = [
+      home,
+      await quoteOf(home.eventId, "h2h", "away"),
+      await quoteOf(home.eventId, "totals", "over"),
+      await quoteOf(home.eventId, "totals", "under"),
+    ];
+    // Room for a loss of 200 more on any outcome than now: the limit bites long before the balances run out.
+    const tight = { ...rules, liabilityLimit: Math.max(...(await Promise.all(picks.map(liability)))) + 200 };
     const sent: { user: string; key: string; promise: Promise<Placement> }[] = [];
     users.forEach((user, u) => {
       for (let n = 0; n < 12; n++) {
         const key = randomUUID();
-        const pick = (u + n) % 2 === 0 ? home : away;
-        const bet = { ...pick, stake: 10, accept: "any" as const };
+        const bet = { ...picks[(u + n) % picks.length]!, stake: 10, accept: "any" as const };
         sent.push({ user, key, promise: place(user, bet, key, tight) });
         // Each account's first bet is sent twice under one key: one bet, one answer.
         if (n === 0) sent.push({ user, key, promise: place(user, bet, key, tight) });
@@ -179,17 +183,17 @@ describe("bets", () => {
     const refusals = new Set(fresh.filter((a) => a.placement.decision.status !== 201).map((a) => (a.placement.decision.body.error as { code: string }).code));
     expect(refusals.has("liability_limit")).toBe(true);
     expect([...refusals].every((code) => ["liability_limit", "market_suspended", "insufficient_funds"].includes(code))).toBe(true);
-    expect(fresh.filter((a) => a.placement.suspended)).toHaveLength((await marketStatus(home)) === "SUSPENDED" ? 1 : 0);
+    const suspendedMarkets = (await Promise.all(["h2h", "totals"].map((market) => marketStatus({ ...home, market })))).filter((s) => s === "SUSPENDED");
+    expect(fresh.filter((a) => a.placement.suspended)).toHaveLength(suspendedMarkets.length);
 
     const bets = await db.$queryRaw<{ bets: bigint; transactions: bigint }[]>`
       SELECT count(*) AS bets, count(DISTINCT b.xmin::text) AS transactions
       FROM "Bet" b JOIN "Outcome" o ON o.id = b."outcomeId"::uuid JOIN "Market" m ON m.id = o."marketId"
-      WHERE m."eventId" = ${home.eventId}::uuid AND m.key = 'h2h' AND b."userId" = ANY(${users})`;
+      WHERE m."eventId" = ${home.eventId}::uuid AND b."userId" = ANY(${users})`;
     expect(Number(bets[0]!.bets)).toBe(placed.length);
     // Decided in groups: far fewer transactions than bets (one each would be as many).
     expect(Number(bets[0]!.transactions)).toBeLessThan(placed.length / 2);
-    expect(await liability(home)).toBeLessThanOrEqual(tight.liabilityLimit + 1e-9);
-    expect(await liability(away)).toBeLessThanOrEqual(tight.liabilityLimit + 1e-9);
+    for (const pick of picks) expect(await liability(pick)).toBeLessThanOrEqual(tight.liabilityLimit + 1e-9);
     for (const user of users) {
       const mine = placed.filter((a) => a.user === user).length;
       const balance = await balanceOf(db, user);

@@ -1,8 +1,7 @@
 import { balanceOf } from "@/lib/accounts/ledger";
 import { tellAdmins } from "@/lib/admin-events";
 import { tellBettor } from "@/lib/bets/notify";
-import { placeBet, placementRules } from "@/lib/bets/placement";
-import { currentRefusal } from "@/lib/bets/price-trust";
+import { placeBet } from "@/lib/bets/placement";
 import { BetRequest, IdempotencyKey, stakeProblem } from "@/lib/bets/request";
 import { listBets } from "@/lib/bets/views";
 import { env } from "@/lib/env";
@@ -32,11 +31,9 @@ export async function POST(request: Request): Promise<Response> {
   const { stake } = body.value;
   const problem = stakeProblem(stake, config.BET_MIN_STAKE, config.BET_MAX_STAKE);
   if (problem) return apiError(422, "invalid_stake", `stake: ${problem}`, {}, { fields: { stake: problem } });
-  const { db, redis } = services();
+  const { db, redis, betRules } = services();
   try {
-    // A price is taken only while the publishing leader vouches for it (docs/bets.md, "When a bet is refused").
-    const rules = placementRules(config, (sport) => currentRefusal(redis, sport));
-    const placement = await placeBet({ db, redis }, signedIn.user.id, body.value, key.data, rules);
+    const placement = await placeBet({ db, redis }, signedIn.user.id, body.value, key.data, betRules);
     if (placement.placed) {
       await tellBettor(redis, signedIn.user.id, "bet_accepted", placement.placed.bet, placement.placed.balance);
       if (stake >= config.LARGE_BET_ALERT) await tellAdmins(redis, "large_bet", { userId: signedIn.user.id, bet: placement.placed.bet });

@@ -5,7 +5,7 @@ import { money, toAmount } from "../accounts/money";
 import type { Db, Tx } from "../db";
 import { Prisma } from "../generated/prisma/client";
 import { type BetView, potentialReturn } from "../protocol";
-import { type Placement, type PlacementRules, type Target, type Waited, MustWait, closedState, marketState, nothingPlaced } from "./decision";
+import { type MarketState, type Placement, type PlacementRules, type Target, type Waited, MustWait, closedState, nothingPlaced } from "./decision";
 import { DECISION_LIMITS, KeyHeld, PENDING, answerOf } from "./idempotency-key";
 import { inPlayDelayMs } from "./in-play-delay";
 import { type LiveQuote, liveQuote } from "./live-quote";
@@ -15,14 +15,15 @@ import { type BetRequest, accepts } from "./request";
 import { retryOnDeadlock } from "./retry";
 
 /**
- * Group commit (docs/bets.md, "Bets on one market are decided in groups"). Bets on one market
- * decide one at a time, under the market's row lock, so that the liability check is exact. Taking
- * that lock, the live price, the trust record and the liability totals once per bet capped a hot
- * market near 270 bets a second. Here the bets that arrive while a market's group is deciding wait
- * together, and the next group decides them all in one transaction: one lock, one read of each
- * price and of the totals, then every bet in arrival order against the running totals and
- * balances, then one statement per table for what the group writes. A bet that arrives while its
- * market is idle is decided at once, alone: grouping adds no wait.
+ * Group commit (docs/bets.md, "Bets are decided in groups"). Bets on one market decide one at a
+ * time, under the market's row lock, so that the liability check is exact. Taking that lock, the
+ * live price, the trust record and the liability totals, and writing, once per bet capped a hot
+ * market near 270 bets a second, and each bet anywhere cost a transaction of its own. Here the bets
+ * that arrive while a group is deciding wait together, and the next group decides them all in one
+ * transaction: their markets locked once (in id order), each price and each market's totals read
+ * once, every bet in arrival order against its market's running totals and its account's running
+ * balance, then one statement for everything the group writes. A bet that arrives while no group
+ * is deciding is decided at once, alone: grouping adds no wait.
  *
  * Every rule of a single decision holds for each bet of a group: its Idempotency-Key answers once
  * (a key already decided is replayed; a key an in-play bet holds is left to that bet), the price
@@ -35,7 +36,7 @@ import { retryOnDeadlock } from "./retry";
 /** The most bets one transaction decides; more wait for the next group. */
 export const GROUP_LIMIT = 64;
 
-/** One bet for its market's next group. */
+/** One bet for the next group. */
 export interface GroupBet {
   userId: string;
   request: BetRequest;
@@ -54,33 +55,32 @@ interface Waiting extends GroupBet {
   reject: (error: unknown) => void;
 }
 
-/** A market's bets waiting for its next group, whether a group is deciding now, and the most one takes. */
+/** The bets waiting for the next group, whether a group is deciding now, and the most one takes. */
 interface Queue {
   waiting: Waiting[];
   running: boolean;
   limit: number;
 }
 
-/** By database (tests run several), then by market id. */
-const queues = new WeakMap<Db, Map<string, Queue>>();
+/** One queue per database (tests run several). */
+const queues = new WeakMap<Db, Queue>();
 
 /**
- * Decides `bet` with the others of its market that are waiting: resolves with its placement, or
- * rejects with MustWait (it did not wait its in-play delay), KeyHeld (an in-play bet holds its
- * key) or an infrastructure failure. Nothing of it is written in the first two cases. `limit`:
- * the most bets a group of this market takes (1: one transaction per bet, as benches compare).
+ * Decides `bet` with the others that are waiting: resolves with its placement, or rejects with
+ * MustWait (it did not wait its in-play delay), KeyHeld (an in-play bet holds its key) or an
+ * infrastructure failure. Nothing of it is written in the first two cases. `limit`: the most bets
+ * a group takes (1: one transaction per bet, as benches compare); the queue keeps the limit it was
+ * made with until it empties.
  */
 export function decideInGroup(db: Db, redis: Redis, bet: GroupBet, limit = GROUP_LIMIT): Promise<Placement> {
-  let byMarket = queues.get(db);
-  if (!byMarket) queues.set(db, (byMarket = new Map()));
-  let queue = byMarket.get(bet.target.marketId);
-  if (!queue) byMarket.set(bet.target.marketId, (queue = { waiting: [], running: false, limit }));
+  let queue = queues.get(db);
+  if (!queue) queues.set(db, (queue = { waiting: [], running: false, limit }));
   const decided = new Promise<Placement>((resolve, reject) => queue.waiting.push({ ...bet, resolve, reject }));
-  if (!queue.running) void drain(db, redis, bet.target.marketId, byMarket, queue);
+  if (!queue.running) void drain(db, redis, queue);
   return decided;
 }
 
-async function drain(db: Db, redis: Redis, marketId: string, byMarket: Map<string, Queue>, queue: Queue): Promise<void> {
+async function drain(db: Db, redis: Redis, queue: Queue): Promise<void> {
   queue.running = true;
   while (queue.waiting.length > 0) {
     const group = nextGroup(queue);
@@ -96,7 +96,7 @@ async function drain(db: Db, redis: Redis, marketId: string, byMarket: Map<strin
     }
   }
   queue.running = false;
-  byMarket.delete(marketId);
+  queues.delete(db);
 }
 
 /**
@@ -132,15 +132,18 @@ interface Accepted {
   balanceAfter: number;
 }
 
-/** The whole group's decision, in one transaction: bets in arrival order against running totals. */
+/**
+ * The whole group's decision, in one transaction: its markets locked in id order, then each bet in
+ * arrival order against its market's running totals and its account's running balance.
+ */
 async function decideGroup(tx: Tx, redis: Redis, group: GroupBet[]): Promise<Outcome[]> {
-  const { marketId, sport, eventId } = group[0]!.target;
   const now = Date.now();
-  const state = await marketState(tx, marketId, { lock: true });
-  const [stale, quotes] = await Promise.all([trustOf(group, sport), quotesOf(redis, group, now)]);
+  const marketIds = [...new Set(group.map((bet) => bet.target.marketId))].sort();
+  const states = await lockMarkets(tx, marketIds);
+  const [stale, quotes] = await Promise.all([trustOf(group), quotesOf(redis, group, now)]);
   const outcomes: (Outcome | undefined)[] = group.map((bet) => {
-    const quote = quotes.get(bet.request.outcome);
-    const delayMs = quote?.open && quote.inPlay ? inPlayDelayMs(bet.rules.delays, sport) : 0;
+    const quote = quotes.get(quoteKey(bet));
+    const delayMs = quote?.open && quote.inPlay ? inPlayDelayMs(bet.rules.delays, bet.target.sport) : 0;
     return !bet.waited && delayMs > 0 ? new MustWait(delayMs) : undefined;
   });
   const claims = await claimKeys(
@@ -156,18 +159,20 @@ async function decideGroup(tx: Tx, redis: Redis, group: GroupBet[]): Promise<Out
 
   const deciding = group.map((_, i) => i).filter((i) => outcomes[i] === undefined);
   if (deciding.length === 0) return outcomes as Outcome[];
-  const totals = await liabilityTotals(tx, marketId);
+  const totals = await liabilityTotals(tx, marketIds);
   const balances = await lockBalances(tx, [...new Set(deciding.map((i) => group[i]!.userId))]);
   const accepted: Accepted[] = [];
-  let suspendedBy: number | null = null;
+  /** The markets a bet of this group filled up, to be suspended. */
+  const filled = new Set<string>();
   const placedAt = new Date(now);
   for (const i of deciding) {
     const bet = group[i]!;
+    const { marketId, outcomeId } = bet.target;
     const refusal = (): Decision | null => {
-      if (suspendedBy !== null) return marketSuspended();
-      const closed = closedState(state, bet.waited?.seen ?? null);
+      if (filled.has(marketId)) return marketSuspended();
+      const closed = closedState(states.get(marketId), bet.waited?.seen ?? null);
       if (closed) return closed;
-      const why = stale.get(bet.rules.trust);
+      const why = stale.get(bet.rules.trust)?.get(bet.target.sport);
       if (why) return pricesStale(why);
       return null;
     };
@@ -176,31 +181,32 @@ async function decideGroup(tx: Tx, redis: Redis, group: GroupBet[]): Promise<Out
       outcomes[i] = nothingPlaced(early);
       continue;
     }
-    const quote = quotes.get(bet.request.outcome);
+    const quote = quotes.get(quoteKey(bet));
+    const market = totals.get(marketId) ?? { payout: new Map(), stakes: 0 };
     if (!quote?.open) outcomes[i] = nothingPlaced(notOnBoard(quote?.closedBy ?? null));
     else if (!accepts(bet.request.accept, bet.request.price, quote.price)) outcomes[i] = nothingPlaced(priceChanged(quote.price));
     else {
       const { stake } = bet.request;
-      const over = overLiability(totals, bet.target.outcomeId, stake, quote.price, bet.rules);
+      const over = overLiability(market, outcomeId, stake, quote.price, bet.rules);
       if (over === "suspend") {
-        suspendedBy = i;
+        filled.add(marketId);
         outcomes[i] = {
           ...nothingPlaced(reject(409, "liability_limit", "this market has taken all it can and is suspended")),
-          suspended: { marketId, liability: liabilityOf(totals, bet.target.outcomeId) },
+          suspended: { marketId, liability: liabilityOf(market, outcomeId) },
         };
       } else if (over) outcomes[i] = nothingPlaced(over);
       else if ((balances.get(bet.userId) ?? 0) < toCents(stake)) outcomes[i] = nothingPlaced(insufficientFunds());
       else {
         const balanceAfter = balances.get(bet.userId)! - toCents(stake);
         balances.set(bet.userId, balanceAfter);
-        addToTotals(totals, bet.target.outcomeId, stake, quote.price);
+        addToTotals(market, outcomeId, stake, quote.price);
         const betId = randomUUID();
-        accepted.push({ index: i, betId, outcomeId: bet.target.outcomeId, balanceAfter, bet: betView(betId, bet, quote, eventId, placedAt) });
+        accepted.push({ index: i, betId, outcomeId, balanceAfter, bet: betView(betId, bet, quote, placedAt) });
       }
     }
   }
 
-  if (suspendedBy !== null) await tx.market.update({ where: { id: marketId }, data: { status: "SUSPENDED" } });
+  if (filled.size > 0) await tx.market.updateMany({ where: { id: { in: [...filled] } }, data: { status: "SUSPENDED" } });
   for (const i of deciding) {
     const refused = outcomes[i] as Placement | undefined;
     const waited = group[i]!.waited;
@@ -215,22 +221,47 @@ async function decideGroup(tx: Tx, redis: Redis, group: GroupBet[]): Promise<Out
   return outcomes as Outcome[];
 }
 
-const keyOf = (bet: { userId: string; key: string }) => `${bet.userId}\n${bet.key}`;
-
-/** Each distinct trust check of the group, asked once (the web app has one per process). */
-async function trustOf(group: GroupBet[], sport: string): Promise<Map<PlacementRules["trust"], PricesStale | null>> {
-  const checks = [...new Set(group.map((bet) => bet.rules.trust))];
-  const answers = await Promise.all(checks.map((trust) => trust(sport)));
-  return new Map(checks.map((trust, i) => [trust, answers[i] ?? null]));
+/**
+ * Locks the markets in id order (two groups never deadlock on them) and returns each one's and its
+ * event's statuses and last suspensions (decision.ts `closedState` reads them); a market that is
+ * gone is missing.
+ */
+async function lockMarkets(tx: Tx, marketIds: string[]): Promise<Map<string, MarketState>> {
+  const rows = await tx.$queryRaw<(MarketState & { id: string })[]>`
+    SELECT m."id"::text AS id, m."status"::text AS market, e."status"::text AS event,
+           m."lastSuspendedAt"::text AS "marketSuspendedAt", e."lastSuspendedAt"::text AS "eventSuspendedAt"
+    FROM "Market" m JOIN "Event" e ON e."id" = m."eventId"
+    WHERE m."id" = ANY(${marketIds}::uuid[])
+    ORDER BY m."id" FOR UPDATE OF m`;
+  return new Map(rows.map(({ id, ...state }) => [id, state]));
 }
 
-/** The board's quote of each outcome the group bets on, read under the market's lock. */
+const keyOf = (bet: { userId: string; key: string }) => `${bet.userId}\n${bet.key}`;
+
+/** Each distinct trust check of the group, asked once per sport (the web app has one check per process). */
+async function trustOf(group: GroupBet[]): Promise<Map<PlacementRules["trust"], Map<string, PricesStale | null>>> {
+  const asks = new Map<PlacementRules["trust"], Set<string>>();
+  for (const bet of group) asks.set(bet.rules.trust, (asks.get(bet.rules.trust) ?? new Set()).add(bet.target.sport));
+  const answers = new Map<PlacementRules["trust"], Map<string, PricesStale | null>>();
+  await Promise.all(
+    [...asks].flatMap(([trust, sports]) =>
+      [...sports].map(async (sport) => {
+        const why = await trust(sport);
+        answers.set(trust, (answers.get(trust) ?? new Map()).set(sport, why));
+      }),
+    ),
+  );
+  return answers;
+}
+
+/** Which outcome of which market of which event a bet names. */
+const quoteKey = (bet: GroupBet) => `${bet.target.sport}\n${bet.target.eventId}\n${bet.request.market}\n${bet.request.outcome}`;
+
+/** The board's quote of each outcome the group bets on, read under the markets' locks. */
 async function quotesOf(redis: Redis, group: GroupBet[], now: number): Promise<Map<string, LiveQuote | null>> {
-  const { sport, eventId } = group[0]!.target;
-  const market = group[0]!.request.market;
-  const outcomes = [...new Set(group.map((bet) => bet.request.outcome))];
-  const quotes = await Promise.all(outcomes.map((outcome) => liveQuote(redis, sport, eventId, market, outcome, now)));
-  return new Map(outcomes.map((outcome, i) => [outcome, quotes[i] ?? null]));
+  const bets = [...new Map(group.map((bet) => [quoteKey(bet), bet])).values()];
+  const quotes = await Promise.all(bets.map((bet) => liveQuote(redis, bet.target.sport, bet.target.eventId, bet.request.market, bet.request.outcome, now)));
+  return new Map(bets.map((bet, i) => [quoteKey(bet), quotes[i] ?? null]));
 }
 
 /**
@@ -274,13 +305,19 @@ interface Totals {
   stakes: number;
 }
 
-async function liabilityTotals(tx: Tx, marketId: string): Promise<Totals> {
-  const rows = await tx.$queryRaw<{ id: string; payout: string; stake: string }[]>`
-    SELECT "id"::text AS id, "payoutTotal"::text AS payout, "stakeTotal"::text AS stake FROM "Outcome" WHERE "marketId" = ${marketId}::uuid`;
-  return {
-    payout: new Map(rows.map((row) => [row.id, toCents(toAmount(row.payout))])),
-    stakes: rows.reduce((sum, row) => sum + toCents(toAmount(row.stake)), 0),
-  };
+/** Each market's liability totals. */
+async function liabilityTotals(tx: Tx, marketIds: string[]): Promise<Map<string, Totals>> {
+  const rows = await tx.$queryRaw<{ id: string; marketId: string; payout: string; stake: string }[]>`
+    SELECT "id"::text AS id, "marketId"::text AS "marketId", "payoutTotal"::text AS payout, "stakeTotal"::text AS stake
+    FROM "Outcome" WHERE "marketId" = ANY(${marketIds}::uuid[])`;
+  const totals = new Map<string, Totals>();
+  for (const row of rows) {
+    let market = totals.get(row.marketId);
+    if (!market) totals.set(row.marketId, (market = { payout: new Map(), stakes: 0 }));
+    market.payout.set(row.id, toCents(toAmount(row.payout)));
+    market.stakes += toCents(toAmount(row.stake));
+  }
+  return totals;
 }
 
 /** The house's loss if `outcomeId` wins, in the site's currency. */
@@ -379,11 +416,11 @@ function withDelay(placement: Placement, delayedMs: number): Placement {
   return { ...placement, decision: { ...placement.decision, body: { ...body, error: { ...body.error, delayedMs } } } };
 }
 
-function betView(id: string, bet: GroupBet, quote: LiveQuote, eventId: string, placedAt: Date): BetView {
+function betView(id: string, bet: GroupBet, quote: LiveQuote, placedAt: Date): BetView {
   const { request } = bet;
   return {
     id,
-    eventId,
+    eventId: bet.target.eventId,
     event: quote.title,
     market: request.market,
     outcome: request.outcome,
