@@ -35,16 +35,16 @@ export function apiError(
   headers: Record<string, string> = {},
   details: Record<string, unknown> = {},
 ): Response {
-  return Response.json({ error: { code, message, ...details } }, { status, headers: { "cache-control": "no-store", ...headers } });
+  return jsonText(JSON.stringify({ error: { code, message, ...details } }), status, headers);
 }
 
-export function json(body: unknown, status = 200): Response {
-  return Response.json(body, { status, headers: { "cache-control": "no-store" } });
+export function json(body: unknown, status = 200, headers: Record<string, string> = {}): Response {
+  return jsonText(JSON.stringify(body), status, headers);
 }
 
 /** `json` for a body already serialised (e.g. spliced from parts kept in memory): the same headers. */
-export function jsonText(body: string, status = 200): Response {
-  return new Response(body, { status, headers: { "content-type": "application/json", "cache-control": "no-store" } });
+export function jsonText(body: string, status = 200, headers: Record<string, string> = {}): Response {
+  return new Response(body, { status, headers: { "content-type": "application/json", "cache-control": "no-store", ...headers } });
 }
 
 /**

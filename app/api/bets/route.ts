@@ -45,9 +45,7 @@ export async function POST(request: Request): Promise<Response> {
         market: body.value.market,
         outcome: body.value.outcome,
       });
-    const headers: Record<string, string> = { "cache-control": "no-store" };
-    if (!placement.fresh) headers["idempotent-replayed"] = "true";
-    return Response.json(placement.decision.body, { status: placement.decision.status, headers });
+    return json(placement.decision.body, placement.decision.status, placement.fresh ? {} : { "idempotent-replayed": "true" });
   } catch (error) {
     return unavailable(error, "Postgres", "no bet was placed; try again shortly");
   }
