@@ -202,6 +202,45 @@ describe("bets", () => {
     }
   });
 
+  it("a group that fails writes nothing for any of its bets, and their keys place them when sent again", async () => {
+    const users = await Promise.all(Array.from({ length: 10 }, () => bettor(100)));
+    const pick = await selection("h2h", "away", 6);
+    // One bet first, so that the ten below arrive together (their target already known) and share groups.
+    expect((await place(await bettor(), { ...pick, stake: 10, accept: "any" })).decision.status).toBe(201);
+    const poolBefore = await stakeTotal(pick);
+    // Postgres refuses any bet of 13: the statement that writes a group holding one fails whole.
+    await db.$executeRawUnsafe(`
+      CREATE FUNCTION refuse_13() RETURNS trigger LANGUAGE plpgsql AS $$
+      BEGIN IF NEW.stake = 13 THEN RAISE EXCEPTION 'refused by the test'; END IF; RETURN NEW; END $$`);
+    await db.$executeRawUnsafe(`CREATE TRIGGER refuse_13 BEFORE INSERT ON "Bet" FOR EACH ROW EXECUTE FUNCTION refuse_13()`);
+    const keys = users.map(() => randomUUID());
+    const stakeOf = (i: number) => (i % 2 === 1 ? 13 : 10);
+    const send = () => Promise.allSettled(users.map((user, i) => place(user, { ...pick, stake: stakeOf(i), accept: "any" }, keys[i])));
+    try {
+      const failed = await send();
+      // Every bet of 13 failed, and so did the bets of 10 decided in a group with one; none of them left a trace.
+      expect(failed.filter((_, i) => stakeOf(i) === 13).every((result) => result.status === "rejected")).toBe(true);
+      expect(failed.filter((result, i) => stakeOf(i) === 10 && result.status === "rejected").length).toBeGreaterThan(0);
+      const lost = users.filter((_, i) => failed[i]!.status === "rejected");
+      for (const user of lost) {
+        expect((await balanceOf(db, user)).balance).toBe(100);
+        expect(await ledgerSum(user)).toBe(100);
+        expect(await db.bet.count({ where: { userId: user } })).toBe(0);
+      }
+      expect(await db.idempotentRequest.count({ where: { userId: { in: lost } } })).toBe(0);
+      const taken = failed.filter((result) => result.status === "fulfilled" && result.value.decision.status === 201).length;
+      expect(await stakeTotal(pick)).toBe(poolBefore + 10 * taken);
+    } finally {
+      await db.$executeRawUnsafe(`DROP TRIGGER refuse_13 ON "Bet"`);
+      await db.$executeRawUnsafe(`DROP FUNCTION refuse_13()`);
+    }
+    // Sent again under the same keys: every bet is placed once, those taken the first time replayed.
+    const again = await send();
+    expect(again.every((result) => result.status === "fulfilled" && result.value.decision.status === 201)).toBe(true);
+    for (const user of users) expect(await db.bet.count({ where: { userId: user } })).toBe(1);
+    expect(await stakeTotal(pick)).toBe(poolBefore + 5 * 10 + 5 * 13);
+  });
+
   it("settles on the final score: won pays stake × price, lost nothing, push and void the stake, all through the ledger", async () => {
     const user = await bettor();
     const event = await selection("h2h", "home", 4);
@@ -250,7 +289,8 @@ describe("bets", () => {
     const pick = await selection("h2h", "home", 5);
     await place(user, { ...pick, stake: 50, accept: "any" });
     const settled = await voidEvent(db, pick.eventId, ADMIN);
-    expect(typeof settled !== "string" && settled.settled.map((s) => s.bet)).toEqual([
+    // Other tests here bet on this event too: this account's bet is the one to look at.
+    expect(typeof settled !== "string" && settled.settled.filter((s) => s.userId === user).map((s) => s.bet)).toEqual([
       expect.objectContaining({ status: "void", voidReason: "cancelled", payout: 50 }),
     ]);
     expect((await balanceOf(db, user)).balance).toBe(1_000);
