@@ -3,12 +3,12 @@
  *
  *   npx tsx bench/relay-load.ts [--clients 5000] [--procs 5] [--rate 10] [--seconds 20]
  *       [--ramp 5] [--step-seconds 8] [--sports a,b,…] [--events 12] [--changes 10]
- *       [--storm] [--no-compare]
+ *       [--storm [--library-delays]] [--no-compare]
  *
  * A throwaway Redis; a synthetic publisher in this process committing real seq-numbered deltas
  * through the StateStore (state, history, PUBLISH in one script), `--rate` deltas a second, sports
  * in turn, `--changes` price moves each; each server under test in its own process (the relay is
- * vps/server.ts through tsx, as PM2 runs it); `--clients` connections per server spread over
+ * its compiled bundle, dist/ws-server.mjs, run by node as PM2 runs it); `--clients` connections per server spread over
  * `--procs` client processes, every one subscribed to every sport, so each delta is one delivery
  * per client. The relay and the bare `ws` server run side by side, the baseline's clients on
  * copies of the sports (`<sport>_b`), and their steps take turns, so that load from others on a
@@ -24,7 +24,8 @@
  *
  * With `--storm`, the relay alone takes a `kill -9` under load after the steady step and is
  * started again on the same port at once, as PM2 would; each client reconnects with the page's
- * delays and resumes from the seqs it holds. Reported: kill → reconnected / resumed / first live
+ * delays (with `--library-delays`, socket.io-client's own: 1 s doubling to 5 s) and resumes from
+ * the seqs it holds. Reported: kill → reconnected / resumed / first live
  * delta per client (p50, p99, max), clients not back, gaps. No baseline: bare ws has no resume.
  *
  * RELAY_* variables in the environment are passed to the relay (e.g. to compare compression).
@@ -70,6 +71,7 @@ const Options = z.object({
   events: z.coerce.number().int().min(1).max(10_000),
   changes: z.coerce.number().int().min(1).max(10_000),
   storm: z.boolean(),
+  libraryDelays: z.boolean(),
   compare: z.boolean(),
 });
 type Options = z.infer<typeof Options>;
@@ -91,13 +93,19 @@ const ARGUMENTS = {
   events: { type: "string", default: "12" },
   changes: { type: "string", default: "10" },
   storm: { type: "boolean", default: false },
+  "library-delays": { type: "boolean", default: false },
   compare: { type: "boolean", default: true },
   "no-compare": { type: "boolean", default: false },
 } as const;
 
 function parseOptions(argv: string[]): Options {
   const values = readArguments(argv);
-  const parsed = Options.safeParse({ ...values, stepSeconds: values["step-seconds"], compare: values.compare && !values["no-compare"] });
+  const parsed = Options.safeParse({
+    ...values,
+    stepSeconds: values["step-seconds"],
+    libraryDelays: values["library-delays"],
+    compare: values.compare && !values["no-compare"],
+  });
   if (!parsed.success) fail(`bad option --${String(parsed.error.issues[0]?.path[0])}: ${parsed.error.issues[0]?.message}`);
   return parsed.data;
 }
@@ -145,7 +153,7 @@ function checkLimits(clients: number): void {
 async function prepare(server: ServerUnderTest, sports: string[], options: Options, cleanup: Cleanup): Promise<Contender> {
   const fleet = await ClientFleet.start(options.procs);
   cleanup.add(() => fleet.kill());
-  const result = await connectAndWeigh(server, fleet, { clients: options.clients, sports, reconnect: options.storm });
+  const result = await connectAndWeigh(server, fleet, { clients: options.clients, sports, reconnect: options.storm, libraryDelays: options.libraryDelays });
   return { server, fleet, sports, result };
 }
 

@@ -120,7 +120,7 @@ const clients: LoadClient[] = [];
 
 /**
  * A socket.io-client connection as the page makes it (WebSocket only, the page's reconnect
- * delays), subscribing to `sports`, and after every reconnect resubscribing with `resume`.
+ * delays, or with `libraryDelays` socket.io-client's own), subscribing to `sports`, and after every reconnect resubscribing with `resume`.
  * Resolves once the first subscription is acknowledged; rejects when that fails.
  */
 function openSocketIo(command: Connect): Promise<LoadClient> {
@@ -128,7 +128,7 @@ function openSocketIo(command: Connect): Promise<LoadClient> {
     transports: ["websocket"],
     forceNew: true, // one engine per client: without it every client would share one WebSocket
     reconnection: command.reconnect,
-    ...RECONNECT_DELAYS,
+    ...(command.libraryDelays ? {} : RECONNECT_DELAYS),
     timeout: 20_000,
   });
   const client: LoadClient = { tracker: new SeqTracker("snapshot"), live: false, close: () => socket.close() };

@@ -105,6 +105,7 @@ export class ClientFleet {
     total: number;
     sports: string[];
     reconnect: boolean;
+    libraryDelays: boolean;
   }): Promise<{ connected: number; failed: number; firstError: string | null }> {
     const { total, ...rest } = options;
     const share = (i: number) => Math.floor(total / this.procs.length) + (i < total % this.procs.length ? 1 : 0);

@@ -22,6 +22,8 @@ export const ClientCommand = z.discriminatedUnion("type", [
     count: z.number().int().min(0),
     sports: z.array(z.string()).min(1),
     reconnect: z.boolean(),
+    /** Reconnect with socket.io-client's own delays (1 s doubling to 5 s), not the page's (0.5 s to 2 s). */
+    libraryDelays: z.boolean(),
     concurrency: z.number().int().min(1),
   }),
   /** Start a new measurement: zero the latency histogram, delivery counts and recovery records. */

@@ -39,7 +39,7 @@ const STORM_TIMEOUT_MS = 60_000;
 export async function connectAndWeigh(
   server: ServerUnderTest,
   fleet: ClientFleet,
-  options: { clients: number; sports: string[]; reconnect: boolean },
+  options: { clients: number; sports: string[]; reconnect: boolean; libraryDelays: boolean },
 ): Promise<ServerResult> {
   const weigh = async () => {
     await sleep(1_000); // the last handshakes' acks and snapshots are still being written
@@ -49,7 +49,14 @@ export async function connectAndWeigh(
   const before = await weigh();
   const started = Date.now();
   const connect = (total: number) =>
-    fleet.connect({ url: server.url, transport: server.transport, total, sports: options.sports, reconnect: options.reconnect });
+    fleet.connect({
+      url: server.url,
+      transport: server.transport,
+      total,
+      sports: options.sports,
+      reconnect: options.reconnect,
+      libraryDelays: options.libraryDelays,
+    });
   const first = await connect(Math.floor(options.clients / 2));
   const half = { clients: first.connected, rss: await weigh() };
   const second = await connect(options.clients - Math.floor(options.clients / 2));

@@ -1,13 +1,14 @@
 import { fork } from "node:child_process";
 import path from "node:path";
+import { appBundle, buildAppsIfStale } from "../../scripts/app-build";
 import { freePort } from "../../scripts/services/ports";
-import { type Proc, ROOT, spawnProcess } from "../../tests/support/processes";
+import { type Proc, spawnProcess } from "../../tests/support/processes";
 import { collectGarbage, inspectorUrl } from "./inspector-gc";
 import { ServerReport, type Transport } from "./load-messages";
 
 /**
  * The two servers bench/relay-load.ts compares, each in its own process so its CPU and memory can
- * be read from /proc and it can be killed outright: the real relay (vps/server.ts) and the bare
+ * be read from /proc and it can be killed outright: the real relay (its compiled bundle) and the bare
  * `ws` fan-out (ws-fanout-server.ts).
  */
 export interface ServerUnderTest {
@@ -62,10 +63,13 @@ export function relayEnv(clients: number, env: Record<string, string | undefined
   };
 }
 
-/** The relay as PM2 runs it (node + tsx, vps/server.ts), in its own session; resolves once it listens. */
+/**
+ * The relay as PM2 runs it (node and its compiled bundle, dist/ws-server.mjs, built first when
+ * stale), in its own session; resolves once it listens.
+ */
 async function spawnRelay(redisUrl: string, port: number, env: Record<string, string>): Promise<Proc> {
-  const entry = path.join(ROOT, "vps/server.ts");
-  const proc = spawnProcess("relay", "setsid", [process.execPath, "--import", "tsx", entry], {
+  await buildAppsIfStale();
+  const proc = spawnProcess("relay", "setsid", [process.execPath, appBundle("ws-server")], {
     REDIS_URL: redisUrl,
     RELAY_PORT: String(port),
     RELAY_HOST: "127.0.0.1",

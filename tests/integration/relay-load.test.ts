@@ -28,7 +28,7 @@ describe("relay-load bench machinery", () => {
   const fleet = async (url: string, transport: "socket.io" | "ws", sports: string[]) => {
     const started = await ClientFleet.start(2);
     fleets.push(started);
-    const connection = await started.connect({ url, transport, total: CLIENTS, sports, reconnect: true });
+    const connection = await started.connect({ url, transport, total: CLIENTS, sports, reconnect: true, libraryDelays: false });
     expect(connection).toEqual({ connected: CLIENTS, failed: 0, firstError: null });
     return started;
   };
