@@ -55,15 +55,26 @@ interface Waiting extends GroupBet {
   reject: (error: unknown) => void;
 }
 
-/** The bets waiting for the next group, whether a group is deciding now, and the most one takes. */
+/**
+ * The bets waiting for the next group, whether a group is deciding now, and the most one takes.
+ * `wait`: the queue's groups wait for their markets' and accounts' locks (a side queue, below);
+ * otherwise they skip what another transaction holds.
+ */
 interface Queue {
   waiting: Waiting[];
   running: boolean;
   limit: number;
+  wait: boolean;
 }
 
-/** One queue per database (tests run several). */
-const queues = new WeakMap<Db, Queue>();
+/**
+ * By database (tests run several): the main queue, and a side queue per market. The main queue's
+ * groups never wait for a lock: a settlement holding one event's markets, or a deposit holding an
+ * account, would otherwise hold up every bet in the process. A bet whose market or account another
+ * transaction holds goes to its market's side queue, whose groups wait for the locks, in parallel
+ * with the main queue.
+ */
+const queues = new WeakMap<Db, { main?: Queue; byMarket: Map<string, Queue> }>();
 
 /**
  * Decides `bet` with the others that are waiting: resolves with its placement, or rejects with
@@ -73,22 +84,36 @@ const queues = new WeakMap<Db, Queue>();
  * made with until it empties.
  */
 export function decideInGroup(db: Db, redis: Redis, bet: GroupBet, limit = GROUP_LIMIT): Promise<Placement> {
-  let queue = queues.get(db);
-  if (!queue) queues.set(db, (queue = { waiting: [], running: false, limit }));
-  const decided = new Promise<Placement>((resolve, reject) => queue.waiting.push({ ...bet, resolve, reject }));
-  if (!queue.running) void drain(db, redis, queue);
-  return decided;
+  return new Promise<Placement>((resolve, reject) => enqueue(db, redis, { ...bet, resolve, reject }, null, limit));
 }
 
-async function drain(db: Db, redis: Redis, queue: Queue): Promise<void> {
+/** Puts `bet` in the main queue (`market` null) or in `market`'s side queue, and drains it if idle. */
+function enqueue(db: Db, redis: Redis, bet: Waiting, market: string | null, limit: number): void {
+  let byDb = queues.get(db);
+  if (!byDb) queues.set(db, (byDb = { byMarket: new Map() }));
+  const held = byDb;
+  let queue = market === null ? held.main : held.byMarket.get(market);
+  if (!queue) {
+    queue = { waiting: [], running: false, limit, wait: market !== null };
+    if (market === null) held.main = queue;
+    else held.byMarket.set(market, queue);
+  }
+  queue.waiting.push(bet);
+  if (queue.running) return;
+  const forget = () => (market === null ? (held.main = undefined) : held.byMarket.delete(market));
+  void drain(db, redis, queue, forget);
+}
+
+async function drain(db: Db, redis: Redis, queue: Queue, forget: () => void): Promise<void> {
   queue.running = true;
   while (queue.waiting.length > 0) {
     const group = nextGroup(queue);
     try {
-      const outcomes = await retryOnDeadlock(() => db.$transaction((tx) => decideGroup(tx, redis, group), DECISION_LIMITS));
+      const outcomes = await retryOnDeadlock(() => db.$transaction((tx) => decideGroup(tx, redis, group, queue.wait), DECISION_LIMITS));
       group.forEach((bet, i) => {
         const outcome = outcomes[i]!;
-        if (outcome instanceof Error) bet.reject(outcome);
+        if (outcome === SKIPPED) enqueue(db, redis, bet, bet.target.marketId, queue.limit);
+        else if (outcome instanceof Error) bet.reject(outcome);
         else bet.resolve(outcome);
       });
     } catch (error) {
@@ -96,7 +121,7 @@ async function drain(db: Db, redis: Redis, queue: Queue): Promise<void> {
     }
   }
   queue.running = false;
-  queues.delete(db);
+  forget();
 }
 
 /**
@@ -119,8 +144,11 @@ function nextGroup(queue: Queue): Waiting[] {
   return group;
 }
 
-/** What a bet of the group came to: its placement, or the error to reject it with (nothing of it written). */
-type Outcome = Placement | MustWait | KeyHeld;
+/** A bet left undecided because another transaction held its market or account: its market's side queue decides it. */
+const SKIPPED = Symbol("skipped");
+
+/** What a bet of the group came to: its placement, the error to reject it with, or SKIPPED (nothing of it written either way). */
+type Outcome = Placement | MustWait | KeyHeld | typeof SKIPPED;
 
 /** An accepted bet, to be written with the rest of its group. */
 interface Accepted {
@@ -133,18 +161,23 @@ interface Accepted {
 }
 
 /**
- * The whole group's decision, in one transaction: its markets locked in id order, then each bet in
- * arrival order against its market's running totals and its account's running balance.
+ * The whole group's decision, in one transaction: its markets and accounts locked in id order, then
+ * each bet in arrival order against its market's running totals and its account's running balance.
+ * Unless `wait`, a market or account another transaction holds is skipped, and so are its bets.
  */
-async function decideGroup(tx: Tx, redis: Redis, group: GroupBet[]): Promise<Outcome[]> {
+async function decideGroup(tx: Tx, redis: Redis, group: GroupBet[], wait: boolean): Promise<Outcome[]> {
   const now = Date.now();
-  const marketIds = [...new Set(group.map((bet) => bet.target.marketId))].sort();
-  const states = await lockMarkets(tx, marketIds);
+  const states = await lockMarkets(tx, [...new Set(group.map((bet) => bet.target.marketId))].sort(), wait);
   const [stale, quotes] = await Promise.all([trustOf(group), quotesOf(redis, group, now)]);
   const outcomes: (Outcome | undefined)[] = group.map((bet) => {
+    if (!wait && !states.has(bet.target.marketId)) return SKIPPED;
     const quote = quotes.get(quoteKey(bet));
     const delayMs = quote?.open && quote.inPlay ? inPlayDelayMs(bet.rules.delays, bet.target.sport) : 0;
     return !bet.waited && delayMs > 0 ? new MustWait(delayMs) : undefined;
+  });
+  const balances = await lockBalances(tx, [...new Set(group.filter((_, i) => outcomes[i] === undefined).map((bet) => bet.userId))].sort(), wait);
+  group.forEach((bet, i) => {
+    if (!wait && outcomes[i] === undefined && !balances.has(bet.userId)) outcomes[i] = SKIPPED;
   });
   const claims = await claimKeys(
     tx,
@@ -159,8 +192,7 @@ async function decideGroup(tx: Tx, redis: Redis, group: GroupBet[]): Promise<Out
 
   const deciding = group.map((_, i) => i).filter((i) => outcomes[i] === undefined);
   if (deciding.length === 0) return outcomes as Outcome[];
-  const totals = await liabilityTotals(tx, marketIds);
-  const balances = await lockBalances(tx, [...new Set(deciding.map((i) => group[i]!.userId))]);
+  const totals = await liabilityTotals(tx, [...new Set(deciding.map((i) => group[i]!.target.marketId))]);
   const accepted: Accepted[] = [];
   /** The markets a bet of this group filled up, to be suspended. */
   const filled = new Set<string>();
@@ -224,15 +256,15 @@ async function decideGroup(tx: Tx, redis: Redis, group: GroupBet[]): Promise<Out
 /**
  * Locks the markets in id order (two groups never deadlock on them) and returns each one's and its
  * event's statuses and last suspensions (decision.ts `closedState` reads them); a market that is
- * gone is missing.
+ * gone is missing, and so, unless `wait`, is one another transaction holds.
  */
-async function lockMarkets(tx: Tx, marketIds: string[]): Promise<Map<string, MarketState>> {
+async function lockMarkets(tx: Tx, marketIds: string[], wait: boolean): Promise<Map<string, MarketState>> {
   const rows = await tx.$queryRaw<(MarketState & { id: string })[]>`
     SELECT m."id"::text AS id, m."status"::text AS market, e."status"::text AS event,
            m."lastSuspendedAt"::text AS "marketSuspendedAt", e."lastSuspendedAt"::text AS "eventSuspendedAt"
     FROM "Market" m JOIN "Event" e ON e."id" = m."eventId"
     WHERE m."id" = ANY(${marketIds}::uuid[])
-    ORDER BY m."id" FOR UPDATE OF m`;
+    ORDER BY m."id" FOR UPDATE OF m ${wait ? Prisma.empty : Prisma.sql`SKIP LOCKED`}`;
   return new Map(rows.map(({ id, ...state }) => [id, state]));
 }
 
@@ -341,10 +373,15 @@ function overLiability(totals: Totals, outcomeId: string, stake: number, price: 
   return reject(409, "liability_limit", `this market can take at most ${money(largest)} on this outcome right now`, { maxStake: largest });
 }
 
-/** Locks the accounts (in id order, so two groups never deadlock on them) and reads their balances, in cents. */
-async function lockBalances(tx: Tx, userIds: string[]): Promise<Map<string, number>> {
+/**
+ * Locks the accounts (in id order, so two groups never deadlock on them) and reads their balances,
+ * in cents; an account that is gone is missing, and so, unless `wait`, is one another transaction holds.
+ */
+async function lockBalances(tx: Tx, userIds: string[], wait: boolean): Promise<Map<string, number>> {
+  if (userIds.length === 0) return new Map();
   const rows = await tx.$queryRaw<{ id: string; balance: string }[]>`
-    SELECT "id"::text AS id, "balance"::text AS balance FROM "User" WHERE "id" = ANY(${userIds}::uuid[]) ORDER BY "id" FOR UPDATE`;
+    SELECT "id"::text AS id, "balance"::text AS balance FROM "User" WHERE "id" = ANY(${userIds}::uuid[])
+    ORDER BY "id" FOR UPDATE ${wait ? Prisma.empty : Prisma.sql`SKIP LOCKED`}`;
   return new Map(rows.map((row) => [row.id, toCents(toAmount(row.balance))]));
 }
 

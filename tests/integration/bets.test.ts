@@ -202,6 +202,42 @@ describe("bets", () => {
     }
   });
 
+  it("a market another transaction holds (a settlement, an admin) holds up only its own bets", async () => {
+    const held = await selection("h2h", "home", 7);
+    const free = await selection("h2h", "home", 8);
+    const { id: marketId } = await db.market.findFirstOrThrow({ where: { eventId: held.eventId, key: "h2h" }, select: { id: true } });
+    let release = () => {};
+    const released = new Promise<void>((resolve) => (release = resolve));
+    let locked = () => {};
+    const isLocked = new Promise<void>((resolve) => (locked = resolve));
+    const holder = db.$transaction(
+      async (tx) => {
+        await tx.$queryRaw`SELECT 1 FROM "Market" WHERE "id" = ${marketId}::uuid FOR UPDATE`;
+        locked();
+        await released;
+      },
+      { timeout: 30_000 },
+    );
+    try {
+      await isLocked;
+      let decided = false;
+      const waiting = place(await bettor(), { ...held, stake: 10, accept: "any" }).finally(() => (decided = true));
+      // A bet on another market, sent after it, is decided while the held market's bet waits.
+      const elsewhere = await Promise.race([
+        place(await bettor(), { ...free, stake: 10, accept: "any" }),
+        new Promise<never>((_, reject) => setTimeout(() => reject(new Error("a bet on a free market waited for a held one")), 10_000)),
+      ]);
+      expect(elsewhere.decision.status).toBe(201);
+      expect(decided).toBe(false);
+      release();
+      await holder;
+      expect((await waiting).decision.status).toBe(201);
+    } finally {
+      release();
+      await holder.catch(() => {});
+    }
+  });
+
   it("a group that fails writes nothing for any of its bets, and their keys place them when sent again", async () => {
     const users = await Promise.all(Array.from({ length: 10 }, () => bettor(100)));
     const pick = await selection("h2h", "away", 6);
