@@ -10,7 +10,7 @@ import { DECISION_LIMITS, KeyHeld, PENDING, answerOf } from "./idempotency-key";
 import { inPlayDelayMs } from "./in-play-delay";
 import { type LiveQuote, liveQuote } from "./live-quote";
 import type { PricesStale } from "./price-trust";
-import { type Decision, insufficientFunds, marketSuspended, notOnBoard, priceChanged, pricesStale, reject } from "./refusal";
+import { type Decision, insufficientFunds, marketSuspended, notOnBoard, priceChanged, pricesStale, reject, suspendedDuringDelay } from "./refusal";
 import { type BetRequest, accepts } from "./request";
 import { retryOnDeadlock } from "./retry";
 
@@ -57,8 +57,8 @@ interface Waiting extends GroupBet {
 
 /**
  * The bets waiting for the next group, whether a group is deciding now, and the most one takes.
- * `wait`: the queue's groups wait for their markets' and accounts' locks (a side queue, below);
- * otherwise they skip what another transaction holds.
+ * `wait`: the queue's groups wait for their markets' locks (a side queue, below); otherwise they
+ * skip a market another transaction holds.
  */
 interface Queue {
   waiting: Waiting[];
@@ -68,11 +68,12 @@ interface Queue {
 }
 
 /**
- * By database (tests run several): the main queue, and a side queue per market. The main queue's
- * groups never wait for a lock: a settlement holding one event's markets, or a deposit holding an
- * account, would otherwise hold up every bet in the process. A bet whose market or account another
- * transaction holds goes to its market's side queue, whose groups wait for the locks, in parallel
- * with the main queue.
+ * By database (tests run several): the main queue, and a side queue per market. No group waits
+ * for an account's lock, and the main queue's groups wait for no market's either: a settlement
+ * holding one event's markets and the accounts it pays would otherwise hold up every bet in the
+ * process. A bet whose market another transaction holds goes to its market's side queue, whose
+ * groups wait for that market's lock, in parallel with the main queue. A bet whose account another
+ * transaction holds waits for that account outside any group, then goes back to the main queue.
  */
 const queues = new WeakMap<Db, { main?: Queue; byMarket: Map<string, Queue> }>();
 
@@ -112,8 +113,10 @@ async function drain(db: Db, redis: Redis, queue: Queue, forget: () => void): Pr
       const outcomes = await retryOnDeadlock(() => db.$transaction((tx) => decideGroup(tx, redis, group, queue.wait), DECISION_LIMITS));
       group.forEach((bet, i) => {
         const outcome = outcomes[i]!;
-        if (outcome === SKIPPED) enqueue(db, redis, bet, bet.target.marketId, queue.limit);
-        else if (outcome instanceof Error) bet.reject(outcome);
+        if (outcome === MARKET_HELD) enqueue(db, redis, bet, bet.target.marketId, queue.limit);
+        else if (outcome === ACCOUNT_HELD) {
+          waitForAccount(db, bet.userId).then(() => enqueue(db, redis, bet, null, queue.limit), bet.reject);
+        } else if (outcome instanceof Error) bet.reject(outcome);
         else bet.resolve(outcome);
       });
     } catch (error) {
@@ -144,11 +147,18 @@ function nextGroup(queue: Queue): Waiting[] {
   return group;
 }
 
-/** A bet left undecided because another transaction held its market or account: its market's side queue decides it. */
-const SKIPPED = Symbol("skipped");
+/** A bet left undecided because another transaction held its market: its market's side queue decides it. */
+const MARKET_HELD = Symbol("market held");
+/** A bet left undecided because another transaction held its account: it waits for the account, then comes back. */
+const ACCOUNT_HELD = Symbol("account held");
 
-/** What a bet of the group came to: its placement, the error to reject it with, or SKIPPED (nothing of it written either way). */
-type Outcome = Placement | MustWait | KeyHeld | typeof SKIPPED;
+/** What a bet of the group came to: its placement, the error to reject it with, or left undecided (nothing of it written either way). */
+type Outcome = Placement | MustWait | KeyHeld | typeof MARKET_HELD | typeof ACCOUNT_HELD;
+
+/** Waits until no other transaction holds the account's row (taking and giving back its lock at once). */
+async function waitForAccount(db: Db, userId: string): Promise<void> {
+  await db.$transaction((tx) => tx.$queryRaw`SELECT 1 FROM "User" WHERE "id" = ${userId}::uuid FOR UPDATE`, DECISION_LIMITS);
+}
 
 /** An accepted bet, to be written with the rest of its group. */
 interface Accepted {
@@ -163,21 +173,24 @@ interface Accepted {
 /**
  * The whole group's decision, in one transaction: its markets and accounts locked in id order, then
  * each bet in arrival order against its market's running totals and its account's running balance.
- * Unless `wait`, a market or account another transaction holds is skipped, and so are its bets.
+ * A market another transaction holds is waited for with `wait`, else skipped with its bets; an
+ * account another transaction holds is skipped with its bets.
  */
 async function decideGroup(tx: Tx, redis: Redis, group: GroupBet[], wait: boolean): Promise<Outcome[]> {
-  const now = Date.now();
   const states = await lockMarkets(tx, [...new Set(group.map((bet) => bet.target.marketId))].sort(), wait);
+  // The clock is read once the markets are held: whether an event has started is judged at the decision.
+  const now = Date.now();
   const [stale, quotes] = await Promise.all([trustOf(group), quotesOf(redis, group, now)]);
   const outcomes: (Outcome | undefined)[] = group.map((bet) => {
-    if (!wait && !states.has(bet.target.marketId)) return SKIPPED;
+    if (!wait && !states.has(bet.target.marketId)) return MARKET_HELD;
     const quote = quotes.get(quoteKey(bet));
     const delayMs = quote?.open && quote.inPlay ? inPlayDelayMs(bet.rules.delays, bet.target.sport) : 0;
     return !bet.waited && delayMs > 0 ? new MustWait(delayMs) : undefined;
   });
-  const balances = await lockBalances(tx, [...new Set(group.filter((_, i) => outcomes[i] === undefined).map((bet) => bet.userId))].sort(), wait);
+  const users = [...new Set(group.filter((_, i) => outcomes[i] === undefined).map((bet) => bet.userId))].sort();
+  const { balances, held } = await lockBalances(tx, users);
   group.forEach((bet, i) => {
-    if (!wait && outcomes[i] === undefined && !balances.has(bet.userId)) outcomes[i] = SKIPPED;
+    if (outcomes[i] === undefined && held.has(bet.userId)) outcomes[i] = ACCOUNT_HELD;
   });
   const claims = await claimKeys(
     tx,
@@ -201,7 +214,7 @@ async function decideGroup(tx: Tx, redis: Redis, group: GroupBet[], wait: boolea
     const bet = group[i]!;
     const { marketId, outcomeId } = bet.target;
     const refusal = (): Decision | null => {
-      if (filled.has(marketId)) return marketSuspended();
+      if (filled.has(marketId)) return bet.waited ? suspendedDuringDelay() : marketSuspended();
       const closed = closedState(states.get(marketId), bet.waited?.seen ?? null);
       if (closed) return closed;
       const why = stale.get(bet.rules.trust)?.get(bet.target.sport);
@@ -214,7 +227,8 @@ async function decideGroup(tx: Tx, redis: Redis, group: GroupBet[], wait: boolea
       continue;
     }
     const quote = quotes.get(quoteKey(bet));
-    const market = totals.get(marketId) ?? { payout: new Map(), stakes: 0 };
+    const market = totals.get(marketId) ?? { payout: new Map<string, number>(), stakes: 0 };
+    totals.set(marketId, market);
     if (!quote?.open) outcomes[i] = nothingPlaced(notOnBoard(quote?.closedBy ?? null));
     else if (!accepts(bet.request.accept, bet.request.price, quote.price)) outcomes[i] = nothingPlaced(priceChanged(quote.price));
     else {
@@ -374,15 +388,20 @@ function overLiability(totals: Totals, outcomeId: string, stake: number, price: 
 }
 
 /**
- * Locks the accounts (in id order, so two groups never deadlock on them) and reads their balances,
- * in cents; an account that is gone is missing, and so, unless `wait`, is one another transaction holds.
+ * Locks the accounts that are free (in id order, so two groups never deadlock on them) and reads
+ * their balances, in cents. `held`: the accounts another transaction holds. An account that is gone
+ * is in neither, and its bets find no balance.
  */
-async function lockBalances(tx: Tx, userIds: string[], wait: boolean): Promise<Map<string, number>> {
-  if (userIds.length === 0) return new Map();
+async function lockBalances(tx: Tx, userIds: string[]): Promise<{ balances: Map<string, number>; held: Set<string> }> {
+  if (userIds.length === 0) return { balances: new Map(), held: new Set() };
   const rows = await tx.$queryRaw<{ id: string; balance: string }[]>`
     SELECT "id"::text AS id, "balance"::text AS balance FROM "User" WHERE "id" = ANY(${userIds}::uuid[])
-    ORDER BY "id" FOR UPDATE ${wait ? Prisma.empty : Prisma.sql`SKIP LOCKED`}`;
-  return new Map(rows.map((row) => [row.id, toCents(toAmount(row.balance))]));
+    ORDER BY "id" FOR UPDATE SKIP LOCKED`;
+  const balances = new Map(rows.map((row) => [row.id, toCents(toAmount(row.balance))]));
+  const missing = userIds.filter((id) => !balances.has(id));
+  if (missing.length === 0) return { balances, held: new Set() };
+  const exist = await tx.$queryRaw<{ id: string }[]>`SELECT "id"::text AS id FROM "User" WHERE "id" = ANY(${missing}::uuid[])`;
+  return { balances, held: new Set(exist.map((row) => row.id)) };
 }
 
 /**

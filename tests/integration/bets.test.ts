@@ -8,6 +8,7 @@ import { type Placement, type PlacementRules, placeBet } from "../../lib/bets/pl
 import type { BetRequest } from "../../lib/bets/request";
 import { setResult, voidBet, voidEvent } from "../../lib/bets/settlement";
 import { type Db, createDb } from "../../lib/db";
+import { Prisma } from "../../lib/generated/prisma/client";
 import { KEYS, potentialReturn } from "../../lib/protocol";
 import { seedDemoData } from "../../prisma/seed";
 import { until } from "../support/full-stack";
@@ -206,37 +207,65 @@ describe("bets", () => {
     const held = await selection("h2h", "home", 7);
     const free = await selection("h2h", "home", 8);
     const { id: marketId } = await db.market.findFirstOrThrow({ where: { eventId: held.eventId, key: "h2h" }, select: { id: true } });
-    let release = () => {};
-    const released = new Promise<void>((resolve) => (release = resolve));
+    await whileHolding(Prisma.sql`SELECT 1 FROM "Market" WHERE "id" = ${marketId}::uuid FOR UPDATE`, async (release) => {
+      let decided = false;
+      const waiting = place(await bettor(), { ...held, stake: 10, accept: "any" }).finally(() => (decided = true));
+      // A bet on another market, sent after it, is decided while the held market's bet waits.
+      expect((await soon(place(await bettor(), { ...free, stake: 10, accept: "any" }))).decision.status).toBe(201);
+      expect(decided).toBe(false);
+      await release();
+      expect((await waiting).decision.status).toBe(201);
+    });
+  });
+
+  it("an account another transaction holds (a payout, a deposit) holds up only its own bets, even on the same market", async () => {
+    const pick = await selection("h2h", "away", 7);
+    const busy = await bettor();
+    await whileHolding(Prisma.sql`SELECT 1 FROM "User" WHERE "id" = ${busy}::uuid FOR UPDATE`, async (release) => {
+      let decided = false;
+      const waiting = place(busy, { ...pick, stake: 10, accept: "any" }).finally(() => (decided = true));
+      expect((await soon(place(await bettor(), { ...pick, stake: 10, accept: "any" }))).decision.status).toBe(201);
+      expect(decided).toBe(false);
+      await release();
+      expect((await waiting).decision.status).toBe(201);
+      expect((await balanceOf(db, busy)).balance).toBe(990);
+    });
+  });
+
+  /** Runs `work` while another transaction holds the row `lock` locks; `release` ends that transaction. */
+  async function whileHolding(lock: Prisma.Sql, work: (release: () => Promise<void>) => Promise<void>): Promise<void> {
+    let end = () => {};
+    const ended = new Promise<void>((resolve) => (end = resolve));
     let locked = () => {};
     const isLocked = new Promise<void>((resolve) => (locked = resolve));
     const holder = db.$transaction(
       async (tx) => {
-        await tx.$queryRaw`SELECT 1 FROM "Market" WHERE "id" = ${marketId}::uuid FOR UPDATE`;
+        await tx.$queryRaw(lock);
         locked();
-        await released;
+        await ended;
       },
       { timeout: 30_000 },
     );
+    const release = async () => {
+      end();
+      await holder;
+    };
     try {
       await isLocked;
-      let decided = false;
-      const waiting = place(await bettor(), { ...held, stake: 10, accept: "any" }).finally(() => (decided = true));
-      // A bet on another market, sent after it, is decided while the held market's bet waits.
-      const elsewhere = await Promise.race([
-        place(await bettor(), { ...free, stake: 10, accept: "any" }),
-        new Promise<never>((_, reject) => setTimeout(() => reject(new Error("a bet on a free market waited for a held one")), 10_000)),
-      ]);
-      expect(elsewhere.decision.status).toBe(201);
-      expect(decided).toBe(false);
-      release();
-      await holder;
-      expect((await waiting).decision.status).toBe(201);
+      await work(release);
     } finally {
-      release();
+      end();
       await holder.catch(() => {});
     }
-  });
+  }
+
+  /** `placement`, or a failure naming the wait when it takes 10 s: a bet that should not wait did. */
+  function soon(placement: Promise<Placement>): Promise<Placement> {
+    return Promise.race([
+      placement,
+      new Promise<never>((_, reject) => setTimeout(() => reject(new Error("a bet on a free row waited for a held one")), 10_000)),
+    ]);
+  }
 
   it("a group that fails writes nothing for any of its bets, and their keys place them when sent again", async () => {
     const users = await Promise.all(Array.from({ length: 10 }, () => bettor(100)));
