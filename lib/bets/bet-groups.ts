@@ -6,7 +6,7 @@ import type { Db, Tx } from "../db";
 import { Prisma } from "../generated/prisma/client";
 import { type BetView, potentialReturn } from "../protocol";
 import { type MarketState, type Placement, type PlacementRules, type Target, type Waited, MustWait, closedState, nothingPlaced } from "./decision";
-import { DECISION_LIMITS, KeyHeld, PENDING, answerOf } from "./idempotency-key";
+import { DECISION_LIMITS, KeyHeld, claimId, claimKeys } from "./idempotency-key";
 import { inPlayDelayMs } from "./in-play-delay";
 import { type LiveQuote, liveQuote } from "./live-quote";
 import type { PricesStale } from "./price-trust";
@@ -136,7 +136,7 @@ function nextGroup(queue: Queue): Waiting[] {
   const keys = new Set<string>();
   const later: Waiting[] = [];
   for (const bet of queue.waiting) {
-    const id = `${bet.userId}\n${bet.key}`;
+    const id = claimId(bet);
     if (group.length >= queue.limit || keys.has(id)) later.push(bet);
     else {
       keys.add(id);
@@ -198,7 +198,7 @@ async function decideGroup(tx: Tx, redis: Redis, group: GroupBet[], wait: boolea
   );
   group.forEach((bet, i) => {
     if (outcomes[i] !== undefined) return;
-    const claim = claims.get(keyOf(bet));
+    const claim = claims.get(claimId(bet));
     if (claim === "held") outcomes[i] = new KeyHeld();
     else if (claim) outcomes[i] = nothingPlaced(claim, false);
   });
@@ -282,8 +282,6 @@ async function lockMarkets(tx: Tx, marketIds: string[], wait: boolean): Promise<
   return new Map(rows.map(({ id, ...state }) => [id, state]));
 }
 
-const keyOf = (bet: { userId: string; key: string }) => `${bet.userId}\n${bet.key}`;
-
 /** Each distinct trust check of the group, asked once per sport (the web app has one check per process). */
 async function trustOf(group: GroupBet[]): Promise<Map<PlacementRules["trust"], Map<string, PricesStale | null>>> {
   const asks = new Map<PlacementRules["trust"], Set<string>>();
@@ -308,41 +306,6 @@ async function quotesOf(redis: Redis, group: GroupBet[], now: number): Promise<M
   const bets = [...new Map(group.map((bet) => [quoteKey(bet), bet])).values()];
   const quotes = await Promise.all(bets.map((bet) => liveQuote(redis, bet.target.sport, bet.target.eventId, bet.request.market, bet.request.outcome, now)));
   return new Map(bets.map((bet, i) => [quoteKey(bet), quotes[i] ?? null]));
-}
-
-/**
- * Takes the group's keys (idempotency-key.ts `claimKey`, for many at once). Returns, by account
- * and key, the answer to replay for a key already decided (or used for another body), "held" for
- * a key a waiting in-play bet holds (or one given back between the two reads), and nothing for a
- * key this group now holds. A holder's own pending row is locked until the group commits.
- */
-async function claimKeys(tx: Tx, bets: GroupBet[]): Promise<Map<string, Decision | "held">> {
-  const answers = new Map<string, Decision | "held">();
-  if (bets.length === 0) return answers;
-  const claimed = await tx.$queryRaw<{ userId: string; key: string }[]>`
-    INSERT INTO "IdempotentRequest" ("userId", "key", "requestHash", "status", "response")
-    SELECT u, k, h, ${PENDING}, '{}'::jsonb
-    FROM unnest(${bets.map((b) => b.userId)}::uuid[], ${bets.map((b) => b.key)}::text[], ${bets.map((b) => b.requestHash)}::text[]) AS t(u, k, h)
-    ON CONFLICT DO NOTHING RETURNING "userId"::text AS "userId", "key"`;
-  const mine = new Set(claimed.map(keyOf));
-  const others = bets.filter((bet) => !mine.has(keyOf(bet)));
-  for (const held of [false, true]) {
-    const look = others.filter((bet) => bet.held === held);
-    if (look.length === 0) continue;
-    const rows = await tx.$queryRaw<{ userId: string; key: string; requestHash: string; status: number; response: unknown }[]>`
-      SELECT "userId"::text AS "userId", "key", "requestHash", "status", "response" FROM "IdempotentRequest"
-      WHERE ("userId", "key") IN (SELECT * FROM unnest(${look.map((b) => b.userId)}::uuid[], ${look.map((b) => b.key)}::text[]))
-      ORDER BY "userId", "key" ${held ? Prisma.sql`FOR UPDATE` : Prisma.empty}`;
-    const found = new Map(rows.map((row) => [keyOf(row), row]));
-    for (const bet of look) {
-      const row = found.get(keyOf(bet));
-      // Given back between the insert and the read: nothing is decided, so the caller may try again.
-      if (!row) answers.set(keyOf(bet), "held");
-      else if (row.requestHash !== bet.requestHash || row.status !== PENDING) answers.set(keyOf(bet), answerOf(row, bet.requestHash));
-      else if (!held) answers.set(keyOf(bet), "held");
-    }
-  }
-  return answers;
 }
 
 /** The market's liability totals, in cents: what each outcome's open bets would pay, and every open stake. */

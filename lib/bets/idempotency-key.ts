@@ -21,7 +21,7 @@ import { retryOnDeadlock } from "./retry";
  */
 
 /** The status of a key that is held, not yet decided. */
-export const PENDING = 0;
+const PENDING = 0;
 
 /** How long the deciding transaction may wait for a connection, then run, ms. */
 export const DECISION_LIMITS = { maxWait: 10_000, timeout: 15_000 } as const;
@@ -59,7 +59,7 @@ interface KeyRow {
 const reused = (): Decision => reject(422, "idempotency_key_reused", "this Idempotency-Key was used for a different bet; use a new key");
 
 /** The answer a decided key gives a request with `requestHash`. */
-export function answerOf(row: Pick<KeyRow, "requestHash" | "status" | "response">, requestHash: string): Decision {
+function answerOf(row: KeyRow, requestHash: string): Decision {
   if (row.requestHash !== requestHash) return reused();
   return { status: row.status, body: row.response as Record<string, unknown> };
 }
@@ -81,7 +81,8 @@ export async function underKey(
 ): Promise<Placement> {
   return retryOnDeadlock(() =>
     db.$transaction(async (tx) => {
-      const earlier = await claimKey(tx, userId, key, requestHash, held);
+      const earlier = (await claimKeys(tx, [{ userId, key, requestHash, held }])).get(claimId({ userId, key }));
+      if (earlier === "held") throw new KeyHeld();
       if (earlier) return nothingPlaced(earlier, false);
       const placement = await decide(tx);
       const { status, body } = placement.decision;
@@ -91,28 +92,54 @@ export async function underKey(
   );
 }
 
+/** A request to claim a key for: whose, which key, the hash of its body, and whether it held the key through an in-play delay. */
+export interface KeyClaim {
+  userId: string;
+  key: string;
+  requestHash: string;
+  held: boolean;
+}
+
+/** How a claim is known in `claimKeys`' answer: account and key. */
+export const claimId = (claim: { userId: string; key: string }) => `${claim.userId}\n${claim.key}`;
+
 /**
- * Takes `key` for this transaction, or returns the answer stored under it. A concurrent request
- * inserting the same key waits here for the first to commit, then reads its answer. A holder (an
- * in-play bet after its delay) locks the row until its transaction ends, so that of two holders
- * (one held past its deadline, one that took over) the second waits and reads the first's answer.
- * Anyone else only reads it: a key a waiting bet holds is never locked by another body's request.
+ * Takes the keys for this transaction, or finds the answers stored under them. Returns, by
+ * `claimId`, the answer to replay for a key already decided (or used for another body), "held" for
+ * a key a waiting in-play bet holds (or one given back between the insert and the read: nothing is
+ * decided, so the caller may try again), and nothing for a key this transaction now holds. A
+ * concurrent request inserting the same key waits here for the first to commit, then reads its
+ * answer. A holder (an in-play bet after its delay) locks its pending row until the transaction
+ * ends, so that of two holders (one held past its deadline, one that took over) the second waits
+ * and reads the first's answer. Anyone else only reads: a key a waiting bet holds is never locked
+ * by another body's request.
  */
-async function claimKey(tx: Tx, userId: string, key: string, requestHash: string, held: boolean): Promise<Decision | null> {
-  const claimed = await tx.$queryRaw<{ key: string }[]>`
+export async function claimKeys(tx: Tx, claims: KeyClaim[]): Promise<Map<string, Decision | "held">> {
+  const answers = new Map<string, Decision | "held">();
+  if (claims.length === 0) return answers;
+  const claimed = await tx.$queryRaw<{ userId: string; key: string }[]>`
     INSERT INTO "IdempotentRequest" ("userId", "key", "requestHash", "status", "response")
-    VALUES (${userId}::uuid, ${key}, ${requestHash}, ${PENDING}, '{}'::jsonb)
-    ON CONFLICT DO NOTHING RETURNING "key"`;
-  if (claimed.length > 0) return null;
-  const rows = await tx.$queryRaw<KeyRow[]>`
-    SELECT "requestHash", "status", "response" FROM "IdempotentRequest"
-    WHERE "userId" = ${userId}::uuid AND "key" = ${key} ${held ? Prisma.sql`FOR UPDATE` : Prisma.empty}`;
-  const row = rows[0];
-  // Given back between the insert and the read: nothing is decided, so the caller may try again.
-  if (!row) throw new KeyHeld();
-  if (row.requestHash !== requestHash || row.status !== PENDING) return answerOf(row, requestHash);
-  if (held) return null;
-  throw new KeyHeld();
+    SELECT u, k, h, ${PENDING}, '{}'::jsonb
+    FROM unnest(${claims.map((c) => c.userId)}::uuid[], ${claims.map((c) => c.key)}::text[], ${claims.map((c) => c.requestHash)}::text[]) AS t(u, k, h)
+    ON CONFLICT DO NOTHING RETURNING "userId"::text AS "userId", "key"`;
+  const mine = new Set(claimed.map(claimId));
+  const others = claims.filter((claim) => !mine.has(claimId(claim)));
+  for (const held of [false, true]) {
+    const look = others.filter((claim) => claim.held === held);
+    if (look.length === 0) continue;
+    const rows = await tx.$queryRaw<(KeyRow & { userId: string; key: string })[]>`
+      SELECT "userId"::text AS "userId", "key", "requestHash", "status", "response" FROM "IdempotentRequest"
+      WHERE ("userId", "key") IN (SELECT * FROM unnest(${look.map((c) => c.userId)}::uuid[], ${look.map((c) => c.key)}::text[]))
+      ORDER BY "userId", "key" ${held ? Prisma.sql`FOR UPDATE` : Prisma.empty}`;
+    const found = new Map(rows.map((row) => [claimId(row), row]));
+    for (const claim of look) {
+      const row = found.get(claimId(claim));
+      if (!row) answers.set(claimId(claim), "held");
+      else if (row.requestHash !== claim.requestHash || row.status !== PENDING) answers.set(claimId(claim), answerOf(row, claim.requestHash));
+      else if (!held) answers.set(claimId(claim), "held");
+    }
+  }
+  return answers;
 }
 
 /**
