@@ -21,6 +21,7 @@ import { type TestClient, connectClient } from "../tests/support/client";
 import { WebUser } from "../tests/support/web-user";
 import { buildWebIfStale } from "../scripts/next-build";
 import { startFullStackWith } from "./stack";
+import { insertRows } from "./support/bare-insert";
 import { type JobResult, runLoad, timed } from "./support/http-load";
 import { arg, percentile, runBench, table } from "./stats";
 
@@ -137,14 +138,4 @@ async function outcomeIdOf(dbUrl: string, selection: Selection): Promise<string>
   );
   await client.end();
   return rows[0]?.id ?? "";
-}
-
-/** The database's floor: one INSERT per job, on a pool as large as the web app's. */
-function insertRows(dbUrl: string, outcomeId: string): Work {
-  const pool = new pg.Pool({ connectionString: dbUrl, max: 5 });
-  return async () => {
-    const at = performance.now();
-    await pool.query(`INSERT INTO "Bet" ("userId", "outcomeId", stake, price) VALUES ('bench', $1, 1, 1.5)`, [outcomeId]);
-    return { ok: true, ms: performance.now() - at };
-  };
 }

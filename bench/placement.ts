@@ -16,7 +16,6 @@
 import { randomUUID } from "node:crypto";
 import { performance } from "node:perf_hooks";
 import { Redis } from "ioredis";
-import pg from "pg";
 import { signUp } from "../lib/accounts/accounts";
 import { balanceOf } from "../lib/accounts/ledger";
 import { liveQuote } from "../lib/bets/live-quote";
@@ -28,6 +27,7 @@ import { seedDemoData } from "../prisma/seed";
 import { until } from "../tests/support/full-stack";
 import { createTestDatabase, startPostgresServer, startRedisServer } from "../tests/support/services";
 import { startPublisher } from "../tests/support/stack";
+import { insertRows } from "./support/bare-insert";
 import { type JobResult, runLoad } from "./support/http-load";
 import { arg, percentile, runBench, table } from "./stats";
 
@@ -126,13 +126,3 @@ async function measure(name: string, work: (i: number) => Promise<JobResult>): P
 }
 
 const ratio = (row: (string | number)[], baseline: (string | number)[]) => `${((row[2] as number) / (baseline[2] as number)).toFixed(2)}×`;
-
-/** The database's floor: one INSERT per job, on a pool as large as the web app's. */
-function insertRows(dbUrl: string, outcomeId: string): (i: number) => Promise<JobResult> {
-  const pool = new pg.Pool({ connectionString: dbUrl, max: 5 });
-  return async () => {
-    const at = performance.now();
-    await pool.query(`INSERT INTO "Bet" ("userId", "outcomeId", stake, price) VALUES ('bench', $1, 1, 1.5)`, [outcomeId]);
-    return { ok: true, ms: performance.now() - at };
-  };
-}
