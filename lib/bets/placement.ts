@@ -35,7 +35,7 @@ export interface PlacementDeps {
   pause?: (ms: number) => Promise<void>;
   /** Waits between looks at a key another request holds, ms (default: a timer). */
   poll?: (ms: number) => Promise<void>;
-  /** The most bets on one market decided in one transaction (default GROUP_LIMIT; benches compare 1). */
+  /** The most bets decided in one transaction (default GROUP_LIMIT; benches compare 1: one transaction per bet). */
   groupLimit?: number;
 }
 
