@@ -24,6 +24,9 @@ const common = { cwd: __dirname, time: false, merge_logs: true, kill_timeout: 80
 // each crash in a row (to 15 s; reset after 30 s up): 20 ms costs a single crash almost nothing,
 // and a process that cannot start (Redis down) still backs off to one try every 15 s.
 const compiled = (app) => ({ script: `dist/${app}.mjs`, interpreter: "node", pmx: false, ...common, exp_backoff_restart_delay: 20 });
+// The relay's bundle is CommonJS, run with a V8 code cache kept beside it (scripts/run-bundle.cjs):
+// a restart then skips compiling it (docs/relay.md, "Restart time").
+const cached = (app) => ({ ...compiled(app), script: "scripts/run-bundle.cjs", args: `dist/${app}.cjs` });
 
 // The variables each app reads, as `pm2 start` sees them now, pinned into the app's `env` (what
 // `pm2 restart` reuses). This documents and fixes what each app takes; it hides nothing: PM2 also
@@ -159,7 +162,7 @@ module.exports = {
       // In cluster mode the instances share RELAY_PORT and each new connection goes to the next
       // one. Clients speak WebSocket only, so no sticky sessions are needed (docs/relay.md).
       name: "ws-server",
-      ...compiled("ws-server"),
+      ...cached("ws-server"),
       instances: relayInstances,
       exec_mode: relayInstances > 1 ? "cluster" : "fork",
       env: { ...relay, NODE_ENV: "production" },

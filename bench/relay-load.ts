@@ -8,7 +8,7 @@
  * A throwaway Redis; a synthetic publisher in this process committing real seq-numbered deltas
  * through the StateStore (state, history, PUBLISH in one script), `--rate` deltas a second, sports
  * in turn, `--changes` price moves each; each server under test in its own process (the relay is
- * its compiled bundle, dist/ws-server.mjs, run by node as PM2 runs it); `--clients` connections per server spread over
+ * its compiled bundle, dist/ws-server.cjs, run with its code cache as PM2 runs it); `--clients` connections per server spread over
  * `--procs` client processes, every one subscribed to every sport, so each delta is one delivery
  * per client. The relay and the bare `ws` server run side by side, the baseline's clients on
  * copies of the sports (`<sport>_b`), and their steps take turns, so that load from others on a

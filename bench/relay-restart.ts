@@ -7,9 +7,11 @@
  * A throwaway Redis and a private PM2 daemon (its own PM2_HOME, as tests/support/pm2.ts) run the
  * relays side by side, each on its own port:
  *
- *   compiled          the ecosystem's `ws-server` app exactly as production runs it (dist/ws-server.mjs)
- *   compiled, old PM2 the same bundle with PM2's earlier settings (its metrics agent loaded, 200 ms
- *                     before the first restart): what the PM2 settings alone are worth
+ *   compiled          the ecosystem's `ws-server` app exactly as production runs it: the bundle
+ *                     dist/ws-server.cjs through scripts/run-bundle.cjs, with its V8 code cache
+ *   no code cache     the same bundle run by node itself: what the code cache is worth
+ *   compiled, old PM2 the bundle without the cache and with PM2's earlier settings (its metrics
+ *                     agent loaded, 200 ms before the first restart): what the PM2 settings are worth
  *   tsx (before)      vps/server.ts through scripts/pm2-ts.mjs and tsx, with those earlier settings
  *
  * Each round restarts each relay (`pm2 restart`, so every kill is a first crash for PM2's
@@ -26,7 +28,7 @@ import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { createRequire } from "node:module";
 import os from "node:os";
 import path from "node:path";
-import { buildApps } from "../scripts/app-build";
+import { appArgs, appBundle, buildApps } from "../scripts/app-build";
 import { freePort, waitFor } from "../scripts/services/ports";
 import { run } from "../scripts/services/run";
 import { ROOT } from "../tests/support/processes";
@@ -72,14 +74,16 @@ async function main(): Promise<void> {
   }
 }
 
-/** The three relays under one private PM2, each started and listening. */
+/** The four relays under one private PM2, each started and listening. */
 async function startVariants(redisUrl: string, home: string, pm2: (args: string[]) => ReturnType<typeof run>): Promise<Variant[]> {
-  const ports = [await freePort(), await freePort(), await freePort()];
+  const ports = [await freePort(), await freePort(), await freePort(), await freePort()];
   const relayEnv = (port: number) => ({ REDIS_URL: redisUrl, RELAY_PORT: String(port), RELAY_HOST: "127.0.0.1", LOG_FORMAT: "json", LOG_LEVEL: "info" });
   const production = ecosystemRelay();
+  const uncached = { script: appBundle("ws-server"), args: [] };
   const apps = [
     { ...production, name: "compiled", env: { ...production.env, ...relayEnv(ports[0]!) } },
-    { ...production, ...BEFORE, name: "compiled-old-pm2", env: { ...production.env, ...relayEnv(ports[1]!) } },
+    { ...production, ...uncached, name: "no-code-cache", env: { ...production.env, ...relayEnv(ports[3]!) } },
+    { ...production, ...uncached, ...BEFORE, name: "compiled-old-pm2", env: { ...production.env, ...relayEnv(ports[1]!) } },
     {
       ...production,
       ...BEFORE,
@@ -95,8 +99,9 @@ async function startVariants(redisUrl: string, home: string, pm2: (args: string[
   const started = await pm2(["start", file]);
   if (started.code !== 0) throw new Error(`pm2 start failed:\n${started.stderr || started.stdout}`);
   const variants: Variant[] = [
-    { name: "compiled", app: "compiled", port: ports[0]!, load: [path.join(ROOT, "dist", "ws-server.mjs")] },
-    { name: "compiled, old PM2", app: "compiled-old-pm2", port: ports[1]!, load: [path.join(ROOT, "dist", "ws-server.mjs")] },
+    { name: "compiled", app: "compiled", port: ports[0]!, load: appArgs("ws-server") },
+    { name: "no code cache", app: "no-code-cache", port: ports[3]!, load: [appBundle("ws-server")] },
+    { name: "compiled, old PM2", app: "compiled-old-pm2", port: ports[1]!, load: [appBundle("ws-server")] },
     { name: "tsx (before)", app: "tsx", port: ports[2]!, load: ["--import", "tsx", path.join(ROOT, "vps", "server.ts")] },
   ];
   for (const variant of variants) await waitFor(() => healthy(variant.port), 60_000, `${variant.name} relay healthy`, 50);

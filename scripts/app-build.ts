@@ -1,15 +1,20 @@
 import { existsSync, statSync } from "node:fs";
-import { readFile, readdir, stat } from "node:fs/promises";
+import { readFile, readdir, rm, stat } from "node:fs/promises";
 import path from "node:path";
 import { type Plugin, build } from "esbuild";
 
 /**
- * The long-running apps as plain JavaScript: one ESM bundle per app in dist/, which PM2 runs with
- * node alone. Under tsx every start compiled the TypeScript first (1.3–1.7 s before a relay killed
- * with `kill -9` answered again); a bundle starts in a fraction of that, since node reads one file
+ * The long-running apps as plain JavaScript: one bundle per app in dist/, which PM2 runs with node
+ * alone. Under tsx every start compiled the TypeScript first (1.3–1.7 s before a relay killed with
+ * `kill -9` answered again); a bundle starts in a fraction of that, since node reads one file
  * instead of resolving and compiling hundreds.
  *
- *   npm run build:apps                 builds dist/ws-server.mjs, dist/publisher.mjs, dist/feed.mjs
+ * The relay's bundle is CommonJS, run by scripts/run-bundle.cjs with a V8 code cache (node 20 has
+ * none for ES modules): its restart is what thousands of clients wait for. The publisher and the
+ * feed stay ES modules (Prisma's generated client reads import.meta.url and imports its runtime
+ * dynamically); a killed one has a hot standby.
+ *
+ *   npm run build:apps                 builds dist/ws-server.cjs, dist/publisher.mjs, dist/feed.mjs
  */
 
 const ROOT = path.resolve(import.meta.dirname, "..");
@@ -24,8 +29,14 @@ export const APPS = {
 
 export type AppName = keyof typeof APPS;
 
-/** The bundle PM2 runs for `app`. */
-export const appBundle = (app: AppName) => path.join(DIST_DIR, `${app}.mjs`);
+/** The apps run with a code cache: CommonJS bundles, started by scripts/run-bundle.cjs. */
+const CACHED: readonly AppName[] = ["ws-server"];
+
+/** The bundle of `app`. */
+export const appBundle = (app: AppName) => path.join(DIST_DIR, CACHED.includes(app) ? `${app}.cjs` : `${app}.mjs`);
+
+/** node's arguments that run `app` as PM2 does (the ecosystem file says the same). */
+export const appArgs = (app: AppName): string[] => (CACHED.includes(app) ? [path.join(ROOT, "scripts", "run-bundle.cjs"), appBundle(app)] : [appBundle(app)]);
 
 /**
  * Left to node_modules at run time, for the publisher and the feed (the relay loads none of them):
@@ -38,14 +49,18 @@ const EXTERNAL = ["@prisma/client", "@prisma/adapter-pg", "pg", "pg-native", "@n
 
 /**
  * CommonJS packages bundled into ESM still call `require` (for node's own modules) and read
- * `__dirname`; an ES module has neither, so the bundle makes them.
+ * `__dirname`; an ES module has neither, so the bundle makes them. Either kind of bundle knows the
+ * checkout's root (`__bundleRoot`, the folder above dist/).
  */
-const BANNER = [
-  'import { createRequire as __bundleRequire } from "node:module";',
-  'import { fileURLToPath as __bundlePath } from "node:url";',
-  "const require = __bundleRequire(import.meta.url);",
-  'const __bundleRoot = __bundlePath(new URL("..", import.meta.url));',
-].join("\n");
+const BANNER = {
+  esm: [
+    'import { createRequire as __bundleRequire } from "node:module";',
+    'import { fileURLToPath as __bundlePath } from "node:url";',
+    "const require = __bundleRequire(import.meta.url);",
+    'const __bundleRoot = __bundlePath(new URL("..", import.meta.url));',
+  ].join("\n"),
+  cjs: 'const __bundleRoot = require("node:path").join(__dirname, "..");',
+};
 
 /**
  * A bundled package that reads `__dirname` means its own folder: Socket.IO serves its browser
@@ -70,25 +85,31 @@ const ownDirname: Plugin = {
 
 /** Builds every app's bundle into dist/; throws with esbuild's messages when one fails. */
 export async function buildApps(): Promise<void> {
+  // Code caches of earlier builds: each names its bundle's hash, so none would be used again.
+  if (existsSync(DIST_DIR)) {
+    const caches = (await readdir(DIST_DIR)).filter((file) => file.endsWith(".cache"));
+    await Promise.all(caches.map((file) => rm(path.join(DIST_DIR, file), { force: true })));
+  }
   await Promise.all(
-    Object.entries(APPS).map(([app, entry]) =>
-      build({
+    Object.entries(APPS).map(([app, entry]) => {
+      const format = CACHED.includes(app as AppName) ? "cjs" : "esm";
+      return build({
         entryPoints: [path.join(ROOT, entry)],
         outfile: appBundle(app as AppName),
         bundle: true,
         platform: "node",
         target: "node20",
-        format: "esm",
+        format,
         // Whitespace and syntax only: names stay, so a stack trace still reads.
         minifyWhitespace: true,
         minifySyntax: true,
         external: EXTERNAL,
-        banner: { js: BANNER },
+        banner: { js: BANNER[format] },
         plugins: [ownDirname],
         logLevel: "error",
         legalComments: "none",
-      }),
-    ),
+      });
+    }),
   );
 }
 

@@ -1,6 +1,6 @@
 import { fork } from "node:child_process";
 import path from "node:path";
-import { appBundle, buildAppsIfStale } from "../../scripts/app-build";
+import { appArgs, buildAppsIfStale } from "../../scripts/app-build";
 import { freePort } from "../../scripts/services/ports";
 import { type Proc, spawnProcess } from "../../tests/support/processes";
 import { collectGarbage, inspectorUrl } from "./inspector-gc";
@@ -64,12 +64,12 @@ export function relayEnv(clients: number, env: Record<string, string | undefined
 }
 
 /**
- * The relay as PM2 runs it (node and its compiled bundle, dist/ws-server.mjs, built first when
+ * The relay as PM2 runs it (node and its compiled bundle, dist/ws-server.cjs with its code cache, built first when
  * stale), in its own session; resolves once it listens.
  */
 async function spawnRelay(redisUrl: string, port: number, env: Record<string, string>): Promise<Proc> {
   await buildAppsIfStale();
-  const proc = spawnProcess("relay", "setsid", [process.execPath, appBundle("ws-server")], {
+  const proc = spawnProcess("relay", "setsid", [process.execPath, ...appArgs("ws-server")], {
     REDIS_URL: redisUrl,
     RELAY_PORT: String(port),
     RELAY_HOST: "127.0.0.1",

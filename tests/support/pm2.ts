@@ -11,7 +11,7 @@ import { TEST_DIST_DIR } from "./web";
 
 /**
  * The relay as production runs it: `pm2 start ecosystem.config.cjs --only ws-server`, which runs
- * the compiled bundle (dist/ws-server.mjs, built first when a source is newer), by the project's
+ * the compiled bundle (dist/ws-server.cjs with its code cache, built first when a source is newer), by the project's
  * own PM2 (node_modules, no global install) with a PM2 daemon of its own (a private PM2_HOME in a
  * temp dir), so it never meets anyone else's PM2 apps.
  */
