@@ -29,8 +29,10 @@ import { retryOnDeadlock } from "./retry";
  * (a key already decided is replayed; a key an in-play bet holds is left to that bet), the price
  * is the board's at the moment of the decision, a balance never goes negative (each account's
  * bets in the group are debited in order, and the account rows are locked), and the liability
- * after every accepted bet is within the limit. A group either commits whole or not at all: a
- * failure (Postgres, Redis) fails every bet in it, and nothing is written.
+ * after every accepted bet is within the limit. A group either commits whole or not at all. When
+ * Postgres refuses its writes for what one bet holds (a constraint, a trigger), its bets are
+ * decided again one at a time, and only the refused one fails; any other failure (Postgres or
+ * Redis unreachable) fails every bet in it. Either way nothing of a failed bet is written.
  */
 
 /** The most bets one transaction decides; more wait for the next group. */
@@ -107,24 +109,45 @@ function enqueue(db: Db, redis: Redis, bet: Waiting, market: string | null, limi
 
 async function drain(db: Db, redis: Redis, queue: Queue, forget: () => void): Promise<void> {
   queue.running = true;
-  while (queue.waiting.length > 0) {
-    const group = nextGroup(queue);
-    try {
-      const outcomes = await retryOnDeadlock(() => db.$transaction((tx) => decideGroup(tx, redis, group, queue.wait), DECISION_LIMITS));
-      group.forEach((bet, i) => {
-        const outcome = outcomes[i]!;
-        if (outcome === MARKET_HELD) enqueue(db, redis, bet, bet.target.marketId, queue.limit);
-        else if (outcome === ACCOUNT_HELD) {
-          waitForAccount(db, bet.userId).then(() => enqueue(db, redis, bet, null, queue.limit), bet.reject);
-        } else if (outcome instanceof Error) bet.reject(outcome);
-        else bet.resolve(outcome);
-      });
-    } catch (error) {
+  while (queue.waiting.length > 0) await decide(db, redis, queue, nextGroup(queue));
+  queue.running = false;
+  forget();
+}
+
+/**
+ * Decides `group` in one transaction and answers each of its bets. When Postgres refuses the
+ * group's writes for what they hold (`refusedForItsRows`), the group is decided again one bet at a
+ * time, in arrival order, so that only the bets it refuses fail; any other failure (Postgres or
+ * Redis unreachable, a timeout) would fail each of them alike, and fails the group at once.
+ */
+async function decide(db: Db, redis: Redis, queue: Queue, group: Waiting[]): Promise<void> {
+  try {
+    const outcomes = await retryOnDeadlock(() => db.$transaction((tx) => decideGroup(tx, redis, group, queue.wait), DECISION_LIMITS));
+    group.forEach((bet, i) => {
+      const outcome = outcomes[i]!;
+      if (outcome === MARKET_HELD) enqueue(db, redis, bet, bet.target.marketId, queue.limit);
+      else if (outcome === ACCOUNT_HELD) {
+        waitForAccount(db, bet.userId).then(() => enqueue(db, redis, bet, null, queue.limit), bet.reject);
+      } else if (outcome instanceof Error) bet.reject(outcome);
+      else bet.resolve(outcome);
+    });
+  } catch (error) {
+    if (group.length > 1 && refusedForItsRows(error)) {
+      for (const bet of group) await decide(db, redis, queue, [bet]);
+    } else {
       for (const bet of group) bet.reject(error);
     }
   }
-  queue.running = false;
-  forget();
+}
+
+/**
+ * Postgres refused a statement for the rows it would write: SQLSTATE class 22 (data exception),
+ * 23 (integrity constraint) or P0 (raised by a trigger or function). The same bets decided apart
+ * may pass but for the one that caused it.
+ */
+function refusedForItsRows(error: unknown): boolean {
+  const cause = (error as { meta?: { driverAdapterError?: { cause?: { kind?: unknown; code?: unknown } } } } | null)?.meta?.driverAdapterError?.cause;
+  return cause?.kind === "postgres" && typeof cause.code === "string" && /^(22|23|P0)/.test(cause.code);
 }
 
 /**

@@ -267,41 +267,49 @@ describe("bets", () => {
     ]);
   }
 
-  it("a group that fails writes nothing for any of its bets, and their keys place them when sent again", async () => {
+  it("a bet Postgres refuses fails alone: its group is decided again a bet at a time, nothing of it is written, and its key places it when sent again", async () => {
     const users = await Promise.all(Array.from({ length: 10 }, () => bettor(100)));
     const pick = await selection("h2h", "away", 6);
     // One bet first, so that the ten below arrive together (their target already known) and share groups.
     expect((await place(await bettor(), { ...pick, stake: 10, accept: "any" })).decision.status).toBe(201);
     const poolBefore = await stakeTotal(pick);
-    // Postgres refuses any bet of 13: the statement that writes a group holding one fails whole.
+    // Postgres refuses any bet of 13: the statement that writes a group holding one fails whole. A
+    // sequence (outside any transaction) counts the tries at writing one.
+    await db.$executeRawUnsafe("CREATE SEQUENCE tries_13");
     await db.$executeRawUnsafe(`
       CREATE FUNCTION refuse_13() RETURNS trigger LANGUAGE plpgsql AS $$
-      BEGIN IF NEW.stake = 13 THEN RAISE EXCEPTION 'refused by the test'; END IF; RETURN NEW; END $$`);
+      BEGIN IF NEW.stake = 13 THEN PERFORM nextval('tries_13'); RAISE EXCEPTION 'refused by the test'; END IF; RETURN NEW; END $$`);
     await db.$executeRawUnsafe(`CREATE TRIGGER refuse_13 BEFORE INSERT ON "Bet" FOR EACH ROW EXECUTE FUNCTION refuse_13()`);
     const keys = users.map(() => randomUUID());
     const stakeOf = (i: number) => (i % 2 === 1 ? 13 : 10);
     const send = () => Promise.allSettled(users.map((user, i) => place(user, { ...pick, stake: stakeOf(i), accept: "any" }, keys[i])));
     try {
-      const failed = await send();
-      // Every bet of 13 failed, and so did the bets of 10 decided in a group with one; none of them left a trace.
-      expect(failed.filter((_, i) => stakeOf(i) === 13).every((result) => result.status === "rejected")).toBe(true);
-      expect(failed.filter((result, i) => stakeOf(i) === 10 && result.status === "rejected").length).toBeGreaterThan(0);
-      const lost = users.filter((_, i) => failed[i]!.status === "rejected");
-      for (const user of lost) {
-        expect((await balanceOf(db, user)).balance).toBe(100);
-        expect(await ledgerSum(user)).toBe(100);
-        expect(await db.bet.count({ where: { userId: user } })).toBe(0);
+      const first = await send();
+      // Every bet of 13 failed and left no trace; every bet of 10 was placed, those that shared a group with one of 13 too.
+      expect(first.filter((_, i) => stakeOf(i) === 13).every((result) => result.status === "rejected")).toBe(true);
+      expect(first.filter((_, i) => stakeOf(i) === 10).map((result) => result.status === "fulfilled" && result.value.decision.status)).toEqual(
+        Array(5).fill(201),
+      );
+      // More tries than bets of 13: at least one failed inside a group, and was tried again alone.
+      const [{ tries }] = await db.$queryRawUnsafe<[{ tries: bigint }]>("SELECT last_value AS tries FROM tries_13");
+      expect(Number(tries)).toBeGreaterThan(5);
+      for (const [i, user] of users.entries()) {
+        const stake = stakeOf(i) === 13 ? 0 : 10;
+        expect((await balanceOf(db, user)).balance).toBe(100 - stake);
+        expect(await ledgerSum(user)).toBe(100 - stake);
+        expect(await db.bet.count({ where: { userId: user } })).toBe(stake ? 1 : 0);
       }
-      expect(await db.idempotentRequest.count({ where: { userId: { in: lost } } })).toBe(0);
-      const taken = failed.filter((result) => result.status === "fulfilled" && result.value.decision.status === 201).length;
-      expect(await stakeTotal(pick)).toBe(poolBefore + 10 * taken);
+      expect(await db.idempotentRequest.count({ where: { userId: { in: users.filter((_, i) => stakeOf(i) === 13) } } })).toBe(0);
+      expect(await stakeTotal(pick)).toBe(poolBefore + 5 * 10);
     } finally {
       await db.$executeRawUnsafe(`DROP TRIGGER refuse_13 ON "Bet"`);
       await db.$executeRawUnsafe(`DROP FUNCTION refuse_13()`);
+      await db.$executeRawUnsafe("DROP SEQUENCE tries_13");
     }
     // Sent again under the same keys: every bet is placed once, those taken the first time replayed.
     const again = await send();
     expect(again.every((result) => result.status === "fulfilled" && result.value.decision.status === 201)).toBe(true);
+    expect(again.filter((result) => result.status === "fulfilled" && !result.value.fresh)).toHaveLength(5);
     for (const user of users) expect(await db.bet.count({ where: { userId: user } })).toBe(1);
     expect(await stakeTotal(pick)).toBe(poolBefore + 5 * 10 + 5 * 13);
   });
