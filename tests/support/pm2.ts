@@ -100,9 +100,9 @@ async function startPm2App(app: string, env: Record<string, string>, ready: (sta
 
 /**
  * Starts `instances` relay instances through the ecosystem file and waits until each has logged
- * "relay listening".
+ * "relay listening". `extra`: RELAY_* settings on top of the tests' (a bench's connection limits).
  */
-export async function startPm2Relay(redisUrl: string, instances: number): Promise<Pm2Relay> {
+export async function startPm2Relay(redisUrl: string, instances: number, extra: Record<string, string> = {}): Promise<Pm2Relay> {
   await buildAppsIfStale();
   const port = await freePort();
   const env: Record<string, string> = {
@@ -116,6 +116,7 @@ export async function startPm2Relay(redisUrl: string, instances: number): Promis
     RELAY_MAX_CONNECTIONS_PER_IP: "10000",
     LOG_FORMAT: "json",
     LOG_LEVEL: "info",
+    ...extra,
   };
   let listening: () => Promise<string[]> = async () => [];
   const app = await startPm2App(
