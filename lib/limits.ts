@@ -10,7 +10,7 @@ import type { Counter, Window } from "./rate-limit";
  * finer rules (lib/accounts/sign-in-guard.ts).
  */
 
-export const LIMITED_ACTIONS = ["signup", "bets", "relayToken", "chat", "replay"] as const;
+export const LIMITED_ACTIONS = ["signup", "bets", "relayToken", "chat", "replay", "limits"] as const;
 export type LimitedAction = (typeof LIMITED_ACTIONS)[number];
 
 export interface ActionLimits {
@@ -28,6 +28,7 @@ const WHAT: Record<LimitedAction, string> = {
   relayToken: "live-connection tokens",
   chat: "chat messages",
   replay: "history reads",
+  limits: "changes to your limits",
 };
 
 /** The limits as the environment sets them (README "Configuration"). */
@@ -48,6 +49,8 @@ export function limitsOf(config: Env): Limits {
       perAddress: window(config.CHAT_RATE_MAX_PER_ADDRESS, config.CHAT_RATE_WINDOW_MS),
     },
     replay: { perAddress: window(config.REPLAY_RATE_MAX_PER_ADDRESS, config.REPLAY_RATE_WINDOW_MS) },
+    // A bettor changes their own limits a few times at most: fixed, not configured.
+    limits: { perAccount: window(30, 60_000), perAddress: window(300, 60_000) },
   };
 }
 

@@ -19,6 +19,10 @@ export const ACTION_LABEL: Record<AuditAction, string> = {
   "publisher.interval": "Publisher interval",
   "chat.delete": "Chat message deleted",
   "user.role": "Role changed",
+  "limits.stake": "Bettor's stake limit",
+  "limits.time_out": "Bettor's time-out",
+  "limits.self_exclusion": "Bettor's self-exclusion",
+  "limits.reality_check": "Bettor's reality check",
 };
 
 /**
@@ -57,6 +61,12 @@ function draftOf({ action, actor: by, target, before, after }: AuditEntryView): 
       return { kind: "chat_deleted", data: { messageId: target.id, eventId: before?.eventId, author: before?.author, text: before?.text, by } };
     case "user.role":
       return { kind: "role_changed", data: { userId: target.id, email: after?.email, role: after?.role, by } };
+    case "limits.stake":
+    case "limits.time_out":
+    case "limits.self_exclusion":
+    case "limits.reality_check":
+      // A bettor's own change: in the log, not in the admins' live feed.
+      return null;
   }
 }
 

@@ -1,6 +1,8 @@
 import { randomUUID } from "node:crypto";
 import type { Redis } from "ioredis";
+import { type BetBlock, stakeOverLimit } from "../accounts/bettor-limits";
 import type { Balance } from "../accounts/ledger";
+import { type StakeRule, blockFromRow, stakeRulesOf } from "../accounts/limits-store";
 import { money, toAmount } from "../accounts/money";
 import type { Db, Tx } from "../db";
 import { Prisma } from "../generated/prisma/client";
@@ -10,7 +12,18 @@ import { DECISION_LIMITS, KeyHeld, claimId, claimKeys } from "./idempotency-key"
 import { inPlayDelayMs } from "./in-play-delay";
 import { type LiveQuote, liveQuote } from "./live-quote";
 import type { PricesStale } from "./price-trust";
-import { type Decision, insufficientFunds, marketSuspended, notOnBoard, priceChanged, pricesStale, reject, suspendedDuringDelay } from "./refusal";
+import {
+  type Decision,
+  betsBlocked,
+  insufficientFunds,
+  marketSuspended,
+  notOnBoard,
+  overStakeLimit,
+  priceChanged,
+  pricesStale,
+  reject,
+  suspendedDuringDelay,
+} from "./refusal";
 import { type BetRequest, accepts } from "./request";
 import { retryOnDeadlock } from "./retry";
 
@@ -211,7 +224,7 @@ async function decideGroup(tx: Tx, redis: Redis, group: GroupBet[], wait: boolea
     return !bet.waited && delayMs > 0 ? new MustWait(delayMs) : undefined;
   });
   const users = [...new Set(group.filter((_, i) => outcomes[i] === undefined).map((bet) => bet.userId))].sort();
-  const { balances, held } = await lockBalances(tx, users);
+  const { balances, held, blocks, limited } = await lockBalances(tx, users, new Date(now));
   group.forEach((bet, i) => {
     if (outcomes[i] === undefined && held.has(bet.userId)) outcomes[i] = ACCOUNT_HELD;
   });
@@ -228,7 +241,15 @@ async function decideGroup(tx: Tx, redis: Redis, group: GroupBet[], wait: boolea
 
   const deciding = group.map((_, i) => i).filter((i) => outcomes[i] === undefined);
   if (deciding.length === 0) return outcomes as Outcome[];
-  const totals = await liabilityTotals(tx, [...new Set(deciding.map((i) => group[i]!.target.marketId))]);
+  const [totals, stakeRules] = await Promise.all([
+    liabilityTotals(tx, [...new Set(deciding.map((i) => group[i]!.target.marketId))]),
+    // Only accounts with a stake limit: usually none, and then no query.
+    stakeRulesOf(
+      tx,
+      [...new Set(deciding.map((i) => group[i]!.userId))].filter((id) => limited.has(id)),
+      new Date(now),
+    ),
+  ]);
   const accepted: Accepted[] = [];
   /** The markets a bet of this group filled up, to be suspended. */
   const filled = new Set<string>();
@@ -236,7 +257,13 @@ async function decideGroup(tx: Tx, redis: Redis, group: GroupBet[], wait: boolea
   for (const i of deciding) {
     const bet = group[i]!;
     const { marketId, outcomeId } = bet.target;
+    const rule = stakeRules.get(bet.userId);
     const refusal = (): Decision | null => {
+      // The bettor's own limits first: no price or market change would make such a bet go.
+      const block = blocks.get(bet.userId);
+      if (block) return betsBlocked(block);
+      const over = rule ? stakeOverLimit(rule.limits, rule.staked, toCents(bet.request.stake)) : null;
+      if (over) return overStakeLimit(over.period, over.limitCents, over.leftCents);
       if (filled.has(marketId)) return bet.waited ? suspendedDuringDelay() : marketSuspended();
       const closed = closedState(states.get(marketId), bet.waited?.seen ?? null);
       if (closed) return closed;
@@ -268,6 +295,7 @@ async function decideGroup(tx: Tx, redis: Redis, group: GroupBet[], wait: boolea
       else {
         const balanceAfter = balances.get(bet.userId)! - toCents(stake);
         balances.set(bet.userId, balanceAfter);
+        if (rule) addStaked(rule, toCents(stake));
         addToTotals(market, outcomeId, stake, quote.price);
         const betId = randomUUID();
         accepted.push({ index: i, betId, outcomeId, balanceAfter, bet: betView(betId, bet, quote, placedAt) });
@@ -373,21 +401,48 @@ function overLiability(totals: Totals, outcomeId: string, stake: number, price: 
   return reject(409, "liability_limit", `this market can take at most ${money(largest)} on this outcome right now`, { maxStake: largest });
 }
 
+/** The accounts of a group, as locked. */
+interface Accounts {
+  /** Balances in cents. */
+  balances: Map<string, number>;
+  /** The accounts another transaction holds. */
+  held: Set<string>;
+  /** The accounts whose bettor took a time-out or excluded themself, and until when. */
+  blocks: Map<string, BetBlock>;
+  /** The accounts with a stake limit set (in force or waiting). */
+  limited: Set<string>;
+}
+
 /**
  * Locks the accounts that are free (in id order, so two groups never deadlock on them) and reads
- * their balances, in cents. `held`: the accounts another transaction holds. An account that is gone
- * is in neither, and its bets find no balance.
+ * their balances and their bettors' own limits: a time-out or self-exclusion holding at `now`, and
+ * whether any stake limit is set. An account that is gone is in none of them, and its bets find no
+ * balance. Holding the account's row also orders each bet against any change of those limits.
  */
-async function lockBalances(tx: Tx, userIds: string[]): Promise<{ balances: Map<string, number>; held: Set<string> }> {
-  if (userIds.length === 0) return { balances: new Map(), held: new Set() };
-  const rows = await tx.$queryRaw<{ id: string; balance: string }[]>`
-    SELECT "id"::text AS id, "balance"::text AS balance FROM "User" WHERE "id" = ANY(${userIds}::uuid[])
-    ORDER BY "id" FOR UPDATE SKIP LOCKED`;
+async function lockBalances(tx: Tx, userIds: string[], now: Date): Promise<Accounts> {
+  if (userIds.length === 0) return { balances: new Map(), held: new Set(), blocks: new Map(), limited: new Set() };
+  const rows = await tx.$queryRaw<{ id: string; balance: string; betsBlockedUntil: Date | null; betsBlockKind: string | null; limited: boolean }[]>`
+    SELECT u."id"::text AS id, u."balance"::text AS balance, u."betsBlockedUntil", u."betsBlockKind"::text AS "betsBlockKind",
+           EXISTS (SELECT 1 FROM "StakeLimit" l WHERE l."userId" = u."id") AS limited
+    FROM "User" u WHERE u."id" = ANY(${userIds}::uuid[])
+    ORDER BY u."id" FOR UPDATE OF u SKIP LOCKED`;
   const balances = new Map(rows.map((row) => [row.id, toCents(toAmount(row.balance))]));
+  const blocks = new Map(
+    rows.flatMap((row) => {
+      const block = blockFromRow(row, now);
+      return block ? [[row.id, block] as const] : [];
+    }),
+  );
+  const limited = new Set(rows.filter((row) => row.limited).map((row) => row.id));
   const missing = userIds.filter((id) => !balances.has(id));
-  if (missing.length === 0) return { balances, held: new Set() };
+  if (missing.length === 0) return { balances, held: new Set(), blocks, limited };
   const exist = await tx.$queryRaw<{ id: string }[]>`SELECT "id"::text AS id FROM "User" WHERE "id" = ANY(${missing}::uuid[])`;
-  return { balances, held: new Set(exist.map((row) => row.id)) };
+  return { balances, held: new Set(exist.map((row) => row.id)), blocks, limited };
+}
+
+/** Counts an accepted stake (cents) in every window of the bettor's stake rule. */
+function addStaked(rule: StakeRule, cents: number): void {
+  rule.staked = { day: rule.staked.day + cents, week: rule.staked.week + cents, month: rule.staked.month + cents };
 }
 
 /**

@@ -1,3 +1,4 @@
+import { type BetBlock, type LimitPeriod, stakeLimitMessage } from "../accounts/bettor-limits";
 import type { ClosedBy } from "./live-quote";
 import type { PricesStale } from "./price-trust";
 
@@ -17,6 +18,9 @@ export const REFUSAL_CODES = [
   "liability_limit",
   "insufficient_funds",
   "idempotency_key_reused",
+  "timed_out",
+  "self_excluded",
+  "stake_limit",
 ] as const;
 export type RefusalCode = (typeof REFUSAL_CODES)[number];
 
@@ -41,6 +45,18 @@ export const marketClosed = () => reject(409, "market_closed", "this market is c
 export const insufficientFunds = () => reject(422, "insufficient_funds", "the balance does not cover this stake");
 export const priceChanged = (price: number) => reject(409, "price_changed", `the price is now ${price}`, { price });
 export const pricesStale = (stale: PricesStale) => reject(409, "prices_stale", stale.message, { reason: stale.reason });
+
+/** The bettor took a time-out or excluded themself (docs/limits.md): no bet until `until`. */
+export function betsBlocked(block: BetBlock): Decision {
+  const until = block.until.toISOString();
+  return block.kind === "time_out"
+    ? reject(403, "timed_out", `you are taking a time-out from betting until ${until}; no bets until then`, { until })
+    : reject(403, "self_excluded", `you have excluded yourself from betting until ${until}; no bets until then`, { until });
+}
+
+/** The stake would pass one of the bettor's own stake limits (docs/limits.md). */
+export const overStakeLimit = (period: LimitPeriod, limitCents: number, leftCents: number) =>
+  reject(422, "stake_limit", stakeLimitMessage(period, limitCents, leftCents), { period, limit: limitCents / 100, left: leftCents / 100 });
 
 /** Suspended in Postgres (an admin, the liability limit, the feed's bet stop). */
 export const marketSuspended = () => reject(409, "market_suspended", "this market is suspended");

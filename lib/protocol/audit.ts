@@ -2,7 +2,8 @@ import { z } from "zod";
 
 /**
  * The audit log as the console reads it (`GET /api/admin/audit`). Every admin action that moves
- * money or the board leaves one entry, written in the same Postgres transaction as the action.
+ * money or the board leaves one entry, written in the same Postgres transaction as the action, and
+ * so does every change a bettor makes to their own limits (`limits.*`, the bettor as the actor).
  */
 
 /** Every action the log records: `<target>.<verb>`. */
@@ -17,6 +18,10 @@ export const AUDIT_ACTIONS = [
   "publisher.interval",
   "chat.delete",
   "user.role",
+  "limits.stake",
+  "limits.time_out",
+  "limits.self_exclusion",
+  "limits.reality_check",
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 
@@ -31,9 +36,9 @@ export const AuditEntryView = z.object({
   id: z.string().regex(/^\d+$/),
   /** When it was written, ISO 8601. */
   at: z.string(),
-  /** The admin account's id, or null for the admin token. */
+  /** The account's id (an admin's, or a bettor's for `limits.*`), or null for the admin token. */
   actorId: z.string().nullable(),
-  /** The admin account's email, or "admin token". */
+  /** The account's email, or "admin token". */
   actor: z.string().max(320),
   action: z.enum(AUDIT_ACTIONS),
   target: z.object({ type: z.enum(AUDIT_TARGETS), id: z.string().max(128) }),
