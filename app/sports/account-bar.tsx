@@ -3,19 +3,26 @@
 import type { AccountState } from "@/lib/live/account-store";
 import { money } from "./selection-label";
 
-/** The bettor in the header: balance and open bets (live), or the way to sign in. */
+const dateTime = new Intl.DateTimeFormat(undefined, { dateStyle: "medium" });
+
+/** The bettor in the header: balance and open bets (live), their limits, or the way to sign in. */
 export function AccountBar({
   state,
   personal,
   onSignIn,
   onSignOut,
   onBets,
+  onLimits,
+  blockedUntil,
 }: {
   state: AccountState;
   personal: boolean;
   onSignIn: () => void;
   onSignOut: () => void;
   onBets: () => void;
+  onLimits: () => void;
+  /** The end of the bettor's time-out or self-exclusion (ISO 8601), while one holds. */
+  blockedUntil: string | null;
 }) {
   if (!state.account) {
     return (
@@ -40,6 +47,9 @@ export function AccountBar({
       </span>
       <button type="button" onClick={onBets} data-open-bets={open}>
         My bets{open > 0 ? ` (${open})` : ""}
+      </button>
+      <button type="button" onClick={onLimits} data-blocked-until={blockedUntil ?? undefined}>
+        {blockedUntil ? `No bets until ${dateTime.format(new Date(blockedUntil))}` : "Limits"}
       </button>
       <button type="button" className="link" onClick={onSignOut}>
         Sign out

@@ -1,6 +1,7 @@
 "use client";
 
 import { z } from "zod";
+import { type LimitChange, LimitsView } from "@/lib/accounts/bettor-limits";
 import type { BetRequest } from "@/lib/bets/request";
 import type { Account } from "@/lib/live/account-store";
 import type { RelayToken } from "@/lib/live/relay-tokens";
@@ -13,7 +14,17 @@ import { BetView } from "@/lib/protocol";
 
 export type Answer<T> =
   | { ok: true; value: T }
-  | { ok: false; status: number; code: string; message: string; fields?: Record<string, string>; price?: number; maxStake?: number; reason?: string };
+  | {
+      ok: false;
+      status: number;
+      code: string;
+      message: string;
+      fields?: Record<string, string>;
+      price?: number;
+      maxStake?: number;
+      reason?: string;
+      until?: string;
+    };
 
 const ErrorBody = z.object({
   error: z.object({
@@ -23,6 +34,7 @@ const ErrorBody = z.object({
     price: z.number().optional(),
     maxStake: z.number().optional(),
     reason: z.string().optional(),
+    until: z.string().optional(),
   }),
 });
 const AccountBody = z.object({ id: z.string(), email: z.string(), role: z.enum(["user", "admin"]), balance: z.number(), balanceEntry: z.number() });
@@ -63,6 +75,9 @@ export const fetchBets = () => call("/api/bets", BetsBody);
 /** Places a bet; `key` is this attempt's Idempotency-Key (a retry of the same attempt reuses it). */
 export const placeBet = (request: BetRequest, key: string) =>
   call("/api/bets", PlacedBody, { method: "POST", body: JSON.stringify(request), headers: { "idempotency-key": key } });
+
+export const fetchLimits = () => call("/api/account/limits", LimitsView);
+export const changeLimit = (change: LimitChange) => call("/api/account/limits", LimitsView, { method: "POST", body: JSON.stringify(change) });
 
 export async function fetchRelayToken(): Promise<RelayToken | null> {
   const answer = await call("/api/auth/relay-token", TokenBody, { method: "POST" });

@@ -12,12 +12,16 @@ import { signOut } from "./api";
 import { AuthDialog } from "./auth-dialog";
 import { BetSlip, type Selection } from "./bet-slip";
 import type { Pick } from "./event-row";
+import { LimitsPanel } from "./limits-panel";
 import { MyBets } from "./my-bets";
+import { RealityCheck } from "./reality-check";
 import { reload, useBettor } from "./use-bettor";
+import { useLimits } from "./use-limits";
 
 /**
  * Everything the bettor does on the board: the account bar for the header, the sign-in dialog,
- * the bet slip a price click opens (after signing in, when signed out) and "my bets".
+ * the bet slip a price click opens (after signing in, when signed out), "my bets", the limits the
+ * bettor sets for themself and the reality check they chose.
  */
 export function useBettorPanels(
   connection: LiveConnection | null,
@@ -32,6 +36,8 @@ export function useBettorPanels(
   const [dialog, setDialog] = useState<{ reason: string | null } | null>(null);
   const [selection, setSelection] = useState<Selection | null>(null);
   const [showBets, setShowBets] = useState(false);
+  const [showLimits, setShowLimits] = useState(false);
+  const limits = useLimits(state.account !== null, state.bets.length);
   const waiting = useRef<Selection | null>(null);
   const signedIn = useRef(false);
   signedIn.current = state.account !== null;
@@ -54,6 +60,7 @@ export function useBettorPanels(
     account.set(null);
     setSelection(null);
     setShowBets(false);
+    setShowLimits(false);
   };
 
   const bar = (
@@ -63,6 +70,8 @@ export function useBettorPanels(
       onSignIn={() => setDialog({ reason: null })}
       onSignOut={() => void leave()}
       onBets={() => setShowBets(!showBets)}
+      onLimits={() => setShowLimits(!showLimits)}
+      blockedUntil={limits.limits?.block?.until ?? null}
     />
   );
   const panels = (
@@ -80,6 +89,8 @@ export function useBettorPanels(
         />
       )}
       {showBets && state.account && <MyBets bets={state.bets} onClose={() => setShowBets(false)} />}
+      {showLimits && state.account && <LimitsPanel limits={limits.limits} onChange={limits.change} onClose={() => setShowLimits(false)} />}
+      {state.account && <RealityCheck limits={limits.limits} reload={limits.reload} onSignOut={() => void leave()} onLimits={() => setShowLimits(true)} />}
     </>
   );
   const signIn = useCallback((reason: string | null) => setDialog({ reason }), []);

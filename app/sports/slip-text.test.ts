@@ -15,6 +15,16 @@ describe("refusalText", () => {
     expect(refusalText({ code: "market_suspended", message: "…", reason: "no_prices" }, "decimal")).toMatch(/No bookmaker is pricing this market/);
   });
 
+  it("a time-out or self-exclusion says until when, and that nothing else changed", () => {
+    const until = "2026-12-14T10:00:00.000Z";
+    const timeOut = refusalText({ code: "timed_out", message: "server words", until }, "decimal");
+    expect(timeOut).toMatch(/^You are taking a time-out from betting until .*2026.*\. Your bets and balance stay as they are\.$/);
+    expect(refusalText({ code: "self_excluded", message: "server words", until }, "decimal")).toMatch(/^You have excluded yourself from betting until .*2026/);
+    expect(refusalText({ code: "stake_limit", message: "this stake would pass your daily stake limit of 55.00 (5.00 left for now)" }, "decimal")).toBe(
+      "This stake would pass your daily stake limit of 55.00 (5.00 left for now).",
+    );
+  });
+
   it("stale prices say why for every reason, and fall back to the server's words for one it does not know", () => {
     const texts = TRUST_REASONS.map((reason) => refusalText({ code: "prices_stale", message: "server words", reason }, "decimal"));
     expect(new Set(texts).size).toBe(TRUST_REASONS.length);

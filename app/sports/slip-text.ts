@@ -19,6 +19,8 @@ export interface Refused {
   reason?: string;
   /** liability_limit: the largest stake the market takes now. */
   maxStake?: number;
+  /** timed_out, self_excluded: when the bettor's block ends (ISO 8601). */
+  until?: string;
 }
 
 const SUSPENDED_TEXT: Record<SuspendedReason, string> = {
@@ -52,6 +54,12 @@ export function refusalText(refused: Refused, format: OddsFormat): string {
     return `The price moved to ${formatOdds(refused.price, format)}, which your choice for a moved price does not take. Check it and place again.`;
   if (code === "market_suspended" && isOneOf(SUSPENDED_REASONS, reason)) return SUSPENDED_TEXT[reason];
   if (code === "prices_stale") return isOneOf(TRUST_REASONS, reason) ? STALE_TEXT[reason] : sentence(refused.message);
+  if ((code === "timed_out" || code === "self_excluded") && refused.until) {
+    const until = dateTime.format(new Date(refused.until));
+    return code === "timed_out"
+      ? `You are taking a time-out from betting until ${until}. Your bets and balance stay as they are.`
+      : `You have excluded yourself from betting until ${until}. Your bets and balance stay as they are.`;
+  }
   if (code === "liability_limit") {
     return refused.maxStake === undefined
       ? "This market has taken all it can and is suspended."
@@ -73,6 +81,7 @@ export function countdownText(remainingMs: number): string {
   return remainingMs > 0 ? `Accepting in ${Math.ceil(remainingMs / 1_000)} s…` : "Accepting…";
 }
 
+const dateTime = new Intl.DateTimeFormat(undefined, { dateStyle: "medium", timeStyle: "short" });
 const seconds = (ms: number) => Number((ms / 1_000).toFixed(1));
 const sentence = (text: string) => (text ? `${text[0]?.toUpperCase()}${text.slice(1)}${/[.!?]$/.test(text) ? "" : "."}` : "The bet was not taken.");
 const isOneOf = <T extends string>(values: readonly T[], value: string | undefined): value is T =>

@@ -1,0 +1,87 @@
+"use client";
+
+import { useEffect, useState } from "react";
+import type { LimitsView } from "@/lib/accounts/bettor-limits";
+import { money } from "./selection-label";
+
+/**
+ * The reality check a bettor chose (docs/limits.md): every `realityCheckMinutes` of the session,
+ * counted from when it began, a dialog says how long they have been betting and what they staked
+ * and got back in that time, and asks whether to go on. It reads the limits again when it opens,
+ * so the money is the server's as of then.
+ */
+export function RealityCheck({
+  limits,
+  reload,
+  onSignOut,
+  onLimits,
+}: {
+  limits: LimitsView | null;
+  reload: () => Promise<void>;
+  onSignOut: () => void;
+  onLimits: () => void;
+}) {
+  const minutes = limits?.realityCheckMinutes ?? null;
+  const startedAt = limits ? Date.parse(limits.session.startedAt) : Number.NaN;
+  /** The check acknowledged last (its number since the session began): the next one is due after it. */
+  const [acknowledged, setAcknowledged] = useState(0);
+  const [open, setOpen] = useState<number | null>(null);
+
+  useEffect(() => {
+    if (minutes === null || Number.isNaN(startedAt) || open !== null) return;
+    const everyMs = minutes * 60_000;
+    // The latest check already due (shown at once), or the next one to come.
+    const next = Math.max(acknowledged + 1, Math.floor((Date.now() - startedAt) / everyMs));
+    const timer = setTimeout(
+      () => {
+        setOpen(next);
+        void reload();
+      },
+      Math.max(0, startedAt + next * everyMs - Date.now()),
+    );
+    return () => clearTimeout(timer);
+  }, [minutes, startedAt, acknowledged, open, reload]);
+
+  if (open === null || !limits || minutes === null) return null;
+  const elapsedMinutes = Math.floor((Date.now() - startedAt) / 60_000);
+  const done = () => {
+    setAcknowledged(open);
+    setOpen(null);
+  };
+  return (
+    <div className="dialog-backdrop" role="presentation">
+      <div className="dialog reality-check" role="alertdialog" aria-label="Reality check">
+        <h2>Reality check</h2>
+        <p>
+          You have been signed in for <strong data-minutes={elapsedMinutes}>{elapsedMinutes} minutes</strong>. In that time you staked{" "}
+          <strong data-staked={limits.session.staked}>{money.format(limits.session.staked)}</strong> and got back{" "}
+          <strong data-returned={limits.session.returned}>{money.format(limits.session.returned)}</strong>.
+        </p>
+        <div className="actions">
+          <button type="button" className="primary" onClick={done}>
+            Keep going
+          </button>
+          <button
+            type="button"
+            onClick={() => {
+              done();
+              onLimits();
+            }}
+          >
+            My limits
+          </button>
+          <button
+            type="button"
+            className="link"
+            onClick={() => {
+              done();
+              onSignOut();
+            }}
+          >
+            Sign out
+          </button>
+        </div>
+      </div>
+    </div>
+  );
+}
