@@ -212,6 +212,50 @@ describe("betting", () => {
     }
   });
 
+  it("My bets: open and settled apart, and the whole history as CSV; Chromium shows each filter", async () => {
+    const bettor = await signedUp();
+    const [first, second] = [await pick(4), await pick(5)];
+    const kept = await (await bettor.post("/api/bets", { ...first, stake: 10, accept: "any" }, { "idempotency-key": randomUUID() })).json();
+    const settled = await (await bettor.post("/api/bets", { ...second, stake: 15, accept: "any" }, { "idempotency-key": randomUUID() })).json();
+    const result = await fetch(`${stack.web.url}/api/admin/events/${second.eventId}/result`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${TEST_ADMIN_TOKEN}`, "content-type": "application/json" },
+      body: JSON.stringify({ home: 90, away: 100 }),
+    });
+    expect(result.status).toBe(200);
+    const exported = await bettor.get("/api/bets/export");
+    expect(exported.status).toBe(200);
+    expect(exported.headers.get("content-type")).toBe("text/csv; charset=utf-8");
+    expect(exported.headers.get("content-disposition")).toMatch(/^attachment; filename="my-bets-\d{4}-\d{2}-\d{2}\.csv"$/);
+    const lines = (await exported.text()).trimEnd().split("\r\n");
+    expect(lines[0]).toBe("placed_at,event,market,selection,point,stake,price,potential_return,status,settled_at,payout,void_reason,bet_id");
+    expect(lines).toHaveLength(3);
+    // Newest first: the settled bet (home lost) was placed second.
+    expect(lines[1]).toMatch(new RegExp(`,h2h,[^,]*,,15\\.00,${settled.bet.price},[\\d.]+,lost,[^,]+,0\\.00,,${settled.bet.id}$`));
+    expect(lines[2]).toMatch(new RegExp(`,10\\.00,${kept.bet.price},[\\d.]+,open,,,,${kept.bet.id}$`));
+    expect((await new WebUser(stack.web.url).get("/api/bets/export")).status).toBe(401);
+
+    const context = await browser.newContext();
+    const cookie = bettor.sessionCookie();
+    if (cookie) await context.addCookies([{ ...cookie, url: stack.web.url }]);
+    try {
+      const page = await open(context);
+      await page.locator('.account-bar button[data-open-bets="1"]').click();
+      const panel = page.locator(".my-bets");
+      await panel.locator(`.bet[data-bet-id="${kept.bet.id}"]`).waitFor();
+      expect(await panel.locator(".bet").count()).toBe(1);
+      await panel.locator('[data-filter="settled"]').click();
+      await panel.locator(`.bet[data-bet-id="${settled.bet.id}"][data-status="lost"]`).waitFor();
+      expect(await panel.locator(".bet").count()).toBe(1);
+      await panel.locator('[data-filter="all"]').click();
+      await panel.locator(".bet").nth(1).waitFor();
+      expect(await panel.locator(".bet").count()).toBe(2);
+      expect(await panel.locator("a.export").getAttribute("href")).toBe("/api/bets/export");
+    } finally {
+      await context.close();
+    }
+  });
+
   async function open(context: BrowserContext, live = true): Promise<Page> {
     const page = await context.newPage();
     await page.goto(`${stack.web.url}/sports?sport=basketball_nba`);
