@@ -11,12 +11,24 @@ const histories = new Map<string, { tag: string; points: PricePoint[] }>();
 const MAX_HISTORIES = 2_000;
 
 /**
+ * Event ids Postgres said do not exist, and when (ms): asked again within UNKNOWN_EVENT_MS, the
+ * answer is 404 without a query, so a flood of made-up ids costs Postgres one query per id per
+ * window at most. An event's id is made when its row is, and published only after, so no page can
+ * ask for an id before it exists: a miss never hides an event for long.
+ */
+const unknownEvents = new Map<string, number>();
+const UNKNOWN_EVENT_MS = 30_000;
+/** At most this many are kept; past that the map starts afresh. */
+const MAX_UNKNOWN_EVENTS = 10_000;
+
+/**
  * What an event page shows beyond the board's odds; null when there is no such event. Read from
  * Redis: the books the publisher stores for each board event (`books:event:<id>`) and the price
  * history, in one round trip; the parsed history is kept in process until the list changes.
  * Books that are not in Redis (an event the publisher has not moved since Redis was emptied, a quiet
  * event whose books expired, an event off the board) are read from Postgres once and stored with
- * SET NX, so a publisher's newer write always wins.
+ * SET NX, so a publisher's newer write always wins. An id Postgres does not know is remembered for
+ * a while (`unknownEvents`).
  */
 export async function readEventDetail(db: Db, redis: Redis, eventId: string): Promise<EventDetail | null> {
   if (!z.guid().safeParse(eventId).success) return null;
@@ -29,8 +41,16 @@ export async function readEventDetail(db: Db, redis: Redis, eventId: string): Pr
   const history = await historyOf(redis, eventId, `${length}:${last ?? ""}`, now);
   const stored = typeof rawBooks === "string" ? parseJson(StoredEventBooks, rawBooks) : null;
   if (stored?.ok) return { books: stored.message.markets, history };
+  const missedAt = unknownEvents.get(eventId);
+  if (missedAt !== undefined && now - missedAt < UNKNOWN_EVENT_MS) return null;
   const books = await booksFromPostgres(db, redis, eventId, now);
-  return books ? { books, history } : null;
+  if (books) {
+    unknownEvents.delete(eventId);
+    return { books, history };
+  }
+  if (unknownEvents.size >= MAX_UNKNOWN_EVENTS) unknownEvents.clear();
+  unknownEvents.set(eventId, now);
+  return null;
 }
 
 /** The event's points within the window before `now`, parsed once per version of the list. */

@@ -39,9 +39,14 @@ describe("hot reads without Postgres", () => {
     await counter?.close();
   });
 
-  it("answers unknown sports and events with 404", async () => {
+  it("answers unknown sports and events with 404; an unknown event id asked again costs no query", async () => {
     expect((await get("/api/sports/snapshot?sport=no_such_sport")).status).toBe(404);
+    const before = counter.queries();
     expect((await get("/api/events/00000000-0000-4000-8000-000000000000")).status).toBe(404);
+    const asked = counter.queries();
+    expect(asked).toBeGreaterThan(before);
+    for (let i = 0; i < 20; i += 1) expect((await get("/api/events/00000000-0000-4000-8000-000000000000")).status).toBe(404);
+    expect(counter.queries()).toBe(asked);
   });
 
   it("serves every hot read with Postgres out of reach, without a query", async () => {
