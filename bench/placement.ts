@@ -10,7 +10,10 @@
  *   - a bare INSERT of a bet row (the database's floor for one write, with the pool trigger);
  *   - bets on one outcome, one transaction per bet (groups of 1: how bets were decided before);
  *   - bets on one outcome, decided in groups (bet-groups.ts);
- *   - bets across every open prematch outcome of the board, in groups.
+ *   - bets across every open prematch outcome of the board, in groups;
+ *   - bets on one outcome, in groups, once every bettor has set stake limits for the day, week and
+ *     month (high enough never to refuse): what reading the limits and summing each bettor's
+ *     stakes costs (docs/limits.md).
  * After the rows it checks what must hold: each account's balance is its deposit less its stakes.
  */
 import { randomUUID } from "node:crypto";
@@ -18,6 +21,7 @@ import { performance } from "node:perf_hooks";
 import { Redis } from "ioredis";
 import { signUp } from "../lib/accounts/accounts";
 import { balanceOf } from "../lib/accounts/ledger";
+import { changeLimits } from "../lib/accounts/limits-store";
 import { liveQuote } from "../lib/bets/live-quote";
 import { type PlacementRules, placeBet } from "../lib/bets/placement";
 import type { BetRequest } from "../lib/bets/request";
@@ -64,12 +68,18 @@ runBench(async () => {
         if (placement.placed) staked.set(user, (staked.get(user) ?? 0) + 1);
         return { ok: placement.decision.status === 201, ms: performance.now() - at };
       };
-    const rows = [
+    const rows: (string | number)[][] = [
       await measure("INSERT a bet row in Postgres (baseline)", insertRows(dbUrl, await outcomeIdOf(db, one[0]!))),
       await measure("bets on one outcome, one transaction each", bets(1)),
       await measure("bets on one outcome, in groups", bets()),
       await measure(`bets across ${selections.length} outcomes, in groups`, bets(undefined, selections)),
     ];
+    for (const id of bettors) {
+      for (const period of ["day", "week", "month"] as const) {
+        await changeLimits(db, { id, email: `${id}@bench.test`, role: "user", sessionId: "" }, { kind: "stake", period, amount: DEPOSIT }, new Date());
+      }
+    }
+    rows.push(await measure("bets on one outcome, in groups, stake limits set", bets()));
     const wrong = (await Promise.all(bettors.map(async (user) => (await balanceOf(db, user)).balance !== DEPOSIT - (staked.get(user) ?? 0)))).filter(Boolean);
     console.log(`\nPlacement without HTTP: ${BETTORS} bettors, ${BETS} bets per row, ${CONCURRENCY} in flight, database pool 5\n`);
     console.log(
