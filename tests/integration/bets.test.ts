@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import { Redis } from "ioredis";
+import type { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { signUp } from "../../lib/accounts/accounts";
 import { balanceOf } from "../../lib/accounts/ledger";
@@ -7,24 +7,20 @@ import { liveQuote } from "../../lib/bets/live-quote";
 import { type Placement, type PlacementRules, placeBet } from "../../lib/bets/placement";
 import type { BetRequest } from "../../lib/bets/request";
 import { setResult, voidBet, voidEvent } from "../../lib/bets/settlement";
-import { type Db, createDb } from "../../lib/db";
+import type { Db } from "../../lib/db";
 import { Prisma } from "../../lib/generated/prisma/client";
-import { KEYS, potentialReturn } from "../../lib/protocol";
-import { seedDemoData } from "../../prisma/seed";
+import { potentialReturn } from "../../lib/protocol";
+import { type BettingServices, startBettingServices } from "../support/betting";
 import { until } from "../support/full-stack";
-import type { Proc } from "../support/processes";
-import { createTestDatabase, type RedisService, startRedisServer } from "../support/services";
-import { startPublisher } from "../support/stack";
 
 /**
  * Bets on real Postgres and Redis, priced by the real publisher: the live price, idempotency,
  * liability, the ledger under concurrency, and settlement.
  */
 describe("bets", () => {
+  let services: BettingServices;
   let db: Db;
-  let redis: RedisService;
   let client: Redis;
-  let publisher: Proc;
   const rules: PlacementRules = { liabilityLimit: 1_000_000, minStake: 1, delays: { defaultMs: 1_000, bySport: {} }, trust: async () => null };
   /** Who the admin actions here are done by, as the audit log names them. */
   const ADMIN = { id: null, label: "admin token" };
@@ -32,20 +28,12 @@ describe("bets", () => {
     placeBet({ db, redis: client }, userId, request, key, limits);
 
   beforeAll(async () => {
-    const dbUrl = await createTestDatabase(inject("pgServerUrl"), "bets");
-    db = createDb(dbUrl, { poolSize: 12 });
-    await seedDemoData(db);
-    redis = await startRedisServer();
-    client = new Redis(redis.url);
-    publisher = await startPublisher(dbUrl, redis.url);
-    await until(async () => Number(await client.get(KEYS.sportSeq("basketball_nba"))) > 0);
+    services = await startBettingServices(inject("pgServerUrl"), "bets");
+    ({ db, redis: client } = services);
   });
 
   afterAll(async () => {
-    await publisher?.stop();
-    client?.disconnect();
-    await redis?.stop();
-    await db?.$disconnect();
+    await services?.stop();
   });
 
   /** A prematch NBA event and the live price of one of its outcomes, as the board shows it. */

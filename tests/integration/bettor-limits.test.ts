@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import { Redis } from "ioredis";
+import type { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { signUp } from "../../lib/accounts/accounts";
 import { balanceOf } from "../../lib/accounts/ledger";
@@ -9,12 +9,7 @@ import { liveQuote } from "../../lib/bets/live-quote";
 import { type Placement, type PlacementRules, placeBet } from "../../lib/bets/placement";
 import type { BetRequest } from "../../lib/bets/request";
 import { type Db, createDb } from "../../lib/db";
-import { KEYS } from "../../lib/protocol";
-import { seedDemoData } from "../../prisma/seed";
-import { until } from "../support/full-stack";
-import type { Proc } from "../support/processes";
-import { createTestDatabase, type RedisService, startRedisServer } from "../support/services";
-import { startPublisher } from "../support/stack";
+import { type BettingServices, startBettingServices } from "../support/betting";
 
 /**
  * The limits bettors set for themselves (docs/limits.md), on real Postgres and Redis priced by the
@@ -23,29 +18,20 @@ import { startPublisher } from "../support/stack";
  * client, as after a restart, sees the same).
  */
 describe("bettor limits", () => {
+  let services: BettingServices;
   let dbUrl: string;
   let db: Db;
-  let redis: RedisService;
   let client: Redis;
-  let publisher: Proc;
   const rules: PlacementRules = { liabilityLimit: 1_000_000, minStake: 1, delays: { defaultMs: 1_000, bySport: {} }, trust: async () => null };
   const place = (userId: string, request: BetRequest, key = randomUUID()): Promise<Placement> => placeBet({ db, redis: client }, userId, request, key, rules);
 
   beforeAll(async () => {
-    dbUrl = await createTestDatabase(inject("pgServerUrl"), "limits");
-    db = createDb(dbUrl, { poolSize: 12 });
-    await seedDemoData(db);
-    redis = await startRedisServer();
-    client = new Redis(redis.url);
-    publisher = await startPublisher(dbUrl, redis.url);
-    await until(async () => Number(await client.get(KEYS.sportSeq("basketball_nba"))) > 0);
+    services = await startBettingServices(inject("pgServerUrl"), "limits");
+    ({ dbUrl, db, redis: client } = services);
   });
 
   afterAll(async () => {
-    await publisher?.stop();
-    client?.disconnect();
-    await redis?.stop();
-    await db?.$disconnect();
+    await services?.stop();
   });
 
   async function selection() {

@@ -1,7 +1,7 @@
 // Over 300 lines: every way an in-play bet's delay can end (taken, price moved, suspended, retried, its process dead), against one stack.
 import { randomUUID } from "node:crypto";
 import { setTimeout as sleep } from "node:timers/promises";
-import { Redis } from "ioredis";
+import type { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { signUp } from "../../lib/accounts/accounts";
 import { balanceOf } from "../../lib/accounts/ledger";
@@ -9,13 +9,10 @@ import { liveQuote } from "../../lib/bets/live-quote";
 import { type Placement, type PlacementRules, placeBet } from "../../lib/bets/placement";
 import { refusalOf } from "../../lib/bets/price-trust";
 import type { BetRequest } from "../../lib/bets/request";
-import { type Db, createDb } from "../../lib/db";
+import type { Db } from "../../lib/db";
 import { KEYS, type TrustRecord, parseStoredEvent } from "../../lib/protocol";
-import { seedDemoData } from "../../prisma/seed";
+import { type BettingServices, startBettingServices } from "../support/betting";
 import { until } from "../support/full-stack";
-import type { Proc } from "../support/processes";
-import { createTestDatabase, type RedisService, startRedisServer } from "../support/services";
-import { startPublisher } from "../support/stack";
 
 /**
  * The in-play delay on real Postgres and Redis, priced by the real publisher. Each bet's wait is
@@ -25,28 +22,19 @@ import { startPublisher } from "../support/stack";
  * `poll`, so the test knows it is waiting before it lets the other go on.
  */
 describe("in-play bets", () => {
+  let services: BettingServices;
   let db: Db;
-  let redis: RedisService;
   let client: Redis;
-  let publisher: Proc;
   const DELAY_MS = 1_000;
   const rules: PlacementRules = { liabilityLimit: 1_000_000, minStake: 1, delays: { defaultMs: DELAY_MS, bySport: {} }, trust: async () => null };
 
   beforeAll(async () => {
-    const dbUrl = await createTestDatabase(inject("pgServerUrl"), "in_play_bets");
-    db = createDb(dbUrl, { poolSize: 12 });
-    await seedDemoData(db);
-    redis = await startRedisServer();
-    client = new Redis(redis.url);
-    publisher = await startPublisher(dbUrl, redis.url);
-    await until(async () => Number(await client.get(KEYS.sportSeq("icehockey_nhl"))) > 0);
+    services = await startBettingServices(inject("pgServerUrl"), "in_play_bets", "icehockey_nhl");
+    ({ db, redis: client } = services);
   });
 
   afterAll(async () => {
-    await publisher?.stop();
-    client?.disconnect();
-    await redis?.stop();
-    await db?.$disconnect();
+    await services?.stop();
   });
 
   /**
