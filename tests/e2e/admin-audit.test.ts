@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { revokeRelayTokens } from "../../lib/accounts/revocation";
 import type { OddsSnapshot } from "../../lib/protocol";
 import { AuditPage } from "../../lib/protocol/audit";
-import { launchBrowser } from "../support/browser";
+import { carrySession, launchBrowser } from "../support/browser";
 import { type TestClient, connectClient } from "../support/client";
 import { type FullStack, startFullStack, until } from "../support/full-stack";
 import { TEST_ADMIN_TOKEN } from "../support/stack";
@@ -61,8 +61,7 @@ describe("admin audit log and board controls", () => {
   async function pageOf(user: WebUser, path: string): Promise<Page> {
     const context = await browser.newContext();
     contexts.push(context);
-    const cookie = user.sessionCookie();
-    if (cookie) await context.addCookies([{ ...cookie, url: stack.web.url }]);
+    await carrySession(context, user, stack.web.url);
     const page = await context.newPage();
     await page.goto(`${stack.web.url}${path}`);
     return page;

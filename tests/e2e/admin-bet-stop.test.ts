@@ -3,7 +3,7 @@ import { Redis } from "ioredis";
 import type { Browser, BrowserContext, Page } from "playwright";
 import { afterAll, beforeAll, beforeEach, describe, expect, inject, it, onTestFailed } from "vitest";
 import { readTrust } from "../../lib/protocol";
-import { launchBrowser } from "../support/browser";
+import { carrySession, launchBrowser } from "../support/browser";
 import { type FullStack, startFullStack, until } from "../support/full-stack";
 import { type Proc, logsOnFailure } from "../support/processes";
 import { TEST_ADMIN_TOKEN, startFeed } from "../support/stack";
@@ -65,8 +65,7 @@ describe("admin console and the feed's bet stop", () => {
     if (!event) throw new Error("no in-play event");
     const marketOf = (key: string) => event.markets.find((m) => m.key === key)?.id ?? "";
     const [held, other] = [marketOf("spreads"), marketOf("totals")];
-    const cookie = admin.sessionCookie();
-    if (cookie) await context.addCookies([{ ...cookie, url: stack.web.url }]);
+    await carrySession(context, admin, stack.web.url);
     const page = await context.newPage();
     await page.goto(`${stack.web.url}/admin`);
     await page.locator('[data-testid="admin-feed-state"][data-listening="true"]').waitFor({ timeout: 20_000 });

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { CHANNELS, type OddsSnapshot } from "../../lib/protocol";
 import { AdminOverview } from "../../lib/protocol/admin-overview";
 import type { PublisherStatus } from "../../lib/publisher/control";
-import { launchBrowser } from "../support/browser";
+import { carrySession, launchBrowser } from "../support/browser";
 import { type TestClient, connectClient } from "../support/client";
 import { type FullStack, startFullStack, until } from "../support/full-stack";
 import { TEST_ADMIN_TOKEN } from "../support/stack";
@@ -54,8 +54,7 @@ describe("admin console", () => {
   async function contextOf(user: WebUser | null): Promise<BrowserContext> {
     const context = await browser.newContext();
     contexts.push(context);
-    const cookie = user?.sessionCookie();
-    if (cookie) await context.addCookies([{ ...cookie, url: stack.web.url }]);
+    await carrySession(context, user, stack.web.url);
     return context;
   }
 

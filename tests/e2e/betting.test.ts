@@ -3,7 +3,7 @@ import type { Browser, BrowserContext, Page } from "playwright";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { Redis } from "ioredis";
 import { CHANNELS, type OddsSnapshot } from "../../lib/protocol";
-import { launchBrowser } from "../support/browser";
+import { carrySession, launchBrowser } from "../support/browser";
 import { type TestClient, connectClient } from "../support/client";
 import { type FullStack, startFullStack, until } from "../support/full-stack";
 import { TEST_ADMIN_TOKEN } from "../support/stack";
@@ -147,8 +147,7 @@ describe("betting", () => {
     const mine = await browser.newContext();
     const theirs = await browser.newContext();
     const otherBettor = await signedUp();
-    const cookie = otherBettor.sessionCookie();
-    if (cookie) await theirs.addCookies([{ ...cookie, url: stack.web.url }]);
+    await carrySession(theirs, otherBettor, stack.web.url);
     try {
       const [tab, secondTab, other] = [await open(mine), await open(mine, false), await open(theirs, false)];
       const email = `${randomUUID()}@chromium.test`;
@@ -187,8 +186,7 @@ describe("betting", () => {
   it("Chromium: an in-play selection says how long the bet waits, counts down while it does, then shows the bet placed", async () => {
     const context = await browser.newContext();
     const bettor = await signedUp();
-    const cookie = bettor.sessionCookie();
-    if (cookie) await context.addCookies([{ ...cookie, url: stack.web.url }]);
+    await carrySession(context, bettor, stack.web.url);
     try {
       const page = await open(context);
       await page.locator(`.account-bar[data-signed-in="${bettor.email}"]`).waitFor();
@@ -236,8 +234,7 @@ describe("betting", () => {
     expect((await new WebUser(stack.web.url).get("/api/bets/export")).status).toBe(401);
 
     const context = await browser.newContext();
-    const cookie = bettor.sessionCookie();
-    if (cookie) await context.addCookies([{ ...cookie, url: stack.web.url }]);
+    await carrySession(context, bettor, stack.web.url);
     try {
       const page = await open(context);
       await page.locator('.account-bar button[data-open-bets="1"]').click();

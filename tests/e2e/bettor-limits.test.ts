@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto";
 import type { Browser, BrowserContext, Page } from "playwright";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import type { OddsSnapshot } from "../../lib/protocol";
-import { launchBrowser } from "../support/browser";
+import { carrySession, launchBrowser } from "../support/browser";
 import { type FullStack, startFullStack } from "../support/full-stack";
 import { TEST_ADMIN_TOKEN } from "../support/stack";
 import { WebUser } from "../support/web-user";
@@ -91,8 +91,7 @@ describe("bettor limits", () => {
   it("Chromium: the bettor sets a daily limit and takes a time-out in the limits panel; the slip says why each bet is refused; a reload keeps it all", async () => {
     const context = await browser.newContext();
     const bettor = await signedUp();
-    const cookie = bettor.sessionCookie();
-    if (cookie) await context.addCookies([{ ...cookie, url: stack.web.url }]);
+    await carrySession(context, bettor, stack.web.url);
     try {
       const page = await open(context);
       await page.locator(`.account-bar[data-signed-in="${bettor.email}"]`).waitFor();
@@ -142,8 +141,7 @@ describe("bettor limits", () => {
     // The session began 16 minutes ago, as if the bettor had been here that long.
     await stack.db.session.updateMany({ where: { userId: bettor.id }, data: { createdAt: new Date(Date.now() - 16 * 60_000) } });
     await stack.db.bet.updateMany({ where: { userId: bettor.id }, data: { createdAt: new Date(Date.now() - 10 * 60_000) } });
-    const cookie = bettor.sessionCookie();
-    if (cookie) await context.addCookies([{ ...cookie, url: stack.web.url }]);
+    await carrySession(context, bettor, stack.web.url);
     try {
       const page = await open(context);
       const check = page.locator(".reality-check");

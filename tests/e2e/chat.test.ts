@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto";
 import type { Browser, BrowserContext, Page } from "playwright";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import type { ChatMessage, OddsSnapshot } from "../../lib/protocol";
-import { launchBrowser } from "../support/browser";
+import { carrySession, launchBrowser } from "../support/browser";
 import { type FullStack, startFullStack } from "../support/full-stack";
 import { TEST_ADMIN_TOKEN } from "../support/stack";
 import { WebUser } from "../support/web-user";
@@ -101,8 +101,7 @@ describe("chat", () => {
         [alice, bob, null, boss].map(async (user) => {
           const context = await browser.newContext();
           contexts.push(context);
-          const cookie = user?.sessionCookie();
-          if (cookie) await context.addCookies([{ ...cookie, url: stack.web.url }]);
+          await carrySession(context, user, stack.web.url);
           const page = await context.newPage();
           page.on("dialog", (dialog) => {
             dialogs.push(dialog.message());

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, inject, it, onTestFa
 import { ESPORTS_SPORT_KEY } from "../../lib/protocol";
 import { beatAsPoller } from "../support/feeds";
 import { AdminOverview, PublisherStatusBody } from "../../lib/protocol/admin-overview";
-import { launchBrowser } from "../support/browser";
+import { carrySession, launchBrowser } from "../support/browser";
 import { type FullStack, startFullStack, until } from "../support/full-stack";
 import { logsOnFailure } from "../support/processes";
 import { TEST_ADMIN_TOKEN } from "../support/stack";
@@ -94,8 +94,7 @@ describe("producer liveness on the pages, the status route and the console", () 
     await admin.signUp();
     await stack.db.user.update({ where: { email: admin.email }, data: { role: "ADMIN" } });
     const context = await browser.newContext();
-    const cookie = admin.sessionCookie();
-    if (cookie) await context.addCookies([{ ...cookie, url: stack.web.url }]);
+    await carrySession(context, admin, stack.web.url);
     const consolePage = await context.newPage();
     try {
       await page.goto(`${stack.web.url}/sports?sport=${FRESH}`);

@@ -3,7 +3,7 @@ import type { Browser, BrowserContext, Page } from "playwright";
 import { Redis } from "ioredis";
 import { afterAll, beforeAll, beforeEach, describe, expect, inject, it, onTestFailed } from "vitest";
 import { type OddsSnapshot, readTrust } from "../../lib/protocol";
-import { launchBrowser } from "../support/browser";
+import { carrySession, launchBrowser } from "../support/browser";
 import { type FullStack, startFullStack, until } from "../support/full-stack";
 import { type Proc, logsOnFailure } from "../support/processes";
 import { TEST_ADMIN_TOKEN, startFeed } from "../support/stack";
@@ -199,8 +199,7 @@ describe("trust: live prices only", () => {
   it("the publisher stopped by an admin: the page says Paused, and the slip and the route refuse bets; started again: taken", async () => {
     const user = await bettor();
     const context = await browser.newContext();
-    const cookie = user.sessionCookie();
-    if (cookie) await context.addCookies([{ ...cookie, url: stack.web.url }]);
+    await carrySession(context, user, stack.web.url);
     try {
       const tab = await page(context);
       expect((await admin("/api/sports/ws-publisher", "DELETE")).status).toBe(200);
