@@ -11,6 +11,7 @@ import { type BetView, potentialReturn } from "@/lib/protocol";
 import { placeBet } from "./api";
 import { SelectionLabel, money } from "./selection-label";
 import { countdownText, delayNotice, refusalText } from "./slip-text";
+import { Panel } from "./panel";
 
 /** What the bettor clicked: one outcome of one market of one event. */
 export interface Selection {
@@ -67,13 +68,7 @@ export function BetSlip({
   };
 
   return (
-    <aside className="panel bet-slip" aria-label="Bet slip" data-selection={`${selection.eventId}/${selection.market}/${selection.outcome}`}>
-      <header>
-        <h2>Bet slip</h2>
-        <button type="button" className="link" onClick={onClose}>
-          Close
-        </button>
-      </header>
+    <Panel title="Bet slip" className="bet-slip" onClose={onClose} data-selection={`${selection.eventId}/${selection.market}/${selection.outcome}`}>
       {!event || !odds ? (
         <p className="empty">This selection is no longer on the board.</p>
       ) : (
@@ -128,7 +123,7 @@ export function BetSlip({
           <SlipAnswer state={state} />
         </>
       )}
-    </aside>
+    </Panel>
   );
 }
 

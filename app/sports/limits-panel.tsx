@@ -2,6 +2,7 @@
 
 import { type FormEvent, useState } from "react";
 import { LIMIT_PERIODS, type LimitChange, type LimitPeriod, type LimitsView, REALITY_CHECK_MINUTES, SELF_EXCLUSION_MONTHS } from "@/lib/accounts/bettor-limits";
+import { Panel } from "./panel";
 import { money } from "./selection-label";
 
 const PERIOD_LABEL: Record<LimitPeriod, string> = { day: "Daily (24 hours)", week: "Weekly (7 days)", month: "Monthly (30 days)" };
@@ -40,13 +41,7 @@ export function LimitsPanel({
   };
 
   return (
-    <aside className="panel limits" aria-label="My limits">
-      <header>
-        <h2>My limits</h2>
-        <button type="button" className="link" onClick={onClose}>
-          Close
-        </button>
-      </header>
+    <Panel title="My limits" className="limits" onClose={onClose}>
       {!limits && <p className="muted">Reading your limits…</p>}
       {limits?.block && (
         <p className="slip-answer refused" data-block={limits.block.kind}>
@@ -107,7 +102,7 @@ export function LimitsPanel({
         </>
       )}
       {problem && <p className="form-error">{problem}</p>}
-    </aside>
+    </Panel>
   );
 }
 

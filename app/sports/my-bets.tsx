@@ -2,6 +2,7 @@
 
 import { useState } from "react";
 import type { BetView } from "@/lib/protocol";
+import { Panel } from "./panel";
 import { SelectionLabel, money } from "./selection-label";
 
 const RESULT: Record<BetView["status"], string> = { open: "Open", won: "Won", lost: "Lost", void: "Void" };
@@ -19,13 +20,7 @@ export function MyBets({ bets, onClose }: { bets: BetView[]; onClose: () => void
   const [filter, setFilter] = useState<Filter>("open");
   const shown = bets.filter((bet) => shows(filter, bet));
   return (
-    <aside className="panel my-bets" aria-label="My bets">
-      <header>
-        <h2>My bets</h2>
-        <button type="button" className="link" onClick={onClose}>
-          Close
-        </button>
-      </header>
+    <Panel title="My bets" className="my-bets" onClose={onClose}>
       <div className="bet-filters" role="tablist" aria-label="Which bets">
         {(Object.keys(FILTERS) as Filter[]).map((key) => (
           <button
@@ -66,6 +61,6 @@ export function MyBets({ bets, onClose }: { bets: BetView[]; onClose: () => void
           </li>
         ))}
       </ul>
-    </aside>
+    </Panel>
   );
 }
