@@ -2,6 +2,7 @@
 
 import { useEffect, useState } from "react";
 import type { LimitsView } from "@/lib/accounts/bettor-limits";
+import { durationText } from "./duration-text";
 import { money } from "./selection-label";
 
 /**
@@ -53,7 +54,7 @@ export function RealityCheck({
       <div className="dialog reality-check" role="alertdialog" aria-label="Reality check">
         <h2>Reality check</h2>
         <p>
-          You have been signed in for <strong data-minutes={elapsedMinutes}>{elapsedMinutes} minutes</strong>. In that time you staked{" "}
+          You have been signed in for <strong data-minutes={elapsedMinutes}>{durationText(elapsedMinutes)}</strong>. In that time you staked{" "}
           <strong data-staked={limits.session.staked}>{money.format(limits.session.staked)}</strong> and got back{" "}
           <strong data-returned={limits.session.returned}>{money.format(limits.session.returned)}</strong>.
         </p>
