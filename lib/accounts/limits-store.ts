@@ -15,6 +15,7 @@ import {
   limitInForce,
   requestBlock,
   requestLimit,
+  stakeOverLimit,
 } from "./bettor-limits";
 import { toAmount } from "./money";
 import type { SessionUser } from "./sessions";
@@ -84,6 +85,28 @@ function blockOf(row: { betsBlockedUntil: Date | null; betsBlockKind: "TIME_OUT"
 /** What the account's bets are refused for at `now`, if anything: read with the account's row. */
 export function blockFromRow(row: { betsBlockedUntil: Date | null; betsBlockKind: string | null }, now: Date): BetBlock | null {
   return blockInForce(blockOf(row as Parameters<typeof blockOf>[0]), now);
+}
+
+/**
+ * What the account's own limits say of a new stake of `stakeCents` at `now`, read without locks (an
+ * in-play bet's check before its delay; the decision reads them again under the account's lock):
+ * its time-out or self-exclusion, or the stake limit it would pass; null when neither.
+ */
+export async function ownLimitRefusal(
+  db: Db | Tx,
+  userId: string,
+  stakeCents: number,
+  now: Date,
+): Promise<{ block: BetBlock } | { over: NonNullable<ReturnType<typeof stakeOverLimit>> } | null> {
+  const [user, rules] = await Promise.all([
+    db.user.findUnique({ where: { id: userId }, select: { betsBlockedUntil: true, betsBlockKind: true } }),
+    stakeRulesOf(db, [userId], now),
+  ]);
+  const block = user ? blockInForce(blockOf(user), now) : null;
+  if (block) return { block };
+  const rule = rules.get(userId);
+  const over = rule ? stakeOverLimit(rule.limits, rule.staked, stakeCents) : null;
+  return over ? { over } : null;
 }
 
 /** GET /api/account/limits: the account's limits at `now`, and the session `sessionId` so far. */

@@ -1,6 +1,7 @@
 import { setTimeout as sleep } from "node:timers/promises";
 import type { Redis } from "ioredis";
 import { balanceOf } from "../accounts/ledger";
+import { ownLimitRefusal } from "../accounts/limits-store";
 import type { Db } from "../db";
 import type { Env } from "../env";
 import { boardSport } from "../protocol";
@@ -9,7 +10,7 @@ import { KeyHeld, holdKey, releaseKey, requestHashOf, underKey } from "./idempot
 import { inPlayDelayMs, inPlayDelaysOf } from "./in-play-delay";
 import { liveQuote } from "./live-quote";
 import { decideInGroup } from "./bet-groups";
-import { type Decision, insufficientFunds, notFound, notOnBoard, priceChanged, pricesStale } from "./refusal";
+import { type Decision, betsBlocked, insufficientFunds, notFound, notOnBoard, overStakeLimit, priceChanged, pricesStale } from "./refusal";
 import { type BetRequest, accepts } from "./request";
 
 export type { Placement, PlacementRules } from "./decision";
@@ -95,6 +96,7 @@ async function placeInPlay(
 
 /**
  * The checks that can refuse an in-play bet before its delay, read without locks or writes: the
+ * bettor's own limits (no time-out or self-exclusion, the stake within their stake limits), the
  * event and market take bets, the prices are live (rules.trust), the board has the market open,
  * `accept` takes the price, the balance covers the stake. Passing, it returns when the market and
  * event had last been suspended, for the decision to compare with after the wait.
@@ -106,7 +108,14 @@ async function precheck(
   target: Target,
   rules: PlacementRules,
 ): Promise<{ refusal: Decision } | { seen: Suspensions }> {
-  const [state, balance] = await Promise.all([marketState(deps.db, target.marketId, { lock: false }), balanceOf(deps.db, userId)]);
+  const [state, balance, own] = await Promise.all([
+    marketState(deps.db, target.marketId, { lock: false }),
+    balanceOf(deps.db, userId),
+    ownLimitRefusal(deps.db, userId, Math.round(request.stake * 100), new Date()),
+  ]);
+  // The bettor's own limits first, as in the decision: no wait would make such a bet go.
+  if (own && "block" in own) return { refusal: betsBlocked(own.block) };
+  if (own) return { refusal: overStakeLimit(own.over.period, own.over.limitCents, own.over.leftCents) };
   const closed = closedState(state, null);
   if (closed) return { refusal: closed };
   const stale = await rules.trust(target.sport);

@@ -126,6 +126,22 @@ describe("bettor limits", () => {
     }
   });
 
+  it("an in-play bet past the bettor's own limits is refused before its delay, not after it", async () => {
+    const event = await db.event.findFirstOrThrow({ where: { sport: "basketball_nba", phase: "LIVE", status: "ACTIVE" }, select: { id: true } });
+    const quote = await liveQuote(client, "basketball_nba", event.id, "h2h", "home");
+    expect(quote?.inPlay).toBe(true);
+    const live = { eventId: event.id, market: "h2h", outcome: "home", price: quote?.price ?? 2, accept: "any" as const };
+    const never = () => Promise.reject(new Error("this bet must not wait its delay"));
+    const placeNow = (userId: string, stake: number) => placeBet({ db, redis: client, pause: never }, userId, { ...live, stake }, randomUUID(), rules);
+    const limited = await bettor();
+    await changeLimits(db, limited, { kind: "stake", period: "day", amount: 5 }, new Date());
+    expect((await placeNow(limited.id, 10)).decision.body).toMatchObject({ error: { code: "stake_limit", period: "day", left: 5 } });
+    const resting = await bettor();
+    await changeLimits(db, resting, { kind: "time_out", days: 1 }, new Date());
+    expect((await placeNow(resting.id, 10)).decision.body).toMatchObject({ error: { code: "timed_out" } });
+    expect(await db.bet.count({ where: { userId: { in: [limited.id, resting.id] } } })).toBe(0);
+  });
+
   it("writes one audit entry per change that changes something, the bettor as the actor", async () => {
     const user = await bettor();
     await changeLimits(db, user, { kind: "stake", period: "month", amount: 300 }, new Date());
