@@ -5,11 +5,14 @@ import type { LimitsView } from "@/lib/accounts/bettor-limits";
 import { durationText } from "./duration-text";
 import { money } from "./selection-label";
 
+/** Where the tabs of a session keep the last check acknowledged (`<key>:<session start>`). */
+const ACK_KEY = "live-odds:reality-check";
+
 /**
  * The reality check a bettor chose (docs/limits.md): every `realityCheckMinutes` of the session,
  * counted from when it began, a dialog says how long they have been betting and what they staked
  * and got back in that time, and asks whether to go on. It reads the limits again when it opens,
- * so the money is the server's as of then.
+ * so the money is the server's as of then. A check answered in one tab closes in the others.
  */
 export function RealityCheck({
   limits,
@@ -27,6 +30,23 @@ export function RealityCheck({
   /** The check acknowledged last (its number since the session began): the next one is due after it. */
   const [acknowledged, setAcknowledged] = useState(0);
   const [open, setOpen] = useState<number | null>(null);
+
+  // Every tab of the session shares what was acknowledged (localStorage, by the session's start),
+  // so a check answered in one tab is not asked again in the others.
+  useEffect(() => {
+    if (Number.isNaN(startedAt)) return;
+    const key = `${ACK_KEY}:${startedAt}`;
+    const read = () => Number(window.localStorage.getItem(key) ?? 0) || 0;
+    setAcknowledged((held) => Math.max(held, read()));
+    const heard = (event: StorageEvent) => {
+      if (event.key !== key) return;
+      const shared = read();
+      setAcknowledged((held) => Math.max(held, shared));
+      setOpen((shown) => (shown !== null && shown <= shared ? null : shown));
+    };
+    window.addEventListener("storage", heard);
+    return () => window.removeEventListener("storage", heard);
+  }, [startedAt]);
 
   useEffect(() => {
     if (minutes === null || Number.isNaN(startedAt) || open !== null) return;
@@ -47,6 +67,7 @@ export function RealityCheck({
   const elapsedMinutes = Math.floor((Date.now() - startedAt) / 60_000);
   const done = () => {
     setAcknowledged(open);
+    window.localStorage.setItem(`${ACK_KEY}:${startedAt}`, String(open));
     setOpen(null);
   };
   return (

@@ -133,7 +133,7 @@ describe("bettor limits", () => {
     }
   });
 
-  it("Chromium: the reality check comes when the chosen time has passed, with the session's time and money", async () => {
+  it("Chromium: the reality check comes when the chosen time has passed, with the session's time and money; answered in one tab, it closes in the others", async () => {
     const context = await browser.newContext();
     const bettor = await signedUp();
     expect((await bet(bettor, await pick(2), 30)).status).toBe(201);
@@ -143,12 +143,15 @@ describe("bettor limits", () => {
     await stack.db.bet.updateMany({ where: { userId: bettor.id }, data: { createdAt: new Date(Date.now() - 10 * 60_000) } });
     await carrySession(context, bettor, stack.web.url);
     try {
-      const page = await open(context);
+      const [page, other] = [await open(context), await open(context)];
       const check = page.locator(".reality-check");
       await check.waitFor();
+      await other.locator(".reality-check").waitFor();
       expect(await check.textContent()).toMatch(/signed in for 16 minutes\. In that time you staked .*30\.00 and got back .*0\.00/);
       await check.locator("button", { hasText: "Keep going" }).click();
       expect(await check.count()).toBe(0);
+      // Answered in one tab, it closes in the other too.
+      await other.locator(".reality-check").waitFor({ state: "detached" });
     } finally {
       await context.close();
     }
