@@ -38,28 +38,26 @@ export interface StakeRule {
   staked: StakedByPeriod;
 }
 
-/**
- * The stake rules of the accounts among `userIds` that have any limit set: their limits in force at
- * `now`, and what each staked in every window up to `now` (bets not voided).
- */
-export async function stakeRulesOf(db: Db | Tx, userIds: string[], now: Date): Promise<Map<string, StakeRule>> {
+type Stored = Record<LimitPeriod, StakeLimitState | null>;
+
+/** The stake limits stored for each of `userIds` that has any, by window (null: none set for it). */
+async function storedLimitsOf(db: Db | Tx, userIds: string[]): Promise<Map<string, Stored>> {
   if (userIds.length === 0) return new Map();
   const rows = await db.$queryRaw<{ userId: string; period: string; amount: string | null; pendingAmount: string | null; pendingFrom: Date | null }[]>`
     SELECT "userId"::text AS "userId", "period"::text AS period, "amount"::text AS amount, "pendingAmount"::text AS "pendingAmount", "pendingFrom"
     FROM "StakeLimit" WHERE "userId" = ANY(${userIds}::uuid[])`;
-  const rules = new Map<string, StakeRule>();
+  const stored = new Map<string, Stored>();
   for (const row of rows) {
-    const state: StakeLimitState = {
-      amount: row.amount === null ? null : toAmount(row.amount),
-      pendingAmount: row.pendingAmount === null ? null : toAmount(row.pendingAmount),
-      pendingFrom: row.pendingFrom,
-    };
-    const rule = rules.get(row.userId) ?? { limits: { day: null, week: null, month: null }, staked: { day: 0, week: 0, month: 0 } };
-    rule.limits[periodOf(row.period)] = limitInForce(state, now);
-    rules.set(row.userId, rule);
+    const limits = stored.get(row.userId) ?? { day: null, week: null, month: null };
+    limits[periodOf(row.period)] = stateOf(row);
+    stored.set(row.userId, limits);
   }
-  const limited = [...rules.keys()];
-  if (limited.length === 0) return rules;
+  return stored;
+}
+
+/** What each of `userIds` staked in every window up to `now`, in cents (bets not voided). */
+async function stakedOf(db: Db | Tx, userIds: string[], now: Date): Promise<Map<string, StakedByPeriod>> {
+  if (userIds.length === 0) return new Map();
   const since = (period: LimitPeriod) => new Date(now.getTime() - PERIOD_MS[period]);
   const sums = await db.$queryRaw<{ userId: string; day: string; week: string; month: string }[]>`
     SELECT "userId",
@@ -67,24 +65,38 @@ export async function stakeRulesOf(db: Db | Tx, userIds: string[], now: Date): P
            coalesce(sum("stake") FILTER (WHERE "createdAt" > ${since("week")}), 0)::text AS week,
            coalesce(sum("stake"), 0)::text AS month
     FROM "Bet"
-    WHERE "userId" = ANY(${limited}::text[]) AND "createdAt" > ${since("month")} AND "status" <> 'VOID'
+    WHERE "userId" = ANY(${userIds}::text[]) AND "createdAt" > ${since("month")} AND "status" <> 'VOID'
     GROUP BY "userId"`;
-  for (const sum of sums) {
-    const rule = rules.get(sum.userId);
-    if (rule) rule.staked = { day: toCents(toAmount(sum.day)), week: toCents(toAmount(sum.week)), month: toCents(toAmount(sum.month)) };
-  }
-  return rules;
+  return new Map(sums.map((sum) => [sum.userId, { day: toCents(toAmount(sum.day)), week: toCents(toAmount(sum.week)), month: toCents(toAmount(sum.month)) }]));
+}
+
+const NOTHING_STAKED: StakedByPeriod = { day: 0, week: 0, month: 0 };
+
+/**
+ * The stake rules of the accounts among `userIds` that have any limit set: their limits in force at
+ * `now`, and what each staked in every window up to `now` (bets not voided).
+ */
+export async function stakeRulesOf(db: Db | Tx, userIds: string[], now: Date): Promise<Map<string, StakeRule>> {
+  const stored = await storedLimitsOf(db, userIds);
+  const staked = await stakedOf(db, [...stored.keys()], now);
+  const inForce = (state: StakeLimitState | null) => (state ? limitInForce(state, now) : null);
+  return new Map(
+    [...stored].map(([userId, limits]) => [
+      userId,
+      { limits: { day: inForce(limits.day), week: inForce(limits.week), month: inForce(limits.month) }, staked: staked.get(userId) ?? NOTHING_STAKED },
+    ]),
+  );
 }
 
 /** The account's time-out or self-exclusion as stored, whether or not it still holds. */
-function blockOf(row: { betsBlockedUntil: Date | null; betsBlockKind: "TIME_OUT" | "SELF_EXCLUSION" | null }): BetBlock | null {
+function blockOf(row: { betsBlockedUntil: Date | null; betsBlockKind: string | null }): BetBlock | null {
   if (!row.betsBlockedUntil || !row.betsBlockKind) return null;
   return { kind: row.betsBlockKind === "TIME_OUT" ? "time_out" : "self_exclusion", until: row.betsBlockedUntil };
 }
 
 /** What the account's bets are refused for at `now`, if anything: read with the account's row. */
 export function blockFromRow(row: { betsBlockedUntil: Date | null; betsBlockKind: string | null }, now: Date): BetBlock | null {
-  return blockInForce(blockOf(row as Parameters<typeof blockOf>[0]), now);
+  return blockInForce(blockOf(row), now);
 }
 
 /**
@@ -111,25 +123,25 @@ export async function ownLimitRefusal(
 
 /** GET /api/account/limits: the account's limits at `now`, and the session `sessionId` so far. */
 export async function readLimits(db: Db | Tx, userId: string, sessionId: string, now: Date): Promise<LimitsView> {
-  const [user, stored, rules, session] = await Promise.all([
+  const [user, stored, staked, session] = await Promise.all([
     db.user.findUniqueOrThrow({ where: { id: userId }, select: { betsBlockedUntil: true, betsBlockKind: true, realityCheckMinutes: true } }),
-    db.stakeLimit.findMany({ where: { userId } }),
-    stakeRulesOf(db, [userId], now),
+    storedLimitsOf(db, [userId]),
+    stakedOf(db, [userId], now),
     db.session.findUnique({ where: { id: sessionId }, select: { createdAt: true } }),
   ]);
   const startedAt = session?.createdAt ?? now;
-  const [staked, returned] = await Promise.all([
+  const [sessionStaked, sessionReturned] = await Promise.all([
     db.bet.aggregate({ where: { userId, createdAt: { gte: startedAt } }, _sum: { stake: true } }),
     db.bet.aggregate({ where: { userId, settledAt: { gte: startedAt } }, _sum: { payout: true } }),
   ]);
-  const rule = rules.get(userId);
+  const limits = stored.get(userId);
+  const windows = staked.get(userId) ?? NOTHING_STAKED;
   const stake = Object.fromEntries(
     LIMIT_PERIODS.map((period) => {
-      const row = stored.find((candidate) => candidate.period === PERIOD_COLUMN[period]);
-      const state = row ? stateOf(row) : null;
+      const state = limits?.[period] ?? null;
       const pending =
         state?.pendingFrom && state.pendingFrom.getTime() > now.getTime() ? { amount: state.pendingAmount, from: state.pendingFrom.toISOString() } : null;
-      return [period, { amount: state ? limitInForce(state, now) : null, pending, staked: (rule?.staked[period] ?? 0) / 100 }];
+      return [period, { amount: state ? limitInForce(state, now) : null, pending, staked: windows[period] / 100 }];
     }),
   ) as LimitsView["stake"];
   const block = blockInForce(blockOf(user), now);
@@ -139,8 +151,8 @@ export async function readLimits(db: Db | Tx, userId: string, sessionId: string,
     realityCheckMinutes: user.realityCheckMinutes,
     session: {
       startedAt: startedAt.toISOString(),
-      staked: toAmount(staked._sum.stake ?? 0),
-      returned: toAmount(returned._sum.payout ?? 0),
+      staked: toAmount(sessionStaked._sum.stake ?? 0),
+      returned: toAmount(sessionReturned._sum.payout ?? 0),
     },
   };
 }
