@@ -85,6 +85,7 @@ const ENV_PASSERS: Record<string, string> = {
   "scripts/start.ts": "parses it (scripts/stack-env.ts) and hands it to PM2",
   "scripts/local-stack.ts": "hands it to PM2",
   "scripts/next-build.ts": "hands it to `next build`",
+  "scripts/prisma-client.ts": "hands it to `prisma generate`",
   "scripts/services/postgres.ts": "hands it to Postgres's tools",
   "scripts/services/run.ts": "hands it to the commands it runs",
 };

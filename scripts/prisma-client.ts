@@ -19,11 +19,11 @@ const CLIENT = path.join(ROOT, "lib", "generated", "prisma", "client.ts");
 /** Runs `prisma generate` when the client is missing or older than the schema; says whether it did. */
 export async function generateClientIfStale(): Promise<boolean> {
   if (existsSync(CLIENT) && statSync(CLIENT).mtimeMs >= statSync(SCHEMA).mtimeMs) return false;
-  // As postinstall does: generating needs no schema engine, but Prisma asks for one to be named.
-  const engine = process.env.PRISMA_SCHEMA_ENGINE_BINARY ?? path.join(ROOT, "scripts", "no-schema-engine.sh");
+  // As postinstall does: generating needs no schema engine, but Prisma asks for one to be named
+  // (one named in the environment wins).
   const result = await run(process.execPath, [path.join(ROOT, "node_modules", "prisma", "build", "index.js"), "generate"], {
     cwd: ROOT,
-    env: { ...process.env, PRISMA_SCHEMA_ENGINE_BINARY: engine },
+    env: { PRISMA_SCHEMA_ENGINE_BINARY: path.join(ROOT, "scripts", "no-schema-engine.sh"), ...process.env },
   });
   if (result.code !== 0) throw new Error(`prisma generate failed (exit ${result.code}):\n${result.stderr || result.stdout}`);
   return true;
