@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { money } from "./money";
+import { fromCents, money, toCents } from "./money";
 
 /**
  * The limits a bettor sets on themself, as licensed books must offer them (docs/limits.md). Pure:
@@ -121,7 +121,7 @@ export function stakeOverLimit(
   for (const period of LIMIT_PERIODS) {
     const limit = limits[period];
     if (limit === null || limit === undefined) continue;
-    const limitCents = Math.round(limit * 100);
+    const limitCents = toCents(limit);
     if (staked[period] + stakeCents > limitCents) return { period, limitCents, leftCents: Math.max(0, limitCents - staked[period]) };
   }
   return null;
@@ -129,8 +129,8 @@ export function stakeOverLimit(
 
 /** The words a stake-limit refusal says it in. */
 export function stakeLimitMessage(period: LimitPeriod, limitCents: number, leftCents: number): string {
-  const left = leftCents > 0 ? `${money(leftCents / 100)} left` : "nothing left";
-  return `this stake would pass your ${period === "day" ? "daily" : `${period}ly`} stake limit of ${money(limitCents / 100)} (${left} for now)`;
+  const left = leftCents > 0 ? `${money(fromCents(leftCents))} left` : "nothing left";
+  return `this stake would pass your ${period === "day" ? "daily" : `${period}ly`} stake limit of ${money(fromCents(limitCents))} (${left} for now)`;
 }
 
 /** POST /api/account/limits: one change at a time. */

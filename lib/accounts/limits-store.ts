@@ -17,7 +17,7 @@ import {
   requestLimit,
   stakeOverLimit,
 } from "./bettor-limits";
-import { toAmount } from "./money";
+import { fromCents, toAmount, toCents } from "./money";
 import type { SessionUser } from "./sessions";
 
 /**
@@ -29,8 +29,6 @@ import type { SessionUser } from "./sessions";
 
 const PERIOD_COLUMN: Record<LimitPeriod, "DAY" | "WEEK" | "MONTH"> = { day: "DAY", week: "WEEK", month: "MONTH" };
 const periodOf = (column: string) => (column === "DAY" ? "day" : column === "WEEK" ? "week" : "month") as LimitPeriod;
-
-const toCents = (amount: number) => Math.round(amount * 100);
 
 /** What the bets of one account are held to: each window's limit in force and what was staked in it (cents). */
 export interface StakeRule {
@@ -141,7 +139,7 @@ export async function readLimits(db: Db | Tx, userId: string, sessionId: string,
       const state = limits?.[period] ?? null;
       const pending =
         state?.pendingFrom && state.pendingFrom.getTime() > now.getTime() ? { amount: state.pendingAmount, from: state.pendingFrom.toISOString() } : null;
-      return [period, { amount: state ? limitInForce(state, now) : null, pending, staked: windows[period] / 100 }];
+      return [period, { amount: state ? limitInForce(state, now) : null, pending, staked: fromCents(windows[period]) }];
     }),
   ) as LimitsView["stake"];
   const block = blockInForce(blockOf(user), now);

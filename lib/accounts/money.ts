@@ -9,6 +9,12 @@ export function money(amount: number): string {
   return amount.toFixed(2);
 }
 
+/** An amount in whole cents, where sums of amounts must come out exact (running totals, limits). */
+export const toCents = (amount: number): number => Math.round(amount * 100);
+
+/** Whole cents back as an amount. */
+export const fromCents = (cents: number): number => cents / 100;
+
 /** A NUMERIC read back from Postgres (Prisma's Decimal, or the text a raw query returns) as a number. */
 export function toAmount(value: { toString(): string } | string | number): number {
   return Number(value.toString());

@@ -3,7 +3,7 @@ import type { Redis } from "ioredis";
 import { type BetBlock, stakeOverLimit } from "../accounts/bettor-limits";
 import type { Balance } from "../accounts/ledger";
 import { type StakeRule, blockFromRow, stakeRulesOf } from "../accounts/limits-store";
-import { money, toAmount } from "../accounts/money";
+import { fromCents, money, toAmount, toCents } from "../accounts/money";
 import type { Db, Tx } from "../db";
 import { Prisma } from "../generated/prisma/client";
 import { type BetView, potentialReturn } from "../protocol";
@@ -533,6 +533,3 @@ function betView(id: string, bet: GroupBet, quote: LiveQuote, placedAt: Date): B
     voidReason: null,
   };
 }
-
-const toCents = (amount: number) => Math.round(amount * 100);
-const fromCents = (cents: number) => cents / 100;

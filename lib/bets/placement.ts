@@ -2,6 +2,7 @@ import { setTimeout as sleep } from "node:timers/promises";
 import type { Redis } from "ioredis";
 import { balanceOf } from "../accounts/ledger";
 import { ownLimitRefusal } from "../accounts/limits-store";
+import { toCents } from "../accounts/money";
 import type { Db } from "../db";
 import type { Env } from "../env";
 import { boardSport } from "../protocol";
@@ -111,7 +112,7 @@ async function precheck(
   const [state, balance, own] = await Promise.all([
     marketState(deps.db, target.marketId, { lock: false }),
     balanceOf(deps.db, userId),
-    ownLimitRefusal(deps.db, userId, Math.round(request.stake * 100), new Date()),
+    ownLimitRefusal(deps.db, userId, toCents(request.stake), new Date()),
   ]);
   // The bettor's own limits first, as in the decision: no wait would make such a bet go.
   if (own && "block" in own) return { refusal: betsBlocked(own.block) };

@@ -1,4 +1,5 @@
 import { type BetBlock, type LimitPeriod, stakeLimitMessage } from "../accounts/bettor-limits";
+import { fromCents } from "../accounts/money";
 import type { ClosedBy } from "./live-quote";
 import type { PricesStale } from "./price-trust";
 
@@ -56,7 +57,7 @@ export function betsBlocked(block: BetBlock): Decision {
 
 /** The stake would pass one of the bettor's own stake limits (docs/limits.md). */
 export const overStakeLimit = (period: LimitPeriod, limitCents: number, leftCents: number) =>
-  reject(422, "stake_limit", stakeLimitMessage(period, limitCents, leftCents), { period, limit: limitCents / 100, left: leftCents / 100 });
+  reject(422, "stake_limit", stakeLimitMessage(period, limitCents, leftCents), { period, limit: fromCents(limitCents), left: fromCents(leftCents) });
 
 /** Suspended in Postgres (an admin, the liability limit, the feed's bet stop). */
 export const marketSuspended = () => reject(409, "market_suspended", "this market is suspended");
