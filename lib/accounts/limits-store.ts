@@ -15,7 +15,6 @@ import {
   limitInForce,
   requestBlock,
   requestLimit,
-  stakeOverLimit,
 } from "./bettor-limits";
 import { fromCents, toAmount, toCents } from "./money";
 import type { SessionUser } from "./sessions";
@@ -98,25 +97,16 @@ export function blockFromRow(row: { betsBlockedUntil: Date | null; betsBlockKind
 }
 
 /**
- * What the account's own limits say of a new stake of `stakeCents` at `now`, read without locks (an
- * in-play bet's check before its delay; the decision reads them again under the account's lock):
- * its time-out or self-exclusion, or the stake limit it would pass; null when neither.
+ * The account's own limits at `now`, read without locks (an in-play bet's check before its delay;
+ * the decision reads them again under the account's lock): its time-out or self-exclusion, and its
+ * stake rule when it has any limit set.
  */
-export async function ownLimitRefusal(
-  db: Db | Tx,
-  userId: string,
-  stakeCents: number,
-  now: Date,
-): Promise<{ block: BetBlock } | { over: NonNullable<ReturnType<typeof stakeOverLimit>> } | null> {
+export async function ownLimitsOf(db: Db | Tx, userId: string, now: Date): Promise<{ block: BetBlock | null; rule: StakeRule | undefined }> {
   const [user, rules] = await Promise.all([
     db.user.findUnique({ where: { id: userId }, select: { betsBlockedUntil: true, betsBlockKind: true } }),
     stakeRulesOf(db, [userId], now),
   ]);
-  const block = user ? blockInForce(blockOf(user), now) : null;
-  if (block) return { block };
-  const rule = rules.get(userId);
-  const over = rule ? stakeOverLimit(rule.limits, rule.staked, stakeCents) : null;
-  return over ? { over } : null;
+  return { block: user ? blockFromRow(user, now) : null, rule: rules.get(userId) };
 }
 
 /** GET /api/account/limits: the account's limits at `now`, and the session `sessionId` so far. */

@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import type { Redis } from "ioredis";
-import { type BetBlock, stakeOverLimit } from "../accounts/bettor-limits";
+import type { BetBlock } from "../accounts/bettor-limits";
 import type { Balance } from "../accounts/ledger";
 import { type StakeRule, blockFromRow, stakeRulesOf } from "../accounts/limits-store";
 import { fromCents, money, toAmount, toCents } from "../accounts/money";
@@ -14,11 +14,10 @@ import { type LiveQuote, liveQuote } from "./live-quote";
 import type { PricesStale } from "./price-trust";
 import {
   type Decision,
-  betsBlocked,
   insufficientFunds,
   marketSuspended,
   notOnBoard,
-  overStakeLimit,
+  ownLimitsRefusal,
   priceChanged,
   pricesStale,
   reject,
@@ -260,10 +259,8 @@ async function decideGroup(tx: Tx, redis: Redis, group: GroupBet[], wait: boolea
     const rule = stakeRules.get(bet.userId);
     const refusal = (): Decision | null => {
       // The bettor's own limits first: no price or market change would make such a bet go.
-      const block = blocks.get(bet.userId);
-      if (block) return betsBlocked(block);
-      const over = rule ? stakeOverLimit(rule.limits, rule.staked, toCents(bet.request.stake)) : null;
-      if (over) return overStakeLimit(over.period, over.limitCents, over.leftCents);
+      const mine = ownLimitsRefusal(blocks.get(bet.userId), rule, toCents(bet.request.stake));
+      if (mine) return mine;
       if (filled.has(marketId)) return bet.waited ? suspendedDuringDelay() : marketSuspended();
       const closed = closedState(states.get(marketId), bet.waited?.seen ?? null);
       if (closed) return closed;

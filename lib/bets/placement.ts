@@ -1,7 +1,7 @@
 import { setTimeout as sleep } from "node:timers/promises";
 import type { Redis } from "ioredis";
 import { balanceOf } from "../accounts/ledger";
-import { ownLimitRefusal } from "../accounts/limits-store";
+import { ownLimitsOf } from "../accounts/limits-store";
 import { toCents } from "../accounts/money";
 import type { Db } from "../db";
 import type { Env } from "../env";
@@ -11,7 +11,7 @@ import { KeyHeld, holdKey, releaseKey, requestHashOf, underKey } from "./idempot
 import { inPlayDelayMs, inPlayDelaysOf } from "./in-play-delay";
 import { liveQuote } from "./live-quote";
 import { decideInGroup } from "./bet-groups";
-import { type Decision, betsBlocked, insufficientFunds, notFound, notOnBoard, overStakeLimit, priceChanged, pricesStale } from "./refusal";
+import { type Decision, insufficientFunds, notFound, notOnBoard, ownLimitsRefusal, priceChanged, pricesStale } from "./refusal";
 import { type BetRequest, accepts } from "./request";
 
 export type { Placement, PlacementRules } from "./decision";
@@ -112,11 +112,11 @@ async function precheck(
   const [state, balance, own] = await Promise.all([
     marketState(deps.db, target.marketId, { lock: false }),
     balanceOf(deps.db, userId),
-    ownLimitRefusal(deps.db, userId, toCents(request.stake), new Date()),
+    ownLimitsOf(deps.db, userId, new Date()),
   ]);
   // The bettor's own limits first, as in the decision: no wait would make such a bet go.
-  if (own && "block" in own) return { refusal: betsBlocked(own.block) };
-  if (own) return { refusal: overStakeLimit(own.over.period, own.over.limitCents, own.over.leftCents) };
+  const mine = ownLimitsRefusal(own.block, own.rule, toCents(request.stake));
+  if (mine) return { refusal: mine };
   const closed = closedState(state, null);
   if (closed) return { refusal: closed };
   const stale = await rules.trust(target.sport);

@@ -1,4 +1,5 @@
-import { type BetBlock, type LimitPeriod, stakeLimitMessage } from "../accounts/bettor-limits";
+import { type BetBlock, type LimitPeriod, stakeLimitMessage, stakeOverLimit } from "../accounts/bettor-limits";
+import type { StakeRule } from "../accounts/limits-store";
 import { fromCents } from "../accounts/money";
 import type { ClosedBy } from "./live-quote";
 import type { PricesStale } from "./price-trust";
@@ -58,6 +59,17 @@ export function betsBlocked(block: BetBlock): Decision {
 /** The stake would pass one of the bettor's own stake limits (docs/limits.md). */
 export const overStakeLimit = (period: LimitPeriod, limitCents: number, leftCents: number) =>
   reject(422, "stake_limit", stakeLimitMessage(period, limitCents, leftCents), { period, limit: fromCents(limitCents), left: fromCents(leftCents) });
+
+/**
+ * What the bettor's own limits say of a stake (cents): their time-out or self-exclusion first,
+ * then the first stake limit it would pass; null when neither. Asked by the decision, and by an
+ * in-play bet before its delay.
+ */
+export function ownLimitsRefusal(block: BetBlock | null | undefined, rule: StakeRule | undefined, stakeCents: number): Decision | null {
+  if (block) return betsBlocked(block);
+  const over = rule ? stakeOverLimit(rule.limits, rule.staked, stakeCents) : null;
+  return over ? overStakeLimit(over.period, over.limitCents, over.leftCents) : null;
+}
 
 /** Suspended in Postgres (an admin, the liability limit, the feed's bet stop). */
 export const marketSuspended = () => reject(409, "market_suspended", "this market is suspended");
