@@ -37,7 +37,7 @@ export function useBettorPanels(
   const [selection, setSelection] = useState<Selection | null>(null);
   const [showBets, setShowBets] = useState(false);
   const [showLimits, setShowLimits] = useState(false);
-  const limits = useLimits(state.account !== null, state.bets.length);
+  const limits = useLimits(state.account !== null);
   const waiting = useRef<Selection | null>(null);
   const signedIn = useRef(false);
   signedIn.current = state.account !== null;
@@ -63,6 +63,11 @@ export function useBettorPanels(
     setShowLimits(false);
   };
 
+  /** Shows or hides the limits; shown, they are read again (what was staked has moved since). */
+  const openLimits = (show: boolean) => {
+    if (show) void limits.reload();
+    setShowLimits(show);
+  };
   const bar = (
     <AccountBar
       state={state}
@@ -70,7 +75,7 @@ export function useBettorPanels(
       onSignIn={() => setDialog({ reason: null })}
       onSignOut={() => void leave()}
       onBets={() => setShowBets(!showBets)}
-      onLimits={() => setShowLimits(!showLimits)}
+      onLimits={() => openLimits(!showLimits)}
       blockedUntil={limits.limits?.block?.until ?? null}
     />
   );
@@ -90,7 +95,7 @@ export function useBettorPanels(
       )}
       {showBets && state.account && <MyBets bets={state.bets} onClose={() => setShowBets(false)} />}
       {showLimits && state.account && <LimitsPanel limits={limits.limits} onChange={limits.change} onClose={() => setShowLimits(false)} />}
-      {state.account && <RealityCheck limits={limits.limits} reload={limits.reload} onSignOut={() => void leave()} onLimits={() => setShowLimits(true)} />}
+      {state.account && <RealityCheck limits={limits.limits} reload={limits.reload} onSignOut={() => void leave()} onLimits={() => openLimits(true)} />}
     </>
   );
   const signIn = useCallback((reason: string | null) => setDialog({ reason }), []);

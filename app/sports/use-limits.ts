@@ -5,14 +5,11 @@ import type { LimitChange, LimitsView } from "@/lib/accounts/bettor-limits";
 import { changeLimit, fetchLimits } from "./api";
 
 /**
- * The signed-in bettor's own limits (GET /api/account/limits), read on sign-in and after each
- * bet the bettor places (what was staked moves), and changed through POST. Null while signed out
- * or not yet read.
+ * The signed-in bettor's own limits (GET /api/account/limits), read on sign-in and again through
+ * `reload` when they are shown (the panel opening, a reality check: what was staked has moved
+ * since), and changed through POST. Null while signed out or not yet read.
  */
-export function useLimits(
-  signedIn: boolean,
-  betsPlaced: number,
-): {
+export function useLimits(signedIn: boolean): {
   limits: LimitsView | null;
   reload: () => Promise<void>;
   change: (change: LimitChange) => Promise<string | null>;
@@ -22,11 +19,10 @@ export function useLimits(
     const answer = await fetchLimits();
     if (answer.ok) setLimits(answer.value);
   }, []);
-  // biome-ignore lint/correctness/useExhaustiveDependencies: read again when the bettor's bets change, which moves what was staked.
   useEffect(() => {
     if (!signedIn) return setLimits(null);
     void reload();
-  }, [signedIn, betsPlaced, reload]);
+  }, [signedIn, reload]);
   /** Applies `change`; resolves with the server's words when it was refused, else null. */
   const change = useCallback(async (limitChange: LimitChange) => {
     const answer = await changeLimit(limitChange);
