@@ -65,10 +65,12 @@ export function RealityCheck({
 
   if (open === null || !limits || minutes === null) return null;
   const elapsedMinutes = Math.floor((Date.now() - startedAt) / 60_000);
-  const done = () => {
+  /** Acknowledges the check, then does `next` (open the limits, sign out), if anything. */
+  const answer = (next?: () => void) => () => {
     setAcknowledged(open);
     window.localStorage.setItem(`${ACK_KEY}:${startedAt}`, String(open));
     setOpen(null);
+    next?.();
   };
   return (
     <div className="dialog-backdrop" role="presentation">
@@ -80,26 +82,13 @@ export function RealityCheck({
           <strong data-returned={limits.session.returned}>{money.format(limits.session.returned)}</strong>.
         </p>
         <div className="actions">
-          <button type="button" className="primary" onClick={done}>
+          <button type="button" className="primary" onClick={answer()}>
             Keep going
           </button>
-          <button
-            type="button"
-            onClick={() => {
-              done();
-              onLimits();
-            }}
-          >
+          <button type="button" onClick={answer(onLimits)}>
             My limits
           </button>
-          <button
-            type="button"
-            className="link"
-            onClick={() => {
-              done();
-              onSignOut();
-            }}
-          >
+          <button type="button" className="link" onClick={answer(onSignOut)}>
             Sign out
           </button>
         </div>
