@@ -1,21 +1,3 @@
-/**
- * How soon a signed-out session stops working on every web process. Each process keeps the
- * sessions it has read in memory (a signed-in request costs no Postgres round trip) and forgets an
- * account's sessions when its revocation is published on Redis: the promise is that a revoked
- * session stops working within a second.
- *
- *   npx tsx bench/revocation.ts [--rounds 30]
- *
- * The web tier as production scales it: `WEB_INSTANCES=2` through the ecosystem file under a
- * private PM2 (cluster mode, both processes on one port, each new connection handed to the next),
- * with a throwaway Postgres and Redis. Each round, a new bettor signs up; its cookie is read over
- * 10 fresh connections, so both processes hold the session in memory; the bettor signs out (on one
- * of them); then the same cookie is sent over fresh connections, one after another, until 4 in a
- * row are refused (each process twice). Reported: sign-out answered → the first of those refusals,
- * and the requests still served after the sign-out had answered (should be none). Baseline in the
- * same run: a fresh-connection GET /api/account with a live cookie, the poll's own resolution.
- */
-import http from "node:http";
 import { performance } from "node:perf_hooks";
 import { createDb } from "../lib/db";
 import { seedDemoData } from "../prisma/seed";
@@ -25,23 +7,12 @@ import { createTestDatabase, startPostgresServer, startRedisServer } from "../te
 import { TEST_ADMIN_TOKEN, TEST_JWT_SECRET, TEST_SESSION_SECRET, publisherEnv } from "../tests/support/stack";
 import { ROOMY_LIMITS, TEST_DIST_DIR } from "../tests/support/web";
 import { WebUser } from "../tests/support/web-user";
+import { freshGet } from "../tests/support/fresh-get";
 import { arg, percentile, runBench, table } from "./stats";
 
 const ROUNDS = arg("rounds", 30);
 /** Refusals in a row that show every process refuses (two processes, each connection to the next). */
 const REFUSED_IN_A_ROW = 4;
-
-/** GET over a new connection (no keep-alive): its status. */
-function freshGet(url: string, cookie: string): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const request = http.get(url, { agent: false, timeout: 5_000, headers: { cookie } }, (response) => {
-      response.resume();
-      response.on("end", () => resolve(response.statusCode ?? 0));
-    });
-    request.on("timeout", () => request.destroy(new Error(`no answer from ${url} within 5 s`)));
-    request.on("error", reject);
-  });
-}
 
 interface Round {
   /** Sign-out answered → the first of the refusals in a row, ms. */

@@ -1,4 +1,3 @@
-import http from "node:http";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { createDb } from "../../lib/db";
 import { seedDemoData } from "../../prisma/seed";
@@ -7,6 +6,7 @@ import { type Pm2Web, startPm2Web } from "../support/pm2";
 import { type RedisService, createTestDatabase, startRedisServer } from "../support/services";
 import { TEST_ADMIN_TOKEN, TEST_JWT_SECRET, TEST_SESSION_SECRET, publisherEnv } from "../support/stack";
 import { ROOMY_LIMITS } from "../support/web";
+import { freshGet } from "../support/fresh-get";
 import { WebUser } from "../support/web-user";
 
 /**
@@ -14,21 +14,6 @@ import { WebUser } from "../support/web-user";
  * runs it (PM2 cluster mode, both on one port). Each request below opens its own connection, so
  * PM2 hands them to the two processes in turn.
  */
-
-/** GET over a new connection (no keep-alive): its status (0: no answer within 5 s). */
-function freshGet(url: string, cookie = ""): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const request = http.get(url, { agent: false, timeout: 5_000, headers: cookie ? { cookie } : {} }, (response) => {
-      response.resume();
-      response.on("end", () => resolve(response.statusCode ?? 0));
-    });
-    request.on("timeout", () => {
-      request.destroy();
-      resolve(0);
-    });
-    request.on("error", reject);
-  });
-}
 
 async function statuses(url: string, count: number, cookie = ""): Promise<number[]> {
   const seen: number[] = [];
